@@ -1,0 +1,5 @@
+//! whytop: a process monitor that says why each process is not running.
+//! The layout follows DESIGN.md: platform -> collectors -> model -> app -> ui, actions.
+
+pub mod model;
+pub mod platform;

@@ -1,0 +1,13 @@
+//! Plain data and pure derivation: no I/O here.
+
+pub mod filter;
+pub mod sample;
+pub mod sort;
+pub mod table;
+pub mod view;
+
+#[cfg(test)]
+pub(crate) mod testutil;
+
+pub use sample::{Pid, ProcDetail, ProcKey, ProcSample, ProcState, Snapshot, SystemSample};
+pub use table::{ProcessTable, RowStats, StateCounts, derive};

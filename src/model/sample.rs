@@ -1,0 +1,147 @@
+//! Raw samples as the platform reads them: plain data, serde, no derivation.
+
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+pub type Pid = i32;
+
+/// A process identity that survives pid reuse: a reused pid has another start time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ProcKey {
+    pub pid: Pid,
+    /// Platform start time (Linux: clock ticks since boot). Opaque; compare only.
+    pub start_time: u64,
+}
+
+/// Scheduler state as the kernel reports it, one letter as `ps` shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProcState {
+    Running,
+    Sleeping,
+    DiskSleep,
+    Stopped,
+    Traced,
+    Zombie,
+    Dead,
+    Idle,
+    Unknown,
+}
+
+impl ProcState {
+    pub fn from_letter(c: u8) -> Self {
+        match c {
+            b'R' => Self::Running,
+            b'S' => Self::Sleeping,
+            b'D' => Self::DiskSleep,
+            b'T' => Self::Stopped,
+            b't' => Self::Traced,
+            b'Z' => Self::Zombie,
+            b'X' | b'x' => Self::Dead,
+            b'I' => Self::Idle,
+            _ => Self::Unknown,
+        }
+    }
+
+    pub fn letter(self) -> char {
+        match self {
+            Self::Running => 'R',
+            Self::Sleeping => 'S',
+            Self::DiskSleep => 'D',
+            Self::Stopped => 'T',
+            Self::Traced => 't',
+            Self::Zombie => 'Z',
+            Self::Dead => 'X',
+            Self::Idle => 'I',
+            Self::Unknown => '?',
+        }
+    }
+}
+
+/// One process (or, when threads are listed, one thread) as read at one instant.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProcSample {
+    pub pid: Pid,
+    pub ppid: Pid,
+    pub pgid: Pid,
+    pub sid: Pid,
+    /// Controlling terminal device number (0: none).
+    pub tty_nr: u64,
+    /// Controlling terminal name, such as `pts/3`, if any.
+    pub tty: Option<Arc<str>>,
+    /// Foreground process group of the controlling terminal (-1: none).
+    pub tpgid: Pid,
+    pub state: ProcState,
+    pub uid: Option<u32>,
+    pub user: Option<Arc<str>>,
+    pub priority: i64,
+    pub nice: i64,
+    pub threads: u32,
+    pub start_time: u64,
+    /// Start as seconds since the Unix epoch.
+    pub started_at: f64,
+    /// user + system CPU time, nanoseconds.
+    pub cpu_ns: u64,
+    pub rss_bytes: u64,
+    pub vsz_bytes: u64,
+    pub comm: Arc<str>,
+    /// Full command line joined by spaces; empty for kernel threads and zombies.
+    pub cmdline: Arc<str>,
+    pub kernel_thread: bool,
+    /// For a thread row: the process (thread group) it belongs to.
+    pub tgid: Option<Pid>,
+}
+
+impl ProcSample {
+    pub fn key(&self) -> ProcKey {
+        ProcKey { pid: self.pid, start_time: self.start_time }
+    }
+
+    /// What to show as the command: the full cmdline, else `[comm]` like ps does.
+    pub fn command(&self) -> String {
+        if self.cmdline.is_empty() {
+            format!("[{}]", self.comm)
+        } else {
+            self.cmdline.to_string()
+        }
+    }
+}
+
+/// System-wide figures for the header.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SystemSample {
+    /// Per-core busy percentage since the previous sample.
+    pub cpu_percent: Vec<f32>,
+    pub mem_total: u64,
+    pub mem_used: u64,
+    pub swap_total: u64,
+    pub swap_used: u64,
+    pub load: [f64; 3],
+    pub uptime_secs: u64,
+    pub boot_time: u64,
+}
+
+/// What the detail pane shows for the selected process; read only on request.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProcDetail {
+    pub key: Option<ProcKey>,
+    pub exe: Option<String>,
+    pub cwd: Option<String>,
+    pub fd_count: Option<usize>,
+    /// Fields that could not be read, with why (for example "permission denied").
+    pub unreadable: Vec<String>,
+}
+
+/// Everything one collection pass produced.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Wall clock at the sample, seconds since the Unix epoch.
+    pub taken_at: f64,
+    /// Monotonic clock at the sample, nanoseconds; rates are computed from it.
+    pub mono_ns: u64,
+    pub system: SystemSample,
+    pub procs: Vec<ProcSample>,
+    /// True when `procs` also holds thread rows.
+    pub with_threads: bool,
+    pub detail: Option<ProcDetail>,
+}

@@ -1,0 +1,334 @@
+//! Reads every process under a proc root, cheaply.
+//!
+//! Per process it holds `stat` and `schedstat` open and, each pass, `pread`s the
+//! small `schedstat`; only a process whose scheduler counters moved (it ran or
+//! waited to run), a multi-threaded one (its other threads may have run), or a
+//! new one has its `stat` re-read. Everything else is the last pass's sample.
+
+use super::stat::{PF_KTHREAD, Stat, parse_stat};
+use super::tty::tty_name;
+use super::users::UserNames;
+use crate::model::{Pid, ProcSample, ProcState};
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{ErrorKind, Read};
+use std::os::unix::fs::{FileExt, MetadataExt};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+struct Entry {
+    stat_fd: Option<File>,
+    sched_fd: Option<File>,
+    /// Raw `schedstat` text at the last pass (empty when unreadable).
+    sched: Vec<u8>,
+    sample: ProcSample,
+}
+
+pub struct ProcReader {
+    root: PathBuf,
+    entries: HashMap<Pid, Entry>,
+    users: UserNames,
+    clk_tck: u64,
+    page_size: u64,
+    boot_time: u64,
+    /// How many more fds we may hold open (half the soft limit, raised to the hard one).
+    fd_budget: usize,
+    held: usize,
+    buf: Vec<u8>,
+}
+
+impl ProcReader {
+    pub fn new(root: impl Into<PathBuf>, passwd: &str) -> Self {
+        let root = root.into();
+        let boot_time = std::fs::read_to_string(root.join("stat"))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("btime ").and_then(|v| v.trim().parse().ok()))
+            })
+            .unwrap_or(0);
+        Self {
+            root,
+            entries: HashMap::new(),
+            users: UserNames::load(passwd),
+            clk_tck: sysconf(libc::_SC_CLK_TCK, 100),
+            page_size: sysconf(libc::_SC_PAGESIZE, 4096),
+            boot_time,
+            fd_budget: raise_fd_limit() / 2,
+            held: 0,
+            buf: Vec::with_capacity(1024),
+        }
+    }
+
+    pub fn boot_time(&self) -> u64 {
+        self.boot_time
+    }
+
+    pub fn clk_tck(&self) -> u64 {
+        self.clk_tck
+    }
+
+    /// Every process now (and their threads when asked), sorted by pid.
+    pub fn list(&mut self, threads: bool) -> std::io::Result<Vec<ProcSample>> {
+        let mut pids: Vec<Pid> = std::fs::read_dir(&self.root)?
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+            .collect();
+        pids.sort_unstable();
+        let mut out = Vec::with_capacity(pids.len());
+        let mut seen = std::collections::HashSet::with_capacity(pids.len());
+        for pid in pids {
+            if let Some(s) = self.refresh(pid) {
+                seen.insert(pid);
+                if threads && s.threads > 1 {
+                    let tasks = self.read_threads(&s);
+                    out.push(s);
+                    out.extend(tasks);
+                } else {
+                    out.push(s);
+                }
+            }
+        }
+        let before = self.entries.len();
+        self.entries.retain(|pid, e| {
+            let keep = seen.contains(pid);
+            if !keep {
+                self.held -= usize::from(e.stat_fd.is_some()) + usize::from(e.sched_fd.is_some());
+            }
+            keep
+        });
+        if self.entries.len() < before / 2 {
+            self.entries.shrink_to_fit();
+        }
+        if threads {
+            out.sort_by_key(|s| s.pid);
+        }
+        Ok(out)
+    }
+
+    /// The current sample of one pid, from the cache when it cannot have changed.
+    fn refresh(&mut self, pid: Pid) -> Option<ProcSample> {
+        if let Some(e) = self.entries.get_mut(&pid) {
+            let sched_now = read_fd_or_path(&e.sched_fd, &self.root, pid, "schedstat", &mut self.buf);
+            match sched_now {
+                Some(()) if self.buf == e.sched && e.sample.threads <= 1 && !self.buf.is_empty() => {
+                    return Some(e.sample.clone());
+                }
+                Some(()) => {
+                    let sched = std::mem::take(&mut self.buf);
+                    if read_fd_or_path(&e.stat_fd, &self.root, pid, "stat", &mut self.buf).is_some()
+                        && let Ok(st) = parse_stat(&self.buf)
+                        && st.starttime == e.sample.start_time
+                    {
+                        e.sched = sched;
+                        let changed_name = st.comm != *e.sample.comm;
+                        apply_stat(&mut e.sample, &st, self.clk_tck, self.page_size, self.boot_time);
+                        if changed_name {
+                            // It exec'd: a new name, a new command line, maybe a new user.
+                            e.sample.comm = Arc::from(st.comm.as_str());
+                            e.sample.cmdline = read_cmdline(&self.root.join(pid.to_string()));
+                            self.fill_uid(pid, None);
+                        }
+                        return self.entries.get(&pid).map(|e| e.sample.clone());
+                    }
+                    self.buf = sched;
+                }
+                None => {}
+            }
+            // Gone, or the pid now belongs to another process: start afresh.
+            if let Some(e) = self.entries.remove(&pid) {
+                self.held -= usize::from(e.stat_fd.is_some()) + usize::from(e.sched_fd.is_some());
+            }
+        }
+        self.add(pid)
+    }
+
+    fn add(&mut self, pid: Pid) -> Option<ProcSample> {
+        let dir = self.root.join(pid.to_string());
+        let stat_fd = File::open(dir.join("stat")).ok()?;
+        self.buf.clear();
+        stat_fd.read_at_to_end(&mut self.buf).ok()?;
+        let st = parse_stat(&self.buf).ok()?;
+        let mut sample = new_sample(&st, self.clk_tck, self.page_size, self.boot_time);
+        sample.cmdline = if st.flags & PF_KTHREAD != 0 { Arc::from("") } else { read_cmdline(&dir) };
+        let sched_fd = File::open(dir.join("schedstat")).ok();
+        let mut sched = Vec::new();
+        if let Some(f) = &sched_fd {
+            let _ = f.read_at_to_end(&mut sched);
+        }
+        let hold = self.held + 2 <= self.fd_budget;
+        let (stat_fd, sched_fd) = if hold { (Some(stat_fd), sched_fd) } else { (None, None) };
+        self.held += usize::from(stat_fd.is_some()) + usize::from(sched_fd.is_some());
+        self.entries.insert(pid, Entry { stat_fd, sched_fd, sched, sample });
+        self.fill_uid(pid, Some(&dir));
+        self.entries.get(&pid).map(|e| e.sample.clone())
+    }
+
+    /// The owner of `/proc/PID` is the process's effective user, as htop reads it.
+    fn fill_uid(&mut self, pid: Pid, dir: Option<&Path>) {
+        let path = dir.map(Path::to_path_buf).unwrap_or_else(|| self.root.join(pid.to_string()));
+        let uid = std::fs::metadata(path).ok().map(|m| m.uid());
+        let user = uid.map(|u| self.users.name(u));
+        if let Some(e) = self.entries.get_mut(&pid) {
+            e.sample.uid = uid;
+            e.sample.user = user;
+        }
+    }
+
+    /// Thread rows of one process (not cached: only when the user shows threads).
+    fn read_threads(&mut self, proc_: &ProcSample) -> Vec<ProcSample> {
+        let dir = self.root.join(proc_.pid.to_string()).join("task");
+        let Ok(rd) = std::fs::read_dir(&dir) else { return Vec::new() };
+        let mut out = Vec::new();
+        for tid in rd.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<Pid>().ok()) {
+            if tid == proc_.pid {
+                continue;
+            }
+            let Ok(text) = std::fs::read(dir.join(tid.to_string()).join("stat")) else { continue };
+            let Ok(st) = parse_stat(&text) else { continue };
+            let mut t = new_sample(&st, self.clk_tck, self.page_size, self.boot_time);
+            t.tgid = Some(proc_.pid);
+            t.cmdline = proc_.cmdline.clone();
+            t.uid = proc_.uid;
+            t.user = proc_.user.clone();
+            t.threads = 1;
+            out.push(t);
+        }
+        out
+    }
+}
+
+fn new_sample(st: &Stat, clk_tck: u64, page: u64, boot: u64) -> ProcSample {
+    let mut s = ProcSample {
+        pid: st.pid,
+        ppid: 0,
+        pgid: 0,
+        sid: 0,
+        tty_nr: 0,
+        tty: None,
+        tpgid: -1,
+        state: ProcState::Unknown,
+        uid: None,
+        user: None,
+        priority: 0,
+        nice: 0,
+        threads: 0,
+        start_time: st.starttime,
+        started_at: boot as f64 + st.starttime as f64 / clk_tck as f64,
+        cpu_ns: 0,
+        rss_bytes: 0,
+        vsz_bytes: 0,
+        comm: Arc::from(st.comm.as_str()),
+        cmdline: Arc::from(""),
+        kernel_thread: st.flags & PF_KTHREAD != 0,
+        tgid: None,
+    };
+    apply_stat(&mut s, st, clk_tck, page, boot);
+    s
+}
+
+/// Copies the fields that change while a process lives.
+fn apply_stat(s: &mut ProcSample, st: &Stat, clk_tck: u64, page: u64, _boot: u64) {
+    s.ppid = st.ppid;
+    s.pgid = st.pgrp;
+    s.sid = st.session;
+    if s.tty_nr != st.tty_nr || (st.tty_nr != 0 && s.tty.is_none()) {
+        s.tty = tty_name(st.tty_nr).map(Arc::from);
+    }
+    s.tty_nr = st.tty_nr;
+    s.tpgid = st.tpgid;
+    s.state = ProcState::from_letter(st.state);
+    s.priority = st.priority;
+    s.nice = st.nice;
+    s.threads = st.num_threads;
+    s.cpu_ns = (st.utime + st.stime).saturating_mul(1_000_000_000 / clk_tck.max(1));
+    s.rss_bytes = st.rss_pages.max(0) as u64 * page;
+    s.vsz_bytes = st.vsize;
+}
+
+/// Reads through the held fd when there is one, else by path. `None`: unreadable or gone.
+fn read_fd_or_path(fd: &Option<File>, root: &Path, pid: Pid, name: &str, buf: &mut Vec<u8>) -> Option<()> {
+    buf.clear();
+    let n = match fd {
+        Some(f) => f.read_at_to_end(buf),
+        None => File::open(root.join(pid.to_string()).join(name)).and_then(|mut f| f.read_to_end(buf)),
+    };
+    match n {
+        Ok(0) => None,
+        Ok(_) => Some(()),
+        Err(e) if e.kind() == ErrorKind::NotFound && name == "schedstat" && fd.is_none() => {
+            // No schedstat in this kernel (or fixture): always re-read stat.
+            Some(())
+        }
+        Err(_) => None,
+    }
+}
+
+/// The full command line, NUL-separated on disk, joined by spaces here.
+/// Unreadable (permission, vanished) gives an empty line, not a missing row.
+pub fn read_cmdline(dir: &Path) -> Arc<str> {
+    match std::fs::read(dir.join("cmdline")) {
+        Ok(raw) => Arc::from(decode_cmdline(&raw).as_str()),
+        Err(_) => Arc::from(""),
+    }
+}
+
+pub fn decode_cmdline(raw: &[u8]) -> String {
+    let trimmed = raw.strip_suffix(b"\0").unwrap_or(raw);
+    String::from_utf8_lossy(trimmed).replace('\0', " ")
+}
+
+trait ReadAtToEnd {
+    fn read_at_to_end(&self, buf: &mut Vec<u8>) -> std::io::Result<usize>;
+}
+
+impl ReadAtToEnd for File {
+    /// `pread` from offset 0 until EOF: procfs regenerates the text on each read.
+    fn read_at_to_end(&self, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+        let mut chunk = [0u8; 512];
+        let start = buf.len();
+        loop {
+            let n = self.read_at(&mut chunk, (buf.len() - start) as u64)?;
+            if n == 0 {
+                return Ok(buf.len() - start);
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+    }
+}
+
+fn sysconf(name: libc::c_int, default: u64) -> u64 {
+    // SAFETY: sysconf has no memory-safety preconditions.
+    let v = unsafe { libc::sysconf(name) };
+    if v > 0 { v as u64 } else { default }
+}
+
+/// Raises the soft open-file limit to the hard one; returns the soft limit now.
+fn raise_fd_limit() -> usize {
+    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit/setrlimit write/read only the struct we pass.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            return 1024;
+        }
+        let want = lim.rlim_max.min(1 << 16);
+        if lim.rlim_cur < want {
+            let raised = libc::rlimit { rlim_cur: want, rlim_max: lim.rlim_max };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                lim.rlim_cur = want;
+            }
+        }
+    }
+    lim.rlim_cur as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cmdline_decoding() {
+        assert_eq!(decode_cmdline(b"python3\0-c\0input()\0"), "python3 -c input()");
+        assert_eq!(decode_cmdline(b""), "");
+        assert_eq!(decode_cmdline(b"nginx: worker process"), "nginx: worker process");
+    }
+}

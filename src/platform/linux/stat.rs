@@ -1,0 +1,100 @@
+//! Decoder of `/proc/PID/stat` (and `/proc/PID/task/TID/stat`).
+
+/// The fields of one `stat` line that whytop uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stat {
+    pub pid: i32,
+    pub comm: String,
+    pub state: u8,
+    pub ppid: i32,
+    pub pgrp: i32,
+    pub session: i32,
+    pub tty_nr: u64,
+    pub tpgid: i32,
+    pub flags: u64,
+    pub utime: u64,
+    pub stime: u64,
+    pub priority: i64,
+    pub nice: i64,
+    pub num_threads: u32,
+    pub starttime: u64,
+    pub vsize: u64,
+    pub rss_pages: i64,
+}
+
+/// `PF_KTHREAD` in the flags field marks a kernel thread.
+pub const PF_KTHREAD: u64 = 0x0020_0000;
+
+/// Parses a stat line. The comm sits between the first `(` and the *last* `)`,
+/// since it may itself hold spaces, parentheses or a newline.
+pub fn parse_stat(buf: &[u8]) -> Result<Stat, String> {
+    let open = buf.iter().position(|&b| b == b'(').ok_or("no '(' before comm")?;
+    let close = buf.iter().rposition(|&b| b == b')').ok_or("no ')' after comm")?;
+    if close < open {
+        return Err("')' before '('".into());
+    }
+    let pid = std::str::from_utf8(&buf[..open])
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .ok_or("bad pid")?;
+    let comm = String::from_utf8_lossy(&buf[open + 1..close]).into_owned();
+    let rest = std::str::from_utf8(&buf[close + 1..]).map_err(|_| "non-UTF-8 fields")?;
+    // f[0] is field 3 (state) of proc(5).
+    let f: Vec<&str> = rest.split_ascii_whitespace().collect();
+    if f.len() < 22 {
+        return Err(format!("only {} fields after comm", f.len()));
+    }
+    fn num<T: std::str::FromStr>(f: &[&str], field: usize) -> Result<T, String> {
+        f[field - 3].parse().map_err(|_| format!("field {field} is not a number: {:?}", f[field - 3]))
+    }
+    Ok(Stat {
+        pid,
+        comm,
+        state: f[0].as_bytes().first().copied().ok_or("empty state")?,
+        ppid: num(&f, 4)?,
+        pgrp: num(&f, 5)?,
+        session: num(&f, 6)?,
+        tty_nr: num::<i64>(&f, 7)? as u64,
+        tpgid: num(&f, 8)?,
+        flags: num(&f, 9)?,
+        utime: num(&f, 14)?,
+        stime: num(&f, 15)?,
+        priority: num(&f, 18)?,
+        nice: num(&f, 19)?,
+        num_threads: num(&f, 20)?,
+        starttime: num(&f, 22)?,
+        vsize: num(&f, 23)?,
+        rss_pages: num(&f, 24)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SLEEP: &[u8] = b"1726 (sleep) S 1723 1723 1044 34816 1730 4194304 102 0 0 0 3 4 0 0 20 0 1 0 302196 3133440 410 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n";
+
+    #[test]
+    fn plain_line() {
+        let s = parse_stat(SLEEP).unwrap();
+        assert_eq!((s.pid, s.comm.as_str(), s.state, s.ppid), (1726, "sleep", b'S', 1723));
+        assert_eq!((s.pgrp, s.session, s.tty_nr, s.tpgid), (1723, 1044, 34816, 1730));
+        assert_eq!((s.utime, s.stime, s.priority, s.nice), (3, 4, 20, 0));
+        assert_eq!((s.num_threads, s.starttime, s.vsize, s.rss_pages), (1, 302196, 3133440, 410));
+    }
+
+    #[test]
+    fn comm_with_spaces_parens_and_newline() {
+        let line = b"77 (a) b (c\nd)) R 1 77 77 0 -1 0 0 0 0 0 1 2 0 0 20 -5 3 0 99 4096 2 0\n";
+        let s = parse_stat(line).unwrap();
+        assert_eq!(s.comm, "a) b (c\nd)");
+        assert_eq!((s.state, s.nice, s.num_threads, s.starttime), (b'R', -5, 3, 99));
+    }
+
+    #[test]
+    fn malformed_lines_are_errors_not_panics() {
+        for bad in [&b""[..], b"12 (x", b"12 x) S 1", b"(x) S 1 2 3", b"1 (x) S 1 2 3 4 5 6"] {
+            assert!(parse_stat(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
+        }
+    }
+}
