@@ -3,3 +3,7 @@
 
 pub mod model;
 pub mod platform;
+pub mod collectors;
+pub mod app;
+pub mod cli;
+pub mod ui;

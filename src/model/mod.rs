@@ -9,5 +9,6 @@ pub mod view;
 #[cfg(test)]
 pub(crate) mod testutil;
 
+pub use filter::Filter;
 pub use sample::{Pid, ProcDetail, ProcKey, ProcSample, ProcState, Snapshot, SystemSample};
 pub use table::{ProcessTable, RowStats, StateCounts, derive};

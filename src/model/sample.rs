@@ -143,5 +143,4 @@ pub struct Snapshot {
     pub procs: Vec<ProcSample>,
     /// True when `procs` also holds thread rows.
     pub with_threads: bool,
-    pub detail: Option<ProcDetail>,
 }
