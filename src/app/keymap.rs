@@ -169,6 +169,8 @@ impl Keymap {
                 None => out.push((*action, vec![key.label()])),
             }
         }
+        // Actions in their declared order: movement, sorting, filter, tree, panes.
+        out.sort_by_key(|(a, _)| *a);
         out
     }
 }

@@ -209,6 +209,10 @@ fn fold(app: &mut App, a: Action) {
         return;
     }
     let Some(key) = app.ui.selected else { return };
+    if !app.view.get(app.ui.cursor).is_some_and(|r| r.has_children) {
+        app.say("no children to fold here");
+        return;
+    }
     let folded = app.opts.collapsed.contains(&key);
     let fold = match a {
         Action::Collapse => true,

@@ -26,7 +26,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
             title.push(if app.opts.descending { '▽' } else { '△' });
         }
         let style = if sorted { theme::TITLE_SORTED } else { theme::TITLE };
-        put(buf, area.x + x, area.y, *w, &title, c.right && !sorted, style);
+        put(buf, area.x + x, area.y, *w, &title, c.right, style);
     }
     let rows = area.height as usize - 1;
     let t = &app.table;
