@@ -33,7 +33,14 @@ fn proc_(pid: i32, ppid: i32, cmd: &str, cpu_s: u64, rss_mib: u64) -> ProcSample
         cpu_ns: cpu_s * 1_000_000_000,
         rss_bytes: rss_mib << 20,
         vsz_bytes: (rss_mib * 3) << 20,
-        comm: cmd.split(' ').next().unwrap().rsplit('/').next().unwrap().into(),
+        comm: cmd
+            .split(' ')
+            .next()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .into(),
         cmdline: cmd.into(),
         kernel_thread: false,
         tgid: None,
@@ -73,13 +80,23 @@ fn snapshot(mono_s: u64, extra_cpu: &[(i32, u64)]) -> Arc<Snapshot> {
 }
 
 fn app() -> App {
-    let mut app = App::new(Keymap::default_map(), ViewOptions::default(), Duration::from_secs(1));
+    let mut app = App::new(
+        Keymap::default_map(),
+        ViewOptions::default(),
+        Duration::from_secs(1),
+    );
     update(&mut app, Msg::Resize(100, 18));
     update(&mut app, Msg::Snapshot(snapshot(1, &[])));
     // One second later: cc used 90% of a core, python 20%.
-    update(&mut app, Msg::Snapshot(snapshot(2, &[(421, 90), (500, 20)])));
+    update(
+        &mut app,
+        Msg::Snapshot(snapshot(2, &[(421, 90), (500, 20)])),
+    );
     // The selection followed the first snapshot's top row; start from the top again.
-    update(&mut app, Msg::Key(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE)));
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE)),
+    );
     app
 }
 
@@ -148,7 +165,10 @@ fn selection_follows_the_process_across_resorts_and_refreshes() {
     assert_eq!(app.selected_sample().unwrap().pid, 500);
     key(&mut app, KeyCode::Char('I'));
     assert_eq!(app.selected_sample().unwrap().pid, 500);
-    update(&mut app, Msg::Snapshot(snapshot(3, &[(421, 180), (500, 20)])));
+    update(
+        &mut app,
+        Msg::Snapshot(snapshot(3, &[(421, 180), (500, 20)])),
+    );
     assert_eq!(app.selected_sample().unwrap().pid, 500);
 }
 
@@ -170,9 +190,19 @@ fn sort_keys_and_header_click() {
     };
     update(&mut app, Msg::Mouse(click));
     assert_eq!(app.opts.sort, whytop::model::sort::SortColumn::Pid);
-    assert_eq!(app.selected_sample().map(|p| p.pid), Some(421), "the selection stayed on cc");
+    assert_eq!(
+        app.selected_sample().map(|p| p.pid),
+        Some(421),
+        "the selection stayed on cc"
+    );
     // A click on a row selects it.
-    update(&mut app, Msg::Mouse(MouseEvent { row: header_y + 1, ..click }));
+    update(
+        &mut app,
+        Msg::Mouse(MouseEvent {
+            row: header_y + 1,
+            ..click
+        }),
+    );
     assert_eq!(app.selected_sample().unwrap().pid, 1);
 }
 
@@ -191,6 +221,8 @@ fn detail_pane() {
     key(&mut app, KeyCode::Enter);
     let text = screen(&app);
     // Start times are local time: mask them.
-    let masked = regex::Regex::new(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d").unwrap().replace_all(&text, "<time>");
+    let masked = regex::Regex::new(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+        .unwrap()
+        .replace_all(&text, "<time>");
     insta::assert_snapshot!("detail", masked);
 }

@@ -33,7 +33,10 @@ impl Config {
             c.sort = u.sort.unwrap_or(c.sort);
         }
         if !(1..=36000).contains(&c.delay) {
-            return Err(format!("delay must be 1..=36000 tenths of a second, not {}", c.delay));
+            return Err(format!(
+                "delay must be 1..=36000 tenths of a second, not {}",
+                c.delay
+            ));
         }
         c.sort_column()?;
         Ok(c)
@@ -52,7 +55,9 @@ pub fn config_dir() -> Option<PathBuf> {
 /// Reads a user file if present. Missing is fine; unreadable or malformed is an
 /// error naming the path, so nothing is silently ignored.
 pub fn read_user_file(name: &str) -> Result<Option<(PathBuf, String)>, String> {
-    let Some(dir) = config_dir() else { return Ok(None) };
+    let Some(dir) = config_dir() else {
+        return Ok(None);
+    };
     let path = dir.join(name);
     match std::fs::read_to_string(&path) {
         Ok(text) => Ok(Some((path, text))),
@@ -68,7 +73,10 @@ mod tests {
     #[test]
     fn defaults_and_patches() {
         let c = Config::parse(None).unwrap();
-        assert_eq!((c.delay, c.tree, c.sort_column().unwrap()), (10, false, SortColumn::Cpu));
+        assert_eq!(
+            (c.delay, c.tree, c.sort_column().unwrap()),
+            (10, false, SortColumn::Cpu)
+        );
         let c = Config::parse(Some("delay = 5\nsort = \"mem\"\n")).unwrap();
         assert_eq!((c.delay, c.sort_column().unwrap()), (5, SortColumn::Mem));
     }
@@ -76,8 +84,20 @@ mod tests {
     #[test]
     fn malformed_is_a_clear_error() {
         assert!(Config::parse(Some("delay = \"fast\"")).is_err());
-        assert!(Config::parse(Some("colour = 1")).unwrap_err().contains("colour"));
-        assert!(Config::parse(Some("sort = \"speed\"")).unwrap_err().contains("speed"));
-        assert!(Config::parse(Some("delay = 0")).unwrap_err().contains("delay"));
+        assert!(
+            Config::parse(Some("colour = 1"))
+                .unwrap_err()
+                .contains("colour")
+        );
+        assert!(
+            Config::parse(Some("sort = \"speed\""))
+                .unwrap_err()
+                .contains("speed")
+        );
+        assert!(
+            Config::parse(Some("delay = 0"))
+                .unwrap_err()
+                .contains("delay")
+        );
     }
 }

@@ -18,7 +18,13 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 5] = [Mode::Normal, Mode::Filter, Mode::Sort, Mode::Detail, Mode::Help];
+    pub const ALL: [Mode; 5] = [
+        Mode::Normal,
+        Mode::Filter,
+        Mode::Sort,
+        Mode::Detail,
+        Mode::Help,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -46,7 +52,11 @@ impl Key {
             KeyCode::Tab if e.modifiers.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
             c => c,
         };
-        Key { code, ctrl: e.modifiers.contains(KeyModifiers::CONTROL), alt: e.modifiers.contains(KeyModifiers::ALT) }
+        Key {
+            code,
+            ctrl: e.modifiers.contains(KeyModifiers::CONTROL),
+            alt: e.modifiers.contains(KeyModifiers::ALT),
+        }
     }
 
     pub fn parse(spec: &str) -> Result<Key, String> {
@@ -101,7 +111,12 @@ impl Key {
             KeyCode::PageDown => "PgDn".into(),
             c => format!("{c:?}"),
         };
-        format!("{}{}{}", if self.ctrl { "C-" } else { "" }, if self.alt { "M-" } else { "" }, base)
+        format!(
+            "{}{}{}",
+            if self.ctrl { "C-" } else { "" },
+            if self.alt { "M-" } else { "" },
+            base
+        )
     }
 }
 
@@ -187,28 +202,72 @@ mod tests {
     fn default_map_has_htop_and_vim_keys() {
         let k = Keymap::default_map();
         let n = Mode::Normal;
-        assert_eq!(k.lookup(n, &ev(KeyCode::Char('q'), KeyModifiers::NONE)), Some(Action::Quit));
-        assert_eq!(k.lookup(n, &ev(KeyCode::F(10), KeyModifiers::NONE)), Some(Action::Quit));
-        assert_eq!(k.lookup(n, &ev(KeyCode::Char('j'), KeyModifiers::NONE)), Some(Action::Down));
-        assert_eq!(k.lookup(n, &ev(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::Bottom));
-        assert_eq!(k.lookup(n, &ev(KeyCode::Char('z'), KeyModifiers::CONTROL)), Some(Action::Suspend));
-        assert_eq!(k.lookup(n, &ev(KeyCode::F(6), KeyModifiers::NONE)), Some(Action::SortMenu));
-        assert_eq!(k.lookup(Mode::Filter, &ev(KeyCode::Char('j'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            k.lookup(n, &ev(KeyCode::Char('q'), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            k.lookup(n, &ev(KeyCode::F(10), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            k.lookup(n, &ev(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            k.lookup(n, &ev(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            k.lookup(n, &ev(KeyCode::Char('z'), KeyModifiers::CONTROL)),
+            Some(Action::Suspend)
+        );
+        assert_eq!(
+            k.lookup(n, &ev(KeyCode::F(6), KeyModifiers::NONE)),
+            Some(Action::SortMenu)
+        );
+        assert_eq!(
+            k.lookup(Mode::Filter, &ev(KeyCode::Char('j'), KeyModifiers::NONE)),
+            None
+        );
     }
 
     #[test]
     fn user_file_patches_and_unbinds() {
         let k = Keymap::with_user(Some("[normal]\n\"x\" = \"quit\"\n\"q\" = \"none\"\n")).unwrap();
-        assert_eq!(k.lookup(Mode::Normal, &ev(KeyCode::Char('x'), KeyModifiers::NONE)), Some(Action::Quit));
-        assert_eq!(k.lookup(Mode::Normal, &ev(KeyCode::Char('q'), KeyModifiers::NONE)), None);
-        let quit_keys = k.bindings(Mode::Normal).into_iter().find(|(a, _)| *a == Action::Quit).unwrap().1;
+        assert_eq!(
+            k.lookup(Mode::Normal, &ev(KeyCode::Char('x'), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            k.lookup(Mode::Normal, &ev(KeyCode::Char('q'), KeyModifiers::NONE)),
+            None
+        );
+        let quit_keys = k
+            .bindings(Mode::Normal)
+            .into_iter()
+            .find(|(a, _)| *a == Action::Quit)
+            .unwrap()
+            .1;
         assert!(quit_keys.contains(&"x".to_string()) && !quit_keys.contains(&"q".to_string()));
     }
 
     #[test]
     fn malformed_user_files_are_clear_errors() {
-        assert!(Keymap::with_user(Some("[normal]\n\"q\" = \"fly\"\n")).unwrap_err().contains("fly"));
-        assert!(Keymap::with_user(Some("[nope]\n")).unwrap_err().contains("nope"));
-        assert!(Keymap::with_user(Some("[normal]\n\"Hyper\" = \"quit\"\n")).unwrap_err().contains("Hyper"));
+        assert!(
+            Keymap::with_user(Some("[normal]\n\"q\" = \"fly\"\n"))
+                .unwrap_err()
+                .contains("fly")
+        );
+        assert!(
+            Keymap::with_user(Some("[nope]\n"))
+                .unwrap_err()
+                .contains("nope")
+        );
+        assert!(
+            Keymap::with_user(Some("[normal]\n\"Hyper\" = \"quit\"\n"))
+                .unwrap_err()
+                .contains("Hyper")
+        );
     }
 }

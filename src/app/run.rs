@@ -30,10 +30,20 @@ pub fn prepare(cli: &Cli) -> anyhow::Result<App> {
     let keymap = Keymap::with_user(user_keys.as_ref().map(|(_, t)| t.as_str()))
         .map_err(|e| anyhow::anyhow!("{}: {e}", path_of(&user_keys)))?;
     let tree = cli.tree || config.tree;
-    let sort = cli.sort.unwrap_or(if tree { crate::model::sort::SortColumn::Pid } else { config.sort_column().map_err(anyhow::Error::msg)? });
+    let sort = cli.sort.unwrap_or(if tree {
+        crate::model::sort::SortColumn::Pid
+    } else {
+        config.sort_column().map_err(anyhow::Error::msg)?
+    });
     let filter_text = cli.filter.clone().unwrap_or_default();
     let filter = Filter::parse(&filter_text).map_err(|e| anyhow::anyhow!("--filter: {e}"))?;
-    let opts = ViewOptions { sort, descending: !tree && sort.descending_by_default(), filter, tree, ..Default::default() };
+    let opts = ViewOptions {
+        sort,
+        descending: !tree && sort.descending_by_default(),
+        filter,
+        tree,
+        ..Default::default()
+    };
     let delay = Duration::from_millis(100 * cli.delay.unwrap_or(config.delay));
     let mut app = App::new(keymap, opts, delay);
     app.ui.filter_input = filter_text;
@@ -41,14 +51,18 @@ pub fn prepare(cli: &Cli) -> anyhow::Result<App> {
 }
 
 fn path_of(f: &Option<(std::path::PathBuf, String)>) -> String {
-    f.as_ref().map(|(p, _)| p.display().to_string()).unwrap_or_else(|| "default".into())
+    f.as_ref()
+        .map(|(p, _)| p.display().to_string())
+        .unwrap_or_else(|| "default".into())
 }
 
 pub fn run(cli: &Cli) -> anyhow::Result<i32> {
     let app = prepare(cli)?;
     let platform = crate::platform::native()?;
     let collector = collectors::spawn(platform, app.delay);
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     terminal::install_panic_hook();
     terminal::enter()?;
     let result = rt.block_on(event_loop(app, collector));

@@ -45,7 +45,10 @@ impl App {
             table: ProcessTable::default(),
             view: Vec::new(),
             opts,
-            ui: UiState { size: (80, 24), ..Default::default() },
+            ui: UiState {
+                size: (80, 24),
+                ..Default::default()
+            },
             detail: None,
             collector_error: None,
             delay,
@@ -57,7 +60,11 @@ impl App {
     /// Takes a new snapshot: derive the table, rebuild the view, follow the selection.
     pub fn ingest(&mut self, snap: Arc<Snapshot>) {
         let prev = Arc::clone(&self.table.snapshot);
-        let prev = if prev.mono_ns == 0 { None } else { Some(&*prev) };
+        let prev = if prev.mono_ns == 0 {
+            None
+        } else {
+            Some(&*prev)
+        };
         self.table = derive(prev, snap);
         self.rebuild_view();
     }

@@ -18,7 +18,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 (_, Some(a)) => act(app, a),
                 (Mode::Filter, None) => {
                     if let KeyCode::Char(c) = k.code
-                        && !k.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                        && !k
+                            .modifiers
+                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
                     {
                         app.ui.filter_input.push(c);
                         apply_filter(app);
@@ -69,7 +71,11 @@ fn focus_effect(app: &App) -> Vec<Effect> {
     }
     let want = app.ui.selected;
     let have = app.detail.as_ref().and_then(|d| d.key);
-    if want == have { Vec::new() } else { vec![Effect::Collector(CollectorCmd::Focus(want))] }
+    if want == have {
+        Vec::new()
+    } else {
+        vec![Effect::Collector(CollectorCmd::Focus(want))]
+    }
 }
 
 fn act(app: &mut App, a: Action) -> Vec<Effect> {
@@ -79,9 +85,15 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
         Action::None => {}
         Action::Quit => app.quit = true,
         Action::Suspend => return vec![Effect::Suspend],
-        Action::Up if app.ui.mode == Mode::Sort => app.ui.sort_cursor = app.ui.sort_cursor.saturating_sub(1),
+        Action::Up if app.ui.mode == Mode::Sort => {
+            app.ui.sort_cursor = app.ui.sort_cursor.saturating_sub(1)
+        }
         Action::Down if app.ui.mode == Mode::Sort => {
             app.ui.sort_cursor = (app.ui.sort_cursor + 1).min(SortColumn::ALL.len() - 1)
+        }
+        Action::Top if app.ui.mode == Mode::Sort => app.ui.sort_cursor = 0,
+        Action::Bottom if app.ui.mode == Mode::Sort => {
+            app.ui.sort_cursor = SortColumn::ALL.len() - 1
         }
         Action::Up if overlay => app.ui.overlay_scroll = app.ui.overlay_scroll.saturating_sub(1),
         Action::Down if overlay => app.ui.overlay_scroll += 1,
@@ -98,11 +110,17 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
         Action::Top => app.set_cursor(0),
         Action::Bottom => app.set_cursor(usize::MAX),
         Action::SortMenu => {
-            app.ui.sort_cursor = SortColumn::ALL.iter().position(|c| *c == app.opts.sort).unwrap_or(0);
+            app.ui.sort_cursor = SortColumn::ALL
+                .iter()
+                .position(|c| *c == app.opts.sort)
+                .unwrap_or(0);
             app.ui.mode = Mode::Sort;
         }
         Action::SortPick => {
-            sort_by(app, SortColumn::ALL[app.ui.sort_cursor.min(SortColumn::ALL.len() - 1)]);
+            sort_by(
+                app,
+                SortColumn::ALL[app.ui.sort_cursor.min(SortColumn::ALL.len() - 1)],
+            );
             app.ui.mode = Mode::Normal;
         }
         Action::SortNext => sort_by(app, app.opts.sort.next()),
@@ -149,7 +167,11 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
                 app.opts.descending = false;
             }
             app.rebuild_view();
-            app.say(if app.opts.tree { "tree view" } else { "flat view" });
+            app.say(if app.opts.tree {
+                "tree view"
+            } else {
+                "flat view"
+            });
         }
         Action::Collapse | Action::Expand | Action::ToggleFold => fold(app, a),
         Action::Detail => {
@@ -163,8 +185,14 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
         }
         Action::Threads => {
             app.show_threads = !app.show_threads;
-            app.say(if app.show_threads { "showing threads" } else { "hiding threads" });
-            return vec![Effect::Collector(CollectorCmd::ShowThreads(app.show_threads))];
+            app.say(if app.show_threads {
+                "showing threads"
+            } else {
+                "hiding threads"
+            });
+            return vec![Effect::Collector(CollectorCmd::ShowThreads(
+                app.show_threads,
+            ))];
         }
         Action::Refresh => return vec![Effect::Collector(CollectorCmd::RefreshNow)],
         Action::Close => {
@@ -176,7 +204,11 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
             app.ui.mode = Mode::Normal;
         }
     }
-    if app.ui.mode == Mode::Detail { focus_effect(app) } else { Vec::new() }
+    if app.ui.mode == Mode::Detail {
+        focus_effect(app)
+    } else {
+        Vec::new()
+    }
 }
 
 /// Sorting on the column already sorted by flips the order; a new column starts
@@ -233,7 +265,8 @@ fn mouse(app: &mut App, m: crossterm::event::MouseEvent) -> Vec<Effect> {
     }
     let areas = crate::ui::layout::areas(app);
     let t = areas.table;
-    let inside = m.column >= t.x && m.column < t.x + t.width && m.row >= t.y && m.row < t.y + t.height;
+    let inside =
+        m.column >= t.x && m.column < t.x + t.width && m.row >= t.y && m.row < t.y + t.height;
     match m.kind {
         MouseEventKind::ScrollDown => app.set_cursor(app.ui.cursor + 3),
         MouseEventKind::ScrollUp => app.set_cursor(app.ui.cursor.saturating_sub(3)),

@@ -5,7 +5,11 @@ pub mod ps;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(name = "whytop", version, about = "A process monitor that tells why each process is not running")]
+#[command(
+    name = "whytop",
+    version,
+    about = "A process monitor that tells why each process is not running"
+)]
 pub struct Cli {
     /// Refresh interval in tenths of a second, as htop takes it (10 = 1 s).
     #[arg(short = 'd', long = "delay", value_name = "TENTHS",
@@ -33,4 +37,3 @@ pub enum Command {
     /// Print one snapshot of every process and exit.
     Ps(ps::PsArgs),
 }
-

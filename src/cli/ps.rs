@@ -72,9 +72,14 @@ pub fn run(args: &PsArgs) -> anyhow::Result<i32> {
         }
     };
     let platform = crate::platform::native()?;
-    let (prev, cur) = crate::collectors::sampler::collect_pair(platform, Duration::from_millis(args.interval))?;
+    let (prev, cur) =
+        crate::collectors::sampler::collect_pair(platform, Duration::from_millis(args.interval))?;
     let table = derive(Some(&prev), Arc::new(cur));
-    let sort = args.sort.unwrap_or(if args.tree { SortColumn::Pid } else { SortColumn::Cpu });
+    let sort = args.sort.unwrap_or(if args.tree {
+        SortColumn::Pid
+    } else {
+        SortColumn::Cpu
+    });
     let opts = ViewOptions {
         sort,
         descending: !args.tree && sort.descending_by_default(),
@@ -85,7 +90,11 @@ pub fn run(args: &PsArgs) -> anyhow::Result<i32> {
     let rows = view::build(&table, &opts);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = if args.json { write_json(&mut out, &table, &rows) } else { write_table(&mut out, &table, &rows) };
+    let written = if args.json {
+        write_json(&mut out, &table, &rows)
+    } else {
+        write_table(&mut out, &table, &rows)
+    };
     match written.and_then(|_| out.flush()) {
         Ok(()) => Ok(0),
         // A closed pipe (`whytop ps | head`) is not an error.
@@ -118,19 +127,31 @@ pub fn json_row<'a>(t: &'a ProcessTable, r: &view::ViewRow) -> PsRow<'a> {
         tty: p.tty.as_deref(),
         tpgid: p.tpgid,
         comm: &p.comm,
-        command: if p.cmdline.is_empty() { &p.comm } else { &p.cmdline },
+        command: if p.cmdline.is_empty() {
+            &p.comm
+        } else {
+            &p.cmdline
+        },
         kernel_thread: p.kernel_thread,
         depth: r.depth,
     }
 }
 
-fn write_json(out: &mut impl Write, t: &ProcessTable, rows: &[view::ViewRow]) -> std::io::Result<()> {
+fn write_json(
+    out: &mut impl Write,
+    t: &ProcessTable,
+    rows: &[view::ViewRow],
+) -> std::io::Result<()> {
     let all: Vec<PsRow> = rows.iter().map(|r| json_row(t, r)).collect();
     serde_json::to_writer_pretty(&mut *out, &all)?;
     writeln!(out)
 }
 
-fn write_table(out: &mut impl Write, t: &ProcessTable, rows: &[view::ViewRow]) -> std::io::Result<()> {
+fn write_table(
+    out: &mut impl Write,
+    t: &ProcessTable,
+    rows: &[view::ViewRow],
+) -> std::io::Result<()> {
     writeln!(
         out,
         "{:>7} {:<9} {:>3} {:>3} {:>6} {:>6} S {:>5} {:>5} {:>9}  COMMAND",

@@ -41,7 +41,10 @@ fn pass(st: &mut State) -> Result<Snapshot, PlatformError> {
     let system = st.system.sample();
     let procs = st.platform.list(st.opts)?;
     Ok(Snapshot {
-        taken_at: SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0),
+        taken_at: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0),
         mono_ns: monotonic_ns(),
         system,
         procs,
@@ -63,15 +66,20 @@ pub fn collect_once(platform: Box<dyn Platform>, threads: bool) -> Result<Snapsh
 
 fn read_detail(st: &mut State) -> Option<Arc<ProcDetail>> {
     let key = st.focus?;
-    Some(Arc::new(st.platform.detail(key).unwrap_or_else(|e| ProcDetail {
-        key: Some(key),
-        unreadable: vec![e.to_string()],
-        ..Default::default()
+    Some(Arc::new(st.platform.detail(key).unwrap_or_else(|e| {
+        ProcDetail {
+            key: Some(key),
+            unreadable: vec![e.to_string()],
+            ..Default::default()
+        }
     })))
 }
 
 /// Takes two passes `gap` apart so rates exist; returns (previous, current).
-pub fn collect_pair(platform: Box<dyn Platform>, gap: Duration) -> Result<(Snapshot, Snapshot), PlatformError> {
+pub fn collect_pair(
+    platform: Box<dyn Platform>,
+    gap: Duration,
+) -> Result<(Snapshot, Snapshot), PlatformError> {
     let mut st = State {
         platform,
         system: SystemSampler::new(),
@@ -101,9 +109,25 @@ pub fn spawn(platform: Box<dyn Platform>, interval: Duration) -> CollectorHandle
     let thread = std::thread::Builder::new()
         .name("collector".into())
         .stack_size(256 * 1024)
-        .spawn(move || run(st, cmd_rx, Outputs { snaps: snap_tx, errors: err_tx, details: detail_tx }))
+        .spawn(move || {
+            run(
+                st,
+                cmd_rx,
+                Outputs {
+                    snaps: snap_tx,
+                    errors: err_tx,
+                    details: detail_tx,
+                },
+            )
+        })
         .expect("spawn collector thread");
-    CollectorHandle { snapshots: snap_rx, commands: cmd_tx, thread, errors: err_rx, details: detail_rx }
+    CollectorHandle {
+        snapshots: snap_rx,
+        commands: cmd_tx,
+        thread,
+        errors: err_rx,
+        details: detail_rx,
+    }
 }
 
 struct Outputs {
@@ -158,7 +182,10 @@ fn run(mut st: State, cmds: Receiver<CollectorCmd>, out: Outputs) {
 }
 
 pub fn monotonic_ns() -> u64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: clock_gettime writes only the struct we pass.
     unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
     ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64

@@ -94,7 +94,10 @@ pub struct ProcSample {
 
 impl ProcSample {
     pub fn key(&self) -> ProcKey {
-        ProcKey { pid: self.pid, start_time: self.start_time }
+        ProcKey {
+            pid: self.pid,
+            start_time: self.start_time,
+        }
     }
 
     /// What to show as the command: the full cmdline, else `[comm]` like ps does.

@@ -11,17 +11,61 @@ pub struct ColumnSpec {
 }
 
 pub const COLUMNS: &[ColumnSpec] = &[
-    ColumnSpec { sort: SortColumn::Pid, width: 7, right: true },
-    ColumnSpec { sort: SortColumn::User, width: 9, right: false },
-    ColumnSpec { sort: SortColumn::Priority, width: 3, right: true },
-    ColumnSpec { sort: SortColumn::Nice, width: 3, right: true },
-    ColumnSpec { sort: SortColumn::Virt, width: 6, right: true },
-    ColumnSpec { sort: SortColumn::Res, width: 6, right: true },
-    ColumnSpec { sort: SortColumn::State, width: 1, right: false },
-    ColumnSpec { sort: SortColumn::Cpu, width: 5, right: true },
-    ColumnSpec { sort: SortColumn::Mem, width: 5, right: true },
-    ColumnSpec { sort: SortColumn::Time, width: 9, right: true },
-    ColumnSpec { sort: SortColumn::Command, width: 0, right: false },
+    ColumnSpec {
+        sort: SortColumn::Pid,
+        width: 7,
+        right: true,
+    },
+    ColumnSpec {
+        sort: SortColumn::User,
+        width: 9,
+        right: false,
+    },
+    ColumnSpec {
+        sort: SortColumn::Priority,
+        width: 3,
+        right: true,
+    },
+    ColumnSpec {
+        sort: SortColumn::Nice,
+        width: 3,
+        right: true,
+    },
+    ColumnSpec {
+        sort: SortColumn::Virt,
+        width: 6,
+        right: true,
+    },
+    ColumnSpec {
+        sort: SortColumn::Res,
+        width: 6,
+        right: true,
+    },
+    ColumnSpec {
+        sort: SortColumn::State,
+        width: 1,
+        right: false,
+    },
+    ColumnSpec {
+        sort: SortColumn::Cpu,
+        width: 5,
+        right: true,
+    },
+    ColumnSpec {
+        sort: SortColumn::Mem,
+        width: 5,
+        right: true,
+    },
+    ColumnSpec {
+        sort: SortColumn::Time,
+        width: 9,
+        right: true,
+    },
+    ColumnSpec {
+        sort: SortColumn::Command,
+        width: 0,
+        right: false,
+    },
 ];
 
 /// Start x and width of each column for a table `total` cells wide.
@@ -30,7 +74,11 @@ pub fn positions(total: u16) -> Vec<(u16, u16)> {
     COLUMNS
         .iter()
         .map(|c| {
-            let w = if c.width == 0 { total.saturating_sub(x) } else { c.width.min(total.saturating_sub(x)) };
+            let w = if c.width == 0 {
+                total.saturating_sub(x)
+            } else {
+                c.width.min(total.saturating_sub(x))
+            };
             let at = x;
             x = x.saturating_add(w + 1).min(total);
             (at, w)

@@ -9,7 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 fn field(label: &str, value: String) -> Line<'static> {
-    Line::from(vec![Span::styled(format!("{label:<9}"), theme::LABEL), Span::raw(value)])
+    Line::from(vec![
+        Span::styled(format!("{label:<9}"), theme::LABEL),
+        Span::raw(value),
+    ])
 }
 
 /// `1 systemd › 640 sshd › 702 bash`, outermost first.
@@ -23,7 +26,11 @@ pub fn parent_chain(t: &ProcessTable, p: &ProcSample) -> String {
         ppid = q.ppid;
     }
     chain.reverse();
-    if chain.is_empty() { "none".into() } else { chain.join(" › ") }
+    if chain.is_empty() {
+        "none".into()
+    } else {
+        chain.join(" › ")
+    }
 }
 
 pub fn children(t: &ProcessTable, p: &ProcSample) -> Vec<String> {
@@ -41,7 +48,13 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     };
     let t = &app.table;
     let detail = app.detail.as_ref().filter(|d| d.key == Some(p.key()));
-    let pending = || if detail.is_none() { "reading…".to_string() } else { "unreadable".to_string() };
+    let pending = || {
+        if detail.is_none() {
+            "reading…".to_string()
+        } else {
+            "unreadable".to_string()
+        }
+    };
     let kids = children(t, p);
     let mut out = vec![
         field("Command", format::printable(&p.command()).into_owned()),
@@ -68,19 +81,38 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
                 p.tpgid
             ),
         ),
-        field("Exe", detail.and_then(|d| d.exe.clone()).unwrap_or_else(pending)),
-        field("Cwd", detail.and_then(|d| d.cwd.clone()).unwrap_or_else(pending)),
-        field("Open fds", detail.and_then(|d| d.fd_count).map(|n| n.to_string()).unwrap_or_else(pending)),
+        field(
+            "Exe",
+            detail.and_then(|d| d.exe.clone()).unwrap_or_else(pending),
+        ),
+        field(
+            "Cwd",
+            detail.and_then(|d| d.cwd.clone()).unwrap_or_else(pending),
+        ),
+        field(
+            "Open fds",
+            detail
+                .and_then(|d| d.fd_count)
+                .map(|n| n.to_string())
+                .unwrap_or_else(pending),
+        ),
         field("Parents", parent_chain(t, p)),
         field(
             "Children",
-            if kids.is_empty() { "none".into() } else { format!("{}: {}", kids.len(), kids.join(", ")) },
+            if kids.is_empty() {
+                "none".into()
+            } else {
+                format!("{}: {}", kids.len(), kids.join(", "))
+            },
         ),
     ];
     if let Some(d) = detail
         && !d.unreadable.is_empty()
     {
-        out.push(Line::from(Span::styled(format!("Unreadable: {}", d.unreadable.join("; ")), theme::DIM)));
+        out.push(Line::from(Span::styled(
+            format!("Unreadable: {}", d.unreadable.join("; ")),
+            theme::DIM,
+        )));
     }
     out
 }
@@ -90,6 +122,9 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         .borders(Borders::TOP)
         .title(Span::styled(" Details (Esc closes) ", theme::LABEL));
     let text = lines(app);
-    let para = Paragraph::new(text).block(block).wrap(Wrap { trim: false }).scroll((app.ui.overlay_scroll as u16, 0));
+    let para = Paragraph::new(text)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .scroll((app.ui.overlay_scroll as u16, 0));
     f.render_widget(para, area);
 }

@@ -34,7 +34,12 @@ pub fn cpu_time(ns: u64) -> String {
 /// Uptime as `3 days, 04:05:06`.
 pub fn uptime(secs: u64) -> String {
     let days = secs / 86400;
-    let hms = format!("{:02}:{:02}:{:02}", (secs / 3600) % 24, (secs / 60) % 60, secs % 60);
+    let hms = format!(
+        "{:02}:{:02}:{:02}",
+        (secs / 3600) % 24,
+        (secs / 60) % 60,
+        secs % 60
+    );
     match days {
         0 => hms,
         1 => format!("1 day, {hms}"),
@@ -64,7 +69,10 @@ pub fn local_time(epoch_secs: f64) -> String {
 /// Text safe to put in a terminal cell: control characters (a newline in a comm) become `?`.
 pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     if s.chars().any(char::is_control) {
-        s.chars().map(|c| if c.is_control() { '?' } else { c }).collect::<String>().into()
+        s.chars()
+            .map(|c| if c.is_control() { '?' } else { c })
+            .collect::<String>()
+            .into()
     } else {
         s.into()
     }

@@ -9,9 +9,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 pub fn lines(app: &App) -> Vec<Line<'static>> {
-    let mut out = vec![Line::styled("whytop: why is each process not running?", theme::LABEL), Line::raw("")];
+    let mut out = vec![
+        Line::styled("whytop: why is each process not running?", theme::LABEL),
+        Line::raw(""),
+    ];
     for mode in [Mode::Normal, Mode::Filter, Mode::Sort, Mode::Detail] {
-        out.push(Line::styled(format!("In {} mode", mode.name()), theme::LABEL));
+        out.push(Line::styled(
+            format!("In {} mode", mode.name()),
+            theme::LABEL,
+        ));
         for (action, keys) in app.keymap.bindings(mode) {
             out.push(Line::from(vec![
                 Span::styled(format!("{:>22}", keys.join(" ")), theme::KEY),
@@ -21,7 +27,9 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         }
         out.push(Line::raw(""));
     }
-    out.push(Line::raw("Mouse: click selects, wheel scrolls, a click on a column title sorts by it."));
+    out.push(Line::raw(
+        "Mouse: click selects, wheel scrolls, a click on a column title sorts by it.",
+    ));
     out
 }
 
@@ -30,6 +38,13 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let h = area.height.saturating_sub(2).max(3);
     let r = Rect::new(area.x + (area.width - w) / 2, area.y + 1, w, h);
     f.render_widget(Clear, r);
-    let block = Block::default().borders(Borders::ALL).title(" Help: Esc closes, j/k scroll ");
-    f.render_widget(Paragraph::new(lines(app)).block(block).scroll((app.ui.overlay_scroll as u16, 0)), r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Help: Esc closes, j/k scroll ");
+    f.render_widget(
+        Paragraph::new(lines(app))
+            .block(block)
+            .scroll((app.ui.overlay_scroll as u16, 0)),
+        r,
+    );
 }

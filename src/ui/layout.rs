@@ -44,5 +44,10 @@ pub fn areas(app: &App) -> Areas {
         (body, None)
     };
     debug_assert!(table.y + table.height <= full.height || h == 0);
-    Areas { header, table, detail, status }
+    Areas {
+        header,
+        table,
+        detail,
+        status,
+    }
 }

@@ -18,8 +18,15 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         .map(|(i, c)| {
             let mark = if *c == app.opts.sort { "*" } else { " " };
             let text = format!("{mark}{:<12}", c.title());
-            if i == app.ui.sort_cursor { Line::styled(text, theme::SELECTED) } else { Line::raw(text) }
+            if i == app.ui.sort_cursor {
+                Line::styled(text, theme::SELECTED)
+            } else {
+                Line::raw(text)
+            }
         })
         .collect();
-    f.render_widget(Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Sort by ")), r);
+    f.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Sort by ")),
+        r,
+    );
 }

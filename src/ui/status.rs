@@ -10,7 +10,11 @@ use ratatui::widgets::Paragraph;
 
 pub fn line(app: &App) -> Line<'static> {
     if app.ui.mode == Mode::Filter {
-        let mut spans = vec![Span::styled("Filter: ", theme::KEY), Span::raw(app.ui.filter_input.clone()), Span::raw("▏")];
+        let mut spans = vec![
+            Span::styled("Filter: ", theme::KEY),
+            Span::raw(app.ui.filter_input.clone()),
+            Span::raw("▏"),
+        ];
         if let Some(e) = &app.ui.filter_error {
             spans.push(Span::styled(format!("  {e}"), theme::ERROR));
         }
@@ -23,14 +27,27 @@ pub fn line(app: &App) -> Line<'static> {
         return Line::raw(msg.clone());
     }
     let mut spans = Vec::new();
-    for (key, what) in [("F1", "Help"), ("F3", "Search"), ("F5", "Tree"), ("F6", "SortBy"), ("Enter", "Details"), ("F10", "Quit")] {
+    for (key, what) in [
+        ("F1", "Help"),
+        ("F3", "Search"),
+        ("F5", "Tree"),
+        ("F6", "SortBy"),
+        ("Enter", "Details"),
+        ("F10", "Quit"),
+    ] {
         spans.push(Span::styled(key, theme::KEY));
         spans.push(Span::raw(format!("{what} ")));
     }
     if !app.ui.filter_input.is_empty() {
-        spans.push(Span::styled(format!(" filter: {} ", app.ui.filter_input), theme::LABEL));
+        spans.push(Span::styled(
+            format!(" filter: {} ", app.ui.filter_input),
+            theme::LABEL,
+        ));
     }
-    spans.push(Span::styled(format!(" {} shown", app.view.len()), theme::DIM));
+    spans.push(Span::styled(
+        format!(" {} shown", app.view.len()),
+        theme::DIM,
+    ));
     Line::from(spans)
 }
 

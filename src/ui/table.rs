@@ -25,7 +25,11 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
         if sorted {
             title.push(if app.opts.descending { '▽' } else { '△' });
         }
-        let style = if sorted { theme::TITLE_SORTED } else { theme::TITLE };
+        let style = if sorted {
+            theme::TITLE_SORTED
+        } else {
+            theme::TITLE
+        };
         put(buf, area.x + x, area.y, *w, &title, c.right, style);
     }
     let rows = area.height as usize - 1;
@@ -35,17 +39,35 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
         let p = &t.snapshot.procs[vr.idx];
         let s = t.stats[vr.idx];
         let selected = app.ui.scroll + line == app.ui.cursor;
-        let base = if selected { theme::SELECTED } else { Style::new() };
+        let base = if selected {
+            theme::SELECTED
+        } else {
+            Style::new()
+        };
         buf.set_style(Rect::new(area.x, y, area.width, 1), base);
         let user = p.user.as_deref().unwrap_or("?");
         let cells: [(String, Style); 10] = [
             (p.pid.to_string(), base),
             (user.to_string(), base),
-            (if p.priority <= -100 { "RT".into() } else { p.priority.to_string() }, base),
+            (
+                if p.priority <= -100 {
+                    "RT".into()
+                } else {
+                    p.priority.to_string()
+                },
+                base,
+            ),
             (p.nice.to_string(), base),
             (format::bytes(p.vsz_bytes), base),
             (format::bytes(p.rss_bytes), base),
-            (p.state.letter().to_string(), if selected { base } else { theme::state(p.state) }),
+            (
+                p.state.letter().to_string(),
+                if selected {
+                    base
+                } else {
+                    theme::state(p.state)
+                },
+            ),
             (format!("{:.1}", s.cpu_percent), base),
             (format!("{:.1}", s.mem_percent), base),
             (format::cpu_time(p.cpu_ns), base),
@@ -61,7 +83,11 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
         } else {
             cmd.push_str(&format::printable(&p.command()));
         }
-        let style = if selected || !p.kernel_thread { base } else { theme::DIM };
+        let style = if selected || !p.kernel_thread {
+            base
+        } else {
+            theme::DIM
+        };
         put(buf, area.x + x, y, w, &cmd, false, style);
     }
 }

@@ -18,7 +18,9 @@ pub fn state(s: ProcState) -> Style {
     match s {
         ProcState::Running => Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
         ProcState::DiskSleep => Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
-        ProcState::Zombie | ProcState::Stopped | ProcState::Traced => Style::new().fg(Color::Magenta),
+        ProcState::Zombie | ProcState::Stopped | ProcState::Traced => {
+            Style::new().fg(Color::Magenta)
+        }
         _ => Style::new(),
     }
 }

@@ -24,7 +24,10 @@ impl LinuxPlatform {
                 source: std::io::Error::from(std::io::ErrorKind::NotFound),
             });
         }
-        Ok(Self { reader: reader::ProcReader::new(root.clone(), "/etc/passwd"), root })
+        Ok(Self {
+            reader: reader::ProcReader::new(root.clone(), "/etc/passwd"),
+            root,
+        })
     }
 }
 
@@ -32,7 +35,10 @@ impl Platform for LinuxPlatform {
     fn list(&mut self, opts: ListOptions) -> Result<Vec<ProcSample>, PlatformError> {
         self.reader
             .list(opts.threads)
-            .map_err(|source| PlatformError::Read { path: self.root.clone(), source })
+            .map_err(|source| PlatformError::Read {
+                path: self.root.clone(),
+                source,
+            })
     }
 
     fn detail(&mut self, key: ProcKey) -> Result<ProcDetail, PlatformError> {

@@ -108,9 +108,12 @@ impl ProcReader {
     /// The current sample of one pid, from the cache when it cannot have changed.
     fn refresh(&mut self, pid: Pid) -> Option<ProcSample> {
         if let Some(e) = self.entries.get_mut(&pid) {
-            let sched_now = read_fd_or_path(&e.sched_fd, &self.root, pid, "schedstat", &mut self.buf);
+            let sched_now =
+                read_fd_or_path(&e.sched_fd, &self.root, pid, "schedstat", &mut self.buf);
             match sched_now {
-                Some(()) if self.buf == e.sched && e.sample.threads <= 1 && !self.buf.is_empty() => {
+                Some(())
+                    if self.buf == e.sched && e.sample.threads <= 1 && !self.buf.is_empty() =>
+                {
                     return Some(e.sample.clone());
                 }
                 Some(()) => {
@@ -121,7 +124,13 @@ impl ProcReader {
                     {
                         e.sched = sched;
                         let changed_name = st.comm != *e.sample.comm;
-                        apply_stat(&mut e.sample, &st, self.clk_tck, self.page_size, self.boot_time);
+                        apply_stat(
+                            &mut e.sample,
+                            &st,
+                            self.clk_tck,
+                            self.page_size,
+                            self.boot_time,
+                        );
                         if changed_name {
                             // It exec'd: a new name, a new command line, maybe a new user.
                             e.sample.comm = Arc::from(st.comm.as_str());
@@ -149,23 +158,41 @@ impl ProcReader {
         stat_fd.read_at_to_end(&mut self.buf).ok()?;
         let st = parse_stat(&self.buf).ok()?;
         let mut sample = new_sample(&st, self.clk_tck, self.page_size, self.boot_time);
-        sample.cmdline = if st.flags & PF_KTHREAD != 0 { Arc::from("") } else { read_cmdline(&dir) };
+        sample.cmdline = if st.flags & PF_KTHREAD != 0 {
+            Arc::from("")
+        } else {
+            read_cmdline(&dir)
+        };
         let sched_fd = File::open(dir.join("schedstat")).ok();
         let mut sched = Vec::new();
         if let Some(f) = &sched_fd {
             let _ = f.read_at_to_end(&mut sched);
         }
         let hold = self.held + 2 <= self.fd_budget;
-        let (stat_fd, sched_fd) = if hold { (Some(stat_fd), sched_fd) } else { (None, None) };
+        let (stat_fd, sched_fd) = if hold {
+            (Some(stat_fd), sched_fd)
+        } else {
+            (None, None)
+        };
         self.held += usize::from(stat_fd.is_some()) + usize::from(sched_fd.is_some());
-        self.entries.insert(pid, Entry { stat_fd, sched_fd, sched, sample });
+        self.entries.insert(
+            pid,
+            Entry {
+                stat_fd,
+                sched_fd,
+                sched,
+                sample,
+            },
+        );
         self.fill_uid(pid, Some(&dir));
         self.entries.get(&pid).map(|e| e.sample.clone())
     }
 
     /// The owner of `/proc/PID` is the process's effective user, as htop reads it.
     fn fill_uid(&mut self, pid: Pid, dir: Option<&Path>) {
-        let path = dir.map(Path::to_path_buf).unwrap_or_else(|| self.root.join(pid.to_string()));
+        let path = dir
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| self.root.join(pid.to_string()));
         let uid = std::fs::metadata(path).ok().map(|m| m.uid());
         let user = uid.map(|u| self.users.name(u));
         if let Some(e) = self.entries.get_mut(&pid) {
@@ -177,13 +204,17 @@ impl ProcReader {
     /// Thread rows of one process (not cached: only when the user shows threads).
     fn read_threads(&mut self, proc_: &ProcSample) -> Vec<ProcSample> {
         let dir = self.root.join(proc_.pid.to_string()).join("task");
-        let Ok(rd) = std::fs::read_dir(&dir) else { return Vec::new() };
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for tid in rd.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<Pid>().ok()) {
             if tid == proc_.pid {
                 continue;
             }
-            let Ok(text) = std::fs::read(dir.join(tid.to_string()).join("stat")) else { continue };
+            let Ok(text) = std::fs::read(dir.join(tid.to_string()).join("stat")) else {
+                continue;
+            };
             let Ok(st) = parse_stat(&text) else { continue };
             let mut t = new_sample(&st, self.clk_tck, self.page_size, self.boot_time);
             t.tgid = Some(proc_.pid);
@@ -246,11 +277,19 @@ fn apply_stat(s: &mut ProcSample, st: &Stat, clk_tck: u64, page: u64, _boot: u64
 }
 
 /// Reads through the held fd when there is one, else by path. `None`: unreadable or gone.
-fn read_fd_or_path(fd: &Option<File>, root: &Path, pid: Pid, name: &str, buf: &mut Vec<u8>) -> Option<()> {
+fn read_fd_or_path(
+    fd: &Option<File>,
+    root: &Path,
+    pid: Pid,
+    name: &str,
+    buf: &mut Vec<u8>,
+) -> Option<()> {
     buf.clear();
     let n = match fd {
         Some(f) => f.read_at_to_end(buf),
-        None => File::open(root.join(pid.to_string()).join(name)).and_then(|mut f| f.read_to_end(buf)),
+        None => {
+            File::open(root.join(pid.to_string()).join(name)).and_then(|mut f| f.read_to_end(buf))
+        }
     };
     match n {
         Ok(0) => None,
@@ -304,7 +343,10 @@ fn sysconf(name: libc::c_int, default: u64) -> u64 {
 
 /// Raises the soft open-file limit to the hard one; returns the soft limit now.
 fn raise_fd_limit() -> usize {
-    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
     // SAFETY: getrlimit/setrlimit write/read only the struct we pass.
     unsafe {
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
@@ -312,7 +354,10 @@ fn raise_fd_limit() -> usize {
         }
         let want = lim.rlim_max.min(1 << 16);
         if lim.rlim_cur < want {
-            let raised = libc::rlimit { rlim_cur: want, rlim_max: lim.rlim_max };
+            let raised = libc::rlimit {
+                rlim_cur: want,
+                rlim_max: lim.rlim_max,
+            };
             if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
                 lim.rlim_cur = want;
             }
@@ -327,8 +372,14 @@ mod tests {
 
     #[test]
     fn cmdline_decoding() {
-        assert_eq!(decode_cmdline(b"python3\0-c\0input()\0"), "python3 -c input()");
+        assert_eq!(
+            decode_cmdline(b"python3\0-c\0input()\0"),
+            "python3 -c input()"
+        );
         assert_eq!(decode_cmdline(b""), "");
-        assert_eq!(decode_cmdline(b"nginx: worker process"), "nginx: worker process");
+        assert_eq!(
+            decode_cmdline(b"nginx: worker process"),
+            "nginx: worker process"
+        );
     }
 }
