@@ -119,7 +119,7 @@ mod tests {
     fn snap(mono_ns: u64, procs: Vec<crate::model::ProcSample>) -> Arc<Snapshot> {
         let mut s = Snapshot {
             mono_ns,
-            procs,
+            procs: Arc::new(procs),
             ..Default::default()
         };
         s.system.mem_total = 1000;

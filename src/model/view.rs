@@ -186,7 +186,7 @@ mod tests {
         derive(
             None,
             Arc::new(Snapshot {
-                procs,
+                procs: Arc::new(procs),
                 ..Default::default()
             }),
         )

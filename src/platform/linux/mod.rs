@@ -9,6 +9,7 @@ pub mod users;
 use crate::model::{ProcDetail, ProcKey, ProcSample};
 use crate::platform::{ListOptions, Platform, PlatformError};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub struct LinuxPlatform {
     root: PathBuf,
@@ -32,7 +33,7 @@ impl LinuxPlatform {
 }
 
 impl Platform for LinuxPlatform {
-    fn list(&mut self, opts: ListOptions) -> Result<Vec<ProcSample>, PlatformError> {
+    fn list(&mut self, opts: ListOptions) -> Result<Arc<Vec<ProcSample>>, PlatformError> {
         self.reader
             .list(opts.threads)
             .map_err(|source| PlatformError::Read {
