@@ -5,10 +5,8 @@ mod common;
 use common::{marker, tagged_sleep};
 use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_whytop");
-
 fn ps(args: &[&str]) -> std::process::Output {
-    Command::new(BIN)
+    Command::new(common::bin())
         .arg("ps")
         .args(args)
         .output()
@@ -94,11 +92,11 @@ fn bad_arguments_exit_2_with_a_message() {
         &["-d", "0"],
         &["nosuchcommand"],
     ] {
-        let out = Command::new(BIN).args(args).output().unwrap();
+        let out = Command::new(common::bin()).args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(!out.stderr.is_empty(), "{args:?} says why");
     }
-    let out = Command::new(BIN)
+    let out = Command::new(common::bin())
         .args(["ps", "--filter", "re:("])
         .output()
         .unwrap();
@@ -108,9 +106,12 @@ fn bad_arguments_exit_2_with_a_message() {
 
 #[test]
 fn version_and_help() {
-    let out = Command::new(BIN).arg("--version").output().unwrap();
+    let out = Command::new(common::bin())
+        .arg("--version")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("whytop "));
-    let out = Command::new(BIN).arg("--help").output().unwrap();
+    let out = Command::new(common::bin()).arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(help.contains("ps") && help.contains("--delay"), "{help}");
 }

@@ -5,8 +5,6 @@ mod common;
 use common::{Proc, Tmux, marker};
 use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_whytop");
-
 /// A parent (python) with one child (`sleep`, renamed `<tag>kid`).
 fn family(tag: &str) -> (Proc, String) {
     let kid = format!("{tag}kid");
@@ -18,7 +16,7 @@ fn family(tag: &str) -> (Proc, String) {
 }
 
 fn start(t: &Tmux, args: &str) {
-    t.type_text(&format!("{BIN} -d 5 {args}"));
+    t.type_text(&format!("{} -d 5 {args}", common::bin()));
     t.keys(&["Enter"]);
     t.wait_screen("whytop's table", |s| {
         s.contains("PID") && s.contains("COMMAND") && s.contains("Load average")

@@ -4,6 +4,12 @@
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The binary under test: the release build when the test command names it
+/// (`WHYTOP_BIN`), else the one cargo built for this test run.
+pub fn bin() -> String {
+    std::env::var("WHYTOP_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_whytop").to_string())
+}
+
 /// Generous: the machine may be a loaded 2-core box.
 pub const DEADLINE: Duration = Duration::from_secs(30);
 

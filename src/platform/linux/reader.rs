@@ -84,6 +84,9 @@ impl ProcReader {
             .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
             .collect();
         pids.sort_unstable();
+        // Grow the table once, not by doubling (each doubling holds two tables at once).
+        self.entries
+            .reserve(pids.len().saturating_sub(self.entries.len()));
         self.pass = self.pass.wrapping_add(1);
         let mut out = Vec::with_capacity(pids.len() + pids.len() / 16);
         for pid in pids {
@@ -92,7 +95,11 @@ impl ProcReader {
                 e.idx = out.len();
                 e.seen = self.pass;
             }
-            let tasks = if threads && s.threads > 1 { self.read_threads(&s) } else { Vec::new() };
+            let tasks = if threads && s.threads > 1 {
+                self.read_threads(&s)
+            } else {
+                Vec::new()
+            };
             out.push(s);
             out.extend(tasks);
         }
@@ -127,7 +134,10 @@ impl ProcReader {
     /// The current sample of one pid, from the last pass when it cannot have changed.
     fn refresh(&mut self, pid: Pid) -> Option<ProcSample> {
         if let Some(e) = self.entries.get(&pid) {
-            let prev = self.last.get(e.idx).filter(|p| p.pid == pid && p.start_time == e.start_time);
+            let prev = self
+                .last
+                .get(e.idx)
+                .filter(|p| p.pid == pid && p.start_time == e.start_time);
             let sched = read_sched(&e.sched_fd, &self.root, pid, &mut self.buf);
             if let (Some(prev), Some(now)) = (prev, sched) {
                 // Other threads may have run while the main one slept: re-read those.
@@ -148,7 +158,7 @@ impl ProcReader {
                     // It exec'd: a new name, a new command line, maybe a new user.
                     s.comm = Arc::from(st.comm.as_str());
                     let dir = self.root.join(pid.to_string());
-                    s.cmdline = read_cmdline(&dir);
+                    s.cmdline = cmdline_into(&dir, &mut self.buf);
                     self.fill_uid(&mut s, &dir);
                 }
                 if let Some(e) = self.entries.get_mut(&pid) {
@@ -171,14 +181,29 @@ impl ProcReader {
         stat_fd.read_at_to_end(&mut self.buf).ok()?;
         let st = parse_stat(&self.buf).ok()?;
         let mut sample = new_sample(&st, self.clk_tck, self.page_size, self.boot_time);
-        sample.cmdline = if st.flags & PF_KTHREAD != 0 { Arc::from("") } else { read_cmdline(&dir) };
+        sample.cmdline = if st.flags & PF_KTHREAD != 0 {
+            Arc::from("")
+        } else {
+            cmdline_into(&dir, &mut self.buf)
+        };
         self.fill_uid(&mut sample, &dir);
         let sched_fd = File::open(dir.join("schedstat")).ok();
         let sched = read_sched(&sched_fd, &self.root, pid, &mut self.buf);
         let hold = self.held + 2 <= self.fd_budget;
-        let (stat_fd, sched_fd) = if hold { (Some(stat_fd), sched_fd) } else { (None, None) };
+        let (stat_fd, sched_fd) = if hold {
+            (Some(stat_fd), sched_fd)
+        } else {
+            (None, None)
+        };
         self.held += usize::from(stat_fd.is_some()) + usize::from(sched_fd.is_some());
-        let entry = Entry { stat_fd, sched_fd, sched, start_time: st.starttime, idx: usize::MAX, seen: self.pass };
+        let entry = Entry {
+            stat_fd,
+            sched_fd,
+            sched,
+            start_time: st.starttime,
+            idx: usize::MAX,
+            seen: self.pass,
+        };
         self.entries.insert(pid, entry);
         Some(sample)
     }
@@ -192,13 +217,17 @@ impl ProcReader {
     /// Thread rows of one process (not cached: only when the user shows threads).
     fn read_threads(&mut self, proc_: &ProcSample) -> Vec<ProcSample> {
         let dir = self.root.join(proc_.pid.to_string()).join("task");
-        let Ok(rd) = std::fs::read_dir(&dir) else { return Vec::new() };
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for tid in rd.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<Pid>().ok()) {
             if tid == proc_.pid {
                 continue;
             }
-            let Ok(text) = std::fs::read(dir.join(tid.to_string()).join("stat")) else { continue };
+            let Ok(text) = std::fs::read(dir.join(tid.to_string()).join("stat")) else {
+                continue;
+            };
             let Ok(st) = parse_stat(&text) else { continue };
             let mut t = new_sample(&st, self.clk_tck, self.page_size, self.boot_time);
             t.tgid = Some(proc_.pid);
@@ -269,11 +298,19 @@ fn apply_stat(s: &mut ProcSample, st: &Stat, clk_tck: u64, page: u64) {
 }
 
 /// Reads through the held fd when there is one, else by path. `None`: unreadable or gone.
-fn read_into(fd: &Option<File>, root: &Path, pid: Pid, name: &str, buf: &mut Vec<u8>) -> Option<()> {
+fn read_into(
+    fd: &Option<File>,
+    root: &Path,
+    pid: Pid,
+    name: &str,
+    buf: &mut Vec<u8>,
+) -> Option<()> {
     buf.clear();
     let n = match fd {
         Some(f) => f.read_at_to_end(buf),
-        None => File::open(root.join(pid.to_string()).join(name)).and_then(|mut f| f.read_to_end(buf)),
+        None => {
+            File::open(root.join(pid.to_string()).join(name)).and_then(|mut f| f.read_to_end(buf))
+        }
     };
     match n {
         Ok(n) if n > 0 => Some(()),
@@ -281,18 +318,31 @@ fn read_into(fd: &Option<File>, root: &Path, pid: Pid, name: &str, buf: &mut Vec
     }
 }
 
-/// The full command line, NUL-separated on disk, joined by spaces here.
-/// Unreadable (permission, vanished) gives an empty line, not a missing row.
-pub fn read_cmdline(dir: &Path) -> Arc<str> {
-    match std::fs::read(dir.join("cmdline")) {
-        Ok(raw) => Arc::from(decode_cmdline(&raw).as_str()),
+/// The full command line through a reused buffer. Unreadable (permission,
+/// vanished) gives an empty line, not a missing row.
+fn cmdline_into(dir: &Path, buf: &mut Vec<u8>) -> Arc<str> {
+    buf.clear();
+    match File::open(dir.join("cmdline")).and_then(|mut f| f.read_to_end(buf)) {
+        Ok(_) => decode_cmdline(buf),
         Err(_) => Arc::from(""),
     }
 }
 
-pub fn decode_cmdline(raw: &[u8]) -> String {
-    let trimmed = raw.strip_suffix(b"\0").unwrap_or(raw);
-    String::from_utf8_lossy(trimmed).replace('\0', " ")
+/// NUL-separated argv, decoded in place and joined by spaces: one allocation, the result.
+pub fn decode_cmdline(raw: &mut [u8]) -> Arc<str> {
+    let raw = match raw.split_last_mut() {
+        Some((0, rest)) => rest,
+        _ => raw,
+    };
+    for b in raw.iter_mut() {
+        if *b == 0 {
+            *b = b' ';
+        }
+    }
+    match std::str::from_utf8(raw) {
+        Ok(s) => Arc::from(s),
+        Err(_) => Arc::from(String::from_utf8_lossy(raw).as_ref()),
+    }
 }
 
 trait ReadAtToEnd {
@@ -352,12 +402,12 @@ mod tests {
     #[test]
     fn cmdline_decoding() {
         assert_eq!(
-            decode_cmdline(b"python3\0-c\0input()\0"),
+            &*decode_cmdline(&mut b"python3\0-c\0input()\0".to_vec()),
             "python3 -c input()"
         );
-        assert_eq!(decode_cmdline(b""), "");
+        assert_eq!(&*decode_cmdline(&mut []), "");
         assert_eq!(
-            decode_cmdline(b"nginx: worker process"),
+            &*decode_cmdline(&mut b"nginx: worker process".to_vec()),
             "nginx: worker process"
         );
     }

@@ -13,7 +13,10 @@ impl MacPlatform {
 }
 
 impl Platform for MacPlatform {
-    fn list(&mut self, _opts: ListOptions) -> Result<std::sync::Arc<Vec<ProcSample>>, PlatformError> {
+    fn list(
+        &mut self,
+        _opts: ListOptions,
+    ) -> Result<std::sync::Arc<Vec<ProcSample>>, PlatformError> {
         Err(PlatformError::Unsupported)
     }
 

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The one command that passes every test on a fresh machine: it installs what the
+# tests drive (tmux, gdb, eu-stack, py-spy, python3) when missing, builds the
+# release binary the terminal tests run, then runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v tmux >/dev/null || missing+=(tmux)
+command -v python3 >/dev/null || missing+=(python3)
+command -v gdb >/dev/null || missing+=(gdb)
+command -v eu-stack >/dev/null || missing+=(elfutils)
+command -v script >/dev/null || missing+=(bsdutils)
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "installing: ${missing[*]}" >&2
+  $sudo apt-get update -qq >/dev/null || true
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if ! command -v py-spy >/dev/null; then
+  echo "installing: py-spy" >&2
+  python3 -m pip install -q py-spy
+fi
+
+cargo build --release --locked
+# The terminal tests drive this release binary; everything else is the test build.
+export WHYTOP_BIN="$PWD/target/release/whytop"
+cargo test --locked
