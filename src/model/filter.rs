@@ -66,7 +66,12 @@ mod tests {
     #[test]
     fn regex_after_prefix() {
         let p = sample(42, 1, "cargo");
-        assert!(Filter::parse("re:^/usr/bin/c.rgo").unwrap().unwrap().matches(&p));
+        assert!(
+            Filter::parse("re:^/usr/bin/c.rgo")
+                .unwrap()
+                .unwrap()
+                .matches(&p)
+        );
         assert!(!Filter::parse("re:^cargo$x").unwrap().unwrap().matches(&p));
         assert!(Filter::parse("re:(").unwrap_err().contains("bad regex"));
     }

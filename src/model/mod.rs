@@ -10,5 +10,6 @@ pub mod why;
 #[cfg(test)]
 pub(crate) mod testutil;
 
+pub use filter::Filter;
 pub use sample::{Pid, ProcDetail, ProcKey, ProcSample, ProcState, Snapshot, SystemSample};
 pub use table::{ProcessTable, RowStats, StateCounts, derive};

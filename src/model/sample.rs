@@ -66,7 +66,7 @@ pub struct ProcSample {
     pub pgid: Pid,
     pub sid: Pid,
     /// Controlling terminal device number (0: none).
-    pub tty_nr: u64,
+    pub tty_nr: u32,
     /// Controlling terminal name, such as `pts/3`, if any.
     pub tty: Option<Arc<str>>,
     /// Foreground process group of the controlling terminal (-1: none).
@@ -74,8 +74,8 @@ pub struct ProcSample {
     pub state: ProcState,
     pub uid: Option<u32>,
     pub user: Option<Arc<str>>,
-    pub priority: i64,
-    pub nice: i64,
+    pub priority: i32,
+    pub nice: i32,
     pub threads: u32,
     pub start_time: u64,
     /// Start as seconds since the Unix epoch.
@@ -94,7 +94,10 @@ pub struct ProcSample {
 
 impl ProcSample {
     pub fn key(&self) -> ProcKey {
-        ProcKey { pid: self.pid, start_time: self.start_time }
+        ProcKey {
+            pid: self.pid,
+            start_time: self.start_time,
+        }
     }
 
     /// What to show as the command: the full cmdline, else `[comm]` like ps does.
@@ -140,8 +143,8 @@ pub struct Snapshot {
     /// Monotonic clock at the sample, nanoseconds; rates are computed from it.
     pub mono_ns: u64,
     pub system: SystemSample,
-    pub procs: Vec<ProcSample>,
+    /// Shared with the reader, which reuses unchanged samples on its next pass.
+    pub procs: Arc<Vec<ProcSample>>,
     /// True when `procs` also holds thread rows.
     pub with_threads: bool,
-    pub detail: Option<ProcDetail>,
 }

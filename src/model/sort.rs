@@ -74,7 +74,10 @@ impl SortColumn {
 
     /// Whether a fresh sort on this column starts with the biggest values, as htop does.
     pub fn descending_by_default(self) -> bool {
-        matches!(self, Self::Cpu | Self::Mem | Self::Res | Self::Virt | Self::Time)
+        matches!(
+            self,
+            Self::Cpu | Self::Mem | Self::Res | Self::Virt | Self::Time
+        )
     }
 
     pub fn next(self) -> Self {
@@ -109,5 +112,9 @@ impl SortColumn {
 }
 
 fn command_of(p: &super::ProcSample) -> &str {
-    if p.cmdline.is_empty() { &p.comm } else { &p.cmdline }
+    if p.cmdline.is_empty() {
+        &p.comm
+    } else {
+        &p.cmdline
+    }
 }

@@ -104,7 +104,11 @@ pub fn derive(prev: Option<&Snapshot>, cur: Arc<Snapshot>) -> ProcessTable {
             ProcState::Dead | ProcState::Unknown => {}
         }
     }
-    ProcessTable { snapshot: cur, stats, counts }
+    ProcessTable {
+        snapshot: cur,
+        stats,
+        counts,
+    }
 }
 
 #[cfg(test)]
@@ -113,7 +117,11 @@ mod tests {
     use crate::model::testutil::sample;
 
     fn snap(mono_ns: u64, procs: Vec<crate::model::ProcSample>) -> Arc<Snapshot> {
-        let mut s = Snapshot { mono_ns, procs, ..Default::default() };
+        let mut s = Snapshot {
+            mono_ns,
+            procs: Arc::new(procs),
+            ..Default::default()
+        };
         s.system.mem_total = 1000;
         Arc::new(s)
     }

@@ -49,9 +49,17 @@ impl ViewRow {
         }
         let mut s = String::new();
         for d in 1..self.depth {
-            s.push_str(if self.last_mask >> d & 1 == 1 { "   " } else { "│  " });
+            s.push_str(if self.last_mask >> d & 1 == 1 {
+                "   "
+            } else {
+                "│  "
+            });
         }
-        s.push_str(if self.last_mask >> self.depth & 1 == 1 { "└─" } else { "├─" });
+        s.push_str(if self.last_mask >> self.depth & 1 == 1 {
+            "└─"
+        } else {
+            "├─"
+        });
         s.push(if self.collapsed { '+' } else { ' ' });
         s
     }
@@ -72,7 +80,13 @@ pub fn build(table: &ProcessTable, opts: &ViewOptions) -> Vec<ViewRow> {
         idx.sort_by(order);
         return idx
             .into_iter()
-            .map(|idx| ViewRow { idx, depth: 0, last_mask: 0, has_children: false, collapsed: false })
+            .map(|idx| ViewRow {
+                idx,
+                depth: 0,
+                last_mask: 0,
+                has_children: false,
+                collapsed: false,
+            })
             .collect();
     }
 
@@ -81,7 +95,11 @@ pub fn build(table: &ProcessTable, opts: &ViewOptions) -> Vec<ViewRow> {
         .iter()
         .map(|p| {
             let ppid = p.tgid.unwrap_or(p.ppid);
-            if ppid == p.pid { None } else { table.find_pid(ppid) }
+            if ppid == p.pid {
+                None
+            } else {
+                table.find_pid(ppid)
+            }
         })
         .collect();
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); procs.len()];
@@ -123,9 +141,19 @@ pub fn build(table: &ProcessTable, opts: &ViewOptions) -> Vec<ViewRow> {
         stack.push((r, 0, u64::from(last)));
     }
     while let Some((i, depth, mask)) = stack.pop() {
-        let kids: Vec<usize> = children[i].iter().copied().filter(|&c| visible[c]).collect();
+        let kids: Vec<usize> = children[i]
+            .iter()
+            .copied()
+            .filter(|&c| visible[c])
+            .collect();
         let collapsed = opts.collapsed.contains(&procs[i].key());
-        out.push(ViewRow { idx: i, depth, last_mask: mask, has_children: !kids.is_empty(), collapsed });
+        out.push(ViewRow {
+            idx: i,
+            depth,
+            last_mask: mask,
+            has_children: !kids.is_empty(),
+            collapsed,
+        });
         if collapsed || depth >= 63 {
             continue;
         }
@@ -140,9 +168,9 @@ pub fn build(table: &ProcessTable, opts: &ViewOptions) -> Vec<ViewRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Snapshot;
     use crate::model::table::derive;
     use crate::model::testutil::sample;
-    use crate::model::Snapshot;
     use std::sync::Arc;
 
     fn table() -> ProcessTable {
@@ -155,7 +183,13 @@ mod tests {
         ];
         procs[3].rss_bytes = 50;
         procs[4].rss_bytes = 10;
-        derive(None, Arc::new(Snapshot { procs, ..Default::default() }))
+        derive(
+            None,
+            Arc::new(Snapshot {
+                procs: Arc::new(procs),
+                ..Default::default()
+            }),
+        )
     }
 
     fn pids(t: &ProcessTable, v: &[ViewRow]) -> Vec<i32> {
@@ -165,7 +199,11 @@ mod tests {
     #[test]
     fn flat_sort_and_reverse() {
         let t = table();
-        let mut o = ViewOptions { sort: SortColumn::Res, descending: true, ..Default::default() };
+        let mut o = ViewOptions {
+            sort: SortColumn::Res,
+            descending: true,
+            ..Default::default()
+        };
         assert_eq!(pids(&t, &build(&t, &o))[..2], [12, 20]);
         o.descending = false;
         assert_eq!(pids(&t, &build(&t, &o)), [1, 10, 11, 20, 12]);
@@ -174,10 +212,18 @@ mod tests {
     #[test]
     fn tree_nests_children_and_collapses() {
         let t = table();
-        let mut o = ViewOptions { tree: true, sort: SortColumn::Pid, descending: false, ..Default::default() };
+        let mut o = ViewOptions {
+            tree: true,
+            sort: SortColumn::Pid,
+            descending: false,
+            ..Default::default()
+        };
         let v = build(&t, &o);
         assert_eq!(pids(&t, &v), [1, 10, 11, 12, 20]);
-        assert_eq!(v.iter().map(|r| r.depth).collect::<Vec<_>>(), [0, 1, 2, 3, 1]);
+        assert_eq!(
+            v.iter().map(|r| r.depth).collect::<Vec<_>>(),
+            [0, 1, 2, 3, 1]
+        );
         assert_eq!(v[1].tree_prefix(), "├─ ");
         assert_eq!(v[4].tree_prefix(), "└─ ");
         assert_eq!(v[3].tree_prefix(), "│     └─ ");

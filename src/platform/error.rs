@@ -3,7 +3,10 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum PlatformError {
     #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("malformed {path}: {why}")]
     Malformed { path: PathBuf, why: String },
     #[error("no such process: pid {pid}")]

@@ -12,6 +12,7 @@ pub mod system;
 pub use error::PlatformError;
 
 use crate::model::{ProcDetail, ProcKey, ProcSample};
+use std::sync::Arc;
 
 /// What a collection pass should include.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -24,7 +25,7 @@ pub struct ListOptions {
 /// (held file descriptors, caches), hence `&mut self`.
 pub trait Platform: Send {
     /// Every process now, sorted by pid. A process that vanishes mid-read is left out.
-    fn list(&mut self, opts: ListOptions) -> Result<Vec<ProcSample>, PlatformError>;
+    fn list(&mut self, opts: ListOptions) -> Result<Arc<Vec<ProcSample>>, PlatformError>;
 
     /// The slower fields for one process (exe, cwd, open fds).
     fn detail(&mut self, key: ProcKey) -> Result<ProcDetail, PlatformError>;

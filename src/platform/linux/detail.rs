@@ -9,12 +9,19 @@ use super::stat::parse_stat;
 pub fn read_detail(root: &Path, key: ProcKey) -> Result<ProcDetail, PlatformError> {
     let dir = root.join(key.pid.to_string());
     let stat_path = dir.join("stat");
-    let text = std::fs::read(&stat_path).map_err(|_| PlatformError::NoSuchProcess { pid: key.pid })?;
-    let st = parse_stat(&text).map_err(|why| PlatformError::Malformed { path: stat_path, why })?;
+    let text =
+        std::fs::read(&stat_path).map_err(|_| PlatformError::NoSuchProcess { pid: key.pid })?;
+    let st = parse_stat(&text).map_err(|why| PlatformError::Malformed {
+        path: stat_path,
+        why,
+    })?;
     if st.starttime != key.start_time {
         return Err(PlatformError::NoSuchProcess { pid: key.pid });
     }
-    let mut d = ProcDetail { key: Some(key), ..Default::default() };
+    let mut d = ProcDetail {
+        key: Some(key),
+        ..Default::default()
+    };
     match std::fs::read_link(dir.join("exe")) {
         Ok(p) => d.exe = Some(p.to_string_lossy().into_owned()),
         Err(e) => d.unreadable.push(format!("exe: {}", why(&e))),

@@ -9,6 +9,7 @@ pub mod users;
 use crate::model::{ProcDetail, ProcKey, ProcSample};
 use crate::platform::{ListOptions, Platform, PlatformError};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub struct LinuxPlatform {
     root: PathBuf,
@@ -24,15 +25,21 @@ impl LinuxPlatform {
                 source: std::io::Error::from(std::io::ErrorKind::NotFound),
             });
         }
-        Ok(Self { reader: reader::ProcReader::new(root.clone(), "/etc/passwd"), root })
+        Ok(Self {
+            reader: reader::ProcReader::new(root.clone(), "/etc/passwd"),
+            root,
+        })
     }
 }
 
 impl Platform for LinuxPlatform {
-    fn list(&mut self, opts: ListOptions) -> Result<Vec<ProcSample>, PlatformError> {
+    fn list(&mut self, opts: ListOptions) -> Result<Arc<Vec<ProcSample>>, PlatformError> {
         self.reader
             .list(opts.threads)
-            .map_err(|source| PlatformError::Read { path: self.root.clone(), source })
+            .map_err(|source| PlatformError::Read {
+                path: self.root.clone(),
+                source,
+            })
     }
 
     fn detail(&mut self, key: ProcKey) -> Result<ProcDetail, PlatformError> {

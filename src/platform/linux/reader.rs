@@ -11,7 +11,7 @@ use super::users::UserNames;
 use crate::model::{Pid, ProcSample, ProcState};
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{ErrorKind, Read};
+use std::io::Read;
 use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,19 +19,27 @@ use std::sync::Arc;
 struct Entry {
     stat_fd: Option<File>,
     sched_fd: Option<File>,
-    /// Raw `schedstat` text at the last pass (empty when unreadable).
-    sched: Vec<u8>,
-    sample: ProcSample,
+    /// `schedstat` counters at the last pass (None: unreadable, so always re-read).
+    sched: Option<[u64; 3]>,
+    start_time: u64,
+    /// Where this process's sample sits in `ProcReader::last`.
+    idx: usize,
+    /// The pass that last saw it; older entries are dropped.
+    seen: u32,
 }
 
 pub struct ProcReader {
     root: PathBuf,
     entries: HashMap<Pid, Entry>,
+    /// The last pass's output, shared with the snapshot that published it:
+    /// unchanged processes are cloned from here instead of being cached twice.
+    last: Arc<Vec<ProcSample>>,
+    pass: u32,
     users: UserNames,
     clk_tck: u64,
     page_size: u64,
     boot_time: u64,
-    /// How many more fds we may hold open (half the soft limit, raised to the hard one).
+    /// How many fds we may hold open (half the soft limit, raised to the hard one).
     fd_budget: usize,
     held: usize,
     buf: Vec<u8>,
@@ -50,6 +58,8 @@ impl ProcReader {
         Self {
             root,
             entries: HashMap::new(),
+            last: Arc::new(Vec::new()),
+            pass: 0,
             users: UserNames::load(passwd),
             clk_tck: sysconf(libc::_SC_CLK_TCK, 100),
             page_size: sysconf(libc::_SC_PAGESIZE, 4096),
@@ -69,70 +79,82 @@ impl ProcReader {
     }
 
     /// Every process now (and their threads when asked), sorted by pid.
-    pub fn list(&mut self, threads: bool) -> std::io::Result<Vec<ProcSample>> {
+    pub fn list(&mut self, threads: bool) -> std::io::Result<Arc<Vec<ProcSample>>> {
         let mut pids: Vec<Pid> = std::fs::read_dir(&self.root)?
             .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
             .collect();
         pids.sort_unstable();
-        let mut out = Vec::with_capacity(pids.len());
-        let mut seen = std::collections::HashSet::with_capacity(pids.len());
+        self.pass = self.pass.wrapping_add(1);
+        let mut out = Vec::with_capacity(pids.len() + pids.len() / 16);
         for pid in pids {
-            if let Some(s) = self.refresh(pid) {
-                seen.insert(pid);
-                if threads && s.threads > 1 {
-                    let tasks = self.read_threads(&s);
-                    out.push(s);
-                    out.extend(tasks);
-                } else {
-                    out.push(s);
-                }
+            let Some(s) = self.refresh(pid) else { continue };
+            if let Some(e) = self.entries.get_mut(&pid) {
+                e.idx = out.len();
+                e.seen = self.pass;
             }
+            let tasks = if threads && s.threads > 1 { self.read_threads(&s) } else { Vec::new() };
+            out.push(s);
+            out.extend(tasks);
         }
+        let pass = self.pass;
         let before = self.entries.len();
-        self.entries.retain(|pid, e| {
-            let keep = seen.contains(pid);
+        let mut released = 0;
+        self.entries.retain(|_, e| {
+            let keep = e.seen == pass;
             if !keep {
-                self.held -= usize::from(e.stat_fd.is_some()) + usize::from(e.sched_fd.is_some());
+                released += usize::from(e.stat_fd.is_some()) + usize::from(e.sched_fd.is_some());
             }
             keep
         });
+        self.held -= released;
         if self.entries.len() < before / 2 {
             self.entries.shrink_to_fit();
         }
         if threads {
             out.sort_by_key(|s| s.pid);
+            for (i, s) in out.iter().enumerate() {
+                if s.tgid.is_none()
+                    && let Some(e) = self.entries.get_mut(&s.pid)
+                {
+                    e.idx = i;
+                }
+            }
         }
-        Ok(out)
+        self.last = Arc::new(out);
+        Ok(Arc::clone(&self.last))
     }
 
-    /// The current sample of one pid, from the cache when it cannot have changed.
+    /// The current sample of one pid, from the last pass when it cannot have changed.
     fn refresh(&mut self, pid: Pid) -> Option<ProcSample> {
-        if let Some(e) = self.entries.get_mut(&pid) {
-            let sched_now = read_fd_or_path(&e.sched_fd, &self.root, pid, "schedstat", &mut self.buf);
-            match sched_now {
-                Some(()) if self.buf == e.sched && e.sample.threads <= 1 && !self.buf.is_empty() => {
-                    return Some(e.sample.clone());
+        if let Some(e) = self.entries.get(&pid) {
+            let prev = self.last.get(e.idx).filter(|p| p.pid == pid && p.start_time == e.start_time);
+            let sched = read_sched(&e.sched_fd, &self.root, pid, &mut self.buf);
+            if let (Some(prev), Some(now)) = (prev, sched) {
+                // Other threads may have run while the main one slept: re-read those.
+                if e.sched == Some(now) && prev.threads <= 1 {
+                    return Some(prev.clone());
                 }
-                Some(()) => {
-                    let sched = std::mem::take(&mut self.buf);
-                    if read_fd_or_path(&e.stat_fd, &self.root, pid, "stat", &mut self.buf).is_some()
-                        && let Ok(st) = parse_stat(&self.buf)
-                        && st.starttime == e.sample.start_time
-                    {
-                        e.sched = sched;
-                        let changed_name = st.comm != *e.sample.comm;
-                        apply_stat(&mut e.sample, &st, self.clk_tck, self.page_size, self.boot_time);
-                        if changed_name {
-                            // It exec'd: a new name, a new command line, maybe a new user.
-                            e.sample.comm = Arc::from(st.comm.as_str());
-                            e.sample.cmdline = read_cmdline(&self.root.join(pid.to_string()));
-                            self.fill_uid(pid, None);
-                        }
-                        return self.entries.get(&pid).map(|e| e.sample.clone());
-                    }
-                    self.buf = sched;
+            }
+            let alive = sched.is_some() || e.sched.is_none();
+            if alive
+                && let Some(prev) = prev
+                && read_into(&e.stat_fd, &self.root, pid, "stat", &mut self.buf).is_some()
+                && let Ok(st) = parse_stat(&self.buf)
+                && st.starttime == e.start_time
+            {
+                let mut s = prev.clone();
+                apply_stat(&mut s, &st, self.clk_tck, self.page_size);
+                if st.comm != *s.comm {
+                    // It exec'd: a new name, a new command line, maybe a new user.
+                    s.comm = Arc::from(st.comm.as_str());
+                    let dir = self.root.join(pid.to_string());
+                    s.cmdline = read_cmdline(&dir);
+                    self.fill_uid(&mut s, &dir);
                 }
-                None => {}
+                if let Some(e) = self.entries.get_mut(&pid) {
+                    e.sched = sched;
+                }
+                return Some(s);
             }
             // Gone, or the pid now belongs to another process: start afresh.
             if let Some(e) = self.entries.remove(&pid) {
@@ -150,28 +172,21 @@ impl ProcReader {
         let st = parse_stat(&self.buf).ok()?;
         let mut sample = new_sample(&st, self.clk_tck, self.page_size, self.boot_time);
         sample.cmdline = if st.flags & PF_KTHREAD != 0 { Arc::from("") } else { read_cmdline(&dir) };
+        self.fill_uid(&mut sample, &dir);
         let sched_fd = File::open(dir.join("schedstat")).ok();
-        let mut sched = Vec::new();
-        if let Some(f) = &sched_fd {
-            let _ = f.read_at_to_end(&mut sched);
-        }
+        let sched = read_sched(&sched_fd, &self.root, pid, &mut self.buf);
         let hold = self.held + 2 <= self.fd_budget;
         let (stat_fd, sched_fd) = if hold { (Some(stat_fd), sched_fd) } else { (None, None) };
         self.held += usize::from(stat_fd.is_some()) + usize::from(sched_fd.is_some());
-        self.entries.insert(pid, Entry { stat_fd, sched_fd, sched, sample });
-        self.fill_uid(pid, Some(&dir));
-        self.entries.get(&pid).map(|e| e.sample.clone())
+        let entry = Entry { stat_fd, sched_fd, sched, start_time: st.starttime, idx: usize::MAX, seen: self.pass };
+        self.entries.insert(pid, entry);
+        Some(sample)
     }
 
     /// The owner of `/proc/PID` is the process's effective user, as htop reads it.
-    fn fill_uid(&mut self, pid: Pid, dir: Option<&Path>) {
-        let path = dir.map(Path::to_path_buf).unwrap_or_else(|| self.root.join(pid.to_string()));
-        let uid = std::fs::metadata(path).ok().map(|m| m.uid());
-        let user = uid.map(|u| self.users.name(u));
-        if let Some(e) = self.entries.get_mut(&pid) {
-            e.sample.uid = uid;
-            e.sample.user = user;
-        }
+    fn fill_uid(&mut self, s: &mut ProcSample, dir: &Path) {
+        s.uid = std::fs::metadata(dir).ok().map(|m| m.uid());
+        s.user = s.uid.map(|u| self.users.name(u));
     }
 
     /// Thread rows of one process (not cached: only when the user shows threads).
@@ -195,6 +210,14 @@ impl ProcReader {
         }
         out
     }
+}
+
+/// `schedstat`'s three counters (run ns, wait ns, timeslices). None: unreadable or gone.
+fn read_sched(fd: &Option<File>, root: &Path, pid: Pid, buf: &mut Vec<u8>) -> Option<[u64; 3]> {
+    read_into(fd, root, pid, "schedstat", buf)?;
+    let text = std::str::from_utf8(buf).ok()?;
+    let mut it = text.split_ascii_whitespace().map(|v| v.parse::<u64>().ok());
+    Some([it.next()??, it.next()??, it.next()??])
 }
 
 fn new_sample(st: &Stat, clk_tck: u64, page: u64, boot: u64) -> ProcSample {
@@ -222,12 +245,12 @@ fn new_sample(st: &Stat, clk_tck: u64, page: u64, boot: u64) -> ProcSample {
         kernel_thread: st.flags & PF_KTHREAD != 0,
         tgid: None,
     };
-    apply_stat(&mut s, st, clk_tck, page, boot);
+    apply_stat(&mut s, st, clk_tck, page);
     s
 }
 
 /// Copies the fields that change while a process lives.
-fn apply_stat(s: &mut ProcSample, st: &Stat, clk_tck: u64, page: u64, _boot: u64) {
+fn apply_stat(s: &mut ProcSample, st: &Stat, clk_tck: u64, page: u64) {
     s.ppid = st.ppid;
     s.pgid = st.pgrp;
     s.sid = st.session;
@@ -246,20 +269,15 @@ fn apply_stat(s: &mut ProcSample, st: &Stat, clk_tck: u64, page: u64, _boot: u64
 }
 
 /// Reads through the held fd when there is one, else by path. `None`: unreadable or gone.
-fn read_fd_or_path(fd: &Option<File>, root: &Path, pid: Pid, name: &str, buf: &mut Vec<u8>) -> Option<()> {
+fn read_into(fd: &Option<File>, root: &Path, pid: Pid, name: &str, buf: &mut Vec<u8>) -> Option<()> {
     buf.clear();
     let n = match fd {
         Some(f) => f.read_at_to_end(buf),
         None => File::open(root.join(pid.to_string()).join(name)).and_then(|mut f| f.read_to_end(buf)),
     };
     match n {
-        Ok(0) => None,
-        Ok(_) => Some(()),
-        Err(e) if e.kind() == ErrorKind::NotFound && name == "schedstat" && fd.is_none() => {
-            // No schedstat in this kernel (or fixture): always re-read stat.
-            Some(())
-        }
-        Err(_) => None,
+        Ok(n) if n > 0 => Some(()),
+        _ => None,
     }
 }
 
@@ -304,7 +322,10 @@ fn sysconf(name: libc::c_int, default: u64) -> u64 {
 
 /// Raises the soft open-file limit to the hard one; returns the soft limit now.
 fn raise_fd_limit() -> usize {
-    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
     // SAFETY: getrlimit/setrlimit write/read only the struct we pass.
     unsafe {
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
@@ -312,7 +333,10 @@ fn raise_fd_limit() -> usize {
         }
         let want = lim.rlim_max.min(1 << 16);
         if lim.rlim_cur < want {
-            let raised = libc::rlimit { rlim_cur: want, rlim_max: lim.rlim_max };
+            let raised = libc::rlimit {
+                rlim_cur: want,
+                rlim_max: lim.rlim_max,
+            };
             if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
                 lim.rlim_cur = want;
             }
@@ -327,8 +351,14 @@ mod tests {
 
     #[test]
     fn cmdline_decoding() {
-        assert_eq!(decode_cmdline(b"python3\0-c\0input()\0"), "python3 -c input()");
+        assert_eq!(
+            decode_cmdline(b"python3\0-c\0input()\0"),
+            "python3 -c input()"
+        );
         assert_eq!(decode_cmdline(b""), "");
-        assert_eq!(decode_cmdline(b"nginx: worker process"), "nginx: worker process");
+        assert_eq!(
+            decode_cmdline(b"nginx: worker process"),
+            "nginx: worker process"
+        );
     }
 }

@@ -9,13 +9,13 @@ pub struct Stat {
     pub ppid: i32,
     pub pgrp: i32,
     pub session: i32,
-    pub tty_nr: u64,
+    pub tty_nr: u32,
     pub tpgid: i32,
     pub flags: u64,
     pub utime: u64,
     pub stime: u64,
-    pub priority: i64,
-    pub nice: i64,
+    pub priority: i32,
+    pub nice: i32,
     pub num_threads: u32,
     pub starttime: u64,
     pub vsize: u64,
@@ -28,8 +28,14 @@ pub const PF_KTHREAD: u64 = 0x0020_0000;
 /// Parses a stat line. The comm sits between the first `(` and the *last* `)`,
 /// since it may itself hold spaces, parentheses or a newline.
 pub fn parse_stat(buf: &[u8]) -> Result<Stat, String> {
-    let open = buf.iter().position(|&b| b == b'(').ok_or("no '(' before comm")?;
-    let close = buf.iter().rposition(|&b| b == b')').ok_or("no ')' after comm")?;
+    let open = buf
+        .iter()
+        .position(|&b| b == b'(')
+        .ok_or("no '(' before comm")?;
+    let close = buf
+        .iter()
+        .rposition(|&b| b == b')')
+        .ok_or("no ')' after comm")?;
     if close < open {
         return Err("')' before '('".into());
     }
@@ -45,7 +51,9 @@ pub fn parse_stat(buf: &[u8]) -> Result<Stat, String> {
         return Err(format!("only {} fields after comm", f.len()));
     }
     fn num<T: std::str::FromStr>(f: &[&str], field: usize) -> Result<T, String> {
-        f[field - 3].parse().map_err(|_| format!("field {field} is not a number: {:?}", f[field - 3]))
+        f[field - 3]
+            .parse()
+            .map_err(|_| format!("field {field} is not a number: {:?}", f[field - 3]))
     }
     Ok(Stat {
         pid,
@@ -54,7 +62,7 @@ pub fn parse_stat(buf: &[u8]) -> Result<Stat, String> {
         ppid: num(&f, 4)?,
         pgrp: num(&f, 5)?,
         session: num(&f, 6)?,
-        tty_nr: num::<i64>(&f, 7)? as u64,
+        tty_nr: num::<i64>(&f, 7)? as u32,
         tpgid: num(&f, 8)?,
         flags: num(&f, 9)?,
         utime: num(&f, 14)?,
@@ -77,10 +85,19 @@ mod tests {
     #[test]
     fn plain_line() {
         let s = parse_stat(SLEEP).unwrap();
-        assert_eq!((s.pid, s.comm.as_str(), s.state, s.ppid), (1726, "sleep", b'S', 1723));
-        assert_eq!((s.pgrp, s.session, s.tty_nr, s.tpgid), (1723, 1044, 34816, 1730));
+        assert_eq!(
+            (s.pid, s.comm.as_str(), s.state, s.ppid),
+            (1726, "sleep", b'S', 1723)
+        );
+        assert_eq!(
+            (s.pgrp, s.session, s.tty_nr, s.tpgid),
+            (1723, 1044, 34816, 1730)
+        );
         assert_eq!((s.utime, s.stime, s.priority, s.nice), (3, 4, 20, 0));
-        assert_eq!((s.num_threads, s.starttime, s.vsize, s.rss_pages), (1, 302196, 3133440, 410));
+        assert_eq!(
+            (s.num_threads, s.starttime, s.vsize, s.rss_pages),
+            (1, 302196, 3133440, 410)
+        );
     }
 
     #[test]
@@ -88,13 +105,26 @@ mod tests {
         let line = b"77 (a) b (c\nd)) R 1 77 77 0 -1 0 0 0 0 0 1 2 0 0 20 -5 3 0 99 4096 2 0\n";
         let s = parse_stat(line).unwrap();
         assert_eq!(s.comm, "a) b (c\nd)");
-        assert_eq!((s.state, s.nice, s.num_threads, s.starttime), (b'R', -5, 3, 99));
+        assert_eq!(
+            (s.state, s.nice, s.num_threads, s.starttime),
+            (b'R', -5, 3, 99)
+        );
     }
 
     #[test]
     fn malformed_lines_are_errors_not_panics() {
-        for bad in [&b""[..], b"12 (x", b"12 x) S 1", b"(x) S 1 2 3", b"1 (x) S 1 2 3 4 5 6"] {
-            assert!(parse_stat(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
+        for bad in [
+            &b""[..],
+            b"12 (x",
+            b"12 x) S 1",
+            b"(x) S 1 2 3",
+            b"1 (x) S 1 2 3 4 5 6",
+        ] {
+            assert!(
+                parse_stat(bad).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 }

@@ -29,7 +29,10 @@ impl UserNames {
 
     /// The name, or the number as text when the uid has no passwd entry.
     pub fn name(&mut self, uid: u32) -> Arc<str> {
-        self.names.entry(uid).or_insert_with(|| Arc::from(uid.to_string())).clone()
+        self.names
+            .entry(uid)
+            .or_insert_with(|| Arc::from(uid.to_string()))
+            .clone()
     }
 }
 
@@ -37,7 +40,9 @@ impl UserNames {
 mod tests {
     #[test]
     fn names_and_fallback() {
-        let mut u = super::UserNames::parse("root:x:0:0::/root:/bin/sh\nbad line\ndev:x:1000:1000::/h:/bin/sh\n");
+        let mut u = super::UserNames::parse(
+            "root:x:0:0::/root:/bin/sh\nbad line\ndev:x:1000:1000::/h:/bin/sh\n",
+        );
         assert_eq!(&*u.name(0), "root");
         assert_eq!(&*u.name(1000), "dev");
         assert_eq!(&*u.name(4242), "4242");

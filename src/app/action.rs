@@ -1,0 +1,81 @@
+//! What a key can mean: named actions, the vocabulary of the keymap.
+
+use serde::Deserialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Unbinds a key in a user keymap.
+    None,
+    Quit,
+    Suspend,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    SortMenu,
+    SortNext,
+    SortPrev,
+    SortReverse,
+    SortCpu,
+    SortMem,
+    SortTime,
+    SortPick,
+    Filter,
+    ClearFilter,
+    FilterAccept,
+    FilterCancel,
+    FilterBackspace,
+    FilterClear,
+    Tree,
+    Collapse,
+    Expand,
+    ToggleFold,
+    Detail,
+    Help,
+    Threads,
+    Refresh,
+    Close,
+}
+
+impl Action {
+    /// The help overlay's words for it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::None => "nothing",
+            Self::Quit => "quit",
+            Self::Suspend => "suspend (fg resumes)",
+            Self::Up => "move up",
+            Self::Down => "move down",
+            Self::PageUp => "page up",
+            Self::PageDown => "page down",
+            Self::Top => "first row",
+            Self::Bottom => "last row",
+            Self::SortMenu => "choose the sort column",
+            Self::SortNext => "sort by the next column",
+            Self::SortPrev => "sort by the previous column",
+            Self::SortReverse => "reverse the sort order",
+            Self::SortCpu => "sort by CPU%",
+            Self::SortMem => "sort by MEM%",
+            Self::SortTime => "sort by TIME+",
+            Self::SortPick => "sort by the highlighted column",
+            Self::Filter => "filter (substring; re: for a regex)",
+            Self::ClearFilter => "clear the filter",
+            Self::FilterAccept => "keep the filter and go back to the table",
+            Self::FilterCancel => "drop the filter",
+            Self::FilterBackspace => "delete a character",
+            Self::FilterClear => "clear the typed text",
+            Self::Tree => "tree view on/off",
+            Self::Collapse => "collapse the branch",
+            Self::Expand => "expand the branch",
+            Self::ToggleFold => "collapse/expand the branch",
+            Self::Detail => "details of the selected process",
+            Self::Help => "this help",
+            Self::Threads => "show threads on/off",
+            Self::Refresh => "refresh now",
+            Self::Close => "close",
+        }
+    }
+}

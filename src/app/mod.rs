@@ -1,0 +1,12 @@
+//! The event loop and the state it drives. `update` is the only place state changes.
+
+pub mod action;
+pub mod config;
+pub mod keymap;
+pub mod msg;
+pub mod run;
+pub mod state;
+pub mod terminal;
+pub mod update;
+
+pub use run::run;

@@ -1,0 +1,144 @@
+//! Startup and the event loop: select over terminal events, snapshots, signals
+//! and a tick; `update` changes state; redraws are coalesced.
+
+use super::config::{Config, read_user_file};
+use super::keymap::Keymap;
+use super::msg::{Effect, Msg};
+use super::state::App;
+use super::{terminal, update::update};
+use crate::cli::Cli;
+use crate::collectors::{self, CollectorCmd};
+use crate::model::Filter;
+use crate::model::view::ViewOptions;
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::time::Duration;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::time::{Instant, sleep_until};
+
+/// Frames are drawn at most this often; events in between are coalesced.
+const FRAME: Duration = Duration::from_millis(16);
+
+/// Builds the app from config files and flags; errors here leave the terminal untouched.
+pub fn prepare(cli: &Cli) -> anyhow::Result<App> {
+    let user_config = read_user_file("config.toml").map_err(anyhow::Error::msg)?;
+    let config = Config::parse(user_config.as_ref().map(|(_, t)| t.as_str()))
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path_of(&user_config)))?;
+    let user_keys = read_user_file("keymap.toml").map_err(anyhow::Error::msg)?;
+    let keymap = Keymap::with_user(user_keys.as_ref().map(|(_, t)| t.as_str()))
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path_of(&user_keys)))?;
+    let tree = cli.tree || config.tree;
+    let sort = cli.sort.unwrap_or(if tree {
+        crate::model::sort::SortColumn::Pid
+    } else {
+        config.sort_column().map_err(anyhow::Error::msg)?
+    });
+    let filter_text = cli.filter.clone().unwrap_or_default();
+    let filter = Filter::parse(&filter_text).map_err(|e| anyhow::anyhow!("--filter: {e}"))?;
+    let opts = ViewOptions {
+        sort,
+        descending: !tree && sort.descending_by_default(),
+        filter,
+        tree,
+        ..Default::default()
+    };
+    let delay = Duration::from_millis(100 * cli.delay.unwrap_or(config.delay));
+    let mut app = App::new(keymap, opts, delay);
+    app.ui.filter_input = filter_text;
+    Ok(app)
+}
+
+fn path_of(f: &Option<(std::path::PathBuf, String)>) -> String {
+    f.as_ref()
+        .map(|(p, _)| p.display().to_string())
+        .unwrap_or_else(|| "default".into())
+}
+
+pub fn run(cli: &Cli) -> anyhow::Result<i32> {
+    let app = prepare(cli)?;
+    let platform = crate::platform::native()?;
+    let collector = collectors::spawn(platform, app.delay);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    terminal::install_panic_hook();
+    terminal::enter()?;
+    let result = rt.block_on(event_loop(app, collector));
+    terminal::leave();
+    result.map(|()| 0)
+}
+
+async fn event_loop(mut app: App, c: collectors::CollectorHandle) -> anyhow::Result<()> {
+    let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    let size = term.size()?;
+    update(&mut app, Msg::Resize(size.width, size.height));
+    let (mut snaps, mut details, mut errors) = (c.snapshots, c.details, c.errors);
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut dirty = true;
+    let mut next_frame = Instant::now();
+    loop {
+        let msg = tokio::select! {
+            biased;
+            _ = sleep_until(next_frame), if dirty => {
+                term.draw(|f| crate::ui::render(&app, f))?;
+                dirty = false;
+                next_frame = Instant::now() + FRAME;
+                continue;
+            }
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) => Msg::Key(k),
+                Some(Ok(Event::Mouse(m))) => Msg::Mouse(m),
+                Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(e.into()),
+                None => return Ok(()),
+            },
+            r = snaps.changed() => {
+                if r.is_err() { anyhow::bail!("the collector stopped"); }
+                Msg::Snapshot(snaps.borrow_and_update().clone())
+            }
+            r = details.changed(), if r_ok(&details) => {
+                let _ = r;
+                Msg::Detail(details.borrow_and_update().clone())
+            }
+            r = errors.changed(), if r_ok(&errors) => {
+                let _ = r;
+                Msg::CollectorError(errors.borrow_and_update().clone())
+            }
+            _ = tick.tick() => {
+                let had = app.ui.status.is_some();
+                update(&mut app, Msg::Tick);
+                dirty |= had && app.ui.status.is_none();
+                continue;
+            }
+            _ = sigterm.recv() => return Ok(()),
+            _ = sighup.recv() => return Ok(()),
+        };
+        for effect in update(&mut app, msg) {
+            match effect {
+                Effect::Collector(cmd) => {
+                    let _ = c.commands.send(cmd);
+                }
+                Effect::Suspend => {
+                    terminal::suspend()?;
+                    term.clear()?;
+                    let _ = c.commands.send(CollectorCmd::RefreshNow);
+                }
+            }
+        }
+        if app.quit {
+            return Ok(());
+        }
+        dirty = true;
+    }
+}
+
+/// A watch receiver whose sender still lives (a closed one would wake select! forever).
+fn r_ok<T>(rx: &tokio::sync::watch::Receiver<T>) -> bool {
+    rx.has_changed().is_ok()
+}

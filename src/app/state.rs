@@ -1,0 +1,126 @@
+//! The app's state: data from the collector apart from what the user did (UiState).
+
+use super::keymap::{Keymap, Mode};
+use crate::model::view::{self, ViewOptions, ViewRow};
+use crate::model::{ProcDetail, ProcKey, ProcessTable, Snapshot, derive};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Selection, scroll, modes and typed text: everything the user changes.
+#[derive(Clone, Debug, Default)]
+pub struct UiState {
+    pub mode: Mode,
+    /// The process the cursor is on, followed across refreshes and re-sorts.
+    pub selected: Option<ProcKey>,
+    /// Cursor position in the view; kept when the selected process vanishes.
+    pub cursor: usize,
+    pub scroll: usize,
+    pub filter_input: String,
+    pub filter_error: Option<String>,
+    pub sort_cursor: usize,
+    pub overlay_scroll: usize,
+    pub status: Option<String>,
+    /// Ticks left before the status message clears.
+    pub status_ttl: u8,
+    pub size: (u16, u16),
+}
+
+pub struct App {
+    pub keymap: Keymap,
+    pub table: ProcessTable,
+    pub view: Vec<ViewRow>,
+    pub opts: ViewOptions,
+    pub ui: UiState,
+    pub detail: Option<Arc<ProcDetail>>,
+    pub collector_error: Option<String>,
+    pub delay: Duration,
+    pub show_threads: bool,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(keymap: Keymap, opts: ViewOptions, delay: Duration) -> Self {
+        App {
+            keymap,
+            table: ProcessTable::default(),
+            view: Vec::new(),
+            opts,
+            ui: UiState {
+                size: (80, 24),
+                ..Default::default()
+            },
+            detail: None,
+            collector_error: None,
+            delay,
+            show_threads: false,
+            quit: false,
+        }
+    }
+
+    /// Takes a new snapshot: derive the table, rebuild the view, follow the selection.
+    pub fn ingest(&mut self, snap: Arc<Snapshot>) {
+        let prev = Arc::clone(&self.table.snapshot);
+        let prev = if prev.mono_ns == 0 {
+            None
+        } else {
+            Some(&*prev)
+        };
+        self.table = derive(prev, snap);
+        self.rebuild_view();
+    }
+
+    /// Re-applies sort, filter and tree; keeps the cursor on the selected process.
+    pub fn rebuild_view(&mut self) {
+        self.view = view::build(&self.table, &self.opts);
+        let found = self.ui.selected.and_then(|k| {
+            let i = self.table.find(k)?;
+            self.view.iter().position(|r| r.idx == i)
+        });
+        match found {
+            Some(pos) => self.ui.cursor = pos,
+            None => {
+                self.ui.cursor = self.ui.cursor.min(self.view.len().saturating_sub(1));
+                self.ui.selected = self.selected_sample().map(|p| p.key());
+            }
+        }
+        self.clamp_scroll();
+    }
+
+    pub fn selected_sample(&self) -> Option<&crate::model::ProcSample> {
+        let row = self.view.get(self.ui.cursor)?;
+        self.table.snapshot.procs.get(row.idx)
+    }
+
+    /// Moves the cursor to a view position and selects the process there.
+    pub fn set_cursor(&mut self, pos: usize) {
+        if self.view.is_empty() {
+            self.ui.cursor = 0;
+            self.ui.selected = None;
+            return;
+        }
+        self.ui.cursor = pos.min(self.view.len() - 1);
+        self.ui.selected = self.selected_sample().map(|p| p.key());
+        self.clamp_scroll();
+    }
+
+    /// Rows the table can show at the current terminal size.
+    pub fn page_rows(&self) -> usize {
+        crate::ui::layout::areas(self).table_rows().max(1)
+    }
+
+    fn clamp_scroll(&mut self) {
+        let rows = self.page_rows();
+        if self.ui.cursor < self.ui.scroll {
+            self.ui.scroll = self.ui.cursor;
+        } else if self.ui.cursor >= self.ui.scroll + rows {
+            self.ui.scroll = self.ui.cursor + 1 - rows;
+        }
+        let max_scroll = self.view.len().saturating_sub(rows);
+        self.ui.scroll = self.ui.scroll.min(max_scroll);
+    }
+
+    pub fn say(&mut self, msg: impl Into<String>) {
+        self.ui.status = Some(msg.into());
+        self.ui.status_ttl = 5;
+    }
+}

@@ -1,0 +1,47 @@
+//! Terminal setup and its restoration on every exit path: quit, panic, signal, suspend.
+
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use crossterm::{cursor, execute};
+use std::io::stdout;
+
+pub fn enter() -> std::io::Result<()> {
+    enable_raw_mode()?;
+    execute!(
+        stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        cursor::Hide
+    )
+}
+
+/// Safe to call twice: every step is idempotent.
+pub fn leave() {
+    let _ = execute!(
+        stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+    let _ = disable_raw_mode();
+}
+
+/// Restores the terminal before the previous hook prints the panic message.
+pub fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        leave();
+        previous(info);
+    }));
+}
+
+/// Ctrl-Z: give the terminal back, stop like any job, and take it again on `fg`.
+pub fn suspend() -> std::io::Result<()> {
+    leave();
+    // SAFETY: raise has no memory-safety preconditions. SIGTSTP's default action
+    // stops the process; execution continues here after SIGCONT.
+    unsafe { libc::raise(libc::SIGTSTP) };
+    enter()
+}

@@ -1,0 +1,287 @@
+//! `update(&mut App, Msg) -> Vec<Effect>`: the only place state changes.
+
+use super::action::Action;
+use super::keymap::Mode;
+use super::msg::{Effect, Msg};
+use super::state::App;
+use crate::collectors::CollectorCmd;
+use crate::model::Filter;
+use crate::model::sort::SortColumn;
+use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
+
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(k) if k.kind == KeyEventKind::Release => Vec::new(),
+        Msg::Key(k) => {
+            let action = app.keymap.lookup(app.ui.mode, &k);
+            match (app.ui.mode, action) {
+                (_, Some(a)) => act(app, a),
+                (Mode::Filter, None) => {
+                    if let KeyCode::Char(c) = k.code
+                        && !k
+                            .modifiers
+                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                    {
+                        app.ui.filter_input.push(c);
+                        apply_filter(app);
+                    }
+                    Vec::new()
+                }
+                (Mode::Normal, None) => {
+                    app.say("unbound key; ? shows the keys");
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            }
+        }
+        Msg::Mouse(m) => mouse(app, m),
+        Msg::Resize(w, h) => {
+            app.ui.size = (w, h);
+            app.rebuild_view();
+            Vec::new()
+        }
+        Msg::Snapshot(s) => {
+            app.ingest(s);
+            focus_effect(app)
+        }
+        Msg::Detail(d) => {
+            app.detail = d;
+            Vec::new()
+        }
+        Msg::CollectorError(e) => {
+            app.collector_error = e;
+            Vec::new()
+        }
+        Msg::Tick => {
+            if app.ui.status_ttl > 0 {
+                app.ui.status_ttl -= 1;
+                if app.ui.status_ttl == 0 {
+                    app.ui.status = None;
+                }
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// The collector reads detail fields only for the process the detail pane shows.
+fn focus_effect(app: &App) -> Vec<Effect> {
+    if app.ui.mode != Mode::Detail {
+        return Vec::new();
+    }
+    let want = app.ui.selected;
+    let have = app.detail.as_ref().and_then(|d| d.key);
+    if want == have {
+        Vec::new()
+    } else {
+        vec![Effect::Collector(CollectorCmd::Focus(want))]
+    }
+}
+
+fn act(app: &mut App, a: Action) -> Vec<Effect> {
+    let page = app.page_rows();
+    let overlay = matches!(app.ui.mode, Mode::Help | Mode::Sort);
+    match a {
+        Action::None => {}
+        Action::Quit => app.quit = true,
+        Action::Suspend => return vec![Effect::Suspend],
+        Action::Up if app.ui.mode == Mode::Sort => {
+            app.ui.sort_cursor = app.ui.sort_cursor.saturating_sub(1)
+        }
+        Action::Down if app.ui.mode == Mode::Sort => {
+            app.ui.sort_cursor = (app.ui.sort_cursor + 1).min(SortColumn::ALL.len() - 1)
+        }
+        Action::Top if app.ui.mode == Mode::Sort => app.ui.sort_cursor = 0,
+        Action::Bottom if app.ui.mode == Mode::Sort => {
+            app.ui.sort_cursor = SortColumn::ALL.len() - 1
+        }
+        Action::Up if overlay => app.ui.overlay_scroll = app.ui.overlay_scroll.saturating_sub(1),
+        Action::Down if overlay => app.ui.overlay_scroll += 1,
+        Action::Up => app.set_cursor(app.ui.cursor.saturating_sub(1)),
+        Action::Down => app.set_cursor(app.ui.cursor + 1),
+        Action::PageUp => {
+            app.ui.scroll = app.ui.scroll.saturating_sub(page);
+            app.set_cursor(app.ui.cursor.saturating_sub(page));
+        }
+        Action::PageDown => {
+            app.ui.scroll += page;
+            app.set_cursor(app.ui.cursor + page);
+        }
+        Action::Top => app.set_cursor(0),
+        Action::Bottom => app.set_cursor(usize::MAX),
+        Action::SortMenu => {
+            app.ui.sort_cursor = SortColumn::ALL
+                .iter()
+                .position(|c| *c == app.opts.sort)
+                .unwrap_or(0);
+            app.ui.mode = Mode::Sort;
+        }
+        Action::SortPick => {
+            sort_by(
+                app,
+                SortColumn::ALL[app.ui.sort_cursor.min(SortColumn::ALL.len() - 1)],
+            );
+            app.ui.mode = Mode::Normal;
+        }
+        Action::SortNext => sort_by(app, app.opts.sort.next()),
+        Action::SortPrev => sort_by(app, app.opts.sort.prev()),
+        Action::SortCpu => sort_by(app, SortColumn::Cpu),
+        Action::SortMem => sort_by(app, SortColumn::Mem),
+        Action::SortTime => sort_by(app, SortColumn::Time),
+        Action::SortReverse => {
+            app.opts.descending = !app.opts.descending;
+            app.rebuild_view();
+        }
+        Action::Filter => {
+            app.ui.mode = Mode::Filter;
+            apply_filter(app);
+        }
+        Action::ClearFilter => {
+            app.ui.filter_input.clear();
+            apply_filter(app);
+        }
+        Action::FilterAccept => {
+            app.ui.mode = Mode::Normal;
+            if app.ui.filter_error.is_some() {
+                app.ui.filter_input.clear();
+                apply_filter(app);
+            }
+        }
+        Action::FilterCancel => {
+            app.ui.filter_input.clear();
+            apply_filter(app);
+            app.ui.mode = Mode::Normal;
+        }
+        Action::FilterBackspace => {
+            app.ui.filter_input.pop();
+            apply_filter(app);
+        }
+        Action::FilterClear => {
+            app.ui.filter_input.clear();
+            apply_filter(app);
+        }
+        Action::Tree => {
+            app.opts.tree = !app.opts.tree;
+            if app.opts.tree {
+                app.opts.sort = SortColumn::Pid;
+                app.opts.descending = false;
+            }
+            app.rebuild_view();
+            app.say(if app.opts.tree {
+                "tree view"
+            } else {
+                "flat view"
+            });
+        }
+        Action::Collapse | Action::Expand | Action::ToggleFold => fold(app, a),
+        Action::Detail => {
+            app.ui.mode = Mode::Detail;
+            app.ui.overlay_scroll = 0;
+            return focus_effect(app);
+        }
+        Action::Help => {
+            app.ui.mode = Mode::Help;
+            app.ui.overlay_scroll = 0;
+        }
+        Action::Threads => {
+            app.show_threads = !app.show_threads;
+            app.say(if app.show_threads {
+                "showing threads"
+            } else {
+                "hiding threads"
+            });
+            return vec![Effect::Collector(CollectorCmd::ShowThreads(
+                app.show_threads,
+            ))];
+        }
+        Action::Refresh => return vec![Effect::Collector(CollectorCmd::RefreshNow)],
+        Action::Close => {
+            if app.ui.mode == Mode::Detail {
+                app.detail = None;
+                app.ui.mode = Mode::Normal;
+                return vec![Effect::Collector(CollectorCmd::Focus(None))];
+            }
+            app.ui.mode = Mode::Normal;
+        }
+    }
+    if app.ui.mode == Mode::Detail {
+        focus_effect(app)
+    } else {
+        Vec::new()
+    }
+}
+
+/// Sorting on the column already sorted by flips the order; a new column starts
+/// in its natural direction.
+pub fn sort_by(app: &mut App, col: SortColumn) {
+    if app.opts.sort == col {
+        app.opts.descending = !app.opts.descending;
+    } else {
+        app.opts.sort = col;
+        app.opts.descending = col.descending_by_default();
+    }
+    app.rebuild_view();
+}
+
+fn apply_filter(app: &mut App) {
+    match Filter::parse(&app.ui.filter_input) {
+        Ok(f) => {
+            app.opts.filter = f;
+            app.ui.filter_error = None;
+        }
+        // A regex being typed is often invalid halfway: keep the last good filter.
+        Err(e) => app.ui.filter_error = Some(e),
+    }
+    app.rebuild_view();
+}
+
+fn fold(app: &mut App, a: Action) {
+    if !app.opts.tree {
+        app.say("folding works in tree view (t)");
+        return;
+    }
+    let Some(key) = app.ui.selected else { return };
+    if !app.view.get(app.ui.cursor).is_some_and(|r| r.has_children) {
+        app.say("no children to fold here");
+        return;
+    }
+    let folded = app.opts.collapsed.contains(&key);
+    let fold = match a {
+        Action::Collapse => true,
+        Action::Expand => false,
+        _ => !folded,
+    };
+    if fold {
+        app.opts.collapsed.insert(key);
+    } else {
+        app.opts.collapsed.remove(&key);
+    }
+    app.rebuild_view();
+}
+
+fn mouse(app: &mut App, m: crossterm::event::MouseEvent) -> Vec<Effect> {
+    if app.ui.mode != Mode::Normal && app.ui.mode != Mode::Detail {
+        return Vec::new();
+    }
+    let areas = crate::ui::layout::areas(app);
+    let t = areas.table;
+    let inside =
+        m.column >= t.x && m.column < t.x + t.width && m.row >= t.y && m.row < t.y + t.height;
+    match m.kind {
+        MouseEventKind::ScrollDown => app.set_cursor(app.ui.cursor + 3),
+        MouseEventKind::ScrollUp => app.set_cursor(app.ui.cursor.saturating_sub(3)),
+        MouseEventKind::Down(MouseButton::Left) if inside && m.row == t.y => {
+            if let Some(col) = crate::ui::columns::column_at(t.width, m.column - t.x) {
+                sort_by(app, col);
+            }
+        }
+        MouseEventKind::Down(MouseButton::Left) if inside => {
+            let pos = app.ui.scroll + (m.row - t.y - 1) as usize;
+            if pos < app.view.len() {
+                app.set_cursor(pos);
+            }
+        }
+        _ => {}
+    }
+    focus_effect(app)
+}

@@ -1,0 +1,182 @@
+//! `whytop ps`: one snapshot as a table or as JSON.
+
+use crate::model::sort::SortColumn;
+use crate::model::view::{self, ViewOptions};
+use crate::model::{Filter, ProcessTable, derive};
+use crate::ui::format;
+use serde::Serialize;
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(clap::Args, Debug)]
+pub struct PsArgs {
+    /// Print a JSON array of objects instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Order as a tree: children under their parents.
+    #[arg(long)]
+    pub tree: bool,
+    /// Only processes whose command, name, user or pid holds TEXT (`re:` for a regex).
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Sort by this column: pid, user, pri, ni, virt, res, s, cpu, mem, time, command.
+    #[arg(long, value_name = "COLUMN", value_parser = parse_sort)]
+    pub sort: Option<SortColumn>,
+    /// Milliseconds between the two samples CPU% is measured over.
+    #[arg(long, value_name = "MS", default_value_t = 250)]
+    pub interval: u64,
+}
+
+pub fn parse_sort(s: &str) -> Result<SortColumn, String> {
+    SortColumn::parse(s).ok_or_else(|| {
+        format!("unknown column {s:?}; one of: pid, user, pri, ni, virt, res, s, cpu, mem, time, command")
+    })
+}
+
+/// One row of `whytop ps --json`. The README documents every field.
+#[derive(Serialize)]
+pub struct PsRow<'a> {
+    pub pid: i32,
+    pub ppid: i32,
+    pub pgid: i32,
+    pub sid: i32,
+    pub start_time: u64,
+    pub started_at: f64,
+    pub uid: Option<u32>,
+    pub user: Option<&'a str>,
+    pub state: char,
+    pub priority: i32,
+    pub nice: i32,
+    pub cpu_percent: f32,
+    pub mem_percent: f32,
+    pub cpu_time_secs: f64,
+    pub rss_bytes: u64,
+    pub vsz_bytes: u64,
+    pub threads: u32,
+    pub tty: Option<&'a str>,
+    pub tpgid: i32,
+    pub comm: &'a str,
+    pub command: &'a str,
+    pub kernel_thread: bool,
+    /// Depth in the tree (0 without `--tree`).
+    pub depth: u16,
+}
+
+pub fn run(args: &PsArgs) -> anyhow::Result<i32> {
+    let filter = match args.filter.as_deref().map(Filter::parse).transpose() {
+        Ok(f) => f.flatten(),
+        Err(e) => {
+            eprintln!("whytop ps: {e}");
+            return Ok(2);
+        }
+    };
+    let platform = crate::platform::native()?;
+    let (prev, cur) =
+        crate::collectors::sampler::collect_pair(platform, Duration::from_millis(args.interval))?;
+    let table = derive(Some(&prev), Arc::new(cur));
+    let sort = args.sort.unwrap_or(if args.tree {
+        SortColumn::Pid
+    } else {
+        SortColumn::Cpu
+    });
+    let opts = ViewOptions {
+        sort,
+        descending: !args.tree && sort.descending_by_default(),
+        filter,
+        tree: args.tree,
+        ..Default::default()
+    };
+    let rows = view::build(&table, &opts);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = if args.json {
+        write_json(&mut out, &table, &rows)
+    } else {
+        write_table(&mut out, &table, &rows)
+    };
+    match written.and_then(|_| out.flush()) {
+        Ok(()) => Ok(0),
+        // A closed pipe (`whytop ps | head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn json_row<'a>(t: &'a ProcessTable, r: &view::ViewRow) -> PsRow<'a> {
+    let p = &t.snapshot.procs[r.idx];
+    let s = t.stats[r.idx];
+    PsRow {
+        pid: p.pid,
+        ppid: p.ppid,
+        pgid: p.pgid,
+        sid: p.sid,
+        start_time: p.start_time,
+        started_at: p.started_at,
+        uid: p.uid,
+        user: p.user.as_deref(),
+        state: p.state.letter(),
+        priority: p.priority,
+        nice: p.nice,
+        cpu_percent: (s.cpu_percent * 10.0).round() / 10.0,
+        mem_percent: (s.mem_percent * 10.0).round() / 10.0,
+        cpu_time_secs: p.cpu_ns as f64 / 1e9,
+        rss_bytes: p.rss_bytes,
+        vsz_bytes: p.vsz_bytes,
+        threads: p.threads,
+        tty: p.tty.as_deref(),
+        tpgid: p.tpgid,
+        comm: &p.comm,
+        command: if p.cmdline.is_empty() {
+            &p.comm
+        } else {
+            &p.cmdline
+        },
+        kernel_thread: p.kernel_thread,
+        depth: r.depth,
+    }
+}
+
+fn write_json(
+    out: &mut impl Write,
+    t: &ProcessTable,
+    rows: &[view::ViewRow],
+) -> std::io::Result<()> {
+    let all: Vec<PsRow> = rows.iter().map(|r| json_row(t, r)).collect();
+    serde_json::to_writer_pretty(&mut *out, &all)?;
+    writeln!(out)
+}
+
+fn write_table(
+    out: &mut impl Write,
+    t: &ProcessTable,
+    rows: &[view::ViewRow],
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:>7} {:<9} {:>3} {:>3} {:>6} {:>6} S {:>5} {:>5} {:>9}  COMMAND",
+        "PID", "USER", "PRI", "NI", "VIRT", "RES", "CPU%", "MEM%", "TIME+"
+    )?;
+    for r in rows {
+        let p = &t.snapshot.procs[r.idx];
+        let s = t.stats[r.idx];
+        let user: String = p.user.as_deref().unwrap_or("?").chars().take(9).collect();
+        writeln!(
+            out,
+            "{:>7} {:<9} {:>3} {:>3} {:>6} {:>6} {} {:>5.1} {:>5.1} {:>9}  {}{}",
+            p.pid,
+            user,
+            p.priority,
+            p.nice,
+            format::bytes(p.vsz_bytes),
+            format::bytes(p.rss_bytes),
+            p.state.letter(),
+            s.cpu_percent,
+            s.mem_percent,
+            format::cpu_time(p.cpu_ns),
+            r.tree_prefix(),
+            format::printable(&p.command()),
+        )?;
+    }
+    Ok(())
+}

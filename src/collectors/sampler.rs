@@ -1,0 +1,192 @@
+//! The blocking sampling thread: one pass per interval, latest snapshot wins.
+
+use crate::model::{ProcDetail, ProcKey, Snapshot};
+use crate::platform::system::SystemSampler;
+use crate::platform::{ListOptions, Platform, PlatformError};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio::sync::watch;
+
+/// What the UI may ask of the collector. Each wakes it for an immediate pass.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CollectorCmd {
+    /// Read the detail fields for this process on each pass (None: nobody looks).
+    Focus(Option<ProcKey>),
+    SetInterval(Duration),
+    ShowThreads(bool),
+    RefreshNow,
+}
+
+pub struct CollectorHandle {
+    pub snapshots: watch::Receiver<Arc<Snapshot>>,
+    pub commands: Sender<CollectorCmd>,
+    pub thread: std::thread::JoinHandle<()>,
+    /// The last pass's error, if the platform cannot be read at all.
+    pub errors: watch::Receiver<Option<String>>,
+    /// Detail of the focused process, re-read on focus and on every pass.
+    pub details: watch::Receiver<Option<Arc<ProcDetail>>>,
+}
+
+struct State {
+    platform: Box<dyn Platform>,
+    system: SystemSampler,
+    opts: ListOptions,
+    focus: Option<ProcKey>,
+    interval: Duration,
+}
+
+/// One pass: every process, the header figures and the focused process's detail.
+fn pass(st: &mut State) -> Result<Snapshot, PlatformError> {
+    let system = st.system.sample();
+    let procs = st.platform.list(st.opts)?;
+    Ok(Snapshot {
+        taken_at: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0),
+        mono_ns: monotonic_ns(),
+        system,
+        procs,
+        with_threads: st.opts.threads,
+    })
+}
+
+/// One snapshot, taken now (the CLI's path). Two passes `gap` apart give CPU rates.
+pub fn collect_once(platform: Box<dyn Platform>, threads: bool) -> Result<Snapshot, PlatformError> {
+    let mut st = State {
+        platform,
+        system: SystemSampler::new(),
+        opts: ListOptions { threads },
+        focus: None,
+        interval: Duration::ZERO,
+    };
+    pass(&mut st)
+}
+
+fn read_detail(st: &mut State) -> Option<Arc<ProcDetail>> {
+    let key = st.focus?;
+    Some(Arc::new(st.platform.detail(key).unwrap_or_else(|e| {
+        ProcDetail {
+            key: Some(key),
+            unreadable: vec![e.to_string()],
+            ..Default::default()
+        }
+    })))
+}
+
+/// Takes two passes `gap` apart so rates exist; returns (previous, current).
+pub fn collect_pair(
+    platform: Box<dyn Platform>,
+    gap: Duration,
+) -> Result<(Snapshot, Snapshot), PlatformError> {
+    let mut st = State {
+        platform,
+        system: SystemSampler::new(),
+        opts: ListOptions::default(),
+        focus: None,
+        interval: gap,
+    };
+    let first = pass(&mut st)?;
+    std::thread::sleep(gap);
+    Ok((first, pass(&mut st)?))
+}
+
+/// Starts the sampling thread. The first snapshot is published before this returns
+/// an error-free handle, so the UI starts with data.
+pub fn spawn(platform: Box<dyn Platform>, interval: Duration) -> CollectorHandle {
+    let (cmd_tx, cmd_rx) = channel();
+    let (snap_tx, snap_rx) = watch::channel(Arc::new(Snapshot::default()));
+    let (err_tx, err_rx) = watch::channel(None);
+    let (detail_tx, detail_rx) = watch::channel(None);
+    let st = State {
+        platform,
+        system: SystemSampler::new(),
+        opts: ListOptions::default(),
+        focus: None,
+        interval,
+    };
+    let thread = std::thread::Builder::new()
+        .name("collector".into())
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            run(
+                st,
+                cmd_rx,
+                Outputs {
+                    snaps: snap_tx,
+                    errors: err_tx,
+                    details: detail_tx,
+                },
+            )
+        })
+        .expect("spawn collector thread");
+    CollectorHandle {
+        snapshots: snap_rx,
+        commands: cmd_tx,
+        thread,
+        errors: err_rx,
+        details: detail_rx,
+    }
+}
+
+struct Outputs {
+    snaps: watch::Sender<Arc<Snapshot>>,
+    errors: watch::Sender<Option<String>>,
+    details: watch::Sender<Option<Arc<ProcDetail>>>,
+}
+
+fn run(mut st: State, cmds: Receiver<CollectorCmd>, out: Outputs) {
+    loop {
+        let started = Instant::now();
+        match pass(&mut st) {
+            Ok(snap) => {
+                if out.snaps.send(Arc::new(snap)).is_err() {
+                    return; // the UI is gone
+                }
+                if out.errors.borrow().is_some() {
+                    let _ = out.errors.send(None);
+                }
+            }
+            Err(e) => {
+                let _ = out.errors.send(Some(e.to_string()));
+            }
+        }
+        if st.focus.is_some() {
+            let _ = out.details.send(read_detail(&mut st));
+        }
+        // Wait out the interval; commands are taken as they come.
+        let mut deadline = started + st.interval;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match cmds.recv_timeout(left) {
+                Ok(CollectorCmd::Focus(k)) => {
+                    // Only the detail is re-read: moving the selection must stay cheap.
+                    st.focus = k;
+                    let _ = out.details.send(read_detail(&mut st));
+                }
+                Ok(CollectorCmd::SetInterval(d)) => {
+                    st.interval = d.max(Duration::from_millis(100));
+                    deadline = started + st.interval;
+                }
+                Ok(CollectorCmd::ShowThreads(t)) => {
+                    st.opts.threads = t;
+                    break;
+                }
+                Ok(CollectorCmd::RefreshNow) => break,
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+    }
+}
+
+pub fn monotonic_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes only the struct we pass.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}

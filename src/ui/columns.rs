@@ -1,0 +1,110 @@
+//! The table's columns: title, width, alignment and the sort key behind each.
+
+use crate::model::sort::SortColumn;
+
+#[derive(Clone, Copy, Debug)]
+pub struct ColumnSpec {
+    pub sort: SortColumn,
+    /// 0: takes the rest of the line.
+    pub width: u16,
+    pub right: bool,
+}
+
+pub const COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec {
+        sort: SortColumn::Pid,
+        width: 7,
+        right: true,
+    },
+    ColumnSpec {
+        sort: SortColumn::User,
+        width: 9,
+        right: false,
+    },
+    ColumnSpec {
+        sort: SortColumn::Priority,
+        width: 3,
+        right: true,
+    },
+    ColumnSpec {
+        sort: SortColumn::Nice,
+        width: 3,
+        right: true,
+    },
+    ColumnSpec {
+        sort: SortColumn::Virt,
+        width: 6,
+        right: true,
+    },
+    ColumnSpec {
+        sort: SortColumn::Res,
+        width: 6,
+        right: true,
+    },
+    ColumnSpec {
+        sort: SortColumn::State,
+        width: 1,
+        right: false,
+    },
+    ColumnSpec {
+        sort: SortColumn::Cpu,
+        width: 5,
+        right: true,
+    },
+    ColumnSpec {
+        sort: SortColumn::Mem,
+        width: 5,
+        right: true,
+    },
+    ColumnSpec {
+        sort: SortColumn::Time,
+        width: 9,
+        right: true,
+    },
+    ColumnSpec {
+        sort: SortColumn::Command,
+        width: 0,
+        right: false,
+    },
+];
+
+/// Start x and width of each column for a table `total` cells wide.
+pub fn positions(total: u16) -> Vec<(u16, u16)> {
+    let mut x = 0u16;
+    COLUMNS
+        .iter()
+        .map(|c| {
+            let w = if c.width == 0 {
+                total.saturating_sub(x)
+            } else {
+                c.width.min(total.saturating_sub(x))
+            };
+            let at = x;
+            x = x.saturating_add(w + 1).min(total);
+            (at, w)
+        })
+        .collect()
+}
+
+/// The column under a click at `x` (relative to the table's left edge).
+pub fn column_at(total: u16, x: u16) -> Option<SortColumn> {
+    positions(total)
+        .into_iter()
+        .zip(COLUMNS)
+        .find(|((at, w), _)| x >= *at && x <= at + w)
+        .map(|(_, c)| c.sort)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clicks_map_to_columns() {
+        assert_eq!(column_at(120, 0), Some(SortColumn::Pid));
+        assert_eq!(column_at(120, 8), Some(SortColumn::User));
+        let (cmd_x, cmd_w) = *positions(120).last().unwrap();
+        assert_eq!(cmd_x + cmd_w, 120);
+        assert_eq!(column_at(120, 119), Some(SortColumn::Command));
+    }
+}

@@ -1,0 +1,130 @@
+//! The detail pane for the selected process.
+
+use super::{format, theme};
+use crate::app::state::App;
+use crate::model::{ProcSample, ProcessTable};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+fn field(label: &str, value: String) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{label:<9}"), theme::LABEL),
+        Span::raw(value),
+    ])
+}
+
+/// `1 systemd › 640 sshd › 702 bash`, outermost first.
+pub fn parent_chain(t: &ProcessTable, p: &ProcSample) -> String {
+    let mut chain = Vec::new();
+    let mut ppid = p.ppid;
+    while ppid > 0 && chain.len() < 64 {
+        let Some(i) = t.find_pid(ppid) else { break };
+        let q = &t.snapshot.procs[i];
+        chain.push(format!("{} {}", q.pid, format::printable(&q.comm)));
+        ppid = q.ppid;
+    }
+    chain.reverse();
+    if chain.is_empty() {
+        "none".into()
+    } else {
+        chain.join(" › ")
+    }
+}
+
+pub fn children(t: &ProcessTable, p: &ProcSample) -> Vec<String> {
+    t.snapshot
+        .procs
+        .iter()
+        .filter(|c| c.ppid == p.pid && c.tgid.is_none() && c.pid != p.pid)
+        .map(|c| format!("{} {}", c.pid, format::printable(&c.comm)))
+        .collect()
+}
+
+pub fn lines(app: &App) -> Vec<Line<'static>> {
+    let Some(p) = app.selected_sample() else {
+        return vec![Line::raw("no process selected")];
+    };
+    let t = &app.table;
+    let detail = app.detail.as_ref().filter(|d| d.key == Some(p.key()));
+    let pending = || {
+        if detail.is_none() {
+            "reading…".to_string()
+        } else {
+            "unreadable".to_string()
+        }
+    };
+    let kids = children(t, p);
+    let mut out = vec![
+        field("Command", format::printable(&p.command()).into_owned()),
+        field(
+            "Process",
+            format!(
+                "pid {}  user {} (uid {})  state {}  nice {}  threads {}",
+                p.pid,
+                p.user.as_deref().unwrap_or("?"),
+                p.uid.map(|u| u.to_string()).unwrap_or_else(|| "?".into()),
+                p.state.letter(),
+                p.nice,
+                p.threads
+            ),
+        ),
+        field(
+            "Started",
+            format!(
+                "{}  tty {}  pgid {}  sid {}  tpgid {}",
+                format::local_time(p.started_at),
+                p.tty.as_deref().unwrap_or("none"),
+                p.pgid,
+                p.sid,
+                p.tpgid
+            ),
+        ),
+        field(
+            "Exe",
+            detail.and_then(|d| d.exe.clone()).unwrap_or_else(pending),
+        ),
+        field(
+            "Cwd",
+            detail.and_then(|d| d.cwd.clone()).unwrap_or_else(pending),
+        ),
+        field(
+            "Open fds",
+            detail
+                .and_then(|d| d.fd_count)
+                .map(|n| n.to_string())
+                .unwrap_or_else(pending),
+        ),
+        field("Parents", parent_chain(t, p)),
+        field(
+            "Children",
+            if kids.is_empty() {
+                "none".into()
+            } else {
+                format!("{}: {}", kids.len(), kids.join(", "))
+            },
+        ),
+    ];
+    if let Some(d) = detail
+        && !d.unreadable.is_empty()
+    {
+        out.push(Line::from(Span::styled(
+            format!("Unreadable: {}", d.unreadable.join("; ")),
+            theme::DIM,
+        )));
+    }
+    out
+}
+
+pub fn render(app: &App, f: &mut Frame, area: Rect) {
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .title(Span::styled(" Details (Esc closes) ", theme::LABEL));
+    let text = lines(app);
+    let para = Paragraph::new(text)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .scroll((app.ui.overlay_scroll as u16, 0));
+    f.render_widget(para, area);
+}

@@ -1,0 +1,102 @@
+//! Text forms of numbers as htop shows them; shared by the TUI and the CLI table.
+
+/// Bytes in htop's compact form: `812K`, `15.3M`, `2.01G`.
+pub fn bytes(b: u64) -> String {
+    const K: f64 = 1024.0;
+    let v = b as f64;
+    if v < K * 1000.0 {
+        format!("{}K", (b / 1024))
+    } else if v < K * K * 100.0 {
+        format!("{:.1}M", v / (K * K))
+    } else if v < K * K * 1000.0 {
+        format!("{}M", (v / (K * K)) as u64)
+    } else if v < K * K * K * 100.0 {
+        format!("{:.2}G", v / (K * K * K))
+    } else {
+        format!("{:.0}G", v / (K * K * K))
+    }
+}
+
+/// CPU time as TIME+ shows it: `m:ss.cc`, or `h:mm:ss` past an hour (`HhMM` past 100 hours).
+pub fn cpu_time(ns: u64) -> String {
+    let cs = ns / 10_000_000;
+    let secs = cs / 100;
+    let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
+    if h >= 100 {
+        format!("{h}h{m:02}")
+    } else if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{}:{s:02}.{:02}", secs / 60, cs % 100)
+    }
+}
+
+/// Uptime as `3 days, 04:05:06`.
+pub fn uptime(secs: u64) -> String {
+    let days = secs / 86400;
+    let hms = format!(
+        "{:02}:{:02}:{:02}",
+        (secs / 3600) % 24,
+        (secs / 60) % 60,
+        secs % 60
+    );
+    match days {
+        0 => hms,
+        1 => format!("1 day, {hms}"),
+        d => format!("{d} days, {hms}"),
+    }
+}
+
+/// A wall-clock time (seconds since the epoch) as local `YYYY-MM-DD HH:MM:SS`.
+pub fn local_time(epoch_secs: f64) -> String {
+    let t = epoch_secs as libc::time_t;
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    // SAFETY: localtime_r reads `t` and writes only `tm`.
+    if unsafe { libc::localtime_r(&t, &mut tm) }.is_null() {
+        return format!("@{t}");
+    }
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        tm.tm_year + 1900,
+        tm.tm_mon + 1,
+        tm.tm_mday,
+        tm.tm_hour,
+        tm.tm_min,
+        tm.tm_sec
+    )
+}
+
+/// Text safe to put in a terminal cell: control characters (a newline in a comm) become `?`.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        s.chars()
+            .map(|c| if c.is_control() { '?' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_forms() {
+        assert_eq!(bytes(812 * 1024), "812K");
+        assert_eq!(bytes(15_990_000), "15.2M");
+        assert_eq!(bytes(500 * 1024 * 1024), "500M");
+        assert_eq!(bytes(3 * 1024 * 1024 * 1024), "3.00G");
+    }
+
+    #[test]
+    fn time_forms() {
+        assert_eq!(cpu_time(1_230_000_000), "0:01.23");
+        assert_eq!(cpu_time(61_000_000_000), "1:01.00");
+        assert_eq!(cpu_time(3_661_000_000_000), "1:01:01");
+        assert_eq!(cpu_time(360_000_000_000_000), "100h00");
+        assert_eq!(uptime(90061), "1 day, 01:01:01");
+        assert_eq!(printable("a\nb"), "a?b");
+    }
+}

@@ -1,0 +1,50 @@
+//! The help overlay, generated from the keymap so it never disagrees with it.
+
+use super::theme;
+use crate::app::keymap::Mode;
+use crate::app::state::App;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+pub fn lines(app: &App) -> Vec<Line<'static>> {
+    let mut out = vec![
+        Line::styled("whytop: why is each process not running?", theme::LABEL),
+        Line::raw(""),
+    ];
+    for mode in [Mode::Normal, Mode::Filter, Mode::Sort, Mode::Detail] {
+        out.push(Line::styled(
+            format!("In {} mode", mode.name()),
+            theme::LABEL,
+        ));
+        for (action, keys) in app.keymap.bindings(mode) {
+            out.push(Line::from(vec![
+                Span::styled(format!("{:>22}", keys.join(" ")), theme::KEY),
+                Span::raw("  "),
+                Span::raw(action.describe()),
+            ]));
+        }
+        out.push(Line::raw(""));
+    }
+    out.push(Line::raw(
+        "Mouse: click selects, wheel scrolls, a click on a column title sorts by it.",
+    ));
+    out
+}
+
+pub fn render(app: &App, f: &mut Frame, area: Rect) {
+    let w = area.width.min(72);
+    let h = area.height.saturating_sub(2).max(3);
+    let r = Rect::new(area.x + (area.width - w) / 2, area.y + 1, w, h);
+    f.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Help: Esc closes, j/k scroll ");
+    f.render_widget(
+        Paragraph::new(lines(app))
+            .block(block)
+            .scroll((app.ui.overlay_scroll as u16, 0)),
+        r,
+    );
+}

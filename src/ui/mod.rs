@@ -1,0 +1,31 @@
+//! Drawing: `render(&App, &mut Frame)`, one file per pane. Nothing here changes state.
+
+pub mod columns;
+pub mod detail;
+pub mod format;
+pub mod header;
+pub mod help;
+pub mod layout;
+pub mod sort_menu;
+pub mod status;
+pub mod table;
+pub mod theme;
+
+use crate::app::keymap::Mode;
+use crate::app::state::App;
+use ratatui::Frame;
+
+pub fn render(app: &App, f: &mut Frame) {
+    let a = layout::areas(app);
+    header::render(app, f, a.header);
+    table::render(app, f, a.table);
+    if let Some(d) = a.detail {
+        detail::render(app, f, d);
+    }
+    status::render(app, f, a.status);
+    match app.ui.mode {
+        Mode::Help => help::render(app, f, f.area()),
+        Mode::Sort => sort_menu::render(app, f, a.table),
+        _ => {}
+    }
+}

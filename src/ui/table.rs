@@ -1,0 +1,103 @@
+//! The process table: column titles, one line per view row, the cursor highlighted.
+
+use super::columns::{COLUMNS, positions};
+use super::{format, theme};
+use crate::app::state::App;
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+
+pub fn render(app: &App, f: &mut Frame, area: Rect) {
+    draw(app, f.buffer_mut(), area);
+}
+
+/// Draws straight into the buffer: the table is the hot path of a frame.
+pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let pos = positions(area.width);
+    buf.set_style(Rect::new(area.x, area.y, area.width, 1), theme::TITLE);
+    for ((x, w), c) in pos.iter().zip(COLUMNS) {
+        let mut title = c.sort.title().to_string();
+        let sorted = c.sort == app.opts.sort;
+        if sorted {
+            title.push(if app.opts.descending { '▽' } else { '△' });
+        }
+        let style = if sorted {
+            theme::TITLE_SORTED
+        } else {
+            theme::TITLE
+        };
+        put(buf, area.x + x, area.y, *w, &title, c.right, style);
+    }
+    let rows = area.height as usize - 1;
+    let t = &app.table;
+    for (line, vr) in app.view.iter().skip(app.ui.scroll).take(rows).enumerate() {
+        let y = area.y + 1 + line as u16;
+        let p = &t.snapshot.procs[vr.idx];
+        let s = t.stats[vr.idx];
+        let selected = app.ui.scroll + line == app.ui.cursor;
+        let base = if selected {
+            theme::SELECTED
+        } else {
+            Style::new()
+        };
+        buf.set_style(Rect::new(area.x, y, area.width, 1), base);
+        let user = p.user.as_deref().unwrap_or("?");
+        let cells: [(String, Style); 10] = [
+            (p.pid.to_string(), base),
+            (user.to_string(), base),
+            (
+                if p.priority <= -100 {
+                    "RT".into()
+                } else {
+                    p.priority.to_string()
+                },
+                base,
+            ),
+            (p.nice.to_string(), base),
+            (format::bytes(p.vsz_bytes), base),
+            (format::bytes(p.rss_bytes), base),
+            (
+                p.state.letter().to_string(),
+                if selected {
+                    base
+                } else {
+                    theme::state(p.state)
+                },
+            ),
+            (format!("{:.1}", s.cpu_percent), base),
+            (format!("{:.1}", s.mem_percent), base),
+            (format::cpu_time(p.cpu_ns), base),
+        ];
+        for (((x, w), c), (text, style)) in pos.iter().zip(COLUMNS).zip(cells.iter()) {
+            put(buf, area.x + x, y, *w, text, c.right, *style);
+        }
+        let (x, w) = pos[COLUMNS.len() - 1];
+        let mut cmd = vr.tree_prefix();
+        if p.tgid.is_some() {
+            cmd.push_str(&format::printable(&p.comm));
+            cmd.push_str(" (thread)");
+        } else {
+            cmd.push_str(&format::printable(&p.command()));
+        }
+        let style = if selected || !p.kernel_thread {
+            base
+        } else {
+            theme::DIM
+        };
+        put(buf, area.x + x, y, w, &cmd, false, style);
+    }
+}
+
+/// Writes `text` in a `w`-wide cell, clipped, right-aligned when asked.
+fn put(buf: &mut Buffer, x: u16, y: u16, w: u16, text: &str, right: bool, style: Style) {
+    if w == 0 {
+        return;
+    }
+    let len = text.chars().count() as u16;
+    let x = if right && len < w { x + (w - len) } else { x };
+    buf.set_stringn(x, y, text, w as usize, style);
+}

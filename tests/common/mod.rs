@@ -1,0 +1,174 @@
+//! Helpers for tests that drive real processes and a real terminal.
+#![allow(dead_code)]
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Generous: the machine may be a loaded 2-core box.
+pub const DEADLINE: Duration = Duration::from_secs(30);
+
+/// Polls `f` until it returns Some, or panics with `what` and the last observation.
+pub fn wait_for<T>(what: &str, mut f: impl FnMut() -> Result<T, String>) -> T {
+    let start = Instant::now();
+    let mut last = String::new();
+    while start.elapsed() < DEADLINE {
+        match f() {
+            Ok(v) => return v,
+            Err(e) => last = e,
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("timed out waiting for {what}; last seen:\n{last}");
+}
+
+/// A child process killed and reaped, by pid, when the test ends; with `group`,
+/// its whole process group (its descendants) is killed too.
+pub struct Proc(pub Child, bool);
+
+impl Proc {
+    pub fn spawn(cmd: &mut Command) -> Proc {
+        Proc(
+            cmd.stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("spawn"),
+            false,
+        )
+    }
+
+    /// Spawns as the leader of a new process group, so Drop reaches grandchildren.
+    pub fn spawn_group(cmd: &mut Command) -> Proc {
+        use std::os::unix::process::CommandExt;
+        let mut p = Proc::spawn(cmd.process_group(0));
+        p.1 = true;
+        p
+    }
+
+    pub fn pid(&self) -> i32 {
+        self.0.id() as i32
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        if self.1 {
+            // SAFETY: kill has no memory-safety preconditions; the group is ours.
+            unsafe { libc::kill(-self.pid(), libc::SIGKILL) };
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A marker unique to this test run, to find our own processes in a list.
+pub fn marker(name: &str) -> String {
+    format!("whytoptest{}x{}{name}", std::process::id(), unique())
+}
+
+/// `sleep 300` whose argv[0] is `tag`, so its command line says which test owns it.
+pub fn tagged_sleep(tag: &str) -> Proc {
+    Proc::spawn(Command::new("bash").args(["-c", &format!("exec -a {tag} sleep 300")]))
+}
+
+/// A private tmux server running one window, killed on drop.
+pub struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// Starts an interactive bash with a fixed prompt, `w`x`h` cells.
+    pub fn shell(w: u16, h: u16) -> Tmux {
+        let socket = format!("whytop-test-{}-{}", std::process::id(), unique());
+        let t = Tmux { socket };
+        let status = t
+            .cmd()
+            .args([
+                "new-session",
+                "-d",
+                "-x",
+                &w.to_string(),
+                "-y",
+                &h.to_string(),
+            ])
+            .args([
+                "env",
+                "PS1=READY$ ",
+                "TERM=xterm-256color",
+                "bash",
+                "--norc",
+                "--noprofile",
+                "-i",
+            ])
+            .status()
+            .expect("tmux runs (the test command installs it)");
+        assert!(status.success(), "tmux new-session failed");
+        t.wait_screen("the shell prompt", |s| s.contains("READY$"));
+        t
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.args(["-L", &self.socket, "-f", "/dev/null"]);
+        c
+    }
+
+    /// Sends tmux key names (`Enter`, `F6`, `q`) or literal text with `literal`.
+    pub fn keys(&self, keys: &[&str]) {
+        let ok = self
+            .cmd()
+            .arg("send-keys")
+            .args(keys)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "send-keys {keys:?}");
+    }
+
+    pub fn type_text(&self, text: &str) {
+        let ok = self
+            .cmd()
+            .args(["send-keys", "-l", text])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "send-keys -l {text:?}");
+    }
+
+    pub fn screen(&self) -> String {
+        let out = self.cmd().args(["capture-pane", "-p"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn wait_screen(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        wait_for(what, || {
+            let s = self.screen();
+            if pred(&s) { Ok(s) } else { Err(s) }
+        })
+    }
+
+    /// The pid of the pane's shell.
+    pub fn pane_pid(&self) -> i32 {
+        let out = self
+            .cmd()
+            .args(["display-message", "-p", "#{pane_pid}"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .expect("pane pid")
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("kill-server").status();
+    }
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
