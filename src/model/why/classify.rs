@@ -157,7 +157,7 @@ fn stopped(e: &Evidence) -> Judgement {
         j.detail = format!(
             "stopped reading its terminal {path} from the background (SIGTTIN): fg brings it forward"
         );
-        j.by.push(format!("syscall {}(fd {})", sc.name(), f.fd));
+        j.by.push(format!("syscall {}", call(sc)));
         j.by.push(fds::fg_phrase(e));
     }
     j
@@ -233,10 +233,17 @@ fn sleeping(e: &Evidence) -> Judgement {
     }
 }
 
-/// `read(fd 0)`, `wait4(-1)`, `select(nfds 1024)`.
+/// `read(0)`, `wait4(-1)`, `futex(0x7f..)`: the name and its first argument.
 fn call(sc: &Syscall) -> String {
+    let a = sc.int_arg(0);
+    let small = sc.args[0] == a as u32 as u64 && a.unsigned_abs() < 1 << 20;
+    let first = if small || sc.args[0] as i64 == i64::from(a) {
+        a.to_string()
+    } else {
+        format!("{:#x}", sc.args[0])
+    };
     match sc.name.as_deref() {
-        Some(n) => format!("{n}({})", sc.int_arg(0)),
+        Some(n) => format!("{n}({first})"),
         None => format!(
             "syscall {} ({})",
             sc.nr,

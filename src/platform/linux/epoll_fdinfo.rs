@@ -47,7 +47,16 @@ mod tests {
             tfd:        5 events:       19 data:                5  pos:0 ino:3e8f sdev:8\n\
             tfd:        7 events:        4 data:       7f0000000007  pos:0 ino:3e90 sdev:8\n";
         let e = parse_epoll_fdinfo(text);
-        assert_eq!(e, vec![EpollEntry { fd: 5, events: 0x19 }, EpollEntry { fd: 7, events: 4 }]);
+        assert_eq!(
+            e,
+            vec![
+                EpollEntry {
+                    fd: 5,
+                    events: 0x19
+                },
+                EpollEntry { fd: 7, events: 4 }
+            ]
+        );
         assert!(e[0].wants_read() && !e[1].wants_read());
         assert!(parse_epoll_fdinfo("pos:\t0\nflags:\t02\n").is_empty());
     }

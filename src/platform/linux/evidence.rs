@@ -14,7 +14,8 @@ use super::stat::{PF_KTHREAD, parse_stat};
 use super::syscall_file::parse_syscall;
 use super::tty::tty_name;
 use crate::model::why::{
-    ChildRef, Evidence, FdEvidence, FdRole, FdTarget, Syscall, SyscallState, Unreadable, UnreadableWhy,
+    ChildRef, Evidence, FdEvidence, FdRole, FdTarget, Syscall, SyscallState, Unreadable,
+    UnreadableWhy,
 };
 use crate::model::{Pid, ProcKey, ProcSample, ProcState};
 use crate::platform::PlatformError;
@@ -103,9 +104,15 @@ pub fn read_thread_evidence(
 
 /// Evidence for every thread of `pid` but the main one, by tid; threads that
 /// exit meanwhile are left out.
-pub fn read_threads_evidence(root: &Path, pid: Pid, children: Option<Vec<ChildRef>>) -> Vec<Evidence> {
+pub fn read_threads_evidence(
+    root: &Path,
+    pid: Pid,
+    children: Option<Vec<ChildRef>>,
+) -> Vec<Evidence> {
     let opts = EvidenceOptions::for_root(root);
-    let Ok(rd) = std::fs::read_dir(root.join(pid.to_string()).join("task")) else { return Vec::new() };
+    let Ok(rd) = std::fs::read_dir(root.join(pid.to_string()).join("task")) else {
+        return Vec::new();
+    };
     let mut tids: Vec<Pid> = rd
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
         .filter(|t| *t != pid)
@@ -125,7 +132,10 @@ pub fn read_children(root: &Path, pid: Pid) -> Option<Vec<ChildRef>> {
     for t in tasks.flatten() {
         if let Ok(text) = std::fs::read_to_string(t.path().join("children")) {
             any = true;
-            pids.extend(text.split_ascii_whitespace().filter_map(|p| p.parse::<Pid>().ok()));
+            pids.extend(
+                text.split_ascii_whitespace()
+                    .filter_map(|p| p.parse::<Pid>().ok()),
+            );
         }
     }
     if !any {
@@ -174,7 +184,10 @@ fn why(e: &io::Error) -> UnreadableWhy {
 
 fn unreadable(e: &mut Evidence, what: &str, why: UnreadableWhy) {
     if e.why_unreadable(what).is_none() {
-        e.unreadable.push(Unreadable { what: what.into(), why });
+        e.unreadable.push(Unreadable {
+            what: what.into(),
+            why,
+        });
     }
 }
 
@@ -193,7 +206,10 @@ fn read_task(
         io::ErrorKind::PermissionDenied => PlatformError::PermissionDenied { pid },
         _ => PlatformError::NoSuchProcess { pid },
     })?;
-    let st = parse_stat(&raw).map_err(|why| PlatformError::Malformed { path: stat_path, why })?;
+    let st = parse_stat(&raw).map_err(|why| PlatformError::Malformed {
+        path: stat_path,
+        why,
+    })?;
     if start_time.is_some_and(|t| t != st.starttime) {
         return Err(PlatformError::NoSuchProcess { pid });
     }
@@ -223,12 +239,22 @@ fn read_task(
     match std::fs::read_to_string(task.join("syscall")) {
         Ok(text) => match parse_syscall(&text, opts.arch) {
             Ok(s) => e.syscall = Some(s),
-            Err(msg) => unreadable(&mut e, "syscall", UnreadableWhy::Other(format!("malformed: {msg}"))),
+            Err(msg) => unreadable(
+                &mut e,
+                "syscall",
+                UnreadableWhy::Other(format!("malformed: {msg}")),
+            ),
         },
         Err(err) => unreadable(&mut e, "syscall", why(&err)),
     }
     if let Some(SyscallState::In(sc)) = e.syscall.clone() {
-        FdReader { e: &mut e, proc_dir, pid, opts }.read_for(&sc);
+        FdReader {
+            e: &mut e,
+            proc_dir,
+            pid,
+            opts,
+        }
+        .read_for(&sc);
     }
     Ok(e)
 }
@@ -254,15 +280,19 @@ impl FdReader<'_> {
         let fd0 = sc.int_arg(0);
         let name = sc.name.as_deref().unwrap_or("");
         let mut want: Vec<(i32, FdRole)> = match name {
-            "read" | "readv" | "pread64" | "preadv" | "preadv2" | "recvfrom" | "recvmsg" | "recvmmsg" | "accept"
-            | "accept4" => vec![(fd0, FdRole::Read)],
-            "write" | "writev" | "pwrite64" | "pwritev" | "pwritev2" | "sendto" | "sendmsg" | "sendmmsg" => {
+            "read" | "readv" | "pread64" | "preadv" | "preadv2" | "recvfrom" | "recvmsg"
+            | "recvmmsg" | "accept" | "accept4" => vec![(fd0, FdRole::Read)],
+            "write" | "writev" | "pwrite64" | "pwritev" | "pwritev2" | "sendto" | "sendmsg"
+            | "sendmmsg" => {
                 vec![(fd0, FdRole::Write)]
             }
-            "connect" | "flock" | "fcntl" | "fsync" | "fdatasync" | "syncfs" | "sync_file_range" => {
+            "connect" | "flock" | "fcntl" | "fsync" | "fdatasync" | "syncfs"
+            | "sync_file_range" => {
                 vec![(fd0, FdRole::Other)]
             }
-            "splice" | "tee" | "copy_file_range" => vec![(fd0, FdRole::Read), (sc.int_arg(2), FdRole::Write)],
+            "splice" | "tee" | "copy_file_range" => {
+                vec![(fd0, FdRole::Read), (sc.int_arg(2), FdRole::Write)]
+            }
             "sendfile" => vec![(sc.int_arg(1), FdRole::Read), (fd0, FdRole::Write)],
             "poll" | "ppoll" => self.poll_set(sc),
             "select" | "pselect6" => self.select_set(sc),
@@ -284,7 +314,10 @@ impl FdReader<'_> {
                 kept += usize::from(r.watched());
                 !r.watched() || kept <= self.opts.max_fds
             });
-            let msg = format!("only the first {} of {watched} watched fds were resolved", self.opts.max_fds);
+            let msg = format!(
+                "only the first {} of {watched} watched fds were resolved",
+                self.opts.max_fds
+            );
             unreadable(self.e, "fds", UnreadableWhy::Other(msg));
         }
         self.resolve(want);
@@ -347,9 +380,20 @@ impl FdReader<'_> {
         if nfds == 0 || self.memory_off("fd set") {
             return vec![];
         }
-        let Some(bytes) = self.memory("fd set", sc.args[0], nfds.min(4096) * 8) else { return vec![] };
-        let role = |p: &super::remote_mem::PollFd| if p.wants_read() { FdRole::WatchRead } else { FdRole::WatchWrite };
-        decode_pollfds(&bytes).iter().map(|p| (p.fd, role(p))).collect()
+        let Some(bytes) = self.memory("fd set", sc.args[0], nfds.min(4096) * 8) else {
+            return vec![];
+        };
+        let role = |p: &super::remote_mem::PollFd| {
+            if p.wants_read() {
+                FdRole::WatchRead
+            } else {
+                FdRole::WatchWrite
+            }
+        };
+        decode_pollfds(&bytes)
+            .iter()
+            .map(|p| (p.fd, role(p)))
+            .collect()
     }
 
     /// `select(nfds, readfds, writefds, exceptfds, timeout)` and `pselect6`.
@@ -363,10 +407,16 @@ impl FdReader<'_> {
             if *addr == 0 {
                 continue;
             }
-            let Some(bytes) = self.memory("fd set", *addr, fd_set_len(nfds)) else { return vec![] };
+            let Some(bytes) = self.memory("fd set", *addr, fd_set_len(nfds)) else {
+                return vec![];
+            };
             let fds = decode_fd_set(&bytes, nfds);
             // readfds and exceptfds wait for input; writefds for room to write.
-            let role = if i == 1 { FdRole::WatchWrite } else { FdRole::WatchRead };
+            let role = if i == 1 {
+                FdRole::WatchWrite
+            } else {
+                FdRole::WatchRead
+            };
             for fd in fds {
                 match read.iter_mut().find(|(f, _)| *f == fd) {
                     Some((_, r)) if role == FdRole::WatchRead => *r = role,
@@ -385,7 +435,11 @@ impl FdReader<'_> {
         let path: PathBuf = self.proc_dir.join("fdinfo").join(epfd.to_string());
         match std::fs::read_to_string(&path) {
             Ok(text) => out.extend(parse_epoll_fdinfo(&text).into_iter().map(|en| {
-                let role = if en.wants_read() { FdRole::WatchRead } else { FdRole::WatchWrite };
+                let role = if en.wants_read() {
+                    FdRole::WatchRead
+                } else {
+                    FdRole::WatchWrite
+                };
                 (en.fd, role)
             })),
             Err(err) => unreadable(self.e, "fd set", why(&err)),

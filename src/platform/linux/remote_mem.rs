@@ -11,14 +11,23 @@ const MAX_READ: usize = 64 * 1024;
 /// `len` bytes at `addr` in process `pid`.
 pub fn read_remote(pid: Pid, addr: u64, len: usize) -> io::Result<Vec<u8>> {
     if len > MAX_READ {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "argument too large"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "argument too large",
+        ));
     }
     let mut buf = vec![0u8; len];
     if len == 0 {
         return Ok(buf);
     }
-    let local = libc::iovec { iov_base: buf.as_mut_ptr().cast(), iov_len: len };
-    let remote = libc::iovec { iov_base: addr as usize as *mut libc::c_void, iov_len: len };
+    let local = libc::iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: len,
+    };
+    let remote = libc::iovec {
+        iov_base: addr as usize as *mut libc::c_void,
+        iov_len: len,
+    };
     // SAFETY: `local` describes `buf`, which we own and which outlives the call;
     // the kernel checks `remote` against the other process's address space.
     let n = unsafe { libc::process_vm_readv(pid, &local, 1, &remote, 1, 0) };
@@ -115,7 +124,16 @@ mod tests {
             b.extend_from_slice(&0i16.to_ne_bytes());
         }
         let p = decode_pollfds(&b);
-        assert_eq!(p, vec![PollFd { fd: 0, events: POLLIN }, PollFd { fd: 5, events: 4 }]);
+        assert_eq!(
+            p,
+            vec![
+                PollFd {
+                    fd: 0,
+                    events: POLLIN
+                },
+                PollFd { fd: 5, events: 4 }
+            ]
+        );
         assert!(p[0].wants_read() && !p[1].wants_read());
     }
 

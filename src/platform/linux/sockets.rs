@@ -16,9 +16,15 @@ pub fn find_sockets(net_dir: &Path, inodes: &[u64]) -> HashMap<u64, SocketInfo> 
         if found.len() == inodes.len() {
             break;
         }
-        let Ok(text) = std::fs::read_to_string(net_dir.join(table)) else { continue };
+        let Ok(text) = std::fs::read_to_string(net_dir.join(table)) else {
+            continue;
+        };
         for line in text.lines().skip(1) {
-            let parsed = if *table == "unix" { parse_unix_line(line) } else { parse_inet_line(table, line) };
+            let parsed = if *table == "unix" {
+                parse_unix_line(line)
+            } else {
+                parse_inet_line(table, line)
+            };
             if let Some((ino, info)) = parsed
                 && inodes.contains(&ino)
             {
@@ -38,7 +44,13 @@ pub fn parse_inet_line(proto: &str, line: &str) -> Option<(u64, SocketInfo)> {
     let inode: u64 = f[9].parse().ok()?;
     let st = u8::from_str_radix(f[3], 16).ok()?;
     let tcp = proto.starts_with("tcp");
-    let state = if tcp { tcp_state(st) } else if st == 1 { "CONNECTED" } else { "UNCONNECTED" };
+    let state = if tcp {
+        tcp_state(st)
+    } else if st == 1 {
+        "CONNECTED"
+    } else {
+        "UNCONNECTED"
+    };
     let local = addr(f[1])?;
     let remote = addr(f[2])?;
     let peer_set = !remote.ends_with(":0");
@@ -144,7 +156,10 @@ mod tests {
         assert_eq!(s.peer, None);
         let est = "   1: 0100007F:1F90 0100007F:C350 01 00000000:00000000 00:00000000 00000000  1000        0 777 1";
         let (_, s) = parse_inet_line("tcp", est).unwrap();
-        assert_eq!((s.listening, s.peer.as_deref()), (false, Some("127.0.0.1:50000")));
+        assert_eq!(
+            (s.listening, s.peer.as_deref()),
+            (false, Some("127.0.0.1:50000"))
+        );
         assert_eq!(s.state.as_deref(), Some("ESTABLISHED"));
     }
 
@@ -160,10 +175,16 @@ mod tests {
     fn unix_lines() {
         let l = "0000000000000000: 00000002 00000000 00010000 0001 01 4242 /run/app.sock";
         let (ino, s) = parse_unix_line(l).unwrap();
-        assert_eq!((ino, s.listening, s.local.as_deref()), (4242, true, Some("/run/app.sock")));
+        assert_eq!(
+            (ino, s.listening, s.local.as_deref()),
+            (4242, true, Some("/run/app.sock"))
+        );
         let l = "0000000000000000: 00000003 00000000 00000000 0001 03 4243";
         let (_, s) = parse_unix_line(l).unwrap();
-        assert_eq!((s.listening, s.local, s.state.as_deref()), (false, None, Some("CONNECTED")));
+        assert_eq!(
+            (s.listening, s.local, s.state.as_deref()),
+            (false, None, Some("CONNECTED"))
+        );
     }
 
     #[test]
@@ -171,10 +192,16 @@ mod tests {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let fd = std::os::fd::AsRawFd::as_raw_fd(&l);
         let link = std::fs::read_link(format!("/proc/self/fd/{fd}")).unwrap();
-        let ino: u64 = link.to_str().unwrap()[8..].trim_end_matches(']').parse().unwrap();
+        let ino: u64 = link.to_str().unwrap()[8..]
+            .trim_end_matches(']')
+            .parse()
+            .unwrap();
         let found = find_sockets(Path::new("/proc/self/net"), &[ino]);
         let s = &found[&ino];
         assert!(s.listening);
-        assert_eq!(s.local.as_deref(), Some(&*l.local_addr().unwrap().to_string()));
+        assert_eq!(
+            s.local.as_deref(),
+            Some(&*l.local_addr().unwrap().to_string())
+        );
     }
 }

@@ -53,12 +53,19 @@ mod tests {
     fn recorded_lines_of_both_architectures() {
         // sleep 30 on x86_64: clock_nanosleep(CLOCK_REALTIME, 0, req, rem).
         let x = "230 0x0 0x0 0x7ffe4891c980 0x7ffe4891c9c0 0x0 0x0 0x7ffe4891c968 0x7f859cb16503\n";
-        let SyscallState::In(sc) = parse_syscall(x, Some(Arch::X86_64)).unwrap() else { panic!() };
-        assert_eq!((sc.nr, sc.name(), sc.args[2]), (230, "clock_nanosleep", 0x7ffe4891c980));
+        let SyscallState::In(sc) = parse_syscall(x, Some(Arch::X86_64)).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            (sc.nr, sc.name(), sc.args[2]),
+            (230, "clock_nanosleep", 0x7ffe4891c980)
+        );
         assert_eq!((sc.sp, sc.pc), (0x7ffe4891c968, 0x7f859cb16503));
         // The same sleep on aarch64.
         let a = "115 0x0 0x0 0xffffe0b0c7a8 0xffffe0b0c7a8 0x0 0x0 0xffffe0b0c780 0xffff8d2a1b4c\n";
-        let SyscallState::In(sc) = parse_syscall(a, Some(Arch::Aarch64)).unwrap() else { panic!() };
+        let SyscallState::In(sc) = parse_syscall(a, Some(Arch::Aarch64)).unwrap() else {
+            panic!()
+        };
         assert_eq!(sc.name(), "clock_nanosleep");
     }
 
@@ -67,13 +74,17 @@ mod tests {
         assert_eq!(parse_syscall("running\n", None), Ok(SyscallState::Running));
         assert_eq!(
             parse_syscall("-1 0x7ffd1000 0x401000\n", Some(Arch::X86_64)),
-            Ok(SyscallState::NotInSyscall { sp: 0x7ffd1000, pc: 0x401000 })
+            Ok(SyscallState::NotInSyscall {
+                sp: 0x7ffd1000,
+                pc: 0x401000
+            })
         );
     }
 
     #[test]
     fn unknown_numbers_keep_the_number() {
-        let SyscallState::In(sc) = parse_syscall("999 0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0", Some(Arch::X86_64)).unwrap()
+        let SyscallState::In(sc) =
+            parse_syscall("999 0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0", Some(Arch::X86_64)).unwrap()
         else {
             panic!()
         };
@@ -82,7 +93,12 @@ mod tests {
 
     #[test]
     fn malformed_is_an_error() {
-        for bad in ["", "x 0x0", "0 0x0 0x0", "0 0xZ 0x0 0x0 0x0 0x0 0x0 0x0 0x0"] {
+        for bad in [
+            "",
+            "x 0x0",
+            "0 0x0 0x0",
+            "0 0xZ 0x0 0x0 0x0 0x0 0x0 0x0 0x0",
+        ] {
             assert!(parse_syscall(bad, Some(Arch::X86_64)).is_err(), "{bad:?}");
         }
     }
