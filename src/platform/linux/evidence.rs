@@ -182,6 +182,14 @@ fn why(e: &io::Error) -> UnreadableWhy {
     }
 }
 
+/// A missing file in a task that still exists is a kernel (or fixture) without it.
+fn why_at(task: &Path, err: &io::Error) -> UnreadableWhy {
+    match why(err) {
+        UnreadableWhy::Gone if task.join("stat").exists() => UnreadableWhy::NotAvailable,
+        w => w,
+    }
+}
+
 fn unreadable(e: &mut Evidence, what: &str, why: UnreadableWhy) {
     if e.why_unreadable(what).is_none() {
         e.unreadable.push(Unreadable {
@@ -228,7 +236,7 @@ fn read_task(
     };
     match std::fs::read_to_string(task.join("wchan")) {
         Ok(w) => e.wchan = Some(w.trim().to_string()).filter(|w| !w.is_empty() && w != "0"),
-        Err(err) => unreadable(&mut e, "wchan", why(&err)),
+        Err(err) => unreadable(&mut e, "wchan", why_at(task, &err)),
     }
     if matches!(e.state, Some(ProcState::Stopped | ProcState::Traced)) {
         e.tracer = read_tracer(task);
@@ -245,7 +253,7 @@ fn read_task(
                 UnreadableWhy::Other(format!("malformed: {msg}")),
             ),
         },
-        Err(err) => unreadable(&mut e, "syscall", why(&err)),
+        Err(err) => unreadable(&mut e, "syscall", why_at(task, &err)),
     }
     if let Some(SyscallState::In(sc)) = e.syscall.clone() {
         FdReader {
