@@ -158,3 +158,38 @@ impl ProcessWhy {
         counts
     }
 }
+
+impl WaitReason {
+    /// A `why:NAME` filter term: `None` when `term` is not one, else the parse.
+    pub fn parse_filter(term: &str) -> Option<Result<WaitReason, String>> {
+        let rest = term.trim().strip_prefix("why:")?;
+        Some(rest.parse())
+    }
+}
+
+/// What a table row carries: the verdict without its evidence (small, cheap to
+/// clone into every snapshot). The full `Verdict` is for the detail pane.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhySummary {
+    pub reason: WaitReason,
+    pub detail: String,
+    pub ready_for_input: bool,
+    pub weak: bool,
+    pub child: Option<crate::model::Pid>,
+}
+
+impl From<&Verdict> for WhySummary {
+    fn from(v: &Verdict) -> Self {
+        WhySummary {
+            reason: v.reason,
+            detail: v.detail.clone(),
+            ready_for_input: v.ready_for_input,
+            weak: v.weak,
+            child: v.child,
+        }
+    }
+}
+
+/// Verdicts of one pass, by process identity: what the collector can attach
+/// beside `Snapshot::procs` without changing `ProcSample`.
+pub type WhyMap = std::collections::HashMap<crate::model::ProcKey, WhySummary>;

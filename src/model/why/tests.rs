@@ -425,3 +425,20 @@ fn verdicts_round_trip_through_json() {
     let back: Verdict = serde_json::from_str(&serde_json::to_string(&v).unwrap()).unwrap();
     assert_eq!(back, v);
 }
+
+#[test]
+fn filter_terms_and_summaries() {
+    assert_eq!(
+        WaitReason::parse_filter("why:input"),
+        Some(Ok(WaitReason::Input))
+    );
+    assert_eq!(
+        WaitReason::parse_filter("why:event-loop"),
+        Some(Ok(WaitReason::EventLoop))
+    );
+    assert!(matches!(WaitReason::parse_filter("why:nope"), Some(Err(_))));
+    assert_eq!(WaitReason::parse_filter("python"), None);
+    let v = classify(&ev(ProcState::Running));
+    let s = WhySummary::from(&v);
+    assert_eq!((s.reason, s.ready_for_input), (WaitReason::Running, false));
+}
