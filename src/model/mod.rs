@@ -5,6 +5,7 @@ pub mod sample;
 pub mod sort;
 pub mod table;
 pub mod view;
+pub mod why;
 
 #[cfg(test)]
 pub(crate) mod testutil;

@@ -6,6 +6,7 @@ pub mod error;
 pub mod linux;
 #[cfg(target_os = "macos")]
 pub mod macos;
+pub mod syscalls;
 pub mod system;
 
 pub use error::PlatformError;

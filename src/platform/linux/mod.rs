@@ -1,8 +1,14 @@
 //! Linux backend: everything from a proc root (`/proc`, or a fixture tree).
 
 pub mod detail;
+pub mod epoll_fdinfo;
+pub mod evidence;
+pub mod fd_target;
 pub mod reader;
+pub mod remote_mem;
+pub mod sockets;
 pub mod stat;
+pub mod syscall_file;
 pub mod tty;
 pub mod users;
 

@@ -1,0 +1,195 @@
+//! Why a process is not running: the vocabulary, the verdict, and the pure
+//! classifier that turns platform evidence into a verdict.
+
+mod children;
+mod classify;
+mod evidence;
+mod fds;
+mod wchan;
+
+#[cfg(test)]
+mod tests;
+
+pub use classify::{classify, classify_process};
+pub use evidence::{
+    ChildRef, Evidence, FdEvidence, FdRole, FdTarget, SocketInfo, Syscall, SyscallState,
+    Unreadable, UnreadableWhy,
+};
+
+use serde::{Deserialize, Serialize};
+
+/// The small vocabulary of the WHY column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WaitReason {
+    /// On a CPU or runnable.
+    Running,
+    /// Reading, polling or selecting on its terminal (or another terminal).
+    Input,
+    /// Sleeping for a set time.
+    Timer,
+    /// Waiting for a child to exit.
+    Child,
+    /// Uninterruptible wait (I/O), or blocked on a regular file.
+    Disk,
+    /// Futex, file lock, semaphore.
+    Lock,
+    /// Waiting on several fds (epoll, poll, select) with no terminal in the foreground.
+    EventLoop,
+    /// Reading an empty pipe, writing a full one, or another byte stream (FIFO, device).
+    Pipe,
+    /// accept, recv, send, connect.
+    Socket,
+    /// Waiting for a signal (pause, sigsuspend, sigtimedwait).
+    Signal,
+    Stopped,
+    Traced,
+    Zombie,
+    /// A kernel thread with nothing to do.
+    Idle,
+    /// Not enough evidence; the detail says what was missing.
+    Unknown,
+}
+
+impl WaitReason {
+    pub const ALL: [WaitReason; 15] = [
+        WaitReason::Running,
+        WaitReason::Input,
+        WaitReason::Timer,
+        WaitReason::Child,
+        WaitReason::Disk,
+        WaitReason::Lock,
+        WaitReason::EventLoop,
+        WaitReason::Pipe,
+        WaitReason::Socket,
+        WaitReason::Signal,
+        WaitReason::Stopped,
+        WaitReason::Traced,
+        WaitReason::Zombie,
+        WaitReason::Idle,
+        WaitReason::Unknown,
+    ];
+
+    /// The short lowercase name the column shows and `why:NAME` filters on.
+    pub fn label(self) -> &'static str {
+        match self {
+            WaitReason::Running => "running",
+            WaitReason::Input => "input",
+            WaitReason::Timer => "timer",
+            WaitReason::Child => "child",
+            WaitReason::Disk => "disk",
+            WaitReason::Lock => "lock",
+            WaitReason::EventLoop => "event-loop",
+            WaitReason::Pipe => "pipe",
+            WaitReason::Socket => "socket",
+            WaitReason::Signal => "signal",
+            WaitReason::Stopped => "stopped",
+            WaitReason::Traced => "traced",
+            WaitReason::Zombie => "zombie",
+            WaitReason::Idle => "idle",
+            WaitReason::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for WaitReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl std::str::FromStr for WaitReason {
+    type Err = String;
+
+    /// Parses a label, case-insensitively; `event_loop` and `eventloop` are accepted too.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let norm: String = s
+            .trim()
+            .to_ascii_lowercase()
+            .chars()
+            .filter(|c| *c != '-' && *c != '_')
+            .collect();
+        WaitReason::ALL
+            .into_iter()
+            .find(|r| r.label().replace('-', "") == norm)
+            .ok_or_else(|| {
+                let names: Vec<_> = WaitReason::ALL.iter().map(|r| r.label()).collect();
+                format!("unknown wait reason {s:?} (one of: {})", names.join(", "))
+            })
+    }
+}
+
+/// The judgement on one process or thread.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub reason: WaitReason,
+    /// One line for people: what it waits for and, where useful, what to do.
+    pub detail: String,
+    /// In the foreground of its terminal, waiting for the user to type.
+    pub ready_for_input: bool,
+    /// The evidence only suggests the reason (the detail says why).
+    pub weak: bool,
+    /// The child it waits for, when exactly one.
+    pub child: Option<crate::model::Pid>,
+    /// The pieces of evidence that decided it, each a short phrase.
+    pub decided_by: Vec<String>,
+    pub evidence: Evidence,
+}
+
+/// A process's verdict (from its main thread) and each thread's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProcessWhy {
+    pub main: Verdict,
+    /// One verdict per thread other than the main one, by tid.
+    pub threads: Vec<Verdict>,
+}
+
+impl ProcessWhy {
+    /// How many threads (main included) have each reason, most common first.
+    pub fn thread_counts(&self) -> Vec<(WaitReason, usize)> {
+        let mut counts: Vec<(WaitReason, usize)> = Vec::new();
+        for v in std::iter::once(&self.main).chain(&self.threads) {
+            match counts.iter_mut().find(|(r, _)| *r == v.reason) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((v.reason, 1)),
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        counts
+    }
+}
+
+impl WaitReason {
+    /// A `why:NAME` filter term: `None` when `term` is not one, else the parse.
+    pub fn parse_filter(term: &str) -> Option<Result<WaitReason, String>> {
+        let rest = term.trim().strip_prefix("why:")?;
+        Some(rest.parse())
+    }
+}
+
+/// What a table row carries: the verdict without its evidence (small, cheap to
+/// clone into every snapshot). The full `Verdict` is for the detail pane.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhySummary {
+    pub reason: WaitReason,
+    pub detail: String,
+    pub ready_for_input: bool,
+    pub weak: bool,
+    pub child: Option<crate::model::Pid>,
+}
+
+impl From<&Verdict> for WhySummary {
+    fn from(v: &Verdict) -> Self {
+        WhySummary {
+            reason: v.reason,
+            detail: v.detail.clone(),
+            ready_for_input: v.ready_for_input,
+            weak: v.weak,
+            child: v.child,
+        }
+    }
+}
+
+/// Verdicts of one pass, by process identity: what the collector can attach
+/// beside `Snapshot::procs` without changing `ProcSample`.
+pub type WhyMap = std::collections::HashMap<crate::model::ProcKey, WhySummary>;

@@ -1,0 +1,393 @@
+//! Every wait class on a real process: spawn it (on a pseudo-terminal where the
+//! class needs one), poll its evidence until the verdict settles, assert.
+#![cfg(target_os = "linux")]
+
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use whytop::model::why::{
+    ProcessWhy, SyscallState, Verdict, WaitReason, classify, classify_process,
+};
+use whytop::platform::linux::evidence::{
+    EvidenceOptions, proc_key, read_evidence_for, read_threads_evidence,
+};
+
+const PROC: &str = "/proc";
+
+/// Generous: the machine may be a loaded 2-core box.
+const DEADLINE: Duration = Duration::from_secs(60);
+
+/// Polls `f` until it returns Ok, or panics with `what` and the last observation.
+fn wait_for<T>(what: &str, mut f: impl FnMut() -> Result<T, String>) -> T {
+    let start = Instant::now();
+    let mut last = String::new();
+    while start.elapsed() < DEADLINE {
+        match f() {
+            Ok(v) => return v,
+            Err(e) => last = e,
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out waiting for {what}; last seen:\n{last}");
+}
+
+/// A child killed (with its process group when it leads one) and reaped by pid at the end.
+struct Proc(Child, bool);
+
+impl Proc {
+    fn pid(&self) -> i32 {
+        self.0.id() as i32
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        if self.1 {
+            // SAFETY: kill has no memory-safety preconditions; the group is the test's own.
+            unsafe { libc::kill(-self.pid(), libc::SIGKILL) };
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The verdict on `pid` now.
+fn verdict(pid: i32) -> Result<Verdict, String> {
+    let root = Path::new(PROC);
+    let key = proc_key(root, pid).map_err(|e| e.to_string())?;
+    let e = read_evidence_for(root, key, None, EvidenceOptions::for_root(root))
+        .map_err(|e| e.to_string())?;
+    Ok(classify(&e))
+}
+
+/// Polls until `pid`'s verdict satisfies `settled`; returns it.
+fn settle(pid: i32, what: &str, settled: impl Fn(&Verdict) -> bool) -> Verdict {
+    wait_for(what, || {
+        let v = verdict(pid)?;
+        if settled(&v) {
+            eprintln!(
+                "pid {pid}: {} ({}) by {:?}",
+                v.reason, v.detail, v.decided_by
+            );
+            Ok(v)
+        } else {
+            Err(format!("{v:#?}"))
+        }
+    })
+}
+
+fn expect(pid: i32, reason: WaitReason) -> Verdict {
+    settle(pid, reason.label(), |v| v.reason == reason)
+}
+
+/// A pseudo-terminal; the test holds the master so the slave never hangs up.
+struct Pty {
+    _master: OwnedFd,
+    slave: OwnedFd,
+}
+
+impl Pty {
+    fn open() -> Pty {
+        let (mut m, mut s) = (-1, -1);
+        // SAFETY: openpty writes two fds into the ints we pass; null name/termios/winsize are allowed.
+        let rc = unsafe {
+            libc::openpty(
+                &mut m,
+                &mut s,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        };
+        assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+        // SAFETY: both fds were just opened and are owned by nothing else.
+        unsafe {
+            Pty {
+                _master: OwnedFd::from_raw_fd(m),
+                slave: OwnedFd::from_raw_fd(s),
+            }
+        }
+    }
+
+    /// Runs `cmd` as a session leader whose controlling terminal is this pty
+    /// (so it starts as the foreground job), stdio on the pty.
+    fn spawn(&self, cmd: &mut Command) -> Proc {
+        let io = || Stdio::from(self.slave.try_clone().unwrap());
+        cmd.stdin(io()).stdout(io()).stderr(io());
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        Proc(cmd.spawn().expect("spawn on pty"), true)
+    }
+}
+
+/// Kills a pid that is not our child (a grandchild) when the test ends.
+struct KillOnDrop(i32);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        // SAFETY: kill has no memory-safety preconditions; the pid is the test's own grandchild.
+        unsafe { libc::kill(self.0, libc::SIGKILL) };
+    }
+}
+
+/// Spawns with null stdio as the leader of a new process group.
+fn quiet(cmd: &mut Command) -> Proc {
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("spawn");
+    Proc(child, true)
+}
+
+/// The first child of `pid` whose name is `comm`, once it exists.
+fn child_named(pid: i32, comm: &str) -> i32 {
+    wait_for(&format!("a child {comm} of {pid}"), || {
+        let kids = whytop::platform::linux::evidence::read_children(Path::new(PROC), pid)
+            .ok_or("no children file")?;
+        kids.iter()
+            .find(|c| c.comm.as_deref() == Some(comm))
+            .map(|c| c.pid)
+            .ok_or_else(|| format!("{kids:?}"))
+    })
+}
+
+#[test]
+fn input_on_the_foreground_terminal() {
+    let pty = Pty::open();
+    let p = pty.spawn(Command::new("python3").args(["-c", "input()"]));
+    let v = expect(p.pid(), WaitReason::Input);
+    assert!(v.ready_for_input, "{v:#?}");
+    assert!(!v.weak, "{v:#?}");
+    assert!(v.detail.contains("/dev/pts/"), "{}", v.detail);
+
+    // select and poll keep the fd set in the process's memory: it is read to find the terminal.
+    for code in [
+        "import select; select.select([0], [], [])",
+        "import select, socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); p = select.poll(); p.register(0, select.POLLIN); p.register(s, select.POLLIN); p.poll()",
+    ] {
+        let pty = Pty::open();
+        let p = pty.spawn(Command::new("python3").args(["-c", code]));
+        let v = expect(p.pid(), WaitReason::Input);
+        assert!(v.ready_for_input, "{v:#?}");
+        let name = match &v.evidence.syscall {
+            Some(SyscallState::In(sc)) => sc.name().to_string(),
+            other => panic!("{other:?}"),
+        };
+        assert!(
+            ["select", "pselect6", "poll", "ppoll"].contains(&name.as_str()),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn epoll_on_several_fds_is_an_event_loop() {
+    let p = quiet(Command::new("python3").args([
+        "-c",
+        "import selectors, socket, os\nsel = selectors.EpollSelector()\n\
+         s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n\
+         r, w = os.pipe()\nsel.register(s, selectors.EVENT_READ)\n\
+         sel.register(r, selectors.EVENT_READ)\nsel.select()",
+    ]));
+    let v = expect(p.pid(), WaitReason::EventLoop);
+    assert!(
+        v.detail.contains("2 fds") && v.detail.contains("socket") && v.detail.contains("pipe"),
+        "{}",
+        v.detail
+    );
+}
+
+#[test]
+fn background_of_its_terminal_is_not_input() {
+    let pty = Pty::open();
+    // Job control on: the background job gets its own group; the shell stays the foreground.
+    let sh = pty.spawn(Command::new("sh").args([
+        "-c",
+        "set -m; python3 -c 'input()' & python3 -c 'import select; select.select([0], [], [])' & wait",
+    ]));
+    let mut pys = Vec::new();
+    wait_for("two background pythons", || {
+        let kids = whytop::platform::linux::evidence::read_children(Path::new(PROC), sh.pid())
+            .unwrap_or_default();
+        pys = kids
+            .iter()
+            .filter(|c| c.comm.as_deref() == Some("python3"))
+            .map(|c| c.pid)
+            .collect();
+        if pys.len() == 2 {
+            Ok(())
+        } else {
+            Err(format!("{kids:?}"))
+        }
+    });
+    let _guards: Vec<KillOnDrop> = pys.iter().map(|p| KillOnDrop(*p)).collect();
+    // The reader is stopped by SIGTTIN; the selector waits, but not for the user.
+    let verdicts: Vec<Verdict> = pys
+        .iter()
+        .map(|p| {
+            settle(*p, "a background python to block", |v| {
+                v.reason == WaitReason::Stopped
+                    || (v.reason == WaitReason::EventLoop && v.detail.contains("terminal"))
+            })
+        })
+        .collect();
+    for v in &verdicts {
+        assert_ne!(v.reason, WaitReason::Input, "{v:#?}");
+        assert!(!v.ready_for_input, "{v:#?}");
+        assert_ne!(v.evidence.pgrp, v.evidence.tpgid);
+    }
+    assert!(
+        verdicts.iter().any(|v| v.reason == WaitReason::Stopped),
+        "{verdicts:#?}"
+    );
+    assert!(
+        verdicts.iter().any(|v| v.reason == WaitReason::EventLoop),
+        "{verdicts:#?}"
+    );
+}
+
+#[test]
+fn sleep_is_a_timer() {
+    let p = quiet(Command::new("sleep").arg("30"));
+    expect(p.pid(), WaitReason::Timer);
+}
+
+#[test]
+fn shell_waiting_for_its_child() {
+    let p = quiet(Command::new("sh").args(["-c", "sleep 30; true"]));
+    let sleep = child_named(p.pid(), "sleep");
+    let v = expect(p.pid(), WaitReason::Child);
+    assert_eq!(v.child, Some(sleep), "{v:#?}");
+    assert!(
+        v.detail.contains(&format!("{sleep} (sleep)")),
+        "{}",
+        v.detail
+    );
+}
+
+#[test]
+fn cat_on_a_silent_pipe() {
+    let mut child = Command::new("cat")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let _writer = child.stdin.take(); // held open, never written
+    let p = Proc(child, true);
+    let v = expect(p.pid(), WaitReason::Pipe);
+    assert!(v.detail.contains("pipe:["), "{}", v.detail);
+}
+
+#[test]
+fn busy_loop_is_running() {
+    let p = quiet(Command::new("sh").args(["-c", "while :; do :; done"]));
+    expect(p.pid(), WaitReason::Running);
+}
+
+#[test]
+fn python_lock_in_main_thread_and_in_a_worker() {
+    let p = quiet(Command::new("python3").args([
+        "-c",
+        "import threading; l = threading.Lock(); l.acquire(); l.acquire()",
+    ]));
+    expect(p.pid(), WaitReason::Lock);
+
+    // A worker blocked on a lock while the main thread sleeps: the threads say so.
+    let p = quiet(Command::new("python3").args([
+        "-c",
+        "import threading, time\nl = threading.Lock(); l.acquire()\n\
+         threading.Thread(target=l.acquire, daemon=True).start()\ntime.sleep(300)",
+    ]));
+    let why: ProcessWhy = wait_for("a locked worker thread", || {
+        let root = Path::new(PROC);
+        let key = proc_key(root, p.pid()).map_err(|e| e.to_string())?;
+        let main = read_evidence_for(root, key, None, EvidenceOptions::for_root(root))
+            .map_err(|e| e.to_string())?;
+        let threads = read_threads_evidence(root, p.pid(), None);
+        let w = classify_process(&main, &threads);
+        let ok = w.main.reason == WaitReason::Timer
+            && w.threads.iter().any(|t| t.reason == WaitReason::Lock);
+        if ok { Ok(w) } else { Err(format!("{w:#?}")) }
+    });
+    assert_eq!(why.threads.len(), 1);
+    assert!(why.threads[0].evidence.tid.is_some());
+}
+
+#[test]
+fn socket_server_in_accept() {
+    let p = quiet(Command::new("python3").args([
+        "-c",
+        "import socket\ns = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\ns.accept()",
+    ]));
+    let v = expect(p.pid(), WaitReason::Socket);
+    assert!(
+        v.detail.contains("connection") && v.detail.contains("127.0.0.1:"),
+        "{}",
+        v.detail
+    );
+}
+
+#[test]
+fn stopped_by_sigstop() {
+    let p = quiet(Command::new("sleep").arg("30"));
+    expect(p.pid(), WaitReason::Timer);
+    // SAFETY: kill has no memory-safety preconditions; the child is ours.
+    assert_eq!(unsafe { libc::kill(p.pid(), libc::SIGSTOP) }, 0);
+    let v = expect(p.pid(), WaitReason::Stopped);
+    assert!(
+        v.detail.contains("SIGCONT") || v.detail.contains("kill -CONT"),
+        "{}",
+        v.detail
+    );
+}
+
+#[test]
+fn unreaped_child_is_a_zombie() {
+    // Our own child: it stays a zombie until the guard reaps it.
+    let p = Proc(Command::new("true").spawn().unwrap(), false);
+    let v = expect(p.pid(), WaitReason::Zombie);
+    assert!(
+        v.detail.contains(&std::process::id().to_string()),
+        "{}",
+        v.detail
+    );
+}
+
+#[test]
+fn kernel_thread_is_idle() {
+    let pid = (2..200)
+        .find(|p| {
+            std::fs::read_to_string(format!("/proc/{p}/stat")).is_ok_and(|s| {
+                let flags: u64 = s
+                    .rsplit(')')
+                    .next()
+                    .unwrap()
+                    .split_whitespace()
+                    .nth(6)
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                flags & 0x0020_0000 != 0
+            })
+        })
+        .expect("a kernel thread");
+    let v = settle(pid, "a kernel thread", |v| v.reason != WaitReason::Unknown);
+    assert!(
+        matches!(v.reason, WaitReason::Idle | WaitReason::Running),
+        "{v:#?}"
+    );
+    assert_eq!(v.evidence.kernel_thread, Some(true));
+}
