@@ -1,7 +1,7 @@
 //! One full collection + derivation with 1,000 and 5,000 live processes.
 //!
 //! `cargo bench --bench collect` spawns idle sleepers of its own, then times
-//! `Platform::list` (the /proc pass), `derive` and the sorted view, cold (every
+//! `Platform::list` (the /proc pass), the WHY classification, `derive` and the sorted view, cold (every
 //! process new) and warm (the steady state of a running monitor). CPU time is
 //! the process's user+system time from getrusage, the figure the 40 ms budget is about.
 
@@ -10,6 +10,7 @@ fn main() {
     use std::process::{Child, Command, Stdio};
     use std::sync::Arc;
     use std::time::Instant;
+    use whytop::collectors::why::WhyTracker;
     use whytop::model::view::{ViewOptions, build};
     use whytop::model::{Snapshot, derive};
     use whytop::platform::linux::LinuxPlatform;
@@ -50,10 +51,13 @@ fn main() {
         let mut platform = LinuxPlatform::new("/proc").unwrap();
         let mut prev: Option<Arc<Snapshot>> = None;
         let opts = ViewOptions::default();
-        let pass = |platform: &mut LinuxPlatform, prev: &mut Option<Arc<Snapshot>>| {
-            let procs = platform.list(ListOptions::default()).unwrap();
+        let mut why = WhyTracker::default();
+        let mut pass = |platform: &mut LinuxPlatform, prev: &mut Option<Arc<Snapshot>>| {
+            let listing = platform.list(ListOptions::default()).unwrap();
+            let tags = why.update(platform, &listing);
             let snap = Arc::new(Snapshot {
-                procs,
+                procs: listing.procs,
+                why: tags,
                 mono_ns: whytop::collectors::sampler::monotonic_ns(),
                 ..Default::default()
             });

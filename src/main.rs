@@ -6,6 +6,7 @@ fn main() {
     let cli = Cli::parse();
     let code = match &cli.command {
         Some(Command::Ps(args)) => whytop::cli::ps::run(args),
+        Some(Command::Why(args)) => whytop::cli::why::run(args),
         None => whytop::app::run(&cli),
     };
     match code {

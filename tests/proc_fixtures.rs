@@ -13,7 +13,7 @@ fn fixture() -> LinuxPlatform {
 
 #[test]
 fn lists_every_readable_process_sorted_by_pid() {
-    let procs = fixture().list(ListOptions::default()).unwrap();
+    let procs = fixture().list(ListOptions::default()).unwrap().procs;
     let pids: Vec<i32> = procs.iter().map(|p| p.pid).collect();
     // 99 has a directory but no stat (it vanished mid-read): skipped without an error.
     assert_eq!(pids, [1, 42, 43, 44]);
@@ -21,7 +21,7 @@ fn lists_every_readable_process_sorted_by_pid() {
 
 #[test]
 fn fields_of_a_plain_process() {
-    let procs = fixture().list(ListOptions::default()).unwrap();
+    let procs = fixture().list(ListOptions::default()).unwrap().procs;
     let init = &procs[0];
     assert_eq!(&*init.comm, "init");
     assert_eq!(&*init.cmdline, "/sbin/init splash");
@@ -39,7 +39,7 @@ fn fields_of_a_plain_process() {
 
 #[test]
 fn comm_with_spaces_parens_and_newline() {
-    let procs = fixture().list(ListOptions::default()).unwrap();
+    let procs = fixture().list(ListOptions::default()).unwrap().procs;
     let p = procs.iter().find(|p| p.pid == 42).unwrap();
     assert_eq!(&*p.comm, "my (weird)\nname");
     assert_eq!(p.state, ProcState::Running);
@@ -50,7 +50,7 @@ fn comm_with_spaces_parens_and_newline() {
 
 #[test]
 fn kernel_threads_and_unreadable_files() {
-    let procs = fixture().list(ListOptions::default()).unwrap();
+    let procs = fixture().list(ListOptions::default()).unwrap().procs;
     let k = procs.iter().find(|p| p.pid == 43).unwrap();
     assert!(k.kernel_thread);
     assert_eq!(k.state, ProcState::Idle);
@@ -64,8 +64,8 @@ fn kernel_threads_and_unreadable_files() {
 #[test]
 fn a_second_pass_gives_the_same_answer() {
     let mut platform = fixture();
-    let a = platform.list(ListOptions::default()).unwrap();
-    let b = platform.list(ListOptions::default()).unwrap();
+    let a = platform.list(ListOptions::default()).unwrap().procs;
+    let b = platform.list(ListOptions::default()).unwrap().procs;
     assert_eq!(a, b);
 }
 

@@ -11,6 +11,7 @@ use whytop::app::msg::Msg;
 use whytop::app::state::App;
 use whytop::app::update::update;
 use whytop::model::view::ViewOptions;
+use whytop::model::why::{WaitReason, WhyTag};
 use whytop::model::{ProcSample, ProcState, Snapshot, SystemSample};
 
 fn proc_(pid: i32, ppid: i32, cmd: &str, cpu_s: u64, rss_mib: u64) -> ProcSample {
@@ -61,7 +62,25 @@ fn snapshot(mono_s: u64, extra_cpu: &[(i32, u64)]) -> Arc<Snapshot> {
         let p = procs.iter_mut().find(|p| p.pid == *pid).unwrap();
         p.cpu_ns += add * 10_000_000;
     }
+    let tag = |reason| WhyTag {
+        reason,
+        ready: false,
+        weak: false,
+    };
+    let why = vec![
+        tag(WaitReason::EventLoop),
+        tag(WaitReason::Socket),
+        tag(WaitReason::Child),
+        tag(WaitReason::Child),
+        tag(WaitReason::Running),
+        WhyTag {
+            reason: WaitReason::Lock,
+            ready: false,
+            weak: true,
+        },
+    ];
     Arc::new(Snapshot {
+        why,
         taken_at: 0.0,
         mono_ns: mono_s * 1_000_000_000,
         system: SystemSample {
@@ -154,6 +173,27 @@ fn filter_typing_and_regex() {
     typed(&mut app, "re:^(make|cc) ");
     key(&mut app, KeyCode::Enter);
     insta::assert_snapshot!("filter_regex", screen(&app));
+    // why:REASON filters on the WHY column, ANDed with words.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "why:child");
+    key(&mut app, KeyCode::Enter);
+    let pids: Vec<i32> = app
+        .view
+        .iter()
+        .map(|r| app.table.snapshot.procs[r.idx].pid)
+        .collect();
+    assert_eq!(pids.len(), 2);
+    assert!(pids.contains(&310) && pids.contains(&420), "{pids:?}");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "make why:child");
+    let pids: Vec<i32> = app
+        .view
+        .iter()
+        .map(|r| app.table.snapshot.procs[r.idx].pid)
+        .collect();
+    assert_eq!(pids, [420]);
 }
 
 #[test]

@@ -91,6 +91,12 @@ impl App {
         self.table.snapshot.procs.get(row.idx)
     }
 
+    /// The selected row's wait reason, as the last pass classified it.
+    pub fn selected_why(&self) -> Option<crate::model::why::WhyTag> {
+        let row = self.view.get(self.ui.cursor)?;
+        self.table.snapshot.why.get(row.idx).copied()
+    }
+
     /// Moves the cursor to a view position and selects the process there.
     pub fn set_cursor(&mut self, pos: usize) {
         if self.view.is_empty() {

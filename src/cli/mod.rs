@@ -1,6 +1,7 @@
 //! The command line: `whytop` alone starts the TUI; subcommands print and exit.
 
 pub mod ps;
+pub mod why;
 
 use clap::{Parser, Subcommand};
 
@@ -24,7 +25,7 @@ pub struct Cli {
     #[arg(short = 'F', long = "filter", value_name = "TEXT")]
     pub filter: Option<String>,
 
-    /// Start sorted by this column (pid, user, pri, ni, virt, res, s, cpu, mem, time, command).
+    /// Start sorted by this column (pid, user, pri, ni, virt, res, s, cpu, mem, time, why, command).
     #[arg(short = 's', long = "sort", value_name = "COLUMN", value_parser = ps::parse_sort)]
     pub sort: Option<crate::model::sort::SortColumn>,
 
@@ -36,4 +37,17 @@ pub struct Cli {
 pub enum Command {
     /// Print one snapshot of every process and exit.
     Ps(ps::PsArgs),
+    /// Say why one process is not running, with the evidence.
+    Why(why::WhyArgs),
+}
+
+/// Writes a command's whole output; a closed pipe (`| head`) is not an error.
+pub fn emit(text: &str) -> anyhow::Result<i32> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(0),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -1,8 +1,12 @@
 //! `whytop ps`: one snapshot as a table or as JSON.
 
+use crate::collectors::why::ChildIndex;
+use crate::model::ProcSample;
 use crate::model::sort::SortColumn;
 use crate::model::view::{self, ViewOptions};
+use crate::model::why::{Evidence, Unreadable, UnreadableWhy, Verdict, classify};
 use crate::model::{Filter, ProcessTable, derive};
+use crate::platform::Platform;
 use crate::ui::format;
 use serde::Serialize;
 use std::io::Write;
@@ -20,7 +24,7 @@ pub struct PsArgs {
     /// Only processes whose command, name, user or pid holds TEXT (`re:` for a regex).
     #[arg(long, value_name = "TEXT")]
     pub filter: Option<String>,
-    /// Sort by this column: pid, user, pri, ni, virt, res, s, cpu, mem, time, command.
+    /// Sort by this column: pid, user, pri, ni, virt, res, s, cpu, mem, time, why, command.
     #[arg(long, value_name = "COLUMN", value_parser = parse_sort)]
     pub sort: Option<SortColumn>,
     /// Milliseconds between the two samples CPU% is measured over.
@@ -30,7 +34,7 @@ pub struct PsArgs {
 
 pub fn parse_sort(s: &str) -> Result<SortColumn, String> {
     SortColumn::parse(s).ok_or_else(|| {
-        format!("unknown column {s:?}; one of: pid, user, pri, ni, virt, res, s, cpu, mem, time, command")
+        format!("unknown column {s:?}; one of: pid, user, pri, ni, virt, res, s, cpu, mem, time, why, command")
     })
 }
 
@@ -61,6 +65,8 @@ pub struct PsRow<'a> {
     pub kernel_thread: bool,
     /// Depth in the tree (0 without `--tree`).
     pub depth: u16,
+    /// Why it is not running: reason, detail, ready_for_input, evidence.
+    pub why: Option<Verdict>,
 }
 
 pub fn run(args: &PsArgs) -> anyhow::Result<i32> {
@@ -72,7 +78,7 @@ pub fn run(args: &PsArgs) -> anyhow::Result<i32> {
         }
     };
     let platform = crate::platform::native()?;
-    let (prev, cur) =
+    let (prev, cur, mut platform) =
         crate::collectors::sampler::collect_pair(platform, Duration::from_millis(args.interval))?;
     let table = derive(Some(&prev), Arc::new(cur));
     let sort = args.sort.unwrap_or(if args.tree {
@@ -91,7 +97,7 @@ pub fn run(args: &PsArgs) -> anyhow::Result<i32> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = if args.json {
-        write_json(&mut out, &table, &rows)
+        write_json(&mut out, &table, &rows, platform.as_mut())
     } else {
         write_table(&mut out, &table, &rows)
     };
@@ -103,7 +109,7 @@ pub fn run(args: &PsArgs) -> anyhow::Result<i32> {
     }
 }
 
-pub fn json_row<'a>(t: &'a ProcessTable, r: &view::ViewRow) -> PsRow<'a> {
+pub fn json_row<'a>(t: &'a ProcessTable, r: &view::ViewRow, why: Option<Verdict>) -> PsRow<'a> {
     let p = &t.snapshot.procs[r.idx];
     let s = t.stats[r.idx];
     PsRow {
@@ -134,15 +140,44 @@ pub fn json_row<'a>(t: &'a ProcessTable, r: &view::ViewRow) -> PsRow<'a> {
         },
         kernel_thread: p.kernel_thread,
         depth: r.depth,
+        why,
     }
+}
+
+/// The full verdict on one row, read now. A process that vanished meanwhile gets
+/// `unknown` saying so, from what the listing knew.
+pub fn verdict_of(platform: &mut dyn Platform, p: &ProcSample, index: &ChildIndex) -> Verdict {
+    let children = index.children(p.pid);
+    let evidence = platform
+        .wait_evidence(p, children.clone())
+        .unwrap_or_else(|_| {
+            let mut e = Evidence::from_sample(p, children);
+            e.unreadable.push(Unreadable {
+                what: "process".into(),
+                why: UnreadableWhy::Gone,
+            });
+            e
+        });
+    classify(&evidence)
 }
 
 fn write_json(
     out: &mut impl Write,
     t: &ProcessTable,
     rows: &[view::ViewRow],
+    platform: &mut dyn Platform,
 ) -> std::io::Result<()> {
-    let all: Vec<PsRow> = rows.iter().map(|r| json_row(t, r)).collect();
+    let index = ChildIndex::new(&t.snapshot.procs);
+    let all: Vec<PsRow> = rows
+        .iter()
+        .map(|r| {
+            json_row(
+                t,
+                r,
+                Some(verdict_of(platform, &t.snapshot.procs[r.idx], &index)),
+            )
+        })
+        .collect();
     serde_json::to_writer_pretty(&mut *out, &all)?;
     writeln!(out)
 }
@@ -154,8 +189,8 @@ fn write_table(
 ) -> std::io::Result<()> {
     writeln!(
         out,
-        "{:>7} {:<9} {:>3} {:>3} {:>6} {:>6} S {:>5} {:>5} {:>9}  COMMAND",
-        "PID", "USER", "PRI", "NI", "VIRT", "RES", "CPU%", "MEM%", "TIME+"
+        "{:>7} {:<9} {:>3} {:>3} {:>6} {:>6} S {:>5} {:>5} {:>9} {:<11} COMMAND",
+        "PID", "USER", "PRI", "NI", "VIRT", "RES", "CPU%", "MEM%", "TIME+", "WHY"
     )?;
     for r in rows {
         let p = &t.snapshot.procs[r.idx];
@@ -163,7 +198,7 @@ fn write_table(
         let user: String = p.user.as_deref().unwrap_or("?").chars().take(9).collect();
         writeln!(
             out,
-            "{:>7} {:<9} {:>3} {:>3} {:>6} {:>6} {} {:>5.1} {:>5.1} {:>9}  {}{}",
+            "{:>7} {:<9} {:>3} {:>3} {:>6} {:>6} {} {:>5.1} {:>5.1} {:>9} {:<11} {}{}",
             p.pid,
             user,
             p.priority,
@@ -174,6 +209,11 @@ fn write_table(
             s.cpu_percent,
             s.mem_percent,
             format::cpu_time(p.cpu_ns),
+            t.snapshot
+                .why
+                .get(r.idx)
+                .map(|w| w.text())
+                .unwrap_or_default(),
             r.tree_prefix(),
             format::printable(&p.command()),
         )?;

@@ -1,5 +1,6 @@
 //! Sampling loops: they read through a `Platform` and publish snapshots; they never draw.
 
 pub mod sampler;
+pub mod why;
 
-pub use sampler::{CollectorCmd, CollectorHandle, collect_once, spawn};
+pub use sampler::{CollectorCmd, CollectorHandle, collect_pair, spawn};

@@ -1,6 +1,7 @@
 //! The blocking sampling thread: one pass per interval, latest snapshot wins.
 
-use crate::model::{ProcDetail, ProcKey, Snapshot};
+use super::why::{WhyTracker, process_why};
+use crate::model::{ProcDetail, ProcKey, ProcSample, Snapshot};
 use crate::platform::system::SystemSampler;
 use crate::platform::{ListOptions, Platform, PlatformError};
 use std::sync::Arc;
@@ -31,15 +32,34 @@ pub struct CollectorHandle {
 struct State {
     platform: Box<dyn Platform>,
     system: SystemSampler,
+    why: WhyTracker,
     opts: ListOptions,
     focus: Option<ProcKey>,
     interval: Duration,
+    /// The last pass's samples, to find the focused process and its children.
+    last: Arc<Vec<ProcSample>>,
 }
 
-/// One pass: every process, the header figures and the focused process's detail.
+impl State {
+    fn new(platform: Box<dyn Platform>, interval: Duration) -> Self {
+        State {
+            platform,
+            system: SystemSampler::new(),
+            why: WhyTracker::default(),
+            opts: ListOptions::default(),
+            focus: None,
+            interval,
+            last: Arc::default(),
+        }
+    }
+}
+
+/// One pass: every process, why each waits, and the header figures.
 fn pass(st: &mut State) -> Result<Snapshot, PlatformError> {
     let system = st.system.sample();
-    let procs = st.platform.list(st.opts)?;
+    let listing = st.platform.list(st.opts)?;
+    let why = st.why.update(st.platform.as_mut(), &listing);
+    st.last = Arc::clone(&listing.procs);
     Ok(Snapshot {
         taken_at: SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -47,49 +67,37 @@ fn pass(st: &mut State) -> Result<Snapshot, PlatformError> {
             .unwrap_or(0.0),
         mono_ns: monotonic_ns(),
         system,
-        procs,
+        procs: listing.procs,
         with_threads: st.opts.threads,
+        why,
     })
 }
 
-/// One snapshot, taken now (the CLI's path). Two passes `gap` apart give CPU rates.
-pub fn collect_once(platform: Box<dyn Platform>, threads: bool) -> Result<Snapshot, PlatformError> {
-    let mut st = State {
-        platform,
-        system: SystemSampler::new(),
-        opts: ListOptions { threads },
-        focus: None,
-        interval: Duration::ZERO,
-    };
-    pass(&mut st)
-}
-
+/// Exe, cwd, fds and the full verdict (with each thread's) of the focused process.
 fn read_detail(st: &mut State) -> Option<Arc<ProcDetail>> {
     let key = st.focus?;
-    Some(Arc::new(st.platform.detail(key).unwrap_or_else(|e| {
-        ProcDetail {
-            key: Some(key),
-            unreadable: vec![e.to_string()],
-            ..Default::default()
-        }
-    })))
+    let mut d = st.platform.detail(key).unwrap_or_else(|e| ProcDetail {
+        key: Some(key),
+        unreadable: vec![e.to_string()],
+        ..Default::default()
+    });
+    let last = Arc::clone(&st.last);
+    if let Some(sample) = last.iter().find(|p| p.key() == key) {
+        d.why = process_why(st.platform.as_mut(), sample, &last);
+    }
+    Some(Arc::new(d))
 }
 
-/// Takes two passes `gap` apart so rates exist; returns (previous, current).
-pub fn collect_pair(
-    platform: Box<dyn Platform>,
-    gap: Duration,
-) -> Result<(Snapshot, Snapshot), PlatformError> {
-    let mut st = State {
-        platform,
-        system: SystemSampler::new(),
-        opts: ListOptions::default(),
-        focus: None,
-        interval: gap,
-    };
+/// Takes two passes `gap` apart so rates exist; returns (previous, current) and
+/// the platform, for further reads about single processes.
+pub type Pair = (Snapshot, Snapshot, Box<dyn Platform>);
+
+pub fn collect_pair(platform: Box<dyn Platform>, gap: Duration) -> Result<Pair, PlatformError> {
+    let mut st = State::new(platform, gap);
     let first = pass(&mut st)?;
     std::thread::sleep(gap);
-    Ok((first, pass(&mut st)?))
+    let second = pass(&mut st)?;
+    Ok((first, second, st.platform))
 }
 
 /// Starts the sampling thread. The first snapshot is published before this returns
@@ -99,13 +107,7 @@ pub fn spawn(platform: Box<dyn Platform>, interval: Duration) -> CollectorHandle
     let (snap_tx, snap_rx) = watch::channel(Arc::new(Snapshot::default()));
     let (err_tx, err_rx) = watch::channel(None);
     let (detail_tx, detail_rx) = watch::channel(None);
-    let st = State {
-        platform,
-        system: SystemSampler::new(),
-        opts: ListOptions::default(),
-        focus: None,
-        interval,
-    };
+    let st = State::new(platform, interval);
     let thread = std::thread::Builder::new()
         .name("collector".into())
         .stack_size(256 * 1024)

@@ -1,12 +1,21 @@
-//! The incremental filter: a case-insensitive substring, or a regex after `re:`.
+//! The incremental filter. Words are ANDed: each a case-insensitive substring of
+//! the command, name, user or pid, or `why:REASON` for the wait reason
+//! (`why:input`). Input that starts with `re:` is one regex instead.
 
 use super::sample::ProcSample;
+use super::why::{WaitReason, WhyTag};
 use regex::{Regex, RegexBuilder};
 
 #[derive(Clone, Debug)]
-pub enum Filter {
+pub enum Term {
     /// Lower-cased needle.
     Text(String),
+    Why(WaitReason),
+}
+
+#[derive(Clone, Debug)]
+pub enum Filter {
+    Terms(Vec<Term>),
     Regex(Regex),
 }
 
@@ -24,19 +33,27 @@ impl Filter {
                 .map(|r| Some(Filter::Regex(r)))
                 .map_err(|e| format!("bad regex {pattern:?}: {e}"));
         }
-        if input.is_empty() {
-            return Ok(None);
+        let mut terms = Vec::new();
+        for word in input.split_whitespace() {
+            match WaitReason::parse_filter(word) {
+                Some(Ok(r)) => terms.push(Term::Why(r)),
+                Some(Err(e)) => return Err(e),
+                None => terms.push(Term::Text(word.to_lowercase())),
+            }
         }
-        Ok(Some(Filter::Text(input.to_lowercase())))
+        Ok((!terms.is_empty()).then_some(Filter::Terms(terms)))
     }
 
-    /// Matches against the command line, the short name, the user and the pid.
-    pub fn matches(&self, p: &ProcSample) -> bool {
+    /// Matches a sample (and its wait reason, when classified).
+    pub fn matches(&self, p: &ProcSample, why: Option<&WhyTag>) -> bool {
         let pid = p.pid.to_string();
         let fields = [&*p.cmdline, &*p.comm, p.user.as_deref().unwrap_or(""), &pid];
         match self {
-            Filter::Text(needle) => fields.iter().any(|f| contains_ci(f, needle)),
             Filter::Regex(re) => fields.iter().any(|f| re.is_match(f)),
+            Filter::Terms(terms) => terms.iter().all(|t| match t {
+                Term::Text(needle) => fields.iter().any(|f| contains_ci(f, needle)),
+                Term::Why(r) => why.is_some_and(|w| w.reason == *r),
+            }),
         }
     }
 }
@@ -58,9 +75,10 @@ mod tests {
     #[test]
     fn substring_is_case_insensitive() {
         let p = sample(42, 1, "Cargo");
-        assert!(Filter::parse("cARgo").unwrap().unwrap().matches(&p));
-        assert!(!Filter::parse("rustc").unwrap().unwrap().matches(&p));
+        assert!(Filter::parse("cARgo").unwrap().unwrap().matches(&p, None));
+        assert!(!Filter::parse("rustc").unwrap().unwrap().matches(&p, None));
         assert!(Filter::parse("").unwrap().is_none());
+        assert!(Filter::parse("  ").unwrap().is_none());
     }
 
     #[test]
@@ -70,9 +88,42 @@ mod tests {
             Filter::parse("re:^/usr/bin/c.rgo")
                 .unwrap()
                 .unwrap()
-                .matches(&p)
+                .matches(&p, None)
         );
-        assert!(!Filter::parse("re:^cargo$x").unwrap().unwrap().matches(&p));
+        assert!(
+            !Filter::parse("re:^cargo$x")
+                .unwrap()
+                .unwrap()
+                .matches(&p, None)
+        );
         assert!(Filter::parse("re:(").unwrap_err().contains("bad regex"));
+    }
+
+    #[test]
+    fn why_terms_and_words_are_anded() {
+        let p = sample(42, 1, "python3");
+        let input = WhyTag {
+            reason: WaitReason::Input,
+            ready: true,
+            weak: false,
+        };
+        let timer = WhyTag {
+            reason: WaitReason::Timer,
+            ready: false,
+            weak: false,
+        };
+        let f = Filter::parse("why:input").unwrap().unwrap();
+        assert!(f.matches(&p, Some(&input)));
+        assert!(!f.matches(&p, Some(&timer)));
+        assert!(!f.matches(&p, None));
+        let f = Filter::parse("PYTHON why:input").unwrap().unwrap();
+        assert!(f.matches(&p, Some(&input)));
+        assert!(
+            !Filter::parse("bash why:input")
+                .unwrap()
+                .unwrap()
+                .matches(&p, Some(&input))
+        );
+        assert!(Filter::parse("why:sleepy").unwrap_err().contains("sleepy"));
     }
 }

@@ -133,6 +133,8 @@ pub struct ProcDetail {
     pub fd_count: Option<usize>,
     /// Fields that could not be read, with why (for example "permission denied").
     pub unreadable: Vec<String>,
+    /// The full verdict on the process and on each of its threads.
+    pub why: Option<crate::model::why::ProcessWhy>,
 }
 
 /// Everything one collection pass produced.
@@ -147,4 +149,6 @@ pub struct Snapshot {
     pub procs: Arc<Vec<ProcSample>>,
     /// True when `procs` also holds thread rows.
     pub with_threads: bool,
+    /// Why each sample waits, parallel to `procs`; empty when not classified.
+    pub why: Vec<crate::model::why::WhyTag>,
 }

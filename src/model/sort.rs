@@ -17,11 +17,12 @@ pub enum SortColumn {
     Cpu,
     Mem,
     Time,
+    Why,
     Command,
 }
 
 impl SortColumn {
-    pub const ALL: [SortColumn; 11] = [
+    pub const ALL: [SortColumn; 12] = [
         Self::Pid,
         Self::User,
         Self::Priority,
@@ -32,6 +33,7 @@ impl SortColumn {
         Self::Cpu,
         Self::Mem,
         Self::Time,
+        Self::Why,
         Self::Command,
     ];
 
@@ -48,6 +50,7 @@ impl SortColumn {
             Self::Cpu => "CPU%",
             Self::Mem => "MEM%",
             Self::Time => "TIME+",
+            Self::Why => "WHY",
             Self::Command => "COMMAND",
         }
     }
@@ -67,6 +70,7 @@ impl SortColumn {
             "cpu" => Self::Cpu,
             "mem" => Self::Mem,
             "time" => Self::Time,
+            "why" => Self::Why,
             "command" | "cmd" | "comm" => Self::Command,
             _ => return None,
         })
@@ -105,6 +109,10 @@ impl SortColumn {
             Self::Cpu => s.cpu_percent.total_cmp(&r.cpu_percent),
             Self::Mem => s.mem_percent.total_cmp(&r.mem_percent),
             Self::Time => p.cpu_ns.cmp(&q.cpu_ns),
+            Self::Why => {
+                let tag = |i: usize| t.snapshot.why.get(i).map(|w| (w.reason, !w.ready));
+                tag(a).cmp(&tag(b))
+            }
             Self::Command => command_of(p).cmp(command_of(q)),
         };
         ord.then(p.pid.cmp(&q.pid))

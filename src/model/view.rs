@@ -69,7 +69,12 @@ pub fn build(table: &ProcessTable, opts: &ViewOptions) -> Vec<ViewRow> {
     let procs = &table.snapshot.procs;
     let matches: Vec<bool> = procs
         .iter()
-        .map(|p| opts.filter.as_ref().is_none_or(|f| f.matches(p)))
+        .enumerate()
+        .map(|(i, p)| {
+            opts.filter
+                .as_ref()
+                .is_none_or(|f| f.matches(p, table.snapshot.why.get(i)))
+        })
         .collect();
     let order = |a: &usize, b: &usize| {
         let o = opts.sort.compare(table, *a, *b);

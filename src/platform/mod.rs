@@ -11,6 +11,7 @@ pub mod system;
 
 pub use error::PlatformError;
 
+use crate::model::why::{ChildRef, Evidence, Unreadable, UnreadableWhy};
 use crate::model::{ProcDetail, ProcKey, ProcSample};
 use std::sync::Arc;
 
@@ -21,14 +22,47 @@ pub struct ListOptions {
     pub threads: bool,
 }
 
+/// One pass's processes, and which of them were read afresh (new, or they ran):
+/// only those need their wait evidence read again.
+#[derive(Clone, Debug, Default)]
+pub struct Listing {
+    pub procs: Arc<Vec<ProcSample>>,
+    /// Indices into `procs`, ascending.
+    pub fresh: Vec<usize>,
+}
+
 /// A source of process samples. Implementations may keep state between calls
 /// (held file descriptors, caches), hence `&mut self`.
 pub trait Platform: Send {
     /// Every process now, sorted by pid. A process that vanishes mid-read is left out.
-    fn list(&mut self, opts: ListOptions) -> Result<Arc<Vec<ProcSample>>, PlatformError>;
+    fn list(&mut self, opts: ListOptions) -> Result<Listing, PlatformError>;
 
     /// The slower fields for one process (exe, cwd, open fds).
     fn detail(&mut self, key: ProcKey) -> Result<ProcDetail, PlatformError>;
+
+    /// What the platform can see of why a process (or a thread row) waits.
+    /// `children`: its children as the caller's listing has them. The default
+    /// knows only the listing's fields: a backend without wait channels gets an
+    /// honest `unknown` from the classifier.
+    fn wait_evidence(
+        &mut self,
+        sample: &ProcSample,
+        children: Vec<ChildRef>,
+    ) -> Result<Evidence, PlatformError> {
+        let mut e = Evidence::from_sample(sample, children);
+        for what in ["wchan", "syscall"] {
+            e.unreadable.push(Unreadable {
+                what: what.into(),
+                why: UnreadableWhy::NotAvailable,
+            });
+        }
+        Ok(e)
+    }
+
+    /// The same for each thread of a process but its main one.
+    fn thread_evidence(&mut self, _key: ProcKey) -> Vec<Evidence> {
+        Vec::new()
+    }
 }
 
 /// The backend for the machine this binary runs on.

@@ -62,6 +62,11 @@ pub const COLUMNS: &[ColumnSpec] = &[
         right: true,
     },
     ColumnSpec {
+        sort: SortColumn::Why,
+        width: 11,
+        right: false,
+    },
+    ColumnSpec {
         sort: SortColumn::Command,
         width: 0,
         right: false,

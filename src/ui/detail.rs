@@ -1,6 +1,6 @@
 //! The detail pane for the selected process.
 
-use super::{format, theme};
+use super::{format, theme, why_text};
 use crate::app::state::App;
 use crate::model::{ProcSample, ProcessTable};
 use ratatui::Frame;
@@ -106,6 +106,47 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             },
         ),
     ];
+    let tag = app.selected_why();
+    match detail.and_then(|d| d.why.as_ref()) {
+        Some(w) => {
+            out.push(Line::from(vec![
+                Span::styled(format!("{:<9}", "Why"), theme::LABEL),
+                Span::styled(
+                    w.main.reason.label().to_string(),
+                    theme::why((&w.main).into()),
+                ),
+                Span::raw(format!(
+                    " {}{}",
+                    w.main.detail,
+                    if w.main.weak { " (weak evidence)" } else { "" }
+                )),
+            ]));
+            if !w.main.decided_by.is_empty() {
+                out.push(field("Because", w.main.decided_by.join("; ")));
+            }
+            out.push(field(
+                "Evidence",
+                why_text::evidence_lines(&w.main.evidence).join("  ·  "),
+            ));
+            if !w.threads.is_empty() {
+                out.push(field("Threads", why_text::thread_summary(w)));
+                for t in w.threads.iter().take(32) {
+                    let tid = t.evidence.tid.map(|t| t.to_string()).unwrap_or_default();
+                    let comm = t.evidence.comm.as_deref().unwrap_or("");
+                    out.push(Line::from(vec![
+                        Span::raw(format!("{:>9}{tid:>7} {:<16}", "", format::printable(comm))),
+                        Span::styled(format!("{:<11}", t.reason.label()), theme::why(t.into())),
+                        Span::raw(t.detail.clone()),
+                    ]));
+                }
+            }
+        }
+        None => out.push(field(
+            "Why",
+            tag.map(|t| format!("{} (reading the evidence…)", t.text()))
+                .unwrap_or_else(pending),
+        )),
+    }
     if let Some(d) = detail
         && !d.unreadable.is_empty()
     {

@@ -10,6 +10,7 @@ pub mod sort_menu;
 pub mod status;
 pub mod table;
 pub mod theme;
+pub mod why_text;
 
 use crate::app::keymap::Mode;
 use crate::app::state::App;

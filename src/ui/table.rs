@@ -46,7 +46,12 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
         };
         buf.set_style(Rect::new(area.x, y, area.width, 1), base);
         let user = p.user.as_deref().unwrap_or("?");
-        let cells: [(String, Style); 10] = [
+        let why = t.snapshot.why.get(vr.idx).copied();
+        let why_cell = match why {
+            Some(w) => (w.text(), if selected { base } else { theme::why(w) }),
+            None => (String::new(), base),
+        };
+        let cells: [(String, Style); 11] = [
             (p.pid.to_string(), base),
             (user.to_string(), base),
             (
@@ -71,6 +76,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
             (format!("{:.1}", s.cpu_percent), base),
             (format!("{:.1}", s.mem_percent), base),
             (format::cpu_time(p.cpu_ns), base),
+            why_cell,
         ];
         for (((x, w), c), (text, style)) in pos.iter().zip(COLUMNS).zip(cells.iter()) {
             put(buf, area.x + x, y, *w, text, c.right, *style);

@@ -1,6 +1,7 @@
 //! Colours in one place.
 
 use crate::model::ProcState;
+use crate::model::why::{WaitReason, WhyTag};
 use ratatui::style::{Color, Modifier, Style};
 
 pub const TITLE: Style = Style::new().fg(Color::Black).bg(Color::Green);
@@ -22,6 +23,29 @@ pub fn state(s: ProcState) -> Style {
             Style::new().fg(Color::Magenta)
         }
         _ => Style::new(),
+    }
+}
+
+/// The WHY column's colour: what needs the user stands out (input ready, stopped,
+/// disk, zombie); what is plainly idle recedes.
+pub fn why(tag: WhyTag) -> Style {
+    let s = Style::new();
+    match tag.reason {
+        WaitReason::Running => s.fg(Color::Green).add_modifier(Modifier::BOLD),
+        WaitReason::Input if tag.ready => s.fg(Color::Black).bg(Color::Yellow),
+        WaitReason::Input => s.fg(Color::Yellow),
+        WaitReason::Timer | WaitReason::Signal => s.fg(Color::Blue),
+        WaitReason::Child => s.fg(Color::Cyan),
+        WaitReason::Disk => s.fg(Color::Red).add_modifier(Modifier::BOLD),
+        WaitReason::Lock => s.fg(Color::LightRed),
+        WaitReason::EventLoop => s.fg(Color::LightBlue),
+        WaitReason::Pipe => s.fg(Color::LightMagenta),
+        WaitReason::Socket => s.fg(Color::LightCyan),
+        WaitReason::Stopped | WaitReason::Traced => {
+            s.fg(Color::Magenta).add_modifier(Modifier::BOLD)
+        }
+        WaitReason::Zombie => s.fg(Color::Red),
+        WaitReason::Idle | WaitReason::Unknown => s.fg(Color::DarkGray),
     }
 }
 

@@ -282,3 +282,26 @@ impl std::fmt::Display for UnreadableWhy {
         }
     }
 }
+
+impl Evidence {
+    /// What any platform knows from the process list alone: state, terminal,
+    /// foreground group, children. A backend without wait channels or syscall
+    /// files (macOS) starts here and marks the rest as not available, so the
+    /// classifier says `unknown` with that reason rather than guessing.
+    pub fn from_sample(s: &crate::model::ProcSample, children: Vec<ChildRef>) -> Evidence {
+        Evidence {
+            pid: s.tgid.unwrap_or(s.pid),
+            tid: s.tgid.map(|_| s.pid),
+            comm: Some(s.comm.to_string()),
+            ppid: Some(s.ppid),
+            state: Some(s.state),
+            kernel_thread: Some(s.kernel_thread),
+            threads: Some(s.threads),
+            tty: s.tty.as_deref().map(str::to_string),
+            pgrp: Some(s.pgid),
+            tpgid: Some(s.tpgid),
+            children: Some(children),
+            ..Default::default()
+        }
+    }
+}

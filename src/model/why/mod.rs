@@ -193,3 +193,33 @@ impl From<&Verdict> for WhySummary {
 /// Verdicts of one pass, by process identity: what the collector can attach
 /// beside `Snapshot::procs` without changing `ProcSample`.
 pub type WhyMap = std::collections::HashMap<crate::model::ProcKey, WhySummary>;
+
+/// The part of a verdict every table row carries: three bytes, cheap enough to
+/// keep for every process between passes. The detail pane reads the full verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct WhyTag {
+    pub reason: WaitReason,
+    pub ready: bool,
+    pub weak: bool,
+}
+
+impl From<&Verdict> for WhyTag {
+    fn from(v: &Verdict) -> Self {
+        WhyTag {
+            reason: v.reason,
+            ready: v.ready_for_input,
+            weak: v.weak,
+        }
+    }
+}
+
+impl WhyTag {
+    /// The column's text: the label, with `?` when the evidence was weak.
+    pub fn text(self) -> String {
+        if self.weak {
+            format!("{}?", self.reason.label())
+        } else {
+            self.reason.label().to_string()
+        }
+    }
+}

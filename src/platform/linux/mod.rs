@@ -12,10 +12,10 @@ pub mod syscall_file;
 pub mod tty;
 pub mod users;
 
+use crate::model::why::{ChildRef, Evidence};
 use crate::model::{ProcDetail, ProcKey, ProcSample};
-use crate::platform::{ListOptions, Platform, PlatformError};
+use crate::platform::{ListOptions, Listing, Platform, PlatformError};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 pub struct LinuxPlatform {
     root: PathBuf,
@@ -39,16 +39,36 @@ impl LinuxPlatform {
 }
 
 impl Platform for LinuxPlatform {
-    fn list(&mut self, opts: ListOptions) -> Result<Arc<Vec<ProcSample>>, PlatformError> {
-        self.reader
-            .list(opts.threads)
-            .map_err(|source| PlatformError::Read {
-                path: self.root.clone(),
-                source,
-            })
+    fn list(&mut self, opts: ListOptions) -> Result<Listing, PlatformError> {
+        let (procs, fresh) =
+            self.reader
+                .list(opts.threads)
+                .map_err(|source| PlatformError::Read {
+                    path: self.root.clone(),
+                    source,
+                })?;
+        Ok(Listing { procs, fresh })
     }
 
     fn detail(&mut self, key: ProcKey) -> Result<ProcDetail, PlatformError> {
         detail::read_detail(&self.root, key)
+    }
+
+    fn wait_evidence(
+        &mut self,
+        sample: &ProcSample,
+        children: Vec<ChildRef>,
+    ) -> Result<Evidence, PlatformError> {
+        let opts = evidence::EvidenceOptions::for_root(&self.root);
+        match sample.tgid {
+            Some(tgid) => {
+                evidence::read_thread_evidence(&self.root, tgid, sample.pid, Some(children), opts)
+            }
+            None => evidence::read_evidence_for(&self.root, sample.key(), Some(children), opts),
+        }
+    }
+
+    fn thread_evidence(&mut self, key: ProcKey) -> Vec<Evidence> {
+        evidence::read_threads_evidence(&self.root, key.pid, None)
     }
 }

@@ -78,8 +78,9 @@ impl ProcReader {
         self.clk_tck
     }
 
-    /// Every process now (and their threads when asked), sorted by pid.
-    pub fn list(&mut self, threads: bool) -> std::io::Result<Arc<Vec<ProcSample>>> {
+    /// Every process now (and their threads when asked), sorted by pid, with the
+    /// indices of the samples read afresh this pass (new, or they ran).
+    pub fn list(&mut self, threads: bool) -> std::io::Result<(Arc<Vec<ProcSample>>, Vec<usize>)> {
         let mut pids: Vec<Pid> = std::fs::read_dir(&self.root)?
             .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
             .collect();
@@ -89,8 +90,11 @@ impl ProcReader {
             .reserve(pids.len().saturating_sub(self.entries.len()));
         self.pass = self.pass.wrapping_add(1);
         let mut out = Vec::with_capacity(pids.len() + pids.len() / 16);
+        let mut fresh = Vec::new();
         for pid in pids {
-            let Some(s) = self.refresh(pid) else { continue };
+            let Some((s, is_fresh)) = self.refresh(pid) else {
+                continue;
+            };
             if let Some(e) = self.entries.get_mut(&pid) {
                 e.idx = out.len();
                 e.seen = self.pass;
@@ -100,7 +104,12 @@ impl ProcReader {
             } else {
                 Vec::new()
             };
+            if is_fresh {
+                fresh.push(out.len());
+            }
             out.push(s);
+            // Thread rows are read anew each pass.
+            fresh.extend(out.len()..out.len() + tasks.len());
             out.extend(tasks);
         }
         let pass = self.pass;
@@ -118,8 +127,14 @@ impl ProcReader {
             self.entries.shrink_to_fit();
         }
         if threads {
+            let fresh_pids: std::collections::HashSet<Pid> =
+                fresh.iter().map(|&i| out[i].pid).collect();
             out.sort_by_key(|s| s.pid);
+            fresh.clear();
             for (i, s) in out.iter().enumerate() {
+                if fresh_pids.contains(&s.pid) {
+                    fresh.push(i);
+                }
                 if s.tgid.is_none()
                     && let Some(e) = self.entries.get_mut(&s.pid)
                 {
@@ -128,11 +143,12 @@ impl ProcReader {
             }
         }
         self.last = Arc::new(out);
-        Ok(Arc::clone(&self.last))
+        Ok((Arc::clone(&self.last), fresh))
     }
 
-    /// The current sample of one pid, from the last pass when it cannot have changed.
-    fn refresh(&mut self, pid: Pid) -> Option<ProcSample> {
+    /// The current sample of one pid, from the last pass when it cannot have changed;
+    /// true when read afresh.
+    fn refresh(&mut self, pid: Pid) -> Option<(ProcSample, bool)> {
         if let Some(e) = self.entries.get(&pid) {
             let prev = self
                 .last
@@ -140,9 +156,11 @@ impl ProcReader {
                 .filter(|p| p.pid == pid && p.start_time == e.start_time);
             let sched = read_sched(&e.sched_fd, &self.root, pid, &mut self.buf);
             if let (Some(prev), Some(now)) = (prev, sched) {
-                // Other threads may have run while the main one slept: re-read those.
-                if e.sched == Some(now) && prev.threads <= 1 {
-                    return Some(prev.clone());
+                // Other threads may have run while the main one slept; and on a
+                // terminal, the foreground group (tpgid) changes without this process
+                // running: re-read those.
+                if e.sched == Some(now) && prev.threads <= 1 && prev.tty_nr == 0 {
+                    return Some((prev.clone(), false));
                 }
             }
             let alive = sched.is_some() || e.sched.is_none();
@@ -164,14 +182,14 @@ impl ProcReader {
                 if let Some(e) = self.entries.get_mut(&pid) {
                     e.sched = sched;
                 }
-                return Some(s);
+                return Some((s, true));
             }
             // Gone, or the pid now belongs to another process: start afresh.
             if let Some(e) = self.entries.remove(&pid) {
                 self.held -= usize::from(e.stat_fd.is_some()) + usize::from(e.sched_fd.is_some());
             }
         }
-        self.add(pid)
+        self.add(pid).map(|s| (s, true))
     }
 
     fn add(&mut self, pid: Pid) -> Option<ProcSample> {

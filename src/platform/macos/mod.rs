@@ -1,7 +1,7 @@
 //! macOS backend (libproc, sysctl). Only what the type-checker sees on Linux;
 //! the decoders it needs are portable and live beside the Linux ones.
 
-use crate::model::{ProcDetail, ProcKey, ProcSample};
+use crate::model::{ProcDetail, ProcKey};
 use crate::platform::{ListOptions, Platform, PlatformError};
 
 pub struct MacPlatform;
@@ -13,10 +13,7 @@ impl MacPlatform {
 }
 
 impl Platform for MacPlatform {
-    fn list(
-        &mut self,
-        _opts: ListOptions,
-    ) -> Result<std::sync::Arc<Vec<ProcSample>>, PlatformError> {
+    fn list(&mut self, _opts: ListOptions) -> Result<crate::platform::Listing, PlatformError> {
         Err(PlatformError::Unsupported)
     }
 
