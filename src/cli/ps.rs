@@ -149,7 +149,7 @@ pub fn json_row<'a>(t: &'a ProcessTable, r: &view::ViewRow, why: Option<Verdict>
 pub fn verdict_of(platform: &mut dyn Platform, p: &ProcSample, index: &ChildIndex) -> Verdict {
     let children = index.children(p.pid);
     let evidence = platform
-        .wait_evidence(p, children.clone())
+        .wait_evidence(p, children.clone(), true)
         .unwrap_or_else(|_| {
             let mut e = Evidence::from_sample(p, children);
             e.unreadable.push(Unreadable {

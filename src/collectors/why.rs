@@ -70,7 +70,7 @@ impl WhyTracker {
                 let tag = match self.tags.get(&key) {
                     Some(t) if !is_fresh && p.tgid.is_none() => *t,
                     _ => platform
-                        .wait_evidence(p, index.children(p.pid))
+                        .wait_evidence(p, index.children(p.pid), false)
                         .map(|e| WhyTag::from(&classify(&e)))
                         .unwrap_or(GONE),
                 };
@@ -92,7 +92,7 @@ pub fn process_why(
     procs: &[ProcSample],
 ) -> Option<ProcessWhy> {
     let children = ChildIndex::new(procs).children(sample.pid);
-    let main = platform.wait_evidence(sample, children).ok()?;
+    let main = platform.wait_evidence(sample, children, true).ok()?;
     let threads = platform.thread_evidence(sample.key());
     Some(classify_process(&main, &threads))
 }

@@ -41,13 +41,15 @@ pub trait Platform: Send {
     fn detail(&mut self, key: ProcKey) -> Result<ProcDetail, PlatformError>;
 
     /// What the platform can see of why a process (or a thread row) waits.
-    /// `children`: its children as the caller's listing has them. The default
+    /// `children`: its children as the caller's listing has them; `full`: also the
+    /// costlier details (socket peers) that the reason alone does not need. The default
     /// knows only the listing's fields: a backend without wait channels gets an
     /// honest `unknown` from the classifier.
     fn wait_evidence(
         &mut self,
         sample: &ProcSample,
         children: Vec<ChildRef>,
+        _full: bool,
     ) -> Result<Evidence, PlatformError> {
         let mut e = Evidence::from_sample(sample, children);
         for what in ["wchan", "syscall"] {

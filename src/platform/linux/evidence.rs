@@ -33,6 +33,9 @@ pub struct EvidenceOptions {
     pub read_memory: bool,
     /// At most this many watched fds are resolved.
     pub max_fds: usize,
+    /// Look sockets up in `/proc/net/*` (listening, peer). Costly on a busy host,
+    /// and not needed for the reason alone: the per-pass tags skip it.
+    pub socket_tables: bool,
 }
 
 impl EvidenceOptions {
@@ -42,6 +45,7 @@ impl EvidenceOptions {
             arch: Arch::native(),
             read_memory: root == Path::new("/proc"),
             max_fds: 256,
+            socket_tables: true,
         }
     }
 }
@@ -353,7 +357,7 @@ impl FdReader<'_> {
                 _ => None,
             })
             .collect();
-        if inodes.is_empty() {
+        if inodes.is_empty() || !self.opts.socket_tables {
             return;
         }
         let found = find_sockets(&self.proc_dir.join("net"), &inodes);

@@ -58,8 +58,12 @@ impl Platform for LinuxPlatform {
         &mut self,
         sample: &ProcSample,
         children: Vec<ChildRef>,
+        full: bool,
     ) -> Result<Evidence, PlatformError> {
-        let opts = evidence::EvidenceOptions::for_root(&self.root);
+        let opts = evidence::EvidenceOptions {
+            socket_tables: full,
+            ..evidence::EvidenceOptions::for_root(&self.root)
+        };
         match sample.tgid {
             Some(tgid) => {
                 evidence::read_thread_evidence(&self.root, tgid, sample.pid, Some(children), opts)
