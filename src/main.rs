@@ -7,6 +7,9 @@ fn main() {
     let code = match &cli.command {
         Some(Command::Ps(args)) => whytop::cli::ps::run(args),
         Some(Command::Why(args)) => whytop::cli::why::run(args),
+        Some(Command::Stop(args)) => whytop::cli::act::stop(args),
+        Some(Command::Signal(args)) => whytop::cli::act::signal(args),
+        Some(Command::Renice(args)) => whytop::cli::act::renice(args),
         None => whytop::app::run(&cli),
     };
     match code {

@@ -1,5 +1,6 @@
 //! The command line: `whytop` alone starts the TUI; subcommands print and exit.
 
+pub mod act;
 pub mod ps;
 pub mod why;
 
@@ -39,6 +40,12 @@ pub enum Command {
     Ps(ps::PsArgs),
     /// Say why one process is not running, with the evidence.
     Why(why::WhyArgs),
+    /// Stop a process and its descendants gracefully: TERM, wait, INT, wait, KILL.
+    Stop(act::StopArgs),
+    /// Send one signal to a process (or its process group).
+    Signal(act::SignalArgs),
+    /// Change a process's nice value.
+    Renice(act::ReniceArgs),
 }
 
 /// Writes a command's whole output; a closed pipe (`| head`) is not an error.

@@ -13,6 +13,8 @@ pub enum PlatformError {
     NoSuchProcess { pid: i32 },
     #[error("permission denied for pid {pid}")]
     PermissionDenied { pid: i32 },
+    #[error("pid {pid}: {source}")]
+    Os { pid: i32, source: std::io::Error },
     #[error("this operating system is not supported")]
     Unsupported,
 }

@@ -2,6 +2,7 @@
 //! Decoders of raw formats are portable and tested everywhere.
 
 pub mod error;
+pub mod handle;
 #[cfg(target_os = "linux")]
 pub mod linux;
 #[cfg(target_os = "macos")]

@@ -29,7 +29,7 @@ pub fn wait_for<T>(what: &str, mut f: impl FnMut() -> Result<T, String>) -> T {
 
 /// A child process killed and reaped, by pid, when the test ends; with `group`,
 /// its whole process group (its descendants) is killed too.
-pub struct Proc(pub Child, bool);
+pub struct Proc(pub Child, pub bool);
 
 impl Proc {
     pub fn spawn(cmd: &mut Command) -> Proc {

@@ -4,6 +4,7 @@ pub mod detail;
 pub mod epoll_fdinfo;
 pub mod evidence;
 pub mod fd_target;
+pub mod pidfd;
 pub mod reader;
 pub mod remote_mem;
 pub mod sockets;

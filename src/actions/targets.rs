@@ -1,0 +1,149 @@
+//! Which processes an action hits: the chosen one and, by default, its
+//! descendants, deepest first; and which ones are refused.
+
+use crate::model::{ProcKey, ProcSample};
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Target {
+    pub key: ProcKey,
+    pub command: String,
+    /// 0 for the chosen process, 1 for its children...
+    pub depth: u16,
+    /// How many descendants it has among the targets.
+    pub descendants: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error(
+        "pid {0} is init: signalling it can bring the system down (whytop stop --force to insist)"
+    )]
+    Init(i32),
+    #[error("pid {0} is whytop itself")]
+    Myself(i32),
+    #[error("pid {0} is a kernel thread: signals do not stop it (whytop stop --force to insist)")]
+    KernelThread(i32),
+    #[error("no such process: pid {0}")]
+    NoSuchProcess(i32),
+}
+
+/// The targets for `chosen` in a process list, children before parents (the
+/// deepest first, so a parent cannot respawn a child that was just stopped).
+pub fn plan(
+    procs: &[ProcSample],
+    chosen: ProcKey,
+    tree: bool,
+    force: bool,
+) -> Result<Vec<Target>, Refusal> {
+    let me = std::process::id() as i32;
+    let Some(root) = procs.iter().find(|p| p.key() == chosen && p.tgid.is_none()) else {
+        return Err(Refusal::NoSuchProcess(chosen.pid));
+    };
+    let mut out = vec![(root, 0u16)];
+    if tree {
+        let mut i = 0;
+        while i < out.len() {
+            let (parent, depth) = out[i];
+            for c in procs
+                .iter()
+                .filter(|c| c.ppid == parent.pid && c.tgid.is_none() && c.pid != parent.pid)
+            {
+                if !out.iter().any(|(q, _)| q.pid == c.pid) {
+                    out.push((c, depth + 1));
+                }
+            }
+            i += 1;
+        }
+    }
+    for (p, _) in &out {
+        if p.pid == me {
+            return Err(Refusal::Myself(p.pid));
+        }
+        if !force && p.pid == 1 {
+            return Err(Refusal::Init(1));
+        }
+        if !force && p.kernel_thread {
+            return Err(Refusal::KernelThread(p.pid));
+        }
+    }
+    let mut targets: Vec<Target> = out
+        .iter()
+        .map(|(p, d)| Target {
+            key: p.key(),
+            command: p.command(),
+            depth: *d,
+            descendants: 0,
+        })
+        .collect();
+    for (i, t) in targets.iter_mut().enumerate() {
+        t.descendants = count_descendants(&out, i);
+    }
+    targets.sort_by(|a, b| b.depth.cmp(&a.depth).then(a.key.pid.cmp(&b.key.pid)));
+    Ok(targets)
+}
+
+fn count_descendants(out: &[(&ProcSample, u16)], i: usize) -> usize {
+    let pid = out[i].0.pid;
+    let kids: Vec<usize> = (0..out.len())
+        .filter(|&j| out[j].0.ppid == pid && j != i)
+        .collect();
+    kids.len()
+        + kids
+            .iter()
+            .map(|&k| count_descendants(out, k))
+            .sum::<usize>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testutil::sample;
+
+    fn procs() -> Vec<ProcSample> {
+        let mut k = sample(2, 0, "kthreadd");
+        k.kernel_thread = true;
+        vec![
+            sample(1, 0, "init"),
+            k,
+            sample(10, 1, "make"),
+            sample(11, 10, "cc"),
+            sample(12, 11, "as"),
+            sample(13, 10, "ld"),
+        ]
+    }
+
+    #[test]
+    fn tree_deepest_first_with_descendant_counts() {
+        let p = procs();
+        let t = plan(&p, p[2].key(), true, false).unwrap();
+        let pids: Vec<i32> = t.iter().map(|t| t.key.pid).collect();
+        assert_eq!(pids, [12, 11, 13, 10]);
+        assert_eq!(t.last().unwrap().descendants, 3);
+        let t = plan(&p, p[2].key(), false, false).unwrap();
+        assert_eq!(t.len(), 1);
+    }
+
+    #[test]
+    fn refusals() {
+        let p = procs();
+        assert_eq!(plan(&p, p[0].key(), false, false), Err(Refusal::Init(1)));
+        assert_eq!(
+            plan(&p, p[1].key(), false, false),
+            Err(Refusal::KernelThread(2))
+        );
+        assert!(plan(&p, p[1].key(), false, true).is_ok(), "forced");
+        let stale = ProcKey {
+            pid: 10,
+            start_time: 1,
+        };
+        assert_eq!(
+            plan(&p, stale, true, false),
+            Err(Refusal::NoSuchProcess(10))
+        );
+        let mut me = sample(std::process::id() as i32, 1, "whytop");
+        me.start_time = 5;
+        let key = me.key();
+        assert_eq!(plan(&[me], key, false, true), Err(Refusal::Myself(key.pid)));
+    }
+}

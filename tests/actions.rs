@@ -1,0 +1,337 @@
+//! The action engine on real processes: the stop ladder, key checks, signals,
+//! renice, refusals and the audit log, through the CLI a script would use.
+
+mod common;
+
+use common::{Proc, wait_for};
+use std::path::Path;
+use std::process::{Command, Output};
+use whytop::actions::ladder::{self, Ended, Policy};
+use whytop::actions::targets::Target;
+use whytop::model::ProcKey;
+
+/// Runs the CLI with its own audit directory.
+fn whytop(data: &Path, args: &[&str]) -> Output {
+    Command::new(common::bin())
+        .args(args)
+        .env("WHYTOP_DATA_DIR", data)
+        .output()
+        .expect("run whytop")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn audit_lines(data: &Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(data.join("audit.jsonl")).unwrap_or_default();
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// A Python process that ignores the named signals and says READY on stdout
+/// once its handlers are installed.
+fn stubborn(ignore: &[&str]) -> Proc {
+    let sets: String = ignore
+        .iter()
+        .map(|s| format!("signal.signal(signal.SIG{s}, signal.SIG_IGN); "))
+        .collect();
+    let script =
+        format!("import signal, time, sys; {sets}print('READY', flush=True); time.sleep(120)");
+    let mut child = Command::new("python3")
+        .args(["-c", &script])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(line.trim(), "READY");
+    Proc(child, false)
+}
+
+fn ended_signal(outcome: &serde_json::Value, pid: i32) -> String {
+    let t = outcome["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["pid"] == pid)
+        .expect("target listed");
+    assert_eq!(t["ended"], "step", "{t}");
+    t["signal"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn a_term_ignorer_is_stopped_by_int() {
+    let data = tempfile::tempdir().unwrap();
+    let p = stubborn(&["TERM"]);
+    let out = whytop(
+        data.path(),
+        &[
+            "stop",
+            &p.pid().to_string(),
+            "--ladder",
+            "TERM:2,INT:20,KILL:1",
+            "--json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(ended_signal(&json(&out), p.pid()), "SIGINT");
+}
+
+#[test]
+fn a_term_and_int_ignorer_is_killed_and_the_outcome_says_so() {
+    let data = tempfile::tempdir().unwrap();
+    let p = stubborn(&["TERM", "INT"]);
+    let out = whytop(
+        data.path(),
+        &[
+            "stop",
+            &p.pid().to_string(),
+            "--ladder",
+            "TERM:1,INT:1,KILL:20",
+            "--json",
+        ],
+    );
+    assert!(out.status.success());
+    assert_eq!(ended_signal(&json(&out), p.pid()), "SIGKILL");
+    let audit = audit_lines(data.path());
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0]["action"], "stop");
+    assert_eq!(audit[0]["targets"][0]["pid"], p.pid());
+    assert_eq!(audit[0]["outcome"]["targets"][0]["signal"], "SIGKILL");
+}
+
+#[test]
+fn a_three_level_tree_with_a_stubborn_grandchild_is_gone_entirely() {
+    let data = tempfile::tempdir().unwrap();
+    let grandchild =
+        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(120)";
+    let child = format!("import subprocess; subprocess.run(['python3', '-c', {grandchild:?}])");
+    let top = Proc::spawn_group(Command::new("python3").args([
+        "-c",
+        &format!("import subprocess; subprocess.run(['python3', '-c', {child:?}])"),
+    ]));
+    // Wait until all three levels exist.
+    let pids: Vec<i32> = wait_for("three levels", || {
+        let mut chain = vec![top.pid()];
+        while chain.len() < 3 {
+            let last = *chain.last().unwrap();
+            let kids = std::fs::read_to_string(format!("/proc/{last}/task/{last}/children"))
+                .map_err(|e| e.to_string())?;
+            match kids.split_whitespace().next().and_then(|k| k.parse().ok()) {
+                Some(k) => chain.push(k),
+                None => return Err(format!("{chain:?}")),
+            }
+        }
+        Ok(chain)
+    });
+    let out = whytop(
+        data.path(),
+        &[
+            "stop",
+            &top.pid().to_string(),
+            "--ladder",
+            "TERM:2,INT:2,KILL:20",
+            "--json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let outcome = json(&out);
+    assert_eq!(outcome["targets"].as_array().unwrap().len(), 3);
+    for pid in &pids {
+        assert!(!alive(*pid), "pid {pid} survived");
+    }
+}
+
+#[test]
+fn a_target_that_exits_early_ends_the_ladder_early() {
+    // Plain sleep dies of TERM at once; a 60 s window must not be sat out.
+    let p = Proc::spawn(Command::new("sleep").arg("120"));
+    let key = key_of(p.pid());
+    let target = Target {
+        key,
+        command: "sleep 120".into(),
+        depth: 0,
+        descendants: 0,
+    };
+    let (_tx, rx) = std::sync::mpsc::channel();
+    let outcome = ladder::run(
+        vec![target],
+        &Policy::parse("TERM:60,KILL:60").unwrap(),
+        &rx,
+        |_| {},
+    );
+    assert_eq!(
+        outcome.targets[0].ended,
+        Ended::Step {
+            step: 0,
+            signal: "SIGTERM".into()
+        }
+    );
+    assert!(
+        outcome.elapsed_secs < 30.0,
+        "the ladder sat out its window: {}",
+        outcome.elapsed_secs
+    );
+    assert_eq!(outcome.sent.len(), 1, "only TERM was sent");
+}
+
+#[test]
+fn a_key_whose_pid_was_reused_is_refused_and_that_process_lives() {
+    let p = Proc::spawn(Command::new("sleep").arg("120"));
+    let real = key_of(p.pid());
+    let stale = ProcKey {
+        pid: real.pid,
+        start_time: real.start_time.wrapping_sub(1),
+    };
+    let target = Target {
+        key: stale,
+        command: "an older process".into(),
+        depth: 0,
+        descendants: 0,
+    };
+    let (_tx, rx) = std::sync::mpsc::channel();
+    let outcome = ladder::run(vec![target], &Policy::parse("KILL:1").unwrap(), &rx, |_| {});
+    assert_eq!(outcome.targets[0].ended, Ended::Gone);
+    assert!(outcome.sent.is_empty(), "nothing may be signalled");
+    assert!(whytop::cli::act::deliver(stale, libc::SIGKILL, false, 0).is_err());
+    assert!(
+        alive(p.pid()),
+        "the process that owns the pid now must live"
+    );
+}
+
+#[test]
+fn renice_changes_the_nice_value_and_is_audited() {
+    let data = tempfile::tempdir().unwrap();
+    let p = Proc::spawn(Command::new("sleep").arg("120"));
+    let out = whytop(data.path(), &["renice", &p.pid().to_string(), "7"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(nice_of(p.pid()), 7);
+    let audit = audit_lines(data.path());
+    assert_eq!(audit[0]["action"], "renice");
+    assert_eq!(audit[0]["params"]["nice"], 7);
+    assert_eq!(audit[0]["outcome"]["applied"], true);
+}
+
+#[test]
+fn lowering_nice_without_privilege_is_refused_saying_root_is_needed() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(
+        data.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o777),
+    )
+    .unwrap();
+    // As nobody: start a sleep at nice 5, then try to lower it to 0.
+    let script = format!(
+        "nice -n 5 sleep 60 & pid=$!; WHYTOP_DATA_DIR={} {} renice $pid 0; rc=$?; kill $pid; exit $rc",
+        data.path().display(),
+        common::bin()
+    );
+    let out = Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "sh",
+            "-c",
+            &script,
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("needs root"), "{err}");
+    let audit = audit_lines(data.path());
+    assert!(
+        audit[0]["outcome"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("needs root")
+    );
+}
+
+#[test]
+fn signals_by_name_and_refusals() {
+    let data = tempfile::tempdir().unwrap();
+    let p = Proc::spawn(Command::new("sleep").arg("120"));
+    let out = whytop(data.path(), &["signal", &p.pid().to_string(), "STOP"]);
+    assert!(out.status.success());
+    wait_for("stopped", || {
+        state_of(p.pid())
+            .filter(|s| *s == 'T')
+            .ok_or("not yet".to_string())
+    });
+    assert!(
+        whytop(data.path(), &["signal", &p.pid().to_string(), "CONT"])
+            .status
+            .success()
+    );
+    wait_for("running again", || {
+        state_of(p.pid())
+            .filter(|s| *s == 'S')
+            .ok_or("not yet".to_string())
+    });
+    let out = whytop(data.path(), &["stop", "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("init"));
+    let out = whytop(data.path(), &["signal", "2147483", "TERM"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such process"));
+    let actions: Vec<String> = audit_lines(data.path())
+        .iter()
+        .map(|r| r["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        actions,
+        ["signal", "signal", "stop"],
+        "each mutation and the refusal left a line"
+    );
+}
+
+fn key_of(pid: i32) -> ProcKey {
+    let stat = std::fs::read(format!("/proc/{pid}/stat")).unwrap();
+    let st = whytop::platform::linux::stat::parse_stat(&stat).unwrap();
+    ProcKey {
+        pid,
+        start_time: st.starttime,
+    }
+}
+
+fn stat_field(pid: i32) -> Option<whytop::platform::linux::stat::Stat> {
+    let stat = std::fs::read(format!("/proc/{pid}/stat")).ok()?;
+    whytop::platform::linux::stat::parse_stat(&stat).ok()
+}
+
+fn nice_of(pid: i32) -> i32 {
+    stat_field(pid).unwrap().nice
+}
+
+fn state_of(pid: i32) -> Option<char> {
+    stat_field(pid).map(|s| s.state as char)
+}
+
+/// Alive and not a zombie.
+fn alive(pid: i32) -> bool {
+    state_of(pid).is_some_and(|s| s != 'Z')
+}
