@@ -147,3 +147,126 @@ fn whytop_pid(t: &Tmux) -> i32 {
             .ok_or(kids)
     })
 }
+
+/// A parent and child that both ignore SIGTERM, so the ladder has to climb.
+fn stubborn_family(tag: &str) -> (Proc, String) {
+    let kid = format!("{tag}kid");
+    let script = format!(
+        "trap '' TERM; exec -a {tag}dad bash -c 'bash -c \"exec -a {kid} sleep 300\"; true'"
+    );
+    (
+        Proc::spawn_group(Command::new("bash").args(["-c", &script])),
+        format!("{kid} 300"),
+    )
+}
+
+fn alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "))
+}
+
+#[test]
+fn stop_flow_confirm_progress_kill_now_rows_gone_and_audited() {
+    let tag = marker("stop");
+    let (mut parent, kid) = stubborn_family(&tag);
+    let data = tempfile::tempdir().unwrap();
+    let t = Tmux::shell(150, 40);
+    t.type_text(&format!(
+        "WHYTOP_DATA_DIR={} {} -d 5 --sort pid --filter {tag}",
+        data.path().display(),
+        common::bin()
+    ));
+    t.keys(&["Enter"]);
+    t.wait_screen("both rows", |s| {
+        s.contains(&format!("{tag}dad")) && s.contains(&kid)
+    });
+    // The cursor starts on the first row: the parent (lower pid).
+    t.keys(&["x"]);
+    let s = t.wait_screen("the confirmation", |s| s.contains("Stop 2 processes"));
+    assert!(
+        s.contains(&parent.pid().to_string()) && s.contains("1 descendant "),
+        "{s}"
+    );
+    t.keys(&["y"]);
+    t.wait_screen("the progress pane", |s| {
+        s.contains("Stopping: TERM 5s") && s.contains("step 1/3")
+    });
+    t.keys(&["X"]);
+    let s = t.wait_screen("the outcome", |s| s.contains("stopped in"));
+    assert!(s.contains("SIGKILL"), "{s}");
+    t.wait_screen("the child's row gone", |s| !s.contains(&kid));
+    // The parent is this test's child: a zombie until reaped here, then its row goes too.
+    common::wait_for("the parent exited", || {
+        parent
+            .0
+            .try_wait()
+            .map_err(|e| e.to_string())?
+            .ok_or("alive".to_string())
+    });
+    t.wait_screen("the parent's row gone", |s| {
+        !s.contains(&format!("{tag}dad"))
+    });
+    assert!(!alive(parent.pid()));
+    let audit = std::fs::read_to_string(data.path().join("audit.jsonl")).unwrap();
+    assert!(
+        audit.contains("\"action\":\"stop\"")
+            && audit.contains(&format!("\"pid\":{}", parent.pid())),
+        "{audit}"
+    );
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+}
+
+#[test]
+fn renice_and_signal_keys_and_the_audit_pane() {
+    let tag = marker("nice");
+    let p = common::tagged_sleep(&tag);
+    let data = tempfile::tempdir().unwrap();
+    let t = Tmux::shell(150, 40);
+    t.type_text(&format!(
+        "WHYTOP_DATA_DIR={} {} -d 5 --sort pid --filter {tag}",
+        data.path().display(),
+        common::bin()
+    ));
+    t.keys(&["Enter"]);
+    t.wait_screen("our sleep", |s| s.contains(&format!("{tag} 300")));
+    t.keys(&["F8"]);
+    t.wait_screen("nice applied", |s| {
+        s.contains(&format!("pid {}: nice 1", p.pid()))
+    });
+    t.keys(&["n"]);
+    t.wait_screen("the nice prompt", |s| s.contains("Nice (-20..19"));
+    t.keys(&["BSpace", "BSpace"]);
+    t.type_text("5");
+    t.keys(&["Enter"]);
+    t.wait_screen("nice 5", |s| {
+        s.contains(&format!("pid {}: nice 5", p.pid()))
+    });
+    let nice = std::fs::read_to_string(format!("/proc/{}/stat", p.pid())).unwrap();
+    assert_eq!(
+        nice.rsplit(')').next().unwrap().split_whitespace().nth(16),
+        Some("5")
+    );
+    // F9, the signal menu: STOP is a few rows below TERM.
+    t.keys(&["z"]);
+    t.wait_screen("SIGSTOP sent", |s| s.contains("sent SIGSTOP"));
+    t.wait_screen("state T and WHY stopped", |s| {
+        s.lines()
+            .any(|l| l.contains(&format!("{tag} 300")) && l.contains("stopped"))
+    });
+    t.keys(&["F9"]);
+    t.wait_screen("the signal menu", |s| {
+        s.contains("Send signal") && s.contains("SIGTERM")
+    });
+    t.keys(&["Escape"]);
+    t.wait_screen("menu closed", |s| !s.contains("Send signal"));
+    t.keys(&["r"]);
+    t.wait_screen("SIGCONT sent", |s| s.contains("sent SIGCONT"));
+    t.keys(&["A"]);
+    let s = t.wait_screen("the audit pane", |s| {
+        s.contains("Audit log") && s.contains("renice") && s.contains("signal")
+    });
+    assert!(s.matches("renice").count() >= 2, "{s}");
+    t.keys(&["Escape"]);
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+}

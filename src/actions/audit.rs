@@ -77,6 +77,11 @@ impl Record {
     }
 }
 
+/// Appends to the default audit log.
+pub fn record(rec: &Record) -> Result<(), String> {
+    AuditLog::open_default()?.append(rec)
+}
+
 pub struct AuditLog {
     path: PathBuf,
 }

@@ -38,6 +38,26 @@ pub enum Action {
     Threads,
     Refresh,
     Close,
+    /// The stop ladder on the selected process and its descendants (asks first).
+    Stop,
+    SignalMenu,
+    /// SIGSTOP to the selected process.
+    Pause,
+    /// SIGCONT to the selected process.
+    Resume,
+    /// Nice +1: less CPU for it.
+    NiceUp,
+    /// Nice -1: more CPU for it (needs root).
+    NiceDown,
+    /// Type a nice value.
+    NiceInput,
+    AuditPane,
+    LadderKillNow,
+    LadderCancel,
+    Yes,
+    No,
+    ToggleTree,
+    ToggleGroup,
 }
 
 impl Action {
@@ -76,6 +96,20 @@ impl Action {
             Self::Threads => "show threads on/off",
             Self::Refresh => "refresh now",
             Self::Close => "close",
+            Self::Stop => "stop it and its descendants: TERM, wait, INT, wait, KILL (asks first)",
+            Self::SignalMenu => "send a signal (menu)",
+            Self::Pause => "pause it (SIGSTOP)",
+            Self::Resume => "resume it (SIGCONT)",
+            Self::NiceUp => "nice +1 (lower priority)",
+            Self::NiceDown => "nice -1 (higher priority; needs root)",
+            Self::NiceInput => "type a nice value",
+            Self::AuditPane => "the audit log of actions",
+            Self::LadderKillNow => "running stop: SIGKILL now",
+            Self::LadderCancel => "running stop: cancel",
+            Self::Yes => "yes, do it",
+            Self::No => "no",
+            Self::ToggleTree => "whole tree / this process only",
+            Self::ToggleGroup => "this process / its process group",
         }
     }
 }

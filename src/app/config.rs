@@ -1,5 +1,6 @@
 //! Settings: the embedded default, patched by the user's file, then by flags.
 
+use crate::actions::ladder::{Order, Policy};
 use crate::model::sort::SortColumn;
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -12,6 +13,8 @@ pub struct Config {
     pub delay: u64,
     pub tree: bool,
     pub sort: String,
+    pub ladder: String,
+    pub ladder_order: Order,
 }
 
 /// A user config file patches the default: every field optional.
@@ -21,6 +24,8 @@ struct UserConfig {
     delay: Option<u64>,
     tree: Option<bool>,
     sort: Option<String>,
+    ladder: Option<String>,
+    ladder_order: Option<Order>,
 }
 
 impl Config {
@@ -31,6 +36,8 @@ impl Config {
             c.delay = u.delay.unwrap_or(c.delay);
             c.tree = u.tree.unwrap_or(c.tree);
             c.sort = u.sort.unwrap_or(c.sort);
+            c.ladder = u.ladder.unwrap_or(c.ladder);
+            c.ladder_order = u.ladder_order.unwrap_or(c.ladder_order);
         }
         if !(1..=36000).contains(&c.delay) {
             return Err(format!(
@@ -39,7 +46,14 @@ impl Config {
             ));
         }
         c.sort_column()?;
+        c.policy().map_err(|e| format!("ladder: {e}"))?;
         Ok(c)
+    }
+
+    pub fn policy(&self) -> Result<Policy, String> {
+        let mut p = Policy::parse(&self.ladder)?;
+        p.order = self.ladder_order;
+        Ok(p)
     }
 
     pub fn sort_column(&self) -> Result<SortColumn, String> {
@@ -99,5 +113,15 @@ mod tests {
                 .unwrap_err()
                 .contains("delay")
         );
+        assert!(
+            Config::parse(Some("ladder = \"TERM\""))
+                .unwrap_err()
+                .contains("ladder")
+        );
+        let c = Config::parse(Some(
+            "ladder = \"HUP:1,KILL:2\"\nladder_order = \"all-at-once\"",
+        ))
+        .unwrap();
+        assert_eq!(c.policy().unwrap().order, Order::AllAtOnce);
     }
 }

@@ -15,15 +15,23 @@ pub enum Mode {
     Sort,
     Detail,
     Help,
+    Confirm,
+    Signal,
+    Nice,
+    Audit,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 5] = [
+    pub const ALL: [Mode; 9] = [
         Mode::Normal,
         Mode::Filter,
         Mode::Sort,
         Mode::Detail,
         Mode::Help,
+        Mode::Confirm,
+        Mode::Signal,
+        Mode::Nice,
+        Mode::Audit,
     ];
 
     pub fn name(self) -> &'static str {
@@ -33,6 +41,10 @@ impl Mode {
             Mode::Sort => "sort",
             Mode::Detail => "detail",
             Mode::Help => "help",
+            Mode::Confirm => "confirm",
+            Mode::Signal => "signal",
+            Mode::Nice => "nice",
+            Mode::Audit => "audit",
         }
     }
 }

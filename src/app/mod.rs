@@ -2,8 +2,10 @@
 
 pub mod action;
 pub mod config;
+pub mod effects;
 pub mod keymap;
 pub mod msg;
+pub mod process_actions;
 pub mod run;
 pub mod state;
 pub mod terminal;

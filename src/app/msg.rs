@@ -1,6 +1,9 @@
 //! Messages into `update` and the effects it asks the event loop to carry out.
 
+use crate::actions::ladder::{Control, Outcome, Policy, Progress};
+use crate::actions::targets::Target;
 use crate::collectors::CollectorCmd;
+use crate::model::ProcKey;
 use crate::model::{ProcDetail, Snapshot};
 use crossterm::event::{KeyEvent, MouseEvent};
 use std::sync::Arc;
@@ -15,10 +18,33 @@ pub enum Msg {
     CollectorError(Option<String>),
     /// About once a second: ages the status message.
     Tick,
+    LadderProgress(Progress),
+    LadderDone(Outcome),
+    /// A one-shot action finished: what to tell the user.
+    ActionDone(Result<String, String>),
+    Audit(Vec<serde_json::Value>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     Collector(CollectorCmd),
     Suspend,
+    StartLadder {
+        targets: Vec<Target>,
+        policy: Policy,
+    },
+    LadderControl(Control),
+    Signal {
+        key: ProcKey,
+        command: String,
+        signal: i32,
+        group: bool,
+        pgid: i32,
+    },
+    Renice {
+        key: ProcKey,
+        command: String,
+        nice: i32,
+    },
+    LoadAudit,
 }

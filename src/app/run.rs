@@ -2,6 +2,7 @@
 //! and a tick; `update` changes state; redraws are coalesced.
 
 use super::config::{Config, read_user_file};
+use super::effects::Executor;
 use super::keymap::Keymap;
 use super::msg::{Effect, Msg};
 use super::state::App;
@@ -46,6 +47,7 @@ pub fn prepare(cli: &Cli) -> anyhow::Result<App> {
     };
     let delay = Duration::from_millis(100 * cli.delay.unwrap_or(config.delay));
     let mut app = App::new(keymap, opts, delay);
+    app.policy = config.policy().map_err(anyhow::Error::msg)?;
     app.ui.filter_input = filter_text;
     Ok(app)
 }
@@ -79,6 +81,8 @@ async fn event_loop(mut app: App, c: collectors::CollectorHandle) -> anyhow::Res
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    let (bg_tx, mut bg_rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut exec = Executor::new(bg_tx, c.commands.clone());
     let mut dirty = true;
     let mut next_frame = Instant::now();
     loop {
@@ -113,22 +117,20 @@ async fn event_loop(mut app: App, c: collectors::CollectorHandle) -> anyhow::Res
             _ = tick.tick() => {
                 let had = app.ui.status.is_some();
                 update(&mut app, Msg::Tick);
-                dirty |= had && app.ui.status.is_none();
+                dirty |= (had && app.ui.status.is_none()) || app.ladder.is_some();
                 continue;
             }
+            Some(m) = bg_rx.recv() => m,
             _ = sigterm.recv() => return Ok(()),
             _ = sighup.recv() => return Ok(()),
         };
         for effect in update(&mut app, msg) {
-            match effect {
-                Effect::Collector(cmd) => {
-                    let _ = c.commands.send(cmd);
-                }
-                Effect::Suspend => {
-                    terminal::suspend()?;
-                    term.clear()?;
-                    let _ = c.commands.send(CollectorCmd::RefreshNow);
-                }
+            if effect == Effect::Suspend {
+                terminal::suspend()?;
+                term.clear()?;
+                let _ = c.commands.send(CollectorCmd::RefreshNow);
+            } else {
+                exec.run(effect);
             }
         }
         if app.quit {

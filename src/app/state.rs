@@ -1,6 +1,8 @@
 //! The app's state: data from the collector apart from what the user did (UiState).
 
 use super::keymap::{Keymap, Mode};
+use crate::actions::ladder::Policy;
+use crate::actions::targets::Target;
 use crate::model::view::{self, ViewOptions, ViewRow};
 use crate::model::{ProcDetail, ProcKey, ProcessTable, Snapshot, derive};
 use std::sync::Arc;
@@ -23,6 +25,32 @@ pub struct UiState {
     /// Ticks left before the status message clears.
     pub status_ttl: u8,
     pub size: (u16, u16),
+    /// A stop waiting for the user's yes.
+    pub pending_stop: Option<PendingStop>,
+    pub signal_cursor: usize,
+    pub signal_group: bool,
+    pub nice_input: String,
+}
+
+/// What the confirmation shows: exactly the processes the stop will hit.
+#[derive(Clone, Debug)]
+pub struct PendingStop {
+    pub root: ProcKey,
+    pub tree: bool,
+    pub targets: Vec<Target>,
+}
+
+/// A running stop ladder as the progress pane shows it.
+#[derive(Clone, Debug)]
+pub struct LadderView {
+    pub targets: Vec<Target>,
+    pub policy: Policy,
+    pub step: usize,
+    pub signal: i32,
+    pub until: std::time::Instant,
+    pub alive: Vec<ProcKey>,
+    /// (process, step it ended in)
+    pub exited: Vec<(ProcKey, usize)>,
 }
 
 pub struct App {
@@ -36,6 +64,9 @@ pub struct App {
     pub delay: Duration,
     pub show_threads: bool,
     pub quit: bool,
+    pub policy: Policy,
+    pub ladder: Option<LadderView>,
+    pub audit: Vec<serde_json::Value>,
 }
 
 impl App {
@@ -54,6 +85,9 @@ impl App {
             delay,
             show_threads: false,
             quit: false,
+            policy: Policy::default(),
+            ladder: None,
+            audit: Vec::new(),
         }
     }
 

@@ -3,6 +3,7 @@
 use super::action::Action;
 use super::keymap::Mode;
 use super::msg::{Effect, Msg};
+use super::process_actions;
 use super::state::App;
 use crate::collectors::CollectorCmd;
 use crate::model::Filter;
@@ -16,6 +17,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             let action = app.keymap.lookup(app.ui.mode, &k);
             match (app.ui.mode, action) {
                 (_, Some(a)) => act(app, a),
+                (Mode::Nice, None) => {
+                    if let KeyCode::Char(c @ ('0'..='9' | '-')) = k.code {
+                        app.ui.nice_input.push(c);
+                    }
+                    Vec::new()
+                }
                 (Mode::Filter, None) => {
                     if let KeyCode::Char(c) = k.code
                         && !k
@@ -52,6 +59,24 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.collector_error = e;
             Vec::new()
         }
+        Msg::LadderProgress(p) => {
+            process_actions::ladder_progress(app, p);
+            Vec::new()
+        }
+        Msg::LadderDone(o) => {
+            process_actions::ladder_done(app, o);
+            Vec::new()
+        }
+        Msg::ActionDone(r) => {
+            match r {
+                Ok(m) | Err(m) => app.say(m),
+            }
+            Vec::new()
+        }
+        Msg::Audit(records) => {
+            app.audit = records;
+            Vec::new()
+        }
         Msg::Tick => {
             if app.ui.status_ttl > 0 {
                 app.ui.status_ttl -= 1;
@@ -80,9 +105,41 @@ fn focus_effect(app: &App) -> Vec<Effect> {
 
 fn act(app: &mut App, a: Action) -> Vec<Effect> {
     let page = app.page_rows();
-    let overlay = matches!(app.ui.mode, Mode::Help | Mode::Sort);
+    let overlay = matches!(app.ui.mode, Mode::Help | Mode::Sort | Mode::Audit);
+    if matches!(app.ui.mode, Mode::Nice) && a == Action::FilterBackspace {
+        app.ui.nice_input.pop();
+        return Vec::new();
+    }
+    if matches!(app.ui.mode, Mode::Confirm | Mode::Signal | Mode::Nice)
+        || matches!(
+            a,
+            Action::Stop
+                | Action::SignalMenu
+                | Action::Pause
+                | Action::Resume
+                | Action::NiceUp
+                | Action::NiceDown
+                | Action::NiceInput
+                | Action::AuditPane
+                | Action::LadderKillNow
+                | Action::LadderCancel
+        )
+    {
+        return process_actions::act(app, a);
+    }
     match a {
         Action::None => {}
+        Action::Yes | Action::No | Action::ToggleTree | Action::ToggleGroup => {}
+        Action::Stop
+        | Action::SignalMenu
+        | Action::Pause
+        | Action::Resume
+        | Action::NiceUp
+        | Action::NiceDown
+        | Action::NiceInput
+        | Action::AuditPane
+        | Action::LadderKillNow
+        | Action::LadderCancel => {}
         Action::Quit => app.quit = true,
         Action::Suspend => return vec![Effect::Suspend],
         Action::Up if app.ui.mode == Mode::Sort => {

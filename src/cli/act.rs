@@ -1,7 +1,7 @@
 //! `whytop stop`, `whytop signal`, `whytop renice`: the actions from a script.
 //! Exit 0 when the targets are gone or the change applied; 1 with a message otherwise.
 
-use crate::actions::audit::{AuditLog, Record, TargetRef};
+use crate::actions::audit::{Record, TargetRef};
 use crate::actions::ladder::{self, Control, Order, Policy};
 use crate::actions::targets::{self, Target};
 use crate::actions::{priority, signals};
@@ -81,9 +81,8 @@ fn refs(targets: &[Target]) -> Vec<TargetRef> {
 
 /// Appends to the audit log; a log that cannot be written is reported, not fatal.
 pub fn audit(rec: Record) {
-    match AuditLog::open_default().and_then(|log| log.append(&rec)) {
-        Ok(()) => {}
-        Err(e) => eprintln!("whytop: warning: {e}"),
+    if let Err(e) = crate::actions::audit::record(&rec) {
+        eprintln!("whytop: warning: {e}");
     }
 }
 

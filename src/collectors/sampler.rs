@@ -17,6 +17,8 @@ pub enum CollectorCmd {
     SetInterval(Duration),
     ShowThreads(bool),
     RefreshNow,
+    /// Re-read this pid on an immediate pass (whytop just changed it).
+    Invalidate(crate::model::Pid),
 }
 
 pub struct CollectorHandle {
@@ -176,6 +178,10 @@ fn run(mut st: State, cmds: Receiver<CollectorCmd>, out: Outputs) {
                     break;
                 }
                 Ok(CollectorCmd::RefreshNow) => break,
+                Ok(CollectorCmd::Invalidate(pid)) => {
+                    st.platform.invalidate(pid);
+                    break;
+                }
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
             }

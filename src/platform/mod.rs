@@ -62,6 +62,10 @@ pub trait Platform: Send {
         Ok(e)
     }
 
+    /// Forget what is cached about `pid`, so the next pass reads it afresh
+    /// (after whytop itself changed it: a renice does not make it run).
+    fn invalidate(&mut self, _pid: crate::model::Pid) {}
+
     /// The same for each thread of a process but its main one.
     fn thread_evidence(&mut self, _key: ProcKey) -> Vec<Evidence> {
         Vec::new()

@@ -11,6 +11,8 @@ pub struct Areas {
     /// The table including its column-title row.
     pub table: Rect,
     pub detail: Option<Rect>,
+    /// The running stop's progress.
+    pub ladder: Option<Rect>,
     pub status: Rect,
 }
 
@@ -32,7 +34,9 @@ pub fn areas(app: &App) -> Areas {
     let cores = app.table.snapshot.system.cpu_percent.len();
     let header_h = (cpu_lines(cores) + 2).max(3).min(h.saturating_sub(3) / 2);
     let status_h = u16::from(h > 0);
-    let body_h = h.saturating_sub(header_h + status_h);
+    let ladder_h = super::ladder::height(app).min(h.saturating_sub(header_h + status_h) / 2);
+    let body_h = h.saturating_sub(header_h + status_h + ladder_h);
+    let ladder = (ladder_h > 0).then(|| Rect::new(0, header_h + body_h, w, ladder_h));
     let header = Rect::new(0, 0, w, header_h);
     let status = Rect::new(0, h.saturating_sub(status_h), w, status_h);
     let body = Rect::new(0, header_h, w, body_h);
@@ -48,6 +52,7 @@ pub fn areas(app: &App) -> Areas {
         header,
         table,
         detail,
+        ladder,
         status,
     }
 }

@@ -1,11 +1,15 @@
 //! Drawing: `render(&App, &mut Frame)`, one file per pane. Nothing here changes state.
 
+pub mod audit;
 pub mod columns;
+pub mod confirm;
 pub mod detail;
 pub mod format;
 pub mod header;
 pub mod help;
+pub mod ladder;
 pub mod layout;
+pub mod signal_menu;
 pub mod sort_menu;
 pub mod status;
 pub mod table;
@@ -23,10 +27,16 @@ pub fn render(app: &App, f: &mut Frame) {
     if let Some(d) = a.detail {
         detail::render(app, f, d);
     }
+    if let Some(l) = a.ladder {
+        ladder::render(app, f, l);
+    }
     status::render(app, f, a.status);
     match app.ui.mode {
         Mode::Help => help::render(app, f, f.area()),
         Mode::Sort => sort_menu::render(app, f, a.table),
+        Mode::Confirm => confirm::render(app, f, f.area()),
+        Mode::Signal => signal_menu::render(app, f, a.table),
+        Mode::Audit => audit::render(app, f, a.table),
         _ => {}
     }
 }

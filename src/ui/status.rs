@@ -20,6 +20,13 @@ pub fn line(app: &App) -> Line<'static> {
         }
         return Line::from(spans);
     }
+    if app.ui.mode == Mode::Nice {
+        return Line::from(vec![
+            Span::styled("Nice (-20..19, Enter sets): ", theme::KEY),
+            Span::raw(app.ui.nice_input.clone()),
+            Span::raw("▏"),
+        ]);
+    }
     if let Some(e) = &app.collector_error {
         return Line::styled(format!("cannot read processes: {e}"), theme::ERROR);
     }

@@ -73,6 +73,10 @@ impl Platform for LinuxPlatform {
         }
     }
 
+    fn invalidate(&mut self, pid: crate::model::Pid) {
+        self.reader.invalidate(pid);
+    }
+
     fn thread_evidence(&mut self, key: ProcKey) -> Vec<Evidence> {
         evidence::read_threads_evidence(&self.root, key.pid, None)
     }

@@ -146,6 +146,13 @@ impl ProcReader {
         Ok((Arc::clone(&self.last), fresh))
     }
 
+    /// Makes the next pass re-read `pid` whether or not it ran.
+    pub fn invalidate(&mut self, pid: Pid) {
+        if let Some(e) = self.entries.get_mut(&pid) {
+            e.sched = None;
+        }
+    }
+
     /// The current sample of one pid, from the last pass when it cannot have changed;
     /// true when read afresh.
     fn refresh(&mut self, pid: Pid) -> Option<(ProcSample, bool)> {

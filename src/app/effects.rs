@@ -1,0 +1,148 @@
+//! Carries out the effects `update` asks for, off the UI task: each blocking
+//! action runs on its own thread and reports back as a `Msg`.
+
+use super::msg::{Effect, Msg};
+use crate::actions::audit::{self, AuditLog, Record, TargetRef};
+use crate::actions::ladder::{self, Control};
+use crate::actions::{priority, signals};
+use crate::collectors::CollectorCmd;
+use serde_json::json;
+use std::sync::mpsc;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// What effects need across calls: where results go and the running ladder's controls.
+pub struct Executor {
+    pub to_ui: UnboundedSender<Msg>,
+    pub collector: mpsc::Sender<CollectorCmd>,
+    ladder: Option<mpsc::Sender<Control>>,
+}
+
+impl Executor {
+    pub fn new(to_ui: UnboundedSender<Msg>, collector: mpsc::Sender<CollectorCmd>) -> Self {
+        Executor {
+            to_ui,
+            collector,
+            ladder: None,
+        }
+    }
+
+    /// Everything but Suspend, which needs the terminal and stays with the loop.
+    pub fn run(&mut self, effect: Effect) {
+        let tx = self.to_ui.clone();
+        match effect {
+            Effect::Suspend => {}
+            Effect::Collector(cmd) => {
+                let _ = self.collector.send(cmd);
+            }
+            Effect::StartLadder { targets, policy } => {
+                let (ctl_tx, ctl_rx) = mpsc::channel();
+                self.ladder = Some(ctl_tx);
+                let refresh = self.collector.clone();
+                std::thread::spawn(move || {
+                    let progress_tx = tx.clone();
+                    let outcome = ladder::run(targets.clone(), &policy, &ctl_rx, |p| {
+                        let _ = progress_tx.send(Msg::LadderProgress(p));
+                    });
+                    let refs = targets
+                        .iter()
+                        .map(|t| TargetRef {
+                            pid: t.key.pid,
+                            start_time: t.key.start_time,
+                            command: t.command.clone(),
+                        })
+                        .collect();
+                    let params =
+                        json!({"ladder": policy.describe(), "order": policy.order, "from": "tui"});
+                    let value = serde_json::to_value(&outcome).unwrap_or_default();
+                    if let Err(e) = audit::record(&Record::new("stop", params, refs, value)) {
+                        let _ = tx.send(Msg::ActionDone(Err(e)));
+                    }
+                    let _ = tx.send(Msg::LadderDone(outcome));
+                    let _ = refresh.send(CollectorCmd::RefreshNow);
+                });
+            }
+            Effect::LadderControl(c) => {
+                if let Some(ctl) = &self.ladder {
+                    let _ = ctl.send(c);
+                }
+            }
+            Effect::Signal {
+                key,
+                command,
+                signal,
+                group,
+                pgid,
+            } => {
+                let refresh = self.collector.clone();
+                std::thread::spawn(move || {
+                    let name = signals::name(signal);
+                    let r = crate::cli::act::deliver(key, signal, group, pgid);
+                    let outcome = match &r {
+                        Ok(()) => json!("delivered"),
+                        Err(e) => json!({"error": e.to_string()}),
+                    };
+                    let target = TargetRef {
+                        pid: key.pid,
+                        start_time: key.start_time,
+                        command,
+                    };
+                    let logged = audit::record(&Record::new(
+                        "signal",
+                        json!({"signal": name, "group": group}),
+                        vec![target],
+                        outcome,
+                    ));
+                    let who = if group {
+                        format!("process group {pgid}")
+                    } else {
+                        format!("pid {}", key.pid)
+                    };
+                    let msg = match (r, logged) {
+                        (Ok(()), Ok(())) => Ok(format!("sent {name} to {who}")),
+                        (Ok(()), Err(e)) => Err(format!("sent {name} to {who}, but {e}")),
+                        (Err(e), _) => Err(format!("{name} not sent: {e}")),
+                    };
+                    let _ = tx.send(Msg::ActionDone(msg));
+                    let _ = refresh.send(CollectorCmd::Invalidate(key.pid));
+                });
+            }
+            Effect::Renice { key, command, nice } => {
+                let refresh = self.collector.clone();
+                std::thread::spawn(move || {
+                    let r = priority::renice(key, nice);
+                    let outcome = match &r {
+                        Ok(()) => json!({"applied": true}),
+                        Err(e) => json!({"error": e.to_string()}),
+                    };
+                    let target = TargetRef {
+                        pid: key.pid,
+                        start_time: key.start_time,
+                        command,
+                    };
+                    let logged = audit::record(&Record::new(
+                        "renice",
+                        json!({"nice": nice}),
+                        vec![target],
+                        outcome,
+                    ));
+                    let msg = match (r, logged) {
+                        (Ok(()), Ok(())) => Ok(format!("pid {}: nice {nice}", key.pid)),
+                        (Ok(()), Err(e)) => Err(format!("pid {}: nice {nice}, but {e}", key.pid)),
+                        (Err(e), _) => Err(e.to_string()),
+                    };
+                    let _ = tx.send(Msg::ActionDone(msg));
+                    let _ = refresh.send(CollectorCmd::Invalidate(key.pid));
+                });
+            }
+            Effect::LoadAudit => {
+                std::thread::spawn(move || {
+                    let msg = match AuditLog::open_default() {
+                        Ok(log) => Msg::Audit(log.recent(500)),
+                        Err(e) => Msg::ActionDone(Err(e)),
+                    };
+                    let _ = tx.send(msg);
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! The keys that act on processes: stop (with its confirmation), signals, pause and
+//! resume, nice, the audit pane, and following a running ladder. Pure state changes;
+//! the event loop carries out the effects off the UI task.
+
+use super::action::Action;
+use super::keymap::Mode;
+use super::msg::Effect;
+use super::state::{App, LadderView, PendingStop};
+use crate::actions::ladder::{Control, Ended, Outcome, Progress};
+use crate::actions::{signals, targets};
+
+pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
+    match (app.ui.mode, a) {
+        (Mode::Confirm, Action::Yes) => confirm_stop(app),
+        (Mode::Confirm, Action::ToggleTree) => {
+            if let Some(p) = app.ui.pending_stop.take() {
+                plan_stop(app, p.root, !p.tree);
+            }
+            Vec::new()
+        }
+        (Mode::Signal, Action::Yes) => {
+            app.ui.mode = Mode::Normal;
+            let sig = signals::all()[app.ui.signal_cursor.min(signals::all().len() - 1)].1;
+            signal_selected(app, sig, app.ui.signal_group)
+        }
+        (Mode::Signal, Action::ToggleGroup) => {
+            app.ui.signal_group = !app.ui.signal_group;
+            Vec::new()
+        }
+        (Mode::Signal, Action::Up) => move_cursor(app, -1),
+        (Mode::Signal, Action::Down) => move_cursor(app, 1),
+        (Mode::Signal, Action::Top) => move_cursor(app, -1000),
+        (Mode::Signal, Action::Bottom) => move_cursor(app, 1000),
+        (Mode::Nice, Action::Yes) => {
+            app.ui.mode = Mode::Normal;
+            match app.ui.nice_input.trim().parse::<i32>() {
+                Ok(n) if (-20..=19).contains(&n) => renice_selected(app, n),
+                _ => {
+                    app.say(format!(
+                        "not a nice value: {:?} (-20 to 19)",
+                        app.ui.nice_input
+                    ));
+                    Vec::new()
+                }
+            }
+        }
+        (Mode::Confirm | Mode::Signal | Mode::Nice, Action::No) => {
+            app.ui.pending_stop = None;
+            app.ui.mode = Mode::Normal;
+            Vec::new()
+        }
+        (_, Action::Stop) => {
+            if app.ladder.is_some() {
+                app.say("a stop is already running: X kills now, C cancels");
+            } else if let Some(key) = app.ui.selected {
+                plan_stop(app, key, true);
+            }
+            Vec::new()
+        }
+        (_, Action::SignalMenu) => {
+            if protected(app).is_some() {
+                app.ui.signal_cursor = signals::all()
+                    .iter()
+                    .position(|(_, n)| *n == libc::SIGTERM)
+                    .unwrap_or(0);
+                app.ui.signal_group = false;
+                app.ui.mode = Mode::Signal;
+            }
+            Vec::new()
+        }
+        (_, Action::Pause) => signal_selected(app, libc::SIGSTOP, false),
+        (_, Action::Resume) => signal_selected(app, libc::SIGCONT, false),
+        (_, Action::NiceUp | Action::NiceDown) => {
+            let Some(p) = app.selected_sample() else {
+                return Vec::new();
+            };
+            let nice = (p.nice + if a == Action::NiceUp { 1 } else { -1 }).clamp(-20, 19);
+            renice_selected(app, nice)
+        }
+        (_, Action::NiceInput) => {
+            if let Some(p) = app.selected_sample() {
+                app.ui.nice_input = p.nice.to_string();
+                app.ui.mode = Mode::Nice;
+            }
+            Vec::new()
+        }
+        (_, Action::AuditPane) => {
+            app.ui.mode = Mode::Audit;
+            app.ui.overlay_scroll = 0;
+            vec![Effect::LoadAudit]
+        }
+        (_, Action::LadderKillNow | Action::LadderCancel) => {
+            if app.ladder.is_none() {
+                app.say("no stop is running");
+                return Vec::new();
+            }
+            let c = if a == Action::LadderKillNow {
+                Control::KillNow
+            } else {
+                Control::Cancel
+            };
+            vec![Effect::LadderControl(c)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn move_cursor(app: &mut App, by: isize) -> Vec<Effect> {
+    let n = signals::all().len() as isize;
+    app.ui.signal_cursor = (app.ui.signal_cursor as isize + by).clamp(0, n - 1) as usize;
+    Vec::new()
+}
+
+/// The selected process's key and command, or a status message saying why not.
+fn protected(app: &mut App) -> Option<(crate::model::ProcKey, String, i32)> {
+    let key = app.ui.selected?;
+    match targets::plan(&app.table.snapshot.procs, key, false, false) {
+        Ok(t) => {
+            let pgid = app.selected_sample().map(|p| p.pgid).unwrap_or(key.pid);
+            Some((key, t[0].command.clone(), pgid))
+        }
+        Err(refusal) => {
+            app.say(refusal.to_string());
+            None
+        }
+    }
+}
+
+fn plan_stop(app: &mut App, root: crate::model::ProcKey, tree: bool) {
+    match targets::plan(&app.table.snapshot.procs, root, tree, false) {
+        Ok(targets) => {
+            app.ui.pending_stop = Some(PendingStop {
+                root,
+                tree,
+                targets,
+            });
+            app.ui.mode = Mode::Confirm;
+        }
+        Err(refusal) => {
+            app.ui.mode = Mode::Normal;
+            app.say(refusal.to_string());
+        }
+    }
+}
+
+fn confirm_stop(app: &mut App) -> Vec<Effect> {
+    app.ui.mode = Mode::Normal;
+    let Some(p) = app.ui.pending_stop.take() else {
+        return Vec::new();
+    };
+    let policy = app.policy.clone();
+    app.ladder = Some(LadderView {
+        targets: p.targets.clone(),
+        policy: policy.clone(),
+        step: 0,
+        signal: policy.steps[0].signal,
+        until: std::time::Instant::now() + policy.steps[0].wait,
+        alive: p.targets.iter().map(|t| t.key).collect(),
+        exited: Vec::new(),
+    });
+    vec![Effect::StartLadder {
+        targets: p.targets,
+        policy,
+    }]
+}
+
+fn signal_selected(app: &mut App, signal: i32, group: bool) -> Vec<Effect> {
+    let Some((key, command, pgid)) = protected(app) else {
+        return Vec::new();
+    };
+    vec![Effect::Signal {
+        key,
+        command,
+        signal,
+        group,
+        pgid,
+    }]
+}
+
+fn renice_selected(app: &mut App, nice: i32) -> Vec<Effect> {
+    let Some((key, command, _)) = protected(app) else {
+        return Vec::new();
+    };
+    vec![Effect::Renice { key, command, nice }]
+}
+
+pub fn ladder_progress(app: &mut App, p: Progress) {
+    let Some(l) = &mut app.ladder else { return };
+    match p {
+        Progress::Step {
+            index,
+            signal,
+            until,
+            alive,
+        } => {
+            l.step = index;
+            l.signal = signal;
+            l.until = until;
+            l.alive = alive;
+        }
+        Progress::Exited { key, step } => {
+            l.alive.retain(|k| *k != key);
+            l.exited.push((key, step));
+        }
+    }
+}
+
+pub fn ladder_done(app: &mut App, o: Outcome) {
+    app.ladder = None;
+    let mut by: Vec<String> = Vec::new();
+    for t in &o.targets {
+        let what = match &t.ended {
+            Ended::Step { signal, .. } => signal.clone(),
+            Ended::Gone => "already gone".into(),
+            Ended::Survived => "SURVIVED".into(),
+            Ended::Cancelled => "left running".into(),
+            Ended::Error { message } => message.clone(),
+        };
+        by.push(format!("{} {what}", t.pid));
+    }
+    let head = if o.cancelled {
+        "stop cancelled"
+    } else if o.all_gone() {
+        "stopped"
+    } else {
+        "stop finished, not all gone"
+    };
+    app.say(format!(
+        "{head} in {:.1}s: {}",
+        o.elapsed_secs,
+        by.join(", ")
+    ));
+    app.ui.status_ttl = 15;
+}

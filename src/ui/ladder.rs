@@ -1,0 +1,70 @@
+//! The running stop: which step, time left, who is still alive.
+
+use super::theme;
+use crate::actions::signals;
+use crate::app::state::App;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+pub fn height(app: &App) -> u16 {
+    app.ladder
+        .as_ref()
+        .map(|l| 3 + l.targets.len().min(5) as u16)
+        .unwrap_or(0)
+}
+
+pub fn lines(app: &App) -> Vec<Line<'static>> {
+    let Some(l) = &app.ladder else {
+        return Vec::new();
+    };
+    let left = l
+        .until
+        .saturating_duration_since(std::time::Instant::now())
+        .as_secs_f64();
+    let mut out = vec![Line::from(vec![
+        Span::styled(
+            format!("step {}/{} ", l.step + 1, l.policy.steps.len()),
+            theme::LABEL,
+        ),
+        Span::styled(signals::name(l.signal), theme::ERROR),
+        Span::raw(format!(
+            ", {left:.0}s left; {} of {} alive  ",
+            l.alive.len(),
+            l.targets.len()
+        )),
+        Span::styled(" X ", theme::KEY),
+        Span::raw(" kill now "),
+        Span::styled(" C ", theme::KEY),
+        Span::raw(" cancel"),
+    ])];
+    for t in l.targets.iter().take(5) {
+        let state = match l.exited.iter().find(|(k, _)| *k == t.key) {
+            Some((_, step)) => format!("gone at step {}", step + 1),
+            None if l.alive.contains(&t.key) => "alive".to_string(),
+            None => "not signalled (gone or refused)".to_string(),
+        };
+        out.push(Line::raw(format!(
+            "{:>7}  {:<28} {}",
+            t.key.pid,
+            state,
+            super::format::printable(&t.command)
+        )));
+    }
+    out
+}
+
+pub fn render(app: &App, f: &mut Frame, area: Rect) {
+    let block = Block::default().borders(Borders::TOP).title(Span::styled(
+        format!(
+            " Stopping: {} ",
+            app.ladder
+                .as_ref()
+                .map(|l| l.policy.describe())
+                .unwrap_or_default()
+        ),
+        theme::ERROR,
+    ));
+    f.render_widget(Paragraph::new(lines(app)).block(block), area);
+}
