@@ -331,7 +331,7 @@ fn state_of(pid: i32) -> Option<char> {
     stat_field(pid).map(|s| s.state as char)
 }
 
-/// Alive and not a zombie.
+/// Alive: not a zombie, not dead and being reaped (X).
 fn alive(pid: i32) -> bool {
-    state_of(pid).is_some_and(|s| s != 'Z')
+    state_of(pid).is_some_and(|s| s != 'Z' && s != 'X')
 }
