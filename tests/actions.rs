@@ -153,9 +153,17 @@ fn a_three_level_tree_with_a_stubborn_grandchild_is_gone_entirely() {
         String::from_utf8_lossy(&out.stdout)
     );
     let outcome = json(&out);
-    let hit: Vec<i64> = outcome["targets"].as_array().unwrap().iter().map(|t| t["pid"].as_i64().unwrap()).collect();
+    let hit: Vec<i64> = outcome["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["pid"].as_i64().unwrap())
+        .collect();
     for pid in &pids {
-        assert!(hit.contains(&(*pid as i64)), "pid {pid} not among the targets: {outcome}");
+        assert!(
+            hit.contains(&(*pid as i64)),
+            "pid {pid} not among the targets: {outcome}"
+        );
     }
     for pid in &pids {
         assert!(!alive(*pid), "pid {pid} survived");

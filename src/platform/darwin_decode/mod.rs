@@ -1,0 +1,33 @@
+//! Portable decoders of what macOS's libproc and sysctl hand back.
+//!
+//! The macOS backend (`platform::macos`) only makes the calls and copies the
+//! raw structs or bytes out; everything that interprets them lives here, is
+//! plain Rust with no `cfg(target_os)`, and is unit-tested on Linux with byte
+//! fixtures laid out as the Darwin headers document them.
+
+pub mod kinfo;
+pub mod procargs;
+pub mod sample;
+pub mod state;
+pub mod time;
+pub mod tty;
+#[cfg(unix)]
+pub mod users;
+pub mod wait;
+
+/// A C `char[N]` field as text: up to the first NUL, invalid UTF-8 replaced.
+pub fn c_chars(bytes: &[u8]) -> String {
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    String::from_utf8_lossy(&bytes[..end]).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn c_chars_stops_at_nul() {
+        assert_eq!(super::c_chars(b"zsh\0\0garbage"), "zsh");
+        assert_eq!(super::c_chars(b"exactly16chars!!"), "exactly16chars!!");
+        assert_eq!(super::c_chars(b"\0"), "");
+        assert_eq!(super::c_chars(b"caf\xc3\xa9\0"), "café");
+    }
+}

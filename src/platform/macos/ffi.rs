@@ -1,0 +1,161 @@
+//! The few macOS declarations the `libc` crate lacks, and compile-time checks
+//! that the layouts whytop relies on are the ones the target really has.
+
+#![allow(non_camel_case_types, dead_code)]
+
+use crate::platform::darwin_decode::kinfo::{KINFO_PROC_SIZE, off};
+use libc::{
+    c_char, c_int, c_short, c_uchar, c_ushort, c_void, dev_t, gid_t, itimerval, pid_t, sigset_t,
+    timeval, uid_t,
+};
+use std::mem::{offset_of, size_of};
+
+/// `<sys/proc_info.h>`: list the thread handles of a task (`uint64_t` each).
+pub const PROC_PIDLISTTHREADS: c_int = 6;
+
+/// `<mach/mach_time.h>`. Declared here because `libc`'s is deprecated in favour of `mach2`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct mach_timebase_info_data_t {
+    pub numer: u32,
+    pub denom: u32,
+}
+
+unsafe extern "C" {
+    pub fn mach_timebase_info(info: *mut mach_timebase_info_data_t) -> c_int;
+}
+
+// `struct kinfo_proc`, transcribed from <sys/sysctl.h> and <sys/proc.h>. Never
+// constructed: the backend copies the bytes out and
+// `darwin_decode::kinfo` reads them. These exist so the compiler lays the
+// struct out for the real target and the asserts below compare.
+
+#[repr(C)]
+struct extern_proc {
+    p_starttime: timeval, // union with two pointers: the same 16 bytes
+    p_vmspace: *mut c_void,
+    p_sigacts: *mut c_void,
+    p_flag: c_int,
+    p_stat: c_char,
+    p_pid: pid_t,
+    p_oppid: pid_t,
+    p_dupfd: c_int,
+    user_stack: *mut c_char,
+    exit_thread: *mut c_void,
+    p_debugger: c_int,
+    sigwait: libc::boolean_t,
+    p_estcpu: u32,
+    p_cpticks: c_int,
+    p_pctcpu: u32,
+    p_wchan: *mut c_void,
+    p_wmesg: *mut c_char,
+    p_swtime: u32,
+    p_slptime: u32,
+    p_realtimer: itimerval,
+    p_rtime: timeval,
+    p_uticks: u64,
+    p_sticks: u64,
+    p_iticks: u64,
+    p_traceflag: c_int,
+    p_tracep: *mut c_void,
+    p_siglist: c_int,
+    p_textvp: *mut c_void,
+    p_holdcnt: c_int,
+    p_sigmask: sigset_t,
+    p_sigignore: sigset_t,
+    p_sigcatch: sigset_t,
+    p_priority: c_uchar,
+    p_usrpri: c_uchar,
+    p_nice: c_char,
+    p_comm: [c_char; libc::MAXCOMLEN + 1],
+    p_pgrp: *mut c_void,
+    p_addr: *mut c_void,
+    p_xstat: c_ushort,
+    p_acflag: c_ushort,
+    p_ru: *mut c_void,
+}
+
+#[repr(C)]
+struct _pcred {
+    pc_lock: [c_char; 72],
+    pc_ucred: *mut c_void,
+    p_ruid: uid_t,
+    p_svuid: uid_t,
+    p_rgid: gid_t,
+    p_svgid: gid_t,
+    p_refcnt: c_int,
+}
+
+#[repr(C)]
+struct _ucred {
+    cr_ref: i32,
+    cr_uid: uid_t,
+    cr_ngroups: c_short,
+    cr_groups: [gid_t; 16],
+}
+
+#[repr(C)]
+struct vmspace {
+    dummy: i32,
+    dummy2: *mut c_char,
+    dummy3: [i32; 5],
+    dummy4: [*mut c_char; 3],
+}
+
+#[repr(C)]
+struct eproc {
+    e_paddr: *mut c_void,
+    e_sess: *mut c_void,
+    e_pcred: _pcred,
+    e_ucred: _ucred,
+    e_vm: vmspace,
+    e_ppid: pid_t,
+    e_pgid: pid_t,
+    e_jobc: c_short,
+    e_tdev: dev_t,
+    e_tpgid: pid_t,
+    e_tsess: *mut c_void,
+    e_wmesg: [c_char; 8],
+    e_xsize: i32,
+    e_xrssize: c_short,
+    e_xccount: c_short,
+    e_xswrss: c_short,
+    e_flag: i32,
+    e_login: [c_char; 12],
+    e_spare: [i32; 4],
+}
+
+#[repr(C)]
+struct kinfo_proc {
+    kp_proc: extern_proc,
+    kp_eproc: eproc,
+}
+
+const _: () = {
+    assert!(size_of::<kinfo_proc>() == KINFO_PROC_SIZE);
+    assert!(offset_of!(kinfo_proc, kp_proc.p_starttime.tv_sec) == off::P_STARTTIME_SEC);
+    assert!(offset_of!(kinfo_proc, kp_proc.p_starttime.tv_usec) == off::P_STARTTIME_USEC);
+    assert!(offset_of!(kinfo_proc, kp_proc.p_flag) == off::P_FLAG);
+    assert!(offset_of!(kinfo_proc, kp_proc.p_stat) == off::P_STAT);
+    assert!(offset_of!(kinfo_proc, kp_proc.p_pid) == off::P_PID);
+    assert!(offset_of!(kinfo_proc, kp_proc.p_priority) == off::P_PRIORITY);
+    assert!(offset_of!(kinfo_proc, kp_proc.p_nice) == off::P_NICE);
+    assert!(offset_of!(kinfo_proc, kp_proc.p_comm) == off::P_COMM);
+    assert!(size_of::<[c_char; libc::MAXCOMLEN + 1]>() == off::P_COMM_LEN);
+    assert!(offset_of!(kinfo_proc, kp_eproc) == off::EPROC);
+    assert!(offset_of!(kinfo_proc, kp_eproc.e_pcred.p_ruid) == off::E_PCRED_RUID);
+    assert!(offset_of!(kinfo_proc, kp_eproc.e_ucred.cr_uid) == off::E_UCRED_UID);
+    assert!(offset_of!(kinfo_proc, kp_eproc.e_ppid) == off::E_PPID);
+    assert!(offset_of!(kinfo_proc, kp_eproc.e_pgid) == off::E_PGID);
+    assert!(offset_of!(kinfo_proc, kp_eproc.e_tdev) == off::E_TDEV);
+    assert!(offset_of!(kinfo_proc, kp_eproc.e_tpgid) == off::E_TPGID);
+    assert!(offset_of!(kinfo_proc, kp_eproc.e_flag) == off::E_FLAG);
+
+    // The libc structs passed to proc_pidinfo have the sizes <sys/proc_info.h>
+    // documents (PROC_PID*_SIZE); proc_pidinfo refuses any other size.
+    assert!(size_of::<libc::proc_bsdinfo>() == 136);
+    assert!(size_of::<libc::proc_taskinfo>() == 96);
+    assert!(size_of::<libc::proc_threadinfo>() == 112);
+    assert!(size_of::<libc::proc_vnodepathinfo>() == 2352);
+    assert!(size_of::<libc::proc_fdinfo>() == 8);
+};

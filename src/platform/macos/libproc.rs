@@ -1,0 +1,273 @@
+//! Thin, safe wrappers over libproc and sysctl. Each copies a struct or bytes
+//! out and reports `errno`; interpreting them is `darwin_decode`'s job.
+
+use super::ffi;
+use crate::platform::darwin_decode::c_chars;
+use crate::platform::darwin_decode::kinfo::KINFO_PROC_SIZE;
+use crate::platform::darwin_decode::time::Timebase;
+use libc::{c_int, c_void};
+use std::io;
+use std::mem::{MaybeUninit, size_of};
+use std::ptr::null_mut;
+use std::sync::{Mutex, OnceLock};
+
+/// Structs `proc_pidinfo` may fill: plain C data for which all-zero bytes are valid.
+///
+/// # Safety
+/// Implement only for `repr(C)` structs of integers and arrays of them.
+unsafe trait PidInfo: Sized {}
+unsafe impl PidInfo for libc::proc_bsdinfo {}
+unsafe impl PidInfo for libc::proc_taskinfo {}
+unsafe impl PidInfo for libc::proc_threadinfo {}
+unsafe impl PidInfo for libc::proc_vnodepathinfo {}
+
+fn errno() -> io::Error {
+    io::Error::last_os_error()
+}
+
+pub fn is_gone(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(libc::ESRCH)
+}
+
+/// `proc_pidinfo` for a flavor whose answer is one struct.
+fn pidinfo<T: PidInfo>(pid: i32, flavor: c_int, arg: u64) -> io::Result<T> {
+    let mut v = MaybeUninit::<T>::zeroed();
+    let size = size_of::<T>() as c_int;
+    // SAFETY: the buffer is `size` writable bytes owned by `v`.
+    let n = unsafe { libc::proc_pidinfo(pid, flavor, arg, v.as_mut_ptr().cast(), size) };
+    if n <= 0 {
+        return Err(errno());
+    }
+    if n < size {
+        return Err(io::Error::other(format!(
+            "proc_pidinfo flavor {flavor}: {n} of {size} bytes"
+        )));
+    }
+    // SAFETY: zeroed is a valid `T` (PidInfo), and the kernel wrote the rest.
+    Ok(unsafe { v.assume_init() })
+}
+
+/// Every pid now (unsorted).
+pub fn list_pids() -> io::Result<Vec<i32>> {
+    // SAFETY: a null buffer asks for the count only.
+    let n = unsafe { libc::proc_listallpids(null_mut(), 0) };
+    if n <= 0 {
+        return Err(errno());
+    }
+    let mut cap = n as usize + 64;
+    loop {
+        let mut pids = vec![0i32; cap];
+        let bytes = (cap * size_of::<i32>()) as c_int;
+        // SAFETY: `pids` holds `bytes` writable bytes.
+        let got = unsafe { libc::proc_listallpids(pids.as_mut_ptr().cast(), bytes) };
+        if got < 0 {
+            return Err(errno());
+        }
+        if (got as usize) < cap {
+            pids.truncate(got as usize);
+            return Ok(pids);
+        }
+        // Filled to the brim: processes may have been missed; ask again.
+        cap *= 2;
+    }
+}
+
+pub fn bsd_info(pid: i32) -> io::Result<libc::proc_bsdinfo> {
+    pidinfo(pid, libc::PROC_PIDTBSDINFO, 0)
+}
+
+pub fn task_info(pid: i32) -> io::Result<libc::proc_taskinfo> {
+    pidinfo(pid, libc::PROC_PIDTASKINFO, 0)
+}
+
+pub fn thread_info(pid: i32, thread: u64) -> io::Result<libc::proc_threadinfo> {
+    pidinfo(pid, libc::PROC_PIDTHREADINFO, thread)
+}
+
+/// The bytes of `kinfo_proc` for one pid; `None` when there is no such process.
+pub fn kinfo(pid: i32) -> io::Result<Option<Vec<u8>>> {
+    let mut mib = [libc::CTL_KERN, libc::KERN_PROC, libc::KERN_PROC_PID, pid];
+    let mut buf = vec![0u8; KINFO_PROC_SIZE];
+    let mut len = buf.len();
+    // SAFETY: `mib` has 4 entries; `buf` holds `len` writable bytes.
+    let rc = unsafe {
+        libc::sysctl(
+            mib.as_mut_ptr(),
+            mib.len() as u32,
+            buf.as_mut_ptr().cast(),
+            &mut len,
+            null_mut(),
+            0,
+        )
+    };
+    if rc != 0 {
+        return Err(errno());
+    }
+    if len == 0 {
+        return Ok(None);
+    }
+    buf.truncate(len);
+    Ok(Some(buf))
+}
+
+/// `kern.argmax`: the most bytes `KERN_PROCARGS2` can return.
+pub fn argmax() -> usize {
+    let mut mib = [libc::CTL_KERN, libc::KERN_ARGMAX];
+    let mut v: c_int = 0;
+    let mut len = size_of::<c_int>();
+    // SAFETY: `v` is `len` writable bytes.
+    let rc = unsafe {
+        libc::sysctl(
+            mib.as_mut_ptr(),
+            2,
+            (&mut v as *mut c_int).cast(),
+            &mut len,
+            null_mut(),
+            0,
+        )
+    };
+    if rc == 0 && v > 0 {
+        v as usize
+    } else {
+        1 << 20
+    }
+}
+
+/// The raw `KERN_PROCARGS2` answer into `buf` (sized to `argmax`); returns the bytes written.
+pub fn procargs(pid: i32, buf: &mut [u8]) -> io::Result<usize> {
+    let mut mib = [libc::CTL_KERN, libc::KERN_PROCARGS2, pid];
+    let mut len = buf.len();
+    // SAFETY: `mib` has 3 entries; `buf` holds `len` writable bytes.
+    let rc = unsafe {
+        libc::sysctl(
+            mib.as_mut_ptr(),
+            3,
+            buf.as_mut_ptr().cast(),
+            &mut len,
+            null_mut(),
+            0,
+        )
+    };
+    if rc != 0 {
+        return Err(errno());
+    }
+    Ok(len.min(buf.len()))
+}
+
+/// The executable's path.
+pub fn pid_path(pid: i32) -> io::Result<String> {
+    let mut buf = vec![0u8; libc::PROC_PIDPATHINFO_MAXSIZE as usize];
+    // SAFETY: `buf` holds `buf.len()` writable bytes.
+    let n = unsafe { libc::proc_pidpath(pid, buf.as_mut_ptr().cast(), buf.len() as u32) };
+    if n <= 0 {
+        return Err(errno());
+    }
+    Ok(c_chars(&buf[..(n as usize).min(buf.len())]))
+}
+
+/// The current directory (`pvi_cdir`).
+pub fn cwd(pid: i32) -> io::Result<String> {
+    let v: libc::proc_vnodepathinfo = pidinfo(pid, libc::PROC_PIDVNODEPATHINFO, 0)?;
+    let bytes: Vec<u8> = v
+        .pvi_cdir
+        .vip_path
+        .iter()
+        .flatten()
+        .map(|&c| c as u8)
+        .collect();
+    Ok(c_chars(&bytes))
+}
+
+/// How many file descriptors the process has open.
+pub fn fd_count(pid: i32) -> io::Result<usize> {
+    let item = size_of::<libc::proc_fdinfo>();
+    // SAFETY: a null buffer asks for the size needed.
+    let need = unsafe { libc::proc_pidinfo(pid, libc::PROC_PIDLISTFDS, 0, null_mut(), 0) };
+    if need <= 0 {
+        let e = errno();
+        return if e.raw_os_error() == Some(0) {
+            Ok(0)
+        } else {
+            Err(e)
+        };
+    }
+    let cap = need as usize / item + 32;
+    let mut buf: Vec<libc::proc_fdinfo> = Vec::with_capacity(cap);
+    // SAFETY: `buf` has capacity for `cap` entries, `cap * item` bytes.
+    let got = unsafe {
+        libc::proc_pidinfo(
+            pid,
+            libc::PROC_PIDLISTFDS,
+            0,
+            buf.as_mut_ptr().cast::<c_void>(),
+            (cap * item) as c_int,
+        )
+    };
+    if got < 0 {
+        return Err(errno());
+    }
+    Ok(got as usize / item)
+}
+
+/// The thread handles of a task, for `thread_info`.
+pub fn thread_ids(pid: i32) -> io::Result<Vec<u64>> {
+    let t = task_info(pid)?;
+    let cap = t.pti_threadnum.max(0) as usize + 16;
+    let mut ids = vec![0u64; cap];
+    // SAFETY: `ids` holds `cap * 8` writable bytes.
+    let got = unsafe {
+        libc::proc_pidinfo(
+            pid,
+            ffi::PROC_PIDLISTTHREADS,
+            0,
+            ids.as_mut_ptr().cast(),
+            (cap * size_of::<u64>()) as c_int,
+        )
+    };
+    if got <= 0 {
+        return Err(errno());
+    }
+    ids.truncate(got as usize / size_of::<u64>());
+    Ok(ids)
+}
+
+/// The Mach timebase, asked once.
+pub fn timebase() -> Timebase {
+    static TB: OnceLock<Timebase> = OnceLock::new();
+    *TB.get_or_init(|| {
+        let mut info = ffi::mach_timebase_info_data_t::default();
+        // SAFETY: writes the one struct we pass.
+        if unsafe { ffi::mach_timebase_info(&mut info) } == 0 {
+            Timebase {
+                numer: info.numer,
+                denom: info.denom,
+            }
+        } else {
+            Timebase::IDENTITY
+        }
+    })
+}
+
+/// `devname(3)` for a character device; `None` when it cannot name it.
+pub fn dev_name(dev: u32) -> Option<String> {
+    // devname returns a static buffer: serialize our callers.
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    // SAFETY: devname takes plain values and returns null or a NUL-terminated string.
+    let p = unsafe { libc::devname(dev as libc::dev_t, libc::S_IFCHR) };
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: non-null, NUL-terminated, valid until the next devname call (we hold the lock).
+    let name = unsafe { std::ffi::CStr::from_ptr(p) }
+        .to_string_lossy()
+        .into_owned();
+    (!name.is_empty() && name != "??").then_some(name)
+}
+
+/// `getsid(2)`; 0 when refused or gone.
+pub fn session(pid: i32) -> i32 {
+    // SAFETY: no memory is passed.
+    let sid = unsafe { libc::getsid(pid) };
+    sid.max(0)
+}
