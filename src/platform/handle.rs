@@ -21,7 +21,11 @@ pub fn open(key: ProcKey) -> Result<Box<dyn ProcHandle>, PlatformError> {
             key,
         )?))
     }
-    #[cfg(not(target_os = "linux"))]
+    #[cfg(target_os = "macos")]
+    {
+        Ok(Box::new(super::macos::handle::MacHandle::open(key)?))
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "macos")))]
     {
         let _ = key;
         Err(PlatformError::Unsupported)

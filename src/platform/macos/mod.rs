@@ -9,6 +9,7 @@
 //! (`KERN_PROCARGS2`) is read once per process and again only after an exec.
 
 pub mod ffi;
+pub mod handle;
 mod libproc;
 mod wait;
 
