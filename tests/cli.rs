@@ -120,3 +120,88 @@ fn whoami() -> String {
     let out = Command::new("id").arg("-un").output().unwrap();
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
+
+#[test]
+fn why_names_the_reason_with_evidence_and_ps_json_carries_it() {
+    let tag = marker("why");
+    let child = tagged_sleep(&tag);
+    let pid = child.pid().to_string();
+    let report = common::wait_for("the sleep in its timer", || {
+        let out = Command::new(common::bin())
+            .args(["why", &pid, "--json"])
+            .output()
+            .unwrap();
+        let v: serde_json::Value =
+            serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+        if v["why"]["reason"] == "timer" {
+            Ok(v)
+        } else {
+            Err(v.to_string())
+        }
+    });
+    assert_eq!(report["why"]["ready_for_input"], false);
+    assert!(
+        report["why"]["detail"].as_str().unwrap().contains("sleep"),
+        "{report}"
+    );
+    let syscall = report["why"]["evidence"]["syscall"]["name"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(syscall.contains("nanosleep"), "{report}");
+    let text = String::from_utf8_lossy(
+        &Command::new(common::bin())
+            .args(["why", &pid])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .into_owned();
+    assert!(
+        text.contains("why: timer") && text.contains("wchan") && text.contains("nanosleep"),
+        "{text}"
+    );
+    // ps --json: every row has a why object.
+    let out = ps(&["--json", "--filter", &tag]);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r["pid"] == child.pid())
+        .expect("our sleep");
+    assert_eq!(row["why"]["reason"], "timer");
+    for key in ["detail", "ready_for_input", "evidence"] {
+        assert!(row["why"].get(key).is_some(), "why.{key} missing: {row}");
+    }
+    let out = Command::new(common::bin())
+        .args(["why", "2147483"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such process"));
+}
+
+#[test]
+fn why_asks_py_spy_for_the_python_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("server.py");
+    std::fs::write(&script, "import socket\ns = socket.socket()\ns.bind(('127.0.0.1', 0))\ns.listen()\nconn, addr = s.accept()\n").unwrap();
+    let p = common::Proc::spawn(Command::new("python3").arg(&script));
+    let pid = p.pid().to_string();
+    let text = common::wait_for("py-spy's frame", || {
+        let out = Command::new(common::bin())
+            .args(["why", &pid])
+            .output()
+            .unwrap();
+        let t = String::from_utf8_lossy(&out.stdout).into_owned();
+        if t.contains("python: waiting in") {
+            Ok(t)
+        } else {
+            Err(t)
+        }
+    });
+    assert!(text.contains("why: socket"), "{text}");
+    assert!(
+        text.contains("conn, addr = s.accept()"),
+        "the caller's source line: {text}"
+    );
+}

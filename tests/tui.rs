@@ -271,3 +271,29 @@ fn renice_and_signal_keys_and_the_audit_pane() {
     t.keys(&["q"]);
     t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
 }
+
+#[test]
+fn why_column_filter_and_detail_evidence() {
+    let tag = marker("whycol");
+    let p = common::tagged_sleep(&tag);
+    let t = Tmux::shell(160, 45);
+    start(&t, "");
+    t.keys(&["/"]);
+    t.type_text(&format!("why:timer {tag}"));
+    t.keys(&["Enter"]);
+    let s = t.wait_screen("our sleep as timer", |s| {
+        s.lines()
+            .any(|l| l.contains(&format!("{tag} 300")) && l.contains("timer"))
+    });
+    assert!(s.contains("WHY"), "{s}");
+    t.keys(&["Enter"]);
+    let s = t.wait_screen("the verdict with evidence", |s| {
+        s.contains("Why      timer") && s.contains("nanosleep")
+    });
+    assert!(s.contains(&format!("pid {}", p.pid())), "{s}");
+    assert!(s.contains("Evidence") && s.contains("wchan"), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_screen("detail closed", |s| !s.contains("Details (Esc closes)"));
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+}

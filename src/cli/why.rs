@@ -24,6 +24,8 @@ struct WhyReport<'a> {
     user: Option<&'a str>,
     why: &'a crate::model::why::Verdict,
     threads: &'a [crate::model::why::Verdict],
+    /// What a runtime's own tool (py-spy) saw, for processes of a known runtime.
+    runtime: Option<&'a crate::model::RuntimeHint>,
 }
 
 pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
@@ -39,6 +41,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
         return Ok(1);
     };
     let command = p.command();
+    let runtime = crate::collectors::runtime::probe(p, std::time::Duration::from_secs(5));
     let mut out = String::new();
     if args.json {
         let report = WhyReport {
@@ -48,6 +51,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
             user: p.user.as_deref(),
             why: &w.main,
             threads: &w.threads,
+            runtime: runtime.as_ref(),
         };
         return super::emit(&(serde_json::to_string_pretty(&report)? + "\n"));
     }
@@ -68,6 +72,13 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
     }
     if !w.main.decided_by.is_empty() {
         writeln!(out, "because: {}", w.main.decided_by.join("; "))?;
+    }
+    if let Some(h) = &runtime {
+        match (&h.waiting_in, &h.note) {
+            (Some(wait), _) => writeln!(out, "{}: waiting in {wait} ({})", h.runtime, h.tool)?,
+            (None, Some(note)) => writeln!(out, "{}: {note}", h.runtime)?,
+            (None, None) => {}
+        }
     }
     writeln!(out, "evidence:")?;
     for line in why_text::evidence_lines(&w.main.evidence) {

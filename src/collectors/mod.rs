@@ -1,5 +1,6 @@
 //! Sampling loops: they read through a `Platform` and publish snapshots; they never draw.
 
+pub mod runtime;
 pub mod sampler;
 pub mod why;
 

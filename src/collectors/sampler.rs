@@ -1,6 +1,11 @@
 //! The blocking sampling thread: one pass per interval, latest snapshot wins.
 
+use super::runtime;
 use super::why::{WhyTracker, process_why};
+use crate::model::RuntimeHint;
+
+const RUNTIME_EVERY: Duration = Duration::from_secs(5);
+const RUNTIME_TIMEOUT: Duration = Duration::from_secs(3);
 use crate::model::{ProcDetail, ProcKey, ProcSample, Snapshot};
 use crate::platform::system::SystemSampler;
 use crate::platform::{ListOptions, Platform, PlatformError};
@@ -40,6 +45,9 @@ struct State {
     interval: Duration,
     /// The last pass's samples, to find the focused process and its children.
     last: Arc<Vec<ProcSample>>,
+    /// The focused process's runtime hint and when it was taken: a runtime tool
+    /// (py-spy) runs on focus and then every few seconds, not every pass.
+    runtime: Option<(ProcKey, Instant, Option<RuntimeHint>)>,
 }
 
 impl State {
@@ -52,6 +60,7 @@ impl State {
             focus: None,
             interval,
             last: Arc::default(),
+            runtime: None,
         }
     }
 }
@@ -86,6 +95,14 @@ fn read_detail(st: &mut State) -> Option<Arc<ProcDetail>> {
     let last = Arc::clone(&st.last);
     if let Some(sample) = last.iter().find(|p| p.key() == key) {
         d.why = process_why(st.platform.as_mut(), sample, &last);
+        let stale = st
+            .runtime
+            .as_ref()
+            .is_none_or(|(k, at, _)| *k != key || at.elapsed() > RUNTIME_EVERY);
+        if stale {
+            st.runtime = Some((key, Instant::now(), runtime::probe(sample, RUNTIME_TIMEOUT)));
+        }
+        d.runtime = st.runtime.as_ref().and_then(|(_, _, h)| h.clone());
     }
     Some(Arc::new(d))
 }

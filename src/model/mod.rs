@@ -1,6 +1,7 @@
 //! Plain data and pure derivation: no I/O here.
 
 pub mod filter;
+pub mod runtime;
 pub mod sample;
 pub mod sort;
 pub mod table;
@@ -11,5 +12,6 @@ pub mod why;
 pub(crate) mod testutil;
 
 pub use filter::Filter;
+pub use runtime::RuntimeHint;
 pub use sample::{Pid, ProcDetail, ProcKey, ProcSample, ProcState, Snapshot, SystemSample};
 pub use table::{ProcessTable, RowStats, StateCounts, derive};

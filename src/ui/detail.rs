@@ -147,6 +147,15 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
                 .unwrap_or_else(pending),
         )),
     }
+    if let Some(h) = detail.and_then(|d| d.runtime.as_ref()) {
+        let label = format!("{}{}", h.runtime[..1].to_uppercase(), &h.runtime[1..]);
+        let text = match (&h.waiting_in, &h.note) {
+            (Some(w), _) => format!("waiting in {w}  ({})", h.tool),
+            (None, Some(n)) => n.clone(),
+            (None, None) => "nothing found".into(),
+        };
+        out.push(field(&label, text));
+    }
     if let Some(d) = detail
         && !d.unreadable.is_empty()
     {
