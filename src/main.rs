@@ -10,6 +10,7 @@ fn main() {
         Some(Command::Stop(args)) => whytop::cli::act::stop(args),
         Some(Command::Signal(args)) => whytop::cli::act::signal(args),
         Some(Command::Renice(args)) => whytop::cli::act::renice(args),
+        Some(Command::Logs(args)) => whytop::cli::logs::run(args),
         None => whytop::app::run(&cli),
     };
     match code {

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod datadir;
 pub mod ladder;
+pub mod logtail;
 pub mod priority;
 pub mod signals;
 pub mod targets;

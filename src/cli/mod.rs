@@ -1,6 +1,7 @@
 //! The command line: `whytop` alone starts the TUI; subcommands print and exit.
 
 pub mod act;
+pub mod logs;
 pub mod ps;
 pub mod why;
 
@@ -46,6 +47,8 @@ pub enum Command {
     Signal(act::SignalArgs),
     /// Change a process's nice value.
     Renice(act::ReniceArgs),
+    /// Show (and with --follow, follow) what a process writes to its log.
+    Logs(logs::LogsArgs),
 }
 
 /// Writes a command's whole output; a closed pipe (`| head`) is not an error.

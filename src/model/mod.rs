@@ -1,6 +1,7 @@
 //! Plain data and pure derivation: no I/O here.
 
 pub mod filter;
+pub mod logline;
 pub mod runtime;
 pub mod sample;
 pub mod sort;

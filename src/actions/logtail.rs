@@ -1,0 +1,322 @@
+//! Following what a process writes: journald when it runs, else the files its
+//! stdout and stderr point to; saying plainly when they are a terminal or a pipe.
+//! The tail ends when the process exits.
+
+use crate::model::ProcKey;
+use crate::model::logline::{LogLine, guess_level, parse_journal_json};
+use crate::platform::handle;
+use std::io::{BufRead, Read, Seek, SeekFrom};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    Journal,
+    File { path: PathBuf, label: String },
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Plan {
+    pub sources: Vec<Source>,
+    /// Why some output cannot be followed, in words for the user.
+    pub notes: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    Line(LogLine),
+    Note(String),
+    /// The tail is over, and why.
+    Ended(String),
+}
+
+/// Where a process's output can be read. `root`: the proc root.
+pub fn plan(root: &std::path::Path, pid: i32) -> Plan {
+    let mut p = Plan::default();
+    if std::path::Path::new("/run/systemd/journal/socket").exists() && which("journalctl") {
+        p.sources.push(Source::Journal);
+    }
+    let mut seen: Vec<PathBuf> = Vec::new();
+    for (fd, name) in [(1, "stdout"), (2, "stderr")] {
+        let link =
+            match std::fs::read_link(root.join(pid.to_string()).join("fd").join(fd.to_string())) {
+                Ok(l) => l,
+                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                    p.notes.push(format!(
+                        "{name}: permission denied (run as root or as the owner)"
+                    ));
+                    continue;
+                }
+                Err(_) => {
+                    p.notes.push(format!("{name} is closed"));
+                    continue;
+                }
+            };
+        let text = link.to_string_lossy().into_owned();
+        match classify_target(&text) {
+            Target::File if seen.contains(&link) => {
+                if let Some(Source::File { label, .. }) = p.sources.iter_mut().find(|s| matches!(s, Source::File { path, .. } if *path == link)) {
+                    label.push_str("+stderr");
+                }
+            }
+            Target::File => {
+                seen.push(link.clone());
+                p.sources.push(Source::File { path: link, label: name.into() });
+            }
+            Target::Terminal => p.notes.push(format!("{name} is the terminal {text}: its output is on that screen, there is no file to follow")),
+            Target::Pipe => p.notes.push(format!("{name} is a pipe ({text}): only its reader sees that output; it cannot be followed from here")),
+            Target::Socket => p.notes.push(format!("{name} is a socket ({text}), probably a log collector: look there")),
+            Target::Null => p.notes.push(format!("{name} goes to /dev/null: it is discarded")),
+            Target::Other => p.notes.push(format!("{name} is {text}: not a file that can be followed")),
+        }
+    }
+    p
+}
+
+enum Target {
+    File,
+    Terminal,
+    Pipe,
+    Socket,
+    Null,
+    Other,
+}
+
+fn classify_target(link: &str) -> Target {
+    if link.starts_with("pipe:") {
+        Target::Pipe
+    } else if link.starts_with("socket:") {
+        Target::Socket
+    } else if link == "/dev/null" {
+        Target::Null
+    } else if link.starts_with("/dev/pts/")
+        || link.starts_with("/dev/tty")
+        || link == "/dev/console"
+    {
+        Target::Terminal
+    } else if link.starts_with('/')
+        && !link.starts_with("/dev/")
+        && std::fs::metadata(link).is_ok_and(|m| m.is_file())
+    {
+        Target::File
+    } else {
+        Target::Other
+    }
+}
+
+fn which(tool: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
+}
+
+/// Follows until `stop` is set, the process exits, or (without `follow`) the
+/// backlog is out. Blocking: run it on its own thread.
+pub fn tail(
+    key: ProcKey,
+    plan: &Plan,
+    backlog: usize,
+    follow: bool,
+    stop: &Arc<AtomicBool>,
+    mut emit: impl FnMut(Event),
+) {
+    for n in &plan.notes {
+        emit(Event::Note(n.clone()));
+    }
+    if plan.sources.is_empty() {
+        emit(Event::Ended("nothing to follow".into()));
+        return;
+    }
+    let proc_ = handle::open(key).ok();
+    let mut files: Vec<FileTail> = Vec::new();
+    let mut journal = None;
+    for s in &plan.sources {
+        match s {
+            Source::File { path, label } => match FileTail::open(path, label, backlog, &mut emit) {
+                Ok(t) => files.push(t),
+                Err(e) => emit(Event::Note(format!("{}: {e}", path.display()))),
+            },
+            Source::Journal => journal = Journal::start(key.pid, backlog, follow, &mut emit),
+        }
+    }
+    if !follow {
+        if let Some(j) = journal.as_mut() {
+            j.drain(&mut emit);
+        }
+        emit(Event::Ended("end of the backlog".into()));
+        return;
+    }
+    let mut last_check = Instant::now();
+    loop {
+        for f in &mut files {
+            f.poll(&mut emit);
+        }
+        if let Some(j) = journal.as_mut() {
+            j.poll(&mut emit);
+        }
+        if stop.load(Ordering::Relaxed) {
+            emit(Event::Ended("stopped".into()));
+            return;
+        }
+        if last_check.elapsed() > Duration::from_millis(200) {
+            last_check = Instant::now();
+            if proc_.as_ref().is_none_or(|h| h.exited()) {
+                for f in &mut files {
+                    f.poll(&mut emit);
+                }
+                emit(Event::Ended(format!("pid {} exited", key.pid)));
+                return;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+struct FileTail {
+    file: std::fs::File,
+    pos: u64,
+    label: String,
+    partial: Vec<u8>,
+}
+
+impl FileTail {
+    /// Opens at the end, emitting the last `backlog` lines first.
+    fn open(
+        path: &PathBuf,
+        label: &str,
+        backlog: usize,
+        emit: &mut impl FnMut(Event),
+    ) -> std::io::Result<FileTail> {
+        let mut file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        let from = len.saturating_sub(64 * 1024);
+        file.seek(SeekFrom::Start(from))?;
+        let mut buf = Vec::new();
+        file.read_to_end(&mut buf)?;
+        let text = String::from_utf8_lossy(&buf);
+        let complete = text.rsplit_once('\n').map(|(a, _)| a).unwrap_or("");
+        let mut lines: Vec<&str> = complete.lines().collect();
+        if from > 0 && !lines.is_empty() {
+            lines.remove(0); // probably cut in the middle
+        }
+        for l in &lines[lines.len().saturating_sub(backlog)..] {
+            emit(Event::Line(line(label, l)));
+        }
+        let done = from + complete.len() as u64 + u64::from(!complete.is_empty());
+        Ok(FileTail {
+            file,
+            pos: done.min(len),
+            label: label.into(),
+            partial: Vec::new(),
+        })
+    }
+
+    fn poll(&mut self, emit: &mut impl FnMut(Event)) {
+        let Ok(len) = self.file.metadata().map(|m| m.len()) else {
+            return;
+        };
+        if len < self.pos {
+            emit(Event::Note(format!(
+                "{} was truncated; reading from its start",
+                self.label
+            )));
+            self.pos = 0;
+            self.partial.clear();
+        }
+        if len == self.pos || self.file.seek(SeekFrom::Start(self.pos)).is_err() {
+            return;
+        }
+        let mut buf = Vec::new();
+        if let Ok(n) = (&mut self.file).take(1 << 20).read_to_end(&mut buf) {
+            self.pos += n as u64;
+            self.partial.extend_from_slice(&buf);
+            while let Some(i) = self.partial.iter().position(|&b| b == b'\n') {
+                let rest = self.partial.split_off(i + 1);
+                let text = String::from_utf8_lossy(&self.partial[..i]).into_owned();
+                self.partial = rest;
+                emit(Event::Line(line(&self.label, &text)));
+            }
+        }
+    }
+}
+
+fn line(source: &str, text: &str) -> LogLine {
+    LogLine {
+        when: None,
+        level: guess_level(text),
+        source: source.into(),
+        text: text.trim_end_matches('\r').into(),
+    }
+}
+
+/// `journalctl -o json _PID=PID`, read line by line on a thread of its own.
+struct Journal {
+    child: std::process::Child,
+    rx: std::sync::mpsc::Receiver<String>,
+}
+
+impl Journal {
+    fn start(
+        pid: i32,
+        backlog: usize,
+        follow: bool,
+        emit: &mut impl FnMut(Event),
+    ) -> Option<Journal> {
+        let mut cmd = std::process::Command::new("journalctl");
+        cmd.args([
+            "-o",
+            "json",
+            "-n",
+            &backlog.to_string(),
+            &format!("_PID={pid}"),
+        ]);
+        if follow {
+            cmd.arg("-f");
+        }
+        let mut child = match cmd
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+        {
+            Ok(c) => c,
+            Err(e) => {
+                emit(Event::Note(format!("journalctl: {e}")));
+                return None;
+            }
+        };
+        let out = child.stdout.take()?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for l in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(l).is_err() {
+                    break;
+                }
+            }
+        });
+        Some(Journal { child, rx })
+    }
+
+    fn poll(&mut self, emit: &mut impl FnMut(Event)) {
+        while let Ok(l) = self.rx.try_recv() {
+            if let Some(line) = parse_journal_json(&l) {
+                emit(Event::Line(line));
+            }
+        }
+    }
+
+    fn drain(&mut self, emit: &mut impl FnMut(Event)) {
+        while let Ok(l) = self.rx.recv_timeout(Duration::from_secs(5)) {
+            if let Some(line) = parse_journal_json(&l) {
+                emit(Event::Line(line));
+            }
+        }
+    }
+}
+
+impl Drop for Journal {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

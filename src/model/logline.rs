@@ -1,0 +1,140 @@
+//! One line of a process's log, whatever it came from, and the pure parsers of
+//! the structured sources (journalctl's JSON, macOS `log stream` ndjson).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LogLine {
+    /// Seconds since the epoch, when the source says.
+    pub when: Option<f64>,
+    pub level: Level,
+    /// `stdout`, `stderr`, `journal`, `log`, or a file name.
+    pub source: String,
+    pub text: String,
+}
+
+/// A level from the words of an unstructured line.
+pub fn guess_level(text: &str) -> Level {
+    let head: String = text
+        .chars()
+        .take(80)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let has = |w: &str| head.contains(w);
+    if has("error") || has("fatal") || has("panic") || has("traceback") || has("exception") {
+        Level::Error
+    } else if has("warn") {
+        Level::Warn
+    } else if has("debug") || has("trace") {
+        Level::Debug
+    } else if has("info") {
+        Level::Info
+    } else {
+        Level::Unknown
+    }
+}
+
+/// `journalctl -o json` (one object a line): MESSAGE, PRIORITY, __REALTIME_TIMESTAMP.
+/// Anything else (a blank line, a warning from journalctl) is None.
+pub fn parse_journal_json(line: &str) -> Option<LogLine> {
+    let v: serde_json::Value = serde_json::from_str(line.trim()).ok()?;
+    let text = match &v["MESSAGE"] {
+        serde_json::Value::String(s) => s.clone(),
+        // Binary messages come as arrays of bytes.
+        serde_json::Value::Array(bytes) => String::from_utf8_lossy(
+            &bytes
+                .iter()
+                .filter_map(|b| b.as_u64().map(|b| b as u8))
+                .collect::<Vec<u8>>(),
+        )
+        .into_owned(),
+        _ => return None,
+    };
+    let prio: Option<u8> = v["PRIORITY"].as_str().and_then(|p| p.parse().ok());
+    let level = match prio {
+        Some(0..=3) => Level::Error,
+        Some(4) => Level::Warn,
+        Some(5 | 6) => Level::Info,
+        Some(7) => Level::Debug,
+        _ => guess_level(&text),
+    };
+    let when = v["__REALTIME_TIMESTAMP"]
+        .as_str()
+        .and_then(|t| t.parse::<u64>().ok())
+        .map(|us| us as f64 / 1e6);
+    Some(LogLine {
+        when,
+        level,
+        source: "journal".into(),
+        text,
+    })
+}
+
+/// macOS `log stream --style ndjson`: the first line is a header ("Filtering the
+/// log data using ..."), not JSON; any non-JSON line is skipped.
+pub fn parse_macos_ndjson(line: &str) -> Option<LogLine> {
+    let v: serde_json::Value = serde_json::from_str(line.trim()).ok()?;
+    let text = v["eventMessage"].as_str()?.to_string();
+    let level = match v["messageType"].as_str().unwrap_or("") {
+        "Error" | "Fault" => Level::Error,
+        "Default" | "Info" => Level::Info,
+        "Debug" => Level::Debug,
+        _ => guess_level(&text),
+    };
+    Some(LogLine {
+        when: None,
+        level,
+        source: "log".into(),
+        text,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn journal_lines() {
+        let l = parse_journal_json(r#"{"MESSAGE":"disk full","PRIORITY":"3","__REALTIME_TIMESTAMP":"1700000000500000","_PID":"42"}"#).unwrap();
+        assert_eq!(
+            (l.level, l.text.as_str(), l.when),
+            (Level::Error, "disk full", Some(1_700_000_000.5))
+        );
+        let b = parse_journal_json(r#"{"MESSAGE":[104,105],"PRIORITY":"6"}"#).unwrap();
+        assert_eq!((b.text.as_str(), b.level), ("hi", Level::Info));
+        assert!(parse_journal_json("-- No entries --").is_none());
+        assert!(parse_journal_json("{\"MESSAGE\":").is_none());
+    }
+
+    #[test]
+    fn macos_ndjson_with_its_header() {
+        let header = "Filtering the log data using \"processID == 42\"";
+        assert!(parse_macos_ndjson(header).is_none());
+        let line = r#"{"traceID":1,"eventMessage":"Connection failed","messageType":"Error","processID":42,"timestamp":"2026-11-24 12:00:00.000000+0000","subsystem":"com.example"}"#;
+        let l = parse_macos_ndjson(line).unwrap();
+        assert_eq!(
+            (l.level, l.text.as_str()),
+            (Level::Error, "Connection failed")
+        );
+        let info = r#"{"eventMessage":"ok","messageType":"Default"}"#;
+        assert_eq!(parse_macos_ndjson(info).unwrap().level, Level::Info);
+        assert!(parse_macos_ndjson("{}").is_none());
+    }
+
+    #[test]
+    fn guessed_levels() {
+        assert_eq!(guess_level("2026-11-24 ERROR could not bind"), Level::Error);
+        assert_eq!(guess_level("WARNING: low memory"), Level::Warn);
+        assert_eq!(guess_level("hello"), Level::Unknown);
+    }
+}
