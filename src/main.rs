@@ -11,6 +11,7 @@ fn main() {
         Some(Command::Signal(args)) => whytop::cli::act::signal(args),
         Some(Command::Renice(args)) => whytop::cli::act::renice(args),
         Some(Command::Logs(args)) => whytop::cli::logs::run(args),
+        Some(Command::Snapshot(args)) => whytop::cli::snapshot::run(args),
         None => whytop::app::run(&cli),
     };
     match code {

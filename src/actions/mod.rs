@@ -2,9 +2,12 @@
 //! Everything here may block; the TUI runs it off its task.
 
 pub mod audit;
+pub mod bundle;
 pub mod datadir;
 pub mod ladder;
 pub mod logtail;
 pub mod priority;
+pub mod redact;
+pub mod save;
 pub mod signals;
 pub mod targets;

@@ -3,6 +3,7 @@
 pub mod act;
 pub mod logs;
 pub mod ps;
+pub mod snapshot;
 pub mod why;
 
 use clap::{Parser, Subcommand};
@@ -49,6 +50,9 @@ pub enum Command {
     Renice(act::ReniceArgs),
     /// Show (and with --follow, follow) what a process writes to its log.
     Logs(logs::LogsArgs),
+    /// Save a diagnostic bundle (identity, exe hash, environment with secrets
+    /// redacted, limits, usage, threads, open files, family, WHY) as JSON.
+    Snapshot(snapshot::SnapshotArgs),
 }
 
 /// Writes a command's whole output; a closed pipe (`| head`) is not an error.

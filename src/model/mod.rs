@@ -1,5 +1,6 @@
 //! Plain data and pure derivation: no I/O here.
 
+pub mod facts;
 pub mod filter;
 pub mod logline;
 pub mod runtime;

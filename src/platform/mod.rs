@@ -63,6 +63,18 @@ pub trait Platform: Send {
         Ok(e)
     }
 
+    /// Everything a diagnostic bundle records beyond the table: exe, cwd,
+    /// environment, limits, usage, open files. What cannot be read is noted.
+    fn facts(&mut self, sample: &ProcSample) -> crate::model::facts::ProcFacts {
+        crate::model::facts::ProcFacts {
+            unreadable: vec![
+                "environment, limits and open files: not read on this platform yet".into(),
+            ],
+            ..Default::default()
+        }
+        .with_sample(sample)
+    }
+
     /// Forget what is cached about `pid`, so the next pass reads it afresh
     /// (after whytop itself changed it: a renice does not make it run).
     fn invalidate(&mut self, _pid: crate::model::Pid) {}

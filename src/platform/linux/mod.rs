@@ -3,6 +3,7 @@
 pub mod detail;
 pub mod epoll_fdinfo;
 pub mod evidence;
+pub mod facts;
 pub mod fd_target;
 pub mod pidfd;
 pub mod reader;
@@ -71,6 +72,10 @@ impl Platform for LinuxPlatform {
             }
             None => evidence::read_evidence_for(&self.root, sample.key(), Some(children), opts),
         }
+    }
+
+    fn facts(&mut self, sample: &ProcSample) -> crate::model::facts::ProcFacts {
+        facts::read_facts(&self.root, sample.key(), sample, self.reader.clk_tck())
     }
 
     fn invalidate(&mut self, pid: crate::model::Pid) {

@@ -1,0 +1,196 @@
+//! The diagnostic bundle: one JSON document about one process for a bug report.
+
+use super::redact::redact_env;
+use super::save::{safe_name, save_unique, stamp};
+use crate::collectors::why::process_why;
+use crate::model::facts::{Limit, OpenFile, Usage};
+use crate::model::why::Verdict;
+use crate::model::{ProcKey, ProcSample};
+use crate::platform::Platform;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::path::PathBuf;
+
+#[derive(Debug, Serialize)]
+pub struct Identity {
+    pub pid: i32,
+    pub start_time: u64,
+    pub started_at: f64,
+    pub uid: Option<u32>,
+    pub user: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Exe {
+    pub path: Option<String>,
+    /// Hex sha256 of the executable.
+    pub sha256: Option<String>,
+    /// Why it could not be hashed.
+    pub sha256_error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EnvVar {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ThreadWhy {
+    pub tid: Option<i32>,
+    pub comm: Option<String>,
+    pub state: Option<char>,
+    pub reason: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Relative {
+    pub pid: i32,
+    pub command: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Bundle {
+    pub whytop_version: &'static str,
+    pub taken_at: f64,
+    pub identity: Identity,
+    pub command: String,
+    pub comm: String,
+    pub state: char,
+    pub exe: Exe,
+    pub cwd: Option<String>,
+    /// Values of secret-looking names are `<redacted>` unless asked otherwise.
+    pub environment: Option<Vec<EnvVar>>,
+    pub environment_redacted: bool,
+    pub limits: Option<Vec<Limit>>,
+    pub usage: Usage,
+    pub threads: Vec<ThreadWhy>,
+    pub open_files: Option<Vec<OpenFile>>,
+    /// Outermost first.
+    pub parents: Vec<Relative>,
+    pub children: Vec<Relative>,
+    pub why: Option<Verdict>,
+    /// A stack capture, when asked for.
+    pub stack: Option<serde_json::Value>,
+    /// What could not be read, and why.
+    pub unreadable: Vec<String>,
+}
+
+/// Builds the bundle for `key` from a listing of every process.
+pub fn build(
+    platform: &mut dyn Platform,
+    procs: &[ProcSample],
+    key: ProcKey,
+    redact: bool,
+) -> Result<Bundle, String> {
+    let p = procs
+        .iter()
+        .find(|p| p.key() == key && p.tgid.is_none())
+        .ok_or_else(|| format!("no such process: pid {}", key.pid))?;
+    let facts = platform.facts(p);
+    let why = process_why(platform, p, procs);
+    let mut parents = Vec::new();
+    let mut ppid = p.ppid;
+    while ppid > 0 && parents.len() < 64 {
+        let Some(q) = procs.iter().find(|q| q.pid == ppid && q.tgid.is_none()) else {
+            break;
+        };
+        parents.push(Relative {
+            pid: q.pid,
+            command: q.command(),
+        });
+        ppid = q.ppid;
+    }
+    parents.reverse();
+    let children = procs
+        .iter()
+        .filter(|c| c.ppid == p.pid && c.tgid.is_none() && c.pid != p.pid)
+        .map(|c| Relative {
+            pid: c.pid,
+            command: c.command(),
+        })
+        .collect();
+    let mut threads = Vec::new();
+    if let Some(w) = &why {
+        for v in std::iter::once(&w.main).chain(&w.threads) {
+            threads.push(ThreadWhy {
+                tid: v.evidence.tid.or(Some(v.evidence.pid)),
+                comm: v.evidence.comm.clone(),
+                state: v.evidence.state.map(|s| s.letter()),
+                reason: v.reason.label().to_string(),
+                detail: v.detail.clone(),
+            });
+        }
+    }
+    // On Linux /proc/PID/exe opens the very file running, even if it was replaced
+    // or deleted since; elsewhere the path is the best there is.
+    let exe_hash = match &facts.exe {
+        Some(_) if cfg!(target_os = "linux") => sha256_of(&format!("/proc/{}/exe", p.pid)),
+        Some(path) => sha256_of(path),
+        None => Err("no executable path".to_string()),
+    };
+    Ok(Bundle {
+        whytop_version: env!("CARGO_PKG_VERSION"),
+        taken_at: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0),
+        identity: Identity {
+            pid: p.pid,
+            start_time: p.start_time,
+            started_at: p.started_at,
+            uid: p.uid,
+            user: p.user.as_deref().map(str::to_string),
+        },
+        command: p.command(),
+        comm: p.comm.to_string(),
+        state: p.state.letter(),
+        exe: Exe {
+            path: facts.exe.clone(),
+            sha256: exe_hash.as_ref().ok().cloned(),
+            sha256_error: exe_hash.err(),
+        },
+        cwd: facts.cwd.clone(),
+        environment: facts.environ.clone().map(|e| {
+            redact_env(e, redact)
+                .into_iter()
+                .map(|(name, value)| EnvVar { name, value })
+                .collect()
+        }),
+        environment_redacted: redact,
+        limits: facts.limits.clone(),
+        usage: facts.usage.clone(),
+        threads,
+        open_files: facts.open_files.clone(),
+        parents,
+        children,
+        why: why.map(|w| w.main),
+        stack: None,
+        unreadable: facts.unreadable,
+    })
+}
+
+/// Streams a file through sha256 (the executable may be large).
+fn sha256_of(path: &str) -> Result<String, String> {
+    let mut f = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = f.read(&mut buf).map_err(|e| format!("{path}: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Saves a bundle under `<data dir>/snapshots/` and returns the path.
+pub fn save(b: &Bundle) -> Result<PathBuf, String> {
+    let dir = super::datadir::data_dir()?.join("snapshots");
+    let json = serde_json::to_vec_pretty(b).map_err(|e| e.to_string())?;
+    let stem = format!("{}-{}-{}", stamp(), b.identity.pid, safe_name(&b.comm));
+    save_unique(&dir, &stem, "json", &json)
+}

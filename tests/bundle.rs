@@ -1,0 +1,103 @@
+//! `whytop snapshot`: the diagnostic bundle of a real process.
+
+mod common;
+
+use std::process::Command;
+
+#[test]
+fn bundle_redacts_secrets_hashes_the_exe_and_never_overwrites() {
+    let data = tempfile::tempdir().unwrap();
+    let p = common::Proc::spawn(
+        Command::new("sleep")
+            .arg("120")
+            .env("API_TOKEN", "abc123secret")
+            .env("PLAIN_SETTING", "visible"),
+    );
+    let pid = p.pid().to_string();
+    let snap = || {
+        Command::new(common::bin())
+            .args(["snapshot", &pid, "--json"])
+            .env("WHYTOP_DATA_DIR", data.path())
+            .output()
+            .unwrap()
+    };
+    let out = common::wait_for("a bundle of the sleeping process", || {
+        let out = snap();
+        let b: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .map_err(|e| format!("{e}: {}", String::from_utf8_lossy(&out.stderr)))?;
+        if b["why"]["reason"] == "timer" {
+            Ok((out, b))
+        } else {
+            Err(b["why"].to_string())
+        }
+    });
+    let (out, b) = out;
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("API_TOKEN"), "the key is kept");
+    assert!(!text.contains("abc123secret"), "the value is not");
+    let env = b["environment"].as_array().unwrap();
+    assert!(
+        env.iter()
+            .any(|e| e["name"] == "PLAIN_SETTING" && e["value"] == "visible")
+    );
+    assert_eq!(b["identity"]["pid"], p.pid());
+    assert!(b["identity"]["start_time"].as_u64().unwrap() > 0);
+    // The hash is the executable's.
+    let exe = b["exe"]["path"].as_str().unwrap().to_string();
+    let sum = Command::new("sha256sum").arg(&exe).output().unwrap();
+    let expected = String::from_utf8_lossy(&sum.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(b["exe"]["sha256"], expected);
+    assert!(
+        b["limits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["name"] == "Max open files")
+    );
+    assert_eq!(b["threads"][0]["reason"], "timer");
+    assert!(
+        b["parents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["pid"] == std::process::id()),
+        "the test is its parent"
+    );
+    assert!(b["open_files"].as_array().is_some());
+    // Saved where it says, and a second bundle gets a file of its own.
+    let saved = String::from_utf8_lossy(&out.stderr)
+        .trim()
+        .strip_prefix("saved ")
+        .unwrap()
+        .to_string();
+    let on_disk = std::fs::read_to_string(&saved).unwrap();
+    assert!(!on_disk.contains("abc123secret") && on_disk.contains("API_TOKEN"));
+    assert!(snap().status.success());
+    let files = std::fs::read_dir(data.path().join("snapshots"))
+        .unwrap()
+        .count();
+    assert!(files >= 2, "never overwritten: {files} files");
+    // --no-redact keeps the value, when the user asks.
+    let raw = Command::new(common::bin())
+        .args(["snapshot", &pid, "--json", "--no-redact"])
+        .env("WHYTOP_DATA_DIR", data.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&raw.stdout).contains("abc123secret"));
+}
+
+#[test]
+fn bundle_of_a_missing_process_is_a_clear_error() {
+    let data = tempfile::tempdir().unwrap();
+    let out = Command::new(common::bin())
+        .args(["snapshot", "2147483"])
+        .env("WHYTOP_DATA_DIR", data.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such process"));
+}
