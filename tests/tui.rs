@@ -297,3 +297,53 @@ fn why_column_filter_and_detail_evidence() {
     t.keys(&["q"]);
     t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
 }
+
+#[test]
+fn log_pane_follows_and_snapshot_key_saves_a_bundle() {
+    let tag = marker("logs");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    let go = dir.path().join("go");
+    let script = format!(
+        "exec -a {tag} sh -c 'exec >{log} 2>&1; echo first line; while [ ! -e {go} ]; do sleep 0.05; done; echo ERROR second line; sleep 300'",
+        log = log.display(),
+        go = go.display()
+    );
+    let _p = Proc::spawn_group(Command::new("bash").args(["-c", &script]));
+    let t = Tmux::shell(150, 40);
+    t.type_text(&format!(
+        "WHYTOP_DATA_DIR={} {} -d 5 --sort pid --filter {tag}",
+        dir.path().display(),
+        common::bin()
+    ));
+    t.keys(&["Enter"]);
+    t.wait_screen("our writer", |s| {
+        s.lines().filter(|l| l.contains(&tag)).count() >= 2
+    });
+    t.keys(&["l"]);
+    t.wait_screen("the log pane with the backlog", |s| {
+        s.contains("Log of") && s.contains("first line")
+    });
+    std::fs::write(&go, "").unwrap();
+    t.wait_screen("the new line", |s| s.contains("ERROR second line"));
+    t.keys(&["/"]);
+    t.type_text("second");
+    t.keys(&["Enter"]);
+    t.wait_screen("filtered", |s| {
+        s.contains("ERROR second line") && !s.contains("first line")
+    });
+    t.keys(&["Escape"]);
+    t.wait_screen("the pane closed", |s| !s.contains("Log of"));
+    t.keys(&["S"]);
+    let s = t.wait_screen("the bundle saved", |s| s.contains("saved:"));
+    assert!(
+        s.contains(&dir.path().display().to_string()) || s.contains("snapshots"),
+        "{s}"
+    );
+    let saved = std::fs::read_dir(dir.path().join("snapshots"))
+        .unwrap()
+        .count();
+    assert_eq!(saved, 1);
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+}

@@ -58,6 +58,12 @@ pub enum Action {
     No,
     ToggleTree,
     ToggleGroup,
+    /// Save a diagnostic bundle of the selected process.
+    Snapshot,
+    /// Follow the selected process's log.
+    Logs,
+    Pause2,
+    LogFilter,
 }
 
 impl Action {
@@ -110,6 +116,10 @@ impl Action {
             Self::No => "no",
             Self::ToggleTree => "whole tree / this process only",
             Self::ToggleGroup => "this process / its process group",
+            Self::Snapshot => "save a diagnostic bundle (JSON) of it",
+            Self::Logs => "follow its log (stdout/stderr files, journald)",
+            Self::Pause2 => "pause / resume the view",
+            Self::LogFilter => "filter the lines",
         }
     }
 }

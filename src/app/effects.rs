@@ -4,9 +4,11 @@
 use super::msg::{Effect, Msg};
 use crate::actions::audit::{self, AuditLog, Record, TargetRef};
 use crate::actions::ladder::{self, Control};
-use crate::actions::{priority, signals};
+use crate::actions::{bundle, logtail, priority, signals};
 use crate::collectors::CollectorCmd;
 use serde_json::json;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -15,14 +17,38 @@ pub struct Executor {
     pub to_ui: UnboundedSender<Msg>,
     pub collector: mpsc::Sender<CollectorCmd>,
     ladder: Option<mpsc::Sender<Control>>,
+    /// Set to end the running log tail.
+    log_stop: Option<Arc<AtomicBool>>,
+}
+
+/// Builds and saves a bundle; the message names the file.
+fn snapshot(key: crate::model::ProcKey) -> Result<String, String> {
+    let mut platform = crate::platform::native().map_err(|e| e.to_string())?;
+    let listing = platform
+        .list(crate::platform::ListOptions::default())
+        .map_err(|e| e.to_string())?;
+    let b = bundle::build(platform.as_mut(), &listing.procs, key, true)?;
+    let path = bundle::save(&b)?;
+    Ok(format!(
+        "bundle of pid {} saved: {}",
+        key.pid,
+        path.display()
+    ))
 }
 
 impl Executor {
+    fn stop_logs(&mut self) {
+        if let Some(s) = self.log_stop.take() {
+            s.store(true, Ordering::Relaxed);
+        }
+    }
+
     pub fn new(to_ui: UnboundedSender<Msg>, collector: mpsc::Sender<CollectorCmd>) -> Self {
         Executor {
             to_ui,
             collector,
             ladder: None,
+            log_stop: None,
         }
     }
 
@@ -132,6 +158,25 @@ impl Executor {
                     };
                     let _ = tx.send(Msg::ActionDone(msg));
                     let _ = refresh.send(CollectorCmd::Invalidate(key.pid));
+                });
+            }
+            Effect::StartLogs { key } => {
+                self.stop_logs();
+                let stop = Arc::new(AtomicBool::new(false));
+                self.log_stop = Some(Arc::clone(&stop));
+                std::thread::spawn(move || {
+                    let plan = logtail::plan(std::path::Path::new("/proc"), key.pid);
+                    logtail::tail(key, &plan, 200, true, &stop, |ev| {
+                        if tx.send(Msg::Log(ev)).is_err() {
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                    });
+                });
+            }
+            Effect::StopLogs => self.stop_logs(),
+            Effect::Snapshot { key } => {
+                std::thread::spawn(move || {
+                    let _ = tx.send(Msg::ActionDone(snapshot(key)));
                 });
             }
             Effect::LoadAudit => {

@@ -19,10 +19,14 @@ pub enum Mode {
     Signal,
     Nice,
     Audit,
+    Logs,
+    LogFilter,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 9] = [
+    pub const ALL: [Mode; 11] = [
+        Mode::Logs,
+        Mode::LogFilter,
         Mode::Normal,
         Mode::Filter,
         Mode::Sort,
@@ -45,6 +49,8 @@ impl Mode {
             Mode::Signal => "signal",
             Mode::Nice => "nice",
             Mode::Audit => "audit",
+            Mode::Logs => "logs",
+            Mode::LogFilter => "log-filter",
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod config;
+pub mod diagnostics;
 pub mod effects;
 pub mod keymap;
 pub mod msg;

@@ -23,6 +23,7 @@ pub enum Msg {
     /// A one-shot action finished: what to tell the user.
     ActionDone(Result<String, String>),
     Audit(Vec<serde_json::Value>),
+    Log(crate::actions::logtail::Event),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -47,4 +48,11 @@ pub enum Effect {
         nice: i32,
     },
     LoadAudit,
+    StartLogs {
+        key: ProcKey,
+    },
+    StopLogs,
+    Snapshot {
+        key: ProcKey,
+    },
 }

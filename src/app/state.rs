@@ -67,6 +67,48 @@ pub struct App {
     pub policy: Policy,
     pub ladder: Option<LadderView>,
     pub audit: Vec<serde_json::Value>,
+    pub logs: Option<LogView>,
+}
+
+/// The log pane: a bounded ring of lines from the followed process.
+#[derive(Clone, Debug, Default)]
+pub struct LogView {
+    pub key: Option<ProcKey>,
+    pub title: String,
+    pub lines: std::collections::VecDeque<crate::model::logline::LogLine>,
+    pub notes: Vec<String>,
+    pub ended: Option<String>,
+    /// Frozen view: new lines are kept but the screen does not move.
+    pub paused: bool,
+    /// Lines up from the bottom.
+    pub scroll: usize,
+    pub filter: String,
+    /// Lines dropped because the ring was full.
+    pub dropped: u64,
+}
+
+impl LogView {
+    pub const CAPACITY: usize = 5000;
+
+    pub fn push(&mut self, line: crate::model::logline::LogLine) {
+        if self.lines.len() == Self::CAPACITY {
+            self.lines.pop_front();
+            self.dropped += 1;
+        }
+        self.lines.push_back(line);
+        if self.paused {
+            self.scroll += 1;
+        }
+    }
+
+    /// The lines the filter lets through, oldest first.
+    pub fn visible(&self) -> Vec<&crate::model::logline::LogLine> {
+        let f = self.filter.to_lowercase();
+        self.lines
+            .iter()
+            .filter(|l| f.is_empty() || l.text.to_lowercase().contains(&f))
+            .collect()
+    }
 }
 
 impl App {
@@ -88,6 +130,7 @@ impl App {
             policy: Policy::default(),
             ladder: None,
             audit: Vec::new(),
+            logs: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! `update(&mut App, Msg) -> Vec<Effect>`: the only place state changes.
 
 use super::action::Action;
+use super::diagnostics;
 use super::keymap::Mode;
 use super::msg::{Effect, Msg};
 use super::process_actions;
@@ -17,6 +18,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             let action = app.keymap.lookup(app.ui.mode, &k);
             match (app.ui.mode, action) {
                 (_, Some(a)) => act(app, a),
+                (Mode::LogFilter, None) => {
+                    if let KeyCode::Char(c) = k.code
+                        && !k
+                            .modifiers
+                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                    {
+                        diagnostics::typed(app, c);
+                    }
+                    Vec::new()
+                }
                 (Mode::Nice, None) => {
                     if let KeyCode::Char(c @ ('0'..='9' | '-')) = k.code {
                         app.ui.nice_input.push(c);
@@ -73,6 +84,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Log(ev) => {
+            diagnostics::log_event(app, ev);
+            Vec::new()
+        }
         Msg::Audit(records) => {
             app.audit = records;
             Vec::new()
@@ -106,6 +121,11 @@ fn focus_effect(app: &App) -> Vec<Effect> {
 fn act(app: &mut App, a: Action) -> Vec<Effect> {
     let page = app.page_rows();
     let overlay = matches!(app.ui.mode, Mode::Help | Mode::Sort | Mode::Audit);
+    if matches!(app.ui.mode, Mode::Logs | Mode::LogFilter)
+        || matches!(a, Action::Snapshot | Action::Logs)
+    {
+        return diagnostics::act(app, a);
+    }
     if matches!(app.ui.mode, Mode::Nice) && a == Action::FilterBackspace {
         app.ui.nice_input.pop();
         return Vec::new();
@@ -130,6 +150,7 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
     match a {
         Action::None => {}
         Action::Yes | Action::No | Action::ToggleTree | Action::ToggleGroup => {}
+        Action::Snapshot | Action::Logs | Action::Pause2 | Action::LogFilter => {}
         Action::Stop
         | Action::SignalMenu
         | Action::Pause

@@ -9,6 +9,7 @@ pub mod header;
 pub mod help;
 pub mod ladder;
 pub mod layout;
+pub mod logs;
 pub mod signal_menu;
 pub mod sort_menu;
 pub mod status;
@@ -37,6 +38,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Mode::Confirm => confirm::render(app, f, f.area()),
         Mode::Signal => signal_menu::render(app, f, a.table),
         Mode::Audit => audit::render(app, f, a.table),
+        Mode::Logs | Mode::LogFilter => logs::render(app, f, a.table),
         _ => {}
     }
 }

@@ -20,6 +20,18 @@ pub fn line(app: &App) -> Line<'static> {
         }
         return Line::from(spans);
     }
+    if app.ui.mode == Mode::LogFilter {
+        let text = app
+            .logs
+            .as_ref()
+            .map(|l| l.filter.clone())
+            .unwrap_or_default();
+        return Line::from(vec![
+            Span::styled("Log filter: ", theme::KEY),
+            Span::raw(text),
+            Span::raw("▏"),
+        ]);
+    }
     if app.ui.mode == Mode::Nice {
         return Line::from(vec![
             Span::styled("Nice (-20..19, Enter sets): ", theme::KEY),
