@@ -10,6 +10,7 @@ fn main() {
         Some(Command::Stop(args)) => whytop::cli::act::stop(args),
         Some(Command::Signal(args)) => whytop::cli::act::signal(args),
         Some(Command::Renice(args)) => whytop::cli::act::renice(args),
+        Some(Command::Sched(args)) => whytop::cli::act::sched_cmd(args),
         Some(Command::Logs(args)) => whytop::cli::logs::run(args),
         Some(Command::Snapshot(args)) => whytop::cli::snapshot::run(args),
         None => whytop::app::run(&cli),

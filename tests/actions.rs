@@ -346,3 +346,41 @@ fn state_of(pid: i32) -> Option<char> {
 fn alive(pid: i32) -> bool {
     state_of(pid).is_some_and(|s| s != 'Z' && s != 'X')
 }
+
+#[test]
+fn sched_sets_the_cpu_policy_and_io_class_and_is_audited() {
+    let data = tempfile::tempdir().unwrap();
+    let p = Proc::spawn(Command::new("sleep").arg("120"));
+    let pid = p.pid().to_string();
+    let out = whytop(
+        data.path(),
+        &["sched", &pid, "--policy", "batch", "--io", "idle"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Field 41 of stat is the policy: SCHED_BATCH is 3.
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let policy = stat
+        .rsplit(')')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .nth(38)
+        .unwrap()
+        .to_string();
+    assert_eq!(policy, "3", "{stat}");
+    let ionice = Command::new("ionice").args(["-p", &pid]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&ionice.stdout).trim(), "idle");
+    let shown = whytop(data.path(), &["sched", &pid]);
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("policy batch, I/O idle"));
+    let actions: Vec<String> = audit_lines(data.path())
+        .iter()
+        .map(|r| r["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(actions, ["sched", "sched"]);
+    let bad = whytop(data.path(), &["sched", &pid, "--policy", "fast"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

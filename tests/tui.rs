@@ -262,11 +262,22 @@ fn renice_and_signal_keys_and_the_audit_pane() {
     t.wait_screen("menu closed", |s| !s.contains("Send signal"));
     t.keys(&["r"]);
     t.wait_screen("SIGCONT sent", |s| s.contains("sent SIGCONT"));
+    t.keys(&["y"]);
+    t.wait_screen("policy batch", |s| s.contains("policy batch"));
+    t.keys(&["Enter"]);
+    t.wait_screen("the detail's sched line", |s| {
+        s.contains("nice 5  policy batch")
+    });
+    t.keys(&["Escape"]);
+    t.wait_screen("detail closed", |s| !s.contains("Details (Esc closes)"));
     t.keys(&["A"]);
     let s = t.wait_screen("the audit pane", |s| {
         s.contains("Audit log") && s.contains("renice") && s.contains("signal")
     });
-    assert!(s.matches("renice").count() >= 2, "{s}");
+    assert!(
+        s.matches("renice").count() >= 2 && s.contains("sched"),
+        "{s}"
+    );
     t.keys(&["Escape"]);
     t.keys(&["q"]);
     t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));

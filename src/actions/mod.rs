@@ -9,5 +9,6 @@ pub mod logtail;
 pub mod priority;
 pub mod redact;
 pub mod save;
+pub mod sched;
 pub mod signals;
 pub mod targets;

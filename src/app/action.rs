@@ -64,6 +64,10 @@ pub enum Action {
     Logs,
     Pause2,
     LogFilter,
+    /// Linux: next CPU policy (other, batch, idle); macOS: background on.
+    CyclePolicy,
+    /// Linux: next I/O class (best-effort, idle, realtime); macOS: background off.
+    CycleIo,
 }
 
 impl Action {
@@ -120,6 +124,8 @@ impl Action {
             Self::Logs => "follow its log (stdout/stderr files, journald)",
             Self::Pause2 => "pause / resume the view",
             Self::LogFilter => "filter the lines",
+            Self::CyclePolicy => "next CPU policy: other, batch, idle (macOS: background on)",
+            Self::CycleIo => "next I/O class: best-effort, idle, realtime (macOS: background off)",
         }
     }
 }

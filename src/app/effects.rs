@@ -174,6 +174,35 @@ impl Executor {
                 });
             }
             Effect::StopLogs => self.stop_logs(),
+            Effect::Sched {
+                key,
+                command,
+                change,
+            } => {
+                let refresh = self.collector.clone();
+                std::thread::spawn(move || {
+                    let r = crate::actions::sched::apply(key, change);
+                    let outcome = match &r {
+                        Ok(m) => json!({"applied": m}),
+                        Err(e) => json!({"error": e.to_string()}),
+                    };
+                    let target = TargetRef {
+                        pid: key.pid,
+                        start_time: key.start_time,
+                        command,
+                    };
+                    let params = serde_json::to_value(change).unwrap_or_default();
+                    let logged =
+                        audit::record(&Record::new("sched", params, vec![target], outcome));
+                    let msg = match (r, logged) {
+                        (Ok(m), Ok(())) => Ok(m),
+                        (Ok(m), Err(e)) => Err(format!("{m}, but {e}")),
+                        (Err(e), _) => Err(e.to_string()),
+                    };
+                    let _ = tx.send(Msg::ActionDone(msg));
+                    let _ = refresh.send(CollectorCmd::Invalidate(key.pid));
+                });
+            }
             Effect::Snapshot { key } => {
                 std::thread::spawn(move || {
                     let _ = tx.send(Msg::ActionDone(snapshot(key)));

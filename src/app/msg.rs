@@ -55,4 +55,9 @@ pub enum Effect {
     Snapshot {
         key: ProcKey,
     },
+    Sched {
+        key: ProcKey,
+        command: String,
+        change: crate::actions::sched::SchedChange,
+    },
 }

@@ -7,6 +7,7 @@ use super::keymap::Mode;
 use super::msg::Effect;
 use super::state::{App, LadderView, PendingStop};
 use crate::actions::ladder::{Control, Ended, Outcome, Progress};
+use crate::actions::sched::{self, SchedChange};
 use crate::actions::{signals, targets};
 
 pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
@@ -83,6 +84,29 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
                 app.ui.mode = Mode::Nice;
             }
             Vec::new()
+        }
+        (_, Action::CyclePolicy | Action::CycleIo) => {
+            let Some((key, command, _)) = protected(app) else {
+                return Vec::new();
+            };
+            let change = if cfg!(target_os = "macos") {
+                Some(SchedChange::Background(a == Action::CyclePolicy))
+            } else if a == Action::CyclePolicy {
+                sched::next_policy(key.pid)
+            } else {
+                sched::next_io(key.pid)
+            };
+            match change {
+                Some(change) => vec![Effect::Sched {
+                    key,
+                    command,
+                    change,
+                }],
+                None => {
+                    app.say(format!("pid {}: cannot read its scheduling", key.pid));
+                    Vec::new()
+                }
+            }
         }
         (_, Action::AuditPane) => {
             app.ui.mode = Mode::Audit;

@@ -143,6 +143,8 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
                 | Action::AuditPane
                 | Action::LadderKillNow
                 | Action::LadderCancel
+                | Action::CyclePolicy
+                | Action::CycleIo
         )
     {
         return process_actions::act(app, a);
@@ -160,7 +162,9 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
         | Action::NiceInput
         | Action::AuditPane
         | Action::LadderKillNow
-        | Action::LadderCancel => {}
+        | Action::LadderCancel
+        | Action::CyclePolicy
+        | Action::CycleIo => {}
         Action::Quit => app.quit = true,
         Action::Suspend => return vec![Effect::Suspend],
         Action::Up if app.ui.mode == Mode::Sort => {

@@ -3,6 +3,7 @@
 
 use crate::actions::audit::{Record, TargetRef};
 use crate::actions::ladder::{self, Control, Order, Policy};
+use crate::actions::sched::{self, SchedChange};
 use crate::actions::targets::{self, Target};
 use crate::actions::{priority, signals};
 use crate::model::{Pid, ProcKey, ProcSample};
@@ -43,6 +44,26 @@ pub struct SignalArgs {
     /// Allow pid 1 and kernel threads.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SchedArgs {
+    pub pid: Pid,
+    /// Linux CPU policy: other, batch, idle, fifo, rr.
+    #[arg(long, value_parser = sched::parse_policy)]
+    pub policy: Option<SchedChange>,
+    /// Linux I/O class: realtime, best-effort or idle, with an optional :LEVEL (0..7).
+    #[arg(long, value_name = "CLASS[:LEVEL]", value_parser = sched::parse_io)]
+    pub io: Option<SchedChange>,
+    /// macOS: put it in the background (lower CPU and I/O priority), or take it out.
+    #[arg(long, value_name = "on|off")]
+    pub background: Option<OnOff>,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
 }
 
 #[derive(clap::Args, Debug)]
@@ -252,4 +273,56 @@ pub fn renice(args: &ReniceArgs) -> anyhow::Result<i32> {
         }
         Err(e) => fail(e),
     }
+}
+
+pub fn sched_cmd(args: &SchedArgs) -> anyhow::Result<i32> {
+    let procs = listing()?;
+    let Some(p) = find(&procs, args.pid) else {
+        return fail(format!("no such process: pid {}", args.pid));
+    };
+    let key = p.key();
+    let background = args
+        .background
+        .map(|b| SchedChange::Background(matches!(b, OnOff::On)));
+    let changes: Vec<SchedChange> = [args.policy, args.io, background]
+        .into_iter()
+        .flatten()
+        .collect();
+    if changes.is_empty() {
+        println!(
+            "pid {}: nice {}, {}",
+            key.pid,
+            p.nice,
+            sched::describe(key.pid)
+                .unwrap_or_else(|| "no other scheduling controls on this system".into())
+        );
+        return Ok(0);
+    }
+    let mut code = 0;
+    for change in changes {
+        let r = sched::apply(key, change);
+        let outcome = match &r {
+            Ok(m) => json!({"applied": m}),
+            Err(e) => json!({"error": e.to_string()}),
+        };
+        let target = TargetRef {
+            pid: key.pid,
+            start_time: key.start_time,
+            command: p.command(),
+        };
+        audit(Record::new(
+            "sched",
+            serde_json::to_value(change)?,
+            vec![target],
+            outcome,
+        ));
+        match r {
+            Ok(m) => println!("{m}"),
+            Err(e) => {
+                eprintln!("whytop: {e}");
+                code = 1;
+            }
+        }
+    }
+    Ok(code)
 }

@@ -48,6 +48,8 @@ pub enum Command {
     Signal(act::SignalArgs),
     /// Change a process's nice value.
     Renice(act::ReniceArgs),
+    /// Show or set scheduling beyond nice: CPU policy and I/O class (Linux), background (macOS).
+    Sched(act::SchedArgs),
     /// Show (and with --follow, follow) what a process writes to its log.
     Logs(logs::LogsArgs),
     /// Save a diagnostic bundle (identity, exe hash, environment with secrets

@@ -103,6 +103,7 @@ fn read_detail(st: &mut State) -> Option<Arc<ProcDetail>> {
             st.runtime = Some((key, Instant::now(), runtime::probe(sample, RUNTIME_TIMEOUT)));
         }
         d.runtime = st.runtime.as_ref().and_then(|(_, _, h)| h.clone());
+        d.sched = crate::actions::sched::describe(key.pid);
     }
     Some(Arc::new(d))
 }

@@ -135,6 +135,8 @@ pub struct ProcDetail {
     pub unreadable: Vec<String>,
     /// The full verdict on the process and on each of its threads.
     pub why: Option<crate::model::why::ProcessWhy>,
+    /// Scheduling beyond nice: `policy batch, I/O idle 4` (Linux).
+    pub sched: Option<String>,
     /// What a language runtime handler (py-spy for Python) saw, when one applies.
     pub runtime: Option<crate::model::RuntimeHint>,
 }

@@ -96,6 +96,14 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
                 .map(|n| n.to_string())
                 .unwrap_or_else(pending),
         ),
+        field(
+            "Sched",
+            format!(
+                "nice {}  {}",
+                p.nice,
+                detail.and_then(|d| d.sched.clone()).unwrap_or_default()
+            ),
+        ),
         field("Parents", parent_chain(t, p)),
         field(
             "Children",
