@@ -12,7 +12,7 @@ use whytop::app::state::App;
 use whytop::app::update::update;
 use whytop::model::view::ViewOptions;
 use whytop::model::why::{WaitReason, WhyTag};
-use whytop::model::{ProcSample, ProcState, Snapshot, SystemSample};
+use whytop::model::{ProcInfo, ProcSample, ProcState, Snapshot, SystemSample};
 
 fn proc_(pid: i32, ppid: i32, cmd: &str, cpu_s: u64, rss_mib: u64) -> ProcSample {
     ProcSample {
@@ -21,30 +21,32 @@ fn proc_(pid: i32, ppid: i32, cmd: &str, cpu_s: u64, rss_mib: u64) -> ProcSample
         pgid: pid,
         sid: 1,
         tty_nr: 0,
-        tty: None,
         tpgid: -1,
         state: ProcState::Sleeping,
-        uid: Some(1000),
-        user: Some("dev".into()),
         priority: 20,
         nice: 0,
         threads: 1,
         start_time: 1000 + pid as u64,
-        started_at: 0.0,
         cpu_ns: cpu_s * 1_000_000_000,
         rss_bytes: rss_mib << 20,
         vsz_bytes: (rss_mib * 3) << 20,
-        comm: cmd
-            .split(' ')
-            .next()
-            .unwrap()
-            .rsplit('/')
-            .next()
-            .unwrap()
-            .into(),
-        cmdline: cmd.into(),
-        kernel_thread: false,
         tgid: None,
+        info: Arc::new(ProcInfo {
+            tty: None,
+            uid: Some(1000),
+            user: Some("dev".into()),
+            started_at: 0.0,
+            comm: cmd
+                .split(' ')
+                .next()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .into(),
+            cmdline: cmd.into(),
+            kernel_thread: false,
+        }),
     }
 }
 

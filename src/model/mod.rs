@@ -15,5 +15,7 @@ pub(crate) mod testutil;
 
 pub use filter::Filter;
 pub use runtime::RuntimeHint;
-pub use sample::{Pid, ProcDetail, ProcKey, ProcSample, ProcState, Snapshot, SystemSample};
+pub use sample::{
+    Pid, ProcDetail, ProcInfo, ProcKey, ProcSample, ProcState, Snapshot, SystemSample,
+};
 pub use table::{ProcessTable, RowStats, StateCounts, derive};

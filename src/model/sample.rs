@@ -59,6 +59,9 @@ impl ProcState {
 }
 
 /// One process (or, when threads are listed, one thread) as read at one instant.
+/// What changes while a process runs is inline; what rarely does (names, user,
+/// terminal) sits in a shared `ProcInfo`, so a pass that copies every sample
+/// copies half as much. Fields of `ProcInfo` read through `Deref`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProcSample {
     pub pid: Pid,
@@ -67,29 +70,51 @@ pub struct ProcSample {
     pub sid: Pid,
     /// Controlling terminal device number (0: none).
     pub tty_nr: u32,
-    /// Controlling terminal name, such as `pts/3`, if any.
-    pub tty: Option<Arc<str>>,
     /// Foreground process group of the controlling terminal (-1: none).
     pub tpgid: Pid,
     pub state: ProcState,
-    pub uid: Option<u32>,
-    pub user: Option<Arc<str>>,
     pub priority: i32,
     pub nice: i32,
     pub threads: u32,
     pub start_time: u64,
-    /// Start as seconds since the Unix epoch.
-    pub started_at: f64,
     /// user + system CPU time, nanoseconds.
     pub cpu_ns: u64,
     pub rss_bytes: u64,
     pub vsz_bytes: u64,
+    /// For a thread row: the process (thread group) it belongs to.
+    pub tgid: Option<Pid>,
+    #[serde(flatten)]
+    pub info: Arc<ProcInfo>,
+}
+
+/// The slow-changing part of a sample, shared between passes.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProcInfo {
+    /// Controlling terminal name, such as `pts/3`, if any.
+    pub tty: Option<Arc<str>>,
+    pub uid: Option<u32>,
+    pub user: Option<Arc<str>>,
+    /// Start as seconds since the Unix epoch.
+    pub started_at: f64,
     pub comm: Arc<str>,
     /// Full command line joined by spaces; empty for kernel threads and zombies.
     pub cmdline: Arc<str>,
     pub kernel_thread: bool,
-    /// For a thread row: the process (thread group) it belongs to.
-    pub tgid: Option<Pid>,
+}
+
+impl std::ops::Deref for ProcSample {
+    type Target = ProcInfo;
+
+    fn deref(&self) -> &ProcInfo {
+        &self.info
+    }
+}
+
+impl std::ops::DerefMut for ProcSample {
+    /// Copies the shared part first if another sample shares it.
+    fn deref_mut(&mut self) -> &mut ProcInfo {
+        Arc::make_mut(&mut self.info)
+    }
 }
 
 impl ProcSample {

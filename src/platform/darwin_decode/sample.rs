@@ -140,25 +140,27 @@ pub fn build_sample(
         pgid: bsd.pgid,
         sid: extras.sid,
         tty_nr: tty_nr(bsd.tdev),
-        tty: extras.tty,
         tpgid: if has_tty { bsd.tpgid as Pid } else { -1 },
         state,
-        uid: Some(bsd.uid),
-        user: extras.user,
         priority: task.map_or(0, |t| t.priority),
         nice: bsd.nice,
         threads: task.map_or(0, |t| t.threadnum.max(0) as u32),
         start_time: bsd.start_time(),
-        started_at: start_secs(bsd.start_sec, bsd.start_usec),
         cpu_ns: task.map_or(0, |t| {
             timebase.to_ns(t.total_user.saturating_add(t.total_system))
         }),
         rss_bytes: task.map_or(0, |t| t.resident_size),
         vsz_bytes: task.map_or(0, |t| t.virtual_size),
-        comm,
-        cmdline,
-        kernel_thread: false,
         tgid: None,
+        info: std::sync::Arc::new(crate::model::ProcInfo {
+            tty: extras.tty,
+            uid: Some(bsd.uid),
+            user: extras.user,
+            started_at: start_secs(bsd.start_sec, bsd.start_usec),
+            comm,
+            cmdline,
+            kernel_thread: false,
+        }),
     }
 }
 

@@ -8,7 +8,7 @@
 use super::stat::{PF_KTHREAD, Stat, parse_stat};
 use super::tty::tty_name;
 use super::users::UserNames;
-use crate::model::{Pid, ProcSample, ProcState};
+use crate::model::{Pid, ProcInfo, ProcSample, ProcState};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
@@ -281,23 +281,25 @@ fn new_sample(st: &Stat, clk_tck: u64, page: u64, boot: u64) -> ProcSample {
         pgid: 0,
         sid: 0,
         tty_nr: 0,
-        tty: None,
         tpgid: -1,
         state: ProcState::Unknown,
-        uid: None,
-        user: None,
         priority: 0,
         nice: 0,
         threads: 0,
         start_time: st.starttime,
-        started_at: boot as f64 + st.starttime as f64 / clk_tck as f64,
         cpu_ns: 0,
         rss_bytes: 0,
         vsz_bytes: 0,
-        comm: Arc::from(st.comm.as_str()),
-        cmdline: Arc::from(""),
-        kernel_thread: st.flags & PF_KTHREAD != 0,
         tgid: None,
+        info: Arc::new(ProcInfo {
+            tty: None,
+            uid: None,
+            user: None,
+            started_at: boot as f64 + st.starttime as f64 / clk_tck as f64,
+            comm: Arc::from(st.comm.as_str()),
+            cmdline: Arc::from(""),
+            kernel_thread: st.flags & PF_KTHREAD != 0,
+        }),
     };
     apply_stat(&mut s, st, clk_tck, page);
     s
