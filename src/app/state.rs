@@ -148,7 +148,7 @@ impl App {
 
     /// Re-applies sort, filter and tree; keeps the cursor on the selected process.
     pub fn rebuild_view(&mut self) {
-        self.view = view::build(&self.table, &self.opts);
+        view::build_into(&self.table, &self.opts, &mut self.view);
         let found = self.ui.selected.and_then(|k| {
             let i = self.table.find(k)?;
             self.view.iter().position(|r| r.idx == i)

@@ -9,7 +9,10 @@ use std::collections::HashMap;
 
 #[derive(Default)]
 pub struct WhyTracker {
-    tags: HashMap<ProcKey, WhyTag>,
+    /// Each process's tag and the pass that last saw it (updated in place: a
+    /// second map per pass would double this table's memory at every refresh).
+    tags: HashMap<ProcKey, (WhyTag, u32)>,
+    pass: u32,
 }
 
 /// Children by parent pid over one listing, built once a pass.
@@ -59,7 +62,8 @@ impl WhyTracker {
     pub fn update(&mut self, platform: &mut dyn Platform, listing: &Listing) -> Vec<WhyTag> {
         let procs = &listing.procs[..];
         let index = ChildIndex::new(procs);
-        let mut next = HashMap::with_capacity(procs.len());
+        self.pass = self.pass.wrapping_add(1);
+        let pass = self.pass;
         let mut fresh = listing.fresh.iter().peekable();
         let tags = procs
             .iter()
@@ -68,19 +72,19 @@ impl WhyTracker {
                 let is_fresh = fresh.next_if_eq(&&i).is_some();
                 let key = p.key();
                 let tag = match self.tags.get(&key) {
-                    Some(t) if !is_fresh && p.tgid.is_none() => *t,
+                    Some((t, _)) if !is_fresh && p.tgid.is_none() => *t,
                     _ => platform
                         .wait_evidence(p, index.children(p.pid), false)
                         .map(|e| WhyTag::from(&classify(&e)))
                         .unwrap_or(GONE),
                 };
                 if p.tgid.is_none() {
-                    next.insert(key, tag);
+                    self.tags.insert(key, (tag, pass));
                 }
                 tag
             })
             .collect();
-        self.tags = next;
+        self.tags.retain(|_, (_, seen)| *seen == pass);
         tags
     }
 }

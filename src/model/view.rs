@@ -66,6 +66,14 @@ impl ViewRow {
 }
 
 pub fn build(table: &ProcessTable, opts: &ViewOptions) -> Vec<ViewRow> {
+    let mut out = Vec::new();
+    build_into(table, opts, &mut out);
+    out
+}
+
+/// As `build`, reusing `out`'s allocation (the TUI rebuilds its view every refresh).
+pub fn build_into(table: &ProcessTable, opts: &ViewOptions, out: &mut Vec<ViewRow>) {
+    out.clear();
     let procs = &table.snapshot.procs;
     let matches: Vec<bool> = procs
         .iter()
@@ -81,18 +89,15 @@ pub fn build(table: &ProcessTable, opts: &ViewOptions) -> Vec<ViewRow> {
         if opts.descending { o.reverse() } else { o }
     };
     if !opts.tree {
-        let mut idx: Vec<usize> = (0..procs.len()).filter(|&i| matches[i]).collect();
-        idx.sort_by(order);
-        return idx
-            .into_iter()
-            .map(|idx| ViewRow {
-                idx,
-                depth: 0,
-                last_mask: 0,
-                has_children: false,
-                collapsed: false,
-            })
-            .collect();
+        out.extend((0..procs.len()).filter(|&i| matches[i]).map(|idx| ViewRow {
+            idx,
+            depth: 0,
+            last_mask: 0,
+            has_children: false,
+            collapsed: false,
+        }));
+        out.sort_by(|a, b| order(&a.idx, &b.idx));
+        return;
     }
 
     // Parent of each row: a thread hangs under its process, a process under its ppid.
@@ -137,7 +142,6 @@ pub fn build(table: &ProcessTable, opts: &ViewOptions) -> Vec<ViewRow> {
     for c in &mut children {
         c.sort_by(order);
     }
-    let mut out = Vec::with_capacity(procs.len());
     // Depth-first walk with an explicit stack: (row, depth, mask of last-ness).
     let roots: Vec<usize> = roots.into_iter().filter(|&r| visible[r]).collect();
     let mut stack: Vec<(usize, u16, u64)> = Vec::new();
@@ -167,7 +171,6 @@ pub fn build(table: &ProcessTable, opts: &ViewOptions) -> Vec<ViewRow> {
             stack.push((c, depth + 1, mask | (u64::from(last) << (depth + 1))));
         }
     }
-    out
 }
 
 #[cfg(test)]
