@@ -1,5 +1,6 @@
 //! Plain data and pure derivation: no I/O here.
 
+pub mod callstack;
 pub mod facts;
 pub mod filter;
 pub mod logline;

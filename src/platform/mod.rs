@@ -9,6 +9,7 @@ pub mod linux;
 #[cfg(target_os = "macos")]
 pub mod macos;
 pub mod syscalls;
+pub mod stackfmt;
 pub mod system;
 
 pub use error::PlatformError;

@@ -1,0 +1,77 @@
+//! One call-tree type for every stack tool: threads, their frames innermost
+//! first, with sample counts where the tool gives them.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Frame {
+    pub function: String,
+    /// `file:line`, a module, or an address.
+    pub location: Option<String>,
+    /// Samples that passed through this frame (sampling tools only).
+    pub count: Option<u64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ThreadStack {
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    /// Innermost (where it waits) first.
+    pub frames: Vec<Frame>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CallTree {
+    pub threads: Vec<ThreadStack>,
+}
+
+impl CallTree {
+    /// The `n` most frequent functions across threads: by sample count when the
+    /// format has counts, else by how many threads pass through them.
+    pub fn hottest(&self, n: usize) -> Vec<(String, u64)> {
+        let mut totals: Vec<(String, u64)> = Vec::new();
+        for t in &self.threads {
+            let mut seen: Vec<&str> = Vec::new();
+            for f in &t.frames {
+                if f.function == "??" || seen.contains(&f.function.as_str()) {
+                    continue;
+                }
+                seen.push(&f.function);
+                let add = f.count.unwrap_or(1);
+                match totals.iter_mut().find(|(name, _)| *name == f.function) {
+                    Some((_, c)) => *c += add,
+                    None => totals.push((f.function.clone(), add)),
+                }
+            }
+        }
+        totals.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        totals.truncate(n);
+        totals
+    }
+
+    pub fn has_function(&self, needle: &str) -> bool {
+        self.threads.iter().flat_map(|t| &t.frames).any(|f| f.function.contains(needle))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(name: &str, count: Option<u64>) -> Frame {
+        Frame { function: name.into(), location: None, count }
+    }
+
+    #[test]
+    fn hottest_counts_each_thread_once_per_function() {
+        let t = CallTree {
+            threads: vec![
+                ThreadStack { frames: vec![f("wait", None), f("main", None), f("wait", None)], ..Default::default() },
+                ThreadStack { frames: vec![f("wait", None), f("run", None)], ..Default::default() },
+            ],
+        };
+        assert_eq!(t.hottest(2), [("wait".to_string(), 2), ("main".to_string(), 1)]);
+        let counted = CallTree { threads: vec![ThreadStack { frames: vec![f("a", Some(90)), f("b", Some(100))], ..Default::default() }] };
+        assert_eq!(counted.hottest(1), [("b".to_string(), 100)]);
+    }
+}

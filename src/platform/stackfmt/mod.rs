@@ -1,0 +1,67 @@
+//! Parsers of stack tools' text into `CallTree`: pure, portable, and total (any
+//! input gives a tree or an error, never a panic).
+
+pub mod eu_stack;
+pub mod gdb;
+pub mod kernel;
+pub mod py_spy;
+
+use crate::model::callstack::CallTree;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    Gdb,
+    EuStack,
+    PySpy,
+    Kernel,
+}
+
+/// Parses `text` as `format`; an empty tree is an error naming the format.
+pub fn parse(format: Format, text: &str) -> Result<CallTree, String> {
+    let tree = match format {
+        Format::Gdb => gdb::parse(text),
+        Format::EuStack => eu_stack::parse(text),
+        Format::PySpy => py_spy::parse(text),
+        Format::Kernel => kernel::parse(text),
+    };
+    if tree.threads.iter().all(|t| t.frames.is_empty()) {
+        return Err(format!("no {format:?} stack frames in the output"));
+    }
+    Ok(tree)
+}
+
+/// `#12 ` or `#3  ` at the start of a line: the frame number and the rest.
+pub(crate) fn frame_line(line: &str) -> Option<&str> {
+    let rest = line.trim_start().strip_prefix('#')?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    Some(rest[digits..].trim_start())
+}
+
+#[cfg(test)]
+pub(crate) mod fuzz {
+    /// Every prefix and a spread of byte flips of `text` must parse without panicking.
+    pub fn no_panics(text: &str, parse: impl Fn(&str) -> crate::model::callstack::CallTree) {
+        for end in (0..=text.len()).filter(|i| text.is_char_boundary(*i)) {
+            parse(&text[..end]);
+        }
+        let bytes = text.as_bytes();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..500 {
+            let mut b = bytes.to_vec();
+            for _ in 0..4 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                if !b.is_empty() {
+                    let i = (seed as usize) % b.len();
+                    b[i] = (seed >> 32) as u8;
+                }
+            }
+            parse(&String::from_utf8_lossy(&b));
+        }
+    }
+}
