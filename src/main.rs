@@ -12,6 +12,7 @@ fn main() {
         Some(Command::Renice(args)) => whytop::cli::act::renice(args),
         Some(Command::Sched(args)) => whytop::cli::act::sched_cmd(args),
         Some(Command::Logs(args)) => whytop::cli::logs::run(args),
+        Some(Command::Sample(args)) => whytop::cli::sample::run(args),
         Some(Command::Snapshot(args)) => whytop::cli::snapshot::run(args),
         None => whytop::app::run(&cli),
     };

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod bundle;
+pub mod capture;
 pub mod datadir;
 pub mod ladder;
 pub mod logtail;

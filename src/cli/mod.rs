@@ -3,6 +3,7 @@
 pub mod act;
 pub mod logs;
 pub mod ps;
+pub mod sample;
 pub mod snapshot;
 pub mod why;
 
@@ -52,6 +53,9 @@ pub enum Command {
     Sched(act::SchedArgs),
     /// Show (and with --follow, follow) what a process writes to its log.
     Logs(logs::LogsArgs),
+    /// Capture its stacks with the best tool present (py-spy, eu-stack, gdb),
+    /// plus each thread's kernel stack; the raw output is saved under captures/.
+    Sample(sample::SampleArgs),
     /// Save a diagnostic bundle (identity, exe hash, environment with secrets
     /// redacted, limits, usage, threads, open files, family, WHY) as JSON.
     Snapshot(snapshot::SnapshotArgs),

@@ -50,7 +50,10 @@ impl CallTree {
     }
 
     pub fn has_function(&self, needle: &str) -> bool {
-        self.threads.iter().flat_map(|t| &t.frames).any(|f| f.function.contains(needle))
+        self.threads
+            .iter()
+            .flat_map(|t| &t.frames)
+            .any(|f| f.function.contains(needle))
     }
 }
 
@@ -59,19 +62,37 @@ mod tests {
     use super::*;
 
     fn f(name: &str, count: Option<u64>) -> Frame {
-        Frame { function: name.into(), location: None, count }
+        Frame {
+            function: name.into(),
+            location: None,
+            count,
+        }
     }
 
     #[test]
     fn hottest_counts_each_thread_once_per_function() {
         let t = CallTree {
             threads: vec![
-                ThreadStack { frames: vec![f("wait", None), f("main", None), f("wait", None)], ..Default::default() },
-                ThreadStack { frames: vec![f("wait", None), f("run", None)], ..Default::default() },
+                ThreadStack {
+                    frames: vec![f("wait", None), f("main", None), f("wait", None)],
+                    ..Default::default()
+                },
+                ThreadStack {
+                    frames: vec![f("wait", None), f("run", None)],
+                    ..Default::default()
+                },
             ],
         };
-        assert_eq!(t.hottest(2), [("wait".to_string(), 2), ("main".to_string(), 1)]);
-        let counted = CallTree { threads: vec![ThreadStack { frames: vec![f("a", Some(90)), f("b", Some(100))], ..Default::default() }] };
+        assert_eq!(
+            t.hottest(2),
+            [("wait".to_string(), 2), ("main".to_string(), 1)]
+        );
+        let counted = CallTree {
+            threads: vec![ThreadStack {
+                frames: vec![f("a", Some(90)), f("b", Some(100))],
+                ..Default::default()
+            }],
+        };
         assert_eq!(counted.hottest(1), [("b".to_string(), 100)]);
     }
 }

@@ -3,13 +3,14 @@
 
 pub mod darwin_decode;
 pub mod error;
+pub mod external;
 pub mod handle;
 #[cfg(target_os = "linux")]
 pub mod linux;
 #[cfg(target_os = "macos")]
 pub mod macos;
-pub mod syscalls;
 pub mod stackfmt;
+pub mod syscalls;
 pub mod system;
 
 pub use error::PlatformError;

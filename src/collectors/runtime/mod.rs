@@ -3,7 +3,6 @@
 //! process, never on every refresh, and degrades to "not available" quietly.
 
 mod python;
-pub mod run;
 
 use crate::model::ProcSample;
 pub use crate::model::RuntimeHint;
@@ -19,6 +18,11 @@ pub trait RuntimeHandler: Sync {
 }
 
 static HANDLERS: &[&dyn RuntimeHandler] = &[&python::Python];
+
+/// Whether `p` runs Python (the capture prefers py-spy for it).
+pub fn is_python(p: &ProcSample) -> bool {
+    python::Python.applies(p)
+}
 
 /// Asks the first handler that applies; None when no runtime is recognised.
 pub fn probe(p: &ProcSample, timeout: Duration) -> Option<RuntimeHint> {

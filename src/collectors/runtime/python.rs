@@ -1,8 +1,8 @@
 //! Python: `py-spy dump` names the frame the main thread waits in.
 
-use super::run::{RunError, run};
 use super::{RuntimeHandler, RuntimeHint};
 use crate::model::ProcSample;
+use crate::platform::external::{RunError, run};
 use std::process::Command;
 use std::time::Duration;
 

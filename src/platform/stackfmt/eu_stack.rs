@@ -10,19 +10,36 @@ pub fn parse(text: &str) -> CallTree {
     for line in text.lines() {
         if let Some(tid) = line.strip_prefix("TID ") {
             let id = tid.trim_end_matches(':').trim().parse().ok();
-            tree.threads.push(ThreadStack { id, name: None, frames: Vec::new() });
+            tree.threads.push(ThreadStack {
+                id,
+                name: None,
+                frames: Vec::new(),
+            });
             continue;
         }
-        let Some(rest) = frame_line(line) else { continue };
+        let Some(rest) = frame_line(line) else {
+            continue;
+        };
         let mut parts = rest.split_whitespace();
         let Some(addr) = parts.next() else { continue };
         let name = parts.next().unwrap_or("??");
         let function = name.split('@').next().unwrap_or(name).to_string();
-        let location = parts.next().map(str::to_string).or_else(|| Some(addr.to_string()));
+        let location = parts
+            .next()
+            .map(str::to_string)
+            .or_else(|| Some(addr.to_string()));
         if tree.threads.is_empty() {
             tree.threads.push(ThreadStack::default());
         }
-        tree.threads.last_mut().expect("pushed above").frames.push(Frame { function, location, count: None });
+        tree.threads
+            .last_mut()
+            .expect("pushed above")
+            .frames
+            .push(Frame {
+                function,
+                location,
+                count: None,
+            });
     }
     tree
 }
@@ -41,14 +58,21 @@ mod tests {
         assert_eq!(f[0].function, "clock_nanosleep");
         assert_eq!(f[1].function, "__nanosleep");
         assert_eq!(f[2].function, "??");
-        let bash = parse(include_str!("../../../tests/fixtures/stacks/eu-stack-bash-wait.txt"));
+        let bash = parse(include_str!(
+            "../../../tests/fixtures/stacks/eu-stack-bash-wait.txt"
+        ));
         assert_eq!(bash.threads[0].frames[0].function, "wait4");
         assert_eq!(bash.hottest(1)[0].1, 1);
     }
 
     #[test]
     fn malformed_and_fuzzed() {
-        assert!(parse("PID x\nTID :\n#0\n").threads.iter().all(|t| t.frames.is_empty()));
+        assert!(
+            parse("PID x\nTID :\n#0\n")
+                .threads
+                .iter()
+                .all(|t| t.frames.is_empty())
+        );
         super::super::fuzz::no_panics(SLEEP, parse);
     }
 }

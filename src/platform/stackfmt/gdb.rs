@@ -10,12 +10,25 @@ pub fn parse(text: &str) -> CallTree {
     let mut tree = CallTree::default();
     for line in text.lines() {
         if let Some(head) = line.strip_prefix("Thread ") {
-            let lwp = head.split("(LWP ").nth(1).and_then(|r| r.split(')').next()).and_then(|n| n.trim().parse().ok());
-            let name = head.rsplit_once('"').and_then(|(a, _)| a.rsplit_once('"')).map(|(_, n)| n.to_string());
-            tree.threads.push(ThreadStack { id: lwp, name, frames: Vec::new() });
+            let lwp = head
+                .split("(LWP ")
+                .nth(1)
+                .and_then(|r| r.split(')').next())
+                .and_then(|n| n.trim().parse().ok());
+            let name = head
+                .rsplit_once('"')
+                .and_then(|(a, _)| a.rsplit_once('"'))
+                .map(|(_, n)| n.to_string());
+            tree.threads.push(ThreadStack {
+                id: lwp,
+                name,
+                frames: Vec::new(),
+            });
             continue;
         }
-        let Some(rest) = frame_line(line) else { continue };
+        let Some(rest) = frame_line(line) else {
+            continue;
+        };
         // Drop the address and "in".
         let rest = match rest.strip_prefix("0x") {
             Some(r) => r.split_once(" in ").map(|(_, f)| f).unwrap_or(r),
@@ -34,7 +47,11 @@ pub fn parse(text: &str) -> CallTree {
             tree.threads.push(ThreadStack::default());
         }
         let t = tree.threads.last_mut().expect("pushed above");
-        t.frames.push(Frame { function, location, count: None });
+        t.frames.push(Frame {
+            function,
+            location,
+            count: None,
+        });
     }
     tree
 }
@@ -54,7 +71,12 @@ mod tests {
         assert!(t.threads[0].id.is_some());
         let f = &t.threads[0].frames;
         assert_eq!(f[0].function, "__GI___clock_nanosleep");
-        assert!(f[0].location.as_deref().unwrap().contains("clock_nanosleep.c:71"));
+        assert!(
+            f[0].location
+                .as_deref()
+                .unwrap()
+                .contains("clock_nanosleep.c:71")
+        );
         assert_eq!(f[1].function, "__GI___nanosleep");
         assert_eq!(f[2].function, "??");
         assert_eq!(f.len(), 8);
@@ -70,7 +92,12 @@ mod tests {
     #[test]
     fn malformed_and_fuzzed() {
         assert!(parse("").threads.is_empty());
-        assert!(parse("#\n#x\nThread\n#0 \n").threads.iter().all(|t| t.frames.is_empty()));
+        assert!(
+            parse("#\n#x\nThread\n#0 \n")
+                .threads
+                .iter()
+                .all(|t| t.frames.is_empty())
+        );
         super::super::fuzz::no_panics(SLEEP, parse);
     }
 }

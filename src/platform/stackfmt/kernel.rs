@@ -16,7 +16,9 @@ pub fn parse(text: &str) -> CallTree {
             continue;
         }
         // `[<0>] do_wait+0x53/0x120`
-        let Some((_, sym)) = line.split_once("] ") else { continue };
+        let Some((_, sym)) = line.split_once("] ") else {
+            continue;
+        };
         let function = sym.split('+').next().unwrap_or("").trim().to_string();
         if function.is_empty() {
             continue;
@@ -25,7 +27,15 @@ pub fn parse(text: &str) -> CallTree {
             tree.threads.push(ThreadStack::default());
         }
         let location = sym.split_once('+').map(|(_, off)| format!("+{off}"));
-        tree.threads.last_mut().expect("pushed above").frames.push(Frame { function, location, count: None });
+        tree.threads
+            .last_mut()
+            .expect("pushed above")
+            .frames
+            .push(Frame {
+                function,
+                location,
+                count: None,
+            });
     }
     tree
 }
@@ -36,12 +46,22 @@ mod tests {
 
     #[test]
     fn kernel_frames() {
-        let t = parse(include_str!("../../../tests/fixtures/stacks/kernel-bash-wait.txt"));
+        let t = parse(include_str!(
+            "../../../tests/fixtures/stacks/kernel-bash-wait.txt"
+        ));
         assert_eq!(t.threads[0].frames[0].function, "do_wait");
         assert_eq!(t.threads[0].frames[1].function, "kernel_wait4");
-        let joined = "== 10 main ==\n[<0>] futex_wait+0x1/0x2\n== 11 worker ==\n[<0>] do_sys_poll+0x1/0x2\n";
+        let joined =
+            "== 10 main ==\n[<0>] futex_wait+0x1/0x2\n== 11 worker ==\n[<0>] do_sys_poll+0x1/0x2\n";
         let t = parse(joined);
-        assert_eq!((t.threads.len(), t.threads[1].id, t.threads[1].name.as_deref()), (2, Some(11), Some("worker")));
+        assert_eq!(
+            (
+                t.threads.len(),
+                t.threads[1].id,
+                t.threads[1].name.as_deref()
+            ),
+            (2, Some(11), Some("worker"))
+        );
         super::super::fuzz::no_panics(joined, parse);
     }
 }

@@ -9,10 +9,18 @@ pub fn parse(text: &str) -> CallTree {
     for line in text.lines() {
         if let Some(head) = line.strip_prefix("Thread ") {
             let id = head.split([' ', '(']).next().and_then(|t| {
-                t.strip_prefix("0x").map_or_else(|| t.parse().ok(), |h| i64::from_str_radix(h, 16).ok())
+                t.strip_prefix("0x")
+                    .map_or_else(|| t.parse().ok(), |h| i64::from_str_radix(h, 16).ok())
             });
-            let name = head.rsplit_once('"').and_then(|(a, _)| a.rsplit_once('"')).map(|(_, n)| n.to_string());
-            tree.threads.push(ThreadStack { id, name, frames: Vec::new() });
+            let name = head
+                .rsplit_once('"')
+                .and_then(|(a, _)| a.rsplit_once('"'))
+                .map(|(_, n)| n.to_string());
+            tree.threads.push(ThreadStack {
+                id,
+                name,
+                frames: Vec::new(),
+            });
             continue;
         }
         if !line.starts_with("    ") || tree.threads.is_empty() {
@@ -20,13 +28,23 @@ pub fn parse(text: &str) -> CallTree {
         }
         let body = line.trim();
         let (function, location) = match body.rsplit_once(" (") {
-            Some((f, l)) if l.ends_with(')') => (f.to_string(), Some(l.trim_end_matches(')').to_string())),
+            Some((f, l)) if l.ends_with(')') => {
+                (f.to_string(), Some(l.trim_end_matches(')').to_string()))
+            }
             _ => (body.to_string(), None),
         };
         if function.is_empty() {
             continue;
         }
-        tree.threads.last_mut().expect("checked").frames.push(Frame { function, location, count: None });
+        tree.threads
+            .last_mut()
+            .expect("checked")
+            .frames
+            .push(Frame {
+                function,
+                location,
+                count: None,
+            });
     }
     tree
 }
@@ -45,7 +63,10 @@ mod tests {
         assert_eq!(t.threads[0].frames[0].function, "<module>");
         assert_eq!(t.threads[1].name.as_deref(), Some("worker"));
         assert_eq!(t.threads[1].frames[0].function, "w");
-        assert_eq!(t.threads[1].frames[1].location.as_deref(), Some("threading.py:982"));
+        assert_eq!(
+            t.threads[1].frames[1].location.as_deref(),
+            Some("threading.py:982")
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 pub enum RunError {
     NotInstalled(String),
     TimedOut(Duration),
+    Cancelled,
     Failed(String),
 }
 
@@ -16,13 +17,25 @@ impl std::fmt::Display for RunError {
         match self {
             RunError::NotInstalled(t) => write!(f, "{t} is not installed"),
             RunError::TimedOut(d) => write!(f, "no answer within {:.0}s", d.as_secs_f64()),
+            RunError::Cancelled => f.write_str("cancelled"),
             RunError::Failed(m) => f.write_str(m),
         }
     }
 }
 
 /// Runs `cmd`, returning its stdout; stderr's last line is the error on failure.
-pub fn run(mut cmd: Command, timeout: Duration) -> Result<String, RunError> {
+pub fn run(cmd: Command, timeout: Duration) -> Result<String, RunError> {
+    run_with(cmd, timeout, None, |_| {})
+}
+
+/// As `run`, also ended early when `cancel` is set; `tick` hears the time left
+/// about every 100 ms.
+pub fn run_with(
+    mut cmd: Command,
+    timeout: Duration,
+    cancel: Option<&std::sync::atomic::AtomicBool>,
+    mut tick: impl FnMut(Duration),
+) -> Result<String, RunError> {
     let program = cmd.get_program().to_string_lossy().into_owned();
     let mut child = cmd
         .stdin(Stdio::null())
@@ -47,6 +60,7 @@ pub fn run(mut cmd: Command, timeout: Duration) -> Result<String, RunError> {
         s
     });
     let deadline = Instant::now() + timeout;
+    let mut last_tick = Instant::now();
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
@@ -54,6 +68,15 @@ pub fn run(mut cmd: Command, timeout: Duration) -> Result<String, RunError> {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(RunError::TimedOut(timeout));
+            }
+            Ok(None) if cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(RunError::Cancelled);
+            }
+            Ok(None) if last_tick.elapsed() >= Duration::from_millis(100) => {
+                last_tick = Instant::now();
+                tick(deadline.saturating_duration_since(Instant::now()));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
             Err(e) => return Err(RunError::Failed(e.to_string())),

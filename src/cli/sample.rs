@@ -1,0 +1,93 @@
+//! `whytop sample PID`: capture a process's stacks with the best tool present.
+
+use crate::actions::capture::{self, Tools};
+use crate::model::Pid;
+use crate::platform::ListOptions;
+use std::fmt::Write;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+#[derive(clap::Args, Debug)]
+pub struct SampleArgs {
+    pub pid: Pid,
+    /// The longest any one tool may run, in seconds.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub seconds: u64,
+    /// Print the capture as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
+    let listing = crate::platform::native()?.list(ListOptions::default())?;
+    let Some(p) = listing
+        .procs
+        .iter()
+        .find(|p| p.pid == args.pid && p.tgid.is_none())
+    else {
+        eprintln!("whytop sample: no such process: pid {}", args.pid);
+        return Ok(1);
+    };
+    let dir = match capture::default_dir() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("whytop sample: {e}");
+            return Ok(1);
+        }
+    };
+    let cancel = AtomicBool::new(false);
+    let mut announced = String::new();
+    let c = capture::capture(
+        p,
+        std::path::Path::new("/proc"),
+        &Tools::from_env(),
+        &dir,
+        Duration::from_secs(args.seconds),
+        &cancel,
+        |ev| {
+            let capture::Progress::Running { tool, .. } = ev;
+            if tool != announced && !args.json {
+                eprintln!("whytop sample: running {tool}…");
+                announced = tool;
+            }
+        },
+    );
+    for n in &c.notes {
+        eprintln!("whytop sample: {n}");
+    }
+    if args.json {
+        return super::emit(&(serde_json::to_string_pretty(&c)? + "\n"));
+    }
+    let mut out = String::new();
+    writeln!(out, "pid {} stacks by {}", c.pid, c.tool)?;
+    if let Some(path) = &c.saved {
+        writeln!(out, "raw output saved: {}", path.display())?;
+    }
+    for t in &c.tree.threads {
+        writeln!(
+            out,
+            "\nthread {} {}",
+            t.id.map(|i| i.to_string()).unwrap_or_default(),
+            t.name.as_deref().unwrap_or("")
+        )?;
+        for f in t.frames.iter().take(12) {
+            writeln!(
+                out,
+                "  {}{}",
+                f.function,
+                f.location
+                    .as_deref()
+                    .map(|l| format!("  ({l})"))
+                    .unwrap_or_default()
+            )?;
+        }
+        if t.frames.len() > 12 {
+            writeln!(out, "  … {} more", t.frames.len() - 12)?;
+        }
+    }
+    writeln!(out, "\nhottest:")?;
+    for (f, n) in c.tree.hottest(10) {
+        writeln!(out, "  {n:>4}  {f}")?;
+    }
+    super::emit(&out)
+}
