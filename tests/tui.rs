@@ -358,3 +358,36 @@ fn log_pane_follows_and_snapshot_key_saves_a_bundle() {
     t.keys(&["q"]);
     t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
 }
+
+#[test]
+fn capture_pane_shows_parsed_stacks_and_the_raw_text() {
+    let tag = marker("cap");
+    let p = common::tagged_sleep(&tag);
+    let data = tempfile::tempdir().unwrap();
+    let t = Tmux::shell(150, 45);
+    t.type_text(&format!(
+        "WHYTOP_DATA_DIR={} {} -d 5 --sort pid --filter {tag}",
+        data.path().display(),
+        common::bin()
+    ));
+    t.keys(&["Enter"]);
+    t.wait_screen("our sleep", |s| s.contains(&format!("{tag} 300")));
+    t.keys(&["s"]);
+    let s = t.wait_screen("the parsed stacks", |s| {
+        s.contains("Stacks of") && s.contains("stacks by") && s.contains("hottest frames")
+    });
+    assert!(s.contains("nanosleep"), "{s}");
+    assert!(s.contains(&p.pid().to_string()));
+    t.keys(&["R"]);
+    t.wait_screen("the raw text", |s| s.contains("=== kernel ==="));
+    t.keys(&["Escape"]);
+    t.wait_screen("the pane closed", |s| !s.contains("Stacks of"));
+    assert_eq!(
+        std::fs::read_dir(data.path().join("captures"))
+            .unwrap()
+            .count(),
+        1
+    );
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+}

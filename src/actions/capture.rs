@@ -49,6 +49,9 @@ pub struct Capture {
     pub saved: Option<PathBuf>,
     /// What happened along the way: tools missing or failing, the process exiting.
     pub notes: Vec<String>,
+    /// The tools' own text, as saved.
+    #[serde(skip)]
+    pub raw: String,
 }
 
 struct Attempt {
@@ -90,6 +93,9 @@ fn attempts(p: &ProcSample) -> Vec<Attempt> {
     });
     v
 }
+
+/// How long any one tool may run for a capture from the TUI.
+pub const TUI_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Where captures go: `<data dir>/captures`.
 pub fn default_dir() -> Result<PathBuf, String> {
@@ -176,6 +182,7 @@ pub fn capture(
         kernel,
         saved,
         notes,
+        raw,
     }
 }
 

@@ -68,6 +68,11 @@ pub enum Action {
     CyclePolicy,
     /// Linux: next I/O class (best-effort, idle, realtime); macOS: background off.
     CycleIo,
+    /// Capture the selected process's stacks.
+    Capture,
+    /// In the capture pane: raw text / parsed view.
+    RawToggle,
+    CancelCapture,
 }
 
 impl Action {
@@ -125,6 +130,9 @@ impl Action {
             Self::Pause2 => "pause / resume the view",
             Self::LogFilter => "filter the lines",
             Self::CyclePolicy => "next CPU policy: other, batch, idle (macOS: background on)",
+            Self::Capture => "capture its stacks (py-spy, eu-stack, gdb, kernel)",
+            Self::RawToggle => "raw text / parsed view",
+            Self::CancelCapture => "cancel the capture",
             Self::CycleIo => "next I/O class: best-effort, idle, realtime (macOS: background off)",
         }
     }

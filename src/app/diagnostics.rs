@@ -3,11 +3,54 @@
 use super::action::Action;
 use super::keymap::Mode;
 use super::msg::Effect;
-use super::state::{App, LogView};
+use super::state::{App, CaptureView, LogView};
 use crate::actions::logtail::Event;
 
 pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
     match (app.ui.mode, a) {
+        (_, Action::Capture) => {
+            let Some(p) = app.selected_sample() else {
+                return Vec::new();
+            };
+            let sample = Box::new(p.clone());
+            app.capture = Some(CaptureView {
+                title: format!("{} {}", sample.pid, sample.comm),
+                ..Default::default()
+            });
+            app.ui.mode = Mode::Capture;
+            vec![Effect::StartCapture { sample }]
+        }
+        (Mode::Capture, Action::Close) => {
+            app.ui.mode = Mode::Normal;
+            let running = app.capture.as_ref().is_some_and(|c| c.result.is_none());
+            if running {
+                vec![Effect::CancelCapture]
+            } else {
+                Vec::new()
+            }
+        }
+        (Mode::Capture, Action::CancelCapture) => vec![Effect::CancelCapture],
+        (Mode::Capture, a) => {
+            if let Some(c) = &mut app.capture {
+                let threads = c.result.as_ref().map(|r| r.tree.threads.len()).unwrap_or(0);
+                match a {
+                    Action::RawToggle => c.raw = !c.raw,
+                    Action::Up if c.raw => c.scroll = c.scroll.saturating_sub(1),
+                    Action::Down if c.raw => c.scroll += 1,
+                    Action::PageUp => c.scroll = c.scroll.saturating_sub(20),
+                    Action::PageDown => c.scroll += 20,
+                    Action::Up => c.cursor = c.cursor.saturating_sub(1),
+                    Action::Down => c.cursor = (c.cursor + 1).min(threads.saturating_sub(1)),
+                    Action::ToggleFold => {
+                        if !c.folded.remove(&c.cursor) {
+                            c.folded.insert(c.cursor);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Vec::new()
+        }
         (_, Action::Snapshot) => match app.ui.selected {
             Some(key) => {
                 app.say(format!("saving a bundle of pid {}…", key.pid));
@@ -104,5 +147,19 @@ pub fn log_event(app: &mut App, ev: Event) {
         Event::Line(line) => l.push(line),
         Event::Note(n) => l.notes.push(n),
         Event::Ended(why) => l.ended = Some(why),
+    }
+}
+
+pub fn capture_progress(app: &mut App, p: crate::actions::capture::Progress) {
+    let crate::actions::capture::Progress::Running { tool, left } = p;
+    if let Some(c) = &mut app.capture {
+        c.running = Some((tool, left.as_secs_f64()));
+    }
+}
+
+pub fn capture_done(app: &mut App, result: crate::actions::capture::Capture) {
+    if let Some(c) = &mut app.capture {
+        c.running = None;
+        c.result = Some(result);
     }
 }

@@ -4,7 +4,7 @@
 use super::msg::{Effect, Msg};
 use crate::actions::audit::{self, AuditLog, Record, TargetRef};
 use crate::actions::ladder::{self, Control};
-use crate::actions::{bundle, logtail, priority, signals};
+use crate::actions::{bundle, capture, logtail, priority, signals};
 use crate::collectors::CollectorCmd;
 use serde_json::json;
 use std::sync::Arc;
@@ -19,6 +19,8 @@ pub struct Executor {
     ladder: Option<mpsc::Sender<Control>>,
     /// Set to end the running log tail.
     log_stop: Option<Arc<AtomicBool>>,
+    /// Set to cancel the running capture.
+    capture_cancel: Option<Arc<AtomicBool>>,
 }
 
 /// Builds and saves a bundle; the message names the file.
@@ -49,6 +51,7 @@ impl Executor {
             collector,
             ladder: None,
             log_stop: None,
+            capture_cancel: None,
         }
     }
 
@@ -174,6 +177,39 @@ impl Executor {
                 });
             }
             Effect::StopLogs => self.stop_logs(),
+            Effect::StartCapture { sample } => {
+                let cancel = Arc::new(AtomicBool::new(false));
+                if let Some(old) = self.capture_cancel.replace(Arc::clone(&cancel)) {
+                    old.store(true, Ordering::Relaxed);
+                }
+                std::thread::spawn(move || {
+                    let dir = match capture::default_dir() {
+                        Ok(d) => d,
+                        Err(e) => {
+                            let _ = tx.send(Msg::ActionDone(Err(e)));
+                            return;
+                        }
+                    };
+                    let progress_tx = tx.clone();
+                    let c = capture::capture(
+                        &sample,
+                        std::path::Path::new("/proc"),
+                        &capture::Tools::from_env(),
+                        &dir,
+                        capture::TUI_TIMEOUT,
+                        &cancel,
+                        |p| {
+                            let _ = progress_tx.send(Msg::CaptureProgress(p));
+                        },
+                    );
+                    let _ = tx.send(Msg::CaptureDone(Box::new(c)));
+                });
+            }
+            Effect::CancelCapture => {
+                if let Some(c) = &self.capture_cancel {
+                    c.store(true, Ordering::Relaxed);
+                }
+            }
             Effect::Sched {
                 key,
                 command,

@@ -21,10 +21,12 @@ pub enum Mode {
     Audit,
     Logs,
     LogFilter,
+    Capture,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 11] = [
+    pub const ALL: [Mode; 12] = [
+        Mode::Capture,
         Mode::Logs,
         Mode::LogFilter,
         Mode::Normal,
@@ -51,6 +53,7 @@ impl Mode {
             Mode::Audit => "audit",
             Mode::Logs => "logs",
             Mode::LogFilter => "log-filter",
+            Mode::Capture => "capture",
         }
     }
 }

@@ -24,6 +24,8 @@ pub enum Msg {
     ActionDone(Result<String, String>),
     Audit(Vec<serde_json::Value>),
     Log(crate::actions::logtail::Event),
+    CaptureProgress(crate::actions::capture::Progress),
+    CaptureDone(Box<crate::actions::capture::Capture>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -55,6 +57,10 @@ pub enum Effect {
     Snapshot {
         key: ProcKey,
     },
+    StartCapture {
+        sample: Box<crate::model::ProcSample>,
+    },
+    CancelCapture,
     Sched {
         key: ProcKey,
         command: String,

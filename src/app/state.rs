@@ -68,6 +68,21 @@ pub struct App {
     pub ladder: Option<LadderView>,
     pub audit: Vec<serde_json::Value>,
     pub logs: Option<LogView>,
+    pub capture: Option<CaptureView>,
+}
+
+/// The capture pane: progress while the tool runs, then the parsed stacks.
+#[derive(Clone, Debug, Default)]
+pub struct CaptureView {
+    pub title: String,
+    /// (tool, seconds left) while running.
+    pub running: Option<(String, f64)>,
+    pub result: Option<crate::actions::capture::Capture>,
+    pub raw: bool,
+    /// Thread the cursor is on.
+    pub cursor: usize,
+    pub folded: std::collections::HashSet<usize>,
+    pub scroll: usize,
 }
 
 /// The log pane: a bounded ring of lines from the followed process.
@@ -131,6 +146,7 @@ impl App {
             ladder: None,
             audit: Vec::new(),
             logs: None,
+            capture: None,
         }
     }
 

@@ -84,6 +84,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::CaptureProgress(p) => {
+            diagnostics::capture_progress(app, p);
+            Vec::new()
+        }
+        Msg::CaptureDone(c) => {
+            diagnostics::capture_done(app, *c);
+            Vec::new()
+        }
         Msg::Log(ev) => {
             diagnostics::log_event(app, ev);
             Vec::new()
@@ -121,8 +129,8 @@ fn focus_effect(app: &App) -> Vec<Effect> {
 fn act(app: &mut App, a: Action) -> Vec<Effect> {
     let page = app.page_rows();
     let overlay = matches!(app.ui.mode, Mode::Help | Mode::Sort | Mode::Audit);
-    if matches!(app.ui.mode, Mode::Logs | Mode::LogFilter)
-        || matches!(a, Action::Snapshot | Action::Logs)
+    if matches!(app.ui.mode, Mode::Logs | Mode::LogFilter | Mode::Capture)
+        || matches!(a, Action::Snapshot | Action::Logs | Action::Capture)
     {
         return diagnostics::act(app, a);
     }
@@ -152,7 +160,13 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
     match a {
         Action::None => {}
         Action::Yes | Action::No | Action::ToggleTree | Action::ToggleGroup => {}
-        Action::Snapshot | Action::Logs | Action::Pause2 | Action::LogFilter => {}
+        Action::Snapshot
+        | Action::Logs
+        | Action::Pause2
+        | Action::LogFilter
+        | Action::Capture
+        | Action::RawToggle
+        | Action::CancelCapture => {}
         Action::Stop
         | Action::SignalMenu
         | Action::Pause

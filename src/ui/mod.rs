@@ -1,6 +1,7 @@
 //! Drawing: `render(&App, &mut Frame)`, one file per pane. Nothing here changes state.
 
 pub mod audit;
+pub mod capture;
 pub mod columns;
 pub mod confirm;
 pub mod detail;
@@ -39,6 +40,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Mode::Signal => signal_menu::render(app, f, a.table),
         Mode::Audit => audit::render(app, f, a.table),
         Mode::Logs | Mode::LogFilter => logs::render(app, f, a.table),
+        Mode::Capture => capture::render(app, f, a.table),
         _ => {}
     }
 }

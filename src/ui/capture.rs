@@ -1,0 +1,101 @@
+//! The capture pane: a gauge while the tool runs, then threads (foldable) with
+//! their top frames and the hottest frames; `R` shows the raw text.
+
+use super::theme;
+use crate::app::state::App;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph};
+
+pub fn lines(app: &App) -> Vec<Line<'static>> {
+    let Some(c) = &app.capture else {
+        return Vec::new();
+    };
+    let Some(r) = &c.result else {
+        return vec![Line::styled("starting…", theme::DIM)];
+    };
+    if c.raw {
+        return r
+            .raw
+            .lines()
+            .skip(c.scroll)
+            .map(|l| Line::raw(l.to_string()))
+            .collect();
+    }
+    let mut out = vec![Line::from(vec![
+        Span::styled(format!("stacks by {}", r.tool), theme::LABEL),
+        Span::raw(
+            r.saved
+                .as_ref()
+                .map(|p| format!("   saved: {}", p.display()))
+                .unwrap_or_default(),
+        ),
+    ])];
+    for n in &r.notes {
+        out.push(Line::styled(n.clone(), theme::DIM));
+    }
+    for (i, t) in r.tree.threads.iter().enumerate() {
+        let folded = c.folded.contains(&i);
+        let head = format!(
+            "{} thread {} {}  ({} frames)",
+            if folded { "▸" } else { "▾" },
+            t.id.map(|i| i.to_string()).unwrap_or_default(),
+            t.name.as_deref().unwrap_or(""),
+            t.frames.len()
+        );
+        out.push(if i == c.cursor {
+            Line::styled(head, theme::SELECTED)
+        } else {
+            Line::styled(head, theme::LABEL)
+        });
+        if !folded {
+            for f in t.frames.iter().take(8) {
+                let loc = f
+                    .location
+                    .as_deref()
+                    .map(|l| format!("  {l}"))
+                    .unwrap_or_default();
+                out.push(Line::from(vec![
+                    Span::raw(format!("    {}", f.function)),
+                    Span::styled(loc, theme::DIM),
+                ]));
+            }
+        }
+    }
+    out.push(Line::styled("hottest frames", theme::LABEL));
+    for (f, n) in r.tree.hottest(8) {
+        out.push(Line::raw(format!("  {n:>4}  {f}")));
+    }
+    out.into_iter().skip(c.scroll).collect()
+}
+
+pub fn render(app: &App, f: &mut Frame, area: Rect) {
+    let Some(c) = &app.capture else { return };
+    f.render_widget(Clear, area);
+    let title = format!(
+        " Stacks of {} (R raw, Space folds, c cancels, Esc closes) ",
+        c.title
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(title, theme::LABEL));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let mut body = inner;
+    if let Some((tool, left)) = &c.running {
+        let budget = crate::actions::capture::TUI_TIMEOUT.as_secs_f64();
+        let g = Gauge::default()
+            .gauge_style(theme::METER_MID)
+            .ratio((1.0 - left / budget).clamp(0.0, 1.0))
+            .label(format!("{tool}: {left:.0}s left"));
+        f.render_widget(g, Rect::new(inner.x, inner.y, inner.width, 1));
+        body = Rect::new(
+            inner.x,
+            inner.y + 1,
+            inner.width,
+            inner.height.saturating_sub(1),
+        );
+    }
+    f.render_widget(Paragraph::new(lines(app)), body);
+}
