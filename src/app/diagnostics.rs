@@ -41,10 +41,8 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
                     Action::PageDown => c.scroll += 20,
                     Action::Up => c.cursor = c.cursor.saturating_sub(1),
                     Action::Down => c.cursor = (c.cursor + 1).min(threads.saturating_sub(1)),
-                    Action::ToggleFold => {
-                        if !c.folded.remove(&c.cursor) {
-                            c.folded.insert(c.cursor);
-                        }
+                    Action::ToggleFold if !c.folded.remove(&c.cursor) => {
+                        c.folded.insert(c.cursor);
                     }
                     _ => {}
                 }
