@@ -88,6 +88,21 @@ fn bundle_redacts_secrets_hashes_the_exe_and_never_overwrites() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&raw.stdout).contains("abc123secret"));
+    // --with-stack puts the capture in the bundle.
+    let with = Command::new(common::bin())
+        .args(["snapshot", &pid, "--json", "--with-stack"])
+        .env("WHYTOP_DATA_DIR", data.path())
+        .output()
+        .unwrap();
+    let b: serde_json::Value = serde_json::from_slice(&with.stdout).unwrap();
+    assert!(b["stack"]["tool"].is_string(), "{}", b["stack"]);
+    assert!(
+        b["stack"]["tree"]["threads"][0]["frames"]
+            .as_array()
+            .is_some_and(|f| !f.is_empty()),
+        "{}",
+        b["stack"]
+    );
 }
 
 #[test]

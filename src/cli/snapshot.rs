@@ -13,6 +13,9 @@ pub struct SnapshotArgs {
     /// Keep the values of secret-looking environment variables.
     #[arg(long)]
     pub no_redact: bool,
+    /// Also capture its stacks (as `whytop sample`) into the bundle.
+    #[arg(long)]
+    pub with_stack: bool,
 }
 
 pub fn run(args: &SnapshotArgs) -> anyhow::Result<i32> {
@@ -26,13 +29,29 @@ pub fn run(args: &SnapshotArgs) -> anyhow::Result<i32> {
         eprintln!("whytop snapshot: no such process: pid {}", args.pid);
         return Ok(1);
     };
-    let b = match bundle::build(platform.as_mut(), &listing.procs, p.key(), !args.no_redact) {
+    let mut b = match bundle::build(platform.as_mut(), &listing.procs, p.key(), !args.no_redact) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("whytop snapshot: {e}");
             return Ok(1);
         }
     };
+    if args.with_stack {
+        let dir = crate::actions::capture::default_dir().map_err(anyhow::Error::msg)?;
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let tools = crate::actions::capture::Tools::from_env();
+        let timeout = std::time::Duration::from_secs(30);
+        let c = crate::actions::capture::capture(
+            p,
+            std::path::Path::new("/proc"),
+            &tools,
+            &dir,
+            timeout,
+            &cancel,
+            |_| {},
+        );
+        b.stack = Some(serde_json::to_value(&c)?);
+    }
     let path = match bundle::save(&b) {
         Ok(path) => path,
         Err(e) => {
