@@ -58,40 +58,84 @@ struct Attempt {
     name: &'static str,
     format: Format,
     args: Vec<String>,
+    /// The tool writes its report here instead of stdout (macOS sample, spindump).
+    out_file: Option<PathBuf>,
 }
+
+/// How long macOS `sample` and `spindump` sample for.
+pub const SAMPLE_SECONDS: u64 = 3;
 
 fn attempts(p: &ProcSample) -> Vec<Attempt> {
     let pid = p.pid.to_string();
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let mut v = Vec::new();
+    if cfg!(target_os = "macos") {
+        let secs = SAMPLE_SECONDS.to_string();
+        let tmp = |tool: &str| {
+            std::env::temp_dir().join(format!("whytop-{tool}-{}-{pid}.txt", std::process::id()))
+        };
+        // SAFETY: geteuid cannot fail.
+        if unsafe { libc::geteuid() } == 0 {
+            let f = tmp("spindump");
+            let args = strings(&[&pid, &secs, "-o", &f.display().to_string()]);
+            v.push(Attempt {
+                name: "spindump",
+                format: Format::Spindump,
+                args,
+                out_file: Some(f),
+            });
+        }
+        let f = tmp("sample");
+        let args = strings(&[&pid, &secs, "-file", &f.display().to_string()]);
+        v.push(Attempt {
+            name: "sample",
+            format: Format::SampleMacos,
+            args,
+            out_file: Some(f),
+        });
+        return v;
+    }
     if crate::collectors::runtime::is_python(p) {
         v.push(Attempt {
             name: "py-spy",
             format: Format::PySpy,
-            args: vec!["dump".into(), "--pid".into(), pid.clone()],
+            args: strings(&["dump", "--pid", &pid]),
+            out_file: None,
         });
     }
     v.push(Attempt {
         name: "eu-stack",
         format: Format::EuStack,
-        args: vec!["-p".into(), pid.clone()],
+        args: strings(&["-p", &pid]),
+        out_file: None,
     });
+    let gdb = [
+        "-p",
+        &pid,
+        "-batch",
+        "-nx",
+        "-ex",
+        "set pagination off",
+        "-ex",
+        "thread apply all bt",
+    ];
     v.push(Attempt {
         name: "gdb",
         format: Format::Gdb,
-        args: [
-            "-p",
-            &pid,
-            "-batch",
-            "-nx",
-            "-ex",
-            "set pagination off",
-            "-ex",
-            "thread apply all bt",
-        ]
-        .map(String::from)
-        .to_vec(),
+        args: strings(&gdb),
+        out_file: None,
     });
     v
+}
+
+/// The report: the tool's stdout, or the file it was told to write (removed after).
+fn read_report(a: &Attempt, stdout: String) -> Result<String, String> {
+    let Some(f) = &a.out_file else {
+        return Ok(stdout);
+    };
+    let text = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()));
+    let _ = std::fs::remove_file(f);
+    text
 }
 
 /// How long any one tool may run for a capture from the TUI.
@@ -139,8 +183,10 @@ pub fn capture(
                 left,
             })
         }) {
-            Ok(out) => match stackfmt::parse(a.format, &out) {
-                Ok(tree) => {
+            Ok(stdout) => match read_report(&a, stdout)
+                .and_then(|out| stackfmt::parse(a.format, &out).map(|t| (out, t)))
+            {
+                Ok((out, tree)) => {
                     raw.push_str(&format!("=== {} ===\n{out}\n", a.name));
                     chosen = Some((a.name, tree));
                     break;

@@ -5,8 +5,10 @@ pub mod eu_stack;
 pub mod gdb;
 pub mod kernel;
 pub mod py_spy;
+pub mod sample_macos;
+pub mod spindump;
 
-use crate::model::callstack::CallTree;
+use crate::model::callstack::{CallTree, Frame};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -15,6 +17,8 @@ pub enum Format {
     EuStack,
     PySpy,
     Kernel,
+    SampleMacos,
+    Spindump,
 }
 
 /// Parses `text` as `format`; an empty tree is an error naming the format.
@@ -24,11 +28,32 @@ pub fn parse(format: Format, text: &str) -> Result<CallTree, String> {
         Format::EuStack => eu_stack::parse(text),
         Format::PySpy => py_spy::parse(text),
         Format::Kernel => kernel::parse(text),
+        Format::SampleMacos => sample_macos::parse(text),
+        Format::Spindump => spindump::parse(text),
     };
     if tree.threads.iter().all(|t| t.frames.is_empty()) {
         return Err(format!("no {format:?} stack frames in the output"));
     }
     Ok(tree)
+}
+
+/// From frames listed outermost first with their indentation depth and their
+/// children heaviest first: the heaviest path (each first child, down to the
+/// leaf), innermost first.
+pub(crate) fn heaviest_path(lines: &[(usize, Frame)]) -> Vec<Frame> {
+    let mut path: Vec<Frame> = Vec::new();
+    let mut depth = None;
+    for (d, f) in lines {
+        match depth {
+            Some(prev) if *d <= prev => break,
+            _ => {
+                path.push(f.clone());
+                depth = Some(*d);
+            }
+        }
+    }
+    path.reverse();
+    path
 }
 
 /// `#12 ` or `#3  ` at the start of a line: the frame number and the rest.
