@@ -39,6 +39,41 @@ fn snapshot(key: crate::model::ProcKey) -> Result<String, String> {
 }
 
 impl Executor {
+    /// Runs one change on its own thread, audits it, tells the user, and has the
+    /// collector re-read the process.
+    fn one_shot(
+        &self,
+        key: crate::model::ProcKey,
+        command: String,
+        action: &'static str,
+        params: serde_json::Value,
+        act: impl FnOnce() -> Result<String, String> + Send + 'static,
+    ) {
+        let (tx, refresh) = (self.to_ui.clone(), self.collector.clone());
+        std::thread::spawn(move || {
+            let r = act();
+            let outcome = match &r {
+                Ok(m) => json!({"applied": m}),
+                Err(e) => json!({"error": e}),
+            };
+            let target = TargetRef {
+                pid: key.pid,
+                start_time: key.start_time,
+                command,
+            };
+            let msg = match (
+                r,
+                audit::record(&Record::new(action, params, vec![target], outcome)),
+            ) {
+                (Ok(m), Ok(())) => Ok(m),
+                (Ok(m), Err(e)) => Err(format!("{m}, but {e}")),
+                (Err(e), _) => Err(e),
+            };
+            let _ = tx.send(Msg::ActionDone(msg));
+            let _ = refresh.send(CollectorCmd::Invalidate(key.pid));
+        });
+    }
+
     fn stop_logs(&mut self) {
         if let Some(s) = self.log_stop.take() {
             s.store(true, Ordering::Relaxed);
@@ -102,65 +137,25 @@ impl Executor {
                 group,
                 pgid,
             } => {
-                let refresh = self.collector.clone();
-                std::thread::spawn(move || {
-                    let name = signals::name(signal);
-                    let r = crate::cli::act::deliver(key, signal, group, pgid);
-                    let outcome = match &r {
-                        Ok(()) => json!("delivered"),
-                        Err(e) => json!({"error": e.to_string()}),
-                    };
-                    let target = TargetRef {
-                        pid: key.pid,
-                        start_time: key.start_time,
-                        command,
-                    };
-                    let logged = audit::record(&Record::new(
-                        "signal",
-                        json!({"signal": name, "group": group}),
-                        vec![target],
-                        outcome,
-                    ));
+                let name = signals::name(signal);
+                let params = json!({"signal": name, "group": group});
+                self.one_shot(key, command, "signal", params, move || {
                     let who = if group {
                         format!("process group {pgid}")
                     } else {
                         format!("pid {}", key.pid)
                     };
-                    let msg = match (r, logged) {
-                        (Ok(()), Ok(())) => Ok(format!("sent {name} to {who}")),
-                        (Ok(()), Err(e)) => Err(format!("sent {name} to {who}, but {e}")),
-                        (Err(e), _) => Err(format!("{name} not sent: {e}")),
-                    };
-                    let _ = tx.send(Msg::ActionDone(msg));
-                    let _ = refresh.send(CollectorCmd::Invalidate(key.pid));
+                    match crate::cli::act::deliver(key, signal, group, pgid) {
+                        Ok(()) => Ok(format!("sent {name} to {who}")),
+                        Err(e) => Err(format!("{name} not sent: {e}")),
+                    }
                 });
             }
             Effect::Renice { key, command, nice } => {
-                let refresh = self.collector.clone();
-                std::thread::spawn(move || {
-                    let r = priority::renice(key, nice);
-                    let outcome = match &r {
-                        Ok(()) => json!({"applied": true}),
-                        Err(e) => json!({"error": e.to_string()}),
-                    };
-                    let target = TargetRef {
-                        pid: key.pid,
-                        start_time: key.start_time,
-                        command,
-                    };
-                    let logged = audit::record(&Record::new(
-                        "renice",
-                        json!({"nice": nice}),
-                        vec![target],
-                        outcome,
-                    ));
-                    let msg = match (r, logged) {
-                        (Ok(()), Ok(())) => Ok(format!("pid {}: nice {nice}", key.pid)),
-                        (Ok(()), Err(e)) => Err(format!("pid {}: nice {nice}, but {e}", key.pid)),
-                        (Err(e), _) => Err(e.to_string()),
-                    };
-                    let _ = tx.send(Msg::ActionDone(msg));
-                    let _ = refresh.send(CollectorCmd::Invalidate(key.pid));
+                self.one_shot(key, command, "renice", json!({"nice": nice}), move || {
+                    priority::renice(key, nice)
+                        .map(|()| format!("pid {}: nice {nice}", key.pid))
+                        .map_err(|e| e.to_string())
                 });
             }
             Effect::StartLogs { key } => {
@@ -215,28 +210,9 @@ impl Executor {
                 command,
                 change,
             } => {
-                let refresh = self.collector.clone();
-                std::thread::spawn(move || {
-                    let r = crate::actions::sched::apply(key, change);
-                    let outcome = match &r {
-                        Ok(m) => json!({"applied": m}),
-                        Err(e) => json!({"error": e.to_string()}),
-                    };
-                    let target = TargetRef {
-                        pid: key.pid,
-                        start_time: key.start_time,
-                        command,
-                    };
-                    let params = serde_json::to_value(change).unwrap_or_default();
-                    let logged =
-                        audit::record(&Record::new("sched", params, vec![target], outcome));
-                    let msg = match (r, logged) {
-                        (Ok(m), Ok(())) => Ok(m),
-                        (Ok(m), Err(e)) => Err(format!("{m}, but {e}")),
-                        (Err(e), _) => Err(e.to_string()),
-                    };
-                    let _ = tx.send(Msg::ActionDone(msg));
-                    let _ = refresh.send(CollectorCmd::Invalidate(key.pid));
+                let params = serde_json::to_value(change).unwrap_or_default();
+                self.one_shot(key, command, "sched", params, move || {
+                    crate::actions::sched::apply(key, change).map_err(|e| e.to_string())
                 });
             }
             Effect::Snapshot { key } => {
