@@ -3,7 +3,7 @@
 //! The tail ends when the process exits.
 
 use crate::model::ProcKey;
-use crate::model::logline::{LogLine, guess_level, parse_journal_json};
+use crate::model::logline::{LogLine, guess_level, parse_journal_json, parse_macos_ndjson};
 use crate::platform::handle;
 use std::io::{BufRead, Read, Seek, SeekFrom};
 use std::path::PathBuf;
@@ -14,7 +14,12 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Source {
     Journal,
-    File { path: PathBuf, label: String },
+    /// macOS unified logging: `log stream --style ndjson`.
+    MacLog,
+    File {
+        path: PathBuf,
+        label: String,
+    },
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -35,6 +40,16 @@ pub enum Event {
 /// Where a process's output can be read. `root`: the proc root.
 pub fn plan(root: &std::path::Path, pid: i32) -> Plan {
     let mut p = Plan::default();
+    if cfg!(target_os = "macos") {
+        p.sources.push(Source::MacLog);
+        if !root.exists() {
+            p.notes.push(
+                "stdout and stderr files are not followed on macOS yet: showing the unified log"
+                    .into(),
+            );
+            return p;
+        }
+    }
     if std::path::Path::new("/run/systemd/journal/socket").exists() && which("journalctl") {
         p.sources.push(Source::Journal);
     }
@@ -137,7 +152,16 @@ pub fn tail(
                 Ok(t) => files.push(t),
                 Err(e) => emit(Event::Note(format!("{}: {e}", path.display()))),
             },
-            Source::Journal => journal = Journal::start(key.pid, backlog, follow, &mut emit),
+            Source::Journal => {
+                journal = Journal::start(
+                    journal_cmd(key.pid, backlog, follow),
+                    parse_journal_json,
+                    &mut emit,
+                )
+            }
+            Source::MacLog => {
+                journal = Journal::start(mac_log_cmd(key.pid), parse_macos_ndjson, &mut emit)
+            }
         }
     }
     if !follow {
@@ -250,30 +274,47 @@ fn line(source: &str, text: &str) -> LogLine {
     }
 }
 
-/// `journalctl -o json _PID=PID`, read line by line on a thread of its own.
+fn journal_cmd(pid: i32, backlog: usize, follow: bool) -> std::process::Command {
+    let mut cmd = std::process::Command::new("journalctl");
+    cmd.args([
+        "-o",
+        "json",
+        "-n",
+        &backlog.to_string(),
+        &format!("_PID={pid}"),
+    ]);
+    if follow {
+        cmd.arg("-f");
+    }
+    cmd
+}
+
+/// The first line `log stream` prints is a header, not JSON; the parser skips it.
+fn mac_log_cmd(pid: i32) -> std::process::Command {
+    let mut cmd = std::process::Command::new("/usr/bin/log");
+    cmd.args([
+        "stream",
+        "--style",
+        "ndjson",
+        "--predicate",
+        &format!("processID == {pid}"),
+    ]);
+    cmd
+}
+
+/// A log command (journalctl, macOS `log`) read line by line on its own thread.
 struct Journal {
     child: std::process::Child,
     rx: std::sync::mpsc::Receiver<String>,
+    parse: fn(&str) -> Option<LogLine>,
 }
 
 impl Journal {
     fn start(
-        pid: i32,
-        backlog: usize,
-        follow: bool,
+        mut cmd: std::process::Command,
+        parse: fn(&str) -> Option<LogLine>,
         emit: &mut impl FnMut(Event),
     ) -> Option<Journal> {
-        let mut cmd = std::process::Command::new("journalctl");
-        cmd.args([
-            "-o",
-            "json",
-            "-n",
-            &backlog.to_string(),
-            &format!("_PID={pid}"),
-        ]);
-        if follow {
-            cmd.arg("-f");
-        }
         let mut child = match cmd
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
@@ -281,7 +322,10 @@ impl Journal {
         {
             Ok(c) => c,
             Err(e) => {
-                emit(Event::Note(format!("journalctl: {e}")));
+                emit(Event::Note(format!(
+                    "{}: {e}",
+                    cmd.get_program().to_string_lossy()
+                )));
                 return None;
             }
         };
@@ -294,12 +338,12 @@ impl Journal {
                 }
             }
         });
-        Some(Journal { child, rx })
+        Some(Journal { child, rx, parse })
     }
 
     fn poll(&mut self, emit: &mut impl FnMut(Event)) {
         while let Ok(l) = self.rx.try_recv() {
-            if let Some(line) = parse_journal_json(&l) {
+            if let Some(line) = (self.parse)(&l) {
                 emit(Event::Line(line));
             }
         }
@@ -307,7 +351,7 @@ impl Journal {
 
     fn drain(&mut self, emit: &mut impl FnMut(Event)) {
         while let Ok(l) = self.rx.recv_timeout(Duration::from_secs(5)) {
-            if let Some(line) = parse_journal_json(&l) {
+            if let Some(line) = (self.parse)(&l) {
                 emit(Event::Line(line));
             }
         }
