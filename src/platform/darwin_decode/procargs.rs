@@ -10,6 +10,9 @@
 pub struct ProcArgs {
     pub exec_path: String,
     pub argv: Vec<String>,
+    /// `NAME=value` strings after argv, up to the first empty string (as psutil
+    /// reads them; the kernel's `apple[]` strings may trail).
+    pub env: Vec<String>,
 }
 
 impl ProcArgs {
@@ -42,7 +45,17 @@ pub fn decode_procargs2(buf: &[u8]) -> Result<ProcArgs, String> {
         argv.push(arg);
         rest = after;
     }
-    Ok(ProcArgs { exec_path, argv })
+    let mut env = Vec::new();
+    while rest.first().is_some_and(|&b| b != 0) {
+        let (s, after) = take_cstr(rest);
+        env.push(s);
+        rest = after;
+    }
+    Ok(ProcArgs {
+        exec_path,
+        argv,
+        env,
+    })
 }
 
 /// One NUL-terminated string off the front (or the whole slice when no NUL).
@@ -90,6 +103,7 @@ mod tests {
         assert_eq!(a.exec_path, "/bin/zsh");
         assert_eq!(a.argv, ["-zsh", "-c", "sleep 100"]);
         assert_eq!(a.cmdline(), "-zsh -c sleep 100");
+        assert_eq!(a.env[..2], ["TERM=xterm-256color", "HOME=/Users/dev"]);
     }
 
     #[test]

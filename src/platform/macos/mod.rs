@@ -191,6 +191,50 @@ impl Platform for MacPlatform {
         })
     }
 
+    /// exe, cwd and the environment (KERN_PROCARGS2); limits only for whytop's
+    /// own process (getrlimit), since macOS has no way to read another's.
+    fn facts(&mut self, sample: &crate::model::ProcSample) -> crate::model::facts::ProcFacts {
+        let mut f = crate::model::facts::ProcFacts::default().with_sample(sample);
+        let pid = sample.pid;
+        match libproc::pid_path(pid) {
+            Ok(p) if !p.is_empty() => f.exe = Some(p),
+            Ok(_) => f.unreadable.push("exe: not available".into()),
+            Err(e) => f.unreadable.push(format!("exe: {}", why(&e))),
+        }
+        match libproc::cwd(pid) {
+            Ok(p) if !p.is_empty() => f.cwd = Some(p),
+            Ok(_) => f.unreadable.push("cwd: not available".into()),
+            Err(e) => f.unreadable.push(format!("cwd: {}", why(&e))),
+        }
+        let mut buf = vec![0u8; libproc::argmax()];
+        match libproc::procargs(pid, &mut buf)
+            .map_err(|e| why(&e))
+            .and_then(|n| decode_procargs2(&buf[..n]))
+        {
+            Ok(args) => {
+                let pairs = args
+                    .env
+                    .iter()
+                    .filter_map(|e| {
+                        e.split_once('=')
+                            .map(|(k, v)| (k.to_string(), v.to_string()))
+                    })
+                    .collect();
+                f.environ = Some(pairs);
+            }
+            Err(e) => f.unreadable.push(format!("environment: {e}")),
+        }
+        if pid == std::process::id() as i32 {
+            f.limits = Some(own_limits());
+        } else {
+            f.unreadable
+                .push("limits: macOS cannot read another process's limits".into());
+        }
+        f.unreadable
+            .push("open files: only counted on macOS so far (see the detail pane)".into());
+        f
+    }
+
     fn detail(&mut self, key: ProcKey) -> Result<ProcDetail, PlatformError> {
         let gone = PlatformError::NoSuchProcess { pid: key.pid };
         let bsd = read_bsd(key.pid).map_err(|_| PlatformError::NoSuchProcess { pid: key.pid })?;
@@ -217,4 +261,36 @@ impl Platform for MacPlatform {
         }
         Ok(d)
     }
+}
+
+/// getrlimit for each resource, as `/proc/PID/limits` names them.
+fn own_limits() -> Vec<crate::model::facts::Limit> {
+    let table = [
+        ("Max cpu time", libc::RLIMIT_CPU, "seconds"),
+        ("Max file size", libc::RLIMIT_FSIZE, "bytes"),
+        ("Max data size", libc::RLIMIT_DATA, "bytes"),
+        ("Max stack size", libc::RLIMIT_STACK, "bytes"),
+        ("Max core file size", libc::RLIMIT_CORE, "bytes"),
+        ("Max resident set", libc::RLIMIT_RSS, "bytes"),
+        ("Max processes", libc::RLIMIT_NPROC, "processes"),
+        ("Max open files", libc::RLIMIT_NOFILE, "files"),
+        ("Max locked memory", libc::RLIMIT_MEMLOCK, "bytes"),
+    ];
+    let finite = |v: libc::rlim_t| (v != libc::RLIM_INFINITY).then_some(v);
+    table
+        .iter()
+        .filter_map(|(name, res, units)| {
+            let mut l = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            // SAFETY: getrlimit writes only the struct we pass.
+            (unsafe { libc::getrlimit(*res, &mut l) } == 0).then(|| crate::model::facts::Limit {
+                name: (*name).into(),
+                soft: finite(l.rlim_cur),
+                hard: finite(l.rlim_max),
+                units: (*units).into(),
+            })
+        })
+        .collect()
 }
