@@ -13,7 +13,16 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         Line::styled("whytop: why is each process not running?", theme::LABEL),
         Line::raw(""),
     ];
-    for mode in [Mode::Normal, Mode::Filter, Mode::Sort, Mode::Detail] {
+    for mode in [
+        Mode::Normal,
+        Mode::Filter,
+        Mode::Sort,
+        Mode::Detail,
+        Mode::Confirm,
+        Mode::Signal,
+        Mode::Logs,
+        Mode::Capture,
+    ] {
         out.push(Line::styled(
             format!("In {} mode", mode.name()),
             theme::LABEL,
