@@ -30,7 +30,10 @@ fn capture_with(pid: i32, tools: &Tools, save: &std::path::Path) -> Capture {
         std::path::Path::new("/proc"),
         tools,
         save,
-        Duration::from_secs(60),
+        capture::CaptureOptions {
+            timeout: Duration::from_secs(60),
+            seconds: 1,
+        },
         &cancel,
         |_| {},
     )
@@ -192,7 +195,10 @@ fn a_process_that_exits_midway_ends_cleanly_with_a_message() {
             dirs: vec![dir.path().into()],
         },
         dir.path(),
-        Duration::from_secs(60),
+        capture::CaptureOptions {
+            timeout: Duration::from_secs(60),
+            seconds: 1,
+        },
         &cancel,
         |_| {},
     );
@@ -204,4 +210,39 @@ fn a_process_that_exits_midway_ends_cleanly_with_a_message() {
         "{:?}",
         c.notes
     );
+}
+
+#[test]
+fn sampling_over_seconds_counts_how_often_each_frame_was_seen() {
+    require("eu-stack");
+    let p = Proc::spawn(Command::new("sleep").arg("120"));
+    settled(p.pid(), "nanosleep");
+    let dir = tempfile::tempdir().unwrap();
+    let cancel = AtomicBool::new(false);
+    let opts = capture::CaptureOptions {
+        timeout: Duration::from_secs(60),
+        seconds: 3,
+    };
+    let c = capture::capture(
+        &sample_of(p.pid()),
+        std::path::Path::new("/proc"),
+        &Tools::from_env(),
+        dir.path(),
+        opts,
+        &cancel,
+        |_| {},
+    );
+    let snapshots = c.raw.matches(&format!("=== {} ===", c.tool)).count();
+    assert!(snapshots >= 2, "one snapshot a second: {snapshots}");
+    let sleeping = c.tree.threads[0]
+        .frames
+        .iter()
+        .find(|f| f.function.contains("nanosleep"))
+        .expect("nanosleep");
+    assert_eq!(
+        sleeping.count,
+        Some(snapshots as u64),
+        "seen in every snapshot"
+    );
+    assert_eq!(c.tree.hottest(1)[0].1, snapshots as u64);
 }

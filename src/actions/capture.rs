@@ -62,15 +62,14 @@ struct Attempt {
     out_file: Option<PathBuf>,
 }
 
-/// How long macOS `sample` and `spindump` sample for.
-pub const SAMPLE_SECONDS: u64 = 3;
-
-fn attempts(p: &ProcSample) -> Vec<Attempt> {
+/// The tools to try, best first. `seconds`: how long macOS `sample` and
+/// `spindump` sample for.
+fn attempts(p: &ProcSample, seconds: u64) -> Vec<Attempt> {
     let pid = p.pid.to_string();
     let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let mut v = Vec::new();
     if cfg!(target_os = "macos") {
-        let secs = SAMPLE_SECONDS.to_string();
+        let secs = seconds.max(1).to_string();
         let tmp = |tool: &str| {
             std::env::temp_dir().join(format!("whytop-{tool}-{}-{pid}.txt", std::process::id()))
         };
@@ -128,6 +127,95 @@ fn attempts(p: &ProcSample) -> Vec<Attempt> {
     v
 }
 
+/// One run of one tool, parsed. `Err(None)`: cancelled.
+fn run_attempt(
+    a: &Attempt,
+    exe: &Path,
+    timeout: Duration,
+    cancel: &AtomicBool,
+    progress: &mut impl FnMut(Progress),
+) -> Result<(String, CallTree), Option<String>> {
+    progress(Progress::Running {
+        tool: a.name.into(),
+        left: timeout,
+    });
+    let mut cmd = Command::new(exe);
+    cmd.args(&a.args);
+    let name = a.name;
+    match run_with(cmd, timeout, Some(cancel), |left| {
+        progress(Progress::Running {
+            tool: name.into(),
+            left,
+        })
+    }) {
+        Ok(stdout) => read_report(a, stdout)
+            .and_then(|out| stackfmt::parse(a.format, &out).map(|t| (out, t)))
+            .map_err(Some),
+        Err(RunError::Cancelled) => Err(None),
+        Err(e) => Err(Some(e.to_string())),
+    }
+}
+
+/// Repeats a snapshot tool once a second for `opts.seconds`, counting in how
+/// many snapshots each function was on each thread's stack; the frames shown
+/// are the last snapshot's.
+#[allow(clippy::too_many_arguments)]
+fn sample_over_time(
+    a: &Attempt,
+    exe: &Path,
+    first: CallTree,
+    opts: CaptureOptions,
+    cancel: &AtomicBool,
+    progress: &mut impl FnMut(Progress),
+    raw: &mut String,
+    alive: impl Fn() -> bool,
+) -> CallTree {
+    let mut counts: std::collections::HashMap<(Option<i64>, String), u64> = Default::default();
+    let mut tally = |t: &CallTree| {
+        for th in &t.threads {
+            let mut seen = std::collections::HashSet::new();
+            for f in &th.frames {
+                if seen.insert(&f.function) {
+                    *counts.entry((th.id, f.function.clone())).or_default() += 1;
+                }
+            }
+        }
+    };
+    tally(&first);
+    let mut last = first;
+    let end = std::time::Instant::now() + Duration::from_secs(opts.seconds.saturating_sub(1));
+    while std::time::Instant::now() < end && alive() {
+        let next = std::time::Instant::now() + Duration::from_secs(1);
+        while std::time::Instant::now() < next.min(end) {
+            if cancel.load(Ordering::Relaxed) {
+                break;
+            }
+            progress(Progress::Running {
+                tool: format!("{} (sampling)", a.name),
+                left: end.saturating_duration_since(std::time::Instant::now()),
+            });
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        if cancel.load(Ordering::Relaxed) || !alive() {
+            break;
+        }
+        match run_attempt(a, exe, opts.timeout, cancel, progress) {
+            Ok((out, tree)) => {
+                raw.push_str(&format!("=== {} ===\n{out}\n", a.name));
+                tally(&tree);
+                last = tree;
+            }
+            Err(_) => break,
+        }
+    }
+    for th in &mut last.threads {
+        for f in &mut th.frames {
+            f.count = counts.get(&(th.id, f.function.clone())).copied();
+        }
+    }
+    last
+}
+
 /// The report: the tool's stdout, or the file it was told to write (removed after).
 fn read_report(a: &Attempt, stdout: String) -> Result<String, String> {
     let Some(f) = &a.out_file else {
@@ -146,22 +234,37 @@ pub fn default_dir() -> Result<PathBuf, String> {
     Ok(super::datadir::data_dir()?.join("captures"))
 }
 
-/// Captures `p`'s stacks into a new file in `save_dir`. `timeout` bounds each
-/// external tool.
-#[allow(clippy::too_many_arguments)]
+/// What a capture may take: each tool's deadline, and (Linux) how many seconds
+/// to sample over, one snapshot a second; macOS `sample` samples on its own.
+#[derive(Clone, Copy, Debug)]
+pub struct CaptureOptions {
+    pub timeout: Duration,
+    pub seconds: u64,
+}
+
+impl Default for CaptureOptions {
+    fn default() -> Self {
+        CaptureOptions {
+            timeout: TUI_TIMEOUT,
+            seconds: 1,
+        }
+    }
+}
+
+/// Captures `p`'s stacks into a new file in `save_dir`.
 pub fn capture(
     p: &ProcSample,
     root: &Path,
     tools: &Tools,
     save_dir: &Path,
-    timeout: Duration,
+    opts: CaptureOptions,
     cancel: &AtomicBool,
     mut progress: impl FnMut(Progress),
 ) -> Capture {
     let mut notes = Vec::new();
     let mut raw = String::new();
     let mut chosen: Option<(&'static str, CallTree)> = None;
-    for a in attempts(p) {
+    for a in attempts(p, opts.seconds) {
         if cancel.load(Ordering::Relaxed) {
             notes.push("cancelled".into());
             break;
@@ -170,34 +273,31 @@ pub fn capture(
             notes.push(format!("{} is not installed", a.name));
             continue;
         };
-        progress(Progress::Running {
-            tool: a.name.into(),
-            left: timeout,
-        });
-        let mut cmd = Command::new(exe);
-        cmd.args(&a.args);
-        let name = a.name;
-        match run_with(cmd, timeout, Some(cancel), |left| {
-            progress(Progress::Running {
-                tool: name.into(),
-                left,
-            })
-        }) {
-            Ok(stdout) => match read_report(&a, stdout)
-                .and_then(|out| stackfmt::parse(a.format, &out).map(|t| (out, t)))
-            {
-                Ok((out, tree)) => {
-                    raw.push_str(&format!("=== {} ===\n{out}\n", a.name));
-                    chosen = Some((a.name, tree));
-                    break;
-                }
-                Err(e) => notes.push(format!("{}: {e}", a.name)),
-            },
-            Err(RunError::Cancelled) => {
+        match run_attempt(&a, &exe, opts.timeout, cancel, &mut progress) {
+            Ok((out, tree)) => {
+                raw.push_str(&format!("=== {} ===\n{out}\n", a.name));
+                let tree = if opts.seconds > 1 && a.out_file.is_none() {
+                    sample_over_time(
+                        &a,
+                        &exe,
+                        tree,
+                        opts,
+                        cancel,
+                        &mut progress,
+                        &mut raw,
+                        || alive(root, p),
+                    )
+                } else {
+                    tree
+                };
+                chosen = Some((a.name, tree));
+                break;
+            }
+            Err(Some(e)) => notes.push(format!("{}: {e}", a.name)),
+            Err(None) => {
                 notes.push(format!("{}: cancelled", a.name));
                 break;
             }
-            Err(e) => notes.push(format!("{}: {e}", a.name)),
         }
         if !alive(root, p) {
             break;

@@ -191,7 +191,7 @@ impl Executor {
                         std::path::Path::new("/proc"),
                         &capture::Tools::from_env(),
                         &dir,
-                        capture::TUI_TIMEOUT,
+                        capture::CaptureOptions::default(),
                         &cancel,
                         |p| {
                             let _ = progress_tx.send(Msg::CaptureProgress(p));

@@ -10,9 +10,13 @@ use std::time::Duration;
 #[derive(clap::Args, Debug)]
 pub struct SampleArgs {
     pub pid: Pid,
-    /// The longest any one tool may run, in seconds.
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    /// Sample for this many seconds: one snapshot a second on Linux (counts show
+    /// how often each frame was seen); the sampling time of macOS `sample`.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=600))]
     pub seconds: u64,
+    /// The longest any one tool run may take, in seconds.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
     /// Print the capture as JSON.
     #[arg(long)]
     pub json: bool,
@@ -42,7 +46,10 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
         std::path::Path::new("/proc"),
         &Tools::from_env(),
         &dir,
-        Duration::from_secs(args.seconds),
+        capture::CaptureOptions {
+            timeout: Duration::from_secs(args.timeout),
+            seconds: args.seconds,
+        },
         &cancel,
         |ev| {
             let capture::Progress::Running { tool, .. } = ev;

@@ -46,7 +46,10 @@ pub fn run(args: &SnapshotArgs) -> anyhow::Result<i32> {
             std::path::Path::new("/proc"),
             &tools,
             &dir,
-            timeout,
+            crate::actions::capture::CaptureOptions {
+                timeout,
+                seconds: 1,
+            },
             &cancel,
             |_| {},
         );
