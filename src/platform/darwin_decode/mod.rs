@@ -5,6 +5,7 @@
 //! plain Rust with no `cfg(target_os)`, and is unit-tested on Linux with byte
 //! fixtures laid out as the Darwin headers document them.
 
+pub mod fdinfo;
 pub mod kinfo;
 pub mod procargs;
 pub mod sample;

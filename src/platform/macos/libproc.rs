@@ -271,3 +271,53 @@ pub fn session(pid: i32) -> i32 {
     let sid = unsafe { libc::getsid(pid) };
     sid.max(0)
 }
+
+/// Every open fd with its `PROX_FDTYPE_*`.
+pub fn fds(pid: i32) -> io::Result<Vec<(i32, u32)>> {
+    let item = size_of::<libc::proc_fdinfo>();
+    // SAFETY: a null buffer asks for the size needed.
+    let need = unsafe { libc::proc_pidinfo(pid, libc::PROC_PIDLISTFDS, 0, null_mut(), 0) };
+    if need <= 0 {
+        return Err(errno());
+    }
+    let cap = need as usize / item + 32;
+    let mut buf: Vec<libc::proc_fdinfo> = Vec::with_capacity(cap);
+    // SAFETY: `buf` has capacity for `cap` entries, `cap * item` bytes.
+    let got = unsafe {
+        libc::proc_pidinfo(
+            pid,
+            libc::PROC_PIDLISTFDS,
+            0,
+            buf.as_mut_ptr().cast::<c_void>(),
+            (cap * item) as c_int,
+        )
+    };
+    if got < 0 {
+        return Err(errno());
+    }
+    // SAFETY: the kernel filled `got` bytes of whole entries.
+    unsafe { buf.set_len(got as usize / item) };
+    Ok(buf.iter().map(|f| (f.proc_fd, f.proc_fdtype)).collect())
+}
+
+/// The path of a file fd (`PROC_PIDFDVNODEPATHINFO`).
+pub fn fd_path(pid: i32, fd: i32) -> Option<String> {
+    use crate::platform::darwin_decode::fdinfo::{
+        PROC_PIDFDVNODEPATHINFO, VNODE_FDINFOWITHPATH_SIZE, vnode_path,
+    };
+    let mut buf = vec![0u8; VNODE_FDINFOWITHPATH_SIZE];
+    // SAFETY: `buf` holds VNODE_FDINFOWITHPATH_SIZE writable bytes.
+    let got = unsafe {
+        libc::proc_pidfdinfo(
+            pid,
+            fd,
+            PROC_PIDFDVNODEPATHINFO,
+            buf.as_mut_ptr().cast::<c_void>(),
+            buf.len() as c_int,
+        )
+    };
+    if got as usize != VNODE_FDINFOWITHPATH_SIZE {
+        return None;
+    }
+    vnode_path(&buf)
+}

@@ -230,8 +230,23 @@ impl Platform for MacPlatform {
             f.unreadable
                 .push("limits: macOS cannot read another process's limits".into());
         }
-        f.unreadable
-            .push("open files: only counted on macOS so far (see the detail pane)".into());
+        match libproc::fds(pid) {
+            Ok(fds) => {
+                let files = fds
+                    .into_iter()
+                    .map(|(fd, kind)| {
+                        let name = crate::platform::darwin_decode::fdinfo::fd_type_name(kind);
+                        let target = match (kind, libproc::fd_path(pid, fd)) {
+                            (1, Some(path)) => path,
+                            _ => name.to_string(),
+                        };
+                        crate::model::facts::OpenFile { fd, target }
+                    })
+                    .collect();
+                f.open_files = Some(files);
+            }
+            Err(e) => f.unreadable.push(format!("open files: {}", why(&e))),
+        }
         f
     }
 
