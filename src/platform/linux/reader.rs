@@ -378,15 +378,17 @@ trait ReadAtToEnd {
 
 impl ReadAtToEnd for File {
     /// `pread` from offset 0 until EOF: procfs regenerates the text on each read.
+    /// A short read is the end (procfs hands these small files over whole), which
+    /// saves the second, empty `pread` per file: half the syscalls of a refresh.
     fn read_at_to_end(&self, buf: &mut Vec<u8>) -> std::io::Result<usize> {
-        let mut chunk = [0u8; 512];
+        let mut chunk = [0u8; 1024];
         let start = buf.len();
         loop {
             let n = self.read_at(&mut chunk, (buf.len() - start) as u64)?;
-            if n == 0 {
+            buf.extend_from_slice(&chunk[..n]);
+            if n < chunk.len() {
                 return Ok(buf.len() - start);
             }
-            buf.extend_from_slice(&chunk[..n]);
         }
     }
 }
