@@ -76,6 +76,25 @@ pub enum Action {
 }
 
 impl Action {
+    /// Keys that act on the selected process (handled in `process_actions`).
+    pub fn acts_on_processes(self) -> bool {
+        matches!(
+            self,
+            Self::Stop
+                | Self::SignalMenu
+                | Self::Pause
+                | Self::Resume
+                | Self::NiceUp
+                | Self::NiceDown
+                | Self::NiceInput
+                | Self::AuditPane
+                | Self::LadderKillNow
+                | Self::LadderCancel
+                | Self::CyclePolicy
+                | Self::CycleIo
+        )
+    }
+
     /// The help overlay's words for it.
     pub fn describe(self) -> &'static str {
         match self {

@@ -138,47 +138,10 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
         app.ui.nice_input.pop();
         return Vec::new();
     }
-    if matches!(app.ui.mode, Mode::Confirm | Mode::Signal | Mode::Nice)
-        || matches!(
-            a,
-            Action::Stop
-                | Action::SignalMenu
-                | Action::Pause
-                | Action::Resume
-                | Action::NiceUp
-                | Action::NiceDown
-                | Action::NiceInput
-                | Action::AuditPane
-                | Action::LadderKillNow
-                | Action::LadderCancel
-                | Action::CyclePolicy
-                | Action::CycleIo
-        )
-    {
+    if matches!(app.ui.mode, Mode::Confirm | Mode::Signal | Mode::Nice) || a.acts_on_processes() {
         return process_actions::act(app, a);
     }
     match a {
-        Action::None => {}
-        Action::Yes | Action::No | Action::ToggleTree | Action::ToggleGroup => {}
-        Action::Snapshot
-        | Action::Logs
-        | Action::Pause2
-        | Action::LogFilter
-        | Action::Capture
-        | Action::RawToggle
-        | Action::CancelCapture => {}
-        Action::Stop
-        | Action::SignalMenu
-        | Action::Pause
-        | Action::Resume
-        | Action::NiceUp
-        | Action::NiceDown
-        | Action::NiceInput
-        | Action::AuditPane
-        | Action::LadderKillNow
-        | Action::LadderCancel
-        | Action::CyclePolicy
-        | Action::CycleIo => {}
         Action::Quit => app.quit = true,
         Action::Suspend => return vec![Effect::Suspend],
         Action::Up if app.ui.mode == Mode::Sort => {
@@ -299,6 +262,8 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
             }
             app.ui.mode = Mode::Normal;
         }
+        // The rest are handled above (process actions, diagnostics) or need a mode.
+        _ => {}
     }
     if app.ui.mode == Mode::Detail {
         focus_effect(app)

@@ -180,33 +180,7 @@ pub fn cwd(pid: i32) -> io::Result<String> {
 
 /// How many file descriptors the process has open.
 pub fn fd_count(pid: i32) -> io::Result<usize> {
-    let item = size_of::<libc::proc_fdinfo>();
-    // SAFETY: a null buffer asks for the size needed.
-    let need = unsafe { libc::proc_pidinfo(pid, libc::PROC_PIDLISTFDS, 0, null_mut(), 0) };
-    if need <= 0 {
-        let e = errno();
-        return if e.raw_os_error() == Some(0) {
-            Ok(0)
-        } else {
-            Err(e)
-        };
-    }
-    let cap = need as usize / item + 32;
-    let mut buf: Vec<libc::proc_fdinfo> = Vec::with_capacity(cap);
-    // SAFETY: `buf` has capacity for `cap` entries, `cap * item` bytes.
-    let got = unsafe {
-        libc::proc_pidinfo(
-            pid,
-            libc::PROC_PIDLISTFDS,
-            0,
-            buf.as_mut_ptr().cast::<c_void>(),
-            (cap * item) as c_int,
-        )
-    };
-    if got < 0 {
-        return Err(errno());
-    }
-    Ok(got as usize / item)
+    fds(pid).map(|f| f.len())
 }
 
 /// The thread handles of a task, for `thread_info`.
@@ -278,7 +252,13 @@ pub fn fds(pid: i32) -> io::Result<Vec<(i32, u32)>> {
     // SAFETY: a null buffer asks for the size needed.
     let need = unsafe { libc::proc_pidinfo(pid, libc::PROC_PIDLISTFDS, 0, null_mut(), 0) };
     if need <= 0 {
-        return Err(errno());
+        // No error set: it simply has no open fds.
+        let e = errno();
+        return if e.raw_os_error() == Some(0) {
+            Ok(Vec::new())
+        } else {
+            Err(e)
+        };
     }
     let cap = need as usize / item + 32;
     let mut buf: Vec<libc::proc_fdinfo> = Vec::with_capacity(cap);
