@@ -6,11 +6,10 @@ use crate::actions::ladder::{self, Control, Order, Policy};
 use crate::actions::sched::{self, SchedChange};
 use crate::actions::targets::{self, Target};
 use crate::actions::{priority, signals};
-use crate::model::{Pid, ProcKey, ProcSample};
+use crate::model::{Pid, ProcKey};
+use crate::platform::PlatformError;
 use crate::platform::handle;
-use crate::platform::{ListOptions, PlatformError};
 use serde_json::json;
-use std::sync::Arc;
 
 #[derive(clap::Args, Debug)]
 pub struct StopArgs {
@@ -79,16 +78,6 @@ fn fail(msg: impl std::fmt::Display) -> anyhow::Result<i32> {
     Ok(1)
 }
 
-fn listing() -> anyhow::Result<Arc<Vec<ProcSample>>> {
-    Ok(crate::platform::native()?
-        .list(ListOptions::default())?
-        .procs)
-}
-
-fn find(procs: &[ProcSample], pid: Pid) -> Option<&ProcSample> {
-    procs.iter().find(|p| p.pid == pid && p.tgid.is_none())
-}
-
 fn refs(targets: &[Target]) -> Vec<TargetRef> {
     targets
         .iter()
@@ -108,15 +97,15 @@ pub fn audit(rec: Record) {
 }
 
 pub fn stop(args: &StopArgs) -> anyhow::Result<i32> {
-    let procs = listing()?;
-    let Some(p) = find(&procs, args.pid) else {
-        return fail(format!("no such process: pid {}", args.pid));
+    let Some(named) = super::target::named("stop", args.pid)? else {
+        return Ok(1);
     };
+    let (procs, p) = (&named.procs, named.sample());
     let mut policy = args.ladder.clone().unwrap_or_default();
     if args.all_at_once {
         policy.order = Order::AllAtOnce;
     }
-    let targets = match targets::plan(&procs, p.key(), !args.no_tree, args.force) {
+    let targets = match targets::plan(procs, p.key(), !args.no_tree, args.force) {
         Ok(t) => t,
         Err(refusal) => {
             audit(Record::new(
@@ -187,12 +176,12 @@ pub fn stop(args: &StopArgs) -> anyhow::Result<i32> {
 }
 
 pub fn signal(args: &SignalArgs) -> anyhow::Result<i32> {
-    let procs = listing()?;
-    let Some(p) = find(&procs, args.pid) else {
-        return fail(format!("no such process: pid {}", args.pid));
+    let Some(named) = super::target::named("signal", args.pid)? else {
+        return Ok(1);
     };
+    let (procs, p) = (&named.procs, named.sample());
     let key = p.key();
-    if let Err(refusal) = targets::plan(&procs, key, false, args.force) {
+    if let Err(refusal) = targets::plan(procs, key, false, args.force) {
         return fail(refusal);
     }
     let name = signals::name(args.signal);
@@ -244,10 +233,10 @@ pub fn deliver(key: ProcKey, sig: i32, group: bool, pgid: Pid) -> Result<(), Pla
 }
 
 pub fn renice(args: &ReniceArgs) -> anyhow::Result<i32> {
-    let procs = listing()?;
-    let Some(p) = find(&procs, args.pid) else {
-        return fail(format!("no such process: pid {}", args.pid));
+    let Some(named) = super::target::named("renice", args.pid)? else {
+        return Ok(1);
     };
+    let p = named.sample();
     let key = p.key();
     let before = p.nice;
     let result = priority::renice(key, args.nice);
@@ -276,10 +265,10 @@ pub fn renice(args: &ReniceArgs) -> anyhow::Result<i32> {
 }
 
 pub fn sched_cmd(args: &SchedArgs) -> anyhow::Result<i32> {
-    let procs = listing()?;
-    let Some(p) = find(&procs, args.pid) else {
-        return fail(format!("no such process: pid {}", args.pid));
+    let Some(named) = super::target::named("sched", args.pid)? else {
+        return Ok(1);
     };
+    let p = named.sample();
     let key = p.key();
     let background = args
         .background

@@ -2,7 +2,6 @@
 
 use crate::actions::logtail::{self, Event};
 use crate::model::Pid;
-use crate::platform::ListOptions;
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -22,15 +21,10 @@ pub struct LogsArgs {
 }
 
 pub fn run(args: &LogsArgs) -> anyhow::Result<i32> {
-    let listing = crate::platform::native()?.list(ListOptions::default())?;
-    let Some(p) = listing
-        .procs
-        .iter()
-        .find(|p| p.pid == args.pid && p.tgid.is_none())
-    else {
-        eprintln!("whytop logs: no such process: pid {}", args.pid);
+    let Some(named) = super::target::named("logs", args.pid)? else {
         return Ok(1);
     };
+    let p = named.sample();
     let plan = logtail::plan(std::path::Path::new("/proc"), p.pid);
     let stop = Arc::new(AtomicBool::new(false));
     let mut out = std::io::stdout().lock();

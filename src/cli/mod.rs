@@ -5,6 +5,7 @@ pub mod logs;
 pub mod ps;
 pub mod sample;
 pub mod snapshot;
+pub mod target;
 pub mod why;
 
 use clap::{Parser, Subcommand};

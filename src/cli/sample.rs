@@ -2,7 +2,6 @@
 
 use crate::actions::capture::{self, Tools};
 use crate::model::Pid;
-use crate::platform::ListOptions;
 use std::fmt::Write;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -23,15 +22,10 @@ pub struct SampleArgs {
 }
 
 pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
-    let listing = crate::platform::native()?.list(ListOptions::default())?;
-    let Some(p) = listing
-        .procs
-        .iter()
-        .find(|p| p.pid == args.pid && p.tgid.is_none())
-    else {
-        eprintln!("whytop sample: no such process: pid {}", args.pid);
+    let Some(named) = super::target::named("sample", args.pid)? else {
         return Ok(1);
     };
+    let p = named.sample();
     let dir = match capture::default_dir() {
         Ok(d) => d,
         Err(e) => {

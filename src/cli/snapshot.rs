@@ -2,7 +2,6 @@
 
 use crate::actions::bundle;
 use crate::model::Pid;
-use crate::platform::ListOptions;
 
 #[derive(clap::Args, Debug)]
 pub struct SnapshotArgs {
@@ -19,17 +18,12 @@ pub struct SnapshotArgs {
 }
 
 pub fn run(args: &SnapshotArgs) -> anyhow::Result<i32> {
-    let mut platform = crate::platform::native()?;
-    let listing = platform.list(ListOptions::default())?;
-    let Some(p) = listing
-        .procs
-        .iter()
-        .find(|p| p.pid == args.pid && p.tgid.is_none())
-    else {
-        eprintln!("whytop snapshot: no such process: pid {}", args.pid);
+    let Some(mut named) = super::target::named("snapshot", args.pid)? else {
         return Ok(1);
     };
-    let mut b = match bundle::build(platform.as_mut(), &listing.procs, p.key(), !args.no_redact) {
+    let (procs, p) = (std::sync::Arc::clone(&named.procs), named.sample().clone());
+    let key = p.key();
+    let mut b = match bundle::build(named.platform.as_mut(), &procs, key, !args.no_redact) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("whytop snapshot: {e}");
@@ -42,7 +36,7 @@ pub fn run(args: &SnapshotArgs) -> anyhow::Result<i32> {
         let tools = crate::actions::capture::Tools::from_env();
         let timeout = std::time::Duration::from_secs(30);
         let c = crate::actions::capture::capture(
-            p,
+            &p,
             std::path::Path::new("/proc"),
             &tools,
             &dir,

@@ -2,7 +2,6 @@
 
 use crate::collectors::why::process_why;
 use crate::model::{Pid, ProcKey};
-use crate::platform::ListOptions;
 use crate::ui::{format, why_text};
 use serde::Serialize;
 use std::fmt::Write;
@@ -29,14 +28,13 @@ struct WhyReport<'a> {
 }
 
 pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
-    let mut platform = crate::platform::native()?;
-    let listing = platform.list(ListOptions::default())?;
-    let Some(p) = listing.procs.iter().find(|p| p.pid == args.pid) else {
-        eprintln!("whytop why: no such process: pid {}", args.pid);
+    let Some(mut named) = super::target::named("why", args.pid)? else {
         return Ok(1);
     };
+    let (procs, p) = (std::sync::Arc::clone(&named.procs), named.sample().clone());
+    let p = &p;
     let key: ProcKey = p.key();
-    let Some(w) = process_why(platform.as_mut(), p, &listing.procs) else {
+    let Some(w) = process_why(named.platform.as_mut(), p, &procs) else {
         eprintln!("whytop why: pid {} exited while being read", key.pid);
         return Ok(1);
     };
