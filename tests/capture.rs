@@ -112,21 +112,7 @@ fn a_terminal_reader_is_caught_in_read() {
         .spawn()
         .unwrap();
     let term = Proc(child, true);
-    let cat = wait_for("cat under script", || {
-        let kids = std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", term.pid()))
-            .map_err(|e| e.to_string())?;
-        let k: i32 = kids
-            .split_whitespace()
-            .next()
-            .and_then(|k| k.parse().ok())
-            .ok_or(kids.clone())?;
-        let comm = std::fs::read_to_string(format!("/proc/{k}/comm")).unwrap_or_default();
-        if comm.trim() == "cat" {
-            Ok(k)
-        } else {
-            Err(comm)
-        }
-    });
+    let cat = common::child_named(term.pid(), "cat");
     settled(cat, "wait_woken"); // n_tty_read sleeps in wait_woken
     let c = capture_with(cat, &Tools::from_env(), tempfile::tempdir().unwrap().path());
     assert!(c.tree.has_function("read"), "{:?}", c.tree);

@@ -91,21 +91,7 @@ fn says_plainly_when_output_is_a_pipe_or_a_terminal() {
     assert!(err.contains("stderr goes to /dev/null"), "{err}");
     // On a terminal: `script` gives the sleep a pseudo-terminal.
     let term = Proc::spawn_group(Command::new("script").args(["-qc", "sleep 60", "/dev/null"]));
-    let sleep_pid = wait_for("the sleep under script", || {
-        let kids = std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", term.pid()))
-            .map_err(|e| e.to_string())?;
-        let k: i32 = kids
-            .split_whitespace()
-            .next()
-            .and_then(|k| k.parse().ok())
-            .ok_or(kids.clone())?;
-        let comm = std::fs::read_to_string(format!("/proc/{k}/comm")).unwrap_or_default();
-        if comm.trim() == "sleep" {
-            Ok(k)
-        } else {
-            Err(comm)
-        }
-    });
+    let sleep_pid = common::child_named(term.pid(), "sleep");
     let out = Command::new(common::bin())
         .args(["logs", &sleep_pid.to_string()])
         .output()

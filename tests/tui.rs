@@ -171,12 +171,7 @@ fn stop_flow_confirm_progress_kill_now_rows_gone_and_audited() {
     let (mut parent, kid) = stubborn_family(&tag);
     let data = tempfile::tempdir().unwrap();
     let t = Tmux::shell(150, 40);
-    t.type_text(&format!(
-        "WHYTOP_DATA_DIR={} {} -d 5 --sort pid --filter {tag}",
-        data.path().display(),
-        common::bin()
-    ));
-    t.keys(&["Enter"]);
+    t.whytop(data.path(), &format!("--sort pid --filter {tag}"));
     t.wait_screen("both rows", |s| {
         s.contains(&format!("{tag}dad")) && s.contains(&kid)
     });
@@ -223,12 +218,7 @@ fn renice_and_signal_keys_and_the_audit_pane() {
     let p = common::tagged_sleep(&tag);
     let data = tempfile::tempdir().unwrap();
     let t = Tmux::shell(150, 40);
-    t.type_text(&format!(
-        "WHYTOP_DATA_DIR={} {} -d 5 --sort pid --filter {tag}",
-        data.path().display(),
-        common::bin()
-    ));
-    t.keys(&["Enter"]);
+    t.whytop(data.path(), &format!("--sort pid --filter {tag}"));
     t.wait_screen("our sleep", |s| s.contains(&format!("{tag} 300")));
     t.keys(&["F8"]);
     t.wait_screen("nice applied", |s| {
@@ -322,12 +312,7 @@ fn log_pane_follows_and_snapshot_key_saves_a_bundle() {
     );
     let _p = Proc::spawn_group(Command::new("bash").args(["-c", &script]));
     let t = Tmux::shell(150, 40);
-    t.type_text(&format!(
-        "WHYTOP_DATA_DIR={} {} -d 5 --sort pid --filter {tag}",
-        dir.path().display(),
-        common::bin()
-    ));
-    t.keys(&["Enter"]);
+    t.whytop(dir.path(), &format!("--sort pid --filter {tag}"));
     t.wait_screen("our writer", |s| {
         s.lines().filter(|l| l.contains(&tag)).count() >= 2
     });
@@ -365,12 +350,7 @@ fn capture_pane_shows_parsed_stacks_and_the_raw_text() {
     let p = common::tagged_sleep(&tag);
     let data = tempfile::tempdir().unwrap();
     let t = Tmux::shell(150, 45);
-    t.type_text(&format!(
-        "WHYTOP_DATA_DIR={} {} -d 5 --sort pid --filter {tag}",
-        data.path().display(),
-        common::bin()
-    ));
-    t.keys(&["Enter"]);
+    t.whytop(data.path(), &format!("--sort pid --filter {tag}"));
     t.wait_screen("our sleep", |s| s.contains(&format!("{tag} 300")));
     t.keys(&["s"]);
     let s = t.wait_screen("the parsed stacks", |s| {

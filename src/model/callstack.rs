@@ -26,6 +26,15 @@ pub struct CallTree {
 }
 
 impl CallTree {
+    /// Adds a frame to the last thread (starting an unnamed one if there is none:
+    /// single-threaded output often has no thread header).
+    pub fn push_frame(&mut self, f: Frame) {
+        if self.threads.is_empty() {
+            self.threads.push(ThreadStack::default());
+        }
+        self.threads.last_mut().expect("one exists").frames.push(f);
+    }
+
     /// The `n` most frequent functions across threads: by sample count when the
     /// format has counts, else by how many threads pass through them.
     pub fn hottest(&self, n: usize) -> Vec<(String, u64)> {

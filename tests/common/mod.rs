@@ -77,6 +77,26 @@ pub fn tagged_sleep(tag: &str) -> Proc {
     Proc::spawn(Command::new("bash").args(["-c", &format!("exec -a {tag} sleep 300")]))
 }
 
+/// The first child of `parent` once it is named `comm` (say, the command a
+/// `script` wrapper runs on its pseudo-terminal).
+pub fn child_named(parent: i32, comm: &str) -> i32 {
+    wait_for(&format!("{comm} under pid {parent}"), || {
+        let kids = std::fs::read_to_string(format!("/proc/{parent}/task/{parent}/children"))
+            .map_err(|e| e.to_string())?;
+        let k: i32 = kids
+            .split_whitespace()
+            .next()
+            .and_then(|k| k.parse().ok())
+            .ok_or(kids.clone())?;
+        let name = std::fs::read_to_string(format!("/proc/{k}/comm")).unwrap_or_default();
+        if name.trim() == comm {
+            Ok(k)
+        } else {
+            Err(name)
+        }
+    })
+}
+
 /// A private tmux server running one window, killed on drop.
 pub struct Tmux {
     socket: String,
@@ -151,6 +171,19 @@ impl Tmux {
             let s = self.screen();
             if pred(&s) { Ok(s) } else { Err(s) }
         })
+    }
+
+    /// Starts whytop (refresh 0.5 s) with its data in `data`, and waits for its table.
+    pub fn whytop(&self, data: &std::path::Path, args: &str) {
+        self.type_text(&format!(
+            "WHYTOP_DATA_DIR={} {} -d 5 {args}",
+            data.display(),
+            bin()
+        ));
+        self.keys(&["Enter"]);
+        self.wait_screen("whytop's table", |s| {
+            s.contains("PID") && s.contains("COMMAND")
+        });
     }
 
     /// The pid of the pane's shell.

@@ -28,18 +28,11 @@ pub fn parse(text: &str) -> CallTree {
             .next()
             .map(str::to_string)
             .or_else(|| Some(addr.to_string()));
-        if tree.threads.is_empty() {
-            tree.threads.push(ThreadStack::default());
-        }
-        tree.threads
-            .last_mut()
-            .expect("pushed above")
-            .frames
-            .push(Frame {
-                function,
-                location,
-                count: None,
-            });
+        tree.push_frame(Frame {
+            function,
+            location,
+            count: None,
+        });
     }
     tree
 }

@@ -43,11 +43,7 @@ pub fn parse(text: &str) -> CallTree {
             .map(|(_, l)| l)
             .or_else(|| rest.rsplit_once(" from ").map(|(_, l)| l))
             .map(|l| l.trim().to_string());
-        if tree.threads.is_empty() {
-            tree.threads.push(ThreadStack::default());
-        }
-        let t = tree.threads.last_mut().expect("pushed above");
-        t.frames.push(Frame {
+        tree.push_frame(Frame {
             function,
             location,
             count: None,

@@ -23,19 +23,12 @@ pub fn parse(text: &str) -> CallTree {
         if function.is_empty() {
             continue;
         }
-        if tree.threads.is_empty() {
-            tree.threads.push(ThreadStack::default());
-        }
         let location = sym.split_once('+').map(|(_, off)| format!("+{off}"));
-        tree.threads
-            .last_mut()
-            .expect("pushed above")
-            .frames
-            .push(Frame {
-                function,
-                location,
-                count: None,
-            });
+        tree.push_frame(Frame {
+            function,
+            location,
+            count: None,
+        });
     }
     tree
 }
