@@ -28,8 +28,13 @@ fn ps_json_holds_our_child_with_ppid_and_command() {
         let rows: Vec<serde_json::Value> =
             serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
         rows.into_iter()
-            .find(|r| r["pid"] == pid && r["command"].as_str().is_some_and(|c| c.starts_with(&tag)))
-            .ok_or_else(|| "not yet exec'd".to_string())
+            // Exec'd and settled into its sleep (just after exec it may still run).
+            .find(|r| {
+                r["pid"] == pid
+                    && r["command"].as_str().is_some_and(|c| c.starts_with(&tag))
+                    && r["state"] == "S"
+            })
+            .ok_or_else(|| "not yet exec'd and asleep".to_string())
     });
     assert_eq!(row["ppid"], std::process::id());
     assert_eq!(row["command"], format!("{tag} 300"));
