@@ -118,10 +118,11 @@ fn a_three_level_tree_with_a_stubborn_grandchild_is_gone_entirely() {
     let data = tempfile::tempdir().unwrap();
     let grandchild =
         "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(120)";
-    let child = format!("import subprocess; subprocess.run(['python3', '-c', {grandchild:?}])");
-    let top = Proc::spawn_group(Command::new("python3").args([
+    let py = common::python();
+    let child = format!("import subprocess; subprocess.run([{py:?}, '-c', {grandchild:?}])");
+    let top = Proc::spawn_group(Command::new(&py).args([
         "-c",
-        &format!("import subprocess; subprocess.run(['python3', '-c', {child:?}])"),
+        &format!("import subprocess; subprocess.run([{py:?}, '-c', {child:?}])"),
     ]));
     // Wait until all three levels exist.
     let pids: Vec<i32> = wait_for("three levels", || {

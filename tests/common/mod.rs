@@ -10,6 +10,20 @@ pub fn bin() -> String {
     std::env::var("WHYTOP_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_whytop").to_string())
 }
 
+/// The real Python interpreter, not a version-manager shim (a pyenv shim is a
+/// shell script that runs helpers as children before it execs Python).
+pub fn python() -> String {
+    static PY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PY.get_or_init(|| {
+        let out = Command::new("python3")
+            .args(["-c", "import sys; print(sys.executable)"])
+            .output()
+            .expect("python3 runs");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    })
+    .clone()
+}
+
 /// Generous: the machine may be a loaded 2-core box.
 pub const DEADLINE: Duration = Duration::from_secs(30);
 
