@@ -112,7 +112,7 @@ fn a_terminal_reader_is_caught_in_read() {
         .spawn()
         .unwrap();
     let term = Proc(child, true);
-    let cat = common::child_named(term.pid(), "cat");
+    let cat = common::descendant_named(term.pid(), "cat");
     settled(cat, "wait_woken"); // n_tty_read sleeps in wait_woken
     let c = capture_with(cat, &Tools::from_env(), tempfile::tempdir().unwrap().path());
     assert!(c.tree.has_function("read"), "{:?}", c.tree);

@@ -91,7 +91,7 @@ fn says_plainly_when_output_is_a_pipe_or_a_terminal() {
     assert!(err.contains("stderr goes to /dev/null"), "{err}");
     // On a terminal: `script` gives the sleep a pseudo-terminal.
     let term = Proc::spawn_group(Command::new("script").args(["-qc", "sleep 60", "/dev/null"]));
-    let sleep_pid = common::child_named(term.pid(), "sleep");
+    let sleep_pid = common::descendant_named(term.pid(), "sleep");
     let out = Command::new(common::bin())
         .args(["logs", &sleep_pid.to_string()])
         .output()

@@ -91,23 +91,29 @@ pub fn tagged_sleep(tag: &str) -> Proc {
     Proc::spawn(Command::new("bash").args(["-c", &format!("exec -a {tag} sleep 300")]))
 }
 
-/// The first child of `parent` once it is named `comm` (say, the command a
-/// `script` wrapper runs on its pseudo-terminal).
-pub fn child_named(parent: i32, comm: &str) -> i32 {
-    wait_for(&format!("{comm} under pid {parent}"), || {
-        let kids = std::fs::read_to_string(format!("/proc/{parent}/task/{parent}/children"))
-            .map_err(|e| e.to_string())?;
-        let k: i32 = kids
-            .split_whitespace()
-            .next()
-            .and_then(|k| k.parse().ok())
-            .ok_or(kids.clone())?;
-        let name = std::fs::read_to_string(format!("/proc/{k}/comm")).unwrap_or_default();
-        if name.trim() == comm {
-            Ok(k)
-        } else {
-            Err(name)
+/// The first descendant of `ancestor` named `comm` (say, the command a `script`
+/// wrapper runs on its pseudo-terminal: a direct child when the shell execs it,
+/// a grandchild under a `sh` that forks, as dash does).
+pub fn descendant_named(ancestor: i32, comm: &str) -> i32 {
+    wait_for(&format!("{comm} under pid {ancestor}"), || {
+        let mut seen = Vec::new();
+        let mut queue = vec![ancestor];
+        while let Some(pid) = queue.pop() {
+            let kids = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+                .unwrap_or_default();
+            for k in kids
+                .split_whitespace()
+                .filter_map(|k| k.parse::<i32>().ok())
+            {
+                let name = std::fs::read_to_string(format!("/proc/{k}/comm")).unwrap_or_default();
+                if name.trim() == comm {
+                    return Ok(k);
+                }
+                seen.push(format!("{k} {}", name.trim()));
+                queue.push(k);
+            }
         }
+        Err(seen.join(", "))
     })
 }
 
