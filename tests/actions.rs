@@ -1,5 +1,6 @@
 //! The action engine on real processes: the stop ladder, key checks, signals,
 //! renice, refusals and the audit log, through the CLI a script would use.
+#![cfg(target_os = "linux")]
 
 mod common;
 

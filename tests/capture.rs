@@ -1,5 +1,6 @@
 //! Stack captures of real processes with the real tools (the test command
 //! installs gdb, elfutils and py-spy), and the kernel floor with no tool at all.
+#![cfg(target_os = "linux")]
 
 mod common;
 
