@@ -11,11 +11,12 @@ use whytop::actions::ladder::{self, Ended, Policy};
 use whytop::actions::targets::Target;
 use whytop::model::ProcKey;
 
-/// Runs the CLI with its own audit directory.
+/// Runs the CLI with its own audit directory and config (none unless the test writes one).
 fn whytop(data: &Path, args: &[&str]) -> Output {
     Command::new(common::bin())
         .args(args)
         .env("WHYTOP_DATA_DIR", data)
+        .env("XDG_CONFIG_HOME", data)
         .output()
         .expect("run whytop")
 }
@@ -108,10 +109,16 @@ fn a_term_and_int_ignorer_is_killed_and_the_outcome_says_so() {
     assert!(out.status.success());
     assert_eq!(ended_signal(&json(&out), p.pid()), "SIGKILL");
     let audit = audit_lines(data.path());
-    assert_eq!(audit.len(), 1);
+    assert_eq!(
+        audit.len(),
+        2,
+        "one line as it starts, one with the outcome"
+    );
     assert_eq!(audit[0]["action"], "stop");
+    assert_eq!(audit[0]["outcome"], "started");
     assert_eq!(audit[0]["targets"][0]["pid"], p.pid());
-    assert_eq!(audit[0]["outcome"]["targets"][0]["signal"], "SIGKILL");
+    assert_eq!(audit[1]["targets"][0]["pid"], p.pid());
+    assert_eq!(audit[1]["outcome"]["targets"][0]["signal"], "SIGKILL");
 }
 
 #[test]
@@ -223,7 +230,9 @@ fn a_key_whose_pid_was_reused_is_refused_and_that_process_lives() {
     let outcome = ladder::run(vec![target], &Policy::parse("KILL:1").unwrap(), &rx, |_| {});
     assert_eq!(outcome.targets[0].ended, Ended::Gone);
     assert!(outcome.sent.is_empty(), "nothing may be signalled");
-    assert!(whytop::cli::act::deliver(stale, libc::SIGKILL, false, 0).is_err());
+    assert!(whytop::actions::deliver::deliver(stale, libc::SIGKILL, None, false).is_err());
+    let group = unsafe { libc::getpgid(real.pid) };
+    assert!(whytop::actions::deliver::deliver(stale, libc::SIGKILL, Some(group), true).is_err());
     assert!(
         alive(p.pid()),
         "the process that owns the pid now must live"
@@ -320,6 +329,122 @@ fn signals_by_name_and_refusals() {
         ["signal", "signal", "stop"],
         "each mutation and the refusal left a line"
     );
+}
+
+#[test]
+fn protected_targets_are_refused_for_every_action_unless_forced() {
+    let data = tempfile::tempdir().unwrap();
+    for args in [
+        &["signal", "1", "USR1"][..],
+        &["renice", "1", "5"],
+        &["sched", "1", "--policy", "batch"],
+        &["signal", "2", "TERM"],
+    ] {
+        let out = whytop(data.path(), args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("--force"), "{args:?}: {err}");
+    }
+    let refused = audit_lines(data.path());
+    assert_eq!(refused.len(), 4, "each refusal is audited");
+    assert!(refused.iter().all(|r| r["outcome"] == "refused"));
+}
+
+#[test]
+fn a_group_signal_never_reaches_whytops_own_group() {
+    // This sleep shares the test's process group, and so whytop's: a group signal
+    // to it would hit whytop (and this test) too.
+    let data = tempfile::tempdir().unwrap();
+    let p = Proc::spawn(Command::new("sleep").arg("120"));
+    let out = whytop(
+        data.path(),
+        &["signal", &p.pid().to_string(), "TERM", "--group"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("holds whytop itself"), "{err}");
+    assert_eq!(state_of(p.pid()), Some('S'), "the sleep was not signalled");
+    // Its own group is fine, and every member gets the signal.
+    let g = Proc::spawn_group(Command::new("sh").args(["-c", "sleep 120 & sleep 120; wait"]));
+    let kid = common::descendant_named(g.pid(), "sleep");
+    let out = whytop(
+        data.path(),
+        &["signal", &g.pid().to_string(), "STOP", "--group"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    wait_for("the whole group stopped", || {
+        match (state_of(g.pid()), state_of(kid)) {
+            (Some('T'), Some('T')) => Ok(()),
+            other => Err(format!("{other:?}")),
+        }
+    });
+    let audit = audit_lines(data.path());
+    assert_eq!(audit.last().unwrap()["params"]["group"], g.pid());
+}
+
+#[test]
+fn an_interrupted_stop_cancels_its_ladder_and_still_audits_the_outcome() {
+    let data = tempfile::tempdir().unwrap();
+    let p = stubborn(&["TERM"]);
+    let mut stop = Command::new(common::bin())
+        .args(["stop", &p.pid().to_string(), "--ladder", "TERM:60,KILL:1"])
+        .env("WHYTOP_DATA_DIR", data.path())
+        .env("XDG_CONFIG_HOME", data.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for("the ladder to start", || {
+        match audit_lines(data.path()).first() {
+            Some(r) if r["outcome"] == "started" => Ok(()),
+            other => Err(format!("{other:?}")),
+        }
+    });
+    unsafe { libc::kill(stop.id() as i32, libc::SIGINT) };
+    let status = wait_for("whytop stop to end", || {
+        stop.try_wait()
+            .map_err(|e| e.to_string())?
+            .ok_or("running".to_string())
+    });
+    assert_eq!(status.code(), Some(1), "the target was left running");
+    assert!(alive(p.pid()), "cancelled before KILL");
+    let audit = audit_lines(data.path());
+    assert_eq!(audit.len(), 2, "{audit:?}");
+    assert_eq!(audit[1]["outcome"]["cancelled"], true);
+    assert_eq!(audit[1]["outcome"]["targets"][0]["ended"], "cancelled");
+}
+
+#[test]
+fn stop_takes_its_ladder_from_the_config_file_unless_given() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(data.path().join("whytop")).unwrap();
+    std::fs::write(
+        data.path().join("whytop/config.toml"),
+        "ladder = \"KILL:20\"\n",
+    )
+    .unwrap();
+    let p = stubborn(&["TERM", "INT"]);
+    let out = whytop(data.path(), &["stop", &p.pid().to_string(), "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(ended_signal(&json(&out), p.pid()), "SIGKILL");
+    std::fs::write(data.path().join("whytop/config.toml"), "ladder = 5\n").unwrap();
+    let q = Proc::spawn(Command::new("sleep").arg("120"));
+    let out = whytop(data.path(), &["stop", &q.pid().to_string()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("config.toml"),
+        "the message names the file: {err}"
+    );
+    assert!(alive(q.pid()), "a malformed config acts on nothing");
 }
 
 fn key_of(pid: i32) -> ProcKey {

@@ -213,6 +213,38 @@ fn stop_flow_confirm_progress_kill_now_rows_gone_and_audited() {
 }
 
 #[test]
+fn quitting_during_a_stop_asks_then_cancels_it_and_audits_the_outcome() {
+    let tag = marker("quitstop");
+    let (parent, kid) = stubborn_family(&tag);
+    let data = tempfile::tempdir().unwrap();
+    let t = Tmux::shell(150, 40);
+    t.whytop(data.path(), &format!("--sort pid --filter {tag}"));
+    t.wait_screen("both rows", |s| {
+        s.contains(&format!("{tag}dad")) && s.contains(&kid)
+    });
+    t.keys(&["x"]);
+    t.wait_screen("the confirmation", |s| s.contains("Stop 2 processes"));
+    t.keys(&["y"]);
+    t.wait_screen("the progress pane", |s| s.contains("step 1/3"));
+    t.keys(&["q"]);
+    t.wait_screen("the question", |s| s.contains("quit again to cancel it"));
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+    assert!(
+        alive(parent.pid()),
+        "the parent ignores TERM and was left running"
+    );
+    let audit: Vec<serde_json::Value> = std::fs::read_to_string(data.path().join("audit.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(audit.len(), 2, "{audit:?}");
+    assert_eq!(audit[0]["outcome"], "started");
+    assert_eq!(audit[1]["outcome"]["cancelled"], true, "{audit:?}");
+}
+
+#[test]
 fn renice_and_signal_keys_and_the_audit_pane() {
     let tag = marker("nice");
     let p = common::tagged_sleep(&tag);

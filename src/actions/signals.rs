@@ -34,7 +34,15 @@ pub fn all() -> Vec<(&'static str, i32)> {
         ("SYS", libc::SIGSYS),
     ];
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    v.push(("PWR", libc::SIGPWR));
+    {
+        v.push(("STKFLT", libc::SIGSTKFLT));
+        v.push(("PWR", libc::SIGPWR));
+        // The real-time signals, named as `kill -l` names them.
+        let (lo, hi) = (libc::SIGRTMIN(), libc::SIGRTMAX());
+        for (name, num) in REALTIME.iter().zip(lo..=hi) {
+            v.push((name, num));
+        }
+    }
     #[cfg(target_os = "macos")]
     {
         v.push(("EMT", libc::SIGEMT));
@@ -43,6 +51,15 @@ pub fn all() -> Vec<(&'static str, i32)> {
     v.sort_by_key(|(_, n)| *n);
     v
 }
+
+/// `RTMIN`..`RTMAX` as `kill -l` spells them (glibc has 31 usable: 34..=64).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const REALTIME: [&str; 31] = [
+    "RTMIN", "RTMIN+1", "RTMIN+2", "RTMIN+3", "RTMIN+4", "RTMIN+5", "RTMIN+6", "RTMIN+7",
+    "RTMIN+8", "RTMIN+9", "RTMIN+10", "RTMIN+11", "RTMIN+12", "RTMIN+13", "RTMIN+14", "RTMIN+15",
+    "RTMAX-14", "RTMAX-13", "RTMAX-12", "RTMAX-11", "RTMAX-10", "RTMAX-9", "RTMAX-8", "RTMAX-7",
+    "RTMAX-6", "RTMAX-5", "RTMAX-4", "RTMAX-3", "RTMAX-2", "RTMAX-1", "RTMAX",
+];
 
 /// `TERM`, `SIGTERM`, `term` or `15` to a signal number.
 pub fn parse(s: &str) -> Result<i32, String> {
@@ -87,5 +104,19 @@ mod tests {
         for (n, num) in all() {
             assert_eq!(parse(n), Ok(num));
         }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn linux_has_stkflt_and_the_realtime_signals_as_kill_names_them() {
+        assert_eq!(parse("STKFLT"), Ok(16));
+        assert_eq!(parse("RTMIN"), Ok(libc::SIGRTMIN()));
+        assert_eq!(parse("SIGRTMAX"), Ok(libc::SIGRTMAX()));
+        assert_eq!(name(libc::SIGRTMIN() + 1), "SIGRTMIN+1");
+        assert_eq!(name(libc::SIGRTMAX() - 1), "SIGRTMAX-1");
+        let nums: Vec<i32> = all().iter().map(|(_, n)| *n).collect();
+        let mut dedup = nums.clone();
+        dedup.dedup();
+        assert_eq!(nums, dedup, "each number once, in order");
     }
 }

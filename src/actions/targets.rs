@@ -17,15 +17,23 @@ pub struct Target {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     #[error(
-        "pid {0} is init: signalling it can bring the system down (whytop stop --force to insist)"
+        "pid {0} is init: acting on it can bring the system down (--force on the command line to insist)"
     )]
     Init(i32),
-    #[error("pid {0} is whytop itself")]
+    #[error("pid {0} is whytop itself (--force on the command line to insist)")]
     Myself(i32),
-    #[error("pid {0} is a kernel thread: signals do not stop it (whytop stop --force to insist)")]
+    #[error(
+        "pid {0} is a kernel thread: signals and nice do not apply to it (--force on the command line to insist)"
+    )]
     KernelThread(i32),
     #[error("no such process: pid {0}")]
     NoSuchProcess(i32),
+    #[error(
+        "process group {0} is not one group: a signal to it would reach every process or whytop's own group"
+    )]
+    NoGroup(i32),
+    #[error("process group {0} holds whytop itself (--force on the command line to insist)")]
+    OwnGroup(i32),
 }
 
 /// The targets for `chosen` in a process list, children before parents (the
@@ -57,7 +65,7 @@ pub fn plan(
         }
     }
     for (p, _) in &out {
-        if p.pid == me {
+        if !force && p.pid == me {
             return Err(Refusal::Myself(p.pid));
         }
         if !force && p.pid == 1 {
@@ -144,6 +152,10 @@ mod tests {
         let mut me = sample(std::process::id() as i32, 1, "whytop");
         me.start_time = 5;
         let key = me.key();
-        assert_eq!(plan(&[me], key, false, true), Err(Refusal::Myself(key.pid)));
+        assert_eq!(
+            plan(std::slice::from_ref(&me), key, false, false),
+            Err(Refusal::Myself(key.pid))
+        );
+        assert!(plan(&[me], key, false, true).is_ok(), "forced from the CLI");
     }
 }

@@ -50,6 +50,15 @@ impl Config {
         Ok(c)
     }
 
+    /// The default patched by the user's `config.toml`; an error names the file.
+    pub fn load() -> Result<Config, String> {
+        let user = read_user_file("config.toml")?;
+        Config::parse(user.as_ref().map(|(_, t)| t.as_str())).map_err(|e| match &user {
+            Some((path, _)) => format!("{}: {e}", path.display()),
+            None => e,
+        })
+    }
+
     pub fn policy(&self) -> Result<Policy, String> {
         let mut p = Policy::parse(&self.ladder)?;
         p.order = self.ladder_order;

@@ -3,8 +3,8 @@
 
 use super::msg::{Effect, Msg};
 use crate::actions::audit::{self, AuditLog, Record, TargetRef};
-use crate::actions::ladder::{self, Control};
-use crate::actions::{bundle, capture, logtail, priority, signals};
+use crate::actions::ladder::Control;
+use crate::actions::{bundle, capture, logtail, priority, signals, stop};
 use crate::collectors::CollectorCmd;
 use serde_json::json;
 use std::sync::Arc;
@@ -17,6 +17,8 @@ pub struct Executor {
     pub to_ui: UnboundedSender<Msg>,
     pub collector: mpsc::Sender<CollectorCmd>,
     ladder: Option<mpsc::Sender<Control>>,
+    /// Set by the ladder's thread once its outcome is audited.
+    ladder_done: Arc<AtomicBool>,
     /// Set to end the running log tail.
     log_stop: Option<Arc<AtomicBool>>,
     /// Set to cancel the running capture.
@@ -85,8 +87,25 @@ impl Executor {
             to_ui,
             collector,
             ladder: None,
+            ladder_done: Arc::new(AtomicBool::new(true)),
             log_stop: None,
             capture_cancel: None,
+        }
+    }
+
+    /// Before whytop exits: a running ladder is cancelled and given a moment to
+    /// write its outcome to the audit log, so quitting never loses the record.
+    fn shutdown(&mut self) {
+        let Some(ctl) = self.ladder.take() else {
+            return;
+        };
+        if self.ladder_done.load(Ordering::SeqCst) {
+            return;
+        }
+        let _ = ctl.send(Control::Cancel);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+        while !self.ladder_done.load(Ordering::SeqCst) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
         }
     }
 
@@ -102,23 +121,17 @@ impl Executor {
                 let (ctl_tx, ctl_rx) = mpsc::channel();
                 self.ladder = Some(ctl_tx);
                 let refresh = self.collector.clone();
+                let done = Arc::clone(&self.ladder_done);
+                done.store(false, Ordering::SeqCst);
                 std::thread::spawn(move || {
                     let progress_tx = tx.clone();
-                    let outcome = ladder::run(targets.clone(), &policy, &ctl_rx, |p| {
-                        let _ = progress_tx.send(Msg::LadderProgress(p));
-                    });
-                    let refs = targets
-                        .iter()
-                        .map(|t| TargetRef {
-                            pid: t.key.pid,
-                            start_time: t.key.start_time,
-                            command: t.command.clone(),
-                        })
-                        .collect();
-                    let params =
-                        json!({"ladder": policy.describe(), "order": policy.order, "from": "tui"});
-                    let value = serde_json::to_value(&outcome).unwrap_or_default();
-                    if let Err(e) = audit::record(&Record::new("stop", params, refs, value)) {
+                    let params = stop::params(&policy, json!({"tree": true, "from": "tui"}));
+                    let (outcome, audit_error) =
+                        stop::run_audited(targets, &policy, params, &ctl_rx, |p| {
+                            let _ = progress_tx.send(Msg::LadderProgress(p));
+                        });
+                    done.store(true, Ordering::SeqCst);
+                    if let Some(e) = audit_error {
                         let _ = tx.send(Msg::ActionDone(Err(e)));
                     }
                     let _ = tx.send(Msg::LadderDone(outcome));
@@ -138,14 +151,14 @@ impl Executor {
                 pgid,
             } => {
                 let name = signals::name(signal);
+                let group = group.then_some(pgid);
                 let params = json!({"signal": name, "group": group});
                 self.one_shot(key, command, "signal", params, move || {
-                    let who = if group {
-                        format!("process group {pgid}")
-                    } else {
-                        format!("pid {}", key.pid)
+                    let who = match group {
+                        Some(g) => format!("process group {g}"),
+                        None => format!("pid {}", key.pid),
                     };
-                    match crate::cli::act::deliver(key, signal, group, pgid) {
+                    match crate::actions::deliver::deliver(key, signal, group, false) {
                         Ok(()) => Ok(format!("sent {name} to {who}")),
                         Err(e) => Err(format!("{name} not sent: {e}")),
                     }
@@ -230,5 +243,12 @@ impl Executor {
                 });
             }
         }
+    }
+}
+
+/// Every way out of the event loop (quit, SIGTERM, SIGHUP, an error) passes here.
+impl Drop for Executor {
+    fn drop(&mut self) {
+        self.shutdown();
     }
 }

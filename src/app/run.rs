@@ -24,9 +24,7 @@ const FRAME: Duration = Duration::from_millis(16);
 
 /// Builds the app from config files and flags; errors here leave the terminal untouched.
 pub fn prepare(cli: &Cli) -> anyhow::Result<App> {
-    let user_config = read_user_file("config.toml").map_err(anyhow::Error::msg)?;
-    let config = Config::parse(user_config.as_ref().map(|(_, t)| t.as_str()))
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path_of(&user_config)))?;
+    let config = Config::load().map_err(anyhow::Error::msg)?;
     let user_keys = read_user_file("keymap.toml").map_err(anyhow::Error::msg)?;
     let keymap = Keymap::with_user(user_keys.as_ref().map(|(_, t)| t.as_str()))
         .map_err(|e| anyhow::anyhow!("{}: {e}", path_of(&user_keys)))?;

@@ -30,6 +30,8 @@ pub struct UiState {
     pub signal_cursor: usize,
     pub signal_group: bool,
     pub nice_input: String,
+    /// Quit was pressed once while a stop was running; the next quit leaves.
+    pub quit_armed: bool,
 }
 
 /// What the confirmation shows: exactly the processes the stop will hit.

@@ -127,6 +127,7 @@ fn focus_effect(app: &App) -> Vec<Effect> {
 }
 
 fn act(app: &mut App, a: Action) -> Vec<Effect> {
+    app.ui.quit_armed &= a == Action::Quit;
     let page = app.page_rows();
     let overlay = matches!(app.ui.mode, Mode::Help | Mode::Sort | Mode::Audit);
     if matches!(app.ui.mode, Mode::Logs | Mode::LogFilter | Mode::Capture)
@@ -142,6 +143,11 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
         return process_actions::act(app, a);
     }
     match a {
+        // Quitting cancels a running stop (its outcome is still audited): ask first.
+        Action::Quit if app.ladder.is_some() && !app.ui.quit_armed => {
+            app.ui.quit_armed = true;
+            app.say("a stop is running: quit again to cancel it and leave, X to kill now");
+        }
         Action::Quit => app.quit = true,
         Action::Suspend => return vec![Effect::Suspend],
         Action::Up if app.ui.mode == Mode::Sort => {

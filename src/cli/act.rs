@@ -2,13 +2,12 @@
 //! Exit 0 when the targets are gone or the change applied; 1 with a message otherwise.
 
 use crate::actions::audit::{Record, TargetRef};
+use crate::actions::deliver::deliver;
 use crate::actions::ladder::{self, Control, Order, Policy};
 use crate::actions::sched::{self, SchedChange};
-use crate::actions::targets::{self, Target};
-use crate::actions::{priority, signals};
+use crate::actions::targets::{self, Refusal};
+use crate::actions::{priority, signals, stop};
 use crate::model::{Pid, ProcKey};
-use crate::platform::PlatformError;
-use crate::platform::handle;
 use serde_json::json;
 
 #[derive(clap::Args, Debug)]
@@ -17,13 +16,13 @@ pub struct StopArgs {
     /// Only this process, not its descendants.
     #[arg(long)]
     pub no_tree: bool,
-    /// The ladder: SIGNAL:SECONDS steps (default TERM:5,INT:3,KILL:1).
+    /// The ladder: SIGNAL:SECONDS steps (default: the config's `ladder`, TERM:5,INT:3,KILL:1).
     #[arg(long, value_name = "STEPS", value_parser = Policy::parse)]
     pub ladder: Option<Policy>,
     /// Signal every target at each step at once instead of children first.
     #[arg(long)]
     pub all_at_once: bool,
-    /// Allow pid 1 and kernel threads.
+    /// Allow pid 1, kernel threads, whytop itself (and its process group).
     #[arg(long)]
     pub force: bool,
     /// Print the outcome as JSON.
@@ -40,7 +39,7 @@ pub struct SignalArgs {
     /// Deliver to the process's whole process group.
     #[arg(long)]
     pub group: bool,
-    /// Allow pid 1 and kernel threads.
+    /// Allow pid 1, kernel threads, whytop itself (and its process group).
     #[arg(long)]
     pub force: bool,
 }
@@ -57,6 +56,9 @@ pub struct SchedArgs {
     /// macOS: put it in the background (lower CPU and I/O priority), or take it out.
     #[arg(long, value_name = "on|off")]
     pub background: Option<OnOff>,
+    /// Allow pid 1, kernel threads and whytop itself.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -71,62 +73,92 @@ pub struct ReniceArgs {
     /// The new nice value, -20 (most favoured) to 19.
     #[arg(allow_hyphen_values = true, value_parser = clap::value_parser!(i32).range(-20..=19))]
     pub nice: i32,
+    /// Allow pid 1, kernel threads and whytop itself.
+    #[arg(long)]
+    pub force: bool,
 }
 
 fn fail(msg: impl std::fmt::Display) -> anyhow::Result<i32> {
-    eprintln!("whytop: {msg}");
+    errln!("whytop: {msg}");
     Ok(1)
-}
-
-fn refs(targets: &[Target]) -> Vec<TargetRef> {
-    targets
-        .iter()
-        .map(|t| TargetRef {
-            pid: t.key.pid,
-            start_time: t.key.start_time,
-            command: t.command.clone(),
-        })
-        .collect()
 }
 
 /// Appends to the audit log; a log that cannot be written is reported, not fatal.
 pub fn audit(rec: Record) {
     if let Err(e) = crate::actions::audit::record(&rec) {
-        eprintln!("whytop: warning: {e}");
+        errln!("whytop: warning: {e}");
     }
 }
 
+fn target_ref(key: ProcKey, command: String) -> TargetRef {
+    TargetRef {
+        pid: key.pid,
+        start_time: key.start_time,
+        command,
+    }
+}
+
+/// Refuses init, kernel threads and whytop itself unless forced, and audits the refusal.
+fn refused(action: &str, named: &super::target::Named, force: bool) -> Option<Refusal> {
+    let p = named.sample();
+    let refusal = targets::plan(&named.procs, p.key(), false, force).err()?;
+    audit(Record::new(
+        action,
+        json!({"refused": refusal.to_string()}),
+        vec![target_ref(p.key(), p.command())],
+        json!("refused"),
+    ));
+    Some(refusal)
+}
+
+/// The ladder: `--ladder` wins over the config file's, which wins over the default.
+fn policy(args: &StopArgs) -> Result<Policy, String> {
+    let mut policy = match &args.ladder {
+        Some(p) => p.clone(),
+        None => crate::app::config::Config::load()?.policy()?,
+    };
+    if args.all_at_once {
+        policy.order = Order::AllAtOnce;
+    }
+    Ok(policy)
+}
+
 pub fn stop(args: &StopArgs) -> anyhow::Result<i32> {
+    let policy = match policy(args) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
     let Some(named) = super::target::named("stop", args.pid)? else {
         return Ok(1);
     };
     let (procs, p) = (&named.procs, named.sample());
-    let mut policy = args.ladder.clone().unwrap_or_default();
-    if args.all_at_once {
-        policy.order = Order::AllAtOnce;
-    }
     let targets = match targets::plan(procs, p.key(), !args.no_tree, args.force) {
         Ok(t) => t,
         Err(refusal) => {
             audit(Record::new(
                 "stop",
                 json!({"refused": refusal.to_string()}),
-                vec![],
+                vec![target_ref(p.key(), p.command())],
                 json!("refused"),
             ));
             return fail(refusal);
         }
     };
     if !args.json {
-        eprintln!(
-            "stopping {} process(es) with {}",
+        errln!(
+            "stopping {} process(es) with {} (Ctrl-C cancels)",
             targets.len(),
             policy.describe()
         );
     }
-    let (_tx, rx) = std::sync::mpsc::channel::<Control>();
+    let (control, rx) = std::sync::mpsc::channel::<Control>();
+    super::interrupt::cancel_on_signal(control);
     let quiet = args.json;
-    let outcome = ladder::run(targets.clone(), &policy, &rx, |ev| {
+    let params = stop::params(
+        &policy,
+        json!({"tree": !args.no_tree, "force": args.force, "from": "cli"}),
+    );
+    let (outcome, audit_error) = stop::run_audited(targets, &policy, params, &rx, |ev| {
         if quiet {
             return;
         }
@@ -136,28 +168,22 @@ pub fn stop(args: &StopArgs) -> anyhow::Result<i32> {
                 signal,
                 alive,
                 ..
-            } => {
-                eprintln!(
-                    "step {}: {} to {} process(es)",
-                    index + 1,
-                    signals::name(signal),
-                    alive.len()
-                )
-            }
+            } => errln!(
+                "step {}: {} to {} process(es)",
+                index + 1,
+                signals::name(signal),
+                alive.len()
+            ),
             ladder::Progress::Exited { key, step } => {
-                eprintln!("pid {} exited during step {}", key.pid, step + 1)
+                errln!("pid {} exited during step {}", key.pid, step + 1)
             }
         }
     });
-    let params = json!({"ladder": policy.describe(), "tree": !args.no_tree, "order": policy.order, "force": args.force});
-    audit(Record::new(
-        "stop",
-        params,
-        refs(&targets),
-        serde_json::to_value(&outcome)?,
-    ));
+    if let Some(e) = audit_error {
+        errln!("whytop: warning: {e}");
+    }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&outcome)?);
+        outln!("{}", serde_json::to_string_pretty(&outcome)?);
     } else {
         for t in &outcome.targets {
             let how = match &t.ended {
@@ -169,7 +195,7 @@ pub fn stop(args: &StopArgs) -> anyhow::Result<i32> {
                 ladder::Ended::Cancelled => "left running (cancelled)".into(),
                 ladder::Ended::Error { message } => format!("not signalled: {message}"),
             };
-            println!("{:>7}  {how}  {}", t.pid, t.command);
+            outln!("{:>7}  {how}  {}", t.pid, t.command);
         }
     }
     if outcome.all_gone() { Ok(0) } else { Ok(1) }
@@ -179,56 +205,33 @@ pub fn signal(args: &SignalArgs) -> anyhow::Result<i32> {
     let Some(named) = super::target::named("signal", args.pid)? else {
         return Ok(1);
     };
-    let (procs, p) = (&named.procs, named.sample());
-    let key = p.key();
-    if let Err(refusal) = targets::plan(procs, key, false, args.force) {
+    if let Some(refusal) = refused("signal", &named, args.force) {
         return fail(refusal);
     }
+    let p = named.sample();
+    let key = p.key();
     let name = signals::name(args.signal);
-    let result = deliver(key, args.signal, args.group, p.pgid);
+    let group = args.group.then_some(p.pgid);
+    let result = deliver(key, args.signal, group, args.force);
     let outcome = match &result {
         Ok(()) => json!("delivered"),
         Err(e) => json!({"error": e.to_string()}),
     };
-    let target = TargetRef {
-        pid: key.pid,
-        start_time: key.start_time,
-        command: p.command(),
-    };
     audit(Record::new(
         "signal",
-        json!({"signal": name, "group": args.group}),
-        vec![target],
+        json!({"signal": name, "group": group}),
+        vec![target_ref(key, p.command())],
         outcome,
     ));
     match result {
         Ok(()) => {
-            println!(
-                "sent {name} to {}{}",
-                if args.group { "process group " } else { "pid " },
-                if args.group { p.pgid } else { key.pid }
-            );
+            match group {
+                Some(g) => outln!("sent {name} to process group {g}"),
+                None => outln!("sent {name} to pid {}", key.pid),
+            }
             Ok(0)
         }
         Err(e) => fail(e),
-    }
-}
-
-/// One signal to the process `key`, or to its process group: the group is only
-/// signalled after the key is confirmed, so a reused pid's group is never hit.
-pub fn deliver(key: ProcKey, sig: i32, group: bool, pgid: Pid) -> Result<(), PlatformError> {
-    let h = handle::open(key)?;
-    if !group {
-        return h.signal(sig);
-    }
-    // SAFETY: kill with a negative pid signals that process group.
-    if unsafe { libc::kill(-pgid, sig) } == 0 {
-        Ok(())
-    } else {
-        match std::io::Error::last_os_error().raw_os_error() {
-            Some(libc::EPERM) => Err(PlatformError::PermissionDenied { pid: key.pid }),
-            _ => Err(PlatformError::NoSuchProcess { pid: key.pid }),
-        }
     }
 }
 
@@ -236,6 +239,9 @@ pub fn renice(args: &ReniceArgs) -> anyhow::Result<i32> {
     let Some(named) = super::target::named("renice", args.pid)? else {
         return Ok(1);
     };
+    if let Some(refusal) = refused("renice", &named, args.force) {
+        return fail(refusal);
+    }
     let p = named.sample();
     let key = p.key();
     let before = p.nice;
@@ -257,7 +263,7 @@ pub fn renice(args: &ReniceArgs) -> anyhow::Result<i32> {
     ));
     match result {
         Ok(()) => {
-            println!("pid {}: nice {before} -> {}", key.pid, args.nice);
+            outln!("pid {}: nice {before} -> {}", key.pid, args.nice);
             Ok(0)
         }
         Err(e) => fail(e),
@@ -278,7 +284,7 @@ pub fn sched_cmd(args: &SchedArgs) -> anyhow::Result<i32> {
         .flatten()
         .collect();
     if changes.is_empty() {
-        println!(
+        outln!(
             "pid {}: nice {}, {}",
             key.pid,
             p.nice,
@@ -286,6 +292,9 @@ pub fn sched_cmd(args: &SchedArgs) -> anyhow::Result<i32> {
                 .unwrap_or_else(|| "no other scheduling controls on this system".into())
         );
         return Ok(0);
+    }
+    if let Some(refusal) = refused("sched", &named, args.force) {
+        return fail(refusal);
     }
     let mut code = 0;
     for change in changes {
@@ -306,9 +315,9 @@ pub fn sched_cmd(args: &SchedArgs) -> anyhow::Result<i32> {
             outcome,
         ));
         match r {
-            Ok(m) => println!("{m}"),
+            Ok(m) => outln!("{m}"),
             Err(e) => {
-                eprintln!("whytop: {e}");
+                errln!("whytop: {e}");
                 code = 1;
             }
         }

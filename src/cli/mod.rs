@@ -1,6 +1,22 @@
 //! The command line: `whytop` alone starts the TUI; subcommands print and exit.
 
+/// `println!`/`eprintln!` for commands that act: a closed pipe (`| head`) loses
+/// the line, never the action or its audit record.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+macro_rules! errln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 pub mod act;
+mod interrupt;
 pub mod logs;
 pub mod ps;
 pub mod sample;

@@ -8,10 +8,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+/// Target lines the pane shows; the rest are counted on one more line.
+const SHOWN: usize = 5;
+
 pub fn height(app: &App) -> u16 {
     app.ladder
         .as_ref()
-        .map(|l| 3 + l.targets.len().min(5) as u16)
+        .map(|l| 3 + l.targets.len().min(SHOWN + 1) as u16)
         .unwrap_or(0)
 }
 
@@ -39,7 +42,15 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         Span::styled(" C ", theme::KEY),
         Span::raw(" cancel"),
     ])];
-    for t in l.targets.iter().take(5) {
+    // The ones still alive first: they are what the user is waiting for.
+    let mut order: Vec<&crate::actions::targets::Target> = l.targets.iter().collect();
+    order.sort_by_key(|t| !l.alive.contains(&t.key));
+    let shown = if order.len() > SHOWN + 1 {
+        SHOWN
+    } else {
+        order.len()
+    };
+    for t in &order[..shown] {
         let state = match l.exited.iter().find(|(k, _)| *k == t.key) {
             Some((_, step)) => format!("gone at step {}", step + 1),
             None if l.alive.contains(&t.key) => "alive".to_string(),
@@ -51,6 +62,14 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             state,
             super::format::printable(&t.command)
         )));
+    }
+    if shown < order.len() {
+        let rest = &order[shown..];
+        let alive = rest.iter().filter(|t| l.alive.contains(&t.key)).count();
+        out.push(Line::styled(
+            format!("         … {} more, {alive} of them alive", rest.len()),
+            theme::DIM,
+        ));
     }
     out
 }

@@ -10,26 +10,15 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let all = signals::all();
-    let target = app
-        .selected_sample()
-        .map(|p| {
-            if app.ui.signal_group {
-                format!("group {}", p.pgid)
-            } else {
-                format!("{} {}", p.pid, format::printable(&p.comm))
-            }
-        })
-        .unwrap_or_default();
-    let h = area.height.min(all.len() as u16 + 4);
-    let visible = h.saturating_sub(4) as usize;
+    let mut lines = targets(app);
+    lines.push(Line::styled("g: process/group", theme::DIM));
+    let head = lines.len() as u16 + 2;
+    let h = area.height.min(all.len() as u16 + head);
+    let visible = h.saturating_sub(head) as usize;
     let first = app
         .ui
         .signal_cursor
         .saturating_sub(visible.saturating_sub(1));
-    let mut lines = vec![
-        Line::styled(format!("to {target}"), theme::LABEL),
-        Line::styled("g: process/group", theme::DIM),
-    ];
     for (i, (name, num)) in all.iter().enumerate().skip(first).take(visible) {
         let text = format!("{num:>3} SIG{name:<8}");
         lines.push(if i == app.ui.signal_cursor {
@@ -38,7 +27,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             Line::raw(text)
         });
     }
-    let r = Rect::new(area.x, area.y, 24.min(area.width), h);
+    let r = Rect::new(area.x, area.y, 30.min(area.width), h);
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(lines).block(
@@ -49,3 +38,42 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         r,
     );
 }
+
+/// Who the signal reaches: the process, or every member of its group (the
+/// group is shown before it is signalled, as a stop shows its targets).
+fn targets(app: &App) -> Vec<Line<'static>> {
+    let Some(p) = app.selected_sample() else {
+        return Vec::new();
+    };
+    if !app.ui.signal_group {
+        let who = format!("to {} {}", p.pid, format::printable(&p.comm));
+        return vec![Line::styled(who, theme::LABEL)];
+    }
+    let members: Vec<_> = app
+        .table
+        .snapshot
+        .procs
+        .iter()
+        .filter(|q| q.tgid.is_none() && q.pgid == p.pgid)
+        .collect();
+    let mut out = vec![Line::styled(
+        format!("to group {}: {} process(es)", p.pgid, members.len()),
+        theme::LABEL,
+    )];
+    for q in members.iter().take(GROUP_SHOWN) {
+        out.push(Line::raw(format!(
+            "{:>7} {}",
+            q.pid,
+            format::printable(&q.comm)
+        )));
+    }
+    if members.len() > GROUP_SHOWN {
+        out.push(Line::styled(
+            format!("        … {} more", members.len() - GROUP_SHOWN),
+            theme::DIM,
+        ));
+    }
+    out
+}
+
+const GROUP_SHOWN: usize = 4;

@@ -1,0 +1,52 @@
+//! A stop ladder with its audit trail: one line when it starts (what it will do to
+//! whom), one when it ends (per target, the step that ended it; every signal sent).
+//! The start line means a ladder cut short by a crash still left a record.
+
+use super::audit::{self, Record, TargetRef};
+use super::ladder::{self, Control, Outcome, Policy, Progress};
+use super::targets::Target;
+use serde_json::{Value, json};
+use std::sync::mpsc::Receiver;
+
+pub fn refs(targets: &[Target]) -> Vec<TargetRef> {
+    targets
+        .iter()
+        .map(|t| TargetRef {
+            pid: t.key.pid,
+            start_time: t.key.start_time,
+            command: t.command.clone(),
+        })
+        .collect()
+}
+
+/// The ladder's parameters as the audit log keeps them, plus the caller's own.
+pub fn params(policy: &Policy, extra: Value) -> Value {
+    let mut p = json!({"ladder": policy.describe(), "order": policy.order});
+    if let (Some(p), Value::Object(extra)) = (p.as_object_mut(), extra) {
+        p.extend(extra);
+    }
+    p
+}
+
+/// Runs the ladder (blocking) between its two audit lines. The second value is
+/// the first audit failure, if any: reported by the caller, never fatal.
+pub fn run_audited(
+    targets: Vec<Target>,
+    policy: &Policy,
+    params: Value,
+    control: &Receiver<Control>,
+    progress: impl FnMut(Progress),
+) -> (Outcome, Option<String>) {
+    let started = audit::record(&Record::new(
+        "stop",
+        params.clone(),
+        refs(&targets),
+        json!("started"),
+    ))
+    .err();
+    let who = refs(&targets);
+    let outcome = ladder::run(targets, policy, control, progress);
+    let value = serde_json::to_value(&outcome).unwrap_or_default();
+    let ended = audit::record(&Record::new("stop", params, who, value)).err();
+    (outcome, started.or(ended))
+}
