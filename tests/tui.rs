@@ -122,17 +122,54 @@ fn help_detail_and_terminal_restored_on_sigterm() {
 fn ctrl_z_suspends_and_fg_resumes() {
     let t = Tmux::shell(120, 35);
     start(&t, "");
+    let pid = whytop_pid(&t);
     t.keys(&["C-z"]);
     t.wait_screen("the job stopped", |s| {
         s.contains("Stopped") && s.trim_end().ends_with("READY$")
     });
+    // The terminal shrinks while whytop is stopped: it must draw at the new size.
+    t.resize(90, 24);
     t.type_text("fg");
     t.keys(&["Enter"]);
-    t.wait_screen("whytop back", |s| {
-        s.contains("Load average") && s.contains("COMMAND")
+    let s = t.wait_screen("whytop back at the new size", |s| {
+        s.contains("Load average") && s.contains("COMMAND") && s.contains("shown")
+    });
+    assert!(s.lines().count() <= 24, "{s}");
+    assert!(
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z ")),
+        "whytop still runs: {s}"
+    );
+    // Resized under it while running, many times: still alive, still drawing.
+    for i in 0..20u16 {
+        t.resize(70 + i * 3, 20 + i % 7);
+    }
+    t.resize(120, 35);
+    t.wait_screen("whytop after the resizes", |s| {
+        s.contains("COMMAND") && s.lines().count() >= 30
     });
     t.keys(&["q"]);
     t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+}
+
+#[test]
+fn sigint_and_sigquit_leave_with_the_terminal_restored() {
+    for sig in [libc::SIGINT, libc::SIGQUIT] {
+        let t = Tmux::shell(120, 35);
+        start(&t, "");
+        assert_eq!(t.pane_format("#{alternate_on}"), "1");
+        let pid = whytop_pid(&t);
+        unsafe { libc::kill(pid, sig) };
+        t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+        common::wait_for("the normal screen back", || {
+            match t
+                .pane_format("#{alternate_on} #{cursor_flag} #{mouse_any_flag}")
+                .as_str()
+            {
+                "0 1 0" => Ok(()),
+                other => Err(other.to_string()),
+            }
+        });
+    }
 }
 
 /// The whytop process running in the pane (the shell's child).

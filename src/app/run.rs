@@ -79,6 +79,10 @@ async fn event_loop(mut app: App, c: collectors::CollectorHandle) -> anyhow::Res
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    // In raw mode Ctrl-C is a key, but `kill -INT` / `kill -QUIT` still arrive as
+    // signals: leave cleanly on them too, terminal restored.
+    let mut sigint = signal(SignalKind::interrupt())?;
+    let mut sigquit = signal(SignalKind::quit())?;
     let (bg_tx, mut bg_rx) = tokio::sync::mpsc::unbounded_channel();
     let mut exec = Executor::new(bg_tx, c.commands.clone());
     let mut dirty = true;
@@ -87,6 +91,12 @@ async fn event_loop(mut app: App, c: collectors::CollectorHandle) -> anyhow::Res
         let msg = tokio::select! {
             biased;
             _ = sleep_until(next_frame), if dirty => {
+                // A size change not yet announced by an event (while suspended, or
+                // between events) is taken first, so paging and scroll agree.
+                let size = term.size()?;
+                if (size.width, size.height) != app.ui.size {
+                    update(&mut app, Msg::Resize(size.width, size.height));
+                }
                 term.draw(|f| crate::ui::render(&app, f))?;
                 dirty = false;
                 next_frame = Instant::now() + FRAME;
@@ -121,6 +131,8 @@ async fn event_loop(mut app: App, c: collectors::CollectorHandle) -> anyhow::Res
             Some(m) = bg_rx.recv() => m,
             _ = sigterm.recv() => return Ok(()),
             _ = sighup.recv() => return Ok(()),
+            _ = sigint.recv() => return Ok(()),
+            _ = sigquit.recv() => return Ok(()),
         };
         for effect in update(&mut app, msg) {
             if effect == Effect::Suspend {

@@ -28,8 +28,15 @@ pub fn cpu_lines(cores: usize) -> u16 {
     cores.div_ceil(per_line).max(1) as u16
 }
 
+/// The panes at the size the app last heard of (for mouse clicks and paging).
 pub fn areas(app: &App) -> Areas {
-    let (w, h) = app.ui.size;
+    areas_in(app, app.ui.size)
+}
+
+/// The panes at size `(w, h)`. Drawing passes the frame's own size: the terminal
+/// may have changed size since the last resize event (say, while suspended), and
+/// a pane outside the buffer would panic.
+pub fn areas_in(app: &App, (w, h): (u16, u16)) -> Areas {
     let full = Rect::new(0, 0, w, h);
     let cores = app.table.snapshot.system.cpu_percent.len();
     let header_h = (cpu_lines(cores) + 2).max(3).min(h.saturating_sub(3) / 2);

@@ -23,7 +23,8 @@ use crate::app::state::App;
 use ratatui::Frame;
 
 pub fn render(app: &App, f: &mut Frame) {
-    let a = layout::areas(app);
+    let size = f.area();
+    let a = layout::areas_in(app, (size.width, size.height));
     header::render(app, f, a.header);
     table::render(app, f, a.table);
     if let Some(d) = a.detail {

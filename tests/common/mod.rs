@@ -206,6 +206,27 @@ impl Tmux {
         });
     }
 
+    /// Resizes the window (and so the pane and the terminal in it).
+    pub fn resize(&self, w: u16, h: u16) {
+        let ok = self
+            .cmd()
+            .args(["resize-window", "-x", &w.to_string(), "-y", &h.to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "resize-window {w}x{h}");
+    }
+
+    /// A pane format value, such as `#{alternate_on}` or `#{cursor_flag}`.
+    pub fn pane_format(&self, format: &str) -> String {
+        let out = self
+            .cmd()
+            .args(["display-message", "-p", format])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
     /// The pid of the pane's shell.
     pub fn pane_pid(&self) -> i32 {
         let out = self
