@@ -268,3 +268,26 @@ fn detail_pane() {
         .replace_all(&text, "<time>");
     insta::assert_snapshot!("detail", masked);
 }
+
+#[test]
+fn narrow_columns_show_their_sort_arrow_and_80_columns_leave_room_for_the_command() {
+    let mut app = app();
+    for (col, title) in [("s", "S▽"), ("pri", "PRI▽")] {
+        app.opts.sort = whytop::ui::columns::COLUMNS
+            .iter()
+            .map(|c| c.sort)
+            .find(|c| c.title().eq_ignore_ascii_case(col))
+            .unwrap();
+        app.opts.descending = true;
+        app.rebuild_view();
+        let s = screen(&app);
+        let header = s.lines().find(|l| l.contains("COMMAND")).unwrap();
+        assert!(header.contains(title), "{header}");
+    }
+    update(&mut app, Msg::Resize(80, 24));
+    let s = screen(&app);
+    let header = s.lines().find(|l| l.contains("COMMAND")).unwrap();
+    assert!(header.contains("WHY") && !header.contains("VIRT"), "{header}");
+    let row = s.lines().find(|l| l.contains("server.py")).unwrap();
+    assert!(row.contains("python3 server.py"), "the command is readable: {row}");
+}

@@ -1,6 +1,7 @@
-//! The incremental filter. Words are ANDed: each a case-insensitive substring of
-//! the command, name, user or pid, or `why:REASON` for the wait reason
-//! (`why:input`). Input that starts with `re:` is one regex instead.
+//! The incremental filter, as htop's: what is typed is one case-insensitive
+//! substring of the command line, name or user (or exactly the pid). `why:REASON`
+//! words (`why:input`) are taken out and must hold as well. Input that starts
+//! with `re:` is one regex instead.
 
 use super::sample::ProcSample;
 use super::why::{WaitReason, WhyTag};
@@ -34,24 +35,32 @@ impl Filter {
                 .map_err(|e| format!("bad regex {pattern:?}: {e}"));
         }
         let mut terms = Vec::new();
+        let mut phrase: Vec<&str> = Vec::new();
         for word in input.split_whitespace() {
             match WaitReason::parse_filter(word) {
                 Some(Ok(r)) => terms.push(Term::Why(r)),
                 Some(Err(e)) => return Err(e),
-                None => terms.push(Term::Text(word.to_lowercase())),
+                None => phrase.push(word),
             }
+        }
+        if !phrase.is_empty() {
+            terms.push(Term::Text(phrase.join(" ").to_lowercase()));
         }
         Ok((!terms.is_empty()).then_some(Filter::Terms(terms)))
     }
 
     /// Matches a sample (and its wait reason, when classified).
     pub fn matches(&self, p: &ProcSample, why: Option<&WhyTag>) -> bool {
-        let pid = p.pid.to_string();
-        let fields = [&*p.cmdline, &*p.comm, p.user.as_deref().unwrap_or(""), &pid];
+        let fields = [&*p.cmdline, &*p.comm, p.user.as_deref().unwrap_or("")];
         match self {
-            Filter::Regex(re) => fields.iter().any(|f| re.is_match(f)),
+            Filter::Regex(re) => {
+                fields.iter().any(|f| re.is_match(f)) || re.is_match(&p.pid.to_string())
+            }
             Filter::Terms(terms) => terms.iter().all(|t| match t {
-                Term::Text(needle) => fields.iter().any(|f| contains_ci(f, needle)),
+                Term::Text(needle) => {
+                    fields.iter().any(|f| contains_ci(f, needle))
+                        || needle.parse::<i32>() == Ok(p.pid)
+                }
                 Term::Why(r) => why.is_some_and(|w| w.reason == *r),
             }),
         }
@@ -79,6 +88,17 @@ mod tests {
         assert!(!Filter::parse("rustc").unwrap().unwrap().matches(&p, None));
         assert!(Filter::parse("").unwrap().is_none());
         assert!(Filter::parse("  ").unwrap().is_none());
+    }
+
+    #[test]
+    fn words_are_one_phrase_and_a_pid_matches_exactly() {
+        let mut p = sample(5432, 1, "sleep");
+        p.cmdline = "sleep 300".into();
+        let m = |f: &str| Filter::parse(f).unwrap().unwrap().matches(&p, None);
+        assert!(m("SLEEP 300") && m("p 30") && m("5432"));
+        assert!(!m("sleep 43"), "not each word anywhere, the pid included");
+        assert!(!m("300 sleep"), "the phrase in order");
+        assert!(!m("43"), "a pid matches whole");
     }
 
     #[test]

@@ -73,12 +73,39 @@ pub const COLUMNS: &[ColumnSpec] = &[
     },
 ];
 
-/// Start x and width of each column for a table `total` cells wide.
+/// COMMAND is the column people read; on a narrow terminal these give way to
+/// it, first to last, until it has `MIN_COMMAND` cells.
+const GIVE_WAY: [SortColumn; 4] = [
+    SortColumn::Priority,
+    SortColumn::Virt,
+    SortColumn::Nice,
+    SortColumn::Mem,
+];
+const MIN_COMMAND: u16 = 24;
+
+/// Start x and width of each column for a table `total` cells wide; a column
+/// given way to COMMAND has width 0.
 pub fn positions(total: u16) -> Vec<(u16, u16)> {
+    let fixed = |hidden: &[SortColumn]| -> u16 {
+        COLUMNS
+            .iter()
+            .filter(|c| c.width > 0 && !hidden.contains(&c.sort))
+            .map(|c| c.width + 1)
+            .sum()
+    };
+    let mut hidden = 0;
+    while hidden < GIVE_WAY.len() && total.saturating_sub(fixed(&GIVE_WAY[..hidden])) < MIN_COMMAND
+    {
+        hidden += 1;
+    }
+    let hidden = &GIVE_WAY[..hidden];
     let mut x = 0u16;
     COLUMNS
         .iter()
         .map(|c| {
+            if hidden.contains(&c.sort) {
+                return (x, 0);
+            }
             let w = if c.width == 0 {
                 total.saturating_sub(x)
             } else {
@@ -96,7 +123,7 @@ pub fn column_at(total: u16, x: u16) -> Option<SortColumn> {
     positions(total)
         .into_iter()
         .zip(COLUMNS)
-        .find(|((at, w), _)| x >= *at && x <= at + w)
+        .find(|((at, w), _)| *w > 0 && x >= *at && x <= at + w)
         .map(|(_, c)| c.sort)
 }
 
@@ -111,5 +138,19 @@ mod tests {
         let (cmd_x, cmd_w) = *positions(120).last().unwrap();
         assert_eq!(cmd_x + cmd_w, 120);
         assert_eq!(column_at(120, 119), Some(SortColumn::Command));
+    }
+
+    #[test]
+    fn on_a_narrow_terminal_columns_give_way_to_the_command() {
+        let wide = positions(120);
+        assert!(wide.iter().all(|(_, w)| *w > 0), "all shown at 120");
+        let narrow = positions(80);
+        let shown = |c: SortColumn| narrow[COLUMNS.iter().position(|s| s.sort == c).unwrap()].1 > 0;
+        assert!(!shown(SortColumn::Priority) && !shown(SortColumn::Virt));
+        assert!(shown(SortColumn::Why) && shown(SortColumn::Cpu) && shown(SortColumn::Pid));
+        let (cmd_x, cmd_w) = *narrow.last().unwrap();
+        assert!(cmd_w >= MIN_COMMAND, "{cmd_w}");
+        assert_eq!(cmd_x + cmd_w, 80);
+        assert_eq!(column_at(80, cmd_x + 1), Some(SortColumn::Command));
     }
 }

@@ -19,7 +19,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
     }
     let pos = positions(area.width);
     buf.set_style(Rect::new(area.x, area.y, area.width, 1), theme::TITLE);
-    for ((x, w), c) in pos.iter().zip(COLUMNS) {
+    for ((x, w), c) in pos.iter().zip(COLUMNS).filter(|((_, w), _)| *w > 0) {
         let mut title = c.sort.title().to_string();
         let sorted = c.sort == app.opts.sort;
         if sorted {
@@ -30,7 +30,15 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
         } else {
             theme::TITLE
         };
-        put(buf, area.x + x, area.y, *w, &title, c.right, style);
+        // A narrow column (PRI, S) lends its arrow the separator beside it.
+        let (mut x, mut w) = (*x, *w);
+        if title.chars().count() > w as usize {
+            if c.right && x > 0 {
+                x -= 1;
+            }
+            w += 1;
+        }
+        put(buf, area.x + x, area.y, w, &title, c.right, style);
     }
     let rows = area.height as usize - 1;
     let t = &app.table;
