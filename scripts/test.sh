@@ -18,9 +18,22 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq >/dev/null || true
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+# py-spy comes from PyPI. A distribution's Python may lack pip, or refuse a
+# system-wide install (PEP 668); a user install lands in ~/.local/bin.
+export PATH="$HOME/.local/bin:$PATH"
 if ! command -v py-spy >/dev/null; then
   echo "installing: py-spy" >&2
-  python3 -m pip install -q py-spy
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq >/dev/null || true
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-pip >/dev/null
+  fi
+  user=()
+  [ "$(id -u)" = 0 ] || user=(--user)
+  python3 -m pip install -q "${user[@]}" py-spy 2>/dev/null ||
+    python3 -m pip install -q "${user[@]}" --break-system-packages py-spy
+  command -v py-spy >/dev/null || { echo "py-spy did not install" >&2; exit 1; }
 fi
 
 cargo build --release --locked

@@ -287,7 +287,13 @@ fn narrow_columns_show_their_sort_arrow_and_80_columns_leave_room_for_the_comman
     update(&mut app, Msg::Resize(80, 24));
     let s = screen(&app);
     let header = s.lines().find(|l| l.contains("COMMAND")).unwrap();
-    assert!(header.contains("WHY") && !header.contains("VIRT"), "{header}");
+    assert!(
+        header.contains("WHY") && !header.contains("VIRT"),
+        "{header}"
+    );
     let row = s.lines().find(|l| l.contains("server.py")).unwrap();
-    assert!(row.contains("python3 server.py"), "the command is readable: {row}");
+    assert!(
+        row.contains("python3 server.py"),
+        "the command is readable: {row}"
+    );
 }

@@ -36,6 +36,7 @@ pub enum Action {
     Detail,
     Help,
     Threads,
+    KernelThreads,
     Refresh,
     Close,
     /// The stop ladder on the selected process and its descendants (asks first).
@@ -128,6 +129,7 @@ impl Action {
             Self::Detail => "details of the selected process",
             Self::Help => "this help",
             Self::Threads => "show threads on/off",
+            Self::KernelThreads => "hide/show kernel threads",
             Self::Refresh => "refresh now",
             Self::Close => "close",
             Self::Stop => "stop it and its descendants: TERM, wait, INT, wait, KILL (asks first)",

@@ -248,6 +248,15 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
             app.ui.mode = Mode::Help;
             app.ui.overlay_scroll = 0;
         }
+        Action::KernelThreads => {
+            app.opts.hide_kernel = !app.opts.hide_kernel;
+            app.say(if app.opts.hide_kernel {
+                "hiding kernel threads"
+            } else {
+                "showing kernel threads"
+            });
+            app.rebuild_view();
+        }
         Action::Threads => {
             app.show_threads = !app.show_threads;
             app.say(if app.show_threads {

@@ -13,6 +13,8 @@ pub struct ViewOptions {
     pub descending: bool,
     pub filter: Option<Filter>,
     pub tree: bool,
+    /// Kernel threads left out (htop's `K`).
+    pub hide_kernel: bool,
     /// Tree nodes whose children are hidden.
     pub collapsed: HashSet<ProcKey>,
 }
@@ -24,6 +26,7 @@ impl Default for ViewOptions {
             descending: true,
             filter: None,
             tree: false,
+            hide_kernel: false,
             collapsed: HashSet::new(),
         }
     }
@@ -79,9 +82,11 @@ pub fn build_into(table: &ProcessTable, opts: &ViewOptions, out: &mut Vec<ViewRo
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            opts.filter
-                .as_ref()
-                .is_none_or(|f| f.matches(p, table.snapshot.why.get(i)))
+            !(opts.hide_kernel && p.kernel_thread)
+                && opts
+                    .filter
+                    .as_ref()
+                    .is_none_or(|f| f.matches(p, table.snapshot.why.get(i)))
         })
         .collect();
     let order = |a: &usize, b: &usize| {
@@ -250,5 +255,24 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(pids(&t, &build(&t, &o)), [1, 10, 11, 12]);
+    }
+
+    #[test]
+    fn kernel_threads_can_be_hidden() {
+        let mut procs = vec![sample(1, 0, "init"), sample(2, 0, "kthreadd")];
+        std::sync::Arc::make_mut(&mut procs[1].info).kernel_thread = true;
+        let t = derive(
+            None,
+            Arc::new(Snapshot {
+                procs: Arc::new(procs),
+                ..Default::default()
+            }),
+        );
+        let mut o = ViewOptions::default();
+        assert_eq!(build(&t, &o).len(), 2);
+        o.hide_kernel = true;
+        assert_eq!(pids(&t, &build(&t, &o)), [1]);
+        o.tree = true;
+        assert_eq!(pids(&t, &build(&t, &o)), [1]);
     }
 }
