@@ -209,3 +209,30 @@ fn why_asks_py_spy_for_the_python_frame() {
         "the caller's source line: {text}"
     );
 }
+
+#[test]
+fn ps_cpu_percent_of_a_busy_loop_is_a_rate_within_one_core() {
+    let tag = marker("busy");
+    let p = common::Proc::spawn(Command::new("bash").args([
+        "-c",
+        &format!("exec -a {tag} {} -c 'while True: pass'", common::python()),
+    ]));
+    for _ in 0..3 {
+        let cpu = common::wait_for("the busy loop measured", || {
+            let out = ps(&["--json", "--filter", &tag, "--interval", "200"]);
+            let rows: Vec<serde_json::Value> =
+                serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+            rows.iter()
+                .find(|r| r["pid"] == p.pid())
+                .and_then(|r| r["cpu_percent"].as_f64())
+                .filter(|c| *c > 0.0)
+                .ok_or_else(|| format!("{rows:?}"))
+        });
+        assert!(
+            cpu <= 100.0,
+            "one thread cannot use more than a core: {cpu}"
+        );
+    }
+    let out = ps(&["--interval", "5"]);
+    assert_eq!(out.status.code(), Some(2), "too short to measure");
+}

@@ -27,8 +27,10 @@ pub struct PsArgs {
     /// Sort by this column: pid, user, pri, ni, virt, res, s, cpu, mem, time, why, command.
     #[arg(long, value_name = "COLUMN", value_parser = parse_sort)]
     pub sort: Option<SortColumn>,
-    /// Milliseconds between the two samples CPU% is measured over.
-    #[arg(long, value_name = "MS", default_value_t = 250)]
+    /// Milliseconds between the two samples CPU% is measured over (at least 100:
+    /// CPU time is counted in 10 ms ticks).
+    #[arg(long, value_name = "MS", default_value_t = 500,
+          value_parser = clap::value_parser!(u64).range(100..=60_000))]
     pub interval: u64,
 }
 

@@ -66,6 +66,10 @@ pub fn derive(prev: Option<&Snapshot>, cur: Arc<Snapshot>) -> ProcessTable {
     let mem_total = cur.system.mem_total;
     if let Some(prev) = prev {
         let wall_ns = cur.mono_ns.saturating_sub(prev.mono_ns);
+        let cores = match cur.system.cpu_percent.len() {
+            0 => f64::INFINITY,
+            n => n as f64,
+        };
         if wall_ns > 0 {
             let mut j = 0;
             for (i, p) in cur.procs.iter().enumerate() {
@@ -77,7 +81,12 @@ pub fn derive(prev: Option<&Snapshot>, cur: Arc<Snapshot>) -> ProcessTable {
                     && q.start_time == p.start_time
                 {
                     let used = p.cpu_ns.saturating_sub(q.cpu_ns);
-                    stats[i].cpu_percent = (used as f64 * 100.0 / wall_ns as f64) as f32;
+                    let pct = used as f64 * 100.0 / wall_ns as f64;
+                    // CPU time comes in clock ticks (10 ms): over a short interval
+                    // a one-thread process can seem to use more than one core.
+                    // It cannot use more than one a thread, nor more than there are.
+                    let cap = 100.0 * f64::from(p.threads.max(1)).min(cores);
+                    stats[i].cpu_percent = pct.min(cap) as f32;
                 }
             }
         }
@@ -140,6 +149,19 @@ mod tests {
         let t = derive(Some(&prev), cur);
         assert!((t.stats[0].cpu_percent - 50.0).abs() < 0.01);
         assert_eq!(t.stats[1].cpu_percent, 0.0);
+    }
+
+    #[test]
+    fn cpu_percent_never_exceeds_a_core_per_thread() {
+        let mut a = sample(1, 0, "busy");
+        a.cpu_ns = 0;
+        let first = snap(0, vec![a.clone()]);
+        a.cpu_ns = 110_000_000; // 11 ticks seen in a 100 ms window
+        let t = derive(Some(&first), snap(100_000_000, vec![a.clone()]));
+        assert_eq!(t.stats[0].cpu_percent, 100.0);
+        a.threads = 4;
+        let t = derive(Some(&first), snap(100_000_000, vec![a]));
+        assert!((t.stats[0].cpu_percent - 110.0).abs() < 0.01);
     }
 
     #[test]
