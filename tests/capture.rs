@@ -116,7 +116,44 @@ fn a_terminal_reader_is_caught_in_read() {
     let cat = common::descendant_named(term.pid(), "cat");
     settled(cat, "wait_woken"); // n_tty_read sleeps in wait_woken
     let c = capture_with(cat, &Tools::from_env(), tempfile::tempdir().unwrap().path());
-    assert!(c.tree.has_function("read"), "{:?}", c.tree);
+    // The innermost frame is libc's read, by one of its names (eu-stack: `read`,
+    // gdb: `__GI___libc_read`), not merely a frame whose name holds "read".
+    let innermost = &c.tree.threads[0].frames[0].function;
+    assert!(
+        ["read", "__read", "__libc_read", "__GI___libc_read"].contains(&innermost.as_str()),
+        "{:?}",
+        c.tree
+    );
+}
+
+#[test]
+fn the_kernel_floor_is_read_before_the_tool_disturbs_the_process() {
+    require("eu-stack");
+    // eu-stack attaches with ptrace: afterwards a sleeper sits in
+    // restart_syscall and its wchan says do_syscall_64. The floor must show
+    // the sleep as it was.
+    let p = Proc::spawn(Command::new("sleep").arg("120"));
+    settled(p.pid(), "nanosleep");
+    let c = capture_with(
+        p.pid(),
+        &Tools::from_env(),
+        tempfile::tempdir().unwrap().path(),
+    );
+    assert_eq!(c.tool, "eu-stack", "{:?}", c.notes);
+    let floor = c
+        .raw
+        .split("=== kernel ===")
+        .nth(1)
+        .expect("the floor is in the raw text");
+    let wchan = floor
+        .lines()
+        .find_map(|l| l.strip_prefix("# wchan "))
+        .expect("a wchan line");
+    assert!(wchan.contains("nanosleep"), "wchan {wchan:?} in\n{floor}");
+    assert!(!floor.contains("restart_syscall"), "{floor}");
+    if whytop::platform::privilege::is_root() {
+        assert!(c.kernel.has_function("hrtimer_nanosleep"), "{:?}", c.kernel);
+    }
 }
 
 #[test]
@@ -232,4 +269,129 @@ fn sampling_over_seconds_counts_how_often_each_frame_was_seen() {
         "seen in every snapshot"
     );
     assert_eq!(c.tree.hottest(1)[0].1, snapshots as u64);
+}
+
+/// The process exits while the only tool waits (a wrapper around the real
+/// eu-stack that starts late); the CLI then says so and fails.
+#[test]
+fn cli_sample_of_a_process_that_exits_says_so_and_fails() {
+    require("eu-stack");
+    let dir = tempfile::tempdir().unwrap();
+    let eu = Tools::from_env().find("eu-stack").unwrap();
+    let path = std::env::var("PATH").unwrap();
+    let wrapper = dir.path().join("eu-stack");
+    let go = dir.path().join("go");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nPATH={path}\ntouch {go}\nwhile s=$(cut -d' ' -f3 /proc/$2/stat 2>/dev/null) && [ \"$s\" != Z ]; do sleep 0.05; done\nexec {eu} \"$@\"\n",
+            go = go.display(),
+            eu = eu.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    // Exits once the wrapper says it started.
+    let script = format!("while [ ! -e {} ]; do sleep 0.05; done", go.display());
+    let mut p = Proc::spawn(Command::new("sh").args(["-c", &script]));
+    let pid = p.pid();
+    let reaper = std::thread::spawn(move || {
+        let _ = p.0.wait();
+        p
+    });
+    let out = Command::new(common::bin())
+        .args(["sample", &pid.to_string()])
+        .env("PATH", dir.path())
+        .env("WHYTOP_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    let _p = reaper.join().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{err}");
+    // The kernel's view was read before the tool ran (as root it has frames);
+    // either way the CLI says the process exited and fails.
+    assert!(err.contains(&format!("pid {pid} exited before")), "{err}");
+    if stdout.contains("stacks by") {
+        assert!(
+            stdout.contains("stacks by kernel") && stdout.contains("do_wait"),
+            "{stdout}"
+        );
+    }
+}
+
+/// A grandchild of the tool, started by the tool, seen through a pid file.
+fn tool_grandchild(pidfile: &std::path::Path) -> i32 {
+    wait_for("the tool's child", || {
+        std::fs::read_to_string(pidfile)
+            .map_err(|e| e.to_string())?
+            .trim()
+            .parse()
+            .map_err(|e| format!("{e}"))
+    })
+}
+
+/// Gone, or a zombie waiting for whoever adopted it.
+fn gone(pid: i32) -> Result<(), String> {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => Ok(()),
+        Ok(s) if s.rsplit_once(") ").is_some_and(|(_, r)| r.starts_with('Z')) => Ok(()),
+        Ok(s) => Err(s),
+    }
+}
+
+/// Kills the tool's grandchild if a failed test left it behind: it is ours
+/// (a `sleep` a tool of this test started).
+struct Leftover(i32);
+
+impl Drop for Leftover {
+    fn drop(&mut self) {
+        let comm = std::fs::read_to_string(format!("/proc/{}/comm", self.0)).unwrap_or_default();
+        if comm.trim() == "sleep" && gone(self.0).is_err() {
+            // SAFETY: kill has no memory-safety preconditions.
+            unsafe { libc::kill(self.0, libc::SIGKILL) };
+        }
+    }
+}
+
+#[test]
+fn a_tool_that_times_out_or_is_cancelled_takes_its_children_with_it() {
+    use whytop::platform::external::{RunError, run_with};
+    for cancelled in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let pidfile = dir.path().join("child");
+        let mut tool = Command::new("sh");
+        tool.args([
+            "-c",
+            &format!("sleep 300 & echo $! > {}; wait", pidfile.display()),
+        ]);
+        let cancel = AtomicBool::new(false);
+        let timeout = if cancelled {
+            common::DEADLINE
+        } else {
+            Duration::from_secs(2)
+        };
+        let mut child = None;
+        let r = run_with(tool, timeout, Some(&cancel), |_| {
+            if cancelled && child.is_none() && pidfile.exists() {
+                child = Some(tool_grandchild(&pidfile));
+                cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        });
+        let expected = if cancelled {
+            RunError::Cancelled
+        } else {
+            RunError::TimedOut(timeout)
+        };
+        assert_eq!(r, Err(expected));
+        let grandchild = child.unwrap_or_else(|| tool_grandchild(&pidfile));
+        let _guard = Leftover(grandchild);
+        wait_for("the tool's own child to be killed with it", || {
+            gone(grandchild)
+        });
+    }
 }

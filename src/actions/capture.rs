@@ -34,8 +34,12 @@ impl Tools {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Progress {
-    /// A tool started; it has `left` before its deadline.
-    Running { tool: String, left: Duration },
+    /// A tool started; it has `left` of its `total` before its deadline.
+    Running {
+        tool: String,
+        left: Duration,
+        total: Duration,
+    },
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -49,6 +53,8 @@ pub struct Capture {
     pub saved: Option<PathBuf>,
     /// What happened along the way: tools missing or failing, the process exiting.
     pub notes: Vec<String>,
+    /// The process was gone (or a zombie) by the end of the capture.
+    pub exited: bool,
     /// The tools' own text, as saved.
     #[serde(skip)]
     pub raw: String,
@@ -60,6 +66,15 @@ struct Attempt {
     args: Vec<String>,
     /// The tool writes its report here instead of stdout (macOS sample, spindump).
     out_file: Option<PathBuf>,
+    /// How long the tool samples for by design (macOS sample, spindump): its
+    /// deadline is this plus the timeout, or `sample PID 45` could never finish.
+    sampling: Duration,
+}
+
+impl Attempt {
+    fn deadline(&self, timeout: Duration) -> Duration {
+        self.sampling + timeout
+    }
 }
 
 /// The tools to try, best first. `seconds`: how long macOS `sample` and
@@ -69,30 +84,8 @@ fn attempts(p: &ProcSample, seconds: u64) -> Vec<Attempt> {
     let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let mut v = Vec::new();
     if cfg!(target_os = "macos") {
-        let secs = seconds.max(1).to_string();
-        let tmp = |tool: &str| {
-            std::env::temp_dir().join(format!("whytop-{tool}-{}-{pid}.txt", std::process::id()))
-        };
-        // SAFETY: geteuid cannot fail.
-        if unsafe { libc::geteuid() } == 0 {
-            let f = tmp("spindump");
-            let args = strings(&[&pid, &secs, "-o", &f.display().to_string()]);
-            v.push(Attempt {
-                name: "spindump",
-                format: Format::Spindump,
-                args,
-                out_file: Some(f),
-            });
-        }
-        let f = tmp("sample");
-        let args = strings(&[&pid, &secs, "-file", &f.display().to_string()]);
-        v.push(Attempt {
-            name: "sample",
-            format: Format::SampleMacos,
-            args,
-            out_file: Some(f),
-        });
-        return v;
+        let root = crate::platform::privilege::is_root();
+        return mac_attempts(p.pid, seconds, root, &std::env::temp_dir());
     }
     if crate::collectors::runtime::is_python(p) {
         v.push(Attempt {
@@ -100,6 +93,7 @@ fn attempts(p: &ProcSample, seconds: u64) -> Vec<Attempt> {
             format: Format::PySpy,
             args: strings(&["dump", "--pid", &pid]),
             out_file: None,
+            sampling: Duration::ZERO,
         });
     }
     v.push(Attempt {
@@ -107,6 +101,7 @@ fn attempts(p: &ProcSample, seconds: u64) -> Vec<Attempt> {
         format: Format::EuStack,
         args: strings(&["-p", &pid]),
         out_file: None,
+        sampling: Duration::ZERO,
     });
     let gdb = [
         "-p",
@@ -123,7 +118,37 @@ fn attempts(p: &ProcSample, seconds: u64) -> Vec<Attempt> {
         format: Format::Gdb,
         args: strings(&gdb),
         out_file: None,
+        sampling: Duration::ZERO,
     });
+    v
+}
+
+/// macOS: `spindump` (root only) then `sample`, each sampling for `seconds` and
+/// writing its report to a file in `tmp`.
+fn mac_attempts(pid: i32, seconds: u64, root: bool, tmp: &Path) -> Vec<Attempt> {
+    let secs = seconds.max(1);
+    let pid = pid.to_string();
+    let file = |tool: &str| tmp.join(format!("whytop-{tool}-{}-{pid}.txt", std::process::id()));
+    let attempt = |name: &'static str, format: Format, out_flag: &str| {
+        let f = file(name);
+        Attempt {
+            name,
+            format,
+            args: vec![
+                pid.clone(),
+                secs.to_string(),
+                out_flag.into(),
+                f.display().to_string(),
+            ],
+            out_file: Some(f),
+            sampling: Duration::from_secs(secs),
+        }
+    };
+    let mut v = Vec::new();
+    if root {
+        v.push(attempt("spindump", Format::Spindump, "-o"));
+    }
+    v.push(attempt("sample", Format::SampleMacos, "-file"));
     v
 }
 
@@ -135,17 +160,20 @@ fn run_attempt(
     cancel: &AtomicBool,
     progress: &mut impl FnMut(Progress),
 ) -> Result<(String, CallTree), Option<String>> {
+    let total = a.deadline(timeout);
     progress(Progress::Running {
         tool: a.name.into(),
-        left: timeout,
+        left: total,
+        total,
     });
     let mut cmd = Command::new(exe);
     cmd.args(&a.args);
     let name = a.name;
-    match run_with(cmd, timeout, Some(cancel), |left| {
+    match run_with(cmd, total, Some(cancel), |left| {
         progress(Progress::Running {
             tool: name.into(),
             left,
+            total,
         })
     }) {
         Ok(stdout) => read_report(a, stdout)
@@ -183,7 +211,8 @@ fn sample_over_time(
     };
     tally(&first);
     let mut last = first;
-    let end = std::time::Instant::now() + Duration::from_secs(opts.seconds.saturating_sub(1));
+    let span = Duration::from_secs(opts.seconds.saturating_sub(1));
+    let end = std::time::Instant::now() + span;
     while std::time::Instant::now() < end && alive() {
         let next = std::time::Instant::now() + Duration::from_secs(1);
         while std::time::Instant::now() < next.min(end) {
@@ -193,6 +222,7 @@ fn sample_over_time(
             progress(Progress::Running {
                 tool: format!("{} (sampling)", a.name),
                 left: end.saturating_duration_since(std::time::Instant::now()),
+                total: span,
             });
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -262,7 +292,16 @@ pub fn capture(
     mut progress: impl FnMut(Progress),
 ) -> Capture {
     let mut notes = Vec::new();
-    let mut raw = String::new();
+    // The floor first: a ptrace-based tool disturbs what it looks at (a sleeper
+    // comes back from it in restart_syscall, its wchan do_syscall_64).
+    let floor = kernel_floor(root, p.pid);
+    let kernel = floor
+        .as_deref()
+        .map(stackfmt::kernel::parse)
+        .unwrap_or_default();
+    let mut raw = floor
+        .map(|f| format!("=== kernel ===\n{f}"))
+        .unwrap_or_default();
     let mut chosen: Option<(&'static str, CallTree)> = None;
     for a in attempts(p, opts.seconds) {
         if cancel.load(Ordering::Relaxed) {
@@ -303,15 +342,14 @@ pub fn capture(
             break;
         }
     }
-    let floor = kernel_floor(root, p.pid);
-    raw.push_str(&format!("=== kernel ===\n{floor}"));
-    let kernel = stackfmt::kernel::parse(&floor);
-    if !alive(root, p) {
+    let exited = !alive(root, p);
+    if exited {
         notes.push(format!("pid {} exited during the capture", p.pid));
     }
     let (tool, tree) = match chosen {
         Some((name, tree)) => (name.to_string(), tree),
-        None => ("kernel".to_string(), kernel.clone()),
+        None if cfg!(target_os = "linux") => ("kernel".to_string(), kernel.clone()),
+        None => ("none".to_string(), CallTree::default()),
     };
     let stem = format!("{}-{}-{}-{tool}", stamp(), p.pid, safe_name(&p.comm));
     let saved = match save_unique(save_dir, &stem, "txt", raw.as_bytes()) {
@@ -328,6 +366,7 @@ pub fn capture(
         kernel,
         saved,
         notes,
+        exited,
         raw,
     }
 }
@@ -337,37 +376,40 @@ fn alive(_root: &Path, p: &ProcSample) -> bool {
     crate::platform::handle::open(p.key()).is_ok_and(|h| !h.exited())
 }
 
-/// Every thread's kernel stack (root only), wchan and syscall line, in the
-/// `== TID name ==` form `stackfmt::kernel` reads.
-pub fn kernel_floor(root: &Path, pid: i32) -> String {
-    let task_dir = root.join(pid.to_string()).join("task");
-    let Ok(rd) = std::fs::read_dir(&task_dir) else {
-        return format!("(pid {pid}: no /proc entry; it exited)\n");
-    };
-    let mut tids: Vec<i32> = rd
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
-        .collect();
-    tids.sort_unstable();
-    let mut out = String::new();
-    for tid in tids {
-        let dir = task_dir.join(tid.to_string());
-        let read = |f: &str| std::fs::read_to_string(dir.join(f)).map(|s| s.trim_end().to_string());
-        let comm = read("comm").unwrap_or_default();
-        out.push_str(&format!("== {tid} {comm} ==\n"));
-        match read("stack") {
-            Ok(s) if !s.is_empty() => {
-                out.push_str(&s);
-                out.push('\n');
-            }
-            Ok(_) => out.push_str("# kernel stack empty (running in user space)\n"),
-            Err(e) => out.push_str(&format!("# kernel stack unreadable: {e} (needs root)\n")),
-        }
-        if let Ok(w) = read("wchan") {
-            out.push_str(&format!("# wchan {w}\n"));
-        }
-        if let Ok(s) = read("syscall") {
-            out.push_str(&format!("# syscall {s}\n"));
-        }
+/// Linux: every thread's kernel stack, wchan and syscall (`None`: no /proc
+/// entry, it exited). Other systems have no such view: nothing is said.
+fn kernel_floor(root: &Path, pid: i32) -> Option<String> {
+    #[cfg(target_os = "linux")]
+    {
+        crate::platform::linux::kernel_stack::read(root, pid)
     }
-    out
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (root, pid);
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn macos_sample_deadline_covers_its_sampling_time() {
+        let tmp = std::path::Path::new("/tmp");
+        let v = mac_attempts(42, 45, false, tmp);
+        assert_eq!(v.len(), 1);
+        let sample = &v[0];
+        assert_eq!(sample.name, "sample");
+        assert_eq!(sample.args[..3], ["42", "45", "-file"]);
+        assert_eq!(
+            sample.deadline(Duration::from_secs(30)),
+            Duration::from_secs(75),
+            "45 s of sampling plus the 30 s margin"
+        );
+        let root = mac_attempts(42, 45, true, tmp);
+        assert_eq!(root[0].name, "spindump");
+        assert_eq!(root[0].args[2], "-o");
+        assert!(root[0].deadline(Duration::from_secs(30)) > Duration::from_secs(45));
+    }
 }

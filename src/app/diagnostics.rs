@@ -149,9 +149,8 @@ pub fn log_event(app: &mut App, ev: Event) {
 }
 
 pub fn capture_progress(app: &mut App, p: crate::actions::capture::Progress) {
-    let crate::actions::capture::Progress::Running { tool, left } = p;
     if let Some(c) = &mut app.capture {
-        c.running = Some((tool, left.as_secs_f64()));
+        c.running = Some(p);
     }
 }
 

@@ -77,8 +77,8 @@ pub struct App {
 #[derive(Clone, Debug, Default)]
 pub struct CaptureView {
     pub title: String,
-    /// (tool, seconds left) while running.
-    pub running: Option<(String, f64)>,
+    /// The tool and its time left, while running.
+    pub running: Option<crate::actions::capture::Progress>,
     pub result: Option<crate::actions::capture::Capture>,
     pub raw: bool,
     /// Thread the cursor is on.

@@ -13,7 +13,8 @@ pub struct SampleArgs {
     /// how often each frame was seen); the sampling time of macOS `sample`.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=600))]
     pub seconds: u64,
-    /// The longest any one tool run may take, in seconds.
+    /// The longest any one tool run may take, in seconds (on top of the sampling
+    /// time for macOS `sample` and `spindump`).
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout: u64,
     /// Print the capture as JSON.
@@ -56,8 +57,24 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
     for n in &c.notes {
         eprintln!("whytop sample: {n}");
     }
+    // No stacks is a failure, not an empty tree; and a process that exited
+    // before any tool read it has only the kernel's view from before.
+    let empty = c.tree.threads.iter().all(|t| t.frames.is_empty());
+    let tool_failed = c.tool == "kernel" || c.tool == "none";
+    let failed = empty || (c.exited && tool_failed);
     if args.json {
-        return super::emit(&(serde_json::to_string_pretty(&c)? + "\n"));
+        let code = super::emit(&(serde_json::to_string_pretty(&c)? + "\n"))?;
+        return Ok(if failed { 1 } else { code });
+    }
+    if empty {
+        match c.exited {
+            true => eprintln!(
+                "whytop sample: pid {} exited before its stacks could be read",
+                c.pid
+            ),
+            false => eprintln!("whytop sample: no stacks could be read for pid {}", c.pid),
+        }
+        return Ok(1);
     }
     let mut out = String::new();
     writeln!(out, "pid {} stacks by {}", c.pid, c.tool)?;
@@ -90,5 +107,13 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
     for (f, n) in c.tree.hottest(10) {
         writeln!(out, "  {n:>4}  {f}")?;
     }
-    super::emit(&out)
+    let code = super::emit(&out)?;
+    if failed {
+        eprintln!(
+            "whytop sample: pid {} exited before a tool could read its stacks; above is the kernel's view from just before",
+            c.pid
+        );
+        return Ok(1);
+    }
+    Ok(code)
 }

@@ -1,7 +1,10 @@
-//! Running an external tool with a deadline: killed (by its pid) when it overruns.
+//! Running an external tool with a deadline. The tool leads a process group of
+//! its own, and on a timeout or cancel that group (the tool and whatever it
+//! started, gdb's helpers say) is killed: nothing else.
 
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, PartialEq)]
@@ -38,6 +41,7 @@ pub fn run_with(
 ) -> Result<String, RunError> {
     let program = cmd.get_program().to_string_lossy().into_owned();
     let mut child = cmd
+        .process_group(0)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -65,13 +69,11 @@ pub fn run_with(
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
+                kill_group(&mut child);
                 return Err(RunError::TimedOut(timeout));
             }
             Ok(None) if cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) => {
-                let _ = child.kill();
-                let _ = child.wait();
+                kill_group(&mut child);
                 return Err(RunError::Cancelled);
             }
             Ok(None) if last_tick.elapsed() >= Duration::from_millis(100) => {
@@ -96,4 +98,16 @@ pub fn run_with(
             .to_string();
         Err(RunError::Failed(format!("{program}: {why}")))
     }
+}
+
+/// Kills the group `child` leads, then reaps `child`. Not yet reaped, the child
+/// keeps its pid, and so the group's id, from being reused: the signal can only
+/// reach the tool's own group.
+fn kill_group(child: &mut Child) {
+    let pgid = child.id() as libc::pid_t;
+    // SAFETY: kill has no memory-safety preconditions; -pgid names the group
+    // this child leads (process_group(0) at spawn).
+    unsafe { libc::kill(-pgid, libc::SIGKILL) };
+    let _ = child.kill();
+    let _ = child.wait();
 }

@@ -9,6 +9,7 @@ pub mod handle;
 pub mod linux;
 #[cfg(target_os = "macos")]
 pub mod macos;
+pub mod privilege;
 pub mod stackfmt;
 pub mod syscalls;
 pub mod system;

@@ -2,6 +2,7 @@
 //! their top frames and the hottest frames; `R` shows the raw text.
 
 use super::theme;
+use crate::actions::capture::Progress;
 use crate::app::state::App;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -83,11 +84,11 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     f.render_widget(block, area);
     let mut body = inner;
-    if let Some((tool, left)) = &c.running {
-        let budget = crate::actions::capture::TUI_TIMEOUT.as_secs_f64();
+    if let Some(Progress::Running { tool, left, total }) = &c.running {
+        let (left, total) = (left.as_secs_f64(), total.as_secs_f64().max(0.001));
         let g = Gauge::default()
             .gauge_style(theme::METER_MID)
-            .ratio((1.0 - left / budget).clamp(0.0, 1.0))
+            .ratio((1.0 - left / total).clamp(0.0, 1.0))
             .label(format!("{tool}: {left:.0}s left"));
         f.render_widget(g, Rect::new(inner.x, inner.y, inner.width, 1));
         body = Rect::new(

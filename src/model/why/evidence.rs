@@ -273,9 +273,11 @@ pub enum UnreadableWhy {
 impl std::fmt::Display for UnreadableWhy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            UnreadableWhy::PermissionDenied => {
-                f.write_str("permission denied (run as root or as the owner)")
-            }
+            UnreadableWhy::PermissionDenied => write!(
+                f,
+                "permission denied ({})",
+                crate::platform::privilege::denied_hint()
+            ),
             UnreadableWhy::Gone => f.write_str("it exited while being read"),
             UnreadableWhy::NotAvailable => f.write_str("not available on this system"),
             UnreadableWhy::Other(s) => f.write_str(s),

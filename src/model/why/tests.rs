@@ -300,8 +300,10 @@ fn missing_evidence_is_unknown_with_the_reason() {
     assert_eq!(v.reason, WaitReason::Unknown);
     assert!(
         v.weak
-            && v.detail
-                .contains("permission denied (run as root or as the owner)"),
+            && v.detail.contains(&format!(
+                "permission denied ({})",
+                crate::platform::privilege::denied_hint()
+            )),
         "{}",
         v.detail
     );

@@ -61,7 +61,10 @@ pub fn read_facts(root: &Path, key: ProcKey, sample: &ProcSample, clk_tck: u64) 
 fn f_note(what: &str, e: std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::PermissionDenied => {
-            format!("{what}: permission denied (run as root or as the owner)")
+            format!(
+                "{what}: permission denied ({})",
+                crate::platform::privilege::denied_hint()
+            )
         }
         std::io::ErrorKind::NotFound => {
             format!("{what}: not available (kernel thread, or it exited)")

@@ -5,6 +5,7 @@ pub mod epoll_fdinfo;
 pub mod evidence;
 pub mod facts;
 pub mod fd_target;
+pub mod kernel_stack;
 pub mod pidfd;
 pub mod reader;
 pub mod remote_mem;

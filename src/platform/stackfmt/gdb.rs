@@ -34,22 +34,73 @@ pub fn parse(text: &str) -> CallTree {
             Some(r) => r.split_once(" in ").map(|(_, f)| f).unwrap_or(r),
             None => rest,
         };
-        let function = rest.split([' ', '(']).next().unwrap_or("").to_string();
+        let (function, location) = split_frame(rest);
         if function.is_empty() {
             continue;
         }
-        let location = rest
-            .rsplit_once(" at ")
-            .map(|(_, l)| l)
-            .or_else(|| rest.rsplit_once(" from ").map(|(_, l)| l))
-            .map(|l| l.trim().to_string());
         tree.push_frame(Frame {
-            function,
-            location,
+            function: function.to_string(),
+            location: location.map(str::to_string),
             count: None,
         });
     }
     tree
+}
+
+/// Splits `name (args) at file:line` (or `from lib.so`) into the name and the
+/// location. Names hold spaces and parentheses of their own (C++ templates,
+/// `(anonymous namespace)`, `operator()`), so the argument list is found by
+/// matching its parentheses back from its end.
+fn split_frame(rest: &str) -> (&str, Option<&str>) {
+    let (body, location) = split_location(rest);
+    let name = match args_start(body) {
+        Some(i) => &body[..i],
+        None => body, // `<signal handler called>`
+    };
+    (name.trim(), location)
+}
+
+/// The last ` at ` or ` from ` that follows the argument list's `)`.
+fn split_location(rest: &str) -> (&str, Option<&str>) {
+    [" at ", " from "]
+        .iter()
+        .filter_map(|sep| {
+            let (body, loc) = rest.rsplit_once(sep)?;
+            body.ends_with(')').then_some((body, loc.trim()))
+        })
+        .max_by_key(|(body, _)| body.len())
+        .map_or((rest.trim_end(), None), |(b, l)| (b, Some(l)))
+}
+
+/// Where the trailing `(args)` of `body` opens, skipping parentheses inside
+/// quoted strings and characters (`s=0x.. "a (b)"`, `c=40 '('`).
+fn args_start(body: &str) -> Option<usize> {
+    if !body.ends_with(')') {
+        return None;
+    }
+    let bytes = body.as_bytes();
+    let escaped = |i: usize| bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1;
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    for i in (0..bytes.len()).rev() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q && !escaped(i) => quote = None,
+            Some(_) => {}
+            None => match b {
+                b'"' | b'\'' => quote = Some(b),
+                b')' => depth += 1,
+                b'(' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(i);
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -83,6 +134,42 @@ mod tests {
         let t = parse(BASH);
         assert_eq!(t.threads[0].frames[0].function, "__GI___wait4");
         assert!(t.has_function("reader_loop"));
+    }
+
+    #[test]
+    fn cpp_names_keep_their_spaces_and_parentheses() {
+        let t = parse(include_str!("../../../tests/fixtures/stacks/gdb-cpp.txt"));
+        let names: Vec<&str> = t.threads[0]
+            .frames
+            .iter()
+            .map(|f| f.function.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "__GI___clock_nanosleep",
+                "__GI___nanosleep",
+                "__sleep",
+                "(anonymous namespace)::W::wait<int>",
+                "Box<int>::hold",
+                "std::vector<int, std::allocator<int> >::push_back",
+                "operator()",
+                "<signal handler called>",
+                "??",
+                "main",
+            ]
+        );
+        let f = &t.threads[0].frames;
+        assert_eq!(
+            f[4].location.as_deref(),
+            Some("t.cpp:6"),
+            "a string argument holds ' at '"
+        );
+        assert_eq!(
+            f[8].location.as_deref(),
+            Some("/lib/x86_64-linux-gnu/libc.so.6")
+        );
+        assert_eq!(f[7].location, None);
     }
 
     #[test]
