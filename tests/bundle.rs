@@ -116,3 +116,66 @@ fn bundle_of_a_missing_process_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such process"));
 }
+
+#[test]
+fn bundle_redacts_every_secret_name_and_url_passwords() {
+    let data = tempfile::tempdir().unwrap();
+    let secrets = [
+        ("API_KEYS", "keyvalue1"),
+        ("HTTP_AUTHORIZATION", "Bearer authvalue2"),
+        ("GITHUB_OAUTH", "oauthvalue3"),
+        ("GPG_PASSPHRASE", "phrasevalue4"),
+        ("SSHPASS", "sshvalue5"),
+        ("MYSQL_PWD", "pwdvalue6"),
+    ];
+    // argv[0] carries a URL with a password too: command lines are redacted as well.
+    let mut cmd = Command::new("bash");
+    cmd.args(["-c", "exec -a 'sleep postgres://cu:cmdpw7@db/x' sleep 120"])
+        .env("DATABASE_URL", "postgres://u:urlpw8@h/db")
+        .env("KEYBOARD_LAYOUT", "dvorak");
+    for (k, v) in secrets {
+        cmd.env(k, v);
+    }
+    let p = common::Proc::spawn(&mut cmd);
+    let pid = p.pid().to_string();
+    let (text, b) = common::wait_for("a bundle of the exec'd sleep", || {
+        let out = Command::new(common::bin())
+            .args(["snapshot", &pid, "--json"])
+            .env("WHYTOP_DATA_DIR", data.path())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let b: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| format!("{e}: {}", String::from_utf8_lossy(&out.stderr)))?;
+        if b["comm"] == "sleep" {
+            Ok((text, b))
+        } else {
+            Err(b["comm"].to_string())
+        }
+    });
+    let env = b["environment"].as_array().unwrap();
+    let value = |name: &str| {
+        env.iter()
+            .find(|e| e["name"] == name)
+            .unwrap_or_else(|| panic!("{name} is kept"))["value"]
+            .clone()
+    };
+    for (k, v) in secrets {
+        assert_eq!(value(k), "<redacted>", "{k}");
+        assert!(!text.contains(v), "{k}'s value leaked");
+    }
+    assert_eq!(value("DATABASE_URL"), "postgres://u:<redacted>@h/db");
+    assert_eq!(value("KEYBOARD_LAYOUT"), "dvorak", "not a secret");
+    assert!(
+        !text.contains("urlpw8") && !text.contains("cmdpw7"),
+        "{text}"
+    );
+    assert!(
+        b["command"]
+            .as_str()
+            .unwrap()
+            .contains("postgres://cu:<redacted>@db/x"),
+        "{}",
+        b["command"]
+    );
+}

@@ -1,6 +1,6 @@
 //! The diagnostic bundle: one JSON document about one process for a bug report.
 
-use super::redact::redact_env;
+use super::redact::{redact_env, redact_url_passwords};
 use super::save::{safe_name, save_unique, stamp};
 use crate::collectors::why::process_why;
 use crate::model::facts::{Limit, OpenFile, Usage};
@@ -61,7 +61,8 @@ pub struct Bundle {
     pub state: char,
     pub exe: Exe,
     pub cwd: Option<String>,
-    /// Values of secret-looking names are `<redacted>` unless asked otherwise.
+    /// Values of secret-looking names are `<redacted>` unless asked otherwise,
+    /// as are URL passwords here and in command lines.
     pub environment: Option<Vec<EnvVar>>,
     pub environment_redacted: bool,
     pub limits: Option<Vec<Limit>>,
@@ -91,6 +92,11 @@ pub fn build(
         .ok_or_else(|| format!("no such process: pid {}", key.pid))?;
     let facts = platform.facts(p);
     let why = process_why(platform, p, procs);
+    // Command lines carry URLs too (`psql postgres://u:pw@h/db`).
+    let command = |q: &ProcSample| {
+        let c = q.command();
+        if redact { redact_url_passwords(&c) } else { c }
+    };
     let mut parents = Vec::new();
     let mut ppid = p.ppid;
     while ppid > 0 && parents.len() < 64 {
@@ -99,7 +105,7 @@ pub fn build(
         };
         parents.push(Relative {
             pid: q.pid,
-            command: q.command(),
+            command: command(q),
         });
         ppid = q.ppid;
     }
@@ -109,7 +115,7 @@ pub fn build(
         .filter(|c| c.ppid == p.pid && c.tgid.is_none() && c.pid != p.pid)
         .map(|c| Relative {
             pid: c.pid,
-            command: c.command(),
+            command: command(c),
         })
         .collect();
     let mut threads = Vec::new();
@@ -144,7 +150,7 @@ pub fn build(
             uid: p.uid,
             user: p.user.as_deref().map(str::to_string),
         },
-        command: p.command(),
+        command: command(p),
         comm: p.comm.to_string(),
         state: p.state.letter(),
         exe: Exe {

@@ -1,46 +1,116 @@
-//! Which environment variables look secret, so bundles keep their names and drop
-//! their values.
+//! What bundles must not carry: the values of secret-looking environment
+//! variables, and passwords written into URLs (`postgres://u:pw@host/db`)
+//! wherever they appear.
 
-const SECRET_WORDS: [&str; 12] = [
+/// Parts of a name that mark it secret, matched anywhere in the name:
+/// `API_KEYS`, `SSHPASS`, `GITHUB_OAUTH`, `MYSQL_PWD`, `HTTP_AUTHORIZATION`.
+const SECRET_PARTS: [&str; 16] = [
     "TOKEN",
     "SECRET",
     "PASSWORD",
     "PASSWD",
+    "PASSPHRASE",
     "PASS",
+    "PWD",
     "KEY",
-    "CREDENTIAL",
-    "AUTH",
-    "COOKIE",
-    "SESSION",
+    "CRED", // CREDENTIAL(S), CREDS
+    "AUTH", // OAUTH, AUTHORIZATION
     "PRIVATE",
+    "SESSION",
+    "COOKIE",
     "SIGNATURE",
+    "DSN", // connection strings carry credentials
+    "CONNECTION_STRING",
 ];
 
-/// True for `API_TOKEN`, `AWS_SECRET_ACCESS_KEY`, `db_password`, `GITHUB_AUTH`...;
-/// word parts are matched, so `KEYBOARD_LAYOUT` or `PASSAGE` are not secrets.
+/// Words that hold a secret part by accident, ignored when they are a whole
+/// word of the name (`KEYBOARD_LAYOUT`, `GIT_AUTHOR_NAME`, `FTP_PASSIVE`).
+/// `AUTHORIZATION` is not `AUTHOR`: only whole words are ignored.
+const INNOCENT_WORDS: [&str; 10] = [
+    "KEYBOARD",
+    "KEYMAP",
+    "AUTHOR",
+    "AUTHORS",
+    "PASSAGE",
+    "PASSIVE",
+    "PASSTHROUGH",
+    "PASSENGER",
+    "COMPASS",
+    "BYPASS",
+];
+
+/// Whole names that match a secret part but name no secret: working
+/// directories and the desktop session's plumbing.
+const INNOCENT_NAMES: [&str; 5] = [
+    "PWD",
+    "OLDPWD",
+    "DESKTOP_SESSION",
+    "SESSION_MANAGER",
+    "DBUS_SESSION_BUS_ADDRESS",
+];
+
+/// True for names that look like they hold a secret. Over-redacting costs a
+/// value in a bug report; under-redacting leaks a credential: when in doubt, secret.
 pub fn looks_secret(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    let parts: Vec<&str> = upper
+    if INNOCENT_NAMES.contains(&upper.as_str()) || upper.starts_with("XDG_SESSION_") {
+        return false;
+    }
+    let kept: Vec<&str> = upper
         .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|p| !p.is_empty())
+        .filter(|w| !w.is_empty() && !INNOCENT_WORDS.contains(w))
         .collect();
-    parts.iter().any(|p| {
-        SECRET_WORDS.iter().any(|w| {
-            p == w || (w.len() >= 5 && p.contains(w)) || p.ends_with("KEY") || p.ends_with("TOKEN")
-        })
-    })
+    let kept = kept.join("_");
+    SECRET_PARTS.iter().any(|s| kept.contains(s))
 }
 
 pub const REDACTED: &str = "<redacted>";
 
-/// `NAME=value` pairs with the values of secret-looking names replaced.
+/// `text` with the password of every URL's userinfo replaced:
+/// `postgres://u:pw@h/db` becomes `postgres://u:<redacted>@h/db`. The userinfo
+/// ends at the last `@` before the path, so `p@ss` is caught whole; a bare
+/// user (`ssh://git@host`) is kept. A raw `/` in a password (it should be
+/// `%2F`) ends the authority early and is not caught.
+pub fn redact_url_passwords(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        let (head, tail) = rest.split_at(i + 3);
+        out.push_str(head);
+        let authority_len = tail
+            .find(|c: char| matches!(c, '/' | '?' | '#') || c.is_whitespace() || c == '"')
+            .unwrap_or(tail.len());
+        let authority = &tail[..authority_len];
+        match authority
+            .rfind('@')
+            .and_then(|at| Some((at, authority[..at].find(':')?)))
+        {
+            Some((at, colon)) => {
+                out.push_str(&authority[..=colon]);
+                out.push_str(REDACTED);
+                out.push_str(&authority[at..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &tail[authority_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `NAME=value` pairs with the values of secret-looking names replaced and URL
+/// passwords taken out of every other value.
 pub fn redact_env(pairs: Vec<(String, String)>, redact: bool) -> Vec<(String, String)> {
+    if !redact {
+        return pairs;
+    }
     pairs
         .into_iter()
         .map(|(k, v)| {
-            if redact && looks_secret(&k) {
+            if looks_secret(&k) {
                 (k, REDACTED.to_string())
             } else {
+                let v = redact_url_passwords(&v);
                 (k, v)
             }
         })
@@ -62,6 +132,18 @@ mod tests {
             "STRIPE_APIKEY",
             "MY_CREDENTIALS",
             "PGPASSWORD",
+            "API_KEYS",
+            "HTTP_AUTHORIZATION",
+            "GITHUB_OAUTH",
+            "GPG_PASSPHRASE",
+            "SSHPASS",
+            "MYSQL_PWD",
+            "AWS_SESSION_TOKEN",
+            "FLASK_SESSION_KEY",
+            "PRIVATE_KEY_PATH",
+            "SENTRY_DSN",
+            "REQUEST_SIGNATURE",
+            "GIT_AUTHOR_TOKEN",
         ] {
             assert!(looks_secret(s), "{s}");
         }
@@ -69,11 +151,38 @@ mod tests {
             "PATH",
             "HOME",
             "KEYBOARD_LAYOUT",
+            "XKB_KEYMAP",
             "LANG",
             "TERM",
             "PASSAGE_DIR",
+            "FTP_PASSIVE",
+            "GIT_AUTHOR_NAME",
+            "PWD",
+            "OLDPWD",
+            "XDG_SESSION_TYPE",
+            "DBUS_SESSION_BUS_ADDRESS",
         ] {
             assert!(!looks_secret(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn url_passwords() {
+        let r = redact_url_passwords;
+        assert_eq!(r("postgres://u:pw@h/db"), "postgres://u:<redacted>@h/db");
+        assert_eq!(
+            r("a=https://me:p@ss@host:8080?x=1 b=redis://:s3cret@cache"),
+            "a=https://me:<redacted>@host:8080?x=1 b=redis://:<redacted>@cache"
+        );
+        for same in [
+            "ssh://git@github.com/x.git",
+            "https://host:8080/path/user@example.com",
+            "no url here",
+            "://",
+            "x://@",
+            "http://a:b",
+        ] {
+            assert_eq!(r(same), same);
         }
     }
 
@@ -83,14 +192,23 @@ mod tests {
             vec![
                 ("API_TOKEN".into(), "abc".into()),
                 ("HOME".into(), "/root".into()),
+                ("DATABASE_URL".into(), "postgres://u:pw@h/db".into()),
             ],
             true,
         );
         assert_eq!(out[0], ("API_TOKEN".to_string(), REDACTED.to_string()));
         assert_eq!(out[1].1, "/root");
+        assert_eq!(out[2].1, "postgres://u:<redacted>@h/db");
+        let kept = redact_env(
+            vec![
+                ("API_TOKEN".into(), "abc".into()),
+                ("DATABASE_URL".into(), "postgres://u:pw@h/db".into()),
+            ],
+            false,
+        );
         assert_eq!(
-            redact_env(vec![("API_TOKEN".into(), "abc".into())], false)[0].1,
-            "abc"
+            (kept[0].1.as_str(), kept[1].1.as_str()),
+            ("abc", "postgres://u:pw@h/db")
         );
     }
 }
