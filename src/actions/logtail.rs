@@ -1,6 +1,10 @@
 //! Following what a process writes: journald when it runs, else the files its
 //! stdout and stderr point to; saying plainly when they are a terminal or a pipe.
 //! The tail ends when the process exits.
+//!
+//! Files are opened through `/proc/PID/fd/N`, not the path the link shows: that
+//! reaches the very file the process writes, even deleted or in another mount
+//! namespace.
 
 use crate::model::ProcKey;
 use crate::model::logline::{LogLine, guess_level, parse_journal_json, parse_macos_ndjson};
@@ -17,6 +21,7 @@ pub enum Source {
     /// macOS unified logging: `log stream --style ndjson`.
     MacLog,
     File {
+        /// What to open: `/proc/PID/fd/N`.
         path: PathBuf,
         label: String,
     },
@@ -53,32 +58,45 @@ pub fn plan(root: &std::path::Path, pid: i32) -> Plan {
     if std::path::Path::new("/run/systemd/journal/socket").exists() && which("journalctl") {
         p.sources.push(Source::Journal);
     }
-    let mut seen: Vec<PathBuf> = Vec::new();
+    // (device, inode) of each file followed, so stdout and stderr on one file are one source.
+    let mut seen: Vec<((u64, u64), usize)> = Vec::new();
     for (fd, name) in [(1, "stdout"), (2, "stderr")] {
-        let link =
-            match std::fs::read_link(root.join(pid.to_string()).join("fd").join(fd.to_string())) {
-                Ok(l) => l,
-                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-                    p.notes.push(format!(
-                        "{name}: permission denied (run as root or as the owner)"
-                    ));
-                    continue;
-                }
-                Err(_) => {
-                    p.notes.push(format!("{name} is closed"));
-                    continue;
-                }
-            };
-        let text = link.to_string_lossy().into_owned();
-        match classify_target(&text) {
-            Target::File if seen.contains(&link) => {
-                if let Some(Source::File { label, .. }) = p.sources.iter_mut().find(|s| matches!(s, Source::File { path, .. } if *path == link)) {
-                    label.push_str("+stderr");
-                }
+        let fd_path = root.join(pid.to_string()).join("fd").join(fd.to_string());
+        let link = match std::fs::read_link(&fd_path) {
+            Ok(l) => l,
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                p.notes.push(format!(
+                    "{name}: permission denied ({})",
+                    crate::platform::privilege::denied_hint()
+                ));
+                continue;
             }
-            Target::File => {
-                seen.push(link.clone());
-                p.sources.push(Source::File { path: link, label: name.into() });
+            Err(_) => {
+                p.notes.push(format!("{name} is closed"));
+                continue;
+            }
+        };
+        let text = link.to_string_lossy().into_owned();
+        match classify_target(&text, &fd_path) {
+            Target::File(id) => {
+                if let Some((_, i)) = seen.iter().find(|(seen_id, _)| *seen_id == id) {
+                    if let Some(Source::File { label, .. }) = p.sources.get_mut(*i) {
+                        label.push('+');
+                        label.push_str(name);
+                    }
+                    continue;
+                }
+                if let Some(gone) = text.strip_suffix(" (deleted)") {
+                    p.notes.push(format!(
+                        "{name} is {gone}, which was deleted: following it through {}",
+                        fd_path.display()
+                    ));
+                }
+                seen.push((id, p.sources.len()));
+                p.sources.push(Source::File {
+                    path: fd_path,
+                    label: name.into(),
+                });
             }
             Target::Terminal => p.notes.push(format!("{name} is the terminal {text}: its output is on that screen, there is no file to follow")),
             Target::Pipe => p.notes.push(format!("{name} is a pipe ({text}): only its reader sees that output; it cannot be followed from here")),
@@ -91,7 +109,8 @@ pub fn plan(root: &std::path::Path, pid: i32) -> Plan {
 }
 
 enum Target {
-    File,
+    /// A regular file, by (device, inode).
+    File((u64, u64)),
     Terminal,
     Pipe,
     Socket,
@@ -99,7 +118,10 @@ enum Target {
     Other,
 }
 
-fn classify_target(link: &str) -> Target {
+/// What `link` (the text of `/proc/PID/fd/N`, at `fd_path`) is; files are
+/// looked at through `fd_path`, which works when the path does not.
+fn classify_target(link: &str, fd_path: &std::path::Path) -> Target {
+    use std::os::unix::fs::MetadataExt;
     if link.starts_with("pipe:") {
         Target::Pipe
     } else if link.starts_with("socket:") {
@@ -111,11 +133,8 @@ fn classify_target(link: &str) -> Target {
         || link == "/dev/console"
     {
         Target::Terminal
-    } else if link.starts_with('/')
-        && !link.starts_with("/dev/")
-        && std::fs::metadata(link).is_ok_and(|m| m.is_file())
-    {
-        Target::File
+    } else if let Some(m) = std::fs::metadata(fd_path).ok().filter(|m| m.is_file()) {
+        Target::File((m.dev(), m.ino()))
     } else {
         Target::Other
     }
@@ -205,7 +224,8 @@ struct FileTail {
 }
 
 impl FileTail {
-    /// Opens at the end, emitting the last `backlog` lines first.
+    /// Opens at the end, emitting the last `backlog` lines first. Offsets are
+    /// bytes of the file, never of its lossily decoded text.
     fn open(
         path: &PathBuf,
         label: &str,
@@ -218,19 +238,22 @@ impl FileTail {
         file.seek(SeekFrom::Start(from))?;
         let mut buf = Vec::new();
         file.read_to_end(&mut buf)?;
-        let text = String::from_utf8_lossy(&buf);
-        let complete = text.rsplit_once('\n').map(|(a, _)| a).unwrap_or("");
-        let mut lines: Vec<&str> = complete.lines().collect();
+        // Whole lines only; a partial last line is read by `poll` once finished.
+        let complete = match buf.iter().rposition(|&b| b == b'\n') {
+            Some(i) => &buf[..=i],
+            None => &buf[..0],
+        };
+        let mut lines: Vec<&[u8]> = complete.split(|&b| b == b'\n').collect();
+        lines.pop(); // what follows the last newline: nothing
         if from > 0 && !lines.is_empty() {
             lines.remove(0); // probably cut in the middle
         }
         for l in &lines[lines.len().saturating_sub(backlog)..] {
-            emit(Event::Line(line(label, l)));
+            emit(Event::Line(line(label, &String::from_utf8_lossy(l))));
         }
-        let done = from + complete.len() as u64 + u64::from(!complete.is_empty());
         Ok(FileTail {
             file,
-            pos: done.min(len),
+            pos: from + complete.len() as u64,
             label: label.into(),
             partial: Vec::new(),
         })
