@@ -41,11 +41,12 @@ pub fn stamp() -> String {
 pub fn save_unique(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<PathBuf, String> {
     let fail = |e: std::io::Error, p: &Path| format!("{}: {e}", p.display());
     std::fs::create_dir_all(dir).map_err(|e| fail(e, dir))?;
-    let tmp = dir.join(format!(".{stem}.{}.tmp", std::process::id()));
-    {
-        let mut f = std::fs::File::create(&tmp).map_err(|e| fail(e, &tmp))?;
-        f.write_all(bytes).map_err(|e| fail(e, &tmp))?;
-        f.sync_all().map_err(|e| fail(e, &tmp))?;
+    let (tmp, mut f) = temp_file(dir, stem)?;
+    let written = f.write_all(bytes).and_then(|()| f.sync_all());
+    drop(f);
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(e, &tmp));
     }
     for n in 1..1000 {
         let name = if n == 1 {
@@ -71,6 +72,28 @@ pub fn save_unique(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<Pa
     Err(format!("{}: no free name for {stem}.{ext}", dir.display()))
 }
 
+/// A new temporary file in `dir`, its name unique to this process and call
+/// (two threads saving the same stem at once must not share one), created
+/// exclusively so nothing else's file is ever truncated.
+fn temp_file(dir: &Path, stem: &str) -> Result<(PathBuf, std::fs::File), String> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    loop {
+        let n = SEQ.fetch_add(1, Ordering::Relaxed);
+        let tmp = dir.join(format!(".{stem}.{}.{n}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => return Ok((tmp, f)),
+            // Left behind by a crashed run that had our pid: take the next number.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(format!("{}: {e}", tmp.display())),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +116,37 @@ mod tests {
             "usr_bin_python3_-c__x"
         );
         assert_eq!(safe_name("!!"), "process");
+    }
+
+    #[test]
+    fn saves_of_one_stem_at_once_keep_their_own_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let threads: Vec<_> = (0..8)
+            .map(|t| {
+                let dir = dir.path().to_path_buf();
+                std::thread::spawn(move || {
+                    (0..25)
+                        .map(|i| {
+                            let body = format!("thread {t} save {i} ").repeat(200);
+                            let path =
+                                save_unique(&dir, "same", "txt", body.as_bytes()).expect("saved");
+                            (path, body)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut paths = std::collections::HashSet::new();
+        for t in threads {
+            for (path, body) in t.join().unwrap() {
+                assert_eq!(std::fs::read_to_string(&path).unwrap(), body, "{path:?}");
+                assert!(paths.insert(path), "two saves got one name");
+            }
+        }
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            200,
+            "no temporaries left"
+        );
     }
 }

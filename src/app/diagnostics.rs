@@ -13,12 +13,14 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
                 return Vec::new();
             };
             let sample = Box::new(p.clone());
+            let id = app.capture.as_ref().map_or(0, |c| c.id) + 1;
             app.capture = Some(CaptureView {
+                id,
                 title: format!("{} {}", sample.pid, sample.comm),
                 ..Default::default()
             });
             app.ui.mode = Mode::Capture;
-            vec![Effect::StartCapture { sample }]
+            vec![Effect::StartCapture { id, sample }]
         }
         (Mode::Capture, Action::Close) => {
             app.ui.mode = Mode::Normal;
@@ -31,22 +33,7 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
         }
         (Mode::Capture, Action::CancelCapture) => vec![Effect::CancelCapture],
         (Mode::Capture, a) => {
-            if let Some(c) = &mut app.capture {
-                let threads = c.result.as_ref().map(|r| r.tree.threads.len()).unwrap_or(0);
-                match a {
-                    Action::RawToggle => c.raw = !c.raw,
-                    Action::Up if c.raw => c.scroll = c.scroll.saturating_sub(1),
-                    Action::Down if c.raw => c.scroll += 1,
-                    Action::PageUp => c.scroll = c.scroll.saturating_sub(20),
-                    Action::PageDown => c.scroll += 20,
-                    Action::Up => c.cursor = c.cursor.saturating_sub(1),
-                    Action::Down => c.cursor = (c.cursor + 1).min(threads.saturating_sub(1)),
-                    Action::ToggleFold if !c.folded.remove(&c.cursor) => {
-                        c.folded.insert(c.cursor);
-                    }
-                    _ => {}
-                }
-            }
+            capture_key(app, a);
             Vec::new()
         }
         (_, Action::Snapshot) => match app.ui.selected {
@@ -75,7 +62,7 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
         }
         (Mode::Logs, Action::Pause2) => {
             if let Some(l) = &mut app.logs {
-                l.paused = !l.paused;
+                l.set_paused(!l.paused);
             }
             Vec::new()
         }
@@ -101,14 +88,16 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
         }
         (Mode::LogFilter, Action::FilterCancel) => {
             if let Some(l) = &mut app.logs {
-                l.filter.clear();
+                l.set_filter(String::new());
             }
             app.ui.mode = Mode::Logs;
             Vec::new()
         }
         (Mode::LogFilter, Action::FilterBackspace) => {
             if let Some(l) = &mut app.logs {
-                l.filter.pop();
+                let mut f = l.filter.clone();
+                f.pop();
+                l.set_filter(f);
             }
             Vec::new()
         }
@@ -116,10 +105,61 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
     }
 }
 
+/// Keys of the capture pane: the raw text scrolls; the parsed view moves a
+/// cursor over threads and scrolls to keep it on screen.
+fn capture_key(app: &mut App, a: Action) {
+    let rows = crate::ui::capture::body_rows(app).max(1);
+    let (lines, headings) = crate::ui::capture::all_lines(app);
+    let Some(c) = &mut app.capture else { return };
+    let max_scroll = lines.len().saturating_sub(rows);
+    let threads = headings.len();
+    match a {
+        Action::RawToggle => {
+            c.raw = !c.raw;
+            c.scroll = 0;
+        }
+        Action::Up if c.raw => c.scroll = c.scroll.saturating_sub(1),
+        Action::Down if c.raw => c.scroll = (c.scroll + 1).min(max_scroll),
+        Action::PageUp => c.scroll = c.scroll.saturating_sub(rows),
+        Action::PageDown => c.scroll = (c.scroll + rows).min(max_scroll),
+        Action::Up => c.cursor = c.cursor.saturating_sub(1),
+        Action::Down => c.cursor = (c.cursor + 1).min(threads.saturating_sub(1)),
+        Action::ToggleFold if !c.folded.remove(&c.cursor) => {
+            c.folded.insert(c.cursor);
+        }
+        _ => {}
+    }
+    if c.raw {
+        return;
+    }
+    // Where the threads' headings are now (a fold or the raw toggle moved them).
+    let (_, headings) = crate::ui::capture::all_lines(app);
+    let Some(c) = &mut app.capture else { return };
+    let on_screen = |line: usize, scroll: usize| line >= scroll && line < scroll + rows;
+    let cursor_seen = headings
+        .get(c.cursor)
+        .is_some_and(|&h| on_screen(h, c.scroll));
+    if matches!(a, Action::PageUp | Action::PageDown) {
+        // Paging takes the cursor along to a thread on the new page.
+        if let Some(i) = headings.iter().position(|&h| on_screen(h, c.scroll))
+            && !cursor_seen
+        {
+            c.cursor = i;
+        }
+    } else if let Some(&h) = headings.get(c.cursor) {
+        if h < c.scroll {
+            c.scroll = h;
+        } else if h >= c.scroll + rows {
+            c.scroll = h + 1 - rows;
+        }
+    }
+}
+
 fn scroll(app: &mut App, a: Action) {
-    let page = app.page_rows();
+    let page = crate::ui::logs::body_rows(app).max(1);
     let Some(l) = &mut app.logs else { return };
-    let max = l.visible().len().saturating_sub(1);
+    // At most a page short of the oldest: past that the screen would not move.
+    let max = l.visible().len().saturating_sub(page);
     l.scroll = match a {
         Action::Up => l.scroll + 1,
         Action::Down => l.scroll.saturating_sub(1),
@@ -134,8 +174,8 @@ fn scroll(app: &mut App, a: Action) {
 /// Typed characters in the log filter.
 pub fn typed(app: &mut App, c: char) {
     if let Some(l) = &mut app.logs {
-        l.filter.push(c);
-        l.scroll = 0;
+        let f = format!("{}{c}", l.filter);
+        l.set_filter(f);
     }
 }
 
@@ -148,15 +188,24 @@ pub fn log_event(app: &mut App, ev: Event) {
     }
 }
 
-pub fn capture_progress(app: &mut App, p: crate::actions::capture::Progress) {
-    if let Some(c) = &mut app.capture {
+/// The pane of capture `id`, if it is still the one shown.
+fn capture_pane(app: &mut App, id: u64) -> Option<&mut CaptureView> {
+    app.capture.as_mut().filter(|c| c.id == id)
+}
+
+pub fn capture_progress(app: &mut App, id: u64, p: crate::actions::capture::Progress) {
+    if let Some(c) = capture_pane(app, id) {
         c.running = Some(p);
     }
 }
 
-pub fn capture_done(app: &mut App, result: crate::actions::capture::Capture) {
-    if let Some(c) = &mut app.capture {
+pub fn capture_done(app: &mut App, id: u64, result: crate::actions::capture::Capture) {
+    if let Some(c) = capture_pane(app, id) {
         c.running = None;
         c.result = Some(result);
     }
 }
+
+#[cfg(test)]
+#[path = "diagnostics_tests.rs"]
+mod tests;

@@ -185,7 +185,7 @@ impl Executor {
                 });
             }
             Effect::StopLogs => self.stop_logs(),
-            Effect::StartCapture { sample } => {
+            Effect::StartCapture { id, sample } => {
                 let cancel = Arc::new(AtomicBool::new(false));
                 if let Some(old) = self.capture_cancel.replace(Arc::clone(&cancel)) {
                     old.store(true, Ordering::Relaxed);
@@ -207,10 +207,10 @@ impl Executor {
                         capture::CaptureOptions::default(),
                         &cancel,
                         |p| {
-                            let _ = progress_tx.send(Msg::CaptureProgress(p));
+                            let _ = progress_tx.send(Msg::CaptureProgress(id, p));
                         },
                     );
-                    let _ = tx.send(Msg::CaptureDone(Box::new(c)));
+                    let _ = tx.send(Msg::CaptureDone(id, Box::new(c)));
                 });
             }
             Effect::CancelCapture => {

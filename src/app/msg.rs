@@ -24,8 +24,10 @@ pub enum Msg {
     ActionDone(Result<String, String>),
     Audit(Vec<serde_json::Value>),
     Log(crate::actions::logtail::Event),
-    CaptureProgress(crate::actions::capture::Progress),
-    CaptureDone(Box<crate::actions::capture::Capture>),
+    /// From the capture numbered so (`CaptureView::id`): a late message of an
+    /// earlier, cancelled capture must not fill the pane of the current one.
+    CaptureProgress(u64, crate::actions::capture::Progress),
+    CaptureDone(u64, Box<crate::actions::capture::Capture>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -58,6 +60,7 @@ pub enum Effect {
         key: ProcKey,
     },
     StartCapture {
+        id: u64,
         sample: Box<crate::model::ProcSample>,
     },
     CancelCapture,

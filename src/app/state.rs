@@ -76,6 +76,8 @@ pub struct App {
 /// The capture pane: progress while the tool runs, then the parsed stacks.
 #[derive(Clone, Debug, Default)]
 pub struct CaptureView {
+    /// Which capture this pane shows: results of any other are stale.
+    pub id: u64,
     pub title: String,
     /// The tool and its time left, while running.
     pub running: Option<crate::actions::capture::Progress>,
@@ -97,7 +99,8 @@ pub struct LogView {
     pub ended: Option<String>,
     /// Frozen view: new lines are kept but the screen does not move.
     pub paused: bool,
-    /// Lines up from the bottom.
+    /// Lines up from the newest line the filter lets through (0: the newest
+    /// is at the bottom).
     pub scroll: usize,
     pub filter: String,
     /// Lines dropped because the ring was full.
@@ -112,19 +115,45 @@ impl LogView {
             self.lines.pop_front();
             self.dropped += 1;
         }
-        self.lines.push_back(line);
-        if self.paused {
+        // Paused, the screen keeps its lines: the offset from the newest grows
+        // by the lines that will show, and a line the filter hides moves nothing.
+        if self.paused && self.shows(&line) {
             self.scroll += 1;
         }
+        self.lines.push_back(line);
+    }
+
+    /// Pausing freezes the screen; resuming follows the newest line again.
+    pub fn set_paused(&mut self, paused: bool) {
+        self.paused = paused;
+        if !paused {
+            self.scroll = 0;
+        }
+    }
+
+    /// A new filter shows other lines: start again from the newest.
+    pub fn set_filter(&mut self, filter: String) {
+        self.filter = filter;
+        self.scroll = 0;
+    }
+
+    fn shows(&self, l: &crate::model::logline::LogLine) -> bool {
+        self.filter.is_empty() || l.text.to_lowercase().contains(&self.filter.to_lowercase())
     }
 
     /// The lines the filter lets through, oldest first.
     pub fn visible(&self) -> Vec<&crate::model::logline::LogLine> {
-        let f = self.filter.to_lowercase();
-        self.lines
-            .iter()
-            .filter(|l| f.is_empty() || l.text.to_lowercase().contains(&f))
-            .collect()
+        self.lines.iter().filter(|l| self.shows(l)).collect()
+    }
+
+    /// Which of `visible` lines fill `rows` rows: the last is `scroll` up from
+    /// the newest; scrolled past the oldest, the first page rather than nothing.
+    pub fn window(&self, visible: usize, rows: usize) -> std::ops::Range<usize> {
+        let end = match visible.saturating_sub(self.scroll) {
+            0 => rows.min(visible),
+            end => end,
+        };
+        end.saturating_sub(rows)..end
     }
 }
 

@@ -84,12 +84,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::CaptureProgress(p) => {
-            diagnostics::capture_progress(app, p);
+        Msg::CaptureProgress(id, p) => {
+            diagnostics::capture_progress(app, id, p);
             Vec::new()
         }
-        Msg::CaptureDone(c) => {
-            diagnostics::capture_done(app, *c);
+        Msg::CaptureDone(id, c) => {
+            diagnostics::capture_done(app, id, *c);
             Vec::new()
         }
         Msg::Log(ev) => {

@@ -9,21 +9,26 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph};
 
+/// The lines from `scroll` on, as drawn.
 pub fn lines(app: &App) -> Vec<Line<'static>> {
+    let scroll = app.capture.as_ref().map_or(0, |c| c.scroll);
+    let (all, _) = all_lines(app);
+    all.into_iter().skip(scroll).collect()
+}
+
+/// Every line of the pane's body, and where each thread's heading is.
+pub fn all_lines(app: &App) -> (Vec<Line<'static>>, Vec<usize>) {
     let Some(c) = &app.capture else {
-        return Vec::new();
+        return Default::default();
     };
     let Some(r) = &c.result else {
-        return vec![Line::styled("starting…", theme::DIM)];
+        return (vec![Line::styled("starting…", theme::DIM)], Vec::new());
     };
     if c.raw {
-        return r
-            .raw
-            .lines()
-            .skip(c.scroll)
-            .map(|l| Line::raw(l.to_string()))
-            .collect();
+        let raw = r.raw.lines().map(|l| Line::raw(l.to_string())).collect();
+        return (raw, Vec::new());
     }
+    let mut headings = Vec::new();
     let mut out = vec![Line::from(vec![
         Span::styled(format!("stacks by {}", r.tool), theme::LABEL),
         Span::raw(
@@ -38,6 +43,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     }
     for (i, t) in r.tree.threads.iter().enumerate() {
         let folded = c.folded.contains(&i);
+        headings.push(out.len());
         let head = format!(
             "{} thread {} {}  ({} frames)",
             if folded { "▸" } else { "▾" },
@@ -68,7 +74,16 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     for (f, n) in r.tree.hottest(8) {
         out.push(Line::raw(format!("  {n:>4}  {f}")));
     }
-    out.into_iter().skip(c.scroll).collect()
+    (out, headings)
+}
+
+/// Rows the body has at the current size (below the gauge while a tool runs).
+pub fn body_rows(app: &App) -> usize {
+    let inner = Block::default()
+        .borders(Borders::ALL)
+        .inner(super::layout::areas(app).table);
+    let gauge = app.capture.as_ref().is_some_and(|c| c.running.is_some());
+    (inner.height as usize).saturating_sub(usize::from(gauge))
 }
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {

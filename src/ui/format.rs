@@ -78,9 +78,50 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `text` in lines of at most `width` cells, broken between words; a word
+/// longer than a line is cut.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    use ratatui::text::Span;
+    let width = width.max(1);
+    let cells = |s: &str| Span::raw(s).width();
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let sep = usize::from(!line.is_empty());
+        if cells(&line) + sep + cells(word) <= width {
+            if sep == 1 {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            out.push(std::mem::take(&mut line));
+        }
+        for c in word.chars() {
+            if cells(&line) + cells(c.encode_utf8(&mut [0; 4])) > width {
+                out.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapping() {
+        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
+        assert_eq!(wrap("abcdefghij x", 4), ["abcd", "efgh", "ij x"]);
+        assert_eq!(wrap("", 5), [""]);
+        assert!(wrap(&"word ".repeat(100), 20).iter().all(|l| l.len() <= 20));
+    }
 
     #[test]
     fn byte_forms() {

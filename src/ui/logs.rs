@@ -1,7 +1,7 @@
 //! The log pane: the followed process's lines, coloured by level, newest at the bottom.
 
-use super::{format, theme};
-use crate::app::state::App;
+use super::{format, layout, theme};
+use crate::app::state::{App, LogView};
 use crate::model::logline::Level;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -16,6 +16,35 @@ fn level_style(l: Level) -> Style {
         Level::Debug => theme::DIM,
         Level::Info | Level::Unknown => Style::new(),
     }
+}
+
+/// The pane's lines above the log itself: notes wrapped to `width`, and how
+/// many lines the ring dropped.
+fn head_lines(l: &LogView, width: u16) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line> = l
+        .notes
+        .iter()
+        .flat_map(|n| format::wrap(&format::printable(n), width as usize))
+        .map(|n| Line::styled(n, theme::DIM))
+        .collect();
+    if l.dropped > 0 {
+        lines.push(Line::styled(
+            format!("({} older lines dropped)", l.dropped),
+            theme::DIM,
+        ));
+    }
+    lines
+}
+
+fn block() -> Block<'static> {
+    Block::default().borders(Borders::ALL)
+}
+
+/// Rows left for log lines at the current size (what a page is when scrolling).
+pub fn body_rows(app: &App) -> usize {
+    let Some(l) = &app.logs else { return 0 };
+    let inner = block().inner(layout::areas(app).table);
+    (inner.height as usize).saturating_sub(head_lines(l, inner.width).len())
 }
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
@@ -39,26 +68,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         format::printable(&l.title),
         l.lines.len()
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(title, theme::LABEL));
+    let block = block().title(Span::styled(title, theme::LABEL));
     let inner = block.inner(area);
-    let mut lines: Vec<Line> = l
-        .notes
-        .iter()
-        .map(|n| Line::styled(n.clone(), theme::DIM))
-        .collect();
-    if l.dropped > 0 {
-        lines.push(Line::styled(
-            format!("({} older lines dropped)", l.dropped),
-            theme::DIM,
-        ));
-    }
+    let mut lines = head_lines(l, inner.width);
     let visible = l.visible();
     let room = (inner.height as usize).saturating_sub(lines.len());
-    let end = visible.len().saturating_sub(l.scroll);
-    let start = end.saturating_sub(room);
-    for line in &visible[start..end] {
+    for line in &visible[l.window(visible.len(), room)] {
         lines.push(Line::from(vec![
             Span::styled(format!("{:<8} ", line.source), theme::DIM),
             Span::styled(

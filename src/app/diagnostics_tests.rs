@@ -1,0 +1,231 @@
+//! The capture and log panes driven through `update`, drawn on a TestBackend.
+
+use super::super::keymap::{Keymap, Mode};
+use super::super::msg::{Effect, Msg};
+use super::super::state::{App, LogView};
+use super::super::update::update;
+use super::act;
+use crate::actions::capture::{Capture, Progress};
+use crate::actions::logtail::Event;
+use crate::app::action::Action;
+use crate::model::Snapshot;
+use crate::model::callstack::{CallTree, Frame, ThreadStack};
+use crate::model::logline::{Level, LogLine};
+use crate::model::testutil::sample;
+use crate::model::view::ViewOptions;
+use std::sync::Arc;
+use std::time::Duration;
+
+fn app(w: u16, h: u16) -> App {
+    let mut app = App::new(
+        Keymap::default_map(),
+        ViewOptions::default(),
+        Duration::from_secs(1),
+    );
+    update(&mut app, Msg::Resize(w, h));
+    let procs = vec![sample(10, 1, "alpha"), sample(11, 1, "beta")];
+    update(
+        &mut app,
+        Msg::Snapshot(Arc::new(Snapshot {
+            mono_ns: 1,
+            procs: Arc::new(procs),
+            ..Default::default()
+        })),
+    );
+    app
+}
+
+fn screen(app: &App) -> String {
+    let (w, h) = app.ui.size;
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    term.draw(|f| crate::ui::render(app, f)).unwrap();
+    let buf = term.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+        .collect()
+}
+
+fn capture_of(pid: i32, threads: usize) -> Capture {
+    let frame = |name: &str| Frame {
+        function: name.into(),
+        location: None,
+        count: None,
+    };
+    Capture {
+        pid,
+        tool: "eu-stack".into(),
+        tree: CallTree {
+            threads: (0..threads)
+                .map(|i| ThreadStack {
+                    id: Some(100 + i as i64),
+                    name: Some(format!("worker{i}")),
+                    frames: vec![
+                        frame("futex_wait"),
+                        frame(&format!("pid{pid}_loop")),
+                        frame("start"),
+                    ],
+                })
+                .collect(),
+        },
+        kernel: CallTree::default(),
+        saved: None,
+        notes: Vec::new(),
+        exited: false,
+        raw: String::new(),
+    }
+}
+
+fn started_id(effects: &[Effect]) -> u64 {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::StartCapture { id, .. } => Some(*id),
+            _ => None,
+        })
+        .expect("a capture starts")
+}
+
+#[test]
+fn a_cancelled_capture_never_fills_the_next_pane() {
+    let mut app = app(100, 30);
+    let first = started_id(&act(&mut app, Action::Capture));
+    assert_eq!(act(&mut app, Action::Close), [Effect::CancelCapture]);
+    act(&mut app, Action::Down);
+    let second = started_id(&act(&mut app, Action::Capture));
+    assert_ne!(first, second);
+    assert_eq!(app.capture.as_ref().unwrap().title, "11 beta");
+    // The first capture's last words arrive late.
+    let late = Progress::Running {
+        tool: "gdb".into(),
+        left: Duration::from_secs(3),
+        total: Duration::from_secs(30),
+    };
+    update(&mut app, Msg::CaptureProgress(first, late));
+    update(
+        &mut app,
+        Msg::CaptureDone(first, Box::new(capture_of(10, 1))),
+    );
+    let pane = app.capture.as_ref().unwrap();
+    assert!(pane.result.is_none() && pane.running.is_none(), "{pane:?}");
+    assert!(!screen(&app).contains("pid10_loop"));
+    update(
+        &mut app,
+        Msg::CaptureDone(second, Box::new(capture_of(11, 1))),
+    );
+    assert_eq!(
+        app.capture.as_ref().unwrap().result.as_ref().unwrap().pid,
+        11
+    );
+    assert!(screen(&app).contains("pid11_loop"));
+}
+
+#[test]
+fn the_capture_cursor_stays_on_screen() {
+    let mut app = app(100, 24);
+    let id = started_id(&act(&mut app, Action::Capture));
+    update(&mut app, Msg::CaptureDone(id, Box::new(capture_of(10, 30))));
+    let selected_on_screen = |app: &App| {
+        let cursor = app.capture.as_ref().unwrap().cursor;
+        screen(app).contains(&format!("thread {} worker{cursor} ", 100 + cursor))
+    };
+    for _ in 0..29 {
+        act(&mut app, Action::Down);
+        assert!(
+            selected_on_screen(&app),
+            "cursor {}",
+            app.capture.as_ref().unwrap().cursor
+        );
+    }
+    assert_eq!(app.capture.as_ref().unwrap().cursor, 29);
+    for a in [
+        Action::PageUp,
+        Action::PageUp,
+        Action::Up,
+        Action::PageDown,
+        Action::ToggleFold,
+    ] {
+        act(&mut app, a);
+        assert!(selected_on_screen(&app), "after {a:?}");
+    }
+    for _ in 0..40 {
+        act(&mut app, Action::Up);
+    }
+    assert_eq!(app.capture.as_ref().unwrap().cursor, 0);
+    assert!(selected_on_screen(&app));
+}
+
+fn line(text: &str) -> Event {
+    Event::Line(LogLine {
+        when: None,
+        level: Level::Unknown,
+        source: "stdout".into(),
+        text: text.into(),
+    })
+}
+
+#[test]
+fn paused_and_filtered_the_log_keeps_its_lines_and_resumes_at_the_newest() {
+    let mut app = app(100, 30);
+    app.logs = Some(LogView::default());
+    app.ui.mode = Mode::Logs;
+    for i in 1..=5 {
+        update(&mut app, Msg::Log(line(&format!("keep {i}"))));
+    }
+    act(&mut app, Action::LogFilter);
+    for c in "keep".chars() {
+        super::typed(&mut app, c);
+    }
+    act(&mut app, Action::FilterAccept);
+    act(&mut app, Action::Pause2);
+    // Lots the filter hides, then one it shows: the frozen screen stays put.
+    for i in 0..200 {
+        update(&mut app, Msg::Log(line(&format!("noise {i}"))));
+    }
+    update(&mut app, Msg::Log(line("keep 6")));
+    let s = screen(&app);
+    assert!(s.contains("keep 1") && s.contains("keep 5"), "{s}");
+    assert!(!s.contains("keep 6"), "paused: {s}");
+    act(&mut app, Action::Pause2);
+    assert_eq!(
+        app.logs.as_ref().unwrap().scroll,
+        0,
+        "resuming follows the newest"
+    );
+    let s = screen(&app);
+    assert!(s.contains("keep 6") && s.contains("keep 1"), "{s}");
+    assert!(!s.contains("noise"), "{s}");
+}
+
+#[test]
+fn the_log_window_never_goes_blank() {
+    let mut l = LogView {
+        scroll: 50,
+        ..Default::default()
+    };
+    assert_eq!(
+        l.window(10, 4),
+        0..4,
+        "scrolled past the oldest: the first page"
+    );
+    l.scroll = 3;
+    assert_eq!(l.window(10, 4), 3..7);
+    assert_eq!(l.window(2, 4), 0..2);
+    l.scroll = 8;
+    assert_eq!(
+        l.window(10, 4),
+        0..2,
+        "frozen: the screen keeps its last line"
+    );
+    assert_eq!(l.window(0, 4), 0..0);
+}
+
+#[test]
+fn long_log_notes_wrap() {
+    let mut app = app(60, 20);
+    app.logs = Some(LogView::default());
+    app.ui.mode = Mode::Logs;
+    let note = "stdout is a pipe (pipe:[123456]): only its reader sees that output; it cannot be followed from here";
+    update(&mut app, Msg::Log(Event::Note(note.into())));
+    let s = screen(&app);
+    assert!(s.contains("cannot be followed from here"), "{s}");
+}
