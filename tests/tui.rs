@@ -414,6 +414,44 @@ fn log_pane_follows_and_snapshot_key_saves_a_bundle() {
 }
 
 #[test]
+fn log_pane_paused_with_a_filter_keeps_its_lines_and_resumes_at_the_newest() {
+    let tag = marker("logpause");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    let go = dir.path().join("go");
+    // Three lines the filter keeps; on `go`, 300 it hides and one more it keeps.
+    let script = format!(
+        "exec -a {tag} sh -c 'exec >{log} 2>&1; for i in 1 2 3; do echo keep $i; done; while [ ! -e {go} ]; do sleep 0.05; done; i=0; while [ $i -lt 300 ]; do echo noise $i; i=$((i+1)); done; echo keep late; sleep 300'",
+        log = log.display(),
+        go = go.display()
+    );
+    let _p = Proc::spawn_group(Command::new("bash").args(["-c", &script]));
+    let t = Tmux::shell(120, 30);
+    t.whytop(dir.path(), &format!("--sort pid --filter {tag}"));
+    t.wait_screen("our writer", |s| s.contains(&tag));
+    t.keys(&["l"]);
+    t.wait_screen("the backlog", |s| s.contains("Log of") && s.contains("keep 3"));
+    t.keys(&["/"]);
+    t.type_text("keep");
+    t.keys(&["Enter"]);
+    t.wait_screen("the filter", |s| s.contains("filter \"keep\""));
+    t.keys(&["Space"]);
+    t.wait_screen("paused", |s| s.contains("paused"));
+    std::fs::write(&go, "").unwrap();
+    let s = t.wait_screen("every new line taken in", |s| s.contains("304 lines"));
+    assert!(s.contains("keep 1") && s.contains("keep 3"), "paused, the screen keeps its lines:\n{s}");
+    assert!(!s.contains("keep late") && !s.contains("noise"), "{s}");
+    t.keys(&["Space"]);
+    let s = t.wait_screen("resumed at the newest", |s| {
+        s.contains("following") && s.contains("keep late")
+    });
+    assert!(s.contains("keep 1") && !s.contains("noise"), "{s}");
+    t.keys(&["Escape"]);
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+}
+
+#[test]
 fn capture_pane_shows_parsed_stacks_and_the_raw_text() {
     let tag = marker("cap");
     let p = common::tagged_sleep(&tag);
