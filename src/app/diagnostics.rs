@@ -52,13 +52,15 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
                 return Vec::new();
             };
             let key = p.key();
+            let id = app.logs.as_ref().map_or(0, |l| l.id) + 1;
             app.logs = Some(LogView {
+                id,
                 key: Some(key),
                 title: format!("{} {}", p.pid, p.comm),
                 ..Default::default()
             });
             app.ui.mode = Mode::Logs;
-            vec![Effect::StartLogs { key }]
+            vec![Effect::StartLogs { id, key }]
         }
         (Mode::Logs, Action::Pause2) => {
             if let Some(l) = &mut app.logs {
@@ -179,8 +181,11 @@ pub fn typed(app: &mut App, c: char) {
     }
 }
 
-pub fn log_event(app: &mut App, ev: Event) {
-    let Some(l) = &mut app.logs else { return };
+/// An event of tail `id`; a stopped tail's late lines are dropped.
+pub fn log_event(app: &mut App, id: u64, ev: Event) {
+    let Some(l) = app.logs.as_mut().filter(|l| l.id == id) else {
+        return;
+    };
     match ev {
         Event::Line(line) => l.push(line),
         Event::Note(n) => l.notes.push(n),

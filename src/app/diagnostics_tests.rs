@@ -166,10 +166,13 @@ fn line(text: &str) -> Event {
 #[test]
 fn paused_and_filtered_the_log_keeps_its_lines_and_resumes_at_the_newest() {
     let mut app = app(100, 30);
-    app.logs = Some(LogView::default());
+    app.logs = Some(LogView {
+        id: 1,
+        ..Default::default()
+    });
     app.ui.mode = Mode::Logs;
     for i in 1..=5 {
-        update(&mut app, Msg::Log(line(&format!("keep {i}"))));
+        update(&mut app, Msg::Log(1, line(&format!("keep {i}"))));
     }
     act(&mut app, Action::LogFilter);
     for c in "keep".chars() {
@@ -179,9 +182,9 @@ fn paused_and_filtered_the_log_keeps_its_lines_and_resumes_at_the_newest() {
     act(&mut app, Action::Pause2);
     // Lots the filter hides, then one it shows: the frozen screen stays put.
     for i in 0..200 {
-        update(&mut app, Msg::Log(line(&format!("noise {i}"))));
+        update(&mut app, Msg::Log(1, line(&format!("noise {i}"))));
     }
-    update(&mut app, Msg::Log(line("keep 6")));
+    update(&mut app, Msg::Log(1, line("keep 6")));
     let s = screen(&app);
     assert!(s.contains("keep 1") && s.contains("keep 5"), "{s}");
     assert!(!s.contains("keep 6"), "paused: {s}");
@@ -222,10 +225,27 @@ fn the_log_window_never_goes_blank() {
 #[test]
 fn long_log_notes_wrap() {
     let mut app = app(60, 20);
-    app.logs = Some(LogView::default());
+    app.logs = Some(LogView {
+        id: 1,
+        ..Default::default()
+    });
     app.ui.mode = Mode::Logs;
     let note = "stdout is a pipe (pipe:[123456]): only its reader sees that output; it cannot be followed from here";
-    update(&mut app, Msg::Log(Event::Note(note.into())));
+    update(&mut app, Msg::Log(1, Event::Note(note.into())));
     let s = screen(&app);
     assert!(s.contains("cannot be followed from here"), "{s}");
+}
+
+#[test]
+fn a_stopped_tail_never_writes_into_the_next_log_pane() {
+    let mut app = app(100, 30);
+    let first = match act(&mut app, Action::Logs).as_slice() {
+        [Effect::StartLogs { id, .. }] => *id,
+        e => panic!("{e:?}"),
+    };
+    assert_eq!(act(&mut app, Action::Close), [Effect::StopLogs]);
+    act(&mut app, Action::Down);
+    act(&mut app, Action::Logs);
+    update(&mut app, Msg::Log(first, line("from the first process")));
+    assert!(app.logs.as_ref().unwrap().lines.is_empty());
 }

@@ -171,14 +171,14 @@ impl Executor {
                         .map_err(|e| e.to_string())
                 });
             }
-            Effect::StartLogs { key } => {
+            Effect::StartLogs { id, key } => {
                 self.stop_logs();
                 let stop = Arc::new(AtomicBool::new(false));
                 self.log_stop = Some(Arc::clone(&stop));
                 std::thread::spawn(move || {
                     let plan = logtail::plan(std::path::Path::new("/proc"), key.pid);
                     logtail::tail(key, &plan, 200, true, &stop, |ev| {
-                        if tx.send(Msg::Log(ev)).is_err() {
+                        if tx.send(Msg::Log(id, ev)).is_err() {
                             stop.store(true, Ordering::Relaxed);
                         }
                     });

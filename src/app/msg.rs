@@ -23,7 +23,8 @@ pub enum Msg {
     /// A one-shot action finished: what to tell the user.
     ActionDone(Result<String, String>),
     Audit(Vec<serde_json::Value>),
-    Log(crate::actions::logtail::Event),
+    /// From the log tail numbered so (`LogView::id`).
+    Log(u64, crate::actions::logtail::Event),
     /// From the capture numbered so (`CaptureView::id`): a late message of an
     /// earlier, cancelled capture must not fill the pane of the current one.
     CaptureProgress(u64, crate::actions::capture::Progress),
@@ -53,6 +54,7 @@ pub enum Effect {
     },
     LoadAudit,
     StartLogs {
+        id: u64,
         key: ProcKey,
     },
     StopLogs,

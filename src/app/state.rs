@@ -92,6 +92,8 @@ pub struct CaptureView {
 /// The log pane: a bounded ring of lines from the followed process.
 #[derive(Clone, Debug, Default)]
 pub struct LogView {
+    /// Which tail this pane shows: lines of any other are stale.
+    pub id: u64,
     pub key: Option<ProcKey>,
     pub title: String,
     pub lines: std::collections::VecDeque<crate::model::logline::LogLine>,

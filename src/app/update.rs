@@ -92,8 +92,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             diagnostics::capture_done(app, id, *c);
             Vec::new()
         }
-        Msg::Log(ev) => {
-            diagnostics::log_event(app, ev);
+        Msg::Log(id, ev) => {
+            diagnostics::log_event(app, id, ev);
             Vec::new()
         }
         Msg::Audit(records) => {
