@@ -430,7 +430,9 @@ fn log_pane_paused_with_a_filter_keeps_its_lines_and_resumes_at_the_newest() {
     t.whytop(dir.path(), &format!("--sort pid --filter {tag}"));
     t.wait_screen("our writer", |s| s.contains(&tag));
     t.keys(&["l"]);
-    t.wait_screen("the backlog", |s| s.contains("Log of") && s.contains("keep 3"));
+    t.wait_screen("the backlog", |s| {
+        s.contains("Log of") && s.contains("keep 3")
+    });
     t.keys(&["/"]);
     t.type_text("keep");
     t.keys(&["Enter"]);
@@ -439,7 +441,10 @@ fn log_pane_paused_with_a_filter_keeps_its_lines_and_resumes_at_the_newest() {
     t.wait_screen("paused", |s| s.contains("paused"));
     std::fs::write(&go, "").unwrap();
     let s = t.wait_screen("every new line taken in", |s| s.contains("304 lines"));
-    assert!(s.contains("keep 1") && s.contains("keep 3"), "paused, the screen keeps its lines:\n{s}");
+    assert!(
+        s.contains("keep 1") && s.contains("keep 3"),
+        "paused, the screen keeps its lines:\n{s}"
+    );
     assert!(!s.contains("keep late") && !s.contains("noise"), "{s}");
     t.keys(&["Space"]);
     let s = t.wait_screen("resumed at the newest", |s| {
