@@ -76,6 +76,24 @@ fn sleep_is_caught_in_nanosleep_and_saved() {
             .unwrap()
             .contains("=== kernel ===")
     );
+    // The CLI shows the kernel's side under each thread (its stack needs root).
+    // A fresh sleeper: the capture above disturbed this one's sleep (a ptrace
+    // attach restarts it, and its kernel stack no longer says where it sleeps).
+    let q = Proc::spawn(Command::new("sleep").arg("120"));
+    settled(q.pid(), "nanosleep");
+    let out = Command::new(common::bin())
+        .args(["sample", &q.pid().to_string()])
+        .env("WHYTOP_DATA_DIR", data.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    if unsafe { libc::geteuid() } == 0 {
+        let kernel = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("kernel: "));
+        assert!(kernel.is_some_and(|l| l.contains("nanosleep")), "{text}");
+    }
 }
 
 #[test]
@@ -316,11 +334,10 @@ fn cli_sample_of_a_process_that_exits_says_so_and_fails() {
     // The kernel's view was read before the tool ran (as root it has frames);
     // either way the CLI says the process exited and fails.
     assert!(err.contains(&format!("pid {pid} exited before")), "{err}");
+    // (Where the shell was at that instant, waiting for its `sleep` or between
+    // two, is a race: only the source is asserted.)
     if stdout.contains("stacks by") {
-        assert!(
-            stdout.contains("stacks by kernel") && stdout.contains("do_wait"),
-            "{stdout}"
-        );
+        assert!(stdout.contains("stacks by kernel"), "{stdout}");
     }
 }
 

@@ -102,6 +102,11 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
         if t.frames.len() > 12 {
             writeln!(out, "  … {} more", t.frames.len() - 12)?;
         }
+        if c.tool != "kernel"
+            && let Some(k) = c.kernel.summary_of(t.id)
+        {
+            writeln!(out, "  kernel: {k}")?;
+        }
     }
     writeln!(out, "\nhottest:")?;
     for (f, n) in c.tree.hottest(10) {

@@ -35,6 +35,20 @@ impl CallTree {
         self.threads.last_mut().expect("one exists").frames.push(f);
     }
 
+    /// The kernel's side of thread `id` in one line, innermost first, without the
+    /// syscall entry boilerplate every stack ends in: `hrtimer_nanosleep ← common_nsleep`.
+    pub fn summary_of(&self, id: Option<i64>) -> Option<String> {
+        let t = self.threads.iter().find(|t| t.id == id)?;
+        let names: Vec<&str> = t
+            .frames
+            .iter()
+            .map(|f| f.function.as_str())
+            .filter(|f| !f.starts_with("entry_SYSCALL") && !f.starts_with("do_syscall"))
+            .take(4)
+            .collect();
+        (!names.is_empty()).then(|| names.join(" ← "))
+    }
+
     /// The `n` most frequent functions across threads: by sample count when the
     /// format has counts, else by how many threads pass through them.
     pub fn hottest(&self, n: usize) -> Vec<(String, u64)> {
@@ -103,5 +117,28 @@ mod tests {
             }],
         };
         assert_eq!(counted.hottest(1), [("b".to_string(), 100)]);
+    }
+
+    #[test]
+    fn kernel_summary_skips_the_syscall_entry() {
+        let mut t = CallTree::default();
+        t.threads.push(ThreadStack {
+            id: Some(7),
+            name: None,
+            frames: [
+                "hrtimer_nanosleep",
+                "common_nsleep",
+                "do_syscall_64",
+                "entry_SYSCALL_64_after_hwframe",
+            ]
+            .iter()
+            .map(|n| f(n, None))
+            .collect(),
+        });
+        assert_eq!(
+            t.summary_of(Some(7)).as_deref(),
+            Some("hrtimer_nanosleep ← common_nsleep")
+        );
+        assert_eq!(t.summary_of(Some(8)), None);
     }
 }

@@ -68,6 +68,11 @@ pub fn all_lines(app: &App) -> (Vec<Line<'static>>, Vec<usize>) {
                     Span::styled(loc, theme::DIM),
                 ]));
             }
+            if r.tool != "kernel"
+                && let Some(k) = r.kernel.summary_of(t.id)
+            {
+                out.push(Line::styled(format!("    kernel: {k}"), theme::DIM));
+            }
         }
     }
     out.push(Line::styled("hottest frames", theme::LABEL));
