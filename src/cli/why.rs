@@ -34,7 +34,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
     let (procs, p) = (std::sync::Arc::clone(&named.procs), named.sample().clone());
     let p = &p;
     let key: ProcKey = p.key();
-    let Some(w) = process_why(named.platform.as_mut(), p, &procs) else {
+    let Some(w) = process_why(named.platform.as_mut(), p, &procs, None) else {
         eprintln!("whytop why: pid {} exited while being read", key.pid);
         return Ok(1);
     };

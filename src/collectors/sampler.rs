@@ -94,7 +94,7 @@ fn read_detail(st: &mut State) -> Option<Arc<ProcDetail>> {
     });
     let last = Arc::clone(&st.last);
     if let Some(sample) = last.iter().find(|p| p.key() == key) {
-        d.why = process_why(st.platform.as_mut(), sample, &last);
+        d.why = process_why(st.platform.as_mut(), sample, &last, Some(&st.why));
         let stale = st
             .runtime
             .as_ref()

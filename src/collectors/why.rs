@@ -1,17 +1,38 @@
 //! Keeps every process's wait reason current at the cost of only the processes
 //! that changed: evidence is re-read for samples the platform read afresh (new,
-//! or they ran, or they sit on a terminal); the rest keep last pass's tag.
+//! or they ran); the rest keep last pass's tag. A process on a terminal whose
+//! foreground group changed while it sat idle is re-judged from what was kept:
+//! the tag its evidence gave with the foreground the other way round.
 
-use crate::model::why::{ChildRef, ProcessWhy, WaitReason, WhyTag, classify, classify_process};
+use crate::model::why::{
+    ChildRef, EarlierCall, Evidence, ProcessWhy, SyscallState, WaitReason, WhyTag, classify,
+    classify_process,
+};
 use crate::model::{Pid, ProcKey, ProcSample};
 use crate::platform::{Listing, Platform};
 use std::collections::HashMap;
 
+/// What is kept per process between passes (16 bytes).
+#[derive(Clone, Copy, Debug)]
+struct Kept {
+    tag: WhyTag,
+    /// The tag the same evidence gives with its terminal's foreground flipped
+    /// (None: no terminal, or the foreground does not matter to it).
+    flipped: Option<WhyTag>,
+    /// In the foreground of its terminal when judged.
+    fg: bool,
+    /// The last syscall it was seen in (number, low 16 bits of the PC), for a
+    /// later `restart_syscall` to be told which call it resumed.
+    call: Option<(u16, u16)>,
+    /// The pass that last saw it.
+    pass: u32,
+}
+
 #[derive(Default)]
 pub struct WhyTracker {
-    /// Each process's tag and the pass that last saw it (updated in place: a
-    /// second map per pass would double this table's memory at every refresh).
-    tags: HashMap<ProcKey, (WhyTag, u32)>,
+    /// Each process's kept judgement (updated in place: a second map per pass
+    /// would double this table's memory at every refresh).
+    kept: HashMap<ProcKey, Kept>,
     pass: u32,
 }
 
@@ -70,33 +91,104 @@ impl WhyTracker {
             .enumerate()
             .map(|(i, p)| {
                 let is_fresh = fresh.next_if_eq(&&i).is_some();
-                let key = p.key();
-                let tag = match self.tags.get(&key) {
-                    Some((t, _)) if !is_fresh && p.tgid.is_none() => *t,
-                    _ => platform
+                if p.tgid.is_some() {
+                    // Thread rows are not kept: they are shown (and read) only on request.
+                    return platform
                         .wait_evidence(p, index.children(p.pid), false)
                         .map(|e| WhyTag::from(&classify(&e)))
-                        .unwrap_or(GONE),
-                };
-                if p.tgid.is_none() {
-                    self.tags.insert(key, (tag, pass));
+                        .unwrap_or(GONE);
                 }
-                tag
+                let key = p.key();
+                if !is_fresh && let Some(k) = self.kept.get_mut(&key) {
+                    k.pass = pass;
+                    return match k.flipped {
+                        Some(t) if foreground(p) != k.fg => t,
+                        _ => k.tag,
+                    };
+                }
+                let earlier = self.kept.get(&key).and_then(|k| k.call);
+                match platform.wait_evidence(p, index.children(p.pid), false) {
+                    Ok(mut e) => {
+                        let call = remember_call(&mut e, earlier);
+                        let k = judge(&e, call, pass);
+                        self.kept.insert(key, k);
+                        k.tag
+                    }
+                    Err(_) => {
+                        self.kept.remove(&key);
+                        GONE
+                    }
+                }
             })
             .collect();
-        self.tags.retain(|_, (_, seen)| *seen == pass);
+        self.kept.retain(|_, k| k.pass == pass);
         tags
+    }
+
+    /// Gives `e` (a fresh read of `key`) what this tracker remembers: the call
+    /// it was in before a `restart_syscall`.
+    pub fn annotate(&self, key: ProcKey, e: &mut Evidence) {
+        let earlier = self.kept.get(&key).and_then(|k| k.call);
+        remember_call(e, earlier);
     }
 }
 
-/// The full verdict on one process and its threads, for the detail pane and `whytop why`.
+/// In the foreground of its terminal (the classifier's `Evidence::foreground`, from a sample).
+fn foreground(p: &ProcSample) -> bool {
+    p.tty_nr != 0 && p.tpgid > 0 && p.pgid == p.tpgid
+}
+
+/// The judgement kept for `e`, with the flipped-foreground tag for a process on a terminal.
+fn judge(e: &Evidence, call: Option<(u16, u16)>, pass: u32) -> Kept {
+    let tag = WhyTag::from(&classify(e));
+    let fg = e.foreground();
+    let flipped = fg.and_then(|fg| {
+        let mut other = e.clone();
+        other.tpgid = if fg { Some(0) } else { other.pgrp };
+        let t = WhyTag::from(&classify(&other));
+        (t != tag).then_some(t)
+    });
+    Kept {
+        tag,
+        flipped,
+        fg: fg == Some(true),
+        call,
+        pass,
+    }
+}
+
+/// The call to remember for `e`: its own, or for a `restart_syscall` the one
+/// remembered before (which `e` is then told about).
+fn remember_call(e: &mut Evidence, earlier: Option<(u16, u16)>) -> Option<(u16, u16)> {
+    let Some(SyscallState::In(sc)) = &e.syscall else {
+        return earlier;
+    };
+    if sc.name() != "restart_syscall" {
+        return u16::try_from(sc.nr).ok().map(|nr| (nr, sc.pc as u16));
+    }
+    let pc = sc.pc as u16;
+    if let (Some((nr, at)), Some(r)) = (earlier, e.resumed.as_mut()) {
+        r.earlier = Some(EarlierCall {
+            nr: i64::from(nr),
+            same_pc: at == pc,
+        });
+    }
+    earlier
+}
+
+/// The full verdict on one process and its threads, for the detail pane and
+/// `whytop why`; `tracker`, when there is one, adds what earlier passes saw.
 pub fn process_why(
     platform: &mut dyn Platform,
     sample: &ProcSample,
     procs: &[ProcSample],
+    tracker: Option<&WhyTracker>,
 ) -> Option<ProcessWhy> {
     let children = ChildIndex::new(procs).children(sample.pid);
-    let main = platform.wait_evidence(sample, children, true).ok()?;
+    let mut main = platform.wait_evidence(sample, children, true).ok()?;
+    if let Some(t) = tracker {
+        t.annotate(sample.key(), &mut main);
+    }
     let threads = platform.thread_evidence(sample.key());
     Some(classify_process(&main, &threads))
 }

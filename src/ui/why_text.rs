@@ -9,20 +9,39 @@ pub fn syscall_text(e: &Evidence) -> Option<String> {
         SyscallState::NotInSyscall { .. } => {
             "blocked outside a syscall (fault or stop)".to_string()
         }
-        SyscallState::In(sc) => {
-            let args: Vec<String> = sc.args[..3]
-                .iter()
-                .map(|a| {
-                    if *a < 4096 {
-                        a.to_string()
-                    } else {
-                        format!("{a:#x}")
-                    }
-                })
-                .collect();
-            format!("{}({}, …)", sc.name(), args.join(", "))
-        }
+        SyscallState::In(sc) => sc.text(),
     })
+}
+
+/// `resumes: kernel stack do_restart_poll; code before PC loads 230 (clock_nanosleep); …`
+fn resumed_text(e: &Evidence) -> Option<String> {
+    let r = e.resumed.as_ref()?;
+    let arch = match &e.syscall {
+        Some(SyscallState::In(sc)) => sc.arch,
+        _ => None,
+    };
+    let named = |nr: i64| {
+        let name = arch.and_then(|a| crate::platform::syscalls::name(a, nr));
+        format!("{nr} ({})", name.unwrap_or("?"))
+    };
+    let mut parts = Vec::new();
+    if !r.stack.is_empty() {
+        parts.push(format!("kernel stack {}", r.stack.join(" < ")));
+    }
+    if let Some(nr) = r.code_nr {
+        parts.push(format!("code before its PC loads syscall {}", named(nr)));
+    }
+    if let Some(c) = r.earlier {
+        let at = if c.same_pc { "same" } else { "another" };
+        parts.push(format!(
+            "seen earlier in syscall {} at the {at} instruction",
+            named(c.nr)
+        ));
+    }
+    if parts.is_empty() {
+        parts.push("no clue was readable".into());
+    }
+    Some(format!("restart clues: {}", parts.join("; ")))
 }
 
 /// The raw evidence, one item per line: wait channel, syscall, fds, terminal, children, gaps.
@@ -33,6 +52,23 @@ pub fn evidence_lines(e: &Evidence) -> Vec<String> {
     }
     if let Some(s) = syscall_text(e) {
         out.push(format!("syscall {s}"));
+    }
+    if let Some(r) = resumed_text(e) {
+        out.push(r);
+    }
+    if let Some(t) = e.tracer {
+        let name = e
+            .tracer_comm
+            .as_deref()
+            .map(|c| format!(" ({c})"))
+            .unwrap_or_default();
+        out.push(format!("traced by {t}{name}"));
+    }
+    if let Some(t) = &e.thread_states {
+        out.push(format!(
+            "threads: {} running, {} waiting, {} uninterruptible, {} stopped",
+            t.running, t.waiting, t.uninterruptible, t.stopped
+        ));
     }
     for fd in &e.fds {
         out.push(format!(

@@ -86,6 +86,28 @@ fn judge(e: &Evidence) -> Judgement {
     if e.kernel_thread == Some(true) {
         return kernel_thread(e);
     }
+    let mut j = judge_state(e);
+    // A tracer that has not stopped it (strace between calls, a debugger after
+    // `continue`) still slows and can stop it: worth a word wherever it waits.
+    if let Some(t) = tracer(e)
+        && !matches!(e.state, Some(ProcState::Stopped | ProcState::Traced))
+    {
+        j.detail.push_str(&format!("; traced by {t}"));
+        j.by.push(format!("tracer {t}"));
+    }
+    j
+}
+
+/// `1234 (strace)`: the tracer's pid and, when read, its name.
+fn tracer(e: &Evidence) -> Option<String> {
+    let t = e.tracer.filter(|t| *t > 0)?;
+    Some(match &e.tracer_comm {
+        Some(c) => format!("{t} ({c})"),
+        None => t.to_string(),
+    })
+}
+
+fn judge_state(e: &Evidence) -> Judgement {
     match e.state {
         Some(ProcState::Zombie) => zombie(e),
         Some(ProcState::Dead) => Judgement::new(Zombie, "exiting (dead)"),
@@ -136,7 +158,7 @@ fn zombie(e: &Evidence) -> Judgement {
 }
 
 fn stopped(e: &Evidence) -> Judgement {
-    if let Some(t) = e.tracer.filter(|t| *t > 0) {
+    if let Some(t) = tracer(e) {
         return Judgement::new(
             Traced,
             format!("stopped under tracer {t} (a debugger or strace)"),
@@ -164,7 +186,7 @@ fn stopped(e: &Evidence) -> Judgement {
 }
 
 fn traced(e: &Evidence) -> Judgement {
-    match e.tracer.filter(|t| *t > 0) {
+    match tracer(e) {
         Some(t) => Judgement::new(
             Traced,
             format!("stopped by its tracer {t} (a debugger or strace)"),
@@ -206,6 +228,7 @@ fn disk(e: &Evidence) -> Judgement {
 
 fn sleeping(e: &Evidence) -> Judgement {
     match &e.syscall {
+        Some(SyscallState::In(sc)) if sc.name() == "restart_syscall" => restarted(e, sc),
         Some(SyscallState::In(sc)) => match by_syscall(e, sc) {
             Some(j) => j.by(format!("syscall {}", call(sc))),
             None => from_wchan(e).unwrap_or_else(|| {
@@ -229,21 +252,51 @@ fn sleeping(e: &Evidence) -> Judgement {
                 "sleeping outside a system call (a fault or a signal stop)",
             )
         }),
-        None => from_wchan(e).unwrap_or_else(|| missing(e)),
+        None => from_wchan(e)
+            .or_else(|| super::threads::judge(e))
+            .unwrap_or_else(|| missing(e)),
     }
+}
+
+/// A sleep, poll or futex wait resumed after a stop or a ptrace attach: judged
+/// as the call it resumed, when something tells which.
+fn restarted(e: &Evidence, sc: &Syscall) -> Judgement {
+    let what = "resumed after a stop or a debugger attach (restart_syscall)";
+    let Some(r) = super::restart::resumed_call(e, sc) else {
+        let mut gaps: Vec<String> = e
+            .unreadable
+            .iter()
+            .filter(|u| matches!(u.what.as_str(), "stack" | "code"))
+            .map(|u| format!("{}: {}", u.what, u.why))
+            .collect();
+        if gaps.is_empty() {
+            gaps.push("its stack, wait channel and code did not tell".into());
+        }
+        return Judgement::weak(
+            Unknown,
+            format!(
+                "{what}: a sleep, a poll or a futex wait, but nothing readable tells which ({})",
+                gaps.join("; ")
+            ),
+        )
+        .by(format!("syscall {}", call(sc)));
+    };
+    let as_if = Syscall {
+        name: Some(r.call.to_string()),
+        ..sc.clone()
+    };
+    let mut j =
+        by_syscall(e, &as_if).unwrap_or_else(|| Judgement::weak(Unknown, format!("in {}", r.call)));
+    j.detail = format!("{}; {what}: {}", j.detail, r.how);
+    j.weak |= r.weak;
+    j.by(format!("syscall {}", call(sc)))
+        .by(format!("resumes {}: {}", r.call, r.how))
 }
 
 /// `read(0)`, `wait4(-1)`, `futex(0x7f..)`: the name and its first argument.
 fn call(sc: &Syscall) -> String {
-    let a = sc.int_arg(0);
-    let small = sc.args[0] == a as u32 as u64 && a.unsigned_abs() < 1 << 20;
-    let first = if small || sc.args[0] as i64 == i64::from(a) {
-        a.to_string()
-    } else {
-        format!("{:#x}", sc.args[0])
-    };
     match sc.name.as_deref() {
-        Some(n) => format!("{n}({first})"),
+        Some(_) => sc.short_text(),
         None => format!(
             "syscall {} ({})",
             sc.nr,
@@ -280,7 +333,7 @@ fn missing(e: &Evidence) -> Judgement {
     let mut why: Vec<String> = e
         .unreadable
         .iter()
-        .filter(|u| matches!(u.what.as_str(), "syscall" | "wchan" | "stat"))
+        .filter(|u| matches!(u.what.as_str(), "syscall" | "wchan" | "stat" | "threads"))
         .map(|u| format!("{}: {}", u.what, u.why))
         .collect();
     if e.unreadable.iter().any(|u| u.why == UnreadableWhy::Gone) {

@@ -32,6 +32,16 @@ pub struct Evidence {
     pub tpgid: Option<Pid>,
     /// Pid of the process tracing it (debugger, strace), if any.
     pub tracer: Option<Pid>,
+    /// The tracer's name, when it could be read.
+    #[serde(default)]
+    pub tracer_comm: Option<String>,
+    /// For a process in `restart_syscall`: what tells which call it resumed.
+    #[serde(default)]
+    pub resumed: Option<super::restart::Resumed>,
+    /// Run states of its threads, from a platform that has them but no
+    /// syscall or wait channel (macOS).
+    #[serde(default)]
+    pub thread_states: Option<ThreadStates>,
     /// Direct children (of the whole process, zombies included); `None`: unknown.
     pub children: Option<Vec<ChildRef>>,
     /// Evidence that was looked for and could not be had, with why.
@@ -72,6 +82,21 @@ impl Evidence {
     pub fn why_unreadable(&self, what: &str) -> Option<&Unreadable> {
         self.unreadable.iter().find(|u| u.what == what)
     }
+}
+
+/// How many of a process's threads are in each run state, and the shortest
+/// time a waiting one has slept (macOS `proc_threadinfo`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadStates {
+    pub running: u32,
+    /// Interruptible waits: a syscall, a Mach message, a condition.
+    pub waiting: u32,
+    /// Uninterruptible waits: usually disk or VM I/O.
+    pub uninterruptible: u32,
+    pub stopped: u32,
+    pub halted: u32,
+    pub other: u32,
+    pub shortest_wait_secs: Option<u32>,
 }
 
 /// Where the thread is, as far as system calls go.
@@ -119,6 +144,48 @@ impl Syscall {
     /// Argument `i` as a C `int` (fds, pids and flags are passed sign-extended or truncated).
     pub fn int_arg(&self, i: usize) -> i32 {
         self.args[i] as u32 as i32
+    }
+
+    /// How many arguments it takes, when whytop knows the call.
+    pub fn arity(&self) -> Option<usize> {
+        crate::platform::syscalls::arg_count(self.name.as_deref()?).map(|n| n.min(6))
+    }
+
+    /// Argument `i` for people: small negatives signed (`-1`, whether passed
+    /// as a 64-bit value or a 32-bit int), small numbers in decimal, the rest
+    /// (addresses) in hex.
+    pub fn arg_text(&self, i: usize) -> String {
+        let v = self.args[i];
+        let wide = v as i64;
+        let int = v as u32 as i32;
+        if (-4096..0).contains(&wide) {
+            wide.to_string()
+        } else if v <= u64::from(u32::MAX) && (-4096..0).contains(&int) {
+            int.to_string()
+        } else if v < 1 << 16 {
+            v.to_string()
+        } else {
+            format!("{v:#x}")
+        }
+    }
+
+    /// `wait4(-1, 0x7ffd…, 0, 0)`, `pause()`: the arguments it takes, or
+    /// the first three and `…` for a call whytop does not know.
+    pub fn text(&self) -> String {
+        let (n, more) = match self.arity() {
+            Some(n) => (n, ""),
+            None => (3, ", …"),
+        };
+        let args: Vec<String> = (0..n).map(|i| self.arg_text(i)).collect();
+        format!("{}({}{more})", self.name(), args.join(", "))
+    }
+
+    /// `wait4(-1)`, `pause()`: the name and its first argument, if it takes one.
+    pub fn short_text(&self) -> String {
+        match self.arity() {
+            Some(0) => format!("{}()", self.name()),
+            _ => format!("{}({})", self.name(), self.arg_text(0)),
+        }
     }
 }
 
@@ -262,7 +329,14 @@ pub struct Unreadable {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnreadableWhy {
+    /// Another user's process, and whytop is not root.
     PermissionDenied,
+    /// Refused although whytop runs as its owner (ptrace restrictions such as
+    /// Yama's `ptrace_scope`, or a process that changed credentials).
+    DeniedToOwner,
+    /// Refused even to root: a process with privileges root's ptrace check
+    /// lacks, another user namespace, or a security module.
+    DeniedToRoot,
     /// The process or thread exited while being read.
     Gone,
     /// This platform or kernel does not offer it.
@@ -277,6 +351,14 @@ impl std::fmt::Display for UnreadableWhy {
                 f,
                 "permission denied ({})",
                 crate::platform::privilege::denied_hint()
+            ),
+            UnreadableWhy::DeniedToOwner => f.write_str(
+                "permission denied although whytop runs as its owner (ptrace is restricted, e.g. kernel.yama.ptrace_scope): run as root",
+            ),
+            UnreadableWhy::DeniedToRoot => write!(
+                f,
+                "permission {}",
+                crate::platform::privilege::denied_hint_for(true)
             ),
             UnreadableWhy::Gone => f.write_str("it exited while being read"),
             UnreadableWhy::NotAvailable => f.write_str("not available on this system"),

@@ -5,6 +5,8 @@ mod children;
 mod classify;
 mod evidence;
 mod fds;
+mod restart;
+mod threads;
 mod wchan;
 
 #[cfg(test)]
@@ -13,8 +15,9 @@ mod tests;
 pub use classify::{classify, classify_process};
 pub use evidence::{
     ChildRef, Evidence, FdEvidence, FdRole, FdTarget, SocketInfo, Syscall, SyscallState,
-    Unreadable, UnreadableWhy,
+    ThreadStates, Unreadable, UnreadableWhy,
 };
+pub use restart::{EarlierCall, Resumed, ResumedCall, resumed_call};
 
 use serde::{Deserialize, Serialize};
 

@@ -307,6 +307,12 @@ fn missing_evidence_is_unknown_with_the_reason() {
         "{}",
         v.detail
     );
+    // Root refused (pid 1 here): not told to run as root.
+    let mut root = e.clone();
+    root.unreadable[0].why = UnreadableWhy::DeniedToRoot;
+    let v = classify(&root);
+    assert!(v.detail.contains("even to root"), "{}", v.detail);
+    assert!(!v.detail.contains("run as root"), "{}", v.detail);
     assert!(v.detail.contains("foreground job of pts/3"), "{}", v.detail);
 
     // What a macOS backend can fill: state, terminal, groups, children. No syscall, no wchan.

@@ -5,7 +5,8 @@ use super::WaitReason;
 
 /// What a wait channel suggests, with a phrase for the detail.
 pub(super) fn suggest(wchan: &str) -> Option<(WaitReason, &'static str)> {
-    let mut w = wchan.trim();
+    // `poll_schedule_timeout.constprop.0`: the compiler's suffix is not part of the name.
+    let mut w = super::restart::base_name(wchan.trim());
     for prefix in [
         "__x64_sys_",
         "__arm64_sys_",
@@ -25,6 +26,7 @@ pub(super) fn suggest(wchan: &str) -> Option<(WaitReason, &'static str)> {
         "hrtimer_nanosleep" | "do_nanosleep" | "clock_nanosleep" | "common_nsleep"
         | "nanosleep" => (Timer, "sleeping for a set time"),
         "futex_wait_queue"
+        | "futex_do_wait"
         | "futex_wait_queue_me"
         | "futex_wait"
         | "__futex_wait"
@@ -82,6 +84,13 @@ mod tests {
         assert_eq!(suggest("do_wait").unwrap().0, WaitReason::Child);
         assert_eq!(suggest("hrtimer_nanosleep").unwrap().0, WaitReason::Timer);
         assert_eq!(suggest("futex_wait_queue").unwrap().0, WaitReason::Lock);
+        // Names as kernel 6.x prints them.
+        assert_eq!(suggest("futex_do_wait").unwrap().0, WaitReason::Lock);
+        assert_eq!(
+            suggest("poll_schedule_timeout.constprop.0").unwrap().0,
+            WaitReason::EventLoop
+        );
+        assert_eq!(suggest("do_syscall_64"), None);
         assert_eq!(suggest("pipe_read").unwrap().0, WaitReason::Pipe);
         assert_eq!(suggest("inet_csk_accept").unwrap().0, WaitReason::Socket);
         assert_eq!(suggest("__do_sys_pause").unwrap().0, WaitReason::Signal);

@@ -9,13 +9,14 @@
 use super::epoll_fdinfo::parse_epoll_fdinfo;
 use super::fd_target::read_fd;
 use super::remote_mem::{decode_fd_set, decode_pollfds, fd_set_len, read_c_string, read_remote};
+use super::restart_evidence::read_resumed;
 use super::sockets::find_sockets;
 use super::stat::{PF_KTHREAD, parse_stat};
 use super::syscall_file::parse_syscall;
 use super::tty::tty_name;
 use crate::model::why::{
     ChildRef, Evidence, FdEvidence, FdRole, FdTarget, Syscall, SyscallState, Unreadable,
-    UnreadableWhy,
+    UnreadableWhy, resumed_call,
 };
 use crate::model::{Pid, ProcKey, ProcSample, ProcState};
 use crate::platform::PlatformError;
@@ -36,6 +37,9 @@ pub struct EvidenceOptions {
     /// Look sockets up in `/proc/net/*` (listening, peer). Costly on a busy host,
     /// and not needed for the reason alone: the per-pass tags skip it.
     pub socket_tables: bool,
+    /// Read the tracer (a `status` read) whatever the state. Only a stopped
+    /// process's reason depends on it, so the per-pass tags skip it otherwise.
+    pub tracer: bool,
 }
 
 impl EvidenceOptions {
@@ -46,6 +50,7 @@ impl EvidenceOptions {
             read_memory: root == Path::new("/proc"),
             max_fds: 256,
             socket_tables: true,
+            tracer: true,
         }
     }
 }
@@ -176,19 +181,35 @@ pub fn children_from_samples(pid: Pid, procs: &[ProcSample]) -> Vec<ChildRef> {
         .collect()
 }
 
-fn why(e: &io::Error) -> UnreadableWhy {
+/// Why `e` happened reading a file of the process in `dir`.
+fn why(e: &io::Error, dir: &Path) -> UnreadableWhy {
     match e.kind() {
-        io::ErrorKind::PermissionDenied => UnreadableWhy::PermissionDenied,
+        io::ErrorKind::PermissionDenied => denied(dir),
         io::ErrorKind::NotFound => UnreadableWhy::Gone,
         _ if matches!(e.raw_os_error(), Some(libc::ESRCH)) => UnreadableWhy::Gone,
-        _ if matches!(e.raw_os_error(), Some(libc::EPERM)) => UnreadableWhy::PermissionDenied,
+        _ if matches!(e.raw_os_error(), Some(libc::EPERM)) => denied(dir),
         _ => UnreadableWhy::Other(e.to_string()),
+    }
+}
+
+/// A refusal worded for who whytop runs as: root and the owner cannot be told
+/// to become root or the owner.
+fn denied(dir: &Path) -> UnreadableWhy {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let euid = unsafe { libc::geteuid() };
+    if euid == 0 {
+        return UnreadableWhy::DeniedToRoot;
+    }
+    match std::fs::metadata(dir) {
+        Ok(m) if m.uid() == euid => UnreadableWhy::DeniedToOwner,
+        _ => UnreadableWhy::PermissionDenied,
     }
 }
 
 /// A missing file in a task that still exists is a kernel (or fixture) without it.
 fn why_at(task: &Path, err: &io::Error) -> UnreadableWhy {
-    match why(err) {
+    match why(err, task) {
         UnreadableWhy::Gone if task.join("stat").exists() => UnreadableWhy::NotAvailable,
         w => w,
     }
@@ -242,8 +263,13 @@ fn read_task(
         Ok(w) => e.wchan = Some(w.trim().to_string()).filter(|w| !w.is_empty() && w != "0"),
         Err(err) => unreadable(&mut e, "wchan", why_at(task, &err)),
     }
-    if matches!(e.state, Some(ProcState::Stopped | ProcState::Traced)) {
+    if opts.tracer || matches!(e.state, Some(ProcState::Stopped | ProcState::Traced)) {
         e.tracer = read_tracer(task);
+        if let (Some(t), Some(root)) = (e.tracer, proc_dir.parent()) {
+            e.tracer_comm = std::fs::read_to_string(root.join(t.to_string()).join("comm"))
+                .ok()
+                .map(|c| c.trim_end().to_string());
+        }
     }
     if e.kernel_thread == Some(true) || e.state == Some(ProcState::Zombie) {
         return Ok(e);
@@ -260,6 +286,11 @@ fn read_task(
         Err(err) => unreadable(&mut e, "syscall", why_at(task, &err)),
     }
     if let Some(SyscallState::In(sc)) = e.syscall.clone() {
+        let sc = if sc.name() == "restart_syscall" {
+            resumed(&mut e, task, pid, sc, opts)
+        } else {
+            sc
+        };
         FdReader {
             e: &mut e,
             proc_dir,
@@ -269,6 +300,24 @@ fn read_task(
         .read_for(&sc);
     }
     Ok(e)
+}
+
+/// Records what tells which call a `restart_syscall` resumed; returns the call
+/// whose fds to read (a resumed poll's set is still in its registers).
+fn resumed(e: &mut Evidence, task: &Path, pid: Pid, sc: Syscall, opts: EvidenceOptions) -> Syscall {
+    let (r, gaps) = read_resumed(task, pid, &sc, opts.read_memory);
+    for (what, err) in gaps {
+        let w = why_at(task, &err);
+        unreadable(e, what, w);
+    }
+    e.resumed = Some(r);
+    match resumed_call(e, &sc) {
+        Some(r) if r.call == "poll" => Syscall {
+            name: Some("poll".into()),
+            ..sc
+        },
+        _ => sc,
+    }
 }
 
 fn read_tracer(task: &Path) -> Option<Pid> {
@@ -340,7 +389,7 @@ impl FdReader<'_> {
             let target = match read_fd(self.proc_dir, fd) {
                 Ok(t) => t,
                 Err(err) => {
-                    let w = why(&err);
+                    let w = why(&err, self.proc_dir);
                     let t = FdTarget::Unreadable { why: w.to_string() };
                     unreadable(self.e, "fd", w);
                     t
@@ -380,7 +429,7 @@ impl FdReader<'_> {
         match read_remote(self.pid, addr, len) {
             Ok(b) => Some(b),
             Err(err) => {
-                unreadable(self.e, what, why(&err));
+                unreadable(self.e, what, why(&err, self.proc_dir));
                 None
             }
         }
@@ -454,7 +503,7 @@ impl FdReader<'_> {
                 };
                 (en.fd, role)
             })),
-            Err(err) => unreadable(self.e, "fd set", why(&err)),
+            Err(err) => unreadable(self.e, "fd set", why(&err, self.proc_dir)),
         }
         out
     }
@@ -465,7 +514,7 @@ impl FdReader<'_> {
         }
         match read_c_string(self.pid, addr, 4096) {
             Ok(p) => self.e.path_arg = Some(p),
-            Err(err) => unreadable(self.e, "path", why(&err)),
+            Err(err) => unreadable(self.e, "path", why(&err, self.proc_dir)),
         }
     }
 }

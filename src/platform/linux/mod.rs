@@ -8,7 +8,10 @@ pub mod fd_target;
 pub mod kernel_stack;
 pub mod pidfd;
 pub mod reader;
+mod reader_io;
 pub mod remote_mem;
+mod restart_evidence;
+mod run_watch;
 pub mod sockets;
 pub mod stat;
 pub mod syscall_file;
@@ -65,6 +68,7 @@ impl Platform for LinuxPlatform {
     ) -> Result<Evidence, PlatformError> {
         let opts = evidence::EvidenceOptions {
             socket_tables: full,
+            tracer: full,
             ..evidence::EvidenceOptions::for_root(&self.root)
         };
         match sample.tgid {

@@ -1,31 +1,72 @@
 //! Reads every process under a proc root, cheaply.
 //!
-//! Per process it holds `stat` and `schedstat` open and, each pass, `pread`s the
-//! small `schedstat`; only a process whose scheduler counters moved (it ran or
-//! waited to run), a multi-threaded one (its other threads may have run), or a
-//! new one has its `stat` re-read. Everything else is the last pass's sample.
+//! Per process it holds `stat` and `schedstat` open (and, for a multi-threaded
+//! process, each other thread's `schedstat`: see `run_watch`) and each pass
+//! `pread`s only the small `schedstat`s. A process none of whose threads ran
+//! keeps its last sample. `stat` is re-read for processes that ran, new ones,
+//! and three kinds of idle ones, each bounded:
+//! - one process per terminal whose processes all sat idle, for the terminal's
+//!   foreground group (`tpgid`: it changes without them running), which is then
+//!   given to every idle process on that terminal;
+//! - the children of processes that exited this pass (they were reparented);
+//! - a rotating slice, one in `RECHECK_EVERY` a pass, so what changes from
+//!   outside (a renice, anything else missed) shows within that many passes.
+//!
+//! Only samples whose wait evidence may have changed are reported fresh.
 
+use super::reader_io::{ReadAtToEnd, cmdline_into, raise_fd_limit, read_into, sysconf};
+use super::run_watch::{Threads, fingerprint};
 use super::stat::{PF_KTHREAD, Stat, parse_stat};
 use super::tty::tty_name;
 use super::users::UserNames;
 use crate::model::{Pid, ProcInfo, ProcSample, ProcState};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::Read;
-use std::os::unix::fs::{FileExt, MetadataExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// Every idle process has its `stat` re-read at least once in this many passes
+/// (a fifth of them a pass: about 1 ms per 1,000 processes).
+pub const RECHECK_EVERY: u32 = 5;
 
 struct Entry {
     stat_fd: Option<File>,
     sched_fd: Option<File>,
-    /// `schedstat` counters at the last pass (None: unreadable, so always re-read).
-    sched: Option<[u64; 3]>,
+    /// `schedstat` fingerprint at the last pass (None: unreadable, so always re-read).
+    sched: Option<u64>,
+    /// The other threads of a multi-threaded process. None while it has several:
+    /// not watched (over the fd budget), so it counts as running every pass.
+    threads: Option<Box<Threads>>,
     start_time: u64,
+    /// Digest of the exec signature of `stat` (0: hidden), to notice an exec
+    /// that keeps the name.
+    exec: u64,
     /// Where this process's sample sits in `ProcReader::last`.
-    idx: usize,
+    idx: u32,
     /// The pass that last saw it; older entries are dropped.
     seen: u32,
+    /// The pass that last read its `stat`.
+    read: u32,
+}
+
+impl Entry {
+    fn held(&self) -> usize {
+        usize::from(self.stat_fd.is_some())
+            + usize::from(self.sched_fd.is_some())
+            + self.threads.as_ref().map_or(0, |t| t.held())
+    }
+}
+
+/// What a pass did with one process.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Got {
+    /// It did not run: last pass's sample.
+    Kept,
+    /// `stat` re-read while idle; nothing its wait reason depends on changed.
+    Rechecked,
+    /// New, it ran, or something its wait reason depends on changed.
+    Fresh,
 }
 
 pub struct ProcReader {
@@ -79,7 +120,7 @@ impl ProcReader {
     }
 
     /// Every process now (and their threads when asked), sorted by pid, with the
-    /// indices of the samples read afresh this pass (new, or they ran).
+    /// indices of the samples whose wait evidence needs reading again.
     pub fn list(&mut self, threads: bool) -> std::io::Result<(Arc<Vec<ProcSample>>, Vec<usize>)> {
         let mut pids: Vec<Pid> = std::fs::read_dir(&self.root)?
             .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
@@ -89,14 +130,18 @@ impl ProcReader {
         self.entries
             .reserve(pids.len().saturating_sub(self.entries.len()));
         self.pass = self.pass.wrapping_add(1);
+        let last = Arc::clone(&self.last);
         let mut out = Vec::with_capacity(pids.len() + pids.len() / 16);
         let mut fresh = Vec::new();
+        // Foreground group of each terminal, from a `stat` read this pass.
+        let mut foreground: HashMap<u32, Pid> = HashMap::new();
+        let mut idle_on_tty = Vec::new();
         for pid in pids {
-            let Some((s, is_fresh)) = self.refresh(pid) else {
+            let Some((s, got)) = self.refresh(pid, &last) else {
                 continue;
             };
             if let Some(e) = self.entries.get_mut(&pid) {
-                e.idx = out.len();
+                e.idx = out.len() as u32;
                 e.seen = self.pass;
             }
             let tasks = if threads && s.threads > 1 {
@@ -104,31 +149,29 @@ impl ProcReader {
             } else {
                 Vec::new()
             };
-            if is_fresh {
+            if got == Got::Fresh {
                 fresh.push(out.len());
+            }
+            if s.tty_nr != 0 {
+                if got == Got::Kept {
+                    idle_on_tty.push(out.len());
+                } else {
+                    foreground.insert(s.tty_nr, s.tpgid);
+                }
             }
             out.push(s);
             // Thread rows are read anew each pass.
             fresh.extend(out.len()..out.len() + tasks.len());
             out.extend(tasks);
         }
-        let pass = self.pass;
-        let before = self.entries.len();
-        let mut released = 0;
-        self.entries.retain(|_, e| {
-            let keep = e.seen == pass;
-            if !keep {
-                released += usize::from(e.stat_fd.is_some()) + usize::from(e.sched_fd.is_some());
-            }
-            keep
-        });
-        self.held -= released;
-        if self.entries.len() < before / 2 {
-            self.entries.shrink_to_fit();
-        }
+        drop(last);
+        self.give_foregrounds(&mut out, &mut fresh, foreground, idle_on_tty);
+        let gone = self.drop_unseen();
+        self.reread_orphans(&mut out, &mut fresh, &gone);
+        fresh.sort_unstable();
+        fresh.dedup();
         if threads {
-            let fresh_pids: std::collections::HashSet<Pid> =
-                fresh.iter().map(|&i| out[i].pid).collect();
+            let fresh_pids: HashSet<Pid> = fresh.iter().map(|&i| out[i].pid).collect();
             out.sort_by_key(|s| s.pid);
             fresh.clear();
             for (i, s) in out.iter().enumerate() {
@@ -138,7 +181,7 @@ impl ProcReader {
                 if s.tgid.is_none()
                     && let Some(e) = self.entries.get_mut(&s.pid)
                 {
-                    e.idx = i;
+                    e.idx = i as u32;
                 }
             }
         }
@@ -153,50 +196,191 @@ impl ProcReader {
         }
     }
 
-    /// The current sample of one pid, from the last pass when it cannot have changed;
-    /// true when read afresh.
-    fn refresh(&mut self, pid: Pid) -> Option<(ProcSample, bool)> {
-        if let Some(e) = self.entries.get(&pid) {
-            let prev = self
-                .last
-                .get(e.idx)
+    /// The current sample of one pid: last pass's when it cannot have changed.
+    fn refresh(&mut self, pid: Pid, last: &[ProcSample]) -> Option<(ProcSample, Got)> {
+        if let Some(e) = self.entries.get_mut(&pid) {
+            let prev = last
+                .get(e.idx as usize)
                 .filter(|p| p.pid == pid && p.start_time == e.start_time);
-            let sched = read_sched(&e.sched_fd, &self.root, pid, &mut self.buf);
-            if let (Some(prev), Some(now)) = (prev, sched) {
-                // Other threads may have run while the main one slept; and on a
-                // terminal, the foreground group (tpgid) changes without this process
-                // running: re-read those.
-                if e.sched == Some(now) && prev.threads <= 1 && prev.tty_nr == 0 {
-                    return Some((prev.clone(), false));
-                }
-            }
-            let alive = sched.is_some() || e.sched.is_none();
-            if alive
-                && let Some(prev) = prev
-                && read_into(&e.stat_fd, &self.root, pid, "stat", &mut self.buf).is_some()
-                && let Ok(st) = parse_stat(&self.buf)
-                && st.starttime == e.start_time
+            let root = &self.root;
+            let now = read_into(
+                e.sched_fd.as_ref(),
+                || root.join(pid.to_string()).join("schedstat"),
+                &mut self.buf,
+            )
+            .and_then(|_| fingerprint(&self.buf));
+            // Read every thread's counters even when the main one moved, so they are current.
+            let threads_idle = match &mut e.threads {
+                Some(t) => t.idle(&mut self.buf),
+                None => prev.is_none_or(|p| p.threads <= 1),
+            };
+            let ran = now.is_none() || now != e.sched || !threads_idle;
+            if let Some(p) = prev
+                && !ran
+                && !due(pid, self.pass)
             {
-                let mut s = prev.clone();
-                apply_stat(&mut s, &st, self.clk_tck, self.page_size);
-                if st.comm != *s.comm {
-                    // It exec'd: a new name, a new command line, maybe a new user.
-                    s.comm = Arc::from(st.comm.as_str());
-                    let dir = self.root.join(pid.to_string());
-                    s.cmdline = cmdline_into(&dir, &mut self.buf);
-                    self.fill_uid(&mut s, &dir);
+                return Some((p.clone(), Got::Kept));
+            }
+            let alive = now.is_some() || e.sched.is_none();
+            e.sched = now;
+            if alive && let Some(p) = prev {
+                let mut s = p.clone();
+                if let Some(got) = self.read_stat(pid, &mut s, ran) {
+                    if ran {
+                        self.watch_threads(pid, s.threads);
+                    }
+                    return Some((s, got));
                 }
-                if let Some(e) = self.entries.get_mut(&pid) {
-                    e.sched = sched;
-                }
-                return Some((s, true));
             }
             // Gone, or the pid now belongs to another process: start afresh.
-            if let Some(e) = self.entries.remove(&pid) {
-                self.held -= usize::from(e.stat_fd.is_some()) + usize::from(e.sched_fd.is_some());
+            self.forget(pid);
+        }
+        self.add(pid).map(|s| (s, Got::Fresh))
+    }
+
+    /// Re-reads `stat` of a known process into its sample `s`. `ran`: it ran
+    /// this pass (so its wait reason must be judged again anyway).
+    fn read_stat(&mut self, pid: Pid, s: &mut ProcSample, ran: bool) -> Option<Got> {
+        let e = self.entries.get_mut(&pid)?;
+        let root = &self.root;
+        read_into(
+            e.stat_fd.as_ref(),
+            || root.join(pid.to_string()).join("stat"),
+            &mut self.buf,
+        )?;
+        let st = parse_stat(&self.buf).ok()?;
+        if st.starttime != e.start_time {
+            return None;
+        }
+        let exec = exec_digest(&st);
+        let exec_changed = exec != 0 && e.exec != 0 && exec != e.exec;
+        e.exec = exec;
+        e.read = self.pass;
+        let mut got = if ran || why_inputs_changed(s, &st) {
+            Got::Fresh
+        } else {
+            Got::Rechecked
+        };
+        if st.comm != *s.comm || exec_changed {
+            // It exec'd: maybe a new name, a new command line, a new user.
+            s.comm = Arc::from(st.comm.as_str());
+            let dir = self.root.join(pid.to_string());
+            s.cmdline = cmdline_into(&dir, &mut self.buf);
+            fill_uid(&mut self.users, s, &dir);
+            got = Got::Fresh;
+        }
+        apply_stat(s, &st, self.clk_tck, self.page_size);
+        Some(got)
+    }
+
+    /// Keeps the watch on a process's other threads in step with their number.
+    fn watch_threads(&mut self, pid: Pid, num_threads: u32) {
+        let budget = self.fd_budget.saturating_sub(self.held);
+        let Some(e) = self.entries.get_mut(&pid) else {
+            return;
+        };
+        if num_threads <= 1 {
+            if let Some(t) = e.threads.take() {
+                self.held -= t.held();
+            }
+            return;
+        }
+        if e.threads.as_ref().is_some_and(|t| !t.stale(num_threads)) {
+            return;
+        }
+        let old = e.threads.take().map(|b| *b);
+        let before = old.as_ref().map_or(0, Threads::held);
+        let new = Threads::watch(&self.root, pid, old, budget, &mut self.buf);
+        self.held = self.held - before + new.as_ref().map_or(0, Threads::held);
+        e.threads = new.map(Box::new);
+    }
+
+    fn forget(&mut self, pid: Pid) {
+        if let Some(e) = self.entries.remove(&pid) {
+            self.held -= e.held();
+        }
+    }
+
+    /// Drops the entries of processes not seen this pass; returns their pids.
+    fn drop_unseen(&mut self) -> Vec<Pid> {
+        let pass = self.pass;
+        let before = self.entries.len();
+        let mut gone = Vec::new();
+        let mut released = 0;
+        self.entries.retain(|pid, e| {
+            let keep = e.seen == pass;
+            if !keep {
+                released += e.held();
+                gone.push(*pid);
+            }
+            keep
+        });
+        self.held -= released;
+        if self.entries.len() < before / 2 {
+            self.entries.shrink_to_fit();
+        }
+        gone
+    }
+
+    /// Gives idle processes on a terminal the terminal's foreground group now:
+    /// from a process on it read this pass, or else by reading one of them.
+    fn give_foregrounds(
+        &mut self,
+        out: &mut [ProcSample],
+        fresh: &mut Vec<usize>,
+        mut foreground: HashMap<u32, Pid>,
+        idle_on_tty: Vec<usize>,
+    ) {
+        for i in idle_on_tty {
+            let s = &mut out[i];
+            let tty = s.tty_nr;
+            let tpgid = match foreground.get(&tty) {
+                Some(&t) => t,
+                None => {
+                    let Some(got) = self.read_stat(s.pid, s, false) else {
+                        continue;
+                    };
+                    if got == Got::Fresh {
+                        fresh.push(i);
+                    }
+                    if s.tty_nr != tty {
+                        continue;
+                    }
+                    foreground.insert(tty, s.tpgid);
+                    s.tpgid
+                }
+            };
+            s.tpgid = tpgid;
+        }
+    }
+
+    /// The children of processes that exited (gone, or zombies now) were
+    /// reparented without running: re-read them so the tree is right at once.
+    fn reread_orphans(&mut self, out: &mut [ProcSample], fresh: &mut Vec<usize>, gone: &[Pid]) {
+        let mut exited: HashSet<Pid> = gone.iter().copied().collect();
+        exited.extend(
+            fresh
+                .iter()
+                .map(|&i| &out[i])
+                .filter(|s| {
+                    s.tgid.is_none() && matches!(s.state, ProcState::Zombie | ProcState::Dead)
+                })
+                .map(|s| s.pid),
+        );
+        if exited.is_empty() {
+            return;
+        }
+        for (i, s) in out.iter_mut().enumerate() {
+            if s.tgid.is_some() || !exited.contains(&s.ppid) {
+                continue;
+            }
+            if self.entries.get(&s.pid).is_none_or(|e| e.read == self.pass) {
+                continue; // read this pass already
+            }
+            if self.read_stat(s.pid, s, false).is_some() {
+                fresh.push(i);
             }
         }
-        self.add(pid).map(|s| (s, true))
     }
 
     fn add(&mut self, pid: Pid) -> Option<ProcSample> {
@@ -211,9 +395,10 @@ impl ProcReader {
         } else {
             cmdline_into(&dir, &mut self.buf)
         };
-        self.fill_uid(&mut sample, &dir);
+        fill_uid(&mut self.users, &mut sample, &dir);
         let sched_fd = File::open(dir.join("schedstat")).ok();
-        let sched = read_sched(&sched_fd, &self.root, pid, &mut self.buf);
+        let sched = read_into(sched_fd.as_ref(), || dir.join("schedstat"), &mut self.buf)
+            .and_then(|_| fingerprint(&self.buf));
         let hold = self.held + 2 <= self.fd_budget;
         let (stat_fd, sched_fd) = if hold {
             (Some(stat_fd), sched_fd)
@@ -225,18 +410,16 @@ impl ProcReader {
             stat_fd,
             sched_fd,
             sched,
+            threads: None,
             start_time: st.starttime,
-            idx: usize::MAX,
+            exec: exec_digest(&st),
+            idx: u32::MAX,
             seen: self.pass,
+            read: self.pass,
         };
         self.entries.insert(pid, entry);
+        self.watch_threads(pid, st.num_threads);
         Some(sample)
-    }
-
-    /// The owner of `/proc/PID` is the process's effective user, as htop reads it.
-    fn fill_uid(&mut self, s: &mut ProcSample, dir: &Path) {
-        s.uid = std::fs::metadata(dir).ok().map(|m| m.uid());
-        s.user = s.uid.map(|u| self.users.name(u));
     }
 
     /// Thread rows of one process (not cached: only when the user shows threads).
@@ -266,12 +449,36 @@ impl ProcReader {
     }
 }
 
-/// `schedstat`'s three counters (run ns, wait ns, timeslices). None: unreadable or gone.
-fn read_sched(fd: &Option<File>, root: &Path, pid: Pid, buf: &mut Vec<u8>) -> Option<[u64; 3]> {
-    read_into(fd, root, pid, "schedstat", buf)?;
-    let text = std::str::from_utf8(buf).ok()?;
-    let mut it = text.split_ascii_whitespace().map(|v| v.parse::<u64>().ok());
-    Some([it.next()??, it.next()??, it.next()??])
+/// Whether `pid` is in this pass's slice of idle processes to re-read.
+fn due(pid: Pid, pass: u32) -> bool {
+    (pid as u32) % RECHECK_EVERY == pass % RECHECK_EVERY
+}
+
+/// 0 when the kernel hides the signature (another user's process).
+fn exec_digest(st: &Stat) -> u64 {
+    if st.exec_sig.is_known() {
+        st.exec_sig.digest().max(1)
+    } else {
+        0
+    }
+}
+
+/// Whether a `stat` read while the process sat idle changed what its wait
+/// reason is judged from (not the terminal's foreground group: the collector
+/// re-judges that from its cached verdicts).
+fn why_inputs_changed(s: &ProcSample, st: &Stat) -> bool {
+    s.state != ProcState::from_letter(st.state)
+        || s.ppid != st.ppid
+        || s.pgid != st.pgrp
+        || s.sid != st.session
+        || s.tty_nr != st.tty_nr
+        || (s.threads > 1) != (st.num_threads > 1)
+}
+
+/// The owner of `/proc/PID` is the process's effective user, as htop reads it.
+fn fill_uid(users: &mut UserNames, s: &mut ProcSample, dir: &Path) {
+    s.uid = std::fs::metadata(dir).ok().map(|m| m.uid());
+    s.user = s.uid.map(|u| users.name(u));
 }
 
 fn new_sample(st: &Stat, clk_tck: u64, page: u64, boot: u64) -> ProcSample {
@@ -322,122 +529,4 @@ fn apply_stat(s: &mut ProcSample, st: &Stat, clk_tck: u64, page: u64) {
     s.cpu_ns = (st.utime + st.stime).saturating_mul(1_000_000_000 / clk_tck.max(1));
     s.rss_bytes = st.rss_pages.max(0) as u64 * page;
     s.vsz_bytes = st.vsize;
-}
-
-/// Reads through the held fd when there is one, else by path. `None`: unreadable or gone.
-fn read_into(
-    fd: &Option<File>,
-    root: &Path,
-    pid: Pid,
-    name: &str,
-    buf: &mut Vec<u8>,
-) -> Option<()> {
-    buf.clear();
-    let n = match fd {
-        Some(f) => f.read_at_to_end(buf),
-        None => {
-            File::open(root.join(pid.to_string()).join(name)).and_then(|mut f| f.read_to_end(buf))
-        }
-    };
-    match n {
-        Ok(n) if n > 0 => Some(()),
-        _ => None,
-    }
-}
-
-/// The full command line through a reused buffer. Unreadable (permission,
-/// vanished) gives an empty line, not a missing row.
-fn cmdline_into(dir: &Path, buf: &mut Vec<u8>) -> Arc<str> {
-    buf.clear();
-    match File::open(dir.join("cmdline")).and_then(|mut f| f.read_to_end(buf)) {
-        Ok(_) => decode_cmdline(buf),
-        Err(_) => Arc::from(""),
-    }
-}
-
-/// NUL-separated argv, decoded in place and joined by spaces: one allocation, the result.
-pub fn decode_cmdline(raw: &mut [u8]) -> Arc<str> {
-    let raw = match raw.split_last_mut() {
-        Some((0, rest)) => rest,
-        _ => raw,
-    };
-    for b in raw.iter_mut() {
-        if *b == 0 {
-            *b = b' ';
-        }
-    }
-    match std::str::from_utf8(raw) {
-        Ok(s) => Arc::from(s),
-        Err(_) => Arc::from(String::from_utf8_lossy(raw).as_ref()),
-    }
-}
-
-trait ReadAtToEnd {
-    fn read_at_to_end(&self, buf: &mut Vec<u8>) -> std::io::Result<usize>;
-}
-
-impl ReadAtToEnd for File {
-    /// `pread` from offset 0 until EOF: procfs regenerates the text on each read.
-    /// A short read is the end (procfs hands these small files over whole), which
-    /// saves the second, empty `pread` per file: half the syscalls of a refresh.
-    fn read_at_to_end(&self, buf: &mut Vec<u8>) -> std::io::Result<usize> {
-        let mut chunk = [0u8; 1024];
-        let start = buf.len();
-        loop {
-            let n = self.read_at(&mut chunk, (buf.len() - start) as u64)?;
-            buf.extend_from_slice(&chunk[..n]);
-            if n < chunk.len() {
-                return Ok(buf.len() - start);
-            }
-        }
-    }
-}
-
-fn sysconf(name: libc::c_int, default: u64) -> u64 {
-    // SAFETY: sysconf has no memory-safety preconditions.
-    let v = unsafe { libc::sysconf(name) };
-    if v > 0 { v as u64 } else { default }
-}
-
-/// Raises the soft open-file limit to the hard one; returns the soft limit now.
-fn raise_fd_limit() -> usize {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit/setrlimit write/read only the struct we pass.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
-            return 1024;
-        }
-        let want = lim.rlim_max.min(1 << 16);
-        if lim.rlim_cur < want {
-            let raised = libc::rlimit {
-                rlim_cur: want,
-                rlim_max: lim.rlim_max,
-            };
-            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
-                lim.rlim_cur = want;
-            }
-        }
-    }
-    lim.rlim_cur as usize
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cmdline_decoding() {
-        assert_eq!(
-            &*decode_cmdline(&mut b"python3\0-c\0input()\0".to_vec()),
-            "python3 -c input()"
-        );
-        assert_eq!(&*decode_cmdline(&mut []), "");
-        assert_eq!(
-            &*decode_cmdline(&mut b"nginx: worker process".to_vec()),
-            "nginx: worker process"
-        );
-    }
 }

@@ -20,6 +20,35 @@ pub struct Stat {
     pub starttime: u64,
     pub vsize: u64,
     pub rss_pages: i64,
+    /// What exec replaces: the code and stack addresses (randomised per exec
+    /// under ASLR) and where the argument strings sit. Zero where the kernel
+    /// hides them (another user's process) or the line is too short.
+    pub exec_sig: ExecSig,
+}
+
+/// Fields of `stat` that change at every exec and never otherwise: startcode,
+/// endcode, startstack (fields 26 to 28), arg_start and arg_end (48, 49).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExecSig(pub [u64; 5]);
+
+impl ExecSig {
+    /// Hidden (the kernel prints 1 1 0 for another user's process) or absent:
+    /// then it cannot tell an exec.
+    pub fn is_known(&self) -> bool {
+        self.0.iter().any(|v| *v > 1)
+    }
+
+    /// Whether the process exec'd between the two reads (as far as these fields tell).
+    pub fn differs(&self, other: &ExecSig) -> bool {
+        self.is_known() && other.is_known() && self != other
+    }
+
+    /// A one-word digest for a cache entry.
+    pub fn digest(&self) -> u64 {
+        self.0.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, v| {
+            (h ^ v).wrapping_mul(0x100_0000_01b3)
+        })
+    }
 }
 
 /// `PF_KTHREAD` in the flags field marks a kernel thread.
@@ -73,6 +102,10 @@ pub fn parse_stat(buf: &[u8]) -> Result<Stat, String> {
         starttime: num(&f, 22)?,
         vsize: num(&f, 23)?,
         rss_pages: num(&f, 24)?,
+        exec_sig: ExecSig(
+            [26, 27, 28, 48, 49]
+                .map(|field| f.get(field - 3).and_then(|v| v.parse().ok()).unwrap_or(0)),
+        ),
     })
 }
 
@@ -98,6 +131,32 @@ mod tests {
             (s.num_threads, s.starttime, s.vsize, s.rss_pages),
             (1, 302196, 3133440, 410)
         );
+    }
+
+    #[test]
+    fn exec_signature() {
+        // A live line with every field: startcode, endcode, startstack, arg_start, arg_end.
+        let live = b"15122 (sleep) S 15117 15117 13708 0 -1 4194304 126 0 0 0 0 0 0 0 20 0 1 0 279180 2990080 419 18446744073709551615 94323048628224 94323048646153 140726799297232 0 0 0 0 6 0 1 0 0 17 0 0 0 0 0 0 94323048660240 94323048661504 94324075646976 140726799301352 140726799301362 140726799301362 140726799302633 0\n";
+        let s = parse_stat(live).unwrap();
+        assert_eq!(
+            s.exec_sig.0,
+            [
+                94323048628224,
+                94323048646153,
+                140726799297232,
+                140726799301352,
+                140726799301362
+            ]
+        );
+        assert!(s.exec_sig.is_known());
+        // A hidden line (startcode 1, endcode 1, startstack 0) or a short one cannot tell an exec.
+        let short = parse_stat(SLEEP).unwrap().exec_sig;
+        assert!(!short.is_known());
+        assert!(!short.differs(&s.exec_sig) && !s.exec_sig.differs(&short));
+        let mut other = s.exec_sig;
+        other.0[2] += 4096;
+        assert!(other.differs(&s.exec_sig));
+        assert_ne!(other.digest(), s.exec_sig.digest());
     }
 
     #[test]

@@ -4,8 +4,11 @@
 //! classifies) the same on any other, since the classifier works on names.
 
 mod aarch64;
+mod arity;
+pub mod site;
 mod x86_64;
 
+pub use arity::arg_count;
 use serde::{Deserialize, Serialize};
 
 /// An instruction set whose Linux system call numbering whytop knows.
