@@ -391,3 +391,48 @@ fn kernel_thread_is_idle() {
     );
     assert_eq!(v.evidence.kernel_thread, Some(true));
 }
+
+#[test]
+fn stopped_and_continued_sleep_is_a_timer() {
+    // `sleep 300 & kill -STOP $!; kill -CONT $!`: it resumes in restart_syscall.
+    let p = quiet(Command::new("sleep").arg("300"));
+    expect(p.pid(), WaitReason::Timer);
+    // SAFETY: kill has no memory-safety preconditions; the child is ours.
+    assert_eq!(unsafe { libc::kill(p.pid(), libc::SIGSTOP) }, 0);
+    expect(p.pid(), WaitReason::Stopped);
+    // SAFETY: as above.
+    assert_eq!(unsafe { libc::kill(p.pid(), libc::SIGCONT) }, 0);
+    let v = settle(p.pid(), "the restarted sleep", |v| {
+        matches!(&v.evidence.syscall, Some(SyscallState::In(sc)) if sc.name() == "restart_syscall")
+            && v.reason != WaitReason::Stopped
+    });
+    assert_eq!(v.reason, WaitReason::Timer, "{v:#?}");
+    assert!(v.detail.contains("restart_syscall"), "{}", v.detail);
+    // No earlier refresh here (a one-shot read): the clue says how it knows.
+    assert!(v.evidence.resumed.is_some(), "{v:#?}");
+}
+
+#[test]
+fn a_traced_sleeper_names_its_tracer() {
+    let p = quiet(Command::new("python3").args(["-c", "import time; time.sleep(300)"]));
+    expect(p.pid(), WaitReason::Timer);
+    let strace = quiet(Command::new("strace").args([
+        "-e",
+        "trace=none",
+        "-o",
+        "/dev/null",
+        "-p",
+        &p.pid().to_string(),
+    ]));
+    let v = settle(p.pid(), "the tracer to attach", |v| {
+        v.evidence.tracer == Some(strace.pid())
+            && v.evidence.state == Some(whytop::model::ProcState::Sleeping)
+    });
+    assert_eq!(v.evidence.tracer_comm.as_deref(), Some("strace"), "{v:#?}");
+    assert!(
+        v.detail
+            .contains(&format!("traced by {} (strace)", strace.pid())),
+        "{}",
+        v.detail
+    );
+}

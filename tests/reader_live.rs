@@ -1,0 +1,386 @@
+//! The Linux reader and the WHY tracker against real processes: what is re-read
+//! when (cost), and that nothing stays stale for long (reparenting, renice,
+//! exec, a terminal's foreground changing, a stop and continue).
+#![cfg(target_os = "linux")]
+
+mod common;
+
+use common::{Proc, wait_for};
+use std::io::{BufRead, BufReader, Write};
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use whytop::collectors::why::{WhyTracker, process_why};
+use whytop::model::why::{WaitReason, WhyTag};
+use whytop::model::{ProcSample, ProcState};
+use whytop::platform::linux::LinuxPlatform;
+use whytop::platform::linux::reader::RECHECK_EVERY;
+use whytop::platform::{ListOptions, Listing, Platform};
+
+/// A platform on the live `/proc` and a WHY tracker, run pass by pass.
+struct Monitor {
+    platform: LinuxPlatform,
+    tracker: WhyTracker,
+}
+
+/// What one pass said about one pid.
+struct Seen {
+    sample: ProcSample,
+    fresh: bool,
+    tag: WhyTag,
+    listing: Listing,
+}
+
+impl Monitor {
+    fn new() -> Monitor {
+        Monitor {
+            platform: LinuxPlatform::new("/proc").unwrap(),
+            tracker: WhyTracker::default(),
+        }
+    }
+
+    /// One pass; what it said about `pid` (None: not listed).
+    fn pass(&mut self, pid: i32) -> Option<Seen> {
+        let listing = self.platform.list(ListOptions::default()).unwrap();
+        let tags = self.tracker.update(&mut self.platform, &listing);
+        let i = listing
+            .procs
+            .iter()
+            .position(|p| p.pid == pid && p.tgid.is_none())?;
+        Some(Seen {
+            sample: listing.procs[i].clone(),
+            fresh: listing.fresh.contains(&i),
+            tag: tags[i],
+            listing,
+        })
+    }
+
+    /// Passes until `pid` sits idle: a pass that did not re-read it.
+    fn until_idle(&mut self, pid: i32) -> Seen {
+        wait_for(&format!("pid {pid} to sit idle"), || match self.pass(pid) {
+            Some(s) if !s.fresh => Ok(s),
+            Some(s) => Err(format!("re-read: {:?} {:?}", s.sample.state, s.tag)),
+            None => Err("not listed".into()),
+        })
+    }
+}
+
+/// Kills a pid that is not our child (a grandchild) when the test ends.
+struct KillOnDrop(i32);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        // SAFETY: kill has no memory-safety preconditions; the pid is the test's own grandchild.
+        unsafe { libc::kill(self.0, libc::SIGKILL) };
+    }
+}
+
+/// A pseudo-terminal whose master the test holds (so the slave never hangs up).
+struct Pty {
+    _master: OwnedFd,
+    slave: OwnedFd,
+}
+
+impl Pty {
+    fn open() -> Pty {
+        let (mut m, mut s) = (-1, -1);
+        // SAFETY: openpty writes two fds into the ints we pass; null name/termios/winsize are allowed.
+        let rc = unsafe {
+            libc::openpty(
+                &mut m,
+                &mut s,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        };
+        assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+        // SAFETY: both fds were just opened and are owned by nothing else.
+        unsafe {
+            Pty {
+                _master: OwnedFd::from_raw_fd(m),
+                slave: OwnedFd::from_raw_fd(s),
+            }
+        }
+    }
+
+    /// Runs `cmd` as a session leader on this terminal, stdio on it.
+    fn spawn(&self, cmd: &mut Command) -> Proc {
+        let io = || Stdio::from(self.slave.try_clone().unwrap());
+        cmd.stdin(io()).stdout(io()).stderr(io());
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        Proc(cmd.spawn().expect("spawn on pty"), true)
+    }
+}
+
+fn kill(pid: i32, sig: i32) {
+    // SAFETY: kill has no memory-safety preconditions; every pid here is the test's own.
+    assert_eq!(unsafe { libc::kill(pid, sig) }, 0, "kill {pid}");
+}
+
+fn proc_stat_field(pid: i32, field: usize) -> String {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let rest = text.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    rest.split_whitespace()
+        .nth(field - 3)
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn an_idle_process_on_a_terminal_is_not_reread_each_pass() {
+    let pty = Pty::open();
+    let p = pty.spawn(Command::new("sleep").arg("300"));
+    let mut m = Monitor::new();
+    let seen = m.until_idle(p.pid());
+    assert_ne!(seen.sample.tty_nr, 0, "it sits on the pty");
+    for _ in 0..2 * RECHECK_EVERY {
+        let s = m.pass(p.pid()).unwrap();
+        assert!(!s.fresh, "an idle terminal process was re-read");
+        assert_eq!(s.tag.reason, WaitReason::Timer);
+        assert_eq!(
+            s.sample.tpgid,
+            p.pid(),
+            "its terminal's foreground is itself"
+        );
+    }
+}
+
+#[test]
+fn a_foreground_change_is_seen_without_the_process_running() {
+    // A job-control shell on a terminal puts a select on that terminal in the
+    // background, then brings it forward when told through a FIFO (input typed
+    // on the terminal would wake the select: this change must come unseen).
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("go");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo reads the NUL-terminated path we pass.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let pty = Pty::open();
+    let sh = pty.spawn(Command::new("bash").args([
+        "-c",
+        &format!(
+            "set -m; python3 -c 'import select; select.select([0], [], [])' & read x < {}; fg %1",
+            fifo.display()
+        ),
+    ]));
+    let py = common::descendant_named(sh.pid(), "python3");
+    let _guard = KillOnDrop(py);
+    let mut m = Monitor::new();
+    // In the background it polls its terminal, not for the user.
+    wait_for("the background select", || match m.pass(py) {
+        Some(s) if s.tag.reason == WaitReason::EventLoop => Ok(()),
+        Some(s) => Err(format!("{:?}", s.tag)),
+        None => Err("not listed".into()),
+    });
+    let before = m.until_idle(py);
+    assert_ne!(before.sample.tpgid, before.sample.pgid);
+    let runs = |pid: i32| std::fs::read_to_string(format!("/proc/{pid}/schedstat")).unwrap();
+    let ran_before = runs(py);
+    std::fs::write(&fifo, "go\n").unwrap();
+    let seen = wait_for("the foreground select to be input", || match m.pass(py) {
+        Some(s) if s.tag.reason == WaitReason::Input && s.tag.ready => Ok(s),
+        Some(s) => Err(format!("{:?} tpgid {}", s.tag, s.sample.tpgid)),
+        None => Err("not listed".into()),
+    });
+    assert_eq!(seen.sample.tpgid, seen.sample.pgid);
+    // It never ran: the verdict came from the kept evidence, re-judged.
+    assert_eq!(runs(py), ran_before, "fg woke it after all");
+    assert!(!seen.fresh);
+}
+
+#[test]
+fn an_idle_threaded_process_is_reread_only_when_a_thread_runs() {
+    // The main thread waits on a lock for good; a worker reads stdin.
+    let mut child = Command::new(common::python())
+        .args([
+            "-c",
+            "import sys, threading\n\
+             def work():\n    for line in sys.stdin: print(line, end='', flush=True)\n\
+             threading.Thread(target=work, daemon=True).start()\n\
+             l = threading.Lock(); l.acquire(); l.acquire()",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let p = Proc(child, false);
+    let mut m = Monitor::new();
+    wait_for("two threads", || match m.pass(p.pid()) {
+        Some(s) if s.sample.threads == 2 => Ok(()),
+        Some(s) => Err(format!("{} threads", s.sample.threads)),
+        None => Err("not listed".into()),
+    });
+    m.until_idle(p.pid());
+    for _ in 0..2 * RECHECK_EVERY {
+        assert!(!m.pass(p.pid()).unwrap().fresh, "re-read while idle");
+    }
+    // Only the worker runs; the process must be re-read on the next pass.
+    stdin.write_all(b"ping\n").unwrap();
+    let mut echo = String::new();
+    stdout.read_line(&mut echo).unwrap();
+    assert_eq!(echo, "ping\n");
+    assert!(m.pass(p.pid()).unwrap().fresh, "a worker ran, unseen");
+}
+
+#[test]
+fn an_orphan_shows_its_new_parent_at_once() {
+    let mut child = Command::new("bash")
+        .args(["-c", "sleep 300 & echo $!; read x"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let sleep: i32 = line.trim().parse().unwrap();
+    let _guard = KillOnDrop(sleep);
+    let mut bash = Proc(child, false);
+    let mut m = Monitor::new();
+    let seen = m.until_idle(sleep);
+    assert_eq!(seen.sample.ppid, bash.pid());
+
+    // bash exits (a zombie until reaped): the sleep is reparented without running.
+    stdin.write_all(b"\n").unwrap();
+    let new_parent = wait_for("the reparenting", || {
+        let ppid: i32 = proc_stat_field(sleep, 4).parse().map_err(|_| "no stat")?;
+        if ppid != bash.pid() {
+            Ok(ppid)
+        } else {
+            Err(ppid.to_string())
+        }
+    });
+    let s = m.pass(sleep).unwrap();
+    assert_eq!(s.sample.ppid, new_parent, "the very next pass");
+    let parent = s.listing.procs.iter().find(|p| p.pid == new_parent);
+    assert!(parent.is_some(), "its new parent {new_parent} is listed");
+
+    // Reaped: gone from the listing; the orphan keeps the right parent.
+    bash.0.wait().unwrap();
+    assert_eq!(m.pass(sleep).unwrap().sample.ppid, new_parent);
+}
+
+#[test]
+fn a_renice_from_outside_shows_within_the_recheck_period() {
+    let p = Proc::spawn(Command::new("sleep").arg("300"));
+    let mut m = Monitor::new();
+    assert_eq!(m.until_idle(p.pid()).sample.nice, 0);
+    // SAFETY: setpriority has no memory-safety preconditions; the process is ours.
+    let rc = unsafe { libc::setpriority(libc::PRIO_PROCESS, p.pid() as libc::id_t, 9) };
+    assert_eq!(rc, 0);
+    let nice: Vec<i32> = (0..RECHECK_EVERY)
+        .map(|_| m.pass(p.pid()).unwrap().sample.nice)
+        .collect();
+    assert_eq!(
+        nice.last(),
+        Some(&9),
+        "nice over {RECHECK_EVERY} passes: {nice:?}"
+    );
+}
+
+#[test]
+fn an_exec_that_keeps_the_name_updates_the_command_line() {
+    let mut child = Command::new("bash")
+        .args(["-c", "read x; exec bash -c 'sleep 997; true'"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let p = Proc(child, true);
+    let mut m = Monitor::new();
+    let seen = m.until_idle(p.pid());
+    assert!(
+        seen.sample.cmdline.contains("read x"),
+        "{}",
+        seen.sample.cmdline
+    );
+    stdin.write_all(b"\n").unwrap();
+    wait_for("the exec", || {
+        let c = std::fs::read(format!("/proc/{}/cmdline", p.pid())).map_err(|e| e.to_string())?;
+        let c = String::from_utf8_lossy(&c).replace('\0', " ");
+        if c.contains("sleep 997") {
+            Ok(())
+        } else {
+            Err(c)
+        }
+    });
+    let s = m.pass(p.pid()).unwrap();
+    assert_eq!(&*s.sample.comm, "bash");
+    assert!(
+        s.sample.cmdline.contains("sleep 997"),
+        "stale: {}",
+        s.sample.cmdline
+    );
+}
+
+#[test]
+fn a_stopped_and_continued_sleep_is_a_timer_known_from_the_earlier_pass() {
+    let p = Proc::spawn(Command::new("sleep").arg("300"));
+    let mut m = Monitor::new();
+    let tag = |m: &mut Monitor, want: WaitReason| {
+        wait_for(want.label(), || match m.pass(p.pid()) {
+            Some(s) if s.tag.reason == want => Ok(s),
+            Some(s) => Err(format!("{:?}", s.tag)),
+            None => Err("not listed".into()),
+        })
+    };
+    tag(&mut m, WaitReason::Timer);
+    kill(p.pid(), libc::SIGSTOP);
+    tag(&mut m, WaitReason::Stopped);
+    kill(p.pid(), libc::SIGCONT);
+    let s = wait_for("the restarted sleep", || {
+        let s = m.pass(p.pid()).ok_or("not listed")?;
+        let sc = std::fs::read_to_string(format!("/proc/{}/syscall", p.pid())).unwrap_or_default();
+        let restart = sc
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse::<i64>().ok())
+            == whytop::platform::syscalls::number(
+                whytop::platform::syscalls::Arch::native().unwrap(),
+                "restart_syscall",
+            );
+        if restart && s.sample.state == ProcState::Sleeping && s.tag.reason != WaitReason::Stopped {
+            Ok(s)
+        } else {
+            Err(format!("{:?} {:?} syscall {sc}", s.sample.state, s.tag))
+        }
+    });
+    // It was seen in clock_nanosleep at the same instruction: not a guess.
+    assert_eq!(s.tag.reason, WaitReason::Timer, "{:?}", s.tag);
+    assert!(!s.tag.weak, "{:?}", s.tag);
+    let why = process_why(
+        &mut m.platform,
+        &s.sample,
+        &s.listing.procs,
+        Some(&m.tracker),
+    )
+    .unwrap();
+    assert!(
+        why.main.detail.contains("restart_syscall"),
+        "{}",
+        why.main.detail
+    );
+    assert!(
+        why.main.detail.contains("earlier refresh"),
+        "{}",
+        why.main.detail
+    );
+}
