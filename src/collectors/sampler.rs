@@ -1,12 +1,13 @@
 //! The blocking sampling thread: one pass per interval, latest snapshot wins.
 
-use super::runtime;
+use super::runtime::{self, Prober, worker::ProbeWorker};
 use super::why::{WhyTracker, process_why};
 use crate::model::RuntimeHint;
+use crate::model::{ProcDetail, ProcKey, ProcSample, Snapshot};
 
+/// A runtime probe (py-spy) of the focused process runs on focus and then this often.
 const RUNTIME_EVERY: Duration = Duration::from_secs(5);
 const RUNTIME_TIMEOUT: Duration = Duration::from_secs(3);
-use crate::model::{ProcDetail, ProcKey, ProcSample, Snapshot};
 use crate::platform::system::SystemSampler;
 use crate::platform::{ListOptions, Platform, PlatformError};
 use std::sync::Arc;
@@ -24,6 +25,8 @@ pub enum CollectorCmd {
     RefreshNow,
     /// Re-read this pid on an immediate pass (whytop just changed it).
     Invalidate(crate::model::Pid),
+    /// A runtime probe finished (sent by the collector's probe thread).
+    RuntimeDone(ProcKey, Option<RuntimeHint>),
 }
 
 pub struct CollectorHandle {
@@ -45,9 +48,15 @@ struct State {
     interval: Duration,
     /// The last pass's samples, to find the focused process and its children.
     last: Arc<Vec<ProcSample>>,
-    /// The focused process's runtime hint and when it was taken: a runtime tool
-    /// (py-spy) runs on focus and then every few seconds, not every pass.
+    /// The focused process's runtime hint and when it was asked for: a runtime
+    /// tool (py-spy) runs on focus and then every few seconds, not every pass.
     runtime: Option<(ProcKey, Instant, Option<RuntimeHint>)>,
+    /// Runs the runtime probes off this thread (None: no probes, as in the CLI).
+    probes: Option<ProbeWorker>,
+    /// The probe in flight, so a slow one is not asked for again.
+    probing: Option<ProcKey>,
+    /// The detail last published, to republish with a probe's result.
+    last_detail: Option<Arc<ProcDetail>>,
 }
 
 impl State {
@@ -61,6 +70,9 @@ impl State {
             interval,
             last: Arc::default(),
             runtime: None,
+            probes: None,
+            probing: None,
+            last_detail: None,
         }
     }
 }
@@ -95,17 +107,60 @@ fn read_detail(st: &mut State) -> Option<Arc<ProcDetail>> {
     let last = Arc::clone(&st.last);
     if let Some(sample) = last.iter().find(|p| p.key() == key) {
         d.why = process_why(st.platform.as_mut(), sample, &last, Some(&st.why));
-        let stale = st
+        ask_runtime(st, sample);
+        d.runtime = st
             .runtime
             .as_ref()
-            .is_none_or(|(k, at, _)| *k != key || at.elapsed() > RUNTIME_EVERY);
-        if stale {
-            st.runtime = Some((key, Instant::now(), runtime::probe(sample, RUNTIME_TIMEOUT)));
-        }
-        d.runtime = st.runtime.as_ref().and_then(|(_, _, h)| h.clone());
+            .filter(|(k, _, _)| *k == key)
+            .and_then(|(_, _, h)| h.clone());
         d.sched = crate::actions::sched::describe(key.pid);
     }
-    Some(Arc::new(d))
+    let d = Arc::new(d);
+    st.last_detail = Some(Arc::clone(&d));
+    Some(d)
+}
+
+/// Asks the probe thread about `sample` when its runtime is known and its
+/// last answer is old; the answer comes back as `RuntimeDone`.
+fn ask_runtime(st: &mut State, sample: &ProcSample) {
+    let key = sample.key();
+    let stale = st
+        .runtime
+        .as_ref()
+        .is_none_or(|(k, at, _)| *k != key || at.elapsed() > RUNTIME_EVERY);
+    let Some(probes) = st.probes.as_ref() else {
+        return;
+    };
+    if !stale || st.probing == Some(key) || !runtime::recognised(sample) {
+        return;
+    }
+    probes.request(sample.clone());
+    st.probing = Some(key);
+    // Until the answer: keep the last hint of this process, if any, but not its age.
+    if st.runtime.as_ref().is_some_and(|(k, _, _)| *k != key) {
+        st.runtime = None;
+    }
+}
+
+/// A probe's answer: kept, and shown at once if its process is still in focus.
+fn runtime_done(
+    st: &mut State,
+    key: ProcKey,
+    hint: Option<RuntimeHint>,
+) -> Option<Arc<ProcDetail>> {
+    if st.probing == Some(key) {
+        st.probing = None;
+    }
+    st.runtime = Some((key, Instant::now(), hint.clone()));
+    let last = st.last_detail.as_ref().filter(|d| d.key == Some(key))?;
+    if st.focus != Some(key) {
+        return None;
+    }
+    let mut d = (**last).clone();
+    d.runtime = hint;
+    let d = Arc::new(d);
+    st.last_detail = Some(Arc::clone(&d));
+    Some(d)
 }
 
 /// Takes two passes `gap` apart so rates exist; returns (previous, current) and
@@ -123,11 +178,25 @@ pub fn collect_pair(platform: Box<dyn Platform>, gap: Duration) -> Result<Pair, 
 /// Starts the sampling thread. The first snapshot is published before this returns
 /// an error-free handle, so the UI starts with data.
 pub fn spawn(platform: Box<dyn Platform>, interval: Duration) -> CollectorHandle {
+    spawn_with(platform, interval, runtime::probe)
+}
+
+/// `spawn` with the runtime prober given (tests stand in a slow one).
+pub fn spawn_with(
+    platform: Box<dyn Platform>,
+    interval: Duration,
+    prober: Prober,
+) -> CollectorHandle {
     let (cmd_tx, cmd_rx) = channel();
     let (snap_tx, snap_rx) = watch::channel(Arc::new(Snapshot::default()));
     let (err_tx, err_rx) = watch::channel(None);
     let (detail_tx, detail_rx) = watch::channel(None);
-    let st = State::new(platform, interval);
+    let mut st = State::new(platform, interval);
+    let done = cmd_tx.clone();
+    st.probes = ProbeWorker::spawn(prober, RUNTIME_TIMEOUT, move |key, hint| {
+        let _ = done.send(CollectorCmd::RuntimeDone(key, hint));
+    })
+    .ok();
     let thread = std::thread::Builder::new()
         .name("collector".into())
         .stack_size(256 * 1024)
@@ -200,6 +269,11 @@ fn run(mut st: State, cmds: Receiver<CollectorCmd>, out: Outputs) {
                     st.platform.invalidate(pid);
                     break;
                 }
+                Ok(CollectorCmd::RuntimeDone(key, hint)) => {
+                    if let Some(d) = runtime_done(&mut st, key, hint) {
+                        let _ = out.details.send(Some(d));
+                    }
+                }
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
             }
@@ -215,4 +289,89 @@ pub fn monotonic_ns() -> u64 {
     // SAFETY: clock_gettime writes only the struct we pass.
     unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
     ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+    use crate::platform::external::{RunError, run};
+    use std::process::{Command, Stdio};
+
+    /// A runtime tool that never answers in time: a real `sleep` under the timeout.
+    fn slow_probe(p: &ProcSample, timeout: Duration) -> Option<RuntimeHint> {
+        let mut cmd = Command::new("sleep");
+        cmd.arg("30");
+        let note = match run(cmd, timeout) {
+            Err(e @ RunError::TimedOut(_)) => format!("slow tool: {e}"),
+            other => format!("unexpected: {other:?}"),
+        };
+        Some(RuntimeHint {
+            runtime: format!("python {}", p.pid),
+            note: Some(note),
+            ..Default::default()
+        })
+    }
+
+    /// Our child, killed and reaped by pid when the test ends.
+    struct Reaped(std::process::Child);
+
+    impl Drop for Reaped {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    #[test]
+    fn a_slow_runtime_probe_does_not_hold_up_refreshes() {
+        let py = Reaped(
+            Command::new("python3")
+                .args(["-c", "import time; time.sleep(300)"])
+                .stdin(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        let pid = py.0.id() as i32;
+        let platform = Box::new(crate::platform::linux::LinuxPlatform::new("/proc").unwrap());
+        let mut c = spawn_with(platform, Duration::from_millis(200), slow_probe);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let key = loop {
+            let snap = c.snapshots.borrow_and_update().clone();
+            if let Some(p) = snap
+                .procs
+                .iter()
+                .find(|p| p.pid == pid && runtime::recognised(p))
+            {
+                break p.key();
+            }
+            assert!(Instant::now() < deadline, "python never listed");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        c.commands.send(CollectorCmd::Focus(Some(key))).unwrap();
+        // While the probe sleeps out its 3 s timeout, passes keep coming.
+        let started = Instant::now();
+        let mut passes = 0;
+        while started.elapsed() < Duration::from_millis(2500) {
+            if c.snapshots.has_changed().unwrap() {
+                c.snapshots.borrow_and_update();
+                passes += 1;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(
+            passes >= 3,
+            "only {passes} refreshes in 2.5 s during a slow probe"
+        );
+        // The answer arrives with the detail, once.
+        let hint = loop {
+            let d = c.details.borrow().clone();
+            if let Some(h) = d.and_then(|d| d.runtime.clone()) {
+                break h;
+            }
+            assert!(Instant::now() < deadline, "no runtime hint");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert_eq!(hint.runtime, format!("python {pid}"));
+        assert!(hint.note.unwrap().starts_with("slow tool: no answer"));
+    }
 }

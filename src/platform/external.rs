@@ -26,7 +26,8 @@ impl std::fmt::Display for RunError {
     }
 }
 
-/// Runs `cmd`, returning its stdout; stderr's last line is the error on failure.
+/// Runs `cmd`, returning its stdout; on failure the error is stderr's most
+/// telling line (see `error_line`).
 pub fn run(cmd: Command, timeout: Duration) -> Result<String, RunError> {
     run_with(cmd, timeout, None, |_| {})
 }
@@ -89,13 +90,7 @@ pub fn run_with(
     if status.success() {
         Ok(stdout)
     } else {
-        let why = stderr
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("failed")
-            .trim()
-            .to_string();
+        let why = error_line(&stderr).unwrap_or_else(|| format!("failed ({status})"));
         Err(RunError::Failed(format!("{program}: {why}")))
     }
 }
@@ -110,4 +105,84 @@ fn kill_group(child: &mut Child) {
     unsafe { libc::kill(-pgid, libc::SIGKILL) };
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// The line of a tool's stderr that says what went wrong: an `Error:` line
+/// (with its first cause, as Rust tools print them), else the first line that
+/// is not part of a backtrace, a usage hint or blank.
+pub fn error_line(stderr: &str) -> Option<String> {
+    let lines: Vec<&str> = stderr.lines().map(str::trim).collect();
+    if let Some(i) = lines.iter().position(|l| {
+        l.strip_prefix("Error:")
+            .or_else(|| l.strip_prefix("error:"))
+            .is_some_and(|r| !r.trim().is_empty())
+    }) {
+        let msg = lines[i][6..].trim();
+        let rest = &lines[i + 1..];
+        let cause = rest
+            .iter()
+            .position(|l| *l == "Caused by:")
+            .and_then(|j| rest[j + 1..].iter().find(|l| !l.is_empty()))
+            .map(|c| {
+                c.trim_start_matches(|ch: char| ch.is_ascii_digit() || ch == ':')
+                    .trim()
+            });
+        return Some(match cause {
+            Some(c) if !c.is_empty() => format!("{msg} ({c})"),
+            _ => msg.to_string(),
+        });
+    }
+    let noise = |l: &str| {
+        l.is_empty()
+            || l.starts_with("Stack backtrace")
+            || l.starts_with("stack backtrace")
+            || l.starts_with("note: ")
+            || l.starts_with("at ")
+            || l.split_once(':')
+                .is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
+    };
+    lines.into_iter().find(|l| !noise(l)).map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rust_tool_error_is_its_error_line_not_the_backtrace_tail() {
+        // `RUST_BACKTRACE=1 py-spy dump --pid 999999`, recorded.
+        let stderr = "Error: Failed to get process executable name. Check that the process is running.\n\nCaused by:\n    0: No such file or directory (os error 2)\n    1: No such file or directory (os error 2)\n\nStack backtrace:\n   0: <E as anyhow::context::ext::StdError>::ext_context\n   1: py_spy::python_process_info::PythonProcessInfo::new\n   9: std::rt::lang_start_internal\n  10: main\n";
+        assert_eq!(
+            error_line(stderr).unwrap(),
+            "Failed to get process executable name. Check that the process is running. (No such file or directory (os error 2))"
+        );
+        assert_eq!(
+            error_line("Error: Permission Denied: Try running again with elevated permissions\n")
+                .unwrap(),
+            "Permission Denied: Try running again with elevated permissions"
+        );
+    }
+
+    #[test]
+    fn other_tools_give_their_first_real_line() {
+        assert_eq!(
+            error_line("\nsample: cannot examine process 12 for unknown reasons\n").unwrap(),
+            "sample: cannot examine process 12 for unknown reasons"
+        );
+        assert_eq!(error_line("   0: main\n  1: start\n"), None);
+        assert_eq!(error_line(""), None);
+    }
+
+    #[test]
+    fn a_failing_command_reports_a_meaningful_line() {
+        let mut cmd = Command::new("sh");
+        cmd.args([
+            "-c",
+            "echo 'Error: it broke' >&2; echo '   9: main' >&2; exit 3",
+        ]);
+        assert_eq!(
+            run(cmd, Duration::from_secs(20)),
+            Err(RunError::Failed("sh: it broke".into()))
+        );
+    }
 }

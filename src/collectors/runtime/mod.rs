@@ -3,15 +3,21 @@
 //! process, never on every refresh, and degrades to "not available" quietly.
 
 mod python;
+pub mod worker;
 
-use crate::model::ProcSample;
 pub use crate::model::RuntimeHint;
+use crate::model::{ProcSample, ProcState};
 use std::time::Duration;
+
+/// What asks a process's runtime where it waits (`probe`, or a stand-in in tests).
+pub type Prober = fn(&ProcSample, Duration) -> Option<RuntimeHint>;
 
 /// A runtime handler. To add one (Node, Ruby, the JVM...), implement this and
 /// list it in `HANDLERS`.
 pub trait RuntimeHandler: Sync {
     fn name(&self) -> &'static str;
+    /// The tool it runs (`py-spy`).
+    fn tool(&self) -> &'static str;
     /// Whether this process runs this runtime (from its name and command line).
     fn applies(&self, p: &ProcSample) -> bool;
     fn probe(&self, pid: i32, timeout: Duration) -> RuntimeHint;
@@ -24,10 +30,79 @@ pub fn is_python(p: &ProcSample) -> bool {
     python::Python.applies(p)
 }
 
+/// Whether some handler knows `p`'s runtime.
+pub fn recognised(p: &ProcSample) -> bool {
+    HANDLERS.iter().any(|h| h.applies(p))
+}
+
 /// Asks the first handler that applies; None when no runtime is recognised.
+/// A stopped or dead process is not probed: the tool would attach to a process
+/// that cannot answer (and hang until its timeout), or to nothing.
 pub fn probe(p: &ProcSample, timeout: Duration) -> Option<RuntimeHint> {
-    HANDLERS
-        .iter()
-        .find(|h| h.applies(p))
-        .map(|h| h.probe(p.pid, timeout))
+    let h = HANDLERS.iter().find(|h| h.applies(p))?;
+    let state = match p.state {
+        ProcState::Stopped => Some("it is stopped"),
+        ProcState::Traced => Some("it is stopped by its tracer"),
+        ProcState::Zombie | ProcState::Dead => Some("it has exited"),
+        _ => None,
+    };
+    Some(match state {
+        Some(why) => RuntimeHint {
+            runtime: h.name().into(),
+            tool: h.tool().into(),
+            note: Some(format!("not asked: {why}")),
+            ..Default::default()
+        },
+        None => h.probe(p.pid, timeout),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ProcInfo;
+    use std::sync::Arc;
+
+    fn python(state: ProcState) -> ProcSample {
+        ProcSample {
+            pid: i32::MAX,
+            ppid: 1,
+            pgid: 0,
+            sid: 0,
+            tty_nr: 0,
+            tpgid: -1,
+            state,
+            priority: 20,
+            nice: 0,
+            threads: 1,
+            start_time: 1,
+            cpu_ns: 0,
+            rss_bytes: 0,
+            vsz_bytes: 0,
+            tgid: None,
+            info: Arc::new(ProcInfo {
+                comm: Arc::from("python3"),
+                cmdline: Arc::from("python3 app.py"),
+                ..Default::default()
+            }),
+        }
+    }
+
+    #[test]
+    fn stopped_and_dead_processes_are_not_probed() {
+        for (state, word) in [
+            (ProcState::Stopped, "stopped"),
+            (ProcState::Traced, "tracer"),
+            (ProcState::Zombie, "exited"),
+        ] {
+            let h = probe(&python(state), Duration::from_secs(1)).unwrap();
+            assert_eq!(h.runtime, "python");
+            let note = h.note.unwrap();
+            assert!(
+                note.starts_with("not asked") && note.contains(word),
+                "{note}"
+            );
+            assert!(h.frames.is_empty());
+        }
+    }
 }

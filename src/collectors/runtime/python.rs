@@ -13,6 +13,10 @@ impl RuntimeHandler for Python {
         "python"
     }
 
+    fn tool(&self) -> &'static str {
+        "py-spy"
+    }
+
     fn applies(&self, p: &ProcSample) -> bool {
         p.comm.starts_with("python")
             || p.cmdline.split(' ').next().is_some_and(|a| {
@@ -30,6 +34,9 @@ impl RuntimeHandler for Python {
         };
         let mut cmd = Command::new("py-spy");
         cmd.args(["dump", "--full-filenames", "--pid", &pid.to_string()]);
+        // Its errors, not a Rust backtrace of them.
+        cmd.env("RUST_BACKTRACE", "0")
+            .env("RUST_LIB_BACKTRACE", "0");
         match run(cmd, timeout) {
             Ok(text) => {
                 hint.frames = main_thread_frames(&text);
@@ -43,6 +50,8 @@ impl RuntimeHandler for Python {
                     "py-spy is not installed (pip install py-spy): kernel evidence only".into(),
                 )
             }
+            // Failed carries the tool's name already.
+            Err(RunError::Failed(why)) => hint.note = Some(why),
             Err(e) => hint.note = Some(format!("py-spy: {e}")),
         }
         hint
