@@ -236,3 +236,55 @@ fn ps_cpu_percent_of_a_busy_loop_is_a_rate_within_one_core() {
     let out = ps(&["--interval", "5"]);
     assert_eq!(out.status.code(), Some(2), "too short to measure");
 }
+
+#[test]
+fn why_of_a_thread_id_explains_that_thread() {
+    // A Python worker thread blocked on a lock while the main thread sleeps.
+    let p = common::Proc::spawn(std::process::Command::new(common::python()).args([
+        "-c",
+        "import threading, time\nl = threading.Lock(); l.acquire()\n\
+         threading.Thread(target=l.acquire, daemon=True).start()\ntime.sleep(300)",
+    ]));
+    let pid = p.pid();
+    let tid: i32 = common::wait_for("the worker thread", || {
+        let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).map_err(|e| e.to_string())?;
+        tasks
+            .filter_map(|t| t.ok()?.file_name().to_str()?.parse().ok())
+            .find(|t| *t != pid)
+            .ok_or_else(|| "no thread yet".to_string())
+    });
+    let out = common::wait_for("the thread's lock", || {
+        let out = Command::new(common::bin())
+            .args(["why", &tid.to_string(), "--json"])
+            .output()
+            .unwrap();
+        let v: serde_json::Value =
+            serde_json::from_slice(&out.stdout).map_err(|e| format!("{e}: {out:?}"))?;
+        if out.status.success() && v["why"]["reason"] == "lock" {
+            Ok(v)
+        } else {
+            Err(format!("{v}"))
+        }
+    });
+    assert_eq!(out["pid"], tid);
+    assert_eq!(out["thread_of"], pid);
+    let text = Command::new(common::bin())
+        .args(["why", &tid.to_string()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.starts_with(&format!("thread {tid} ")) && text.contains(&format!("of process {pid} ")),
+        "{text}"
+    );
+    // An action names the process instead of acting on a thread.
+    let renice = Command::new(common::bin())
+        .args(["renice", &tid.to_string(), "5"])
+        .output()
+        .unwrap();
+    assert_eq!(renice.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&renice.stderr).contains(&format!("is a thread of process {pid}")),
+        "{renice:?}"
+    );
+}

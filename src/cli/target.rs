@@ -17,19 +17,59 @@ impl Named {
     }
 }
 
-/// `None` after telling the user `whytop CMD: no such process: pid N`.
+/// `None` after telling the user `whytop CMD: no such process: pid N` (or,
+/// for a thread id, which process it belongs to).
 pub fn named(cmd: &str, pid: Pid) -> anyhow::Result<Option<Named>> {
+    Ok(match named_or_thread(pid)? {
+        Found::Process(n) => Some(n),
+        Found::Thread(n, tid) => {
+            let p = n.sample();
+            eprintln!(
+                "whytop {cmd}: {tid} is a thread of process {} ({}); name the process",
+                p.pid, p.comm
+            );
+            None
+        }
+        Found::Nothing => {
+            eprintln!("whytop {cmd}: no such process: pid {pid}");
+            None
+        }
+    })
+}
+
+pub enum Found {
+    Process(Named),
+    /// Thread `tid` of the process `Named`.
+    Thread(Named, Pid),
+    Nothing,
+}
+
+/// The process `pid` names, or the process a thread id belongs to.
+pub fn named_or_thread(pid: Pid) -> anyhow::Result<Found> {
     let mut platform = crate::platform::native()?;
     let procs = platform.list(ListOptions::default())?.procs;
-    match procs.iter().position(|p| p.pid == pid && p.tgid.is_none()) {
-        Some(idx) => Ok(Some(Named {
+    let at = |procs: &[ProcSample], pid: Pid| {
+        procs.iter().position(|p| p.pid == pid && p.tgid.is_none())
+    };
+    if let Some(idx) = at(&procs, pid) {
+        return Ok(Found::Process(Named {
             platform,
             procs,
             idx,
-        })),
-        None => {
-            eprintln!("whytop {cmd}: no such process: pid {pid}");
-            Ok(None)
-        }
+        }));
     }
+    let Some(tgid) = platform.thread_group(pid) else {
+        return Ok(Found::Nothing);
+    };
+    Ok(match at(&procs, tgid) {
+        Some(idx) => Found::Thread(
+            Named {
+                platform,
+                procs,
+                idx,
+            },
+            pid,
+        ),
+        None => Found::Nothing,
+    })
 }

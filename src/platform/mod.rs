@@ -86,6 +86,12 @@ pub trait Platform: Send {
     fn thread_evidence(&mut self, _key: ProcKey) -> Vec<Evidence> {
         Vec::new()
     }
+
+    /// The process `tid` is a thread of, when it names a thread that is not a
+    /// process's main one (Linux thread ids share the pid space).
+    fn thread_group(&mut self, _tid: crate::model::Pid) -> Option<crate::model::Pid> {
+        None
+    }
 }
 
 /// The backend for the machine this binary runs on.

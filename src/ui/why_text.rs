@@ -135,3 +135,61 @@ fn role_text(r: FdRole) -> &'static str {
         FdRole::Epoll => "epoll",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ProcState;
+    use crate::model::why::{Syscall, classify};
+    use crate::platform::syscalls::{Arch, number};
+
+    fn sleeping_in(name: &str, args: [u64; 6]) -> Evidence {
+        let nr = number(Arch::X86_64, name).unwrap();
+        Evidence {
+            pid: 7,
+            state: Some(ProcState::Sleeping),
+            kernel_thread: Some(false),
+            syscall: Some(SyscallState::In(Syscall::decoded(Arch::X86_64, nr, args))),
+            children: Some(vec![]),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn because_and_evidence_print_the_same_signed_argument() {
+        // wait4(-1, &status, 0, NULL) with -1 as an int (32 bits) and as a long.
+        for pid in [0xffff_ffff, u64::MAX] {
+            let e = sleeping_in(
+                "wait4",
+                [pid, 0x7ffd_0000_1000, 0, 0, 0x7f00_dead_beef, 0x55],
+            );
+            let v = classify(&e);
+            assert!(
+                v.decided_by.iter().any(|b| b == "syscall wait4(-1)"),
+                "{:?}",
+                v.decided_by
+            );
+            let lines = evidence_lines(&e);
+            assert!(
+                lines.contains(&"syscall wait4(-1, 0x7ffd00001000, 0, 0)".to_string()),
+                "{lines:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn calls_print_only_the_arguments_they_take() {
+        // The registers after pause's (none) hold leftovers: not printed.
+        let e = sleeping_in("pause", [0x7f8d_1234_5678, 3, 0x55, 0, 0, 0]);
+        assert!(evidence_lines(&e).contains(&"syscall pause()".to_string()));
+        assert!(
+            classify(&e)
+                .decided_by
+                .iter()
+                .any(|b| b == "syscall pause()")
+        );
+        // A call whytop has no count for: the first three, and an ellipsis.
+        let e = sleeping_in("fanotify_mark", [3, 1, 2, 0, 0, 0]);
+        assert_eq!(syscall_text(&e).unwrap(), "fanotify_mark(3, 1, 2, …)");
+    }
+}

@@ -90,4 +90,17 @@ impl Platform for LinuxPlatform {
     fn thread_evidence(&mut self, key: ProcKey) -> Vec<Evidence> {
         evidence::read_threads_evidence(&self.root, key.pid, None)
     }
+
+    /// `/proc/TID` is there for every thread, though `/proc` does not list it.
+    fn thread_group(&mut self, tid: crate::model::Pid) -> Option<crate::model::Pid> {
+        let status =
+            std::fs::read_to_string(self.root.join(tid.to_string()).join("status")).ok()?;
+        let tgid = status
+            .lines()
+            .find_map(|l| l.strip_prefix("Tgid:"))?
+            .trim()
+            .parse()
+            .ok()?;
+        (tgid != tid).then_some(tgid)
+    }
 }
