@@ -18,6 +18,7 @@ use super::kinfo::{KinfoProc, P_PPWAIT, P_WEXIT};
 use super::state::{SSTOP, SZOMB};
 use super::time::Timebase;
 use super::tty::NODEV;
+use crate::model::why::{Evidence, ThreadStates, Unreadable, UnreadableWhy};
 use crate::model::{Pid, ProcState};
 use serde::{Deserialize, Serialize};
 
@@ -237,6 +238,62 @@ impl MacWaitHints {
     }
 }
 
+/// The run-state counts the classifier judges (`Evidence::thread_states`).
+pub fn thread_states(threads: &[ThreadHint]) -> Option<ThreadStates> {
+    let s = summarize_threads(threads)?;
+    Some(ThreadStates {
+        running: s.running,
+        waiting: s.waiting,
+        uninterruptible: s.uninterruptible,
+        stopped: s.stopped,
+        halted: s.halted,
+        other: s.other,
+        shortest_wait_secs: s.shortest_wait_secs,
+    })
+}
+
+/// Why the threads could not be read, as evidence: `EPERM` (another user's
+/// process without root) is a permission gap, anything else is said as it is.
+pub fn threads_unreadable(why: &str) -> UnreadableWhy {
+    if why.contains("permission denied") {
+        UnreadableWhy::PermissionDenied
+    } else {
+        UnreadableWhy::Other(why.to_string())
+    }
+}
+
+/// Puts what macOS told into `e` (made from the process list by
+/// `Evidence::from_sample`): the terminal's foreground group as `kinfo_proc`
+/// has it, the thread run states, or why they are missing. There is no wait
+/// channel and no syscall file on macOS; `e` says so for the classifier.
+pub fn apply_hints(h: &MacWaitHints, e: &mut Evidence) {
+    e.pgrp = Some(h.pgid);
+    e.tpgid = Some(h.tpgid);
+    if h.terminal == TerminalRole::None {
+        e.tty = None;
+    }
+    match &h.threads_unreadable {
+        None => e.thread_states = thread_states(&h.threads),
+        Some(why) => e.unreadable.push(Unreadable {
+            what: "threads".into(),
+            why: threads_unreadable(why),
+        }),
+    }
+    mark_missing_on_macos(e);
+}
+
+/// The evidence macOS never has.
+pub fn mark_missing_on_macos(e: &mut Evidence) {
+    for what in ["wchan", "syscall"] {
+        if e.why_unreadable(what).is_none() {
+            e.unreadable.push(Unreadable {
+                what: what.into(),
+                why: UnreadableWhy::NotAvailable,
+            });
+        }
+    }
+}
+
 /// Assembles the hints from a decoded `kinfo_proc` and the thread read.
 pub fn build_hints(k: &KinfoProc, threads: Result<Vec<ThreadHint>, String>) -> MacWaitHints {
     let terminal = terminal_role(k.has_controlling_tty(), k.tdev, k.pgid, k.tpgid);
@@ -382,6 +439,84 @@ mod tests {
         // The hints serialize for `--json` and diagnostics bundles.
         let j = serde_json::to_value(&h).unwrap();
         assert_eq!(j["terminal"], "background");
+    }
+
+    /// What the macOS backend starts from: the process list's fields.
+    fn listed(pid: Pid, tty: Option<&str>, children: Vec<crate::model::why::ChildRef>) -> Evidence {
+        Evidence {
+            pid,
+            comm: Some("cat".into()),
+            state: Some(ProcState::Sleeping),
+            kernel_thread: Some(false),
+            threads: Some(1),
+            tty: tty.map(Into::into),
+            children: Some(children),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_classifier_judges_macos_hints_honestly() {
+        use crate::model::why::{WaitReason, classify};
+        let fg = Fixture {
+            pid: 4300,
+            pgid: 4300,
+            tpgid: 4300,
+            comm: "cat",
+            ..shell_fixture()
+        };
+        let k = decode_kinfo_proc(&kinfo_bytes(&fg)).unwrap();
+        // The foreground job of its terminal, every thread waiting: probably input, weak.
+        let mut e = listed(4300, Some("ttys003"), vec![]);
+        apply_hints(
+            &build_hints(&k, Ok(vec![thread(TH_STATE_WAITING, 5)])),
+            &mut e,
+        );
+        let v = classify(&e);
+        assert_eq!((v.reason, v.weak), (WaitReason::Input, true), "{v:#?}");
+        assert!(!v.ready_for_input, "a guess does not claim readiness");
+        assert!(v.detail.contains("no syscall"), "{}", v.detail);
+        // A running thread is sure.
+        let mut e = listed(4300, Some("ttys003"), vec![]);
+        apply_hints(
+            &build_hints(
+                &k,
+                Ok(vec![
+                    thread(TH_STATE_WAITING, 5),
+                    thread(TH_STATE_RUNNING, 0),
+                ]),
+            ),
+            &mut e,
+        );
+        assert_eq!(classify(&e).reason, WaitReason::Running);
+        // A background job: waiting on something macOS cannot name.
+        let bg = decode_kinfo_proc(&kinfo_bytes(&shell_fixture())).unwrap();
+        let mut e = listed(4242, Some("ttys003"), vec![]);
+        apply_hints(
+            &build_hints(&bg, Ok(vec![thread(TH_STATE_WAITING, 30)])),
+            &mut e,
+        );
+        let v = classify(&e);
+        assert_eq!((v.reason, v.weak), (WaitReason::Unknown, true), "{v:#?}");
+        assert!(v.detail.contains("background"), "{}", v.detail);
+        // Another user's process: the threads cannot be read, and the detail says why.
+        let mut e = listed(4242, Some("ttys003"), vec![]);
+        e.state = Some(ProcState::Unknown);
+        apply_hints(&build_hints(&bg, Err("permission denied".into())), &mut e);
+        let v = classify(&e);
+        assert_eq!(v.reason, WaitReason::Unknown);
+        assert!(
+            v.detail.contains("threads: permission denied") && v.detail.contains("not available"),
+            "{}",
+            v.detail
+        );
+        // An uninterruptible thread: disk, weak.
+        let mut e = listed(4300, None, vec![]);
+        apply_hints(
+            &build_hints(&k, Ok(vec![thread(TH_STATE_UNINTERRUPTIBLE, 0)])),
+            &mut e,
+        );
+        assert_eq!(classify(&e).reason, WaitReason::Disk);
     }
 
     #[test]

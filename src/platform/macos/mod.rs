@@ -13,7 +13,7 @@ pub mod handle;
 mod libproc;
 mod wait;
 
-pub use wait::wait_hints;
+pub use wait::{thread_hints, wait_hints};
 
 use crate::model::{Pid, ProcDetail, ProcKey};
 use crate::platform::darwin_decode::c_chars;
@@ -159,6 +159,54 @@ fn why(e: &io::Error) -> String {
 }
 
 impl Platform for MacPlatform {
+    /// What macOS can tell: the terminal's foreground group and the threads'
+    /// run states. Each pass reads only the threads, and only of processes it
+    /// may read (its user's own, or any as root); the detail pane and `whytop
+    /// why` (`full`) add `kinfo_proc`. No wait channel or syscall exists here:
+    /// the evidence says so, and the classifier's verdicts from run states
+    /// alone are weak where they guess.
+    fn wait_evidence(
+        &mut self,
+        sample: &crate::model::ProcSample,
+        children: Vec<crate::model::why::ChildRef>,
+        full: bool,
+    ) -> Result<crate::model::why::Evidence, PlatformError> {
+        use crate::model::why::{Evidence, Unreadable, UnreadableWhy};
+        use crate::platform::darwin_decode::wait;
+        let mut e = Evidence::from_sample(sample, children);
+        if full {
+            match wait_hints(sample.pid) {
+                Ok(h) => wait::apply_hints(&h, &mut e),
+                Err(PlatformError::NoSuchProcess { pid }) => {
+                    return Err(PlatformError::NoSuchProcess { pid });
+                }
+                Err(err) => e.unreadable.push(Unreadable {
+                    what: "threads".into(),
+                    why: UnreadableWhy::Other(err.to_string()),
+                }),
+            }
+        } else {
+            // SAFETY: geteuid has no preconditions and cannot fail.
+            let euid = unsafe { libc::geteuid() };
+            if euid == 0 || sample.uid == Some(euid) {
+                match thread_hints(sample.pid) {
+                    Ok(t) => e.thread_states = wait::thread_states(&t),
+                    Err(err) => e.unreadable.push(Unreadable {
+                        what: "threads".into(),
+                        why: wait::threads_unreadable(&why(&err)),
+                    }),
+                }
+            } else {
+                e.unreadable.push(Unreadable {
+                    what: "threads".into(),
+                    why: UnreadableWhy::PermissionDenied,
+                });
+            }
+            wait::mark_missing_on_macos(&mut e);
+        }
+        Ok(e)
+    }
+
     /// Processes only: macOS threads have no pids, so `opts.threads` adds no rows.
     fn list(&mut self, _opts: ListOptions) -> Result<Listing, PlatformError> {
         let mut pids = libproc::list_pids().map_err(|source| PlatformError::Read {

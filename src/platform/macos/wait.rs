@@ -26,6 +26,11 @@ pub fn wait_hints(pid: Pid) -> Result<MacWaitHints, PlatformError> {
     Ok(build_hints(&k, threads))
 }
 
+/// The run states of one process's threads (the user's own processes, or any as root).
+pub fn thread_hints(pid: Pid) -> io::Result<Vec<ThreadHint>> {
+    read_threads(pid, libproc::timebase())
+}
+
 fn read_threads(pid: Pid, timebase: Timebase) -> io::Result<Vec<ThreadHint>> {
     let ids = libproc::thread_ids(pid)?;
     let mut out = Vec::with_capacity(ids.len());
