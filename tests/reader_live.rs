@@ -198,15 +198,20 @@ fn a_foreground_change_is_seen_without_the_process_running() {
 }
 
 #[test]
-fn an_idle_threaded_process_is_reread_only_when_a_thread_runs() {
-    // The main thread waits on a lock for good; a worker reads stdin.
+fn a_threaded_process_is_rejudged_only_when_its_main_thread_runs() {
+    // The main thread waits on a lock; a worker reads commands from stdin:
+    // `thread` starts another thread, `release` wakes the main thread.
     let mut child = Command::new(common::python())
         .args([
             "-c",
-            "import sys, threading\n\
-             def work():\n    for line in sys.stdin: print(line, end='', flush=True)\n\
+            "import sys, threading, time\n\
+             l = threading.Lock(); l.acquire()\n\
+             def work():\n    for line in sys.stdin:\n\
+             \x20       if line.startswith('thread'): threading.Thread(target=time.sleep, args=(300,), daemon=True).start()\n\
+             \x20       else: l.release()\n\
+             \x20       print(line, end='', flush=True)\n\
              threading.Thread(target=work, daemon=True).start()\n\
-             l = threading.Lock(); l.acquire(); l.acquire()",
+             l.acquire(); l.acquire()",
         ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -216,6 +221,12 @@ fn an_idle_threaded_process_is_reread_only_when_a_thread_runs() {
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let p = Proc(child, false);
+    let mut say = |cmd: &str| {
+        stdin.write_all(format!("{cmd}\n").as_bytes()).unwrap();
+        let mut echo = String::new();
+        stdout.read_line(&mut echo).unwrap();
+        assert_eq!(echo.trim(), cmd);
+    };
     let mut m = Monitor::new();
     wait_for("two threads", || match m.pass(p.pid()) {
         Some(s) if s.sample.threads == 2 => Ok(()),
@@ -224,14 +235,22 @@ fn an_idle_threaded_process_is_reread_only_when_a_thread_runs() {
     });
     m.until_idle(p.pid());
     for _ in 0..2 * RECHECK_EVERY {
-        assert!(!m.pass(p.pid()).unwrap().fresh, "re-read while idle");
+        let s = m.pass(p.pid()).unwrap();
+        assert!(!s.fresh, "its wait evidence was re-read while nothing ran");
+        assert_eq!(s.tag.reason, WaitReason::Lock);
     }
-    // Only the worker runs; the process must be re-read on the next pass.
-    stdin.write_all(b"ping\n").unwrap();
-    let mut echo = String::new();
-    stdout.read_line(&mut echo).unwrap();
-    assert_eq!(echo, "ping\n");
-    assert!(m.pass(p.pid()).unwrap().fresh, "a worker ran, unseen");
+    // A worker starts a thread: the count (whole-process, from stat) shows at
+    // once; the main thread did not run, so its reason is not re-judged.
+    say("thread");
+    let s = m.pass(p.pid()).unwrap();
+    assert_eq!(s.sample.threads, 3);
+    assert!(!s.fresh);
+    // The main thread wakes (and waits again): judged afresh.
+    say("release");
+    assert!(
+        m.pass(p.pid()).unwrap().fresh,
+        "the main thread ran, unseen"
+    );
 }
 
 #[test]

@@ -1,10 +1,13 @@
 //! Reads every process under a proc root, cheaply.
 //!
-//! Per process it holds `stat` and `schedstat` open (and, for a multi-threaded
-//! process, each other thread's `schedstat`: see `run_watch`) and each pass
-//! `pread`s only the small `schedstat`s. A process none of whose threads ran
-//! keeps its last sample. `stat` is re-read for processes that ran, new ones,
-//! and three kinds of idle ones, each bounded:
+//! Per process it holds `stat` and `schedstat` open and each pass `pread`s the
+//! small `schedstat` of its main thread. A process whose main thread did not
+//! run keeps its last sample and its wait reason (which is the main thread's).
+//! `stat` is re-read for processes whose main thread ran, new ones, and, each
+//! bounded:
+//! - multi-threaded processes, every pass (one `pread`: `stat`'s CPU time and
+//!   thread count are the whole process's, so other threads' work shows), but
+//!   their wait evidence only when the main thread ran;
 //! - one process per terminal whose processes all sat idle, for the terminal's
 //!   foreground group (`tpgid`: it changes without them running), which is then
 //!   given to every idle process on that terminal;
@@ -15,7 +18,7 @@
 //! Only samples whose wait evidence may have changed are reported fresh.
 
 use super::reader_io::{ReadAtToEnd, cmdline_into, raise_fd_limit, read_into, sysconf};
-use super::run_watch::{Threads, fingerprint};
+use super::run_watch::fingerprint;
 use super::stat::{PF_KTHREAD, Stat, parse_stat};
 use super::tty::tty_name;
 use super::users::UserNames;
@@ -33,11 +36,9 @@ pub const RECHECK_EVERY: u32 = 5;
 struct Entry {
     stat_fd: Option<File>,
     sched_fd: Option<File>,
-    /// `schedstat` fingerprint at the last pass (None: unreadable, so always re-read).
+    /// Main thread's `schedstat` fingerprint at the last pass (None:
+    /// unreadable, so always re-read).
     sched: Option<u64>,
-    /// The other threads of a multi-threaded process. None while it has several:
-    /// not watched (over the fd budget), so it counts as running every pass.
-    threads: Option<Box<Threads>>,
     start_time: u64,
     /// Digest of the exec signature of `stat` (0: hidden), to notice an exec
     /// that keeps the name.
@@ -52,9 +53,7 @@ struct Entry {
 
 impl Entry {
     fn held(&self) -> usize {
-        usize::from(self.stat_fd.is_some())
-            + usize::from(self.sched_fd.is_some())
-            + self.threads.as_ref().map_or(0, |t| t.held())
+        usize::from(self.stat_fd.is_some()) + usize::from(self.sched_fd.is_some())
     }
 }
 
@@ -63,7 +62,8 @@ impl Entry {
 enum Got {
     /// It did not run: last pass's sample.
     Kept,
-    /// `stat` re-read while idle; nothing its wait reason depends on changed.
+    /// `stat` re-read though its main thread did not run; nothing its wait
+    /// reason depends on changed.
     Rechecked,
     /// New, it ran, or something its wait reason depends on changed.
     Fresh,
@@ -209,14 +209,12 @@ impl ProcReader {
                 &mut self.buf,
             )
             .and_then(|_| fingerprint(&self.buf));
-            // Read every thread's counters even when the main one moved, so they are current.
-            let threads_idle = match &mut e.threads {
-                Some(t) => t.idle(&mut self.buf),
-                None => prev.is_none_or(|p| p.threads <= 1),
-            };
-            let ran = now.is_none() || now != e.sched || !threads_idle;
+            let ran = now.is_none() || now != e.sched;
+            // Other threads may have run: their CPU time and count are in `stat`.
+            let threaded = prev.is_some_and(|p| p.threads > 1);
             if let Some(p) = prev
                 && !ran
+                && !threaded
                 && !due(pid, self.pass)
             {
                 return Some((p.clone(), Got::Kept));
@@ -226,9 +224,6 @@ impl ProcReader {
             if alive && let Some(p) = prev {
                 let mut s = p.clone();
                 if let Some(got) = self.read_stat(pid, &mut s, ran) {
-                    if ran {
-                        self.watch_threads(pid, s.threads);
-                    }
                     return Some((s, got));
                 }
             }
@@ -271,28 +266,6 @@ impl ProcReader {
         }
         apply_stat(s, &st, self.clk_tck, self.page_size);
         Some(got)
-    }
-
-    /// Keeps the watch on a process's other threads in step with their number.
-    fn watch_threads(&mut self, pid: Pid, num_threads: u32) {
-        let budget = self.fd_budget.saturating_sub(self.held);
-        let Some(e) = self.entries.get_mut(&pid) else {
-            return;
-        };
-        if num_threads <= 1 {
-            if let Some(t) = e.threads.take() {
-                self.held -= t.held();
-            }
-            return;
-        }
-        if e.threads.as_ref().is_some_and(|t| !t.stale(num_threads)) {
-            return;
-        }
-        let old = e.threads.take().map(|b| *b);
-        let before = old.as_ref().map_or(0, Threads::held);
-        let new = Threads::watch(&self.root, pid, old, budget, &mut self.buf);
-        self.held = self.held - before + new.as_ref().map_or(0, Threads::held);
-        e.threads = new.map(Box::new);
     }
 
     fn forget(&mut self, pid: Pid) {
@@ -410,7 +383,6 @@ impl ProcReader {
             stat_fd,
             sched_fd,
             sched,
-            threads: None,
             start_time: st.starttime,
             exec: exec_digest(&st),
             idx: u32::MAX,
@@ -418,7 +390,6 @@ impl ProcReader {
             read: self.pass,
         };
         self.entries.insert(pid, entry);
-        self.watch_threads(pid, st.num_threads);
         Some(sample)
     }
 
