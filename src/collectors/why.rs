@@ -12,6 +12,11 @@ use crate::model::{Pid, ProcKey, ProcSample};
 use crate::platform::{Listing, Platform};
 use std::collections::HashMap;
 
+/// A syscall seen: its number and the low 16 bits of the PC it was made at
+/// (enough to tell the same call site again; `NO_CALL`: none seen).
+type Call = (u16, u16);
+const NO_CALL: Call = (u16::MAX, 0);
+
 /// What is kept per process between passes (16 bytes).
 #[derive(Clone, Copy, Debug)]
 struct Kept {
@@ -23,7 +28,7 @@ struct Kept {
     fg: bool,
     /// The last syscall it was seen in (number, low 16 bits of the PC), for a
     /// later `restart_syscall` to be told which call it resumed.
-    call: Option<(u16, u16)>,
+    call: Call,
     /// The pass that last saw it.
     pass: u32,
 }
@@ -106,7 +111,7 @@ impl WhyTracker {
                         _ => k.tag,
                     };
                 }
-                let earlier = self.kept.get(&key).and_then(|k| k.call);
+                let earlier = self.kept.get(&key).map_or(NO_CALL, |k| k.call);
                 match platform.wait_evidence(p, index.children(p.pid), false) {
                     Ok(mut e) => {
                         let call = remember_call(&mut e, earlier);
@@ -128,7 +133,7 @@ impl WhyTracker {
     /// Gives `e` (a fresh read of `key`) what this tracker remembers: the call
     /// it was in before a `restart_syscall`.
     pub fn annotate(&self, key: ProcKey, e: &mut Evidence) {
-        let earlier = self.kept.get(&key).and_then(|k| k.call);
+        let earlier = self.kept.get(&key).map_or(NO_CALL, |k| k.call);
         remember_call(e, earlier);
     }
 }
@@ -139,7 +144,7 @@ fn foreground(p: &ProcSample) -> bool {
 }
 
 /// The judgement kept for `e`, with the flipped-foreground tag for a process on a terminal.
-fn judge(e: &Evidence, call: Option<(u16, u16)>, pass: u32) -> Kept {
+fn judge(e: &Evidence, call: Call, pass: u32) -> Kept {
     let tag = WhyTag::from(&classify(e));
     let fg = e.foreground();
     let flipped = fg.and_then(|fg| {
@@ -159,18 +164,23 @@ fn judge(e: &Evidence, call: Option<(u16, u16)>, pass: u32) -> Kept {
 
 /// The call to remember for `e`: its own, or for a `restart_syscall` the one
 /// remembered before (which `e` is then told about).
-fn remember_call(e: &mut Evidence, earlier: Option<(u16, u16)>) -> Option<(u16, u16)> {
+fn remember_call(e: &mut Evidence, earlier: Call) -> Call {
     let Some(SyscallState::In(sc)) = &e.syscall else {
         return earlier;
     };
     if sc.name() != "restart_syscall" {
-        return u16::try_from(sc.nr).ok().map(|nr| (nr, sc.pc as u16));
+        return match u16::try_from(sc.nr) {
+            Ok(nr) if nr != NO_CALL.0 => (nr, sc.pc as u16),
+            _ => earlier,
+        };
     }
     let pc = sc.pc as u16;
-    if let (Some((nr, at)), Some(r)) = (earlier, e.resumed.as_mut()) {
+    if earlier != NO_CALL
+        && let Some(r) = e.resumed.as_mut()
+    {
         r.earlier = Some(EarlierCall {
-            nr: i64::from(nr),
-            same_pc: at == pc,
+            nr: i64::from(earlier.0),
+            same_pc: earlier.1 == pc,
         });
     }
     earlier
@@ -191,4 +201,17 @@ pub fn process_why(
     }
     let threads = platform.thread_evidence(sample.key());
     Some(classify_process(&main, &threads))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn kept_state_stays_small() {
+        // Kept for every process between passes: 5,000 of them must stay cheap.
+        assert!(
+            std::mem::size_of::<super::Kept>() <= 16,
+            "{}",
+            std::mem::size_of::<super::Kept>()
+        );
+    }
 }
