@@ -51,7 +51,9 @@ struct State {
     /// The focused process's runtime hint and when it was asked for: a runtime
     /// tool (py-spy) runs on focus and then every few seconds, not every pass.
     runtime: Option<(ProcKey, Instant, Option<RuntimeHint>)>,
-    /// Runs the runtime probes off this thread (None: no probes, as in the CLI).
+    /// Where probe answers go, and the prober (None: no probes, as in the CLI).
+    probe_to: Option<(Sender<CollectorCmd>, Prober)>,
+    /// Runs the runtime probes off this thread; started at the first probe.
     probes: Option<ProbeWorker>,
     /// The probe in flight, so a slow one is not asked for again.
     probing: Option<ProcKey>,
@@ -70,6 +72,7 @@ impl State {
             interval,
             last: Arc::default(),
             runtime: None,
+            probe_to: None,
             probes: None,
             probing: None,
             last_detail: None,
@@ -128,12 +131,20 @@ fn ask_runtime(st: &mut State, sample: &ProcSample) {
         .runtime
         .as_ref()
         .is_none_or(|(k, at, _)| *k != key || at.elapsed() > RUNTIME_EVERY);
-    let Some(probes) = st.probes.as_ref() else {
-        return;
-    };
     if !stale || st.probing == Some(key) || !runtime::recognised(sample) {
         return;
     }
+    if st.probes.is_none()
+        && let Some((to, prober)) = st.probe_to.clone()
+    {
+        st.probes = ProbeWorker::spawn(prober, RUNTIME_TIMEOUT, move |key, hint| {
+            let _ = to.send(CollectorCmd::RuntimeDone(key, hint));
+        })
+        .ok();
+    }
+    let Some(probes) = st.probes.as_ref() else {
+        return;
+    };
     probes.request(sample.clone());
     st.probing = Some(key);
     // Until the answer: keep the last hint of this process, if any, but not its age.
@@ -192,11 +203,7 @@ pub fn spawn_with(
     let (err_tx, err_rx) = watch::channel(None);
     let (detail_tx, detail_rx) = watch::channel(None);
     let mut st = State::new(platform, interval);
-    let done = cmd_tx.clone();
-    st.probes = ProbeWorker::spawn(prober, RUNTIME_TIMEOUT, move |key, hint| {
-        let _ = done.send(CollectorCmd::RuntimeDone(key, hint));
-    })
-    .ok();
+    st.probe_to = Some((cmd_tx.clone(), prober));
     let thread = std::thread::Builder::new()
         .name("collector".into())
         .stack_size(256 * 1024)

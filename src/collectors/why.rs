@@ -5,8 +5,8 @@
 //! the tag its evidence gave with the foreground the other way round.
 
 use crate::model::why::{
-    ChildRef, EarlierCall, Evidence, ProcessWhy, SyscallState, WaitReason, WhyTag, classify,
-    classify_process,
+    ChildRef, EarlierCall, Evidence, ProcessWhy, SyscallState, WaitReason, WhyTag,
+    classify_process, classify_tag,
 };
 use crate::model::{Pid, ProcKey, ProcSample};
 use crate::platform::{Listing, Platform};
@@ -100,7 +100,7 @@ impl WhyTracker {
                     // Thread rows are not kept: they are shown (and read) only on request.
                     return platform
                         .wait_evidence(p, index.children(p.pid), false)
-                        .map(|e| WhyTag::from(&classify(&e)))
+                        .map(|e| classify_tag(&e))
                         .unwrap_or(GONE);
                 }
                 let key = p.key();
@@ -145,12 +145,12 @@ fn foreground(p: &ProcSample) -> bool {
 
 /// The judgement kept for `e`, with the flipped-foreground tag for a process on a terminal.
 fn judge(e: &Evidence, call: Call, pass: u32) -> Kept {
-    let tag = WhyTag::from(&classify(e));
+    let tag = classify_tag(e);
     let fg = e.foreground();
     let flipped = fg.and_then(|fg| {
         let mut other = e.clone();
         other.tpgid = if fg { Some(0) } else { other.pgrp };
-        let t = WhyTag::from(&classify(&other));
+        let t = classify_tag(&other);
         (t != tag).then_some(t)
     });
     Kept {

@@ -59,6 +59,17 @@ pub fn classify(e: &Evidence) -> Verdict {
     }
 }
 
+/// Only the tag of `classify(e)`, without copying the evidence into a verdict
+/// (the per-pass path, for every process that ran).
+pub fn classify_tag(e: &Evidence) -> super::WhyTag {
+    let j = judge(e);
+    super::WhyTag {
+        reason: j.reason,
+        ready: j.ready,
+        weak: j.weak,
+    }
+}
+
 /// A process's verdict from its main thread, and one per other thread.
 pub fn classify_process(main: &Evidence, threads: &[Evidence]) -> ProcessWhy {
     let mut main_v = classify(main);

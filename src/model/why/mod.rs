@@ -12,7 +12,7 @@ mod wchan;
 #[cfg(test)]
 mod tests;
 
-pub use classify::{classify, classify_process};
+pub use classify::{classify, classify_process, classify_tag};
 pub use evidence::{
     ChildRef, Evidence, FdEvidence, FdRole, FdTarget, SocketInfo, Syscall, SyscallState,
     ThreadStates, Unreadable, UnreadableWhy,

@@ -450,3 +450,21 @@ fn filter_terms_and_summaries() {
     let s = WhySummary::from(&v);
     assert_eq!((s.reason, s.ready_for_input), (WaitReason::Running, false));
 }
+
+#[test]
+fn the_per_pass_tag_is_the_verdicts_tag() {
+    let mut reading = in_call(X86_64, 0, &[0, 0x5555_0000, 1024]);
+    reading.fds = vec![fd(0, FdRole::Read, tty("/dev/pts/3"))];
+    let mut background = reading.clone();
+    background.tpgid = Some(200);
+    for e in [
+        reading,
+        background,
+        in_call(Aarch64, 101, &[0x7ffd_0000, 0]),
+        ev(ProcState::Zombie),
+        ev(ProcState::Stopped),
+        ev(ProcState::Sleeping),
+    ] {
+        assert_eq!(classify_tag(&e), WhyTag::from(&classify(&e)), "{e:?}");
+    }
+}

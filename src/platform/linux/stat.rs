@@ -74,8 +74,15 @@ pub fn parse_stat(buf: &[u8]) -> Result<Stat, String> {
         .ok_or("bad pid")?;
     let comm = String::from_utf8_lossy(&buf[open + 1..close]).into_owned();
     let rest = std::str::from_utf8(&buf[close + 1..]).map_err(|_| "non-UTF-8 fields")?;
-    // f[0] is field 3 (state) of proc(5).
-    let f: Vec<&str> = rest.split_ascii_whitespace().collect();
+    // f[0] is field 3 (state) of proc(5); fields past the last one used are
+    // not kept (on the stack: this runs thousands of times a refresh).
+    let mut fields = [""; 47];
+    let mut n = 0;
+    for (slot, v) in fields.iter_mut().zip(rest.split_ascii_whitespace()) {
+        *slot = v;
+        n += 1;
+    }
+    let f = &fields[..n];
     if f.len() < 22 {
         return Err(format!("only {} fields after comm", f.len()));
     }
@@ -88,20 +95,20 @@ pub fn parse_stat(buf: &[u8]) -> Result<Stat, String> {
         pid,
         comm,
         state: f[0].as_bytes().first().copied().ok_or("empty state")?,
-        ppid: num(&f, 4)?,
-        pgrp: num(&f, 5)?,
-        session: num(&f, 6)?,
-        tty_nr: num::<i64>(&f, 7)? as u32,
-        tpgid: num(&f, 8)?,
-        flags: num(&f, 9)?,
-        utime: num(&f, 14)?,
-        stime: num(&f, 15)?,
-        priority: num(&f, 18)?,
-        nice: num(&f, 19)?,
-        num_threads: num(&f, 20)?,
-        starttime: num(&f, 22)?,
-        vsize: num(&f, 23)?,
-        rss_pages: num(&f, 24)?,
+        ppid: num(f, 4)?,
+        pgrp: num(f, 5)?,
+        session: num(f, 6)?,
+        tty_nr: num::<i64>(f, 7)? as u32,
+        tpgid: num(f, 8)?,
+        flags: num(f, 9)?,
+        utime: num(f, 14)?,
+        stime: num(f, 15)?,
+        priority: num(f, 18)?,
+        nice: num(f, 19)?,
+        num_threads: num(f, 20)?,
+        starttime: num(f, 22)?,
+        vsize: num(f, 23)?,
+        rss_pages: num(f, 24)?,
         exec_sig: ExecSig(
             [26, 27, 28, 48, 49]
                 .map(|field| f.get(field - 3).and_then(|v| v.parse().ok()).unwrap_or(0)),
