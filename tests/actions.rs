@@ -266,7 +266,7 @@ fn lowering_nice_without_privilege_is_refused_saying_root_is_needed() {
     .unwrap();
     // As nobody: start a sleep at nice 5, then try to lower it to 0.
     let script = format!(
-        "nice -n 5 sleep 60 & pid=$!; WHYTOP_DATA_DIR={} {} renice $pid 0; rc=$?; kill $pid; exit $rc",
+        "nice -n 5 sleep 60 & pid=$!; n=0; until [ \"$(cut -d' ' -f19 /proc/$pid/stat)\" = 5 ] || [ $n -gt 600 ]; do sleep 0.05; n=$((n+1)); done; WHYTOP_DATA_DIR={} {} renice $pid 0; rc=$?; kill $pid; exit $rc",
         data.path().display(),
         common::bin()
     );
