@@ -74,3 +74,34 @@ fn a_missing_root_is_a_clear_error() {
     let err = LinuxPlatform::new("/nonexistent/proc").err().unwrap();
     assert!(err.to_string().contains("/nonexistent/proc"), "{err}");
 }
+
+#[test]
+fn a_command_line_read_empty_mid_exec_is_read_again_once_it_runs() {
+    // A copy of the fixture tree in which init's arguments are not readable yet,
+    // as in the instant of an exec after the new name is set.
+    let dir = tempfile::tempdir().unwrap();
+    let src = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/proc"));
+    copy_tree(src, dir.path());
+    std::fs::write(dir.path().join("1/cmdline"), b"").unwrap();
+    let mut platform = LinuxPlatform::new(dir.path()).unwrap();
+    let first = platform.list(ListOptions::default()).unwrap().procs;
+    assert_eq!(&*first[0].cmdline, "");
+    // The arguments are in place by the next refresh (and it ran: no schedstat
+    // here, so every pass counts as a run).
+    std::fs::write(dir.path().join("1/cmdline"), b"/sbin/init\0splash\0").unwrap();
+    let second = platform.list(ListOptions::default()).unwrap().procs;
+    assert_eq!(&*second[0].cmdline, "/sbin/init splash");
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

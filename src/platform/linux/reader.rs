@@ -261,7 +261,10 @@ impl ProcReader {
         } else {
             Got::Rechecked
         };
-        if st.comm != *s.comm || exec_changed {
+        // An empty command line of a process that ran was most likely read in
+        // the middle of an exec (new name, arguments not yet set up): retry it.
+        let args_missing = ran && s.cmdline.is_empty() && st.flags & PF_KTHREAD == 0;
+        if st.comm != *s.comm || exec_changed || args_missing {
             // It exec'd: maybe a new name, a new command line, a new user.
             s.comm = Arc::from(st.comm.as_str());
             let dir = self.root.join(pid.to_string());
