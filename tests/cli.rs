@@ -288,3 +288,26 @@ fn why_of_a_thread_id_explains_that_thread() {
         "{renice:?}"
     );
 }
+
+#[test]
+fn why_prints_names_with_control_characters_safely() {
+    // A child whose name holds a newline: `why` of its parent names it on one line.
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join("sl\neep");
+    std::fs::copy("/bin/sleep", &odd).unwrap();
+    let parent = common::Proc::spawn(Command::new("sh").args(["-c", "\"$0\" 60; true"]).arg(&odd));
+    let out = common::wait_for("the parent waiting for its odd child", || {
+        let out = Command::new(common::bin())
+            .args(["why", &parent.pid().to_string()])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        if text.contains("why: child") {
+            Ok(text)
+        } else {
+            Err(text)
+        }
+    });
+    assert!(out.contains("sl?eep"), "{out}");
+    assert!(!out.lines().any(|l| l.starts_with("eep")), "{out}");
+}

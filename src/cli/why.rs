@@ -81,7 +81,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
         )?;
     }
     if !w.main.decided_by.is_empty() {
-        writeln!(out, "because: {}", w.main.decided_by.join("; "))?;
+        writeln!(out, "because: {}", why_text::because_line(&w.main))?;
     }
     if let Some(h) = &runtime {
         match (&h.waiting_in, &h.note) {
@@ -157,7 +157,7 @@ fn thread(args: &WhyArgs, mut named: Named, tid: Pid) -> anyhow::Result<i32> {
     )?;
     writeln!(out, "why: {}", why_text::verdict_line(&v))?;
     if !v.decided_by.is_empty() {
-        writeln!(out, "because: {}", v.decided_by.join("; "))?;
+        writeln!(out, "because: {}", why_text::because_line(&v))?;
     }
     writeln!(out, "evidence:")?;
     for line in why_text::evidence_lines(&v.evidence) {

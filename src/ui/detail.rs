@@ -130,7 +130,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
                 )),
             ]));
             if !w.main.decided_by.is_empty() {
-                out.push(field("Because", w.main.decided_by.join("; ")));
+                out.push(field("Because", why_text::because_line(&w.main)));
             }
             out.push(field(
                 "Evidence",

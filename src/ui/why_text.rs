@@ -102,13 +102,22 @@ pub fn evidence_lines(e: &Evidence) -> Vec<String> {
     for u in &e.unreadable {
         out.push(format!("{}: {}", u.what, u.why));
     }
-    out
+    // Names in the evidence (a child's, a file's) may hold control characters.
+    out.into_iter()
+        .map(|l| super::format::printable(&l).into_owned())
+        .collect()
 }
 
 /// One line for a verdict: `input: reading its terminal … (weak: …)`.
 pub fn verdict_line(v: &Verdict) -> String {
     let weak = if v.weak { " (weak evidence)" } else { "" };
-    format!("{}: {}{weak}", v.reason.label(), v.detail)
+    let line = format!("{}: {}{weak}", v.reason.label(), v.detail);
+    super::format::printable(&line).into_owned()
+}
+
+/// What decided a verdict, in one line fit for a terminal.
+pub fn because_line(v: &Verdict) -> String {
+    super::format::printable(&v.decided_by.join("; ")).into_owned()
 }
 
 /// `12 threads: 10 lock, 1 event-loop, 1 running`.
