@@ -5,9 +5,8 @@
 
 mod common;
 
-use common::{Proc, wait_for};
+use common::{Proc, Pty, wait_for};
 use std::io::{BufRead, BufReader, Write};
-use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use whytop::collectors::why::{WhyTracker, process_why};
@@ -72,52 +71,6 @@ impl Drop for KillOnDrop {
     fn drop(&mut self) {
         // SAFETY: kill has no memory-safety preconditions; the pid is the test's own grandchild.
         unsafe { libc::kill(self.0, libc::SIGKILL) };
-    }
-}
-
-/// A pseudo-terminal whose master the test holds (so the slave never hangs up).
-struct Pty {
-    _master: OwnedFd,
-    slave: OwnedFd,
-}
-
-impl Pty {
-    fn open() -> Pty {
-        let (mut m, mut s) = (-1, -1);
-        // SAFETY: openpty writes two fds into the ints we pass; null name/termios/winsize are allowed.
-        let rc = unsafe {
-            libc::openpty(
-                &mut m,
-                &mut s,
-                std::ptr::null_mut(),
-                std::ptr::null(),
-                std::ptr::null(),
-            )
-        };
-        assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
-        // SAFETY: both fds were just opened and are owned by nothing else.
-        unsafe {
-            Pty {
-                _master: OwnedFd::from_raw_fd(m),
-                slave: OwnedFd::from_raw_fd(s),
-            }
-        }
-    }
-
-    /// Runs `cmd` as a session leader on this terminal, stdio on it.
-    fn spawn(&self, cmd: &mut Command) -> Proc {
-        let io = || Stdio::from(self.slave.try_clone().unwrap());
-        cmd.stdin(io()).stdout(io()).stderr(io());
-        // SAFETY: only async-signal-safe calls between fork and exec.
-        unsafe {
-            cmd.pre_exec(|| {
-                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-        Proc(cmd.spawn().expect("spawn on pty"), true)
     }
 }
 

@@ -2,11 +2,13 @@
 //! class needs one), poll its evidence until the verdict settles, assert.
 #![cfg(target_os = "linux")]
 
-use std::os::fd::{FromRawFd, OwnedFd};
+mod common;
+
+use common::{Proc, Pty, wait_for};
+
 use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 use whytop::model::why::{
     ProcessWhy, SyscallState, Verdict, WaitReason, classify, classify_process,
 };
@@ -15,43 +17,6 @@ use whytop::platform::linux::evidence::{
 };
 
 const PROC: &str = "/proc";
-
-/// Generous: the machine may be a loaded 2-core box.
-const DEADLINE: Duration = Duration::from_secs(60);
-
-/// Polls `f` until it returns Ok, or panics with `what` and the last observation.
-fn wait_for<T>(what: &str, mut f: impl FnMut() -> Result<T, String>) -> T {
-    let start = Instant::now();
-    let mut last = String::new();
-    while start.elapsed() < DEADLINE {
-        match f() {
-            Ok(v) => return v,
-            Err(e) => last = e,
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("timed out waiting for {what}; last seen:\n{last}");
-}
-
-/// A child killed (with its process group when it leads one) and reaped by pid at the end.
-struct Proc(Child, bool);
-
-impl Proc {
-    fn pid(&self) -> i32 {
-        self.0.id() as i32
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        if self.1 {
-            // SAFETY: kill has no memory-safety preconditions; the group is the test's own.
-            unsafe { libc::kill(-self.pid(), libc::SIGKILL) };
-        }
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// The verdict on `pid` now.
 fn verdict(pid: i32) -> Result<Verdict, String> {
@@ -80,53 +45,6 @@ fn settle(pid: i32, what: &str, settled: impl Fn(&Verdict) -> bool) -> Verdict {
 
 fn expect(pid: i32, reason: WaitReason) -> Verdict {
     settle(pid, reason.label(), |v| v.reason == reason)
-}
-
-/// A pseudo-terminal; the test holds the master so the slave never hangs up.
-struct Pty {
-    _master: OwnedFd,
-    slave: OwnedFd,
-}
-
-impl Pty {
-    fn open() -> Pty {
-        let (mut m, mut s) = (-1, -1);
-        // SAFETY: openpty writes two fds into the ints we pass; null name/termios/winsize are allowed.
-        let rc = unsafe {
-            libc::openpty(
-                &mut m,
-                &mut s,
-                std::ptr::null_mut(),
-                std::ptr::null(),
-                std::ptr::null(),
-            )
-        };
-        assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
-        // SAFETY: both fds were just opened and are owned by nothing else.
-        unsafe {
-            Pty {
-                _master: OwnedFd::from_raw_fd(m),
-                slave: OwnedFd::from_raw_fd(s),
-            }
-        }
-    }
-
-    /// Runs `cmd` as a session leader whose controlling terminal is this pty
-    /// (so it starts as the foreground job), stdio on the pty.
-    fn spawn(&self, cmd: &mut Command) -> Proc {
-        let io = || Stdio::from(self.slave.try_clone().unwrap());
-        cmd.stdin(io()).stdout(io()).stderr(io());
-        // SAFETY: only async-signal-safe calls between fork and exec.
-        unsafe {
-            cmd.pre_exec(|| {
-                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-        Proc(cmd.spawn().expect("spawn on pty"), true)
-    }
 }
 
 /// Kills a pid that is not our child (a grandchild) when the test ends.

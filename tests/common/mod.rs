@@ -81,6 +81,56 @@ impl Drop for Proc {
     }
 }
 
+/// A pseudo-terminal whose master the test holds (so the slave never hangs up).
+pub struct Pty {
+    _master: std::os::fd::OwnedFd,
+    slave: std::os::fd::OwnedFd,
+}
+
+impl Pty {
+    pub fn open() -> Pty {
+        use std::os::fd::FromRawFd;
+        let (mut m, mut s) = (-1, -1);
+        // SAFETY: openpty writes two fds into the ints we pass; null name/termios/winsize are allowed.
+        let rc = unsafe {
+            libc::openpty(
+                &mut m,
+                &mut s,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        };
+        assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+        // SAFETY: both fds were just opened and are owned by nothing else.
+        unsafe {
+            Pty {
+                _master: std::os::fd::OwnedFd::from_raw_fd(m),
+                slave: std::os::fd::OwnedFd::from_raw_fd(s),
+            }
+        }
+    }
+
+    /// Runs `cmd` as a session leader whose controlling terminal is this pty
+    /// (so it starts as the foreground job), stdio on the pty; its group is
+    /// killed at the end.
+    pub fn spawn(&self, cmd: &mut Command) -> Proc {
+        use std::os::unix::process::CommandExt;
+        let io = || Stdio::from(self.slave.try_clone().unwrap());
+        cmd.stdin(io()).stdout(io()).stderr(io());
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        Proc(cmd.spawn().expect("spawn on pty"), true)
+    }
+}
+
 /// A marker unique to this test run, to find our own processes in a list.
 pub fn marker(name: &str) -> String {
     format!("whytoptest{}x{}{name}", std::process::id(), unique())
