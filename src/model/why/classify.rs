@@ -365,8 +365,10 @@ fn missing(e: &Evidence) -> Judgement {
         ));
     }
     if let Some(kids) = e.live_children().filter(|k| !k.is_empty()) {
-        let names: Vec<String> = kids.iter().take(3).map(|c| c.describe()).collect();
-        detail.push_str(&format!("; it has live children: {}", names.join(", ")));
+        detail.push_str(&format!(
+            "; it has live children: {}",
+            Evidence::some_children(&kids)
+        ));
     }
     Judgement::weak(Unknown, detail)
 }
@@ -577,11 +579,7 @@ fn signal_wait(e: &Evidence) -> Judgement {
             Child,
             format!(
                 "waiting for a signal, with live children {}: probably for one to exit (SIGCHLD)",
-                kids.iter()
-                    .take(3)
-                    .map(|c| c.describe())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                Evidence::some_children(&kids)
             ),
         );
         if kids.len() == 1 {

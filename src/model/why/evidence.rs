@@ -60,6 +60,15 @@ impl Evidence {
     }
 
     /// Children that have not exited.
+    /// The first three live children, for a detail line: `12 (make), 13 (cc)`.
+    pub fn some_children(kids: &[&ChildRef]) -> String {
+        kids.iter()
+            .take(3)
+            .map(|c| c.describe())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     pub fn live_children(&self) -> Option<Vec<&ChildRef>> {
         let c = self.children.as_ref()?;
         Some(

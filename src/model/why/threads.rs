@@ -57,11 +57,7 @@ pub(super) fn judge(e: &Evidence) -> Option<Judgement> {
                 Child,
                 format!(
                     "every thread waits{slept} and it has live children ({}): perhaps waiting for one ({gap})",
-                    kids.iter()
-                        .take(3)
-                        .map(|c| c.describe())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    Evidence::some_children(&kids)
                 ),
             );
             if kids.len() == 1 {
