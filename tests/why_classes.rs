@@ -302,11 +302,8 @@ fn kernel_thread_is_idle() {
             })
         })
         .expect("a kernel thread");
-    let v = settle(pid, "a kernel thread", |v| v.reason != WaitReason::Unknown);
-    assert!(
-        matches!(v.reason, WaitReason::Idle | WaitReason::Running),
-        "{v:#?}"
-    );
+    // kthreadd (the first) sleeps nearly always; polling catches it between jobs.
+    let v = expect(pid, WaitReason::Idle);
     assert_eq!(v.evidence.kernel_thread, Some(true));
 }
 
