@@ -261,6 +261,11 @@ fn quitting_during_a_stop_asks_then_cancels_it_and_audits_the_outcome() {
     });
     t.keys(&["x"]);
     t.wait_screen("the confirmation", |s| s.contains("Stop 2 processes"));
+    // `t`: this process only; its child is left alone.
+    t.keys(&["t"]);
+    t.wait_screen("the narrowed confirmation", |s| {
+        s.contains("Stop 1 process")
+    });
     t.keys(&["y"]);
     t.wait_screen("the progress pane", |s| s.contains("step 1/3"));
     t.keys(&["q"]);
@@ -278,7 +283,18 @@ fn quitting_during_a_stop_asks_then_cancels_it_and_audits_the_outcome() {
         .collect();
     assert_eq!(audit.len(), 2, "{audit:?}");
     assert_eq!(audit[0]["outcome"], "started");
+    assert_eq!(audit[0]["params"]["tree"], false, "{audit:?}");
+    assert_eq!(audit[0]["targets"].as_array().unwrap().len(), 1);
     assert_eq!(audit[1]["outcome"]["cancelled"], true, "{audit:?}");
+    assert!(ps_has(&kid), "the child was not a target");
+}
+
+/// Some live process's command line is `cmd`.
+fn ps_has(cmd: &str) -> bool {
+    std::fs::read_dir("/proc").unwrap().flatten().any(|e| {
+        std::fs::read(e.path().join("cmdline"))
+            .is_ok_and(|c| String::from_utf8_lossy(&c).replace('\0', " ").trim() == cmd)
+    })
 }
 
 #[test]

@@ -117,7 +117,11 @@ impl Executor {
             Effect::Collector(cmd) => {
                 let _ = self.collector.send(cmd);
             }
-            Effect::StartLadder { targets, policy } => {
+            Effect::StartLadder {
+                targets,
+                policy,
+                tree,
+            } => {
                 let (ctl_tx, ctl_rx) = mpsc::channel();
                 self.ladder = Some(ctl_tx);
                 let refresh = self.collector.clone();
@@ -125,7 +129,7 @@ impl Executor {
                 done.store(false, Ordering::SeqCst);
                 std::thread::spawn(move || {
                     let progress_tx = tx.clone();
-                    let params = stop::params(&policy, json!({"tree": true, "from": "tui"}));
+                    let params = stop::params(&policy, json!({"tree": tree, "from": "tui"}));
                     let (outcome, audit_error) =
                         stop::run_audited(targets, &policy, params, &ctl_rx, |p| {
                             let _ = progress_tx.send(Msg::LadderProgress(p));

@@ -38,6 +38,8 @@ pub enum Effect {
     StartLadder {
         targets: Vec<Target>,
         policy: Policy,
+        /// Descendants included (the audit log records it).
+        tree: bool,
     },
     LadderControl(Control),
     Signal {

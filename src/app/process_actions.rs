@@ -185,6 +185,7 @@ fn confirm_stop(app: &mut App) -> Vec<Effect> {
     vec![Effect::StartLadder {
         targets: p.targets,
         policy,
+        tree: p.tree,
     }]
 }
 

@@ -27,7 +27,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             Line::raw(text)
         });
     }
-    let r = Rect::new(area.x, area.y, 30.min(area.width), h);
+    let r = Rect::new(area.x, area.y, 34.min(area.width), h);
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(lines).block(
