@@ -91,14 +91,15 @@ impl Pty {
     pub fn open() -> Pty {
         use std::os::fd::FromRawFd;
         let (mut m, mut s) = (-1, -1);
-        // SAFETY: openpty writes two fds into the ints we pass; null name/termios/winsize are allowed.
+        // SAFETY: openpty writes two fds into the ints we pass; null name/termios/winsize are allowed
+        // (null_mut: macOS declares termios and winsize mutable, Linux const).
         let rc = unsafe {
             libc::openpty(
                 &mut m,
                 &mut s,
                 std::ptr::null_mut(),
-                std::ptr::null(),
-                std::ptr::null(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
             )
         };
         assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
@@ -121,7 +122,7 @@ impl Pty {
         // SAFETY: only async-signal-safe calls between fork and exec.
         unsafe {
             cmd.pre_exec(|| {
-                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY as _, 0) < 0 {
                     return Err(std::io::Error::last_os_error());
                 }
                 Ok(())
