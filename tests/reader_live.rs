@@ -356,3 +356,85 @@ fn a_stopped_and_continued_sleep_is_a_timer_known_from_the_earlier_pass() {
         why.main.detail
     );
 }
+
+#[test]
+fn a_worker_that_starts_reading_the_terminal_is_seen_while_the_main_thread_sleeps() {
+    // The main thread joins a worker that first reads a FIFO (a pipe: not the
+    // user), then, once the test writes to it, calls input() on the terminal.
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("go");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo reads the NUL-terminated path we pass.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let pty = Pty::open();
+    let p = pty.spawn(Command::new(common::python()).args([
+        "-c",
+        &format!(
+            "import threading\n\
+             def work():\n    open({:?}).read(1)\n    input()\n\
+             t = threading.Thread(target=work); t.start(); t.join()",
+            fifo.to_str().unwrap()
+        ),
+    ]));
+    let pid = p.pid();
+    let mut m = Monitor::new();
+    wait_for("the main thread to join a worker on the FIFO", || {
+        match m.pass(pid) {
+            Some(s) if s.sample.threads == 2 && s.tag.reason == WaitReason::Lock => Ok(()),
+            Some(s) => Err(format!("{} threads, {:?}", s.sample.threads, s.tag)),
+            None => Err("not listed".into()),
+        }
+    });
+    m.until_idle(pid);
+    for _ in 0..RECHECK_EVERY {
+        assert_eq!(m.pass(pid).unwrap().tag.reason, WaitReason::Lock);
+    }
+    let main_runs =
+        || std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/schedstat")).unwrap();
+    let ran_before = main_runs();
+    // Open for writing (the reader's open completes), write, close: the worker reads and calls input().
+    std::fs::write(&fifo, "g").unwrap();
+    // Wait (outside the tracker) until the worker is in its read of the terminal.
+    let root = std::path::Path::new("/proc");
+    wait_for("the worker to read the terminal", || {
+        let threads = whytop::platform::linux::evidence::read_threads_evidence(root, pid, None);
+        let vs: Vec<_> = threads.iter().map(whytop::model::why::classify).collect();
+        if vs
+            .iter()
+            .any(|v| v.reason == WaitReason::Input && v.ready_for_input)
+        {
+            Ok(())
+        } else {
+            Err(format!("{vs:#?}"))
+        }
+    });
+    // The tracker sees it within a few passes, though the main thread never ran.
+    let mut passes = 0;
+    let seen = loop {
+        let s = m.pass(pid).unwrap();
+        passes += 1;
+        if s.tag.reason == WaitReason::Input && s.tag.ready {
+            break s;
+        }
+        assert!(
+            passes <= RECHECK_EVERY + 1,
+            "still {:?} after {passes} passes",
+            s.tag
+        );
+    };
+    assert_eq!(main_runs(), ran_before, "the main thread ran after all");
+    let w = process_why(
+        &mut m.platform,
+        &seen.sample,
+        &seen.listing.procs,
+        Some(&m.tracker),
+    )
+    .unwrap();
+    assert_eq!(w.main.reason, WaitReason::Input, "{:#?}", w.main);
+    assert!(
+        w.main.detail.contains("reads /dev/pts/")
+            && w.main.detail.contains("main thread waits on a lock"),
+        "{}",
+        w.main.detail
+    );
+}

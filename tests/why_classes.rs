@@ -351,3 +351,131 @@ fn a_traced_sleeper_names_its_tracer() {
         v.detail
     );
 }
+
+/// The whole process's verdict now, threads included (as `whytop why` judges it).
+fn process_verdict(pid: i32) -> Result<ProcessWhy, String> {
+    let root = Path::new(PROC);
+    let key = proc_key(root, pid).map_err(|e| e.to_string())?;
+    let main = read_evidence_for(root, key, None, EvidenceOptions::for_root(root))
+        .map_err(|e| e.to_string())?;
+    let threads = read_threads_evidence(root, pid, None);
+    Ok(classify_process(&main, &threads))
+}
+
+/// The main thread joins a worker that calls `input()`.
+const WORKER_INPUT: &str =
+    "import threading; t = threading.Thread(target=input); t.start(); t.join()";
+
+#[test]
+fn a_worker_thread_reading_the_foreground_terminal_is_input() {
+    let pty = Pty::open();
+    let p = pty.spawn(Command::new("python3").args(["-c", WORKER_INPUT]));
+    let w = wait_for("the worker's input() to make the process input", || {
+        let w = process_verdict(p.pid())?;
+        if w.main.reason == WaitReason::Input {
+            Ok(w)
+        } else {
+            Err(format!("{w:#?}"))
+        }
+    });
+    let v = &w.main;
+    assert!(v.ready_for_input, "{v:#?}");
+    let tid = w.threads[0].evidence.tid.unwrap();
+    assert!(
+        v.detail.starts_with(&format!("thread {tid} "))
+            && v.detail.contains("reads /dev/pts/")
+            && v.detail.contains("the main thread waits on a lock (futex)"),
+        "{}",
+        v.detail
+    );
+    assert!(
+        v.decided_by
+            .iter()
+            .any(|b| b.contains("main thread: syscall futex")),
+        "{:?}",
+        v.decided_by
+    );
+
+    // `whytop why --json` and `whytop ps --json` say the same.
+    let out = Command::new(common::bin())
+        .args(["why", &p.pid().to_string(), "--json"])
+        .output()
+        .unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["why"]["reason"], "input", "{j:#}");
+    assert_eq!(j["why"]["ready_for_input"], true, "{j:#}");
+    let out = Command::new(common::bin())
+        .args([
+            "ps",
+            "--json",
+            "--interval",
+            "100",
+            "--filter",
+            &p.pid().to_string(),
+        ])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["pid"] == p.pid())
+        .unwrap_or_else(|| panic!("{rows:#}"));
+    assert_eq!(row["why"]["reason"], "input", "{row:#}");
+    assert_eq!(row["why"]["ready_for_input"], true, "{row:#}");
+}
+
+#[test]
+fn a_worker_thread_on_a_background_terminal_is_not_input() {
+    // In the background the worker's read stops the process (SIGTTIN); a
+    // worker's select on the terminal leaves the main thread's lock as the reason.
+    let pty = Pty::open();
+    let select = "import threading, select; t = threading.Thread(target=select.select, args=([0], [], [])); t.start(); t.join()";
+    let sh = pty.spawn(Command::new("sh").args([
+        "-c",
+        &format!("set -m; python3 -c '{WORKER_INPUT}' & python3 -c '{select}' & wait"),
+    ]));
+    let mut pys = Vec::new();
+    wait_for("two background pythons", || {
+        let kids = whytop::platform::linux::evidence::read_children(Path::new(PROC), sh.pid())
+            .unwrap_or_default();
+        pys = kids
+            .iter()
+            .filter(|c| c.comm.as_deref() == Some("python3"))
+            .map(|c| c.pid)
+            .collect();
+        if pys.len() == 2 {
+            Ok(())
+        } else {
+            Err(format!("{kids:?}"))
+        }
+    });
+    let _guards: Vec<KillOnDrop> = pys.iter().map(|p| KillOnDrop(*p)).collect();
+    let whys: Vec<ProcessWhy> = pys
+        .iter()
+        .map(|p| {
+            wait_for("a background worker to block", || {
+                let w = process_verdict(*p)?;
+                let settled = w.main.reason == WaitReason::Stopped
+                    || (w.main.reason == WaitReason::Lock
+                        && w.threads.iter().any(|t| {
+                            t.reason == WaitReason::EventLoop && t.detail.contains("terminal")
+                        }));
+                if settled {
+                    Ok(w)
+                } else {
+                    Err(format!("{w:#?}"))
+                }
+            })
+        })
+        .collect();
+    for w in &whys {
+        assert_ne!(w.main.reason, WaitReason::Input, "{w:#?}");
+        assert!(!w.main.ready_for_input, "{w:#?}");
+    }
+    assert!(
+        whys.iter().any(|w| w.main.reason == WaitReason::Lock),
+        "{whys:#?}"
+    );
+}

@@ -4,7 +4,9 @@ use crate::collectors::why::ChildIndex;
 use crate::model::ProcSample;
 use crate::model::sort::SortColumn;
 use crate::model::view::{self, ViewOptions};
-use crate::model::why::{Evidence, Unreadable, UnreadableWhy, Verdict, classify};
+use crate::model::why::{
+    Evidence, Unreadable, UnreadableWhy, Verdict, classify, classify_process, thread_input,
+};
 use crate::model::{Filter, ProcessTable, derive};
 use crate::platform::Platform;
 use crate::ui::format;
@@ -147,7 +149,9 @@ pub fn json_row<'a>(t: &'a ProcessTable, r: &view::ViewRow, why: Option<Verdict>
 }
 
 /// The full verdict on one row, read now. A process that vanished meanwhile gets
-/// `unknown` saying so, from what the listing knew.
+/// `unknown` saying so, from what the listing knew. Its threads are read only
+/// where one may decide (a foreground, multi-threaded process whose main thread
+/// waits on something other than input), as `whytop why` judges them.
 pub fn verdict_of(platform: &mut dyn Platform, p: &ProcSample, index: &ChildIndex) -> Verdict {
     let children = index.children(p.pid);
     let evidence = platform
@@ -160,7 +164,12 @@ pub fn verdict_of(platform: &mut dyn Platform, p: &ProcSample, index: &ChildInde
             });
             e
         });
-    classify(&evidence)
+    let v = classify(&evidence);
+    if p.tgid.is_none() && thread_input::worth_a_look(&evidence, v.reason) {
+        let threads = platform.thread_evidence(p.key(), true);
+        return classify_process(&evidence, &threads).main;
+    }
+    v
 }
 
 fn write_json(

@@ -3,10 +3,21 @@
 //! or they ran); the rest keep last pass's tag. A process on a terminal whose
 //! foreground group changed while it sat idle is re-judged from what was kept:
 //! the tag its evidence gave with the foreground the other way round.
+//!
+//! A thread other than the main one may be the one reading the terminal
+//! (`model::why::thread_input`). Reading every thread's evidence is paid only by
+//! a foreground, multi-threaded process on a terminal whose main thread waits
+//! on something other than input, and only when it is judged: when the reader
+//! marks it fresh (its main thread ran; or, for these processes, the process's
+//! CPU time or thread count changed, which other threads' work shows), when it
+//! comes to the foreground, and, since a thread's wake-up to start reading may
+//! take less than the clock tick CPU time is counted in, once every
+//! `THREADS_RECHECK_EVERY` passes while it stays so (one terminal has one
+//! foreground job, so these are a handful of processes on any machine).
 
 use crate::model::why::{
     ChildRef, EarlierCall, Evidence, ProcessWhy, SyscallState, WaitReason, WhyTag,
-    classify_process, classify_tag,
+    classify_process, classify_tag, thread_input,
 };
 use crate::model::{Pid, ProcKey, ProcSample};
 use crate::platform::{Listing, Platform};
@@ -17,6 +28,17 @@ use std::collections::HashMap;
 type Call = (u16, u16);
 const NO_CALL: Call = (u16::MAX, 0);
 
+/// A foreground process whose threads may hold its reason
+/// (`Kept::flags & THREADS`) is re-judged at least once in this many passes.
+const THREADS_RECHECK_EVERY: u32 = 5;
+
+/// `Kept::flags`: in the foreground of its terminal when judged.
+const FG: u8 = 1;
+/// `Kept::flags`: multi-threaded on a terminal, its main thread waiting on
+/// something other than input: another thread reading the terminal would make
+/// it `input` (in the foreground).
+const THREADS: u8 = 2;
+
 /// What is kept per process between passes (16 bytes).
 #[derive(Clone, Copy, Debug)]
 struct Kept {
@@ -24,8 +46,8 @@ struct Kept {
     /// The tag the same evidence gives with its terminal's foreground flipped
     /// (None: no terminal, or the foreground does not matter to it).
     flipped: Option<WhyTag>,
-    /// In the foreground of its terminal when judged.
-    fg: bool,
+    /// `FG` and `THREADS`.
+    flags: u8,
     /// The last syscall it was seen in (number, low 16 bits of the PC), for a
     /// later `restart_syscall` to be told which call it resumed.
     call: Call,
@@ -104,10 +126,13 @@ impl WhyTracker {
                         .unwrap_or(GONE);
                 }
                 let key = p.key();
-                if !is_fresh && let Some(k) = self.kept.get_mut(&key) {
+                if !is_fresh
+                    && let Some(k) = self.kept.get_mut(&key)
+                    && !threads_due(k, p, pass)
+                {
                     k.pass = pass;
                     return match k.flipped {
-                        Some(t) if foreground(p) != k.fg => t,
+                        Some(t) if foreground(p) != (k.flags & FG != 0) => t,
                         _ => k.tag,
                     };
                 }
@@ -115,7 +140,7 @@ impl WhyTracker {
                 match platform.wait_evidence(p, index.children(p.pid), false) {
                     Ok(mut e) => {
                         let call = remember_call(&mut e, earlier);
-                        let k = judge(&e, call, pass);
+                        let k = judge(platform, key, &e, call, pass);
                         self.kept.insert(key, k);
                         k.tag
                     }
@@ -143,9 +168,35 @@ fn foreground(p: &ProcSample) -> bool {
     p.tty_nr != 0 && p.tpgid > 0 && p.pgid == p.tpgid
 }
 
-/// The judgement kept for `e`, with the flipped-foreground tag for a process on a terminal.
-fn judge(e: &Evidence, call: Call, pass: u32) -> Kept {
-    let tag = classify_tag(e);
+/// Whether a kept process must be judged again though the reader did not mark
+/// it fresh: one whose threads may hold its reason, come to the foreground, or
+/// in the foreground at its turn in the rotation.
+fn threads_due(k: &Kept, p: &ProcSample, pass: u32) -> bool {
+    if k.flags & THREADS == 0 {
+        return false;
+    }
+    let came_forward = k.flags & FG == 0;
+    let its_turn = (p.pid as u32) % THREADS_RECHECK_EVERY == pass % THREADS_RECHECK_EVERY;
+    foreground(p) && (came_forward || its_turn)
+}
+
+/// The judgement kept for `e`, with the flipped-foreground tag for a process on
+/// a terminal; the other threads are read only when they may decide (see the
+/// module's note on cost).
+fn judge(platform: &mut dyn Platform, key: ProcKey, e: &Evidence, call: Call, pass: u32) -> Kept {
+    let main = classify_tag(e);
+    let mut tag = main;
+    if thread_input::worth_a_look(e, main.reason) {
+        let threads: Vec<WhyTag> = platform
+            .thread_evidence(key, false)
+            .iter()
+            .filter(|t| t.tid != Some(e.pid))
+            .map(classify_tag)
+            .collect();
+        if let Some(t) = thread_input::combine_tag(e, main, &threads) {
+            tag = t;
+        }
+    }
     let fg = e.foreground();
     let flipped = fg.and_then(|fg| {
         let mut other = e.clone();
@@ -153,10 +204,12 @@ fn judge(e: &Evidence, call: Call, pass: u32) -> Kept {
         let t = classify_tag(&other);
         (t != tag).then_some(t)
     });
+    let watch =
+        e.tty.is_some() && e.threads.is_some_and(|n| n > 1) && thread_input::may_defer(main.reason);
     Kept {
         tag,
         flipped,
-        fg: fg == Some(true),
+        flags: if fg == Some(true) { FG } else { 0 } | if watch { THREADS } else { 0 },
         call,
         pass,
     }
@@ -199,7 +252,7 @@ pub fn process_why(
     if let Some(t) = tracker {
         t.annotate(sample.key(), &mut main);
     }
-    let threads = platform.thread_evidence(sample.key());
+    let threads = platform.thread_evidence(sample.key(), true);
     Some(classify_process(&main, &threads))
 }
 

@@ -82,8 +82,9 @@ pub trait Platform: Send {
     /// (after whytop itself changed it: a renice does not make it run).
     fn invalidate(&mut self, _pid: crate::model::Pid) {}
 
-    /// The same for each thread of a process but its main one.
-    fn thread_evidence(&mut self, _key: ProcKey) -> Vec<Evidence> {
+    /// The same for each thread of a process but its main one (`full` as for
+    /// `wait_evidence`).
+    fn thread_evidence(&mut self, _key: ProcKey, _full: bool) -> Vec<Evidence> {
         Vec::new()
     }
 

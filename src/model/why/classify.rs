@@ -70,7 +70,8 @@ pub fn classify_tag(e: &Evidence) -> super::WhyTag {
     }
 }
 
-/// A process's verdict from its main thread, and one per other thread.
+/// A process's verdict from its main thread (or, in the foreground, from a
+/// thread reading its terminal: see `thread_input`), and one per other thread.
 pub fn classify_process(main: &Evidence, threads: &[Evidence]) -> ProcessWhy {
     let mut main_v = classify(main);
     let threads: Vec<Verdict> = threads
@@ -78,7 +79,9 @@ pub fn classify_process(main: &Evidence, threads: &[Evidence]) -> ProcessWhy {
         .filter(|t| t.tid != Some(main.pid))
         .map(classify)
         .collect();
-    if !threads.is_empty() && main_v.reason == Lock {
+    if let Some(v) = super::thread_input::combine(&main_v, &threads) {
+        main_v = v;
+    } else if !threads.is_empty() && main_v.reason == Lock {
         let busy = threads.iter().filter(|t| t.reason != Lock).count();
         if busy > 0 {
             main_v.detail.push_str(&format!(

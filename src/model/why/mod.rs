@@ -6,6 +6,7 @@ mod classify;
 mod evidence;
 mod fds;
 mod restart;
+pub mod thread_input;
 mod threads;
 mod wchan;
 
@@ -139,7 +140,8 @@ pub struct Verdict {
     pub evidence: Evidence,
 }
 
-/// A process's verdict (from its main thread) and each thread's.
+/// A process's verdict (from its main thread, or from another thread reading
+/// its terminal while it is in the foreground) and each thread's.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProcessWhy {
     pub main: Verdict,

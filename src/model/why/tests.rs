@@ -468,3 +468,125 @@ fn the_per_pass_tag_is_the_verdicts_tag() {
         assert_eq!(classify_tag(&e), WhyTag::from(&classify(&e)), "{e:?}");
     }
 }
+
+/// A threaded process in the foreground of pts/3 whose main thread joins a
+/// worker (futex) while the worker (tid 101) reads the terminal.
+fn joined_reader() -> (Evidence, Evidence) {
+    let mut main = in_call(X86_64, 202, &[0x1000, 0x80]);
+    main.threads = Some(2);
+    main.comm = Some("python3".into());
+    let mut worker = in_call(X86_64, 0, &[0, 0x5555_0000, 1024]);
+    worker.tid = Some(101);
+    worker.threads = Some(2);
+    worker.comm = Some("python3".into());
+    worker.fds = vec![fd(0, FdRole::Read, tty("/dev/pts/3"))];
+    (main, worker)
+}
+
+#[test]
+fn a_thread_reading_the_foreground_terminal_makes_the_process_input() {
+    let (main, worker) = joined_reader();
+    let p = classify_process(&main, std::slice::from_ref(&worker));
+    let v = &p.main;
+    assert_eq!(v.reason, WaitReason::Input, "{}", v.detail);
+    assert!(v.ready_for_input && !v.weak);
+    assert_eq!(
+        v.detail,
+        "thread 101 (python3) reads /dev/pts/3; the main thread waits on a lock (futex)"
+    );
+    assert!(
+        v.decided_by
+            .iter()
+            .any(|b| b.contains("101") && b.contains("fd 0 -> /dev/pts/3")),
+        "{:?}",
+        v.decided_by
+    );
+    assert!(
+        v.decided_by
+            .iter()
+            .any(|b| b.starts_with("main thread: syscall futex")),
+        "{:?}",
+        v.decided_by
+    );
+    assert_eq!(v.evidence, main, "the evidence stays the main thread's");
+    assert_eq!(p.threads[0].reason, WaitReason::Input);
+    // The tag path agrees.
+    let t =
+        thread_input::combine_tag(&main, classify_tag(&main), &[classify_tag(&worker)]).unwrap();
+    assert_eq!(
+        (t.reason, t.ready, t.weak),
+        (WaitReason::Input, true, false)
+    );
+}
+
+#[test]
+fn a_polling_thread_and_a_waiting_parent_are_named() {
+    let (mut main, mut worker) = joined_reader();
+    // The main thread waits for child 9 (wait4(9)), the worker selects on the terminal.
+    main.syscall = in_call(X86_64, 61, &[9]).syscall;
+    main.children = Some(vec![ChildRef {
+        pid: 9,
+        comm: Some("make".into()),
+        state: Some(ProcState::Sleeping),
+    }]);
+    worker.syscall = in_call(X86_64, 23, &[1, 0x7ffd_0000, 0, 0, 0]).syscall;
+    worker.fds = vec![fd(0, FdRole::WatchRead, tty("/dev/pts/3"))];
+    let v = classify_process(&main, &[worker]).main;
+    assert_eq!(v.reason, WaitReason::Input, "{}", v.detail);
+    assert_eq!(
+        v.detail,
+        "thread 101 (python3) polls /dev/pts/3; the main thread waits for its child 9 (wait4)"
+    );
+    assert_eq!(v.child, None);
+}
+
+#[test]
+fn a_thread_reading_the_terminal_does_not_override_when_it_should_not() {
+    // In the background: the reader is not ready, the main verdict stands.
+    let (mut main, mut worker) = joined_reader();
+    main.tpgid = Some(200);
+    worker.tpgid = Some(200);
+    let v = classify_process(&main, std::slice::from_ref(&worker)).main;
+    assert_eq!(v.reason, WaitReason::Lock, "{}", v.detail);
+    assert!(!v.ready_for_input);
+    assert!(
+        thread_input::combine_tag(&main, classify_tag(&main), &[classify_tag(&worker)]).is_none()
+    );
+
+    // A running main thread is busy: running says more.
+    let (mut main, worker) = joined_reader();
+    main.state = Some(ProcState::Running);
+    assert_eq!(
+        classify_process(&main, std::slice::from_ref(&worker))
+            .main
+            .reason,
+        WaitReason::Running
+    );
+
+    // Already input from the main thread: its own verdict, unchanged.
+    let (mut main, worker) = joined_reader();
+    main.syscall = worker.syscall.clone();
+    main.fds = worker.fds.clone();
+    let v = classify_process(&main, std::slice::from_ref(&worker)).main;
+    assert_eq!(v.reason, WaitReason::Input);
+    assert!(!v.detail.contains("thread 101"), "{}", v.detail);
+
+    // Not a terminal the worker reads (a pipe): no override.
+    let (main, mut worker) = joined_reader();
+    worker.fds = vec![fd(0, FdRole::Read, FdTarget::Pipe { inode: 1 })];
+    assert_eq!(
+        classify_process(&main, &[worker]).main.reason,
+        WaitReason::Lock
+    );
+
+    // Not worth a look: single-threaded, or no terminal.
+    let (mut main, _) = joined_reader();
+    assert!(thread_input::worth_a_look(&main, WaitReason::Lock));
+    assert!(!thread_input::worth_a_look(&main, WaitReason::Input));
+    assert!(!thread_input::worth_a_look(&main, WaitReason::Stopped));
+    main.threads = Some(1);
+    assert!(!thread_input::worth_a_look(&main, WaitReason::Lock));
+    main.threads = Some(2);
+    main.tty = None;
+    assert!(!thread_input::worth_a_look(&main, WaitReason::Lock));
+}

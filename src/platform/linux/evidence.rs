@@ -118,7 +118,16 @@ pub fn read_threads_evidence(
     pid: Pid,
     children: Option<Vec<ChildRef>>,
 ) -> Vec<Evidence> {
-    let opts = EvidenceOptions::for_root(root);
+    read_threads_evidence_with(root, pid, children, EvidenceOptions::for_root(root))
+}
+
+/// The same, read as `opts` says (the per-pass path skips socket tables).
+pub fn read_threads_evidence_with(
+    root: &Path,
+    pid: Pid,
+    children: Option<Vec<ChildRef>>,
+    opts: EvidenceOptions,
+) -> Vec<Evidence> {
     let Ok(rd) = std::fs::read_dir(root.join(pid.to_string()).join("task")) else {
         return Vec::new();
     };

@@ -87,8 +87,13 @@ impl Platform for LinuxPlatform {
         self.reader.invalidate(pid);
     }
 
-    fn thread_evidence(&mut self, key: ProcKey) -> Vec<Evidence> {
-        evidence::read_threads_evidence(&self.root, key.pid, None)
+    fn thread_evidence(&mut self, key: ProcKey, full: bool) -> Vec<Evidence> {
+        let opts = evidence::EvidenceOptions {
+            socket_tables: full,
+            tracer: full,
+            ..evidence::EvidenceOptions::for_root(&self.root)
+        };
+        evidence::read_threads_evidence_with(&self.root, key.pid, None, opts)
     }
 
     /// `/proc/TID` is there for every thread, though `/proc` does not list it.

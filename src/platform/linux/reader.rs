@@ -7,7 +7,9 @@
 //! bounded:
 //! - multi-threaded processes, every pass (one `pread`: `stat`'s CPU time and
 //!   thread count are the whole process's, so other threads' work shows), but
-//!   their wait evidence only when the main thread ran;
+//!   their wait evidence only when the main thread ran, or, for the foreground
+//!   job of a terminal, when that CPU time or thread count changed (another
+//!   thread may have started reading the terminal);
 //! - one process per terminal whose processes all sat idle, for the terminal's
 //!   foreground group (`tpgid`: it changes without them running), which is then
 //!   given to every idle process on that terminal;
@@ -256,7 +258,10 @@ impl ProcReader {
         let exec_changed = exec != 0 && e.exec != 0 && exec != e.exec;
         e.exec = exec;
         e.read = self.pass;
-        let mut got = if ran || why_inputs_changed(s, &st) {
+        let mut got = if ran
+            || why_inputs_changed(s, &st)
+            || threads_worked_in_foreground(s, &st, self.clk_tck)
+        {
             Got::Fresh
         } else {
             Got::Rechecked
@@ -453,6 +458,21 @@ fn why_inputs_changed(s: &ProcSample, st: &Stat) -> bool {
         || s.sid != st.session
         || s.tty_nr != st.tty_nr
         || (s.threads > 1) != (st.num_threads > 1)
+}
+
+/// Whether a multi-threaded process in the foreground of its terminal used CPU
+/// or started or ended threads since the last pass though its main thread did
+/// not run: another thread may have started reading the terminal, which makes
+/// its wait reason `input` (the WHY tracker then reads its threads). Only the
+/// foreground job of a terminal pays: a busy threaded server is not re-judged
+/// for its workers' work.
+fn threads_worked_in_foreground(s: &ProcSample, st: &Stat, clk_tck: u64) -> bool {
+    let cpu_ns = (st.utime + st.stime).saturating_mul(1_000_000_000 / clk_tck.max(1));
+    st.num_threads > 1
+        && st.tty_nr != 0
+        && st.tpgid > 0
+        && st.tpgid == st.pgrp
+        && (cpu_ns != s.cpu_ns || st.num_threads != s.threads)
 }
 
 /// The owner of `/proc/PID` is the process's effective user, as htop reads it.
