@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one command that passes every test on a fresh machine: it installs what the
-# tests drive (tmux, gdb, eu-stack, py-spy, python3) when missing, builds the
+# tests drive (tmux, gdb, eu-stack, strace, py-spy, python3) when missing, builds the
 # release binary the terminal tests run, then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,9 @@ command -v python3 >/dev/null || missing+=(python3)
 command -v gdb >/dev/null || missing+=(gdb)
 command -v eu-stack >/dev/null || missing+=(elfutils)
 command -v script >/dev/null || missing+=(bsdutils)
+command -v strace >/dev/null || missing+=(strace)
+command -v setpriv >/dev/null || missing+=(util-linux)
+command -v ionice >/dev/null || missing+=(util-linux)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
