@@ -295,7 +295,8 @@ fn why_prints_names_with_control_characters_safely() {
     let dir = tempfile::tempdir().unwrap();
     let odd = dir.path().join("sl\neep");
     std::fs::copy("/bin/sleep", &odd).unwrap();
-    let parent = common::Proc::spawn(Command::new("sh").args(["-c", "\"$0\" 60; true"]).arg(&odd));
+    let parent =
+        common::Proc::spawn_group(Command::new("sh").args(["-c", "\"$0\" 60; true"]).arg(&odd));
     let out = common::wait_for("the parent waiting for its odd child", || {
         let out = Command::new(common::bin())
             .args(["why", &parent.pid().to_string()])
