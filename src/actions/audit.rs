@@ -44,6 +44,16 @@ pub struct TargetRef {
     pub command: String,
 }
 
+impl TargetRef {
+    pub fn new(key: crate::model::ProcKey, command: String) -> TargetRef {
+        TargetRef {
+            pid: key.pid,
+            start_time: key.start_time,
+            command,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Record {
     /// Seconds since the Unix epoch.

@@ -11,11 +11,7 @@ use std::sync::mpsc::Receiver;
 pub fn refs(targets: &[Target]) -> Vec<TargetRef> {
     targets
         .iter()
-        .map(|t| TargetRef {
-            pid: t.key.pid,
-            start_time: t.key.start_time,
-            command: t.command.clone(),
-        })
+        .map(|t| TargetRef::new(t.key, t.command.clone()))
         .collect()
 }
 

@@ -58,11 +58,7 @@ impl Executor {
                 Ok(m) => json!({"applied": m}),
                 Err(e) => json!({"error": e}),
             };
-            let target = TargetRef {
-                pid: key.pid,
-                start_time: key.start_time,
-                command,
-            };
+            let target = TargetRef::new(key, command);
             let msg = match (
                 r,
                 audit::record(&Record::new(action, params, vec![target], outcome)),

@@ -104,7 +104,10 @@ pub struct LogView {
     /// Lines up from the newest line the filter lets through (0: the newest
     /// is at the bottom).
     pub scroll: usize,
+    /// As typed (and shown); set through `set_filter`.
     pub filter: String,
+    /// The filter lower-cased once, for matching every line on every draw.
+    pub(crate) filter_lower: String,
     /// Lines dropped because the ring was full.
     pub dropped: u64,
 }
@@ -135,12 +138,13 @@ impl LogView {
 
     /// A new filter shows other lines: start again from the newest.
     pub fn set_filter(&mut self, filter: String) {
+        self.filter_lower = filter.to_lowercase();
         self.filter = filter;
         self.scroll = 0;
     }
 
     fn shows(&self, l: &crate::model::logline::LogLine) -> bool {
-        self.filter.is_empty() || l.text.to_lowercase().contains(&self.filter.to_lowercase())
+        crate::model::filter::contains_ci(&l.text, &self.filter_lower)
     }
 
     /// The lines the filter lets through, oldest first.

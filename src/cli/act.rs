@@ -7,7 +7,7 @@ use crate::actions::ladder::{self, Control, Order, Policy};
 use crate::actions::sched::{self, SchedChange};
 use crate::actions::targets::{self, Refusal};
 use crate::actions::{priority, signals, stop};
-use crate::model::{Pid, ProcKey};
+use crate::model::Pid;
 use serde_json::json;
 
 #[derive(clap::Args, Debug)]
@@ -90,25 +90,22 @@ pub fn audit(rec: Record) {
     }
 }
 
-fn target_ref(key: ProcKey, command: String) -> TargetRef {
-    TargetRef {
-        pid: key.pid,
-        start_time: key.start_time,
-        command,
-    }
-}
-
 /// Refuses init, kernel threads and whytop itself unless forced, and audits the refusal.
 fn refused(action: &str, named: &super::target::Named, force: bool) -> Option<Refusal> {
     let p = named.sample();
     let refusal = targets::plan(&named.procs, p.key(), false, force).err()?;
+    Some(audit_refusal(action, p, refusal))
+}
+
+/// Records that `action` on `p` was refused; gives the refusal back.
+fn audit_refusal(action: &str, p: &crate::model::ProcSample, refusal: Refusal) -> Refusal {
     audit(Record::new(
         action,
         json!({"refused": refusal.to_string()}),
-        vec![target_ref(p.key(), p.command())],
+        vec![TargetRef::new(p.key(), p.command())],
         json!("refused"),
     ));
-    Some(refusal)
+    refusal
 }
 
 /// The ladder: `--ladder` wins over the config file's, which wins over the default.
@@ -134,15 +131,7 @@ pub fn stop(args: &StopArgs) -> anyhow::Result<i32> {
     let (procs, p) = (&named.procs, named.sample());
     let targets = match targets::plan(procs, p.key(), !args.no_tree, args.force) {
         Ok(t) => t,
-        Err(refusal) => {
-            audit(Record::new(
-                "stop",
-                json!({"refused": refusal.to_string()}),
-                vec![target_ref(p.key(), p.command())],
-                json!("refused"),
-            ));
-            return fail(refusal);
-        }
+        Err(refusal) => return fail(audit_refusal("stop", p, refusal)),
     };
     if !args.json {
         errln!(
@@ -220,7 +209,7 @@ pub fn signal(args: &SignalArgs) -> anyhow::Result<i32> {
     audit(Record::new(
         "signal",
         json!({"signal": name, "group": group}),
-        vec![target_ref(key, p.command())],
+        vec![TargetRef::new(key, p.command())],
         outcome,
     ));
     match result {
@@ -246,11 +235,7 @@ pub fn renice(args: &ReniceArgs) -> anyhow::Result<i32> {
     let key = p.key();
     let before = p.nice;
     let result = priority::renice(key, args.nice);
-    let target = TargetRef {
-        pid: key.pid,
-        start_time: key.start_time,
-        command: p.command(),
-    };
+    let target = TargetRef::new(key, p.command());
     let outcome = match &result {
         Ok(()) => json!({"applied": true, "from": before}),
         Err(e) => json!({"error": e.to_string()}),
@@ -303,11 +288,7 @@ pub fn sched_cmd(args: &SchedArgs) -> anyhow::Result<i32> {
             Ok(m) => json!({"applied": m}),
             Err(e) => json!({"error": e.to_string()}),
         };
-        let target = TargetRef {
-            pid: key.pid,
-            start_time: key.start_time,
-            command: p.command(),
-        };
+        let target = TargetRef::new(key, p.command());
         audit(Record::new(
             "sched",
             serde_json::to_value(change)?,

@@ -132,7 +132,7 @@ impl WhyTracker {
                 {
                     k.pass = pass;
                     return match k.flipped {
-                        Some(t) if foreground(p) != (k.flags & FG != 0) => t,
+                        Some(t) if p.in_foreground() != (k.flags & FG != 0) => t,
                         _ => k.tag,
                     };
                 }
@@ -140,7 +140,7 @@ impl WhyTracker {
                 match platform.wait_evidence(p, index.children(p.pid), false) {
                     Ok(mut e) => {
                         let call = remember_call(&mut e, earlier);
-                        let k = judge(platform, key, &e, call, pass);
+                        let k = judge(platform, key, &mut e, call, pass);
                         self.kept.insert(key, k);
                         k.tag
                     }
@@ -164,10 +164,6 @@ impl WhyTracker {
 }
 
 /// In the foreground of its terminal (the classifier's `Evidence::foreground`, from a sample).
-fn foreground(p: &ProcSample) -> bool {
-    p.tty_nr != 0 && p.tpgid > 0 && p.pgid == p.tpgid
-}
-
 /// Whether a kept process must be judged again though the reader did not mark
 /// it fresh: one whose threads may hold its reason, come to the foreground, or
 /// in the foreground at its turn in the rotation.
@@ -177,13 +173,19 @@ fn threads_due(k: &Kept, p: &ProcSample, pass: u32) -> bool {
     }
     let came_forward = k.flags & FG == 0;
     let its_turn = (p.pid as u32) % THREADS_RECHECK_EVERY == pass % THREADS_RECHECK_EVERY;
-    foreground(p) && (came_forward || its_turn)
+    p.in_foreground() && (came_forward || its_turn)
 }
 
 /// The judgement kept for `e`, with the flipped-foreground tag for a process on
 /// a terminal; the other threads are read only when they may decide (see the
 /// module's note on cost).
-fn judge(platform: &mut dyn Platform, key: ProcKey, e: &Evidence, call: Call, pass: u32) -> Kept {
+fn judge(
+    platform: &mut dyn Platform,
+    key: ProcKey,
+    e: &mut Evidence,
+    call: Call,
+    pass: u32,
+) -> Kept {
     let main = classify_tag(e);
     let mut tag = main;
     if thread_input::worth_a_look(e, main.reason) {
@@ -198,10 +200,13 @@ fn judge(platform: &mut dyn Platform, key: ProcKey, e: &Evidence, call: Call, pa
         }
     }
     let fg = e.foreground();
+    // The same evidence with the foreground the other way round: flipped in
+    // place and back (a clone would copy its fds and children every judgement).
     let flipped = fg.and_then(|fg| {
-        let mut other = e.clone();
-        other.tpgid = if fg { Some(0) } else { other.pgrp };
-        let t = classify_tag(&other);
+        let own = e.tpgid;
+        e.tpgid = if fg { Some(0) } else { e.pgrp };
+        let t = classify_tag(e);
+        e.tpgid = own;
         (t != tag).then_some(t)
     });
     let watch =

@@ -67,7 +67,8 @@ impl Filter {
     }
 }
 
-fn contains_ci(haystack: &str, lower_needle: &str) -> bool {
+/// `haystack` holds `lower_needle` (already lower-cased), ignoring case.
+pub(crate) fn contains_ci(haystack: &str, lower_needle: &str) -> bool {
     if haystack.is_ascii() && lower_needle.is_ascii() {
         let (h, n) = (haystack.as_bytes(), lower_needle.as_bytes());
         n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))

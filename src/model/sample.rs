@@ -118,6 +118,11 @@ impl std::ops::DerefMut for ProcSample {
 }
 
 impl ProcSample {
+    /// Its process group is the foreground job of its controlling terminal.
+    pub fn in_foreground(&self) -> bool {
+        self.tty_nr != 0 && self.tpgid > 0 && self.pgid == self.tpgid
+    }
+
     pub fn key(&self) -> ProcKey {
         ProcKey {
             pid: self.pid,

@@ -59,7 +59,6 @@ impl Evidence {
         }
     }
 
-    /// Children that have not exited.
     /// The first three live children, for a detail line: `12 (make), 13 (cc)`.
     pub fn some_children(kids: &[&ChildRef]) -> String {
         kids.iter()
@@ -69,6 +68,7 @@ impl Evidence {
             .join(", ")
     }
 
+    /// Children that have not exited.
     pub fn live_children(&self) -> Option<Vec<&ChildRef>> {
         let c = self.children.as_ref()?;
         Some(

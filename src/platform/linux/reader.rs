@@ -467,12 +467,11 @@ fn why_inputs_changed(s: &ProcSample, st: &Stat) -> bool {
 /// foreground job of a terminal pays: a busy threaded server is not re-judged
 /// for its workers' work.
 fn threads_worked_in_foreground(s: &ProcSample, st: &Stat, clk_tck: u64) -> bool {
-    let cpu_ns = (st.utime + st.stime).saturating_mul(1_000_000_000 / clk_tck.max(1));
     st.num_threads > 1
         && st.tty_nr != 0
         && st.tpgid > 0
         && st.tpgid == st.pgrp
-        && (cpu_ns != s.cpu_ns || st.num_threads != s.threads)
+        && (st.cpu_ns(clk_tck) != s.cpu_ns || st.num_threads != s.threads)
 }
 
 /// The owner of `/proc/PID` is the process's effective user, as htop reads it.
@@ -526,7 +525,7 @@ fn apply_stat(s: &mut ProcSample, st: &Stat, clk_tck: u64, page: u64) {
     s.priority = st.priority;
     s.nice = st.nice;
     s.threads = st.num_threads;
-    s.cpu_ns = (st.utime + st.stime).saturating_mul(1_000_000_000 / clk_tck.max(1));
+    s.cpu_ns = st.cpu_ns(clk_tck);
     s.rss_bytes = st.rss_pages.max(0) as u64 * page;
     s.vsz_bytes = st.vsize;
 }

@@ -26,6 +26,13 @@ pub struct Stat {
     pub exec_sig: ExecSig,
 }
 
+impl Stat {
+    /// User + system CPU time in nanoseconds (`stat` counts clock ticks).
+    pub fn cpu_ns(&self, clk_tck: u64) -> u64 {
+        (self.utime + self.stime).saturating_mul(1_000_000_000 / clk_tck.max(1))
+    }
+}
+
 /// Fields of `stat` that change at every exec and never otherwise: startcode,
 /// endcode, startstack (fields 26 to 28), arg_start and arg_end (48, 49).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
