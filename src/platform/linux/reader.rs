@@ -266,9 +266,12 @@ impl ProcReader {
         } else {
             Got::Rechecked
         };
-        // An empty command line of a process that ran was most likely read in
-        // the middle of an exec (new name, arguments not yet set up): retry it.
-        let args_missing = ran && s.cmdline.is_empty() && st.flags & PF_KTHREAD == 0;
+        // A live user process with an empty command line was most likely read
+        // in the middle of an exec (new name, arguments not yet set up) or in a
+        // transient failure: read it again whenever its stat is (it ran, or its
+        // turn in the recheck came), so it cannot stay empty.
+        let args_missing =
+            s.cmdline.is_empty() && st.flags & PF_KTHREAD == 0 && !matches!(st.state, b'Z' | b'X');
         if st.comm != *s.comm || exec_changed || args_missing {
             // It exec'd: maybe a new name, a new command line, a new user.
             s.comm = Arc::from(st.comm.as_str());
