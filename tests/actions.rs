@@ -42,7 +42,7 @@ fn stubborn(ignore: &[&str]) -> Proc {
         .collect();
     let script =
         format!("import signal, time, sys; {sets}print('READY', flush=True); time.sleep(120)");
-    let mut child = Command::new("python3")
+    let mut child = Command::new(common::python())
         .args(["-c", &script])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())

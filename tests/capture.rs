@@ -106,7 +106,7 @@ fn python_is_captured_by_py_spy_with_its_own_frames() {
         "import time\ndef wait_for_ever():\n    time.sleep(120)\nwait_for_ever()\n",
     )
     .unwrap();
-    let p = Proc::spawn(Command::new("python3").arg(&script));
+    let p = Proc::spawn(Command::new(common::python()).arg(&script));
     settled(p.pid(), "nanosleep");
     let c = capture_with(p.pid(), &Tools::from_env(), dir.path());
     assert_eq!(c.tool, "py-spy", "{c:?}");

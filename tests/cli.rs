@@ -190,15 +190,17 @@ fn why_asks_py_spy_for_the_python_frame() {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("server.py");
     std::fs::write(&script, "import socket\ns = socket.socket()\ns.bind(('127.0.0.1', 0))\ns.listen()\nconn, addr = s.accept()\n").unwrap();
-    let p = common::Proc::spawn(Command::new("python3").arg(&script));
+    // The real interpreter (a version-manager shim runs Python helpers first).
+    let p = common::Proc::spawn(Command::new(common::python()).arg(&script));
     let pid = p.pid().to_string();
-    let text = common::wait_for("py-spy's frame", || {
+    let text = common::wait_for("py-spy's frame in accept", || {
         let out = Command::new(common::bin())
             .args(["why", &pid])
             .output()
             .unwrap();
         let t = String::from_utf8_lossy(&out.stdout).into_owned();
-        if t.contains("python: waiting in") {
+        // Settled in its accept (before that, py-spy may catch it importing).
+        if t.contains("python: waiting in") && t.contains("accept") {
             Ok(t)
         } else {
             Err(t)

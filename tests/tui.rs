@@ -354,6 +354,10 @@ fn renice_and_signal_keys_and_the_audit_pane() {
         "{s}"
     );
     t.keys(&["Escape"]);
+    // Esc then a key at once reads as Alt-key: wait for the pane to close.
+    t.wait_screen("the pane closed", |s| {
+        s.contains("COMMAND") && !s.contains("Audit log")
+    });
     t.keys(&["q"]);
     t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
 }
@@ -468,6 +472,10 @@ fn log_pane_paused_with_a_filter_keeps_its_lines_and_resumes_at_the_newest() {
     });
     assert!(s.contains("keep 1") && !s.contains("noise"), "{s}");
     t.keys(&["Escape"]);
+    // Esc then a key at once reads as Alt-key: wait for the pane to close.
+    t.wait_screen("the pane closed", |s| {
+        s.contains("COMMAND") && !s.contains("Log of")
+    });
     t.keys(&["q"]);
     t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
 }

@@ -84,7 +84,7 @@ fn child_named(pid: i32, comm: &str) -> i32 {
 #[test]
 fn input_on_the_foreground_terminal() {
     let pty = Pty::open();
-    let p = pty.spawn(Command::new("python3").args(["-c", "input()"]));
+    let p = pty.spawn(Command::new(common::python()).args(["-c", "input()"]));
     let v = expect(p.pid(), WaitReason::Input);
     assert!(v.ready_for_input, "{v:#?}");
     assert!(!v.weak, "{v:#?}");
@@ -96,7 +96,7 @@ fn input_on_the_foreground_terminal() {
         "import select, socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); p = select.poll(); p.register(0, select.POLLIN); p.register(s, select.POLLIN); p.poll()",
     ] {
         let pty = Pty::open();
-        let p = pty.spawn(Command::new("python3").args(["-c", code]));
+        let p = pty.spawn(Command::new(common::python()).args(["-c", code]));
         let v = expect(p.pid(), WaitReason::Input);
         assert!(v.ready_for_input, "{v:#?}");
         let name = match &v.evidence.syscall {
@@ -112,7 +112,7 @@ fn input_on_the_foreground_terminal() {
 
 #[test]
 fn epoll_on_several_fds_is_an_event_loop() {
-    let p = quiet(Command::new("python3").args([
+    let p = quiet(Command::new(common::python()).args([
         "-c",
         "import selectors, socket, os\nsel = selectors.EpollSelector()\n\
          s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n\
@@ -217,14 +217,14 @@ fn busy_loop_is_running() {
 
 #[test]
 fn python_lock_in_main_thread_and_in_a_worker() {
-    let p = quiet(Command::new("python3").args([
+    let p = quiet(Command::new(common::python()).args([
         "-c",
         "import threading; l = threading.Lock(); l.acquire(); l.acquire()",
     ]));
     expect(p.pid(), WaitReason::Lock);
 
     // A worker blocked on a lock while the main thread sleeps: the threads say so.
-    let p = quiet(Command::new("python3").args([
+    let p = quiet(Command::new(common::python()).args([
         "-c",
         "import threading, time\nl = threading.Lock(); l.acquire()\n\
          threading.Thread(target=l.acquire, daemon=True).start()\ntime.sleep(300)",
@@ -246,7 +246,7 @@ fn python_lock_in_main_thread_and_in_a_worker() {
 
 #[test]
 fn socket_server_in_accept() {
-    let p = quiet(Command::new("python3").args([
+    let p = quiet(Command::new(common::python()).args([
         "-c",
         "import socket\ns = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\ns.accept()",
     ]));
@@ -330,7 +330,7 @@ fn stopped_and_continued_sleep_is_a_timer() {
 
 #[test]
 fn a_traced_sleeper_names_its_tracer() {
-    let p = quiet(Command::new("python3").args(["-c", "import time; time.sleep(300)"]));
+    let p = quiet(Command::new(common::python()).args(["-c", "import time; time.sleep(300)"]));
     expect(p.pid(), WaitReason::Timer);
     let strace = quiet(Command::new("strace").args([
         "-e",
@@ -370,7 +370,7 @@ const WORKER_INPUT: &str =
 #[test]
 fn a_worker_thread_reading_the_foreground_terminal_is_input() {
     let pty = Pty::open();
-    let p = pty.spawn(Command::new("python3").args(["-c", WORKER_INPUT]));
+    let p = pty.spawn(Command::new(common::python()).args(["-c", WORKER_INPUT]));
     let w = wait_for("the worker's input() to make the process input", || {
         let w = process_verdict(p.pid())?;
         if w.main.reason == WaitReason::Input {
