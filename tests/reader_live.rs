@@ -113,10 +113,7 @@ fn a_foreground_change_is_seen_without_the_process_running() {
     // background, then brings it forward when told through a FIFO (input typed
     // on the terminal would wake the select: this change must come unseen).
     let dir = tempfile::tempdir().unwrap();
-    let fifo = dir.path().join("go");
-    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    // SAFETY: mkfifo reads the NUL-terminated path we pass.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let fifo = make_fifo(dir.path());
     let pty = Pty::open();
     let sh = pty.spawn(Command::new("bash").args([
         "-c",
@@ -367,10 +364,7 @@ fn a_worker_that_starts_reading_the_terminal_is_seen_while_the_main_thread_sleep
     // The main thread joins a worker that first reads a FIFO (a pipe: not the
     // user), then, once the test writes to it, calls input() on the terminal.
     let dir = tempfile::tempdir().unwrap();
-    let fifo = dir.path().join("go");
-    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    // SAFETY: mkfifo reads the NUL-terminated path we pass.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let fifo = make_fifo(dir.path());
     let pty = Pty::open();
     let p = pty.spawn(Command::new(common::python()).args([
         "-c",
@@ -442,4 +436,13 @@ fn a_worker_that_starts_reading_the_terminal_is_seen_while_the_main_thread_sleep
         "{}",
         w.main.detail
     );
+}
+
+/// A FIFO named `go` in `dir`: a wait the test ends by writing to it.
+fn make_fifo(dir: &std::path::Path) -> std::path::PathBuf {
+    let fifo = dir.join("go");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo reads the NUL-terminated path we pass.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    fifo
 }

@@ -390,24 +390,9 @@ fn why_column_filter_and_detail_evidence() {
 
 #[test]
 fn log_pane_follows_and_snapshot_key_saves_a_bundle() {
-    let tag = marker("logs");
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("app.log");
-    let go = dir.path().join("go");
-    let script = format!(
-        "exec -a {tag} sh -c 'exec >{log} 2>&1; echo first line; while [ ! -e {go} ]; do sleep 0.05; done; echo ERROR second line; sleep 300'",
-        log = log.display(),
-        go = go.display()
-    );
-    let _p = Proc::spawn_group(Command::new("bash").args(["-c", &script]));
-    let t = Tmux::shell(150, 40);
-    t.whytop(dir.path(), &format!("--sort pid --filter {tag}"));
-    t.wait_screen("our writer", |s| s.contains(&format!("{tag} -c exec")));
-    t.keys(&["l"]);
-    t.wait_screen("the log pane with the backlog", |s| {
-        s.contains("Log of") && s.contains("first line")
-    });
-    std::fs::write(&go, "").unwrap();
+    let w = LogWriter::start("logs", "echo first line", "echo ERROR second line");
+    let t = w.log_pane((150, 40), "first line");
+    w.go();
     t.wait_screen("the new line", |s| s.contains("ERROR second line"));
     t.keys(&["/"]);
     t.type_text("second");
@@ -420,10 +405,10 @@ fn log_pane_follows_and_snapshot_key_saves_a_bundle() {
     t.keys(&["S"]);
     let s = t.wait_screen("the bundle saved", |s| s.contains("saved:"));
     assert!(
-        s.contains(&dir.path().display().to_string()) || s.contains("snapshots"),
+        s.contains(&w.dir.path().display().to_string()) || s.contains("snapshots"),
         "{s}"
     );
-    let saved = std::fs::read_dir(dir.path().join("snapshots"))
+    let saved = std::fs::read_dir(w.dir.path().join("snapshots"))
         .unwrap()
         .count();
     assert_eq!(saved, 1);
@@ -433,33 +418,20 @@ fn log_pane_follows_and_snapshot_key_saves_a_bundle() {
 
 #[test]
 fn log_pane_paused_with_a_filter_keeps_its_lines_and_resumes_at_the_newest() {
-    let tag = marker("logpause");
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("app.log");
-    let go = dir.path().join("go");
     // Three lines the filter keeps; on `go`, 300 it hides and one more it keeps.
-    let script = format!(
-        "exec -a {tag} sh -c 'exec >{log} 2>&1; for i in 1 2 3; do echo keep $i; done; while [ ! -e {go} ]; do sleep 0.05; done; i=0; while [ $i -lt 300 ]; do echo noise $i; i=$((i+1)); done; echo keep late; sleep 300'",
-        log = log.display(),
-        go = go.display()
+    let w = LogWriter::start(
+        "logpause",
+        "for i in 1 2 3; do echo keep $i; done",
+        "i=0; while [ $i -lt 300 ]; do echo noise $i; i=$((i+1)); done; echo keep late",
     );
-    let _p = Proc::spawn_group(Command::new("bash").args(["-c", &script]));
-    let t = Tmux::shell(120, 30);
-    t.whytop(dir.path(), &format!("--sort pid --filter {tag}"));
-    // Its row, not just the tag (the status line shows the filter before the
-    // first refresh has any row to select).
-    t.wait_screen("our writer", |s| s.contains(&format!("{tag} -c exec")));
-    t.keys(&["l"]);
-    t.wait_screen("the backlog", |s| {
-        s.contains("Log of") && s.contains("keep 3")
-    });
+    let t = w.log_pane((120, 30), "keep 3");
     t.keys(&["/"]);
     t.type_text("keep");
     t.keys(&["Enter"]);
     t.wait_screen("the filter", |s| s.contains("filter \"keep\""));
     t.keys(&["Space"]);
     t.wait_screen("paused", |s| s.contains("paused"));
-    std::fs::write(&go, "").unwrap();
+    w.go();
     let s = t.wait_screen("every new line taken in", |s| s.contains("304 lines"));
     assert!(
         s.contains("keep 1") && s.contains("keep 3"),
@@ -506,4 +478,45 @@ fn capture_pane_shows_parsed_stacks_and_the_raw_text() {
     );
     t.keys(&["q"]);
     t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+}
+
+/// A shell (its argv[0] a unique tag) writing to a log file: `before`, then,
+/// once the test says go, `after`; then it sleeps. Its data dir is whytop's.
+struct LogWriter {
+    tag: String,
+    dir: tempfile::TempDir,
+    _p: Proc,
+}
+
+impl LogWriter {
+    fn start(name: &str, before: &str, after: &str) -> LogWriter {
+        let tag = marker(name);
+        let dir = tempfile::tempdir().unwrap();
+        let script = format!(
+            "exec -a {tag} sh -c 'exec >{log} 2>&1; {before}; while [ ! -e {go} ]; do sleep 0.05; done; {after}; sleep 300'",
+            log = dir.path().join("app.log").display(),
+            go = dir.path().join("go").display()
+        );
+        let p = Proc::spawn_group(Command::new("bash").args(["-c", &script]));
+        LogWriter { tag, dir, _p: p }
+    }
+
+    fn go(&self) {
+        std::fs::write(self.dir.path().join("go"), "").unwrap();
+    }
+
+    /// whytop filtered to the writer, its log pane open once `first` shows.
+    fn log_pane(&self, (w, h): (u16, u16), first: &str) -> Tmux {
+        let tag = &self.tag;
+        let t = Tmux::shell(w, h);
+        t.whytop(self.dir.path(), &format!("--sort pid --filter {tag}"));
+        // Its row, not just the tag (the status line shows the filter before the
+        // first refresh has any row to select).
+        t.wait_screen("our writer", |s| s.contains(&format!("{tag} -c exec")));
+        t.keys(&["l"]);
+        t.wait_screen("the log pane with the backlog", |s| {
+            s.contains("Log of") && s.contains(first)
+        });
+        t
+    }
 }

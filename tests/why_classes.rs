@@ -135,22 +135,7 @@ fn background_of_its_terminal_is_not_input() {
         "-c",
         "set -m; python3 -c 'input()' & python3 -c 'import select; select.select([0], [], [])' & wait",
     ]));
-    let mut pys = Vec::new();
-    wait_for("two background pythons", || {
-        let kids = whytop::platform::linux::evidence::read_children(Path::new(PROC), sh.pid())
-            .unwrap_or_default();
-        pys = kids
-            .iter()
-            .filter(|c| c.comm.as_deref() == Some("python3"))
-            .map(|c| c.pid)
-            .collect();
-        if pys.len() == 2 {
-            Ok(())
-        } else {
-            Err(format!("{kids:?}"))
-        }
-    });
-    let _guards: Vec<KillOnDrop> = pys.iter().map(|p| KillOnDrop(*p)).collect();
+    let (pys, _guards) = two_background_pythons(&sh);
     // The reader is stopped by SIGTTIN; the selector waits, but not for the user.
     let verdicts: Vec<Verdict> = pys
         .iter()
@@ -437,22 +422,7 @@ fn a_worker_thread_on_a_background_terminal_is_not_input() {
         "-c",
         &format!("set -m; python3 -c '{WORKER_INPUT}' & python3 -c '{select}' & wait"),
     ]));
-    let mut pys = Vec::new();
-    wait_for("two background pythons", || {
-        let kids = whytop::platform::linux::evidence::read_children(Path::new(PROC), sh.pid())
-            .unwrap_or_default();
-        pys = kids
-            .iter()
-            .filter(|c| c.comm.as_deref() == Some("python3"))
-            .map(|c| c.pid)
-            .collect();
-        if pys.len() == 2 {
-            Ok(())
-        } else {
-            Err(format!("{kids:?}"))
-        }
-    });
-    let _guards: Vec<KillOnDrop> = pys.iter().map(|p| KillOnDrop(*p)).collect();
+    let (pys, _guards) = two_background_pythons(&sh);
     let whys: Vec<ProcessWhy> = pys
         .iter()
         .map(|p| {
@@ -479,4 +449,25 @@ fn a_worker_thread_on_a_background_terminal_is_not_input() {
         whys.iter().any(|w| w.main.reason == WaitReason::Lock),
         "{whys:#?}"
     );
+}
+
+/// The two Python background jobs `sh` started, once both exist; killed by pid
+/// when the guards drop (they are the shell's children, not the test's).
+fn two_background_pythons(sh: &Proc) -> (Vec<i32>, Vec<KillOnDrop>) {
+    let pys = wait_for("two background pythons", || {
+        let kids = whytop::platform::linux::evidence::read_children(Path::new(PROC), sh.pid())
+            .unwrap_or_default();
+        let pys: Vec<i32> = kids
+            .iter()
+            .filter(|c| c.comm.as_deref() == Some("python3"))
+            .map(|c| c.pid)
+            .collect();
+        if pys.len() == 2 {
+            Ok(pys)
+        } else {
+            Err(format!("{kids:?}"))
+        }
+    });
+    let guards = pys.iter().map(|p| KillOnDrop(*p)).collect();
+    (pys, guards)
 }
