@@ -54,11 +54,16 @@ fn main() {
         let mut why = WhyTracker::default();
         let mut pass = |platform: &mut LinuxPlatform, prev: &mut Option<Arc<Snapshot>>| {
             let listing = platform.list(ListOptions::default()).unwrap();
-            let tags = why.update(platform, &listing);
+            let mono_ns = whytop::collectors::sampler::monotonic_ns();
+            let before = prev
+                .as_ref()
+                .map(|p| Arc::clone(&p.procs))
+                .unwrap_or_default();
+            let tags = why.update(platform, &listing, &before, mono_ns);
             let snap = Arc::new(Snapshot {
                 procs: listing.procs,
-                why: tags,
-                mono_ns: whytop::collectors::sampler::monotonic_ns(),
+                why: tags.tags,
+                mono_ns,
                 ..Default::default()
             });
             let table = derive(prev.as_deref(), Arc::clone(&snap));

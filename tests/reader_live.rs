@@ -20,6 +20,8 @@ use whytop::platform::{ListOptions, Listing, Platform};
 struct Monitor {
     platform: LinuxPlatform,
     tracker: WhyTracker,
+    /// The previous pass's listing, which CPU use is measured against.
+    prev: std::sync::Arc<Vec<ProcSample>>,
 }
 
 /// What one pass said about one pid.
@@ -35,13 +37,23 @@ impl Monitor {
         Monitor {
             platform: LinuxPlatform::new("/proc").unwrap(),
             tracker: WhyTracker::default(),
+            prev: Default::default(),
         }
     }
 
     /// One pass; what it said about `pid` (None: not listed).
     fn pass(&mut self, pid: i32) -> Option<Seen> {
-        let listing = self.platform.list(ListOptions::default()).unwrap();
-        let tags = self.tracker.update(&mut self.platform, &listing);
+        let mut listing = self.platform.list(ListOptions::default()).unwrap();
+        let now = whytop::collectors::sampler::monotonic_ns();
+        let tags = self
+            .tracker
+            .update(&mut self.platform, &listing, &self.prev, now);
+        // As the collector does: the row's letter follows its verdict.
+        let procs = std::sync::Arc::make_mut(&mut listing.procs);
+        for (i, state) in tags.states {
+            procs[i].state = state;
+        }
+        self.prev = std::sync::Arc::clone(&listing.procs);
         let i = listing
             .procs
             .iter()
@@ -49,7 +61,7 @@ impl Monitor {
         Some(Seen {
             sample: listing.procs[i].clone(),
             fresh: listing.fresh.contains(&i),
-            tag: tags[i],
+            tag: tags.tags[i],
             listing,
         })
     }
@@ -345,6 +357,7 @@ fn a_stopped_and_continued_sleep_is_a_timer_known_from_the_earlier_pass() {
         &s.sample,
         &s.listing.procs,
         Some(&m.tracker),
+        None,
     )
     .unwrap();
     assert!(
@@ -427,6 +440,7 @@ fn a_worker_that_starts_reading_the_terminal_is_seen_while_the_main_thread_sleep
         &seen.sample,
         &seen.listing.procs,
         Some(&m.tracker),
+        None,
     )
     .unwrap();
     assert_eq!(w.main.reason, WaitReason::Input, "{:#?}", w.main);

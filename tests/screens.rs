@@ -28,6 +28,7 @@ fn proc_(pid: i32, ppid: i32, cmd: &str, cpu_s: u64, rss_mib: u64) -> ProcSample
         threads: 1,
         start_time: 1000 + pid as u64,
         cpu_ns: cpu_s * 1_000_000_000,
+        run_delay_ns: 0,
         rss_bytes: rss_mib << 20,
         vsz_bytes: (rss_mib * 3) << 20,
         tgid: None,
@@ -68,6 +69,7 @@ fn snapshot(mono_s: u64, extra_cpu: &[(i32, u64)]) -> Arc<Snapshot> {
         reason,
         ready: false,
         weak: false,
+        ..Default::default()
     };
     let why = vec![
         tag(WaitReason::EventLoop),
@@ -79,6 +81,7 @@ fn snapshot(mono_s: u64, extra_cpu: &[(i32, u64)]) -> Arc<Snapshot> {
             reason: WaitReason::Lock,
             ready: false,
             weak: true,
+            ..Default::default()
         },
     ];
     Arc::new(Snapshot {

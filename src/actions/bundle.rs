@@ -91,7 +91,7 @@ pub fn build(
         .find(|p| p.key() == key && p.tgid.is_none())
         .ok_or_else(|| format!("no such process: pid {}", key.pid))?;
     let facts = platform.facts(p);
-    let why = process_why(platform, p, procs, None);
+    let why = process_why(platform, p, procs, None, None);
     // Command lines carry URLs too (`psql postgres://u:pw@h/db`).
     let command = |q: &ProcSample| {
         let c = q.command();

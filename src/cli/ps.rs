@@ -4,8 +4,10 @@ use crate::collectors::why::ChildIndex;
 use crate::model::ProcSample;
 use crate::model::sort::SortColumn;
 use crate::model::view::{self, ViewOptions};
+use crate::model::why::usage::CpuUsage;
 use crate::model::why::{
-    Evidence, Unreadable, UnreadableWhy, Verdict, classify, classify_process, thread_input,
+    Evidence, Unreadable, UnreadableWhy, Verdict, classify, classify_process_with, thread_input,
+    thread_wait,
 };
 use crate::model::{Filter, ProcessTable, derive};
 use crate::platform::Platform;
@@ -84,6 +86,7 @@ pub fn run(args: &PsArgs) -> anyhow::Result<i32> {
     let platform = crate::platform::native()?;
     let (prev, cur, mut platform) =
         crate::collectors::sampler::collect_pair(platform, Duration::from_millis(args.interval))?;
+    let (prev_procs, prev_ns) = (Arc::clone(&prev.procs), prev.mono_ns);
     let table = derive(Some(&prev), Arc::new(cur));
     let sort = args.sort.unwrap_or(if args.tree {
         SortColumn::Pid
@@ -101,7 +104,13 @@ pub fn run(args: &PsArgs) -> anyhow::Result<i32> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = if args.json {
-        write_json(&mut out, &table, &rows, platform.as_mut())
+        write_json(
+            &mut out,
+            &table,
+            &rows,
+            platform.as_mut(),
+            (&prev_procs, prev_ns),
+        )
     } else {
         write_table(&mut out, &table, &rows)
     };
@@ -151,8 +160,16 @@ pub fn json_row<'a>(t: &'a ProcessTable, r: &view::ViewRow, why: Option<Verdict>
 /// The full verdict on one row, read now. A process that vanished meanwhile gets
 /// `unknown` saying so, from what the listing knew. Its threads are read only
 /// where one may decide (a foreground, multi-threaded process whose main thread
-/// waits on something other than input), as `whytop why` judges them.
-pub fn verdict_of(platform: &mut dyn Platform, p: &ProcSample, index: &ChildIndex) -> Verdict {
+/// waits on something other than input; a main thread on a futex in a process
+/// that was not busy), as `whytop why` judges them. `usage`: how it spent the
+/// sampling window. The verdict is settled against the state its own evidence
+/// was read in, which the row then shows.
+pub fn verdict_of(
+    platform: &mut dyn Platform,
+    p: &ProcSample,
+    index: &ChildIndex,
+    usage: Option<&CpuUsage>,
+) -> Verdict {
     let children = index.children(p.pid);
     let evidence = platform
         .wait_evidence(p, children.clone(), true)
@@ -165,11 +182,22 @@ pub fn verdict_of(platform: &mut dyn Platform, p: &ProcSample, index: &ChildInde
             e
         });
     let v = classify(&evidence);
-    if p.tgid.is_none() && thread_input::worth_a_look(&evidence, v.reason) {
-        let threads = platform.thread_evidence(p.key(), true);
-        return classify_process(&evidence, &threads).main;
-    }
-    v
+    let busy = usage.is_some_and(CpuUsage::busy);
+    let threads = if p.tgid.is_none()
+        && (thread_input::worth_a_look(&evidence, v.reason)
+            || (!busy && thread_wait::worth_a_look(&evidence, v.reason)))
+    {
+        platform.thread_evidence(p.key(), true)
+    } else {
+        Vec::new()
+    };
+    classify_process_with(&evidence, &threads, usage).main
+}
+
+/// How `p` spent the window since the first of the two samples.
+fn usage_of(prev: &[ProcSample], p: &ProcSample, window_ns: u64) -> Option<CpuUsage> {
+    let before = crate::collectors::why::find(prev, p.pid)?;
+    CpuUsage::between(before, p, window_ns)
 }
 
 fn write_json(
@@ -177,16 +205,22 @@ fn write_json(
     t: &ProcessTable,
     rows: &[view::ViewRow],
     platform: &mut dyn Platform,
+    (prev, prev_ns): (&[ProcSample], u64),
 ) -> std::io::Result<()> {
     let index = ChildIndex::new(&t.snapshot.procs);
     let all: Vec<PsRow> = rows
         .iter()
         .map(|r| {
-            json_row(
-                t,
-                r,
-                Some(verdict_of(platform, &t.snapshot.procs[r.idx], &index)),
-            )
+            let p = &t.snapshot.procs[r.idx];
+            let usage = usage_of(prev, p, t.snapshot.mono_ns.saturating_sub(prev_ns));
+            let v = verdict_of(platform, p, &index, usage.as_ref());
+            let mut row = json_row(t, r, None);
+            // The state its verdict was judged in: read after the listing's.
+            if let Some(s) = v.evidence.state {
+                row.state = s.letter();
+            }
+            row.why = Some(v);
+            row
         })
         .collect();
     serde_json::to_writer_pretty(&mut *out, &all)?;

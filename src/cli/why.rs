@@ -3,11 +3,14 @@
 use super::target::{Found, Named};
 use crate::collectors::why::{ChildIndex, process_why};
 use crate::model::why::classify;
-use crate::model::{Pid, ProcKey};
-use crate::platform::ListOptions;
+use crate::model::why::profile::{Profile, ProfileReport};
+use crate::model::why::usage::CpuUsage;
+use crate::model::{Pid, ProcSample};
+use crate::platform::{ListOptions, Platform};
 use crate::ui::{format, why_text};
 use serde::Serialize;
 use std::fmt::Write;
+use std::time::{Duration, Instant};
 
 #[derive(clap::Args, Debug)]
 pub struct WhyArgs {
@@ -16,6 +19,14 @@ pub struct WhyArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Measure its CPU use and waiting for a CPU over this many milliseconds
+    /// before judging (at least 100).
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(100..))]
+    pub interval: u64,
+    /// Sample it for this many seconds, one judgement per interval, and print
+    /// where the time went (its wait profile).
+    #[arg(long, value_name = "SECONDS")]
+    pub watch: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -31,6 +42,13 @@ struct WhyReport<'a> {
     threads: &'a [crate::model::why::Verdict],
     /// What a runtime's own tool (py-spy) saw, for processes of a known runtime.
     runtime: Option<&'a crate::model::RuntimeHint>,
+    /// CPU used and time waiting for a CPU over the measured interval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    usage: Option<CpuUsage>,
+    /// Where its time went over the interval (or `--watch`): running, waiting
+    /// for a CPU, and each wait reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    profile: Option<ProfileReport>,
 }
 
 pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
@@ -42,13 +60,12 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
             return Ok(1);
         }
     };
-    let (procs, p) = (std::sync::Arc::clone(&named.procs), named.sample().clone());
-    let p = &p;
-    let key: ProcKey = p.key();
-    let Some(w) = process_why(named.platform.as_mut(), p, &procs, None) else {
-        eprintln!("whytop why: pid {} exited while being read", key.pid);
+    let first = named.sample().clone();
+    let Some(m) = measure(named.platform.as_mut(), &first, args) else {
+        eprintln!("whytop why: pid {} exited while being read", first.pid);
         return Ok(1);
     };
+    let (p, w, usage, profile) = (&m.sample, m.why, m.usage, m.profile);
     let command = p.command();
     let runtime = crate::collectors::runtime::probe(p, std::time::Duration::from_secs(5));
     let mut out = String::new();
@@ -62,6 +79,8 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
             why: &w.main,
             threads: &w.threads,
             runtime: runtime.as_ref(),
+            usage,
+            profile: Some(profile.clone()),
         };
         return super::emit(&(serde_json::to_string_pretty(&report)? + "\n"));
     }
@@ -83,6 +102,12 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
     if !w.main.decided_by.is_empty() {
         writeln!(out, "because: {}", why_text::because_line(&w.main))?;
     }
+    writeln!(
+        out,
+        "time: {} (over {:.1} s)",
+        profile.line(),
+        profile.seconds
+    )?;
     if let Some(h) = &runtime {
         match (&h.waiting_in, &h.note) {
             (Some(wait), _) => writeln!(out, "{}: waiting in {wait} ({})", h.runtime, h.tool)?,
@@ -142,6 +167,8 @@ fn thread(args: &WhyArgs, mut named: Named, tid: Pid) -> anyhow::Result<i32> {
             why: &v,
             threads: &[],
             runtime: None,
+            usage: None,
+            profile: None,
         };
         return super::emit(&(serde_json::to_string_pretty(&report)? + "\n"));
     }
@@ -165,4 +192,64 @@ fn thread(args: &WhyArgs, mut named: Named, tid: Pid) -> anyhow::Result<i32> {
     }
     writeln!(out, "(whytop why {} explains the whole process)", p.pid)?;
     super::emit(&out)
+}
+
+/// One measured judgement of a process: its last sample, verdict, the use of
+/// the last interval and the profile over the whole measurement.
+struct Measured {
+    sample: ProcSample,
+    why: crate::model::why::ProcessWhy,
+    usage: Option<CpuUsage>,
+    profile: ProfileReport,
+}
+
+/// Samples `first`'s process every `--interval` (once, or for `--watch`
+/// seconds) and judges it each time; `None` when it is gone before the first
+/// judgement. A process that exits during `--watch` ends the watch early.
+fn measure(platform: &mut dyn Platform, first: &ProcSample, args: &WhyArgs) -> Option<Measured> {
+    let interval = Duration::from_millis(args.interval);
+    let watch = args
+        .watch
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map(Duration::from_secs_f64);
+    let started = Instant::now();
+    let mut prev = first.clone();
+    let mut prev_at = Instant::now();
+    let mut profile = Profile::default();
+    let mut seconds = 0.0;
+    let mut last: Option<Measured> = None;
+    loop {
+        std::thread::sleep(interval);
+        let Ok(listing) = platform.list(ListOptions::default()) else {
+            break;
+        };
+        let at = Instant::now();
+        let Some(cur) = crate::collectors::why::find(&listing.procs, first.pid)
+            .filter(|s| s.key() == first.key())
+            .cloned()
+        else {
+            break;
+        };
+        let dt = at.duration_since(prev_at).as_nanos() as u64;
+        let usage = CpuUsage::between(&prev, &cur, dt);
+        let Some(w) = process_why(platform, &cur, &listing.procs, None, usage.as_ref()) else {
+            break;
+        };
+        if let Some(u) = &usage {
+            profile.add(u, w.main.reason, false);
+            seconds += dt as f64 / 1e9;
+        }
+        last = Some(Measured {
+            sample: cur.clone(),
+            why: w,
+            usage,
+            profile: profile.report(seconds, false),
+        });
+        prev = cur;
+        prev_at = at;
+        if watch.is_none_or(|w| started.elapsed() >= w) {
+            break;
+        }
+    }
+    last
 }

@@ -83,15 +83,29 @@ impl State {
 /// One pass: every process, why each waits, and the header figures.
 fn pass(st: &mut State) -> Result<Snapshot, PlatformError> {
     let system = st.system.sample();
-    let listing = st.platform.list(st.opts)?;
-    let why = st.why.update(st.platform.as_mut(), &listing);
+    let mut listing = st.platform.list(st.opts)?;
+    let mono_ns = monotonic_ns();
+    let prev = Arc::clone(&st.last);
+    let tags = st
+        .why
+        .update(st.platform.as_mut(), &listing, &prev, mono_ns);
+    drop(prev);
+    if !tags.states.is_empty() {
+        // The evidence saw a newer state than the listing (or whytop's own probe
+        // stopped it): the row's letter follows its verdict. A copy only then.
+        let procs = Arc::make_mut(&mut listing.procs);
+        for (i, state) in tags.states {
+            procs[i].state = state;
+        }
+    }
+    let why = tags.tags;
     st.last = Arc::clone(&listing.procs);
     Ok(Snapshot {
         taken_at: SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs_f64())
             .unwrap_or(0.0),
-        mono_ns: monotonic_ns(),
+        mono_ns,
         system,
         procs: listing.procs,
         with_threads: st.opts.threads,
@@ -109,7 +123,15 @@ fn read_detail(st: &mut State) -> Option<Arc<ProcDetail>> {
     });
     let last = Arc::clone(&st.last);
     if let Some(sample) = last.iter().find(|p| p.key() == key) {
-        d.why = process_why(st.platform.as_mut(), sample, &last, Some(&st.why));
+        let history = st.why.history(key);
+        d.why = process_why(
+            st.platform.as_mut(),
+            sample,
+            &last,
+            Some(&st.why),
+            history.as_ref().and_then(|h| h.usage.as_ref()),
+        );
+        d.history = history.map(|h| h.why);
         ask_runtime(st, sample);
         d.runtime = st
             .runtime

@@ -127,11 +127,13 @@ mod tests {
             reason: WaitReason::Input,
             ready: true,
             weak: false,
+            ..Default::default()
         };
         let timer = WhyTag {
             reason: WaitReason::Timer,
             ready: false,
             weak: false,
+            ..Default::default()
         };
         let f = Filter::parse("why:input").unwrap().unwrap();
         assert!(f.matches(&p, Some(&input)));

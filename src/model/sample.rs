@@ -79,6 +79,10 @@ pub struct ProcSample {
     pub start_time: u64,
     /// user + system CPU time, nanoseconds.
     pub cpu_ns: u64,
+    /// Time its main thread has spent runnable but waiting for a CPU,
+    /// nanoseconds (Linux `schedstat`; 0 where the platform does not say).
+    #[serde(default)]
+    pub run_delay_ns: u64,
     pub rss_bytes: u64,
     pub vsz_bytes: u64,
     /// For a thread row: the process (thread group) it belongs to.
@@ -169,6 +173,9 @@ pub struct ProcDetail {
     pub sched: Option<String>,
     /// What a language runtime handler (py-spy for Python) saw, when one applies.
     pub runtime: Option<crate::model::RuntimeHint>,
+    /// How long its reason has lasted and where its last minute went.
+    #[serde(default)]
+    pub history: Option<crate::model::why::profile::WhyHistory>,
 }
 
 /// Everything one collection pass produced.

@@ -16,6 +16,7 @@ pub fn sample(pid: i32, ppid: i32, comm: &str) -> ProcSample {
         threads: 1,
         start_time: 100 + pid as u64,
         cpu_ns: 0,
+        run_delay_ns: 0,
         rss_bytes: 0,
         vsz_bytes: 0,
         tgid: None,

@@ -132,6 +132,9 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             if !w.main.decided_by.is_empty() {
                 out.push(field("Because", why_text::because_line(&w.main)));
             }
+            if let Some(h) = detail.and_then(|d| d.history.as_ref()) {
+                out.push(field("Time", why_text::history_line(h, tag)));
+            }
             out.push(field(
                 "Evidence",
                 why_text::evidence_lines(&w.main.evidence).join("  ·  "),

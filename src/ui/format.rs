@@ -31,6 +31,16 @@ pub fn cpu_time(ns: u64) -> String {
     }
 }
 
+/// A span as people say it: `32 s`, `14 m`, `3 h 5 m`, `2 d 4 h`.
+pub fn duration_secs(secs: u64) -> String {
+    match secs {
+        0..60 => format!("{secs} s"),
+        60..3600 => format!("{} m", secs / 60),
+        3600..86400 => format!("{} h {} m", secs / 3600, (secs / 60) % 60),
+        _ => format!("{} d {} h", secs / 86400, (secs / 3600) % 24),
+    }
+}
+
 /// Uptime as `3 days, 04:05:06`.
 pub fn uptime(secs: u64) -> String {
     let days = secs / 86400;
@@ -114,6 +124,14 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(duration_secs(32), "32 s");
+        assert_eq!(duration_secs(14 * 60 + 5), "14 m");
+        assert_eq!(duration_secs(3 * 3600 + 5 * 60), "3 h 5 m");
+        assert_eq!(duration_secs(2 * 86400 + 4 * 3600), "2 d 4 h");
+    }
 
     #[test]
     fn wrapping() {

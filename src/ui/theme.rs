@@ -32,6 +32,7 @@ pub fn why(tag: WhyTag) -> Style {
     let s = Style::new();
     match tag.reason {
         WaitReason::Running => s.fg(Color::Green).add_modifier(Modifier::BOLD),
+        WaitReason::Starved => s.fg(Color::LightGreen).add_modifier(Modifier::REVERSED),
         WaitReason::Input if tag.ready => s.fg(Color::Black).bg(Color::Yellow),
         WaitReason::Input => s.fg(Color::Yellow),
         WaitReason::Timer | WaitReason::Signal => s.fg(Color::Blue),

@@ -145,6 +145,27 @@ fn role_text(r: FdRole) -> &'static str {
     }
 }
 
+/// `lock for 32 s (no CPU used: a deadlock or an idle pool?)  ·  last minute:
+/// running 40 %, waiting for CPU 10 %, disk 50 %`.
+pub fn history_line(
+    h: &crate::model::why::profile::WhyHistory,
+    tag: Option<crate::model::why::WhyTag>,
+) -> String {
+    let mut s = format!(
+        "{} for {}",
+        h.reason,
+        super::format::duration_secs(h.for_secs)
+    );
+    if tag.is_some_and(|t| t.stuck) {
+        s.push_str(" with no CPU used, every thread on a futex: a deadlock, or an idle pool");
+    }
+    if tag.is_some_and(|t| t.probed) {
+        s.push_str(" (whytop's own probe is attached for a moment)");
+    }
+    s.push_str(&format!("  ·  last minute: {}", h.profile.line()));
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -77,6 +77,7 @@ mod tests {
             threads: 1,
             start_time: 1,
             cpu_ns: 0,
+            run_delay_ns: 0,
             rss_bytes: 0,
             vsz_bytes: 0,
             tgid: None,

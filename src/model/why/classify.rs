@@ -67,30 +67,44 @@ pub fn classify_tag(e: &Evidence) -> super::WhyTag {
         reason: j.reason,
         ready: j.ready,
         weak: j.weak,
+        ..Default::default()
     }
 }
 
 /// A process's verdict from its main thread (or, in the foreground, from a
-/// thread reading its terminal: see `thread_input`), and one per other thread.
+/// thread reading its terminal: see `thread_input`; for a main thread joining
+/// or waiting on a futex, from the thread it waits for: see `thread_wait`),
+/// and one per other thread.
 pub fn classify_process(main: &Evidence, threads: &[Evidence]) -> ProcessWhy {
+    classify_process_with(main, threads, None)
+}
+
+/// The same, settled against how the process spent the last interval
+/// (`usage`): busy is `running` whatever its threads wait on, runnable and
+/// kept off a CPU is `starved`; and against its state letter (see `settle`).
+pub fn classify_process_with(
+    main: &Evidence,
+    threads: &[Evidence],
+    usage: Option<&super::usage::CpuUsage>,
+) -> ProcessWhy {
     let mut main_v = classify(main);
+    let own = main_v.reason;
     let threads: Vec<Verdict> = threads
         .iter()
         .filter(|t| t.tid != Some(main.pid))
         .map(classify)
         .collect();
+    let busy = usage.is_some_and(|u| u.busy());
     if let Some(v) = super::thread_input::combine(&main_v, &threads) {
         main_v = v;
-    } else if !threads.is_empty() && main_v.reason == Lock {
-        let busy = threads.iter().filter(|t| t.reason != Lock).count();
-        if busy > 0 {
-            main_v.detail.push_str(&format!(
-                "; {busy} of {} other threads are not waiting on a lock",
-                threads.len()
-            ));
-        }
+    } else if !busy && let Some(v) = super::thread_wait::combine(&main_v, &threads) {
+        main_v = v;
+    }
+    if let Some(state) = main.state {
+        super::settle::settle_verdict(&mut main_v, state, usage, &threads);
     }
     ProcessWhy {
+        main_thread: (main_v.reason != own).then_some(own),
         main: main_v,
         threads,
     }

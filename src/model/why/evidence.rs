@@ -38,6 +38,11 @@ pub struct Evidence {
     /// For a process in `restart_syscall`: what tells which call it resumed.
     #[serde(default)]
     pub resumed: Option<super::restart::Resumed>,
+    /// For a thread waiting on a futex: the 32-bit word at the futex address,
+    /// read from its memory. A `pthread_join` waits on the joined thread's tid
+    /// word, so a value equal to a thread's tid names the thread it waits for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub futex_word: Option<u32>,
     /// Run states of its threads, from a platform that has them but no
     /// syscall or wait channel (macOS).
     #[serde(default)]

@@ -5,15 +5,19 @@ mod children;
 mod classify;
 mod evidence;
 mod fds;
+pub mod profile;
 mod restart;
+pub mod settle;
 pub mod thread_input;
+pub mod thread_wait;
 mod threads;
+pub mod usage;
 mod wchan;
 
 #[cfg(test)]
 mod tests;
 
-pub use classify::{classify, classify_process, classify_tag};
+pub use classify::{classify, classify_process, classify_process_with, classify_tag};
 pub use evidence::{
     ChildRef, Evidence, FdEvidence, FdRole, FdTarget, SocketInfo, Syscall, SyscallState,
     ThreadStates, Unreadable, UnreadableWhy,
@@ -23,11 +27,15 @@ pub use restart::{EarlierCall, Resumed, ResumedCall, resumed_call};
 use serde::{Deserialize, Serialize};
 
 /// The small vocabulary of the WHY column.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum WaitReason {
     /// On a CPU or runnable.
     Running,
+    /// Runnable, but waiting for a CPU most of the last interval (others had it).
+    Starved,
     /// Reading, polling or selecting on its terminal (or another terminal).
     Input,
     /// Sleeping for a set time.
@@ -52,12 +60,14 @@ pub enum WaitReason {
     /// A kernel thread with nothing to do.
     Idle,
     /// Not enough evidence; the detail says what was missing.
+    #[default]
     Unknown,
 }
 
 impl WaitReason {
-    pub const ALL: [WaitReason; 15] = [
+    pub const ALL: [WaitReason; 16] = [
         WaitReason::Running,
+        WaitReason::Starved,
         WaitReason::Input,
         WaitReason::Timer,
         WaitReason::Child,
@@ -78,6 +88,7 @@ impl WaitReason {
     pub fn label(self) -> &'static str {
         match self {
             WaitReason::Running => "running",
+            WaitReason::Starved => "starved",
             WaitReason::Input => "input",
             WaitReason::Timer => "timer",
             WaitReason::Child => "child",
@@ -147,16 +158,21 @@ pub struct ProcessWhy {
     pub main: Verdict,
     /// One verdict per thread other than the main one, by tid.
     pub threads: Vec<Verdict>,
+    /// The main thread's own reason, when the process's is another's (a
+    /// thread it joins, a busy process).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub main_thread: Option<WaitReason>,
 }
 
 impl ProcessWhy {
     /// How many threads (main included) have each reason, most common first.
     pub fn thread_counts(&self) -> Vec<(WaitReason, usize)> {
         let mut counts: Vec<(WaitReason, usize)> = Vec::new();
-        for v in std::iter::once(&self.main).chain(&self.threads) {
-            match counts.iter_mut().find(|(r, _)| *r == v.reason) {
+        let main = self.main_thread.unwrap_or(self.main.reason);
+        for r in std::iter::once(main).chain(self.threads.iter().map(|t| t.reason)) {
+            match counts.iter_mut().find(|(c, _)| *c == r) {
                 Some((_, n)) => *n += 1,
-                None => counts.push((v.reason, 1)),
+                None => counts.push((r, 1)),
             }
         }
         counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -199,13 +215,33 @@ impl From<&Verdict> for WhySummary {
 /// beside `Snapshot::procs` without changing `ProcSample`.
 pub type WhyMap = std::collections::HashMap<crate::model::ProcKey, WhySummary>;
 
-/// The part of a verdict every table row carries: three bytes, cheap enough to
+/// The part of a verdict every table row carries: five bytes, cheap enough to
 /// keep for every process between passes. The detail pane reads the full verdict.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct WhyTag {
     pub reason: WaitReason,
     pub ready: bool,
     pub weak: bool,
+    /// whytop's own tool (py-spy, gdb) is attached right now: the reason is the
+    /// one from before it attached, not the `traced` the tool causes.
+    #[serde(default)]
+    pub probed: bool,
+    /// A `lock` that has lasted several refreshes with no CPU used: what a
+    /// deadlock (or an idle pool) looks like.
+    #[serde(default)]
+    pub stuck: bool,
+}
+
+impl WhyTag {
+    pub const fn of(reason: WaitReason) -> Self {
+        WhyTag {
+            reason,
+            ready: false,
+            weak: false,
+            probed: false,
+            stuck: false,
+        }
+    }
 }
 
 impl From<&Verdict> for WhyTag {
@@ -214,17 +250,26 @@ impl From<&Verdict> for WhyTag {
             reason: v.reason,
             ready: v.ready_for_input,
             weak: v.weak,
+            probed: false,
+            stuck: false,
         }
     }
 }
 
 impl WhyTag {
-    /// The column's text: the label, with `?` when the evidence was weak.
+    /// The column's text: the label, then `?` when the evidence was weak, `!`
+    /// when a lock has lasted with no CPU used, `*` while whytop probes it.
     pub fn text(self) -> String {
+        let mut t = self.reason.label().to_string();
         if self.weak {
-            format!("{}?", self.reason.label())
-        } else {
-            self.reason.label().to_string()
+            t.push('?');
         }
+        if self.stuck {
+            t.push('!');
+        }
+        if self.probed {
+            t.push('*');
+        }
+        t
     }
 }

@@ -387,12 +387,11 @@ fn threads_each_get_a_verdict() {
     worker.tid = Some(101);
     worker.fds = vec![fd(5, FdRole::Read, FdTarget::Pipe { inode: 1 })];
     let p = classify_process(&main, &[worker]);
-    assert_eq!(p.main.reason, WaitReason::Lock);
-    assert!(
-        p.main.detail.contains("1 of 1 other threads"),
-        "{}",
-        p.main.detail
-    );
+    // The main thread waits on a futex, the worker on a pipe: the pipe is the
+    // process's reason, and the detail names the worker.
+    assert_eq!(p.main.reason, WaitReason::Pipe);
+    assert_eq!(p.main_thread, Some(WaitReason::Lock));
+    assert!(p.main.detail.contains("thread 101"), "{}", p.main.detail);
     assert_eq!(p.threads[0].reason, WaitReason::Pipe);
     assert_eq!(
         p.thread_counts(),
@@ -571,13 +570,12 @@ fn a_thread_reading_the_terminal_does_not_override_when_it_should_not() {
     assert_eq!(v.reason, WaitReason::Input);
     assert!(!v.detail.contains("thread 101"), "{}", v.detail);
 
-    // Not a terminal the worker reads (a pipe): no override.
+    // Not a terminal the worker reads (a pipe): not input, but the worker's
+    // pipe is what the joining main thread waits for.
     let (main, mut worker) = joined_reader();
     worker.fds = vec![fd(0, FdRole::Read, FdTarget::Pipe { inode: 1 })];
-    assert_eq!(
-        classify_process(&main, &[worker]).main.reason,
-        WaitReason::Lock
-    );
+    let v = classify_process(&main, &[worker]).main;
+    assert_eq!((v.reason, v.ready_for_input), (WaitReason::Pipe, false));
 
     // Not worth a look: single-threaded, or no terminal.
     let (mut main, _) = joined_reader();

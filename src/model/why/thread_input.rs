@@ -40,6 +40,7 @@ pub fn combine_tag(main_e: &Evidence, main: WhyTag, threads: &[WhyTag]) -> Optio
         reason: Input,
         ready: true,
         weak: t.weak,
+        ..main
     })
 }
 

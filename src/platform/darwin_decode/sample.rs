@@ -149,6 +149,7 @@ pub fn build_sample(
         cpu_ns: task.map_or(0, |t| {
             timebase.to_ns(t.total_user.saturating_add(t.total_system))
         }),
+        run_delay_ns: 0,
         rss_bytes: task.map_or(0, |t| t.resident_size),
         vsz_bytes: task.map_or(0, |t| t.virtual_size),
         tgid: None,

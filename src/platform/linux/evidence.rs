@@ -300,6 +300,9 @@ fn read_task(
         } else {
             sc
         };
+        if opts.read_memory && sc.name() == "futex" {
+            e.futex_word = read_futex_word(pid, sc.args[0]);
+        }
         FdReader {
             e: &mut e,
             proc_dir,
@@ -309,6 +312,12 @@ fn read_task(
         .read_for(&sc);
     }
     Ok(e)
+}
+
+/// The 32-bit word a futex wait is on (a joined thread's tid, for `pthread_join`).
+fn read_futex_word(pid: Pid, addr: u64) -> Option<u32> {
+    let bytes = read_remote(pid, addr, 4).ok()?;
+    Some(u32::from_ne_bytes(bytes.get(..4)?.try_into().ok()?))
 }
 
 /// Records what tells which call a `restart_syscall` resumed; returns the call

@@ -20,7 +20,7 @@
 //! Only samples whose wait evidence may have changed are reported fresh.
 
 use super::reader_io::{ReadAtToEnd, cmdline_into, raise_fd_limit, read_into, sysconf};
-use super::run_watch::fingerprint;
+use super::run_watch::sched_read;
 use super::stat::{PF_KTHREAD, Stat, parse_stat};
 use super::tty::tty_name;
 use super::users::UserNames;
@@ -210,12 +210,13 @@ impl ProcReader {
                 .get(e.idx as usize)
                 .filter(|p| p.pid == pid && p.start_time == e.start_time);
             let root = &self.root;
-            let now = read_into(
+            let read = read_into(
                 e.sched_fd.as_ref(),
                 || root.join(pid.to_string()).join("schedstat"),
                 &mut self.buf,
             )
-            .and_then(|_| fingerprint(&self.buf));
+            .and_then(|_| sched_read(&self.buf));
+            let now = read.map(|(f, _)| f);
             let ran = now.is_none() || now != Some(e.sched);
             // Other threads may have run: their CPU time and count are in `stat`.
             let threaded = prev.is_some_and(|p| p.threads > 1);
@@ -224,12 +225,19 @@ impl ProcReader {
                 && !threaded
                 && !due(pid, self.pass)
             {
-                return Some((p.clone(), Got::Kept));
+                let mut s = p.clone();
+                if let Some((_, wait)) = read {
+                    s.run_delay_ns = wait;
+                }
+                return Some((s, Got::Kept));
             }
             let alive = now.is_some() || e.sched == UNREAD;
             e.sched = now.unwrap_or(UNREAD);
             if alive && let Some(p) = prev {
                 let mut s = p.clone();
+                if let Some((_, wait)) = read {
+                    s.run_delay_ns = wait;
+                }
                 if let Some(got) = self.read_stat(pid, &mut s, ran) {
                     return Some((s, got));
                 }
@@ -386,8 +394,10 @@ impl ProcReader {
         };
         fill_uid(&mut self.users, &mut sample, &dir);
         let sched_fd = File::open(dir.join("schedstat")).ok();
-        let sched = read_into(sched_fd.as_ref(), || dir.join("schedstat"), &mut self.buf)
-            .and_then(|_| fingerprint(&self.buf));
+        let read = read_into(sched_fd.as_ref(), || dir.join("schedstat"), &mut self.buf)
+            .and_then(|_| sched_read(&self.buf));
+        let sched = read.map(|(f, _)| f);
+        sample.run_delay_ns = read.map_or(0, |(_, w)| w);
         let hold = self.held + 2 <= self.fd_budget;
         let (stat_fd, sched_fd) = if hold {
             (Some(stat_fd), sched_fd)
@@ -497,6 +507,7 @@ fn new_sample(st: &Stat, clk_tck: u64, page: u64, boot: u64) -> ProcSample {
         threads: 0,
         start_time: st.starttime,
         cpu_ns: 0,
+        run_delay_ns: 0,
         rss_bytes: 0,
         vsz_bytes: 0,
         tgid: None,

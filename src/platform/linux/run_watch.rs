@@ -4,13 +4,21 @@
 
 /// A `schedstat` line folded to one number that changes whenever the task runs:
 /// run ns + times scheduled (both only grow). None: unreadable or gone.
-pub fn fingerprint(buf: &[u8]) -> Option<u64> {
+#[cfg(test)]
+fn fingerprint(buf: &[u8]) -> Option<u64> {
+    sched_read(buf).map(|(f, _)| f)
+}
+
+/// The fingerprint and the run delay: the time spent runnable but waiting for
+/// a CPU, ns (which only grows, and only as the task gets a CPU or is
+/// dequeued, so a task that never ran keeps it too).
+pub fn sched_read(buf: &[u8]) -> Option<(u64, u64)> {
     let text = std::str::from_utf8(buf).ok()?;
     let mut it = text.split_ascii_whitespace();
     let run: u64 = it.next()?.parse().ok()?;
-    let _wait: u64 = it.next()?.parse().ok()?;
+    let wait: u64 = it.next()?.parse().ok()?;
     let slices: u64 = it.next()?.parse().ok()?;
-    Some(run.wrapping_add(slices))
+    Some((run.wrapping_add(slices), wait))
 }
 
 #[cfg(test)]
@@ -26,5 +34,6 @@ mod tests {
         assert_eq!(fingerprint(b"1220641 99 1\n"), Some(a));
         assert_eq!(fingerprint(b""), None);
         assert_eq!(fingerprint(b"12 x 3"), None);
+        assert_eq!(sched_read(b"1220641 70 1\n"), Some((1220642, 70)));
     }
 }
