@@ -50,6 +50,9 @@ const THREADS: u8 = 2;
 const LOCKED_THREADS: u8 = 4;
 /// `Kept::flags`: every thread waits on a futex (or the only one does).
 const ALL_LOCKED: u8 = 8;
+/// `Kept::flags`: whytop's own probe had it stopped at the last pass: judged
+/// again each pass until the probe lets go.
+const PROBED: u8 = 16;
 
 /// What is kept per process between passes (52 bytes: 5,000 processes keep
 /// about a quarter of a MiB of it).
@@ -59,7 +62,7 @@ struct Kept {
     /// The tag the same evidence gives with its terminal's foreground flipped
     /// (None: no terminal, or the foreground does not matter to it).
     flipped: Option<WhyTag>,
-    /// `FG`, `THREADS`, `LOCKED_THREADS`, `ALL_LOCKED`.
+    /// `FG`, `THREADS`, `LOCKED_THREADS`, `ALL_LOCKED`, `PROBED`.
     flags: u8,
     /// Passes in a row shown `lock` with no CPU used (saturating).
     quiet: u8,
@@ -265,6 +268,7 @@ impl WhyTracker {
             && let Some(k) = self.kept.get_mut(&key)
         {
             k.pass = pass;
+            k.flags |= PROBED;
             let letter = before.map_or(ProcState::Sleeping, |b| b.state);
             let letter = if letter == ProcState::Traced {
                 ProcState::Sleeping
@@ -365,6 +369,9 @@ fn milli(share: f64) -> u16 {
 /// it fresh: one whose threads may hold its reason, at its turn in the
 /// rotation (or, for a terminal's, when it comes to the foreground).
 fn due(k: &Kept, p: &ProcSample, pass: u32) -> bool {
+    if k.flags & PROBED != 0 {
+        return true;
+    }
     let its_turn = (p.pid as u32) % THREADS_RECHECK_EVERY == pass % THREADS_RECHECK_EVERY;
     if k.flags & LOCKED_THREADS != 0 && its_turn {
         return true;
