@@ -259,11 +259,8 @@ fn renice_changes_the_nice_value_and_is_audited() {
 #[test]
 fn lowering_nice_without_privilege_is_refused_saying_root_is_needed() {
     let data = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(
-        data.path(),
-        std::os::unix::fs::PermissionsExt::from_mode(0o777),
-    )
-    .unwrap();
+    // Nobody's own data directory: whytop refuses one another user could change.
+    std::os::unix::fs::chown(data.path(), Some(65534), Some(65534)).unwrap();
     // As nobody: start a sleep at nice 5, then try to lower it to 0.
     let script = format!(
         "nice -n 5 sleep 60 & pid=$!; n=0; until [ \"$(cut -d' ' -f19 /proc/$pid/stat)\" = 5 ] || [ $n -gt 600 ]; do sleep 0.05; n=$((n+1)); done; WHYTOP_DATA_DIR={} {} renice $pid 0; rc=$?; kill $pid; exit $rc",

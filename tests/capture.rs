@@ -9,6 +9,7 @@ use std::process::Command;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 use whytop::actions::capture::{self, Capture, Tools};
+use whytop::actions::datadir::PrivateDir;
 use whytop::model::ProcSample;
 use whytop::platform::linux::LinuxPlatform;
 use whytop::platform::{ListOptions, Platform};
@@ -30,7 +31,7 @@ fn capture_with(pid: i32, tools: &Tools, save: &std::path::Path) -> Capture {
         &sample_of(pid),
         std::path::Path::new("/proc"),
         tools,
-        save,
+        &PrivateDir::open(save).unwrap(),
         capture::CaptureOptions {
             timeout: Duration::from_secs(60),
             seconds: 1,
@@ -236,7 +237,7 @@ fn a_process_that_exits_midway_ends_cleanly_with_a_message() {
         &Tools {
             dirs: vec![dir.path().into()],
         },
-        dir.path(),
+        &PrivateDir::open(dir.path()).unwrap(),
         capture::CaptureOptions {
             timeout: Duration::from_secs(60),
             seconds: 1,
@@ -269,7 +270,7 @@ fn sampling_over_seconds_counts_how_often_each_frame_was_seen() {
         &sample_of(p.pid()),
         std::path::Path::new("/proc"),
         &Tools::from_env(),
-        dir.path(),
+        &PrivateDir::open(dir.path()).unwrap(),
         opts,
         &cancel,
         |_| {},

@@ -1,8 +1,11 @@
-//! The audit log: one JSON line per mutation, appended and fsynced so a crash
-//! loses nothing written before it.
+//! The audit log: one JSON line per mutation, appended whole and fsynced so a
+//! crash loses nothing written before it, in the private data directory;
+//! command lines are redacted as bundles redact them.
 
+use super::datadir::{DataError, PrivateDir};
+use crate::platform::fs_safe::OpenHow;
 use serde::Serialize;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, Serialize)]
@@ -45,11 +48,12 @@ pub struct TargetRef {
 }
 
 impl TargetRef {
+    /// The command is kept redacted: the log outlives the secrets' rotation.
     pub fn new(key: crate::model::ProcKey, command: String) -> TargetRef {
         TargetRef {
             pid: key.pid,
             start_time: key.start_time,
-            command,
+            command: super::redact::redact_text(&command),
         }
     }
 }
@@ -88,58 +92,134 @@ impl Record {
 }
 
 /// Appends to the default audit log.
-pub fn record(rec: &Record) -> Result<(), String> {
+pub fn record(rec: &Record) -> Result<(), DataError> {
     AuditLog::open_default()?.append(rec)
 }
 
+const NAME: &str = "audit.jsonl";
+
 pub struct AuditLog {
-    path: PathBuf,
+    dir: PathBuf,
+    name: String,
+}
+
+/// What a reader found: the records, and how many lines did not parse.
+#[derive(Clone, Debug, Default)]
+pub struct Recent {
+    pub records: Vec<serde_json::Value>,
+    pub unparsable: usize,
 }
 
 impl AuditLog {
     /// `audit.jsonl` in the data directory.
-    pub fn open_default() -> Result<AuditLog, String> {
-        Ok(AuditLog {
-            path: super::datadir::data_dir()?.join("audit.jsonl"),
-        })
+    pub fn open_default() -> Result<AuditLog, DataError> {
+        Ok(AuditLog::at(super::datadir::data_dir()?.join(NAME)))
     }
 
     pub fn at(path: impl Into<PathBuf>) -> AuditLog {
-        AuditLog { path: path.into() }
+        let path: PathBuf = path.into();
+        let name = path
+            .file_name()
+            .map_or_else(|| NAME.into(), |n| n.to_string_lossy().into_owned());
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        AuditLog { dir, name }
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(&self.name)
     }
 
-    /// Appends one line and syncs it to disk before returning.
-    pub fn append(&self, rec: &Record) -> Result<(), String> {
-        let fail = |e: std::io::Error| format!("audit log {}: {e}", self.path.display());
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(fail)?;
-        }
-        let mut line = serde_json::to_vec(rec).map_err(|e| e.to_string())?;
+    /// Appends one whole line and syncs it to disk before returning. The line
+    /// goes in one `write`; a short one (a full disk) is taken back so no
+    /// fragment stays for the next record to be glued to, and a fragment left
+    /// by a crash is cut before appending. Writers take turns (a lock).
+    pub fn append(&self, rec: &Record) -> Result<(), DataError> {
+        let path = self.path();
+        let fail = |e: std::io::Error| DataError::io(&path, e);
+        let dir = PrivateDir::open(&self.dir)?;
+        let f = dir
+            .open_file(&self.name, OpenHow::Append)?
+            .expect("Append creates");
+        f.lock().map_err(fail)?;
+        cut_torn_tail(&f).map_err(fail)?;
+        let mut line = serde_json::to_vec(rec).map_err(|e| fail(e.into()))?;
         line.push(b'\n');
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
-            .map_err(fail)?;
-        f.write_all(&line).map_err(fail)?;
-        f.sync_all().map_err(fail)
+        let written = loop {
+            match (&f).write(&line) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                other => break other,
+            }
+        };
+        match written {
+            Ok(n) if n == line.len() => f.sync_all().map_err(fail),
+            Ok(n) => {
+                let _ = cut_torn_tail(&f);
+                Err(DataError::io(
+                    &path,
+                    std::io::Error::new(
+                        std::io::ErrorKind::StorageFull,
+                        format!(
+                            "only {n} of {} bytes written (disk full?); the fragment was taken back",
+                            line.len()
+                        ),
+                    ),
+                ))
+            }
+            Err(e) => {
+                let _ = cut_torn_tail(&f);
+                Err(fail(e))
+            }
+        }
     }
 
-    /// The last `n` records, newest last; lines that do not parse are skipped.
-    pub fn recent(&self, n: usize) -> Vec<serde_json::Value> {
-        let Ok(text) = std::fs::read_to_string(&self.path) else {
-            return Vec::new();
+    /// The last `n` records, newest last; lines that do not parse are skipped
+    /// and counted.
+    pub fn recent(&self, n: usize) -> Result<Recent, DataError> {
+        let path = self.path();
+        let dir = PrivateDir::open(&self.dir)?;
+        let Some(mut f) = dir.open_file(&self.name, OpenHow::Read)? else {
+            return Ok(Recent::default());
         };
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes)
+            .map_err(|e| DataError::io(&path, e))?;
+        let text = String::from_utf8_lossy(&bytes);
         let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-        lines[lines.len().saturating_sub(n)..]
-            .iter()
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect()
+        let mut recent = Recent::default();
+        for l in &lines[lines.len().saturating_sub(n)..] {
+            match serde_json::from_str(l) {
+                Ok(v) => recent.records.push(v),
+                Err(_) => recent.unparsable += 1,
+            }
+        }
+        Ok(recent)
     }
+}
+
+/// Truncates `f` after its last newline (to nothing if it has none): what
+/// follows is a record torn by a crash or a full disk.
+fn cut_torn_tail(f: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    let len = f.metadata()?.len();
+    let mut end = len;
+    let mut buf = [0u8; 4096];
+    while end > 0 {
+        let start = end.saturating_sub(buf.len() as u64);
+        let chunk = &mut buf[..(end - start) as usize];
+        f.read_exact_at(chunk, start)?;
+        if let Some(i) = chunk.iter().rposition(|&b| b == b'\n') {
+            let keep = start + i as u64 + 1;
+            if keep < len {
+                f.set_len(keep)?;
+            }
+            return Ok(());
+        }
+        end = start;
+    }
+    if len > 0 {
+        f.set_len(0)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -170,13 +250,71 @@ mod tests {
             .unwrap()
             .write_all(b"garbage\n")
             .unwrap();
-        let recent = log.recent(2);
+        let recent = log.recent(2).unwrap();
         assert_eq!(
-            recent.len(),
-            1,
-            "the garbage line is skipped, the last good one kept"
+            (recent.records.len(), recent.unparsable),
+            (1, 1),
+            "the garbage line is skipped and counted, the last good one kept"
         );
-        assert_eq!(log.recent(10).len(), 3);
-        assert_eq!(log.recent(10)[2]["targets"][0]["pid"], 2);
+        let all = log.recent(10).unwrap();
+        assert_eq!(all.records.len(), 3);
+        assert_eq!(all.records[2]["targets"][0]["pid"], 2);
+    }
+
+    #[test]
+    fn a_torn_last_line_is_cut_before_the_next_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::at(dir.path().join("audit.jsonl"));
+        let rec = || {
+            Record::new(
+                "signal",
+                serde_json::json!({}),
+                vec![],
+                serde_json::json!("ok"),
+            )
+        };
+        log.append(&rec()).unwrap();
+        // A crash (or a full disk) in the middle of the next write.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(log.path())
+            .unwrap()
+            .write_all(b"{\"when\":17000")
+            .unwrap();
+        log.append(&rec()).unwrap();
+        let text = std::fs::read_to_string(log.path()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        for l in lines {
+            serde_json::from_str::<serde_json::Value>(l).expect(l);
+        }
+    }
+
+    #[test]
+    fn writers_at_once_each_leave_whole_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let threads: Vec<_> = (0..4)
+            .map(|t| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let log = AuditLog::at(path);
+                    for i in 0..25 {
+                        let rec = Record::new(
+                            "signal",
+                            serde_json::json!({"t": t, "i": i, "pad": "x".repeat(3000)}),
+                            vec![],
+                            serde_json::json!("ok"),
+                        );
+                        log.append(&rec).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let recent = AuditLog::at(&path).recent(1000).unwrap();
+        assert_eq!((recent.records.len(), recent.unparsable), (100, 0));
     }
 }

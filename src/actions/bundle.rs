@@ -1,6 +1,7 @@
 //! The diagnostic bundle: one JSON document about one process for a bug report.
 
-use super::redact::{redact_env, redact_url_passwords};
+use super::datadir::{DataError, PrivateDir};
+use super::redact::{redact_env, redact_text};
 use super::save::{safe_name, save_unique, stamp};
 use crate::collectors::why::process_why;
 use crate::model::facts::{Limit, OpenFile, Usage};
@@ -92,10 +93,10 @@ pub fn build(
         .ok_or_else(|| format!("no such process: pid {}", key.pid))?;
     let facts = platform.facts(p);
     let why = process_why(platform, p, procs, None, None);
-    // Command lines carry URLs too (`psql postgres://u:pw@h/db`).
+    // Command lines carry secrets too (`psql postgres://u:pw@h/db`, `--token x`).
     let command = |q: &ProcSample| {
         let c = q.command();
-        if redact { redact_url_passwords(&c) } else { c }
+        if redact { redact_text(&c) } else { c }
     };
     let mut parents = Vec::new();
     let mut ppid = p.ppid;
@@ -194,9 +195,9 @@ fn sha256_of(path: &str) -> Result<String, String> {
 }
 
 /// Saves a bundle under `<data dir>/snapshots/` and returns the path.
-pub fn save(b: &Bundle) -> Result<PathBuf, String> {
-    let dir = super::datadir::data_dir()?.join("snapshots");
-    let json = serde_json::to_vec_pretty(b).map_err(|e| e.to_string())?;
+pub fn save(b: &Bundle) -> Result<PathBuf, DataError> {
+    let dir = PrivateDir::data_sub("snapshots")?;
+    let json = serde_json::to_vec_pretty(b).map_err(|e| DataError::io(dir.path(), e.into()))?;
     let stem = format!("{}-{}-{}", stamp(), b.identity.pid, safe_name(&b.comm));
     save_unique(&dir, &stem, "json", &json)
 }

@@ -2,6 +2,8 @@
 //! floor that needs no tool; off the UI task, with a deadline on every command,
 //! cancellable, and the raw output saved where it cannot overwrite anything.
 
+use super::datadir::{DataError, PrivateDir};
+use super::redact::redact_text;
 use super::save::{safe_name, save_unique, stamp};
 use crate::model::ProcSample;
 use crate::model::callstack::CallTree;
@@ -260,8 +262,8 @@ fn read_report(a: &Attempt, stdout: String) -> Result<String, String> {
 pub const TUI_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Where captures go: `<data dir>/captures`.
-pub fn default_dir() -> Result<PathBuf, String> {
-    Ok(super::datadir::data_dir()?.join("captures"))
+pub fn default_dir() -> Result<PrivateDir, DataError> {
+    PrivateDir::data_sub("captures")
 }
 
 /// What a capture may take: each tool's deadline, and (Linux) how many seconds
@@ -286,7 +288,7 @@ pub fn capture(
     p: &ProcSample,
     root: &Path,
     tools: &Tools,
-    save_dir: &Path,
+    save_dir: &PrivateDir,
     opts: CaptureOptions,
     cancel: &AtomicBool,
     mut progress: impl FnMut(Progress),
@@ -351,6 +353,8 @@ pub fn capture(
         None if cfg!(target_os = "linux") => ("kernel".to_string(), kernel.clone()),
         None => ("none".to_string(), CallTree::default()),
     };
+    // The tools print command lines too (py-spy's first line is the process's).
+    let raw = redact_text(&raw);
     let stem = format!("{}-{}-{}-{tool}", stamp(), p.pid, safe_name(&p.comm));
     let saved = match save_unique(save_dir, &stem, "txt", raw.as_bytes()) {
         Ok(path) => Some(path),

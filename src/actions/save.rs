@@ -1,8 +1,10 @@
 //! Saving what whytop produced (captures, bundles) without ever overwriting:
-//! written to a temporary file, then linked into place under a free name.
+//! written to a temporary file (0600), then linked into place under a free name.
 
+use super::datadir::{DataError, PrivateDir};
+use crate::platform::fs_safe::OpenHow;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// A file-name-safe form of a command: letters, digits, `-_.`; at most 40 chars.
 pub fn safe_name(s: &str) -> String {
@@ -37,16 +39,20 @@ pub fn stamp() -> String {
 }
 
 /// Saves `bytes` as `dir/stem.ext`, or `dir/stem-2.ext`... if taken. The content
-/// is complete on disk (synced) before the name appears.
-pub fn save_unique(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<PathBuf, String> {
-    let fail = |e: std::io::Error, p: &Path| format!("{}: {e}", p.display());
-    std::fs::create_dir_all(dir).map_err(|e| fail(e, dir))?;
+/// is complete on disk (synced) before the name appears; every name is
+/// relative to the directory's fd, so a symlink planted there is never followed.
+pub fn save_unique(
+    dir: &PrivateDir,
+    stem: &str,
+    ext: &str,
+    bytes: &[u8],
+) -> Result<PathBuf, DataError> {
     let (tmp, mut f) = temp_file(dir, stem)?;
     let written = f.write_all(bytes).and_then(|()| f.sync_all());
     drop(f);
     if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e, &tmp));
+        let _ = dir.remove(&tmp);
+        return Err(DataError::io(dir.join(&tmp), e));
     }
     for n in 1..1000 {
         let name = if n == 1 {
@@ -54,42 +60,43 @@ pub fn save_unique(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<Pa
         } else {
             format!("{stem}-{n}.{ext}")
         };
-        let dest = dir.join(name);
-        // A hard link fails if the name exists: no overwrite, no race.
-        match std::fs::hard_link(&tmp, &dest) {
+        // A hard link fails if the name exists (a symlink too): no overwrite, no race.
+        match dir.link(&tmp, &name) {
             Ok(()) => {
-                let _ = std::fs::remove_file(&tmp);
-                return Ok(dest);
+                let _ = dir.remove(&tmp);
+                let _ = dir.sync();
+                return Ok(dir.join(&name));
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(fail(e, &dest));
+                let _ = dir.remove(&tmp);
+                return Err(DataError::io(dir.join(&name), e));
             }
         }
     }
-    let _ = std::fs::remove_file(&tmp);
-    Err(format!("{}: no free name for {stem}.{ext}", dir.display()))
+    let _ = dir.remove(&tmp);
+    Err(DataError::io(
+        dir.join(&format!("{stem}.{ext}")),
+        std::io::Error::new(std::io::ErrorKind::AlreadyExists, "no free name"),
+    ))
 }
 
 /// A new temporary file in `dir`, its name unique to this process and call
 /// (two threads saving the same stem at once must not share one), created
-/// exclusively so nothing else's file is ever truncated.
-fn temp_file(dir: &Path, stem: &str) -> Result<(PathBuf, std::fs::File), String> {
+/// exclusively (0600) so nothing else's file is ever truncated.
+fn temp_file(dir: &PrivateDir, stem: &str) -> Result<(String, std::fs::File), DataError> {
     use std::sync::atomic::{AtomicU64, Ordering};
     static SEQ: AtomicU64 = AtomicU64::new(0);
     loop {
         let n = SEQ.fetch_add(1, Ordering::Relaxed);
-        let tmp = dir.join(format!(".{stem}.{}.{n}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(f) => return Ok((tmp, f)),
+        let tmp = format!(".{stem}.{}.{n}.tmp", std::process::id());
+        match dir.open_file(&tmp, OpenHow::CreateNew) {
+            Ok(Some(f)) => return Ok((tmp, f)),
+            Ok(None) => unreachable!("CreateNew creates"),
             // Left behind by a crashed run that had our pid: take the next number.
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(format!("{}: {e}", tmp.display())),
+            Err(DataError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
         }
     }
 }
@@ -101,8 +108,9 @@ mod tests {
     #[test]
     fn never_overwrites() {
         let dir = tempfile::tempdir().unwrap();
-        let a = save_unique(dir.path(), "x", "json", b"one").unwrap();
-        let b = save_unique(dir.path(), "x", "json", b"two").unwrap();
+        let private = PrivateDir::open(dir.path()).unwrap();
+        let a = save_unique(&private, "x", "json", b"one").unwrap();
+        let b = save_unique(&private, "x", "json", b"two").unwrap();
         assert_ne!(a, b);
         assert_eq!(std::fs::read(&a).unwrap(), b"one");
         assert_eq!(std::fs::read(&b).unwrap(), b"two");
@@ -125,6 +133,7 @@ mod tests {
             .map(|t| {
                 let dir = dir.path().to_path_buf();
                 std::thread::spawn(move || {
+                    let dir = PrivateDir::open(&dir).unwrap();
                     (0..25)
                         .map(|i| {
                             let body = format!("thread {t} save {i} ").repeat(200);

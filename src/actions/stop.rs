@@ -39,10 +39,13 @@ pub fn run_audited(
         refs(&targets),
         json!("started"),
     ))
-    .err();
+    .err()
+    .map(|e| e.to_string());
     let who = refs(&targets);
     let outcome = ladder::run(targets, policy, control, progress);
     let value = serde_json::to_value(&outcome).unwrap_or_default();
-    let ended = audit::record(&Record::new("stop", params, who, value)).err();
+    let ended = audit::record(&Record::new("stop", params, who, value))
+        .err()
+        .map(|e| e.to_string());
     (outcome, started.or(ended))
 }

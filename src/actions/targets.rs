@@ -79,7 +79,8 @@ pub fn plan(
         .iter()
         .map(|(p, d)| Target {
             key: p.key(),
-            command: p.command(),
+            // Shown in the dialog, printed, audited: redacted once here.
+            command: super::redact::redact_text(&p.command()),
             depth: *d,
             descendants: 0,
         })

@@ -32,7 +32,7 @@ fn snapshot(key: crate::model::ProcKey) -> Result<String, String> {
         .list(crate::platform::ListOptions::default())
         .map_err(|e| e.to_string())?;
     let b = bundle::build(platform.as_mut(), &listing.procs, key, true)?;
-    let path = bundle::save(&b)?;
+    let path = bundle::save(&b).map_err(|e| e.to_string())?;
     Ok(format!(
         "bundle of pid {} saved: {}",
         key.pid,
@@ -64,7 +64,7 @@ impl Executor {
                 audit::record(&Record::new(action, params, vec![target], outcome)),
             ) {
                 (Ok(m), Ok(())) => Ok(m),
-                (Ok(m), Err(e)) => Err(format!("{m}, but {e}")),
+                (Ok(m), Err(e)) => Err(format!("{m}, but not audited: {e}")),
                 (Err(e), _) => Err(e),
             };
             let _ = tx.send(Msg::ActionDone(msg));
@@ -132,7 +132,7 @@ impl Executor {
                         });
                     done.store(true, Ordering::SeqCst);
                     if let Some(e) = audit_error {
-                        let _ = tx.send(Msg::ActionDone(Err(e)));
+                        let _ = tx.send(Msg::ActionDone(Err(format!("not audited: {e}"))));
                     }
                     let _ = tx.send(Msg::LadderDone(outcome));
                     let _ = refresh.send(CollectorCmd::RefreshNow);
@@ -194,7 +194,7 @@ impl Executor {
                     let dir = match capture::default_dir() {
                         Ok(d) => d,
                         Err(e) => {
-                            let _ = tx.send(Msg::ActionDone(Err(e)));
+                            let _ = tx.send(Msg::ActionDone(Err(e.to_string())));
                             return;
                         }
                     };
@@ -235,11 +235,20 @@ impl Executor {
             }
             Effect::LoadAudit => {
                 std::thread::spawn(move || {
-                    let msg = match AuditLog::open_default() {
-                        Ok(log) => Msg::Audit(log.recent(500)),
-                        Err(e) => Msg::ActionDone(Err(e)),
-                    };
-                    let _ = tx.send(msg);
+                    match AuditLog::open_default().and_then(|log| log.recent(500)) {
+                        Ok(recent) => {
+                            let _ = tx.send(Msg::Audit(recent.records));
+                            if recent.unparsable > 0 {
+                                let _ = tx.send(Msg::ActionDone(Err(format!(
+                                    "audit log: {} unparsable line(s) skipped",
+                                    recent.unparsable
+                                ))));
+                            }
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Msg::ActionDone(Err(e.to_string())));
+                        }
+                    }
                 });
             }
         }

@@ -8,6 +8,7 @@ use crate::actions::sched::{self, SchedChange};
 use crate::actions::targets::{self, Refusal};
 use crate::actions::{priority, signals, stop};
 use crate::model::Pid;
+use crate::ui::format::printable;
 use serde_json::json;
 
 #[derive(clap::Args, Debug)]
@@ -83,11 +84,25 @@ fn fail(msg: impl std::fmt::Display) -> anyhow::Result<i32> {
     Ok(1)
 }
 
-/// Appends to the audit log; a log that cannot be written is reported, not fatal.
-pub fn audit(rec: Record) {
-    if let Err(e) = crate::actions::audit::record(&rec) {
-        errln!("whytop: warning: {e}");
+/// Appends to the audit log. A record that cannot be written does not undo
+/// the action: it is reported as an error, and false makes the command exit 1.
+pub fn audit(rec: Record) -> bool {
+    match crate::actions::audit::record(&rec) {
+        Ok(()) => true,
+        Err(e) => {
+            audit_failed(e);
+            false
+        }
     }
+}
+
+fn audit_failed(e: impl std::fmt::Display) {
+    errln!("whytop: error: not recorded in the audit log: {e}");
+}
+
+/// `code`, or 1 when the audit record was lost.
+fn unless_unaudited(code: i32, audited: bool) -> i32 {
+    if audited { code } else { 1 }
 }
 
 /// Refuses init, kernel threads and whytop itself unless forced, and audits the refusal.
@@ -99,7 +114,7 @@ fn refused(action: &str, named: &super::target::Named, force: bool) -> Option<Re
 
 /// Records that `action` on `p` was refused; gives the refusal back.
 fn audit_refusal(action: &str, p: &crate::model::ProcSample, refusal: Refusal) -> Refusal {
-    audit(Record::new(
+    let _ = audit(Record::new(
         action,
         json!({"refused": refusal.to_string()}),
         vec![TargetRef::new(p.key(), p.command())],
@@ -168,9 +183,6 @@ pub fn stop(args: &StopArgs) -> anyhow::Result<i32> {
             }
         }
     });
-    if let Some(e) = audit_error {
-        errln!("whytop: warning: {e}");
-    }
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&outcome)?);
     } else {
@@ -184,10 +196,19 @@ pub fn stop(args: &StopArgs) -> anyhow::Result<i32> {
                 ladder::Ended::Cancelled => "left running (cancelled)".into(),
                 ladder::Ended::Error { message } => format!("not signalled: {message}"),
             };
-            outln!("{:>7}  {how}  {}", t.pid, t.command);
+            // A command line can hold escape sequences that would retitle or
+            // clear the terminal of whoever stops it.
+            outln!("{:>7}  {how}  {}", t.pid, printable(&t.command));
         }
     }
-    if outcome.all_gone() { Ok(0) } else { Ok(1) }
+    let audited = match audit_error {
+        Some(e) => {
+            audit_failed(e);
+            false
+        }
+        None => true,
+    };
+    Ok(unless_unaudited(i32::from(!outcome.all_gone()), audited))
 }
 
 pub fn signal(args: &SignalArgs) -> anyhow::Result<i32> {
@@ -206,22 +227,23 @@ pub fn signal(args: &SignalArgs) -> anyhow::Result<i32> {
         Ok(()) => json!("delivered"),
         Err(e) => json!({"error": e.to_string()}),
     };
-    audit(Record::new(
+    let audited = audit(Record::new(
         "signal",
         json!({"signal": name, "group": group}),
         vec![TargetRef::new(key, p.command())],
         outcome,
     ));
-    match result {
+    let code = match result {
         Ok(()) => {
             match group {
                 Some(g) => outln!("sent {name} to process group {g}"),
                 None => outln!("sent {name} to pid {}", key.pid),
             }
-            Ok(0)
+            0
         }
-        Err(e) => fail(e),
-    }
+        Err(e) => fail(e)?,
+    };
+    Ok(unless_unaudited(code, audited))
 }
 
 pub fn renice(args: &ReniceArgs) -> anyhow::Result<i32> {
@@ -240,19 +262,20 @@ pub fn renice(args: &ReniceArgs) -> anyhow::Result<i32> {
         Ok(()) => json!({"applied": true, "from": before}),
         Err(e) => json!({"error": e.to_string()}),
     };
-    audit(Record::new(
+    let audited = audit(Record::new(
         "renice",
         json!({"nice": args.nice}),
         vec![target],
         outcome,
     ));
-    match result {
+    let code = match result {
         Ok(()) => {
             outln!("pid {}: nice {before} -> {}", key.pid, args.nice);
-            Ok(0)
+            0
         }
-        Err(e) => fail(e),
-    }
+        Err(e) => fail(e)?,
+    };
+    Ok(unless_unaudited(code, audited))
 }
 
 pub fn sched_cmd(args: &SchedArgs) -> anyhow::Result<i32> {
@@ -289,14 +312,16 @@ pub fn sched_cmd(args: &SchedArgs) -> anyhow::Result<i32> {
             Err(e) => json!({"error": e.to_string()}),
         };
         let target = TargetRef::new(key, p.command());
-        audit(Record::new(
+        if !audit(Record::new(
             "sched",
             serde_json::to_value(change)?,
             vec![target],
             outcome,
-        ));
+        )) {
+            code = 1;
+        }
         match r {
-            Ok(m) => outln!("{m}"),
+            Ok(m) => outln!("{}", printable(&m)),
             Err(e) => {
                 errln!("whytop: {e}");
                 code = 1;

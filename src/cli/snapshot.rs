@@ -31,7 +31,13 @@ pub fn run(args: &SnapshotArgs) -> anyhow::Result<i32> {
         }
     };
     if args.with_stack {
-        let dir = crate::actions::capture::default_dir().map_err(anyhow::Error::msg)?;
+        let dir = match crate::actions::capture::default_dir() {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("whytop snapshot: {e}");
+                return Ok(1);
+            }
+        };
         let cancel = std::sync::atomic::AtomicBool::new(false);
         let tools = crate::actions::capture::Tools::from_env();
         let timeout = std::time::Duration::from_secs(30);

@@ -26,7 +26,8 @@ pub fn named(cmd: &str, pid: Pid) -> anyhow::Result<Option<Named>> {
             let p = n.sample();
             eprintln!(
                 "whytop {cmd}: {tid} is a thread of process {} ({}); name the process",
-                p.pid, p.comm
+                p.pid,
+                crate::ui::format::printable(&p.comm)
             );
             None
         }

@@ -4,6 +4,7 @@
 pub mod darwin_decode;
 pub mod error;
 pub mod external;
+pub mod fs_safe;
 pub mod handle;
 #[cfg(target_os = "linux")]
 pub mod linux;
