@@ -314,3 +314,42 @@ fn why_prints_names_with_control_characters_safely() {
     assert!(out.contains("sl?eep"), "{out}");
     assert!(!out.lines().any(|l| l.starts_with("eep")), "{out}");
 }
+
+#[test]
+fn ps_and_why_print_command_lines_redacted() {
+    let tag = marker("secret");
+    let child = common::Proc::spawn(Command::new("bash").args([
+        "-c",
+        &format!(
+            "exec -a {tag} {} -c 'import time; time.sleep(300)' --password hunter2 postgres://u:pw123@db/x",
+            common::python()
+        ),
+    ]));
+    let pid = child.pid().to_string();
+    let shown = common::wait_for("our child in ps", || {
+        let table = String::from_utf8_lossy(&ps(&["--filter", &tag]).stdout).to_string();
+        let json = String::from_utf8_lossy(&ps(&["--json", "--filter", &tag]).stdout).to_string();
+        if table.contains("--password") && json.contains("--password") {
+            Ok((table, json))
+        } else {
+            Err(format!("{table}\n{json}"))
+        }
+    });
+    let why = Command::new(common::bin())
+        .args(["why", &pid])
+        .output()
+        .unwrap();
+    let why_json = Command::new(common::bin())
+        .args(["why", &pid, "--json"])
+        .output()
+        .unwrap();
+    for out in [
+        shown.0,
+        shown.1,
+        String::from_utf8_lossy(&why.stdout).to_string(),
+        String::from_utf8_lossy(&why_json.stdout).to_string(),
+    ] {
+        assert!(out.contains("--password"), "{out}");
+        assert!(!out.contains("hunter2") && !out.contains("pw123"), "{out}");
+    }
+}

@@ -76,7 +76,10 @@ fn threads_burning_while_main_joins_are_running() {
     let d = detail(&v);
     assert!(d.contains("of a core"), "{d}");
     assert!(d.contains("the main thread: lock"), "{d}");
-    assert_eq!(v["usage"]["interval_ns"].as_u64().map(|n| n > 0), Some(true));
+    assert_eq!(
+        v["usage"]["interval_ns"].as_u64().map(|n| n > 0),
+        Some(true)
+    );
 }
 
 #[test]
@@ -89,7 +92,10 @@ fn a_join_on_a_sleeper_is_timer_and_on_an_acceptor_is_socket() {
     let v = why_until(sleeper.pid(), "timer", &[]);
     let d = detail(&v);
     // Python 3.11 does not name OS threads: the thread is named by its tid.
-    assert!(d.contains("thread ") && d.contains("the main thread waits"), "{d}");
+    assert!(
+        d.contains("thread ") && d.contains("the main thread waits"),
+        "{d}"
+    );
 
     let acceptor = python(
         "import threading, socket\n\
@@ -216,7 +222,13 @@ fn a_two_lock_deadlock_is_lock_and_marked_once_it_lasts() {
         t.reason == WaitReason::Lock && t.stuck
     });
     assert_eq!(s.state, ProcState::Sleeping);
-    assert_eq!(WhyTag { ..m.pass(p.pid()).unwrap().1 }.text(), "lock!");
+    assert_eq!(
+        WhyTag {
+            ..m.pass(p.pid()).unwrap().1
+        }
+        .text(),
+        "lock!"
+    );
     // The detail says what it looks like.
     let w = process_why(&mut m.platform, &s, &m.prev.clone(), Some(&m.tracker), None).unwrap();
     assert!(w.main.detail.contains("deadlock"), "{}", w.main.detail);
@@ -226,22 +238,18 @@ fn a_two_lock_deadlock_is_lock_and_marked_once_it_lasts() {
          def burn():\n    while True: pass\n\
          threading.Thread(target=burn, daemon=True).start()\nl.acquire()",
     );
-    m.until(q.pid(), "a busy process with a locked main thread to be running", |t| {
-        t.reason == WaitReason::Running && !t.stuck
-    });
+    m.until(
+        q.pid(),
+        "a busy process with a locked main thread to be running",
+        |t| t.reason == WaitReason::Running && !t.stuck,
+    );
 }
 
 /// Spawns `n` busy loops pinned to CPU 0.
 fn pinned_loops(n: usize) -> Vec<Proc> {
     (0..n)
         .map(|_| {
-            quiet(Command::new("taskset").args([
-                "-c",
-                "0",
-                "sh",
-                "-c",
-                "while :; do :; done",
-            ]))
+            quiet(Command::new("taskset").args(["-c", "0", "sh", "-c", "while :; do :; done"]))
         })
         .collect()
 }
@@ -302,7 +310,11 @@ fn churn_never_shows_a_word_against_its_letter() {
             .args(["ps", "--json", "--interval", "200"])
             .output()
             .expect("whytop ps runs");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
         let bad = contradictions(&rows);
         assert!(bad.is_empty(), "{bad:#?}");
@@ -339,11 +351,18 @@ fn whytops_own_probe_keeps_the_previous_verdict() {
     });
     let s = m.until(pid, "the probed sleeper to stay timer", |t| t.probed);
     let tag = m.pass(pid).unwrap().1;
-    assert_eq!((tag.reason, tag.text().as_str()), (WaitReason::Timer, "timer*"));
+    assert_eq!(
+        (tag.reason, tag.text().as_str()),
+        (WaitReason::Timer, "timer*")
+    );
     assert_eq!(s.state, ProcState::Sleeping, "the letter before the probe");
     let w = process_why(&mut m.platform, &s, &m.prev.clone(), Some(&m.tracker), None).unwrap();
     assert_eq!(w.main.reason, WaitReason::Timer, "{}", w.main.detail);
-    assert!(w.main.detail.contains("whytop's own probe"), "{}", w.main.detail);
+    assert!(
+        w.main.detail.contains("whytop's own probe"),
+        "{}",
+        w.main.detail
+    );
     drop(gdb);
 
     // A debugger that is not whytop's (its parent is init): traced, as it is.

@@ -67,7 +67,8 @@ pub struct PsRow<'a> {
     pub tty: Option<&'a str>,
     pub tpgid: i32,
     pub comm: &'a str,
-    pub command: &'a str,
+    /// Redacted as bundles are (`--password x`, URL passwords, tokens).
+    pub command: std::borrow::Cow<'a, str>,
     pub kernel_thread: bool,
     /// Depth in the tree (0 without `--tree`).
     pub depth: u16,
@@ -100,7 +101,10 @@ pub fn run(args: &PsArgs) -> anyhow::Result<i32> {
         tree: args.tree,
         ..Default::default()
     };
-    let rows = view::build(&table, &opts);
+    // Not itself: `whytop ps --filter x` would always list its own command line.
+    let me = std::process::id() as crate::model::Pid;
+    let mut rows = view::build(&table, &opts);
+    rows.retain(|r| table.snapshot.procs[r.idx].pid != me);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = if args.json {
@@ -146,11 +150,11 @@ pub fn json_row<'a>(t: &'a ProcessTable, r: &view::ViewRow, why: Option<Verdict>
         tty: p.tty.as_deref(),
         tpgid: p.tpgid,
         comm: &p.comm,
-        command: if p.cmdline.is_empty() {
+        command: redacted(if p.cmdline.is_empty() {
             &p.comm
         } else {
             &p.cmdline
-        },
+        }),
         kernel_thread: p.kernel_thread,
         depth: r.depth,
         why,
@@ -260,8 +264,18 @@ fn write_table(
                 .map(|w| w.text())
                 .unwrap_or_default(),
             r.tree_prefix(),
-            format::printable(&p.command()),
+            format::printable(&redacted(&p.command())),
         )?;
     }
     Ok(())
+}
+
+/// A command line as whytop prints it: secrets redacted as in bundles.
+pub fn redacted(c: &str) -> std::borrow::Cow<'_, str> {
+    let r = crate::actions::redact::redact_text(c);
+    if r == c {
+        std::borrow::Cow::Borrowed(c)
+    } else {
+        std::borrow::Cow::Owned(r)
+    }
 }

@@ -66,7 +66,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
         return Ok(1);
     };
     let (p, w, usage, profile) = (&m.sample, m.why, m.usage, m.profile);
-    let command = p.command();
+    let command = super::ps::redacted(&p.command()).into_owned();
     let runtime = crate::collectors::runtime::probe(p, std::time::Duration::from_secs(5));
     let mut out = String::new();
     if args.json {
@@ -156,7 +156,7 @@ fn thread(args: &WhyArgs, mut named: Named, tid: Pid) -> anyhow::Result<i32> {
         }
     };
     let v = classify(&e);
-    let command = p.command();
+    let command = super::ps::redacted(&p.command()).into_owned();
     if args.json {
         let report = WhyReport {
             pid: tid,
