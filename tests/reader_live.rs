@@ -199,7 +199,8 @@ fn a_threaded_process_is_rejudged_only_when_its_main_thread_runs() {
     for _ in 0..2 * RECHECK_EVERY {
         let s = m.pass(p.pid()).unwrap();
         assert!(!s.fresh, "its wait evidence was re-read while nothing ran");
-        assert_eq!(s.tag.reason, WaitReason::Lock);
+        // The main thread's lock waits for the worker, which reads its stdin pipe.
+        assert_eq!(s.tag.reason, WaitReason::Pipe);
     }
     // A worker starts a thread: the count (whole-process, from stat) shows at
     // once; the main thread did not run, so its reason is not re-judged.
@@ -392,14 +393,15 @@ fn a_worker_that_starts_reading_the_terminal_is_seen_while_the_main_thread_sleep
     let mut m = Monitor::new();
     wait_for("the main thread to join a worker on the FIFO", || {
         match m.pass(pid) {
-            Some(s) if s.sample.threads == 2 && s.tag.reason == WaitReason::Lock => Ok(()),
+            // The joined worker's open of the FIFO stands for the process.
+            Some(s) if s.sample.threads == 2 && s.tag.reason == WaitReason::Pipe => Ok(()),
             Some(s) => Err(format!("{} threads, {:?}", s.sample.threads, s.tag)),
             None => Err("not listed".into()),
         }
     });
     m.until_idle(pid);
     for _ in 0..RECHECK_EVERY {
-        assert_eq!(m.pass(pid).unwrap().tag.reason, WaitReason::Lock);
+        assert_eq!(m.pass(pid).unwrap().tag.reason, WaitReason::Pipe);
     }
     let main_runs =
         || std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/schedstat")).unwrap();

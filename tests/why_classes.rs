@@ -415,7 +415,8 @@ fn a_worker_thread_reading_the_foreground_terminal_is_input() {
 #[test]
 fn a_worker_thread_on_a_background_terminal_is_not_input() {
     // In the background the worker's read stops the process (SIGTTIN); a
-    // worker's select on the terminal leaves the main thread's lock as the reason.
+    // worker's select on the terminal is what the joining main thread waits
+    // for: an event loop on a terminal it is not the foreground of, not input.
     let pty = Pty::open();
     let select = "import threading, select; t = threading.Thread(target=select.select, args=([0], [], [])); t.start(); t.join()";
     let sh = pty.spawn(Command::new("sh").args([
@@ -429,7 +430,8 @@ fn a_worker_thread_on_a_background_terminal_is_not_input() {
             wait_for("a background worker to block", || {
                 let w = process_verdict(*p)?;
                 let settled = w.main.reason == WaitReason::Stopped
-                    || (w.main.reason == WaitReason::Lock
+                    || (w.main.reason == WaitReason::EventLoop
+                        && w.main_thread == Some(WaitReason::Lock)
                         && w.threads.iter().any(|t| {
                             t.reason == WaitReason::EventLoop && t.detail.contains("terminal")
                         }));
@@ -446,7 +448,7 @@ fn a_worker_thread_on_a_background_terminal_is_not_input() {
         assert!(!w.main.ready_for_input, "{w:#?}");
     }
     assert!(
-        whys.iter().any(|w| w.main.reason == WaitReason::Lock),
+        whys.iter().any(|w| w.main.reason == WaitReason::EventLoop),
         "{whys:#?}"
     );
 }
