@@ -97,6 +97,7 @@ fn snapshot(mono_s: u64, extra_cpu: &[(i32, u64)]) -> Arc<Snapshot> {
             load: [1.5, 0.75, 0.25],
             uptime_secs: 3 * 86400 + 3661,
             boot_time: 0,
+            cpu_pressure: Some(12.5),
         },
         procs: Arc::new(procs),
         with_threads: false,

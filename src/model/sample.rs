@@ -156,6 +156,10 @@ pub struct SystemSample {
     pub load: [f64; 3],
     pub uptime_secs: u64,
     pub boot_time: u64,
+    /// CPU pressure: the share of the last 10 s in which some runnable task
+    /// waited for a CPU, percent (Linux `/proc/pressure/cpu`, `some avg10`).
+    #[serde(default)]
+    pub cpu_pressure: Option<f32>,
 }
 
 /// What the detail pane shows for the selected process; read only on request.

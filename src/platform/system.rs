@@ -42,6 +42,40 @@ impl SystemSampler {
             s.swap_total = sys.total_swap();
             s.swap_used = sys.used_swap();
         }
+        s.cpu_pressure = cpu_pressure();
         s
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn cpu_pressure() -> Option<f32> {
+    parse_pressure(&std::fs::read_to_string("/proc/pressure/cpu").ok()?)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn cpu_pressure() -> Option<f32> {
+    None
+}
+
+/// `some avg10=` of a PSI file (`some avg10=1.23 avg60=... total=...`).
+pub fn parse_pressure(text: &str) -> Option<f32> {
+    let some = text.lines().find(|l| l.starts_with("some "))?;
+    some.split_ascii_whitespace()
+        .find_map(|f| f.strip_prefix("avg10="))?
+        .parse()
+        .ok()
+        .filter(|v: &f32| v.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pressure_is_some_avg10() {
+        let text = "some avg10=12.34 avg60=3.00 avg300=1.00 total=123\n\
+                    full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n";
+        assert_eq!(super::parse_pressure(text), Some(12.34));
+        assert_eq!(super::parse_pressure("full avg10=1.0"), None);
+        assert_eq!(super::parse_pressure("some avg10=x"), None);
+        assert_eq!(super::parse_pressure(""), None);
     }
 }

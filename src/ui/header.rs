@@ -90,10 +90,20 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                 sys.load[0], sys.load[1], sys.load[2]
             )),
         ]),
-        Line::from(vec![
-            Span::styled("Uptime: ", theme::LABEL),
-            Span::raw(format::uptime(sys.uptime_secs)),
-        ]),
+        Line::from(
+            [
+                Span::styled("Uptime: ", theme::LABEL),
+                Span::raw(format::uptime(sys.uptime_secs)),
+            ]
+            .into_iter()
+            .chain(sys.cpu_pressure.into_iter().flat_map(|p| {
+                [
+                    Span::styled("  CPU pressure: ", theme::LABEL),
+                    Span::raw(format!("{p:.1}%")),
+                ]
+            }))
+            .collect::<Vec<_>>(),
+        ),
     ];
     let l = Rect::new(area.x, area.y, half, area.height);
     let r = Rect::new(
