@@ -24,14 +24,15 @@ pub fn named(cmd: &str, pid: Pid) -> anyhow::Result<Option<Named>> {
         Found::Process(n) => Some(n),
         Found::Thread(n, tid) => {
             let p = n.sample();
-            eprintln!(
+            errln!(
                 "whytop {cmd}: {tid} is a thread of process {} ({}); name the process",
-                p.pid, p.comm
+                p.pid,
+                p.comm
             );
             None
         }
         Found::Nothing => {
-            eprintln!("whytop {cmd}: no such process: pid {pid}");
+            errln!("whytop {cmd}: no such process: pid {pid}");
             None
         }
     })

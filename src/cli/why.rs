@@ -38,7 +38,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
         Found::Process(n) => n,
         Found::Thread(n, tid) => return thread(args, n, tid),
         Found::Nothing => {
-            eprintln!("whytop why: no such process: pid {}", args.pid);
+            errln!("whytop why: no such process: pid {}", args.pid);
             return Ok(1);
         }
     };
@@ -46,7 +46,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
     let p = &p;
     let key: ProcKey = p.key();
     let Some(w) = process_why(named.platform.as_mut(), p, &procs, None) else {
-        eprintln!("whytop why: pid {} exited while being read", key.pid);
+        errln!("whytop why: pid {} exited while being read", key.pid);
         return Ok(1);
     };
     let command = p.command();
@@ -119,14 +119,14 @@ fn thread(args: &WhyArgs, mut named: Named, tid: Pid) -> anyhow::Result<i32> {
         .iter()
         .find(|s| s.pid == tid && s.tgid == Some(p.pid))
     else {
-        eprintln!("whytop why: thread {tid} of process {} exited", p.pid);
+        errln!("whytop why: thread {tid} of process {} exited", p.pid);
         return Ok(1);
     };
     let children = ChildIndex::new(&listing.procs).children(p.pid);
     let e = match named.platform.wait_evidence(t, children, true) {
         Ok(e) => e,
         Err(_) => {
-            eprintln!("whytop why: thread {tid} exited while being read");
+            errln!("whytop why: thread {tid} exited while being read");
             return Ok(1);
         }
     };
