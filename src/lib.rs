@@ -1,6 +1,11 @@
 //! whytop: a process monitor that says why each process is not running.
 //! The layout follows DESIGN.md: platform -> collectors -> model -> app -> ui, actions.
 
+// `println!` and `eprintln!` panic when the write fails (a full disk, a closed
+// stderr), and the release build aborts on a panic: write through `outln!` and
+// `errln!` (cli), which ignore the error.
+#![cfg_attr(not(test), deny(clippy::print_stdout, clippy::print_stderr))]
+
 pub mod actions;
 pub mod app;
 pub mod cli;

@@ -1,4 +1,5 @@
 use clap::Parser;
+use std::io::Write;
 use whytop::cli::{Cli, Command};
 
 fn main() {
@@ -19,7 +20,8 @@ fn main() {
     match code {
         Ok(code) => std::process::exit(code),
         Err(e) => {
-            eprintln!("whytop: {e:#}");
+            // Not eprintln!: it panics (and the release build aborts) when stderr is full.
+            let _ = writeln!(std::io::stderr(), "whytop: {e:#}");
             std::process::exit(1);
         }
     }

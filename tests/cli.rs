@@ -353,3 +353,116 @@ fn ps_and_why_print_command_lines_redacted() {
         assert!(!out.contains("hunter2") && !out.contains("pw123"), "{out}");
     }
 }
+
+#[test]
+fn a_full_stderr_or_stdout_never_aborts_a_command() {
+    use std::process::Stdio;
+    let full = || {
+        Stdio::from(
+            std::fs::File::options()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        )
+    };
+    let gone = "999999";
+    let cases: &[(&[&str], i32)] = &[
+        (&["stop", gone], 1),
+        (&["signal", gone, "TERM"], 1),
+        (&["renice", gone, "5"], 1),
+        (&["sched", gone], 1),
+        (&["why", gone], 1),
+        (&["logs", gone], 1),
+        (&["sample", gone], 1),
+        (&["snapshot", gone], 1),
+        (&["ps", "--filter", "re:("], 2),
+        (&["--no-such-flag"], 2),
+    ];
+    for (args, code) in cases {
+        let st = Command::new(common::bin())
+            .args(*args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(full())
+            .status()
+            .unwrap();
+        assert_eq!(
+            st.code(),
+            Some(*code),
+            "whytop {args:?} 2>/dev/full: {st:?}"
+        );
+    }
+    // Output to a full disk is an error (exit 1), said on a stderr that is full too.
+    for args in [&["ps"][..], &["ps", "--json"], &["why", "1"]] {
+        let st = Command::new(common::bin())
+            .args(args)
+            .stdout(full())
+            .stderr(full())
+            .status()
+            .unwrap();
+        assert_eq!(
+            st.code(),
+            Some(1),
+            "whytop {args:?} >/dev/full 2>&1: {st:?}"
+        );
+    }
+}
+
+fn vm_rss_bytes(pid: i32) -> u64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: u64 = s
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    kb * 1024
+}
+
+#[test]
+fn ps_rss_is_exact_as_vmrss_says() {
+    use std::io::BufRead;
+    // Eight threads each touch 12 MiB, then all sleep: stat's field 24 lags here
+    // (the kernel's per-CPU counters), VmRSS does not.
+    let script = "import threading,time,sys\n\
+        bufs=[]\n\
+        def work():\n    b=bytearray(12<<20)\n    for i in range(0,len(b),4096): b[i]=1\n    bufs.append(b)\n\
+        ts=[threading.Thread(target=work) for _ in range(8)]\n\
+        [t.start() for t in ts]; [t.join() for t in ts]\n\
+        print('ready', flush=True); time.sleep(300)\n";
+    let mut child = Command::new(common::python())
+        .args(["-c", script])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "ready");
+    let p = common::Proc(child, false);
+    let pid = p.pid();
+    let (rss, vm) = common::wait_for("a steady VmRSS around ps", || {
+        let before = vm_rss_bytes(pid);
+        let out = ps(&["--json", "--interval", "100"]);
+        let after = vm_rss_bytes(pid);
+        let rows: Vec<serde_json::Value> =
+            serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+        let rss = rows
+            .iter()
+            .find(|r| r["pid"] == pid)
+            .and_then(|r| r["rss_bytes"].as_u64())
+            .ok_or("our python in ps --json")?;
+        if before == after {
+            Ok((rss, after))
+        } else {
+            Err(format!("{before} then {after}"))
+        }
+    });
+    assert!(vm > 96 << 20, "{vm}");
+    assert!(
+        rss.abs_diff(vm) <= 2 * 4096,
+        "rss_bytes {rss}, VmRSS {vm}: off by {} pages",
+        rss.abs_diff(vm) / 4096
+    );
+}

@@ -136,14 +136,18 @@ impl Follow {
         }
     }
 
-    /// The text of the next line.
-    fn next_text(&self, what: &str) -> String {
+    /// The next line, as JSON.
+    fn next(&self, what: &str) -> serde_json::Value {
         let l = self
             .lines
             .recv_timeout(common::DEADLINE)
             .unwrap_or_else(|e| panic!("{what}: {e}"));
-        let v: serde_json::Value = serde_json::from_str(&l).unwrap();
-        v["text"].as_str().unwrap().to_string()
+        serde_json::from_str(&l).unwrap()
+    }
+
+    /// The text of the next line.
+    fn next_text(&self, what: &str) -> String {
+        self.next(what)["text"].as_str().unwrap().to_string()
     }
 
     /// Ends the tail and returns what it said on stderr.
@@ -183,8 +187,16 @@ fn a_backlog_with_invalid_utf8_loses_no_byte_of_the_next_line() {
         f.next_text("the backlog"),
         "caf\u{fffd} \u{fffd}\u{fffd} old"
     );
+    // The unfinished line is shown as partial, then replaced by the whole line.
+    let part = f.next("the partial line");
+    assert_eq!(
+        (&part["text"], &part["partial"]),
+        (&"PART".into(), &true.into())
+    );
     std::fs::write(&go, "").unwrap();
-    assert_eq!(f.next_text("the finished line"), "PARTIAL-end");
+    let done = f.next("the finished line");
+    assert_eq!(done["text"], "PARTIAL-end");
+    assert!(done.get("partial").is_none(), "{done}");
     f.finish();
 }
 
@@ -219,4 +231,228 @@ fn follows_a_deleted_file_through_the_fd_and_says_it_was_deleted() {
         "{err}"
     );
     assert!(!err.contains("not a file that can be followed"), "{err}");
+}
+
+/// A shell whose stdout and stderr go to `log` (which the test may fill first),
+/// that touches `ready`, waits for `go`, runs `after` and then sleeps; its group
+/// is killed at the end.
+fn writer_after_go(dir: &std::path::Path, log: &std::path::Path, after: &str) -> Proc {
+    let script = format!(
+        "exec >>{log} 2>&1; touch {ready}; while [ ! -e {go} ]; do sleep 0.05; done; {after}; exec sleep 300",
+        log = log.display(),
+        ready = dir.join("ready").display(),
+        go = dir.join("go").display()
+    );
+    let p = Proc::spawn_group(Command::new("sh").args(["-c", &script]));
+    wait_until_exists(&dir.join("ready"));
+    p
+}
+
+fn logs(args: &[&str]) -> (String, String) {
+    let out = Command::new(common::bin())
+        .arg("logs")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_last_line_without_a_newline_is_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    std::fs::write(&log, "one\ntwo, no newline yet").unwrap();
+    let w = writer_after_go(dir.path(), &log, "true");
+    let (out, err) = logs(&[&w.pid().to_string(), "-n", "5"]);
+    assert_eq!(
+        out, "[stdout+stderr] one\n[stdout+stderr] two, no newline yet\n",
+        "{err}"
+    );
+    let (out, _) = logs(&[&w.pid().to_string(), "-n", "1"]);
+    assert_eq!(out, "[stdout+stderr] two, no newline yet\n");
+}
+
+#[test]
+fn the_backlog_takes_the_last_lines_however_long_and_cuts_a_huge_one_with_a_marker() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    // A 100 KiB line (longer than any fixed window before it), two short ones,
+    // a 10 MiB line, and a last short one.
+    let mut text = b"early\n".to_vec();
+    text.extend(std::iter::repeat_n(b'a', 100 * 1024));
+    text.extend_from_slice(b"\nfirst\nsecond\n");
+    text.extend(std::iter::repeat_n(b'x', 10 << 20));
+    text.extend_from_slice(b"\nlast\n");
+    std::fs::write(&log, &text).unwrap();
+    let w = writer_after_go(dir.path(), &log, "true");
+    let (out, err) = logs(&[&w.pid().to_string(), "-n", "4", "--json"]);
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 4, "{err}");
+    assert_eq!(rows[0]["text"], "first");
+    assert_eq!(rows[1]["text"], "second");
+    let huge = rows[2]["text"].as_str().unwrap();
+    assert_eq!(huge.len(), 64 * 1024);
+    assert!(huge.bytes().all(|b| b == b'x'));
+    assert_eq!(rows[2]["cut_bytes"], (10u64 << 20) - 64 * 1024);
+    assert_eq!(rows[3]["text"], "last");
+    // Text output says how much was cut; a 100 KiB line is cut too.
+    let (out, _) = logs(&[&w.pid().to_string(), "-n", "6"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 6);
+    assert_eq!(lines[0], "[stdout+stderr] early");
+    assert!(
+        lines[1].ends_with(&format!("… [{} bytes cut]", 100 * 1024 - 64 * 1024)),
+        "{}",
+        &lines[1][lines[1].len() - 40..]
+    );
+    assert!(lines[4].ends_with(&format!("… [{} bytes cut]", (10 << 20) - 64 * 1024)));
+    assert_eq!(lines[5], "[stdout+stderr] last");
+}
+
+/// What a reader thread has taken from a child's stdout so far.
+fn collect_stdout(child: &mut std::process::Child) -> std::sync::Arc<std::sync::Mutex<Vec<u8>>> {
+    let buf = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut out = child.stdout.take().unwrap();
+    let b = std::sync::Arc::clone(&buf);
+    std::thread::spawn(move || {
+        let mut chunk = [0u8; 65536];
+        while let Ok(n) = std::io::Read::read(&mut out, &mut chunk) {
+            if n == 0 {
+                break;
+            }
+            let mut b = b.lock().unwrap();
+            b.extend_from_slice(&chunk[..n]);
+            // Only the end matters; keep the test's own memory small.
+            if b.len() > 1 << 20 {
+                let cut = b.len() - (1 << 19);
+                b.drain(..cut);
+            }
+        }
+    });
+    buf
+}
+
+#[test]
+fn follow_shows_a_partial_line_and_completes_it_without_a_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    std::fs::write(&log, "old\nPART").unwrap();
+    let w = writer_after_go(dir.path(), &log, "printf 'IAL\\nnext\\n'");
+    let mut child = Command::new(common::bin())
+        .args(["logs", &w.pid().to_string(), "--follow"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = collect_stdout(&mut child);
+    let tail = Proc(child, false);
+    let text = || String::from_utf8_lossy(&out.lock().unwrap()).into_owned();
+    wait_for("the partial line shown", || {
+        let t = text();
+        if t == "[stdout+stderr] old\n[stdout+stderr] PART" {
+            Ok(())
+        } else {
+            Err(format!("{t:?}"))
+        }
+    });
+    std::fs::write(dir.path().join("go"), "").unwrap();
+    wait_for("the line completed, once", || {
+        let t = text();
+        if t == "[stdout+stderr] old\n[stdout+stderr] PARTIAL\n[stdout+stderr] next\n" {
+            Ok(())
+        } else {
+            Err(format!("{t:?}"))
+        }
+    });
+    drop(tail);
+}
+
+fn status_kib(pid: i32, field: &str) -> u64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    s.lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        .unwrap_or_else(|| panic!("{field} in {s}"))
+}
+
+#[test]
+fn following_megabytes_without_a_newline_keeps_memory_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    std::fs::write(&log, "start\n").unwrap();
+    // 96 MiB with no newline, in 1 MiB writes, then one short line.
+    let w = writer_after_go(
+        dir.path(),
+        &log,
+        "head -c 100663296 /dev/zero | tr '\\0' y; printf '\\nDONE\\n'",
+    );
+    let mut child = Command::new(common::bin())
+        .args(["logs", &w.pid().to_string(), "--follow"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = collect_stdout(&mut child);
+    let tail = Proc(child, false);
+    let whytop = tail.pid();
+    let text = || String::from_utf8_lossy(&out.lock().unwrap()).into_owned();
+    wait_for("the backlog", || {
+        let t = text();
+        if t.contains("start") { Ok(()) } else { Err(t) }
+    });
+    let before = status_kib(whytop, "VmRSS:");
+    std::fs::write(dir.path().join("go"), "").unwrap();
+    let mut most = 0;
+    wait_for("DONE after the long line", || {
+        most = most.max(status_kib(whytop, "VmRSS:"));
+        let t = text();
+        if t.ends_with("\n[stdout+stderr] DONE\n") {
+            Ok(())
+        } else {
+            Err(t[t.len().saturating_sub(200)..].to_string())
+        }
+    });
+    let peak = status_kib(whytop, "VmHWM:");
+    eprintln!(
+        "whytop logs --follow: VmRSS {before} kB before, at most {most} kB seen, VmHWM {peak} kB"
+    );
+    assert!(
+        peak < 24 * 1024,
+        "peak RSS {peak} kB following 96 MiB without a newline"
+    );
+    assert!(text().contains(&format!("… [{} bytes cut]", (96u64 << 20) - 64 * 1024)));
+    drop(tail);
+}
+
+#[test]
+fn control_characters_are_replaced_on_a_terminal_and_kept_in_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    std::fs::write(&log, "bell\x07 \x1b[31mred\x1b[0m\ttab\n").unwrap();
+    let w = writer_after_go(dir.path(), &log, "true");
+    let (piped, _) = logs(&[&w.pid().to_string()]);
+    assert_eq!(piped, "[stdout+stderr] bell\x07 \x1b[31mred\x1b[0m\ttab\n");
+    // On a terminal: `script` runs it on a pseudo-terminal and copies its output.
+    let cmd = format!("{} logs {}", common::bin(), w.pid());
+    let out = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("[stdout+stderr] bell? ?[31mred?[0m\ttab"),
+        "{shown:?}"
+    );
+    assert!(
+        !shown.contains('\x1b') && !shown.contains('\x07'),
+        "{shown:?}"
+    );
 }

@@ -172,6 +172,27 @@ fn sigint_and_sigquit_leave_with_the_terminal_restored() {
     }
 }
 
+#[test]
+fn other_terminating_signals_leave_with_the_terminal_restored() {
+    for sig in [libc::SIGUSR1, libc::SIGALRM] {
+        let t = Tmux::shell(120, 35);
+        start(&t, "");
+        assert_eq!(t.pane_format("#{alternate_on} #{mouse_any_flag}"), "1 1");
+        let pid = whytop_pid(&t);
+        unsafe { libc::kill(pid, sig) };
+        t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+        common::wait_for("the normal screen back", || {
+            match t
+                .pane_format("#{alternate_on} #{cursor_flag} #{mouse_any_flag}")
+                .as_str()
+            {
+                "0 1 0" => Ok(()),
+                other => Err(format!("signal {sig}: {other}")),
+            }
+        });
+    }
+}
+
 /// The whytop process running in the pane (the shell's child).
 fn whytop_pid(t: &Tmux) -> i32 {
     let shell = t.pane_pid();
@@ -445,6 +466,24 @@ fn log_pane_paused_with_a_filter_keeps_its_lines_and_resumes_at_the_newest() {
     assert!(s.contains("keep 1") && !s.contains("noise"), "{s}");
     t.keys(&["Escape"]);
     // Esc then a key at once reads as Alt-key: wait for the pane to close.
+    t.wait_screen("the pane closed", |s| {
+        s.contains("COMMAND") && !s.contains("Log of")
+    });
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+}
+
+#[test]
+fn log_pane_shows_a_partial_line_and_completes_it_in_place() {
+    let w = LogWriter::start("logpart", "echo first; printf \"half a\"", "echo \" line\"");
+    let t = w.log_pane((120, 30), "half a");
+    w.go();
+    let s = t.wait_screen("the line completed", |s| s.contains("half a line"));
+    assert!(
+        s.contains("; 2 lines"),
+        "completed in place, not added:\n{s}"
+    );
+    t.keys(&["Escape"]);
     t.wait_screen("the pane closed", |s| {
         s.contains("COMMAND") && !s.contains("Log of")
     });

@@ -160,6 +160,8 @@ fn line(text: &str) -> Event {
         level: Level::Unknown,
         source: "stdout".into(),
         text: text.into(),
+        cut_bytes: 0,
+        partial: false,
     })
 }
 

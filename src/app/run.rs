@@ -16,7 +16,7 @@ use futures_util::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::time::Duration;
-use tokio::signal::unix::{SignalKind, signal};
+use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::time::{Instant, sleep_until};
 
 /// Frames are drawn at most this often; events in between are coalesced.
@@ -77,12 +77,13 @@ async fn event_loop(mut app: App, c: collectors::CollectorHandle) -> anyhow::Res
     let (mut snaps, mut details, mut errors) = (c.snapshots, c.details, c.errors);
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
-    let mut sigterm = signal(SignalKind::terminate())?;
-    let mut sighup = signal(SignalKind::hangup())?;
-    // In raw mode Ctrl-C is a key, but `kill -INT` / `kill -QUIT` still arrive as
-    // signals: leave cleanly on them too, terminal restored.
-    let mut sigint = signal(SignalKind::interrupt())?;
-    let mut sigquit = signal(SignalKind::quit())?;
+    // TERM, HUP, and every other signal that would end the process (in raw
+    // mode Ctrl-C is a key, but `kill -INT`, `kill -USR1` still arrive): leave
+    // cleanly, the terminal restored.
+    let mut ending: Vec<Signal> = crate::platform::term_signals::terminating()
+        .into_iter()
+        .filter_map(|n| signal(SignalKind::from_raw(n)).ok())
+        .collect();
     let (bg_tx, mut bg_rx) = tokio::sync::mpsc::unbounded_channel();
     let mut exec = Executor::new(bg_tx, c.commands.clone());
     let mut dirty = true;
@@ -129,10 +130,7 @@ async fn event_loop(mut app: App, c: collectors::CollectorHandle) -> anyhow::Res
                 continue;
             }
             Some(m) = bg_rx.recv() => m,
-            _ = sigterm.recv() => return Ok(()),
-            _ = sighup.recv() => return Ok(()),
-            _ = sigint.recv() => return Ok(()),
-            _ = sigquit.recv() => return Ok(()),
+            () = any_signal(&mut ending) => return Ok(()),
         };
         for effect in update(&mut app, msg) {
             if effect == Effect::Suspend {
@@ -153,4 +151,17 @@ async fn event_loop(mut app: App, c: collectors::CollectorHandle) -> anyhow::Res
 /// A watch receiver whose sender still lives (a closed one would wake select! forever).
 fn r_ok<T>(rx: &tokio::sync::watch::Receiver<T>) -> bool {
     rx.has_changed().is_ok()
+}
+
+/// Resolves when any of `sigs` arrives.
+async fn any_signal(sigs: &mut [Signal]) {
+    std::future::poll_fn(|cx| {
+        for s in sigs.iter_mut() {
+            if s.poll_recv(cx).is_ready() {
+                return std::task::Poll::Ready(());
+            }
+        }
+        std::task::Poll::Pending
+    })
+    .await
 }

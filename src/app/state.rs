@@ -110,22 +110,65 @@ pub struct LogView {
     pub(crate) filter_lower: String,
     /// Lines dropped because the ring was full.
     pub dropped: u64,
+    /// Bytes of text in `lines`, bounded by `MAX_BYTES`.
+    pub bytes: usize,
+    /// How many of `lines` are partial (each source's unfinished last line).
+    pub partials: usize,
 }
 
 impl LogView {
     pub const CAPACITY: usize = 5000;
+    /// Long lines fill the ring by size before they do by count.
+    pub const MAX_BYTES: usize = 4 << 20;
 
     pub fn push(&mut self, line: crate::model::logline::LogLine) {
-        if self.lines.len() == Self::CAPACITY {
-            self.lines.pop_front();
-            self.dropped += 1;
+        let shows = self.shows(&line);
+        if let Some((old, at)) = self.take_partial(&line.source) {
+            // The source's unfinished line, now longer or done: in its place.
+            if self.paused {
+                self.scroll = (self.scroll + usize::from(shows))
+                    .saturating_sub(usize::from(self.shows(&old)));
+            }
+            self.insert(line, at);
+        } else {
+            // Paused, the screen keeps its lines: the offset from the newest grows
+            // by the lines that will show, and a line the filter hides moves nothing.
+            if self.paused && shows {
+                self.scroll += 1;
+            }
+            let at = self.lines.len();
+            self.insert(line, at);
         }
-        // Paused, the screen keeps its lines: the offset from the newest grows
-        // by the lines that will show, and a line the filter hides moves nothing.
-        if self.paused && self.shows(&line) {
-            self.scroll += 1;
+        while self.lines.len() > Self::CAPACITY
+            || (self.bytes > Self::MAX_BYTES && self.lines.len() > 1)
+        {
+            if let Some(l) = self.lines.pop_front() {
+                self.bytes -= l.text.len();
+                self.partials -= usize::from(l.partial);
+                self.dropped += 1;
+            }
         }
-        self.lines.push_back(line);
+    }
+
+    fn insert(&mut self, line: crate::model::logline::LogLine, at: usize) {
+        self.bytes += line.text.len();
+        self.partials += usize::from(line.partial);
+        self.lines.insert(at, line);
+    }
+
+    /// Removes the partial line of `source`, if there is one, with where it was.
+    fn take_partial(&mut self, source: &str) -> Option<(crate::model::logline::LogLine, usize)> {
+        if self.partials == 0 {
+            return None;
+        }
+        let at = self
+            .lines
+            .iter()
+            .rposition(|l| l.partial && l.source == source)?;
+        let old = self.lines.remove(at)?;
+        self.bytes -= old.text.len();
+        self.partials -= 1;
+        Some((old, at))
     }
 
     /// Pausing freezes the screen; resuming follows the newest line again.

@@ -80,7 +80,7 @@ pub fn run(args: &PsArgs) -> anyhow::Result<i32> {
     let filter = match args.filter.as_deref().map(Filter::parse).transpose() {
         Ok(f) => f.flatten(),
         Err(e) => {
-            eprintln!("whytop ps: {e}");
+            errln!("whytop ps: {e}");
             return Ok(2);
         }
     };

@@ -30,7 +30,7 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
     let dir = match capture::default_dir() {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("whytop sample: {e}");
+            errln!("whytop sample: {e}");
             return Ok(1);
         }
     };
@@ -49,13 +49,13 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
         |ev| {
             let capture::Progress::Running { tool, .. } = ev;
             if tool != announced && !args.json {
-                eprintln!("whytop sample: running {tool}…");
+                errln!("whytop sample: running {tool}…");
                 announced = tool;
             }
         },
     );
     for n in &c.notes {
-        eprintln!("whytop sample: {n}");
+        errln!("whytop sample: {n}");
     }
     // No stacks is a failure, not an empty tree; and a process that exited
     // before any tool read it has only the kernel's view from before.
@@ -68,11 +68,11 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
     }
     if empty {
         match c.exited {
-            true => eprintln!(
+            true => errln!(
                 "whytop sample: pid {} exited before its stacks could be read",
                 c.pid
             ),
-            false => eprintln!("whytop sample: no stacks could be read for pid {}", c.pid),
+            false => errln!("whytop sample: no stacks could be read for pid {}", c.pid),
         }
         return Ok(1);
     }
@@ -114,7 +114,7 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
     }
     let code = super::emit(&out)?;
     if failed {
-        eprintln!(
+        errln!(
             "whytop sample: pid {} exited before a tool could read its stacks; above is the kernel's view from just before",
             c.pid
         );

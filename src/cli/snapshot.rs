@@ -26,7 +26,7 @@ pub fn run(args: &SnapshotArgs) -> anyhow::Result<i32> {
     let mut b = match bundle::build(named.platform.as_mut(), &procs, key, !args.no_redact) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("whytop snapshot: {e}");
+            errln!("whytop snapshot: {e}");
             return Ok(1);
         }
     };
@@ -34,7 +34,7 @@ pub fn run(args: &SnapshotArgs) -> anyhow::Result<i32> {
         let dir = match crate::actions::capture::default_dir() {
             Ok(d) => d,
             Err(e) => {
-                eprintln!("whytop snapshot: {e}");
+                errln!("whytop snapshot: {e}");
                 return Ok(1);
             }
         };
@@ -58,11 +58,11 @@ pub fn run(args: &SnapshotArgs) -> anyhow::Result<i32> {
     let path = match bundle::save(&b) {
         Ok(path) => path,
         Err(e) => {
-            eprintln!("whytop snapshot: cannot save: {e}");
+            errln!("whytop snapshot: cannot save: {e}");
             return Ok(1);
         }
     };
-    eprintln!("saved {}", path.display());
+    errln!("saved {}", path.display());
     if args.json {
         return super::emit(&(serde_json::to_string_pretty(&b)? + "\n"));
     }

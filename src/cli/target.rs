@@ -24,7 +24,7 @@ pub fn named(cmd: &str, pid: Pid) -> anyhow::Result<Option<Named>> {
         Found::Process(n) => Some(n),
         Found::Thread(n, tid) => {
             let p = n.sample();
-            eprintln!(
+            errln!(
                 "whytop {cmd}: {tid} is a thread of process {} ({}); name the process",
                 p.pid,
                 crate::ui::format::printable(&p.comm)
@@ -32,7 +32,7 @@ pub fn named(cmd: &str, pid: Pid) -> anyhow::Result<Option<Named>> {
             None
         }
         Found::Nothing => {
-            eprintln!("whytop {cmd}: no such process: pid {pid}");
+            errln!("whytop {cmd}: no such process: pid {pid}");
             None
         }
     })

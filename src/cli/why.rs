@@ -56,13 +56,13 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
         Found::Process(n) => n,
         Found::Thread(n, tid) => return thread(args, n, tid),
         Found::Nothing => {
-            eprintln!("whytop why: no such process: pid {}", args.pid);
+            errln!("whytop why: no such process: pid {}", args.pid);
             return Ok(1);
         }
     };
     let first = named.sample().clone();
     let Some(m) = measure(named.platform.as_mut(), &first, args) else {
-        eprintln!("whytop why: pid {} exited while being read", first.pid);
+        errln!("whytop why: pid {} exited while being read", first.pid);
         return Ok(1);
     };
     let (p, w, usage, profile) = (&m.sample, m.why, m.usage, m.profile);
@@ -144,14 +144,14 @@ fn thread(args: &WhyArgs, mut named: Named, tid: Pid) -> anyhow::Result<i32> {
         .iter()
         .find(|s| s.pid == tid && s.tgid == Some(p.pid))
     else {
-        eprintln!("whytop why: thread {tid} of process {} exited", p.pid);
+        errln!("whytop why: thread {tid} of process {} exited", p.pid);
         return Ok(1);
     };
     let children = ChildIndex::new(&listing.procs).children(p.pid);
     let e = match named.platform.wait_evidence(t, children, true) {
         Ok(e) => e,
         Err(_) => {
-            eprintln!("whytop why: thread {tid} exited while being read");
+            errln!("whytop why: thread {tid} exited while being read");
             return Ok(1);
         }
     };

@@ -1,5 +1,7 @@
 //! One line of a process's log, whatever it came from, and the pure parsers of
 //! the structured sources (journalctl's JSON, macOS `log stream` ndjson).
+//! Also the rules every follower shares: how long a line may be, how raw bytes
+//! become a line, and what may reach a terminal.
 
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +23,88 @@ pub struct LogLine {
     /// `stdout`, `stderr`, `journal`, `log`, or a file name.
     pub source: String,
     pub text: String,
+    /// Bytes of the line past `LINE_LIMIT` that were not kept.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cut_bytes: u64,
+    /// The last line of its source, not finished yet: the next line from the
+    /// same source replaces it (its text starts with this one's).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// The longest line kept whole; the rest is counted, not held.
+pub const LINE_LIMIT: usize = 64 * 1024;
+
+impl LogLine {
+    /// A line of an unstructured source from its raw bytes (no newline) and how
+    /// many bytes were cut after them. Invalid UTF-8 shows as U+FFFD. Of a
+    /// partial line, a trailing `\r` and a character whose bytes have not all
+    /// come yet are left out, so the finished line's text starts with its text.
+    pub fn from_raw(source: &str, raw: &[u8], cut: u64, partial: bool) -> LogLine {
+        let mut keep = raw.len();
+        if partial || cut > 0 {
+            keep -= incomplete_tail(raw);
+        }
+        let text = String::from_utf8_lossy(&raw[..keep]);
+        let text = text.trim_end_matches('\r');
+        LogLine {
+            when: None,
+            level: guess_level(text),
+            source: source.into(),
+            text: text.into(),
+            cut_bytes: cut + (raw.len() - keep) as u64 * u64::from(cut > 0),
+            partial,
+        }
+    }
+
+    /// What follows the text of a cut line: how much was cut.
+    pub fn cut_marker(&self) -> Option<String> {
+        (self.cut_bytes > 0).then(|| format!("… [{} bytes cut]", self.cut_bytes))
+    }
+
+    /// Cuts `text` (say, a journal message) to `LINE_LIMIT` bytes.
+    pub fn limit(mut self) -> LogLine {
+        if self.text.len() > LINE_LIMIT {
+            let mut end = LINE_LIMIT;
+            while !self.text.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.cut_bytes += (self.text.len() - end) as u64;
+            self.text.truncate(end);
+        }
+        self
+    }
+}
+
+/// How many bytes at the end of `raw` begin a UTF-8 character that is not
+/// complete yet (0 to 3).
+fn incomplete_tail(raw: &[u8]) -> usize {
+    let from = raw.len().saturating_sub(3);
+    match raw[from..].iter().rposition(|b| b & 0xc0 != 0x80) {
+        Some(i) => match std::str::from_utf8(&raw[from + i..]) {
+            Err(e) if e.error_len().is_none() => raw.len() - from - i,
+            _ => 0,
+        },
+        None => 0,
+    }
+}
+
+/// Text for a terminal: control characters (which could move the cursor,
+/// recolour or retitle it) become `?`; a tab stays.
+pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && c != '\t';
+    if text.chars().any(bad) {
+        text.chars()
+            .map(|c| if bad(c) { '?' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
 }
 
 /// A level from the words of an unstructured line.
@@ -72,12 +156,17 @@ pub fn parse_journal_json(line: &str) -> Option<LogLine> {
         .as_str()
         .and_then(|t| t.parse::<u64>().ok())
         .map(|us| us as f64 / 1e6);
-    Some(LogLine {
-        when,
-        level,
-        source: "journal".into(),
-        text,
-    })
+    Some(
+        LogLine {
+            when,
+            level,
+            source: "journal".into(),
+            text,
+            cut_bytes: 0,
+            partial: false,
+        }
+        .limit(),
+    )
 }
 
 /// macOS `log stream --style ndjson`: the first line is a header ("Filtering the
@@ -91,12 +180,17 @@ pub fn parse_macos_ndjson(line: &str) -> Option<LogLine> {
         "Debug" => Level::Debug,
         _ => guess_level(&text),
     };
-    Some(LogLine {
-        when: None,
-        level,
-        source: "log".into(),
-        text,
-    })
+    Some(
+        LogLine {
+            when: None,
+            level,
+            source: "log".into(),
+            text,
+            cut_bytes: 0,
+            partial: false,
+        }
+        .limit(),
+    )
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod privilege;
 pub mod stackfmt;
 pub mod syscalls;
 pub mod system;
+pub mod term_signals;
 
 pub use error::PlatformError;
 

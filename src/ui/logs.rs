@@ -74,13 +74,17 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let visible = l.visible();
     let room = (inner.height as usize).saturating_sub(lines.len());
     for line in &visible[l.window(visible.len(), room)] {
-        lines.push(Line::from(vec![
+        let mut spans = vec![
             Span::styled(format!("{:<8} ", line.source), theme::DIM),
             Span::styled(
                 format::printable(&line.text).into_owned(),
                 level_style(line.level),
             ),
-        ]));
+        ];
+        if let Some(cut) = line.cut_marker() {
+            spans.push(Span::styled(cut, theme::DIM));
+        }
+        lines.push(Line::from(spans));
     }
     if visible.is_empty() && l.ended.is_none() {
         lines.push(Line::styled("waiting for output…", theme::DIM));

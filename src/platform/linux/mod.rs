@@ -14,6 +14,7 @@ mod restart_evidence;
 mod run_watch;
 pub mod sockets;
 pub mod stat;
+pub mod statm;
 pub mod syscall_file;
 pub mod tty;
 pub mod users;

@@ -17,11 +17,15 @@
 //! - a rotating slice, one in `RECHECK_EVERY` a pass, so what changes from
 //!   outside (a renice, anything else missed) shows within that many passes.
 //!
+//! Whenever `stat` is read, `statm` is too (opened, read, closed: not held),
+//! for the exact resident size.
+//!
 //! Only samples whose wait evidence may have changed are reported fresh.
 
 use super::reader_io::{ReadAtToEnd, cmdline_into, raise_fd_limit, read_into, sysconf};
 use super::run_watch::sched_read;
 use super::stat::{PF_KTHREAD, Stat, parse_stat};
+use super::statm::parse_resident_pages;
 use super::tty::tty_name;
 use super::users::UserNames;
 use crate::model::{Pid, ProcInfo, ProcSample, ProcState};
@@ -289,6 +293,7 @@ impl ProcReader {
             got = Got::Fresh;
         }
         apply_stat(s, &st, self.clk_tck, self.page_size);
+        self.exact_rss(pid, s);
         Some(got)
     }
 
@@ -387,6 +392,7 @@ impl ProcReader {
         stat_fd.read_at_to_end(&mut self.buf).ok()?;
         let st = parse_stat(&self.buf).ok()?;
         let mut sample = new_sample(&st, self.clk_tck, self.page_size, self.boot_time);
+        self.exact_rss(pid, &mut sample);
         sample.cmdline = if st.flags & PF_KTHREAD != 0 {
             Arc::from("")
         } else {
@@ -419,6 +425,18 @@ impl ProcReader {
         Some(sample)
     }
 
+    /// The exact resident size from `statm`, read with `stat` (opened for the
+    /// read, not held: an idle process costs no more, and an entry no fd more).
+    /// Unreadable, `stat`'s approximate figure stays.
+    fn exact_rss(&mut self, pid: Pid, s: &mut ProcSample) {
+        let dir = || self.root.join(pid.to_string()).join("statm");
+        if read_into(None, dir, &mut self.buf).is_some()
+            && let Some(pages) = parse_resident_pages(&self.buf)
+        {
+            s.rss_bytes = pages.saturating_mul(self.page_size);
+        }
+    }
+
     /// Thread rows of one process (not cached: only when the user shows threads).
     fn read_threads(&mut self, proc_: &ProcSample) -> Vec<ProcSample> {
         let dir = self.root.join(proc_.pid.to_string()).join("task");
@@ -440,6 +458,8 @@ impl ProcReader {
             t.uid = proc_.uid;
             t.user = proc_.user.clone();
             t.threads = 1;
+            // One memory map for all threads: the process's exact figure.
+            t.rss_bytes = proc_.rss_bytes;
             out.push(t);
         }
         out

@@ -1,15 +1,23 @@
 //! Following what a process writes: journald when it runs, else the files its
 //! stdout and stderr point to; saying plainly when they are a terminal or a pipe.
-//! The tail ends when the process exits.
+//! The tail ends when the process exits. Memory is bounded whatever the
+//! process writes: lines are cut at `LINE_LIMIT`, and the backlog is found by
+//! reading backwards, holding offsets only.
 //!
 //! Files are opened through `/proc/PID/fd/N`, not the path the link shows: that
 //! reaches the very file the process writes, even deleted or in another mount
 //! namespace.
 
+mod assemble;
+mod backlog;
+mod file;
+mod journal;
+
 use crate::model::ProcKey;
-use crate::model::logline::{LogLine, guess_level, parse_journal_json, parse_macos_ndjson};
+use crate::model::logline::{LogLine, parse_journal_json, parse_macos_ndjson};
 use crate::platform::handle;
-use std::io::{BufRead, Read, Seek, SeekFrom};
+use file::FileTail;
+use journal::Journal;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -36,6 +44,8 @@ pub struct Plan {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
+    /// A line; a partial one (`LogLine::partial`) is replaced by the next line
+    /// of its source.
     Line(LogLine),
     Note(String),
     /// The tail is over, and why.
@@ -216,87 +226,6 @@ pub fn tail(
     }
 }
 
-struct FileTail {
-    file: std::fs::File,
-    pos: u64,
-    label: String,
-    partial: Vec<u8>,
-}
-
-impl FileTail {
-    /// Opens at the end, emitting the last `backlog` lines first. Offsets are
-    /// bytes of the file, never of its lossily decoded text.
-    fn open(
-        path: &PathBuf,
-        label: &str,
-        backlog: usize,
-        emit: &mut impl FnMut(Event),
-    ) -> std::io::Result<FileTail> {
-        let mut file = std::fs::File::open(path)?;
-        let len = file.metadata()?.len();
-        let from = len.saturating_sub(64 * 1024);
-        file.seek(SeekFrom::Start(from))?;
-        let mut buf = Vec::new();
-        file.read_to_end(&mut buf)?;
-        // Whole lines only; a partial last line is read by `poll` once finished.
-        let complete = match buf.iter().rposition(|&b| b == b'\n') {
-            Some(i) => &buf[..=i],
-            None => &buf[..0],
-        };
-        let mut lines: Vec<&[u8]> = complete.split(|&b| b == b'\n').collect();
-        lines.pop(); // what follows the last newline: nothing
-        if from > 0 && !lines.is_empty() {
-            lines.remove(0); // probably cut in the middle
-        }
-        for l in &lines[lines.len().saturating_sub(backlog)..] {
-            emit(Event::Line(line(label, &String::from_utf8_lossy(l))));
-        }
-        Ok(FileTail {
-            file,
-            pos: from + complete.len() as u64,
-            label: label.into(),
-            partial: Vec::new(),
-        })
-    }
-
-    fn poll(&mut self, emit: &mut impl FnMut(Event)) {
-        let Ok(len) = self.file.metadata().map(|m| m.len()) else {
-            return;
-        };
-        if len < self.pos {
-            emit(Event::Note(format!(
-                "{} was truncated; reading from its start",
-                self.label
-            )));
-            self.pos = 0;
-            self.partial.clear();
-        }
-        if len == self.pos || self.file.seek(SeekFrom::Start(self.pos)).is_err() {
-            return;
-        }
-        let mut buf = Vec::new();
-        if let Ok(n) = (&mut self.file).take(1 << 20).read_to_end(&mut buf) {
-            self.pos += n as u64;
-            self.partial.extend_from_slice(&buf);
-            while let Some(i) = self.partial.iter().position(|&b| b == b'\n') {
-                let rest = self.partial.split_off(i + 1);
-                let text = String::from_utf8_lossy(&self.partial[..i]).into_owned();
-                self.partial = rest;
-                emit(Event::Line(line(&self.label, &text)));
-            }
-        }
-    }
-}
-
-fn line(source: &str, text: &str) -> LogLine {
-    LogLine {
-        when: None,
-        level: guess_level(text),
-        source: source.into(),
-        text: text.trim_end_matches('\r').into(),
-    }
-}
-
 fn journal_cmd(pid: i32, backlog: usize, follow: bool) -> std::process::Command {
     let mut cmd = std::process::Command::new("journalctl");
     cmd.args([
@@ -323,67 +252,4 @@ fn mac_log_cmd(pid: i32) -> std::process::Command {
         &format!("processID == {pid}"),
     ]);
     cmd
-}
-
-/// A log command (journalctl, macOS `log`) read line by line on its own thread.
-struct Journal {
-    child: std::process::Child,
-    rx: std::sync::mpsc::Receiver<String>,
-    parse: fn(&str) -> Option<LogLine>,
-}
-
-impl Journal {
-    fn start(
-        mut cmd: std::process::Command,
-        parse: fn(&str) -> Option<LogLine>,
-        emit: &mut impl FnMut(Event),
-    ) -> Option<Journal> {
-        let mut child = match cmd
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-        {
-            Ok(c) => c,
-            Err(e) => {
-                emit(Event::Note(format!(
-                    "{}: {e}",
-                    cmd.get_program().to_string_lossy()
-                )));
-                return None;
-            }
-        };
-        let out = child.stdout.take()?;
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for l in std::io::BufReader::new(out).lines().map_while(Result::ok) {
-                if tx.send(l).is_err() {
-                    break;
-                }
-            }
-        });
-        Some(Journal { child, rx, parse })
-    }
-
-    fn poll(&mut self, emit: &mut impl FnMut(Event)) {
-        while let Ok(l) = self.rx.try_recv() {
-            if let Some(line) = (self.parse)(&l) {
-                emit(Event::Line(line));
-            }
-        }
-    }
-
-    fn drain(&mut self, emit: &mut impl FnMut(Event)) {
-        while let Ok(l) = self.rx.recv_timeout(Duration::from_secs(5)) {
-            if let Some(line) = (self.parse)(&l) {
-                emit(Event::Line(line));
-            }
-        }
-    }
-}
-
-impl Drop for Journal {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
