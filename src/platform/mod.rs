@@ -10,9 +10,11 @@ pub mod linux;
 #[cfg(target_os = "macos")]
 pub mod macos;
 pub mod privilege;
+pub mod sched;
 pub mod stackfmt;
 pub mod syscalls;
 pub mod system;
+pub mod test_pause;
 
 pub use error::PlatformError;
 
