@@ -189,6 +189,7 @@ fn a_target_that_exits_early_ends_the_ladder_early() {
         command: "sleep 120".into(),
         depth: 0,
         descendants: 0,
+        parent: None,
     };
     let (_tx, rx) = std::sync::mpsc::channel();
     let outcome = ladder::run(
@@ -225,6 +226,7 @@ fn a_key_whose_pid_was_reused_is_refused_and_that_process_lives() {
         command: "an older process".into(),
         depth: 0,
         descendants: 0,
+        parent: None,
     };
     let (_tx, rx) = std::sync::mpsc::channel();
     let outcome = ladder::run(vec![target], &Policy::parse("KILL:1").unwrap(), &rx, |_| {});

@@ -1,11 +1,15 @@
 //! One signal to a chosen process, or to its process group, that can never reach
-//! another process: the pid's identity is confirmed through its handle first, and
-//! a group is only signalled when it is still the group the user saw and a real one.
+//! another process: the pid's identity is confirmed through its handle and the
+//! signal goes through that handle. A group is never signalled by number
+//! (`kill(-pgid)` would reach whoever owns that group number by then): its
+//! members are listed and pinned one by one while the chosen process is still
+//! in it, and each is signalled through its own handle.
 
 use super::targets::Refusal;
 use crate::model::{Pid, ProcKey};
 use crate::platform::PlatformError;
-use crate::platform::handle;
+use crate::platform::handle::{self, GroupDelivery};
+use crate::platform::test_pause::{self, Point};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeliverError {
@@ -13,45 +17,78 @@ pub enum DeliverError {
     Platform(#[from] PlatformError),
     #[error(transparent)]
     Refused(#[from] Refusal),
-    #[error("pid {pid} moved from process group {was} to {now}: not sent")]
-    GroupMoved { pid: Pid, was: Pid, now: Pid },
+    #[error("process group {pgid}: none of its {members} member(s) could be signalled{why}")]
+    NoneDelivered {
+        pgid: Pid,
+        members: usize,
+        why: String,
+    },
 }
 
-/// Signals `key`, or with `group` the process group `pgid` it was seen in.
+/// What was sent to whom.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Delivered {
+    One(Pid),
+    Group { pgid: Pid, delivery: GroupDelivery },
+}
+
+impl Delivered {
+    /// `pid 12`, or `3 member(s) of process group 12 (pids 12 13 14; 1 gone)`.
+    pub fn describe(&self) -> String {
+        match self {
+            Delivered::One(pid) => format!("pid {pid}"),
+            Delivered::Group { pgid, delivery: d } => {
+                let pids: Vec<String> = d.sent.iter().map(|p| p.to_string()).collect();
+                let mut s = format!(
+                    "{} member(s) of process group {pgid} (pids {})",
+                    d.sent.len(),
+                    pids.join(" ")
+                );
+                if !d.gone.is_empty() {
+                    s += &format!("; {} exited since the check", d.gone.len());
+                }
+                for (pid, e) in &d.failed {
+                    s += &format!("; pid {pid} not signalled: {e}");
+                }
+                s
+            }
+        }
+    }
+}
+
+/// Signals `key`, or with `group` the members of the process group `pgid` it
+/// was seen in (the process must still be in it).
 pub fn deliver(
     key: ProcKey,
     sig: i32,
     group: Option<Pid>,
     force: bool,
-) -> Result<(), DeliverError> {
+) -> Result<Delivered, DeliverError> {
     let h = handle::open(key)?;
     let Some(pgid) = group else {
-        return Ok(h.signal(sig)?);
+        test_pause::pause(Point::AfterCheck);
+        h.signal(sig)?;
+        return Ok(Delivered::One(key.pid));
     };
-    // The handle confirmed the identity; now the group, as it is at this moment.
-    // SAFETY: getpgid has no memory-safety preconditions.
-    let now = unsafe { libc::getpgid(key.pid) };
-    if now < 0 {
-        return Err(PlatformError::NoSuchProcess { pid: key.pid }.into());
-    }
-    if now != pgid {
-        return Err(DeliverError::GroupMoved {
-            pid: key.pid,
-            was: pgid,
-            now,
+    check_group(pgid, force)?;
+    let members = h.group_members(pgid)?;
+    test_pause::pause(Point::AfterCheck);
+    let delivery = members.signal(sig);
+    if delivery.sent.is_empty() {
+        let mut why = String::new();
+        if !delivery.gone.is_empty() {
+            why += &format!(": {} exited", delivery.gone.len());
+        }
+        for (pid, e) in &delivery.failed {
+            why += &format!("; pid {pid}: {e}");
+        }
+        return Err(DeliverError::NoneDelivered {
+            pgid,
+            members: members.members.len(),
+            why,
         });
     }
-    check_group(pgid, force)?;
-    // SAFETY: kill with a negative pid signals that process group; pgid > 1 here,
-    // so it is never kill(-1) (everyone) or kill(0) (our own group).
-    if unsafe { libc::kill(-pgid, sig) } == 0 {
-        return Ok(());
-    }
-    Err(match std::io::Error::last_os_error().raw_os_error() {
-        Some(libc::EPERM) => PlatformError::PermissionDenied { pid: key.pid },
-        _ => PlatformError::NoSuchProcess { pid: key.pid },
-    }
-    .into())
+    Ok(Delivered::Group { pgid, delivery })
 }
 
 /// Refuses groups a signal must never go to: 0 and 1 (kill(0) is the sender's own
@@ -60,9 +97,7 @@ pub fn check_group(pgid: Pid, force: bool) -> Result<(), Refusal> {
     if pgid <= 1 {
         return Err(Refusal::NoGroup(pgid));
     }
-    // SAFETY: getpgrp cannot fail.
-    let mine = unsafe { libc::getpgrp() };
-    if pgid == mine && !force {
+    if pgid == handle::own_process_group() && !force {
         return Err(Refusal::OwnGroup(pgid));
     }
     Ok(())
@@ -77,7 +112,7 @@ mod tests {
         assert_eq!(check_group(0, true), Err(Refusal::NoGroup(0)));
         assert_eq!(check_group(1, true), Err(Refusal::NoGroup(1)));
         assert_eq!(check_group(-5, true), Err(Refusal::NoGroup(-5)));
-        let mine = unsafe { libc::getpgrp() };
+        let mine = handle::own_process_group();
         if mine > 1 {
             assert_eq!(check_group(mine, false), Err(Refusal::OwnGroup(mine)));
             assert!(check_group(mine, true).is_ok());

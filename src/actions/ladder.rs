@@ -1,8 +1,12 @@
 //! The stop ladder: signal, wait for exits, escalate. Exits are noticed as they
 //! happen (a pidfd each on Linux), so a target that leaves early ends the ladder early.
+//! Before each round of signals every target's parent is read again: one that is
+//! no longer the root's descendant is dropped (see `lineage`).
 
+use super::lineage::{self, Standing};
 use super::signals;
 use super::targets::Target;
+use crate::model::Pid;
 use crate::model::ProcKey;
 use crate::platform::PlatformError;
 use crate::platform::handle::{self, ProcHandle};
@@ -107,6 +111,9 @@ pub enum Ended {
     Cancelled,
     /// It could not be signalled (permission denied, ...).
     Error { message: String },
+    /// No longer a descendant of the chosen process (its parent is now `ppid`):
+    /// dropped from the stop, not signalled after that.
+    Moved { ppid: Pid },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -128,11 +135,14 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// True when no target is left running.
+    /// True when no target is left running (one that left the tree is not a target).
     pub fn all_gone(&self) -> bool {
-        self.targets
-            .iter()
-            .all(|t| matches!(t.ended, Ended::Step { .. } | Ended::Gone))
+        self.targets.iter().all(|t| {
+            matches!(
+                t.ended,
+                Ended::Step { .. } | Ended::Gone | Ended::Moved { .. }
+            )
+        })
     }
 }
 
@@ -148,6 +158,11 @@ pub enum Progress {
     Exited {
         key: ProcKey,
         step: usize,
+    },
+    /// Dropped: no longer a descendant of the chosen process.
+    Moved {
+        key: ProcKey,
+        message: String,
     },
 }
 
@@ -207,7 +222,15 @@ pub fn run(
             alive: alive_keys(&live),
         });
         loop {
-            deliver(&mut live, index, step, policy.order, began, &mut sent);
+            deliver(
+                &mut live,
+                index,
+                step,
+                policy.order,
+                began,
+                &mut sent,
+                &mut progress,
+            );
             for l in live.iter_mut().filter(|l| l.ended.is_none()) {
                 if l.handle.as_ref().is_some_and(|h| h.exited()) {
                     let signal = signals::name(step.signal);
@@ -275,6 +298,7 @@ fn deliver(
     order: Order,
     began: Instant,
     sent: &mut Vec<(usize, String, i32)>,
+    progress: &mut impl FnMut(Progress),
 ) {
     let due_depth = match order {
         Order::AllAtOnce => 0,
@@ -292,8 +316,16 @@ fn deliver(
             }
         }
     };
+    let due = |l: &Live| {
+        l.ended.is_none() && l.signalled_in != Some(index) && l.target.depth >= due_depth
+    };
+    if !live.iter().any(due) {
+        return;
+    }
+    crate::platform::test_pause::pause(crate::platform::test_pause::Point::BeforeFirstSignal);
+    drop_moved(live, progress);
     for l in live.iter_mut() {
-        if l.ended.is_some() || l.signalled_in == Some(index) || l.target.depth < due_depth {
+        if !due(l) {
             continue;
         }
         l.signalled_in = Some(index);
@@ -306,6 +338,32 @@ fn deliver(
                     message: e.to_string(),
                 })
             }
+        }
+    }
+}
+
+/// Ends, as `Moved`, every live target that is no longer the root's descendant.
+fn drop_moved(live: &mut [Live], progress: &mut impl FnMut(Progress)) {
+    let targets: Vec<Target> = live.iter().map(|l| l.target.clone()).collect();
+    let standing = lineage::standings(
+        &targets,
+        |i| {
+            let h = live[i].handle.as_ref()?;
+            h.lineage().ok().map(|l| l.ppid)
+        },
+        |i| live[i].signalled_in.is_some(),
+    );
+    let root = targets
+        .iter()
+        .find(|t| t.parent.is_none())
+        .map_or(0, |t| t.key.pid);
+    for (l, s) in live.iter_mut().zip(standing) {
+        if let (None, Standing::Moved { ppid }) = (&l.ended, s) {
+            l.ended = Some(Ended::Moved { ppid });
+            progress(Progress::Moved {
+                key: l.target.key,
+                message: lineage::describe_moved(&l.target, root, ppid),
+            });
         }
     }
 }

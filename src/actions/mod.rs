@@ -7,6 +7,7 @@ pub mod capture;
 pub mod datadir;
 pub mod deliver;
 pub mod ladder;
+pub mod lineage;
 pub mod logtail;
 pub mod priority;
 pub mod redact;

@@ -1,14 +1,16 @@
 //! Scheduling beyond nice, one vocabulary on every OS: on Linux the CPU policy
-//! and the I/O class; on macOS the background state.
+//! and the I/O class; on macOS the background state. What the system offers
+//! and how to set it is the platform's; this names the changes.
 
-use super::priority::PriorityError;
+use super::priority::{self, PriorityError};
 use crate::model::ProcKey;
+use crate::platform::sched::{self as os, HAS_BACKGROUND, HAS_POLICIES, IO_CLASSES, POLICIES};
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SchedChange {
-    /// A Linux scheduling policy (`libc::SCHED_*`).
+    /// A Linux scheduling policy (a `POLICIES` value).
     Policy(i32),
     /// A Linux I/O class (index into `IO_CLASSES`) and level 0..7.
     Io(usize, i32),
@@ -18,148 +20,114 @@ pub enum SchedChange {
 
 /// `policy batch, I/O idle` (Linux), or what this OS offers.
 pub fn describe(pid: i32) -> Option<String> {
-    #[cfg(target_os = "linux")]
-    {
-        use super::priority::linux::*;
-        let policy = get_policy(pid).ok().map(policy_name)?;
-        let io = match get_ioprio(pid) {
-            Ok((0, _)) => "I/O best-effort (from nice)".to_string(),
-            Ok((c, l)) => format!("I/O {} {l}", IO_CLASSES[c]),
-            Err(_) => "I/O ?".into(),
-        };
-        Some(format!("policy {policy}, {io}"))
+    if !HAS_POLICIES {
+        return None;
     }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = pid;
-        None
-    }
+    let policy = os::policy_name(os::policy(pid)?);
+    let io = match os::io_class(pid) {
+        Some((0, _)) => "I/O best-effort (from nice)".to_string(),
+        Some((c, l)) => format!("I/O {} {l}", IO_CLASSES[c]),
+        None => "I/O ?".into(),
+    };
+    Some(format!("policy {policy}, {io}"))
 }
 
 /// The next policy in the TUI's cycle: other → batch → idle → other.
 pub fn next_policy(pid: i32) -> Option<SchedChange> {
-    #[cfg(target_os = "linux")]
-    {
-        let cur = super::priority::linux::get_policy(pid).ok()?;
-        let next = match cur {
-            libc::SCHED_OTHER => libc::SCHED_BATCH,
-            libc::SCHED_BATCH => libc::SCHED_IDLE,
-            _ => libc::SCHED_OTHER,
-        };
-        Some(SchedChange::Policy(next))
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = pid;
-        None
-    }
+    os::next_policy(os::policy(pid)?).map(SchedChange::Policy)
 }
 
 /// The next I/O class in the TUI's cycle: best-effort → idle → realtime → best-effort.
 pub fn next_io(pid: i32) -> Option<SchedChange> {
-    #[cfg(target_os = "linux")]
-    {
-        let (class, _) = super::priority::linux::get_ioprio(pid).ok()?;
-        let next = match class {
-            0 | 2 => 3,
-            3 => 1,
-            _ => 2,
-        };
-        Some(SchedChange::Io(next, 4))
+    if !HAS_POLICIES {
+        return None;
     }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = pid;
-        None
-    }
+    let (class, _) = os::io_class(pid)?;
+    let next = match class {
+        0 | 2 => 3,
+        3 => 1,
+        _ => 2,
+    };
+    Some(SchedChange::Io(next, 4))
 }
 
+/// Applies `change` to exactly the process `key` names (through its handle).
 pub fn apply(key: ProcKey, change: SchedChange) -> Result<String, PriorityError> {
+    let unsupported = || PriorityError::Other {
+        pid: key.pid,
+        msg: "not supported on this system".into(),
+    };
+    let supported = match change {
+        SchedChange::Policy(_) | SchedChange::Io(..) => HAS_POLICIES,
+        SchedChange::Background(_) => HAS_BACKGROUND,
+    };
+    if !supported {
+        return Err(unsupported());
+    }
+    let h = priority::open(key)?;
     match change {
-        #[cfg(target_os = "linux")]
         SchedChange::Policy(p) => {
-            super::priority::linux::set_policy(key, p)?;
-            Ok(format!(
-                "pid {}: policy {}",
-                key.pid,
-                super::priority::linux::policy_name(p)
-            ))
+            priority::change(h.as_ref(), |h| h.set_policy(p))?;
+            Ok(format!("pid {}: policy {}", key.pid, os::policy_name(p)))
         }
-        #[cfg(target_os = "linux")]
         SchedChange::Io(c, l) => {
-            super::priority::linux::set_ioprio(key, c, l)?;
-            Ok(format!(
-                "pid {}: I/O {} {l}",
-                key.pid,
-                super::priority::linux::IO_CLASSES[c]
-            ))
+            priority::change(h.as_ref(), |h| h.set_io_class(c, l))?;
+            Ok(format!("pid {}: I/O {} {l}", key.pid, IO_CLASSES[c]))
         }
-        #[cfg(target_os = "macos")]
         SchedChange::Background(on) => {
-            super::priority::set_background(key, on)?;
+            priority::change(h.as_ref(), |h| h.set_background(on))?;
             Ok(format!(
                 "pid {}: background {}",
                 key.pid,
                 if on { "on" } else { "off" }
             ))
         }
-        #[allow(unreachable_patterns)]
-        _ => Err(PriorityError::Other {
-            pid: key.pid,
-            msg: "not supported on this system".into(),
-        }),
     }
 }
 
 /// Parses the CLI's `--policy` value.
 pub fn parse_policy(s: &str) -> Result<SchedChange, String> {
-    #[cfg(target_os = "linux")]
-    {
-        super::priority::linux::POLICIES
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(s))
-            .map(|(_, p)| SchedChange::Policy(*p))
-            .ok_or_else(|| format!("unknown policy {s:?}: other, batch, idle, fifo, rr"))
+    if !HAS_POLICIES {
+        return Err(format!("scheduling policies ({s}) are a Linux feature"));
     }
-    #[cfg(not(target_os = "linux"))]
-    {
-        Err(format!("scheduling policies ({s}) are a Linux feature"))
-    }
+    POLICIES
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(s))
+        .map(|(_, p)| SchedChange::Policy(*p))
+        .ok_or_else(|| format!("unknown policy {s:?}: other, batch, idle, fifo, rr"))
 }
 
 /// Parses the CLI's `--io CLASS[:LEVEL]` value.
 pub fn parse_io(s: &str) -> Result<SchedChange, String> {
-    #[cfg(target_os = "linux")]
-    {
-        let (name, level) = s.split_once(':').unwrap_or((s, "4"));
-        let class = super::priority::linux::IO_CLASSES
-            .iter()
-            .position(|c| c.eq_ignore_ascii_case(name))
-            .filter(|c| *c > 0)
-            .ok_or_else(|| format!("unknown I/O class {name:?}: realtime, best-effort, idle"))?;
-        let level: i32 = level
-            .parse()
-            .ok()
-            .filter(|l| (0..=7).contains(l))
-            .ok_or_else(|| format!("I/O level {level:?} is not 0..7"))?;
-        Ok(SchedChange::Io(class, level))
+    if !HAS_POLICIES {
+        return Err(format!("I/O classes ({s}) are a Linux feature"));
     }
-    #[cfg(not(target_os = "linux"))]
-    {
-        Err(format!("I/O classes ({s}) are a Linux feature"))
-    }
+    let (name, level) = s.split_once(':').unwrap_or((s, "4"));
+    let class = IO_CLASSES
+        .iter()
+        .position(|c| c.eq_ignore_ascii_case(name))
+        .filter(|c| *c > 0)
+        .ok_or_else(|| format!("unknown I/O class {name:?}: realtime, best-effort, idle"))?;
+    let level: i32 = level
+        .parse()
+        .ok()
+        .filter(|l| (0..=7).contains(l))
+        .ok_or_else(|| format!("I/O level {level:?} is not 0..7"))?;
+    Ok(SchedChange::Io(class, level))
 }
 
-#[cfg(all(test, target_os = "linux"))]
+#[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn parses() {
-        assert_eq!(
-            parse_policy("BATCH"),
-            Ok(SchedChange::Policy(libc::SCHED_BATCH))
-        );
+        if !HAS_POLICIES {
+            assert!(parse_policy("batch").is_err());
+            return;
+        }
+        let batch = POLICIES.iter().find(|(n, _)| *n == "batch").unwrap().1;
+        assert_eq!(parse_policy("BATCH"), Ok(SchedChange::Policy(batch)));
         assert!(parse_policy("fast").is_err());
         assert_eq!(parse_io("idle"), Ok(SchedChange::Io(3, 4)));
         assert_eq!(parse_io("best-effort:7"), Ok(SchedChange::Io(2, 7)));

@@ -15,6 +15,18 @@ pub fn refs(targets: &[Target]) -> Vec<TargetRef> {
         .collect()
 }
 
+/// Targets dropped from a plan before it ran (no longer descendants), as the
+/// audit log keeps them.
+pub fn dropped(dropped: &[(Target, crate::model::Pid)]) -> Value {
+    dropped
+        .iter()
+        .map(|(t, ppid)| {
+            json!({"pid": t.key.pid, "start_time": t.key.start_time,
+                   "command": t.command, "ppid_now": ppid})
+        })
+        .collect()
+}
+
 /// The ladder's parameters as the audit log keeps them, plus the caller's own.
 pub fn params(policy: &Policy, extra: Value) -> Value {
     let mut p = json!({"ladder": policy.describe(), "order": policy.order});

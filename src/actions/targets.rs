@@ -12,6 +12,8 @@ pub struct Target {
     pub depth: u16,
     /// How many descendants it has among the targets.
     pub descendants: usize,
+    /// Its parent among the targets as the listing had it (None for the chosen one).
+    pub parent: Option<ProcKey>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -49,6 +51,7 @@ pub fn plan(
         return Err(Refusal::NoSuchProcess(chosen.pid));
     };
     let mut out = vec![(root, 0u16)];
+    let mut parents: Vec<Option<ProcKey>> = vec![None];
     if tree {
         let mut i = 0;
         while i < out.len() {
@@ -59,6 +62,7 @@ pub fn plan(
             {
                 if !out.iter().any(|(q, _)| q.pid == c.pid) {
                     out.push((c, depth + 1));
+                    parents.push(Some(parent.key()));
                 }
             }
             i += 1;
@@ -77,12 +81,14 @@ pub fn plan(
     }
     let mut targets: Vec<Target> = out
         .iter()
-        .map(|(p, d)| Target {
+        .zip(parents)
+        .map(|((p, d), parent)| Target {
             key: p.key(),
             // Shown in the dialog, printed, audited: redacted once here.
             command: super::redact::redact_text(&p.command()),
             depth: *d,
             descendants: 0,
+            parent,
         })
         .collect();
     for (i, t) in targets.iter_mut().enumerate() {
@@ -129,6 +135,8 @@ mod tests {
         let pids: Vec<i32> = t.iter().map(|t| t.key.pid).collect();
         assert_eq!(pids, [12, 11, 13, 10]);
         assert_eq!(t.last().unwrap().descendants, 3);
+        assert_eq!(t[0].parent, Some(p[3].key()), "as is under cc");
+        assert_eq!(t.last().unwrap().parent, None);
         let t = plan(&p, p[2].key(), false, false).unwrap();
         assert_eq!(t.len(), 1);
     }

@@ -117,6 +117,7 @@ impl Executor {
                 targets,
                 policy,
                 tree,
+                dropped,
             } => {
                 let (ctl_tx, ctl_rx) = mpsc::channel();
                 self.ladder = Some(ctl_tx);
@@ -125,7 +126,10 @@ impl Executor {
                 done.store(false, Ordering::SeqCst);
                 std::thread::spawn(move || {
                     let progress_tx = tx.clone();
-                    let params = stop::params(&policy, json!({"tree": tree, "from": "tui"}));
+                    let params = stop::params(
+                        &policy,
+                        json!({"tree": tree, "from": "tui", "dropped": stop::dropped(&dropped)}),
+                    );
                     let (outcome, audit_error) =
                         stop::run_audited(targets, &policy, params, &ctl_rx, |p| {
                             let _ = progress_tx.send(Msg::LadderProgress(p));
@@ -154,12 +158,8 @@ impl Executor {
                 let group = group.then_some(pgid);
                 let params = json!({"signal": name, "group": group});
                 self.one_shot(key, command, "signal", params, move || {
-                    let who = match group {
-                        Some(g) => format!("process group {g}"),
-                        None => format!("pid {}", key.pid),
-                    };
                     match crate::actions::deliver::deliver(key, signal, group, false) {
-                        Ok(()) => Ok(format!("sent {name} to {who}")),
+                        Ok(d) => Ok(format!("sent {name} to {}", d.describe())),
                         Err(e) => Err(format!("{name} not sent: {e}")),
                     }
                 });

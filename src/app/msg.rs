@@ -40,6 +40,8 @@ pub enum Effect {
         policy: Policy,
         /// Descendants included (the audit log records it).
         tree: bool,
+        /// Dropped when the confirmation was shown (the audit log records them too).
+        dropped: Vec<(Target, crate::model::Pid)>,
     },
     LadderControl(Control),
     Signal {

@@ -8,7 +8,7 @@ use super::msg::Effect;
 use super::state::{App, LadderView, PendingStop};
 use crate::actions::ladder::{Control, Ended, Outcome, Progress};
 use crate::actions::sched::{self, SchedChange};
-use crate::actions::{signals, targets};
+use crate::actions::{lineage, signals, targets};
 
 pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
     match (app.ui.mode, a) {
@@ -150,13 +150,25 @@ fn protected(app: &mut App) -> Option<(crate::model::ProcKey, String, i32)> {
     }
 }
 
+/// The confirmation shows a plan whose parentage was just read again: the
+/// snapshot may be a refresh old, and a target that left the tree since is
+/// dropped (and said so) rather than shown.
 fn plan_stop(app: &mut App, root: crate::model::ProcKey, tree: bool) {
     match targets::plan(&app.table.snapshot.procs, root, tree, false) {
         Ok(targets) => {
+            let (targets, dropped) = lineage::recheck(targets);
+            if !dropped.is_empty() {
+                let said: Vec<String> = dropped
+                    .iter()
+                    .map(|(t, ppid)| lineage::describe_moved(t, root.pid, *ppid))
+                    .collect();
+                app.say(said.join("; "));
+            }
             app.ui.pending_stop = Some(PendingStop {
                 root,
                 tree,
                 targets,
+                dropped,
             });
             app.ui.mode = Mode::Confirm;
         }
@@ -186,6 +198,7 @@ fn confirm_stop(app: &mut App) -> Vec<Effect> {
         targets: p.targets,
         policy,
         tree: p.tree,
+        dropped: p.dropped,
     }]
 }
 
@@ -227,6 +240,10 @@ pub fn ladder_progress(app: &mut App, p: Progress) {
             l.alive.retain(|k| *k != key);
             l.exited.push((key, step));
         }
+        Progress::Moved { key, message } => {
+            l.alive.retain(|k| *k != key);
+            app.say(message);
+        }
     }
 }
 
@@ -240,6 +257,7 @@ pub fn ladder_done(app: &mut App, o: Outcome) {
             Ended::Survived => "SURVIVED".into(),
             Ended::Cancelled => "left running".into(),
             Ended::Error { message } => message.clone(),
+            Ended::Moved { ppid } => format!("left the tree (parent now {ppid}): left alone"),
         };
         by.push(format!("{} {what}", t.pid));
     }

@@ -40,6 +40,9 @@ pub struct PendingStop {
     pub root: ProcKey,
     pub tree: bool,
     pub targets: Vec<Target>,
+    /// Planned from the snapshot but no longer descendants when the plan was
+    /// checked, with their parent now: not part of the stop.
+    pub dropped: Vec<(Target, crate::model::Pid)>,
 }
 
 /// A running stop ladder as the progress pane shows it.

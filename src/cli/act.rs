@@ -2,7 +2,7 @@
 //! Exit 0 when the targets are gone or the change applied; 1 with a message otherwise.
 
 use crate::actions::audit::{Record, TargetRef};
-use crate::actions::deliver::deliver;
+use crate::actions::deliver::{Delivered, deliver};
 use crate::actions::ladder::{self, Control, Order, Policy};
 use crate::actions::sched::{self, SchedChange};
 use crate::actions::targets::{self, Refusal};
@@ -77,6 +77,16 @@ pub struct ReniceArgs {
     /// Allow pid 1, kernel threads and whytop itself.
     #[arg(long)]
     pub force: bool,
+}
+
+/// A change's error as the audit log keeps it: loudly flagged when it may have
+/// reached another process.
+fn failure(e: &priority::PriorityError) -> serde_json::Value {
+    if e.identity_lost() {
+        json!({"error": e.to_string(), "identity_lost": true})
+    } else {
+        json!({"error": e.to_string()})
+    }
 }
 
 fn fail(msg: impl std::fmt::Display) -> anyhow::Result<i32> {
@@ -181,6 +191,7 @@ pub fn stop(args: &StopArgs) -> anyhow::Result<i32> {
             ladder::Progress::Exited { key, step } => {
                 errln!("pid {} exited during step {}", key.pid, step + 1)
             }
+            ladder::Progress::Moved { message, .. } => errln!("whytop: {message}"),
         }
     });
     if args.json {
@@ -195,6 +206,10 @@ pub fn stop(args: &StopArgs) -> anyhow::Result<i32> {
                 ladder::Ended::Survived => "SURVIVED the ladder".into(),
                 ladder::Ended::Cancelled => "left running (cancelled)".into(),
                 ladder::Ended::Error { message } => format!("not signalled: {message}"),
+                ladder::Ended::Moved { ppid } => format!(
+                    "LEFT ALONE: no longer a descendant of pid {} (its parent is now {ppid})",
+                    p.pid
+                ),
             };
             // A command line can hold escape sequences that would retitle or
             // clear the terminal of whoever stops it.
@@ -224,7 +239,12 @@ pub fn signal(args: &SignalArgs) -> anyhow::Result<i32> {
     let group = args.group.then_some(p.pgid);
     let result = deliver(key, args.signal, group, args.force);
     let outcome = match &result {
-        Ok(()) => json!("delivered"),
+        Ok(Delivered::One(_)) => json!("delivered"),
+        Ok(Delivered::Group { delivery, .. }) => json!({
+            "delivered": delivery.sent,
+            "gone": delivery.gone,
+            "failed": delivery.failed,
+        }),
         Err(e) => json!({"error": e.to_string()}),
     };
     let audited = audit(Record::new(
@@ -234,11 +254,8 @@ pub fn signal(args: &SignalArgs) -> anyhow::Result<i32> {
         outcome,
     ));
     let code = match result {
-        Ok(()) => {
-            match group {
-                Some(g) => outln!("sent {name} to process group {g}"),
-                None => outln!("sent {name} to pid {}", key.pid),
-            }
+        Ok(d) => {
+            outln!("sent {name} to {}", d.describe());
             0
         }
         Err(e) => fail(e)?,
@@ -260,7 +277,7 @@ pub fn renice(args: &ReniceArgs) -> anyhow::Result<i32> {
     let target = TargetRef::new(key, p.command());
     let outcome = match &result {
         Ok(()) => json!({"applied": true, "from": before}),
-        Err(e) => json!({"error": e.to_string()}),
+        Err(e) => failure(e),
     };
     let audited = audit(Record::new(
         "renice",
@@ -309,7 +326,7 @@ pub fn sched_cmd(args: &SchedArgs) -> anyhow::Result<i32> {
         let r = sched::apply(key, change);
         let outcome = match &r {
             Ok(m) => json!({"applied": m}),
-            Err(e) => json!({"error": e.to_string()}),
+            Err(e) => failure(e),
         };
         let target = TargetRef::new(key, p.command());
         if !audit(Record::new(

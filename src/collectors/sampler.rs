@@ -204,6 +204,7 @@ pub fn collect_pair(platform: Box<dyn Platform>, gap: Duration) -> Result<Pair, 
     let mut st = State::new(platform, gap);
     let first = pass(&mut st)?;
     std::thread::sleep(gap);
+    crate::platform::test_pause::pause(crate::platform::test_pause::Point::BetweenSamples);
     let second = pass(&mut st)?;
     Ok((first, second, st.platform))
 }

@@ -11,10 +11,12 @@ pub mod linux;
 #[cfg(target_os = "macos")]
 pub mod macos;
 pub mod privilege;
+pub mod sched;
 pub mod stackfmt;
 pub mod syscalls;
 pub mod system;
 pub mod term_signals;
+pub mod test_pause;
 
 pub use error::PlatformError;
 

@@ -46,6 +46,16 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     if n > 12 {
         out.push(Line::styled(format!("… and {} more", n - 12), theme::DIM));
     }
+    for (t, ppid) in &p.dropped {
+        out.push(Line::styled(
+            format!(
+                "{:>7}  left out: no longer a descendant (parent now {ppid})  {}",
+                t.key.pid,
+                format::printable(&t.command)
+            ),
+            theme::DIM,
+        ));
+    }
     out.push(Line::raw(""));
     out.push(Line::from(vec![
         Span::styled(" y ", theme::KEY),

@@ -1,6 +1,8 @@
 //! Helpers for tests that drive real processes and a real terminal.
 #![allow(dead_code)]
 
+pub mod pidns;
+
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 

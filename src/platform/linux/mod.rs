@@ -7,6 +7,7 @@ pub mod facts;
 pub mod fd_target;
 pub mod kernel_stack;
 pub mod pidfd;
+pub mod prio;
 pub mod reader;
 mod reader_io;
 pub mod remote_mem;

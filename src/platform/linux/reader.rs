@@ -13,7 +13,8 @@
 //! - one process per terminal whose processes all sat idle, for the terminal's
 //!   foreground group (`tpgid`: it changes without them running), which is then
 //!   given to every idle process on that terminal;
-//! - the children of processes that exited this pass (they were reparented);
+//! - the children of processes that exited this pass (they were reparented),
+//!   a pid now owned by a new process counting as exited;
 //! - a rotating slice, one in `RECHECK_EVERY` a pass, so what changes from
 //!   outside (a renice, anything else missed) shows within that many passes.
 //!
@@ -95,6 +96,9 @@ pub struct ProcReader {
     fd_budget: usize,
     held: usize,
     buf: Vec<u8>,
+    /// Pids whose process was found gone while listing this pass (most often a
+    /// pid reused by a new process): gone like the unseen, for `reread_orphans`.
+    replaced: Vec<Pid>,
 }
 
 impl ProcReader {
@@ -119,6 +123,7 @@ impl ProcReader {
             fd_budget: raise_fd_limit() / 2,
             held: 0,
             buf: Vec::with_capacity(1024),
+            replaced: Vec::new(),
         }
     }
 
@@ -177,7 +182,8 @@ impl ProcReader {
         }
         drop(last);
         self.give_foregrounds(&mut out, &mut fresh, foreground, idle_on_tty);
-        let gone = self.drop_unseen();
+        let mut gone = self.drop_unseen();
+        gone.append(&mut self.replaced);
         self.reread_orphans(&mut out, &mut fresh, &gone);
         fresh.sort_unstable();
         fresh.dedup();
@@ -246,8 +252,10 @@ impl ProcReader {
                     return Some((s, got));
                 }
             }
-            // Gone, or the pid now belongs to another process: start afresh.
+            // Gone, or the pid now belongs to another process: start afresh, and
+            // have its children (reparented, so their ppid is stale) read again.
             self.forget(pid);
+            self.replaced.push(pid);
         }
         self.add(pid).map(|s| (s, Got::Fresh))
     }

@@ -1,0 +1,90 @@
+//! The priority calls the kernel takes only by pid: nice, CPU policy, I/O class.
+//! Callers make them safe against pid reuse (see `PidFd`); these only talk to
+//! the kernel and name its errors.
+
+use crate::platform::PlatformError;
+
+/// `ESRCH` is gone, `EPERM` another user's process, anything else as is.
+fn errno(pid: i32) -> PlatformError {
+    let e = std::io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::ESRCH) => PlatformError::NoSuchProcess { pid },
+        Some(libc::EPERM) => PlatformError::PermissionDenied { pid },
+        Some(libc::EACCES) => PlatformError::NeedsPrivilege { pid },
+        _ => PlatformError::Os { pid, source: e },
+    }
+}
+
+pub fn get_nice(pid: i32) -> Result<i32, PlatformError> {
+    // getpriority can return -1 legitimately: clear errno first.
+    // SAFETY: errno is thread-local; getpriority reads only its arguments.
+    unsafe {
+        *libc::__errno_location() = 0;
+        let v = libc::getpriority(libc::PRIO_PROCESS, pid as libc::id_t);
+        if v == -1 && *libc::__errno_location() != 0 {
+            return Err(errno(pid));
+        }
+        Ok(v)
+    }
+}
+
+/// EACCES here means lowering nice without the privilege for it.
+pub fn set_nice(pid: i32, nice: i32) -> Result<(), PlatformError> {
+    // SAFETY: setpriority reads only its arguments.
+    let r = unsafe { libc::setpriority(libc::PRIO_PROCESS, pid as libc::id_t, nice) };
+    if r == 0 { Ok(()) } else { Err(errno(pid)) }
+}
+
+pub fn get_policy(pid: i32) -> Result<i32, PlatformError> {
+    // SAFETY: reads only its argument.
+    let p = unsafe { libc::sched_getscheduler(pid) };
+    if p < 0 {
+        Err(errno(pid))
+    } else {
+        Ok(p & !libc::SCHED_RESET_ON_FORK)
+    }
+}
+
+/// Real-time policies get priority 1, the others 0. EPERM here is a policy
+/// that needs privilege, not another user's process.
+pub fn set_policy(pid: i32, policy: i32) -> Result<(), PlatformError> {
+    let prio = i32::from(policy == libc::SCHED_FIFO || policy == libc::SCHED_RR);
+    let param = libc::sched_param {
+        sched_priority: prio,
+    };
+    // SAFETY: param lives across the call.
+    let r = unsafe { libc::sched_setscheduler(pid, policy, &param) };
+    if r == 0 {
+        return Ok(());
+    }
+    Err(match errno(pid) {
+        PlatformError::PermissionDenied { pid } => PlatformError::NeedsPrivilege { pid },
+        e => e,
+    })
+}
+
+const IOPRIO_WHO_PROCESS: i32 = 1;
+const IOPRIO_CLASS_SHIFT: i32 = 13;
+
+/// (class, level 0..7).
+pub fn get_ioprio(pid: i32) -> Result<(usize, i32), PlatformError> {
+    // SAFETY: ioprio_get reads only its scalar arguments.
+    let v = unsafe { libc::syscall(libc::SYS_ioprio_get, IOPRIO_WHO_PROCESS, pid) } as i32;
+    if v < 0 {
+        return Err(errno(pid));
+    }
+    Ok(((v >> IOPRIO_CLASS_SHIFT) as usize & 3, v & 0xff))
+}
+
+pub fn set_ioprio(pid: i32, class: usize, level: i32) -> Result<(), PlatformError> {
+    let v = ((class as i32) << IOPRIO_CLASS_SHIFT) | level.clamp(0, 7);
+    // SAFETY: ioprio_set reads only its scalar arguments.
+    let r = unsafe { libc::syscall(libc::SYS_ioprio_set, IOPRIO_WHO_PROCESS, pid, v) };
+    if r == 0 {
+        return Ok(());
+    }
+    Err(match errno(pid) {
+        PlatformError::PermissionDenied { pid } => PlatformError::NeedsPrivilege { pid },
+        e => e,
+    })
+}

@@ -1,0 +1,82 @@
+//! What this system offers beyond nice, by name, and reading it: on Linux the CPU
+//! policies and I/O classes; on macOS the background state. Changing them goes
+//! through a `ProcHandle`.
+
+use crate::model::Pid;
+
+/// CPU scheduling policies by name (empty where there are none to choose).
+#[cfg(target_os = "linux")]
+pub const POLICIES: &[(&str, i32)] = &[
+    ("other", libc::SCHED_OTHER),
+    ("batch", libc::SCHED_BATCH),
+    ("idle", libc::SCHED_IDLE),
+    ("fifo", libc::SCHED_FIFO),
+    ("rr", libc::SCHED_RR),
+];
+#[cfg(not(target_os = "linux"))]
+pub const POLICIES: &[(&str, i32)] = &[];
+
+/// I/O classes by index (Linux); index 0 is "none" (follows nice).
+pub const IO_CLASSES: [&str; 4] = ["none", "realtime", "best-effort", "idle"];
+
+/// Whether CPU policies and I/O classes can be set here (Linux).
+pub const HAS_POLICIES: bool = cfg!(target_os = "linux");
+/// Whether the background state can be set here (macOS).
+pub const HAS_BACKGROUND: bool = cfg!(target_os = "macos");
+
+pub fn policy_name(p: i32) -> &'static str {
+    POLICIES
+        .iter()
+        .find(|(_, v)| *v == p)
+        .map(|(n, _)| *n)
+        .unwrap_or("?")
+}
+
+/// The next policy in the TUI's cycle: other → batch → idle → other.
+pub fn next_policy(current: i32) -> Option<i32> {
+    let name = match policy_name(current) {
+        "other" => "batch",
+        "batch" => "idle",
+        _ => "other",
+    };
+    POLICIES.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+}
+
+/// The current nice value of `pid`.
+pub fn nice(pid: Pid) -> Option<i32> {
+    #[cfg(target_os = "linux")]
+    {
+        super::linux::prio::get_nice(pid).ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pid;
+        None
+    }
+}
+
+/// The current CPU policy of `pid` (Linux).
+pub fn policy(pid: Pid) -> Option<i32> {
+    #[cfg(target_os = "linux")]
+    {
+        super::linux::prio::get_policy(pid).ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pid;
+        None
+    }
+}
+
+/// The current I/O class and level of `pid` (Linux).
+pub fn io_class(pid: Pid) -> Option<(usize, i32)> {
+    #[cfg(target_os = "linux")]
+    {
+        super::linux::prio::get_ioprio(pid).ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pid;
+        None
+    }
+}
