@@ -29,7 +29,7 @@ struct WhyReport<'a> {
     user: Option<&'a str>,
     why: &'a crate::model::why::Verdict,
     threads: &'a [crate::model::why::Verdict],
-    /// What a runtime's own tool (py-spy) saw, for processes of a known runtime.
+    /// What a runtime's own tool (py-spy, jcmd, rbspy) saw, for processes of a known runtime.
     runtime: Option<&'a crate::model::RuntimeHint>,
 }
 
@@ -83,12 +83,10 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
     if !w.main.decided_by.is_empty() {
         writeln!(out, "because: {}", why_text::because_line(&w.main))?;
     }
-    if let Some(h) = &runtime {
-        match (&h.waiting_in, &h.note) {
-            (Some(wait), _) => writeln!(out, "{}: waiting in {wait} ({})", h.runtime, h.tool)?,
-            (None, Some(note)) => writeln!(out, "{}: {note}", h.runtime)?,
-            (None, None) => {}
-        }
+    if let Some(h) = &runtime
+        && (h.waiting_in.is_some() || h.note.is_some())
+    {
+        writeln!(out, "{}: {}", h.runtime, why_text::runtime_text(h))?;
     }
     writeln!(out, "evidence:")?;
     for line in why_text::evidence_lines(&w.main.evidence) {
