@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one command that passes every test on a fresh machine: it installs what the
-# tests drive (tmux, gdb, eu-stack, strace, py-spy, python3) when missing, builds the
-# release binary the terminal tests run, then runs every test.
+# tests drive (tmux, gdb, eu-stack, strace, py-spy, python3, a JDK, ruby) when
+# missing, builds the release binary the terminal tests run, then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,9 @@ command -v script >/dev/null || missing+=(bsdutils)
 command -v strace >/dev/null || missing+=(strace)
 command -v setpriv >/dev/null || missing+=(util-linux)
 command -v ionice >/dev/null || missing+=(util-linux)
+# The JVM tests run `java File.java` and whytop asks jcmd; both come with a JDK.
+{ command -v java && command -v jcmd; } >/dev/null || missing+=(openjdk-17-jdk-headless)
+command -v ruby >/dev/null || missing+=(ruby)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"

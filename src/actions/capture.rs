@@ -98,6 +98,17 @@ fn attempts(p: &ProcSample, seconds: u64) -> Vec<Attempt> {
             sampling: Duration::ZERO,
         });
     }
+    if crate::collectors::runtime::is_jvm(p) {
+        // Java frames: eu-stack and gdb see only the JVM's C++ and `??` for
+        // interpreted and compiled Java.
+        v.push(Attempt {
+            name: "jcmd",
+            format: Format::Jstack,
+            args: strings(&[&pid, "Thread.print"]),
+            out_file: None,
+            sampling: Duration::ZERO,
+        });
+    }
     v.push(Attempt {
         name: "eu-stack",
         format: Format::EuStack,

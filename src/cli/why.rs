@@ -40,7 +40,7 @@ struct WhyReport<'a> {
     user: Option<&'a str>,
     why: &'a crate::model::why::Verdict,
     threads: &'a [crate::model::why::Verdict],
-    /// What a runtime's own tool (py-spy) saw, for processes of a known runtime.
+    /// What a runtime's own tool (py-spy, jcmd, rbspy) saw, for processes of a known runtime.
     runtime: Option<&'a crate::model::RuntimeHint>,
     /// CPU used and time waiting for a CPU over the measured interval.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -108,12 +108,10 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
         profile.line(),
         profile.seconds
     )?;
-    if let Some(h) = &runtime {
-        match (&h.waiting_in, &h.note) {
-            (Some(wait), _) => writeln!(out, "{}: waiting in {wait} ({})", h.runtime, h.tool)?,
-            (None, Some(note)) => writeln!(out, "{}: {note}", h.runtime)?,
-            (None, None) => {}
-        }
+    if let Some(h) = &runtime
+        && (h.waiting_in.is_some() || h.note.is_some())
+    {
+        writeln!(out, "{}: {}", h.runtime, why_text::runtime_text(h))?;
     }
     writeln!(out, "evidence:")?;
     for line in why_text::evidence_lines(&w.main.evidence) {

@@ -99,6 +99,24 @@ pub trait Platform: Send {
     }
 }
 
+/// The executable `pid` runs, when it can be read (a JVM's own jcmd sits
+/// beside it).
+pub fn exe_path(pid: crate::model::Pid) -> Option<std::path::PathBuf> {
+    #[cfg(target_os = "linux")]
+    {
+        std::fs::read_link(format!("/proc/{pid}/exe")).ok()
+    }
+    #[cfg(target_os = "macos")]
+    {
+        macos::exe_path(pid)
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "macos")))]
+    {
+        let _ = pid;
+        None
+    }
+}
+
 /// The backend for the machine this binary runs on.
 pub fn native() -> Result<Box<dyn Platform>, PlatformError> {
     #[cfg(target_os = "linux")]

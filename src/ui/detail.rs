@@ -159,13 +159,10 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         )),
     }
     if let Some(h) = detail.and_then(|d| d.runtime.as_ref()) {
-        let label = format!("{}{}", h.runtime[..1].to_uppercase(), &h.runtime[1..]);
-        let text = match (&h.waiting_in, &h.note) {
-            (Some(w), _) => format!("waiting in {w}  ({})", h.tool),
-            (None, Some(n)) => n.clone(),
-            (None, None) => "nothing found".into(),
-        };
-        out.push(field(&label, text));
+        out.push(field(
+            &why_text::runtime_label(h),
+            why_text::runtime_text(h),
+        ));
     }
     if let Some(d) = detail
         && !d.unreadable.is_empty()

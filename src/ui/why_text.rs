@@ -1,5 +1,6 @@
 //! Words for a verdict and its evidence, shared by the detail pane and `whytop why`.
 
+use crate::model::RuntimeHint;
 use crate::model::why::{Evidence, FdRole, ProcessWhy, SyscallState, Verdict};
 
 /// `read(0, 0x7ffd1000, 1024)`, `running`, or `not in a syscall`.
@@ -130,6 +131,34 @@ pub fn thread_summary(w: &ProcessWhy) -> String {
     format!("{} threads: {}", w.threads.len() + 1, counts.join(", "))
 }
 
+/// What a runtime's tool saw, after its label: `waiting in java.lang.Thread.sleep(Native
+/// Method), …; thread state TIMED_WAITING (sleeping) (jcmd)`, or why there is nothing.
+pub fn runtime_text(h: &RuntimeHint) -> String {
+    let line = match (&h.waiting_in, &h.note) {
+        (Some(w), _) => {
+            let state = h
+                .thread_state
+                .as_ref()
+                .map(|s| format!("; thread state {s}"))
+                .unwrap_or_default();
+            format!("waiting in {w}{state} ({})", h.tool)
+        }
+        (None, Some(n)) => n.clone(),
+        (None, None) => "nothing found".into(),
+    };
+    super::format::printable(&line).into_owned()
+}
+
+/// The runtime's name as a label: `Python`, `Ruby`, `JVM` (short names are acronyms).
+pub fn runtime_label(h: &RuntimeHint) -> String {
+    let name = h.runtime.as_str();
+    match name.chars().next() {
+        _ if name.len() <= 3 => name.to_uppercase(),
+        Some(c) => format!("{}{}", c.to_uppercase(), &name[c.len_utf8()..]),
+        None => "Runtime".into(),
+    }
+}
+
 fn opt(v: Option<i32>) -> String {
     v.map(|v| v.to_string()).unwrap_or_else(|| "?".into())
 }
@@ -221,5 +250,29 @@ mod tests {
         // A call whytop has no count for: the first three, and an ellipsis.
         let e = sleeping_in("fanotify_mark", [3, 1, 2, 0, 0, 0]);
         assert_eq!(syscall_text(&e).unwrap(), "fanotify_mark(3, 1, 2, …)");
+    }
+
+    #[test]
+    fn runtime_hints_in_one_line() {
+        let jvm = RuntimeHint {
+            runtime: "jvm".into(),
+            tool: "jcmd".into(),
+            waiting_in: Some("java.lang.Thread.sleep(Native Method)".into()),
+            thread_state: Some("TIMED_WAITING (sleeping)".into()),
+            ..Default::default()
+        };
+        assert_eq!(runtime_label(&jvm), "JVM");
+        assert_eq!(
+            runtime_text(&jvm),
+            "waiting in java.lang.Thread.sleep(Native Method); thread state TIMED_WAITING (sleeping) (jcmd)"
+        );
+        let py = RuntimeHint {
+            runtime: "python".into(),
+            tool: "py-spy".into(),
+            note: Some("py-spy is not installed".into()),
+            ..Default::default()
+        };
+        assert_eq!(runtime_label(&py), "Python");
+        assert_eq!(runtime_text(&py), "py-spy is not installed");
     }
 }

@@ -2,6 +2,7 @@
 //! waits in. One handler per runtime; each is asked only about the selected
 //! process, never on every refresh, and degrades to "not available" quietly.
 
+mod jvm;
 mod python;
 pub mod worker;
 
@@ -12,22 +13,39 @@ use std::time::Duration;
 /// What asks a process's runtime where it waits (`probe`, or a stand-in in tests).
 pub type Prober = fn(&ProcSample, Duration) -> Option<RuntimeHint>;
 
-/// A runtime handler. To add one (Node, Ruby, the JVM...), implement this and
-/// list it in `HANDLERS`.
+/// A runtime handler. To add one (Node, PHP...), implement this and list it
+/// in `HANDLERS`.
 pub trait RuntimeHandler: Sync {
     fn name(&self) -> &'static str;
     /// The tool it runs (`py-spy`).
     fn tool(&self) -> &'static str;
     /// Whether this process runs this runtime (from its name and command line).
     fn applies(&self, p: &ProcSample) -> bool;
+    /// The shortest deadline its tool can answer in on a loaded machine; a
+    /// caller's shorter one is raised to it.
+    fn min_timeout(&self) -> Duration {
+        Duration::ZERO
+    }
     fn probe(&self, pid: i32, timeout: Duration) -> RuntimeHint;
 }
 
-static HANDLERS: &[&dyn RuntimeHandler] = &[&python::Python];
+static HANDLERS: &[&dyn RuntimeHandler] = &[&python::Python, &jvm::Jvm];
+
+/// The file name of the program `p`'s command line starts with: `python3` for
+/// `/usr/bin/python3 app.py`.
+fn program_name(p: &ProcSample) -> Option<&str> {
+    let argv0 = p.cmdline.split(' ').next()?;
+    argv0.rsplit('/').next().filter(|n| !n.is_empty())
+}
 
 /// Whether `p` runs Python (the capture prefers py-spy for it).
 pub fn is_python(p: &ProcSample) -> bool {
     python::Python.applies(p)
+}
+
+/// Whether `p` runs a JVM (the capture asks jcmd for its Java threads).
+pub fn is_jvm(p: &ProcSample) -> bool {
+    jvm::Jvm.applies(p)
 }
 
 /// Whether some handler knows `p`'s runtime.
@@ -53,7 +71,7 @@ pub fn probe(p: &ProcSample, timeout: Duration) -> Option<RuntimeHint> {
             note: Some(format!("not asked: {why}")),
             ..Default::default()
         },
-        None => h.probe(p.pid, timeout),
+        None => h.probe(p.pid, timeout.max(h.min_timeout())),
     })
 }
 
@@ -63,7 +81,8 @@ mod tests {
     use crate::model::ProcInfo;
     use std::sync::Arc;
 
-    fn python(state: ProcState) -> ProcSample {
+    /// A sample of a process named `comm` running `cmdline`.
+    pub(super) fn sample(comm: &str, cmdline: &str, state: ProcState) -> ProcSample {
         ProcSample {
             pid: i32::MAX,
             ppid: 1,
@@ -82,8 +101,8 @@ mod tests {
             vsz_bytes: 0,
             tgid: None,
             info: Arc::new(ProcInfo {
-                comm: Arc::from("python3"),
-                cmdline: Arc::from("python3 app.py"),
+                comm: Arc::from(comm),
+                cmdline: Arc::from(cmdline),
                 ..Default::default()
             }),
         }
@@ -91,19 +110,25 @@ mod tests {
 
     #[test]
     fn stopped_and_dead_processes_are_not_probed() {
-        for (state, word) in [
-            (ProcState::Stopped, "stopped"),
-            (ProcState::Traced, "tracer"),
-            (ProcState::Zombie, "exited"),
-        ] {
-            let h = probe(&python(state), Duration::from_secs(1)).unwrap();
-            assert_eq!(h.runtime, "python");
-            let note = h.note.unwrap();
-            assert!(
-                note.starts_with("not asked") && note.contains(word),
-                "{note}"
-            );
-            assert!(h.frames.is_empty());
+        let runtimes = [
+            ("python3", "python3 app.py", "python"),
+            ("java", "java -jar app.jar", "jvm"),
+        ];
+        for (comm, cmdline, runtime) in runtimes {
+            for (state, word) in [
+                (ProcState::Stopped, "stopped"),
+                (ProcState::Traced, "tracer"),
+                (ProcState::Zombie, "exited"),
+            ] {
+                let h = probe(&sample(comm, cmdline, state), Duration::from_secs(1)).unwrap();
+                assert_eq!(h.runtime, runtime);
+                let note = h.note.unwrap();
+                assert!(
+                    note.starts_with("not asked") && note.contains(word),
+                    "{note}"
+                );
+                assert!(h.frames.is_empty());
+            }
         }
     }
 }

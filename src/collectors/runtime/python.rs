@@ -1,6 +1,6 @@
 //! Python: `py-spy dump` names the frame the main thread waits in.
 
-use super::{RuntimeHandler, RuntimeHint};
+use super::{RuntimeHandler, RuntimeHint, program_name};
 use crate::model::ProcSample;
 use crate::platform::external::{RunError, run};
 use std::process::Command;
@@ -18,12 +18,7 @@ impl RuntimeHandler for Python {
     }
 
     fn applies(&self, p: &ProcSample) -> bool {
-        p.comm.starts_with("python")
-            || p.cmdline.split(' ').next().is_some_and(|a| {
-                a.rsplit('/')
-                    .next()
-                    .is_some_and(|b| b.starts_with("python"))
-            })
+        p.comm.starts_with("python") || program_name(p).is_some_and(|n| n.starts_with("python"))
     }
 
     fn probe(&self, pid: i32, timeout: Duration) -> RuntimeHint {

@@ -15,6 +15,14 @@ mod wait;
 
 pub use wait::{thread_hints, wait_hints};
 
+/// The executable's path (`proc_pidpath`).
+pub fn exe_path(pid: Pid) -> Option<std::path::PathBuf> {
+    libproc::pid_path(pid)
+        .ok()
+        .filter(|p| !p.is_empty())
+        .map(Into::into)
+}
+
 use crate::model::{Pid, ProcDetail, ProcKey};
 use crate::platform::darwin_decode::c_chars;
 use crate::platform::darwin_decode::kinfo::decode_kinfo_proc;

@@ -3,6 +3,7 @@
 
 pub mod eu_stack;
 pub mod gdb;
+pub mod jstack;
 pub mod kernel;
 pub mod py_spy;
 pub mod sample_macos;
@@ -16,6 +17,7 @@ pub enum Format {
     Gdb,
     EuStack,
     PySpy,
+    Jstack,
     Kernel,
     SampleMacos,
     Spindump,
@@ -27,6 +29,7 @@ pub fn parse(format: Format, text: &str) -> Result<CallTree, String> {
         Format::Gdb => gdb::parse(text),
         Format::EuStack => eu_stack::parse(text),
         Format::PySpy => py_spy::parse(text),
+        Format::Jstack => jstack::parse(text),
         Format::Kernel => kernel::parse(text),
         Format::SampleMacos => sample_macos::parse(text),
         Format::Spindump => spindump::parse(text),
