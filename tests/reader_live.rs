@@ -196,10 +196,18 @@ fn a_threaded_process_is_rejudged_only_when_its_main_thread_runs() {
         None => Err("not listed".into()),
     });
     m.until_idle(p.pid());
+    // The main thread's lock waits for the worker, which reads its stdin pipe
+    // (seen at the latest at the process's turn in the threads' rotation, if
+    // the worker was not in its read yet when the process was first judged).
+    wait_for("the worker's pipe to stand for the process", || {
+        let s = m.pass(p.pid()).unwrap();
+        (s.tag.reason == WaitReason::Pipe)
+            .then_some(())
+            .ok_or(format!("{:?}", s.tag))
+    });
     for _ in 0..2 * RECHECK_EVERY {
         let s = m.pass(p.pid()).unwrap();
         assert!(!s.fresh, "its wait evidence was re-read while nothing ran");
-        // The main thread's lock waits for the worker, which reads its stdin pipe.
         assert_eq!(s.tag.reason, WaitReason::Pipe);
     }
     // A worker starts a thread: the count (whole-process, from stat) shows at
