@@ -18,7 +18,8 @@
 //! - a rotating slice, one in `RECHECK_EVERY` a pass, so what changes from
 //!   outside (a renice, anything else missed) shows within that many passes.
 //!
-//! Whenever `stat` is read, `statm` is too (opened, read, closed: not held),
+//! Whenever `stat` is read for a process that ran, `statm` is too (opened,
+//! read, closed: not held; an idle one's rotating recheck keeps its last),
 //! for the exact resident size.
 //!
 //! Only samples whose wait evidence may have changed are reported fresh.
@@ -300,8 +301,15 @@ impl ProcReader {
             fill_uid(&mut self.users, s, &dir);
             got = Got::Fresh;
         }
+        let (rss, cpu) = (s.rss_bytes, s.cpu_ns);
         apply_stat(s, &st, self.clk_tck, self.page_size);
-        self.exact_rss(pid, s);
+        // The exact size only when it can have changed: it ran (any thread), or
+        // it is new to this sample; a recheck of an idle process keeps it.
+        if got == Got::Fresh || s.cpu_ns != cpu || rss == 0 {
+            self.exact_rss(pid, s);
+        } else {
+            s.rss_bytes = rss;
+        }
         Some(got)
     }
 
