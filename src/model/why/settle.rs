@@ -147,13 +147,7 @@ fn tracer_note(v: &Verdict) -> String {
 mod tests {
     use super::*;
 
-    fn usage(cpu_ms: u64, wait_ms: u64) -> CpuUsage {
-        CpuUsage {
-            interval_ns: 1_000_000_000,
-            cpu_ns: cpu_ms * 1_000_000,
-            cpu_wait_ns: wait_ms * 1_000_000,
-        }
-    }
+    use crate::model::why::usage::one_second as usage;
 
     #[test]
     fn the_letter_decides_the_final_states() {

@@ -81,7 +81,7 @@ pub fn combine(main: &Verdict, threads: &[Verdict]) -> Option<Verdict> {
 }
 
 /// `1234 (python3)`.
-fn thread_name(e: &Evidence) -> String {
+pub(super) fn thread_name(e: &Evidence) -> String {
     let tid = e.tid.unwrap_or(e.pid);
     match e.comm.as_deref() {
         Some(c) => format!("{tid} ({c})"),

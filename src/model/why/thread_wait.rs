@@ -11,6 +11,7 @@
 
 use super::WaitReason::{self, *};
 use super::evidence::Evidence;
+use super::thread_input::thread_name;
 use super::{Verdict, WhyTag};
 use crate::model::Pid;
 
@@ -149,15 +150,6 @@ pub fn combine(main: &Verdict, threads: &[Verdict]) -> Option<Verdict> {
         decided_by: by,
         evidence: main.evidence.clone(),
     })
-}
-
-/// `1234 (worker)`.
-fn thread_name(e: &Evidence) -> String {
-    let tid = e.tid.unwrap_or(e.pid);
-    match e.comm.as_deref() {
-        Some(c) => format!("{tid} ({c})"),
-        None => tid.to_string(),
-    }
 }
 
 #[cfg(test)]

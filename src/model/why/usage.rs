@@ -75,6 +75,16 @@ impl CpuUsage {
     }
 }
 
+/// A one-second interval with `cpu_ms` of CPU and `wait_ms` waiting for one (tests).
+#[cfg(test)]
+pub fn one_second(cpu_ms: u64, wait_ms: u64) -> CpuUsage {
+    CpuUsage {
+        interval_ns: 1_000_000_000,
+        cpu_ns: cpu_ms * 1_000_000,
+        cpu_wait_ns: wait_ms * 1_000_000,
+    }
+}
+
 /// `33 %`; `148 %` for more than one core.
 pub fn percent(share: f64) -> String {
     format!("{:.0} %", share * 100.0)
