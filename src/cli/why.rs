@@ -206,10 +206,7 @@ struct Measured {
 /// judgement. A process that exits during `--watch` ends the watch early.
 fn measure(platform: &mut dyn Platform, first: &ProcSample, args: &WhyArgs) -> Option<Measured> {
     let interval = Duration::from_millis(args.interval);
-    let watch = args
-        .watch
-        .filter(|s| s.is_finite() && *s > 0.0)
-        .map(Duration::from_secs_f64);
+    let watch = args.watch.and_then(|s| Duration::try_from_secs_f64(s).ok());
     let started = Instant::now();
     let mut prev = first.clone();
     let mut prev_at = Instant::now();
