@@ -58,7 +58,7 @@ fn snapshot(mono_s: u64, extra_cpu: &[(i32, u64)]) -> Arc<Snapshot> {
         proc_(310, 200, "-bash", 1, 5),
         proc_(420, 310, "make -j2", 3, 40),
         proc_(421, 420, "cc -c big.c", 50, 300),
-        proc_(500, 1, "python3 server.py", 7, 90),
+        proc_(500, 1, "python3 server.py --token=hunter2", 7, 90),
     ];
     procs[4].state = ProcState::Running;
     for (pid, add) in extra_cpu {
@@ -300,4 +300,21 @@ fn narrow_columns_show_their_sort_arrow_and_80_columns_leave_room_for_the_comman
         row.contains("python3 server.py"),
         "the command is readable: {row}"
     );
+}
+
+/// A secret on a command line is not for a shared screen: the table and the
+/// detail pane show it redacted, as the audit log and bundles do.
+#[test]
+fn a_secret_on_a_command_line_is_never_on_screen() {
+    let mut app = app();
+    update(&mut app, Msg::Resize(140, 30));
+    let table = screen(&app);
+    assert!(table.contains("server.py --token=<redacted>"), "{table}");
+    assert!(!table.contains("hunter2"), "{table}");
+    typed(&mut app, "/server");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    let detail = screen(&app);
+    assert!(detail.contains("--token=<redacted>"), "{detail}");
+    assert!(!detail.contains("hunter2"), "{detail}");
 }

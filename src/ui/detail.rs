@@ -57,7 +57,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     };
     let kids = children(t, p);
     let mut out = vec![
-        field("Command", format::printable(&p.command()).into_owned()),
+        field("Command", format::shown_command(&p.command())),
         field(
             "Process",
             format!(

@@ -88,6 +88,13 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A command line as the screen shows it: secrets taken out (as in the audit
+/// log and bundles: a password on a command line is not for a shared screen)
+/// and made printable.
+pub fn shown_command(command: &str) -> String {
+    printable(&crate::actions::redact::redact_text(command)).into_owned()
+}
+
 /// `text` in lines of at most `width` cells, broken between words; a word
 /// longer than a line is cut.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
