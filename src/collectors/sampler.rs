@@ -92,11 +92,8 @@ fn pass(st: &mut State) -> Result<Snapshot, PlatformError> {
     drop(prev);
     if !tags.states.is_empty() {
         // The evidence saw a newer state than the listing (or whytop's own probe
-        // stopped it): the row's letter follows its verdict. A copy only then.
-        let procs = Arc::make_mut(&mut listing.procs);
-        for (i, state) in tags.states {
-            procs[i].state = state;
-        }
+        // stopped it): the row's letter follows its verdict.
+        st.platform.amend_states(&mut listing, &tags.states);
     }
     let why = tags.tags;
     st.last = Arc::clone(&listing.procs);

@@ -183,6 +183,9 @@ impl WhyTracker {
     ) -> Tags {
         let procs = &listing.procs[..];
         let index = ChildIndex::new(procs);
+        // Grown once to its size: growing by doubling holds both tables at once.
+        self.kept
+            .reserve(procs.len().saturating_sub(self.kept.len()));
         self.pass = self.pass.wrapping_add(1);
         self.interval_ns = if self.last_ns == 0 {
             0

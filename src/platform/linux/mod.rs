@@ -21,7 +21,7 @@ pub mod tty;
 pub mod users;
 
 use crate::model::why::{ChildRef, Evidence};
-use crate::model::{ProcDetail, ProcKey, ProcSample};
+use crate::model::{ProcDetail, ProcKey, ProcSample, ProcState};
 use crate::platform::{ListOptions, Listing, Platform, PlatformError};
 use std::path::PathBuf;
 
@@ -56,6 +56,10 @@ impl Platform for LinuxPlatform {
                     source,
                 })?;
         Ok(Listing { procs, fresh })
+    }
+
+    fn amend_states(&mut self, listing: &mut Listing, states: &[(usize, ProcState)]) {
+        self.reader.amend_states(listing, states);
     }
 
     fn detail(&mut self, key: ProcKey) -> Result<ProcDetail, PlatformError> {

@@ -31,6 +31,7 @@ use super::statm::parse_resident_pages;
 use super::tty::tty_name;
 use super::users::UserNames;
 use crate::model::{Pid, ProcInfo, ProcSample, ProcState};
+use crate::platform::Listing;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::os::unix::fs::MetadataExt;
@@ -205,6 +206,21 @@ impl ProcReader {
         }
         self.last = Arc::new(out);
         Ok((Arc::clone(&self.last), fresh))
+    }
+
+    /// The state letters of the listing this reader just returned, set in place:
+    /// the reader's own reference is let go for the change and taken back
+    /// after, so the rows are not copied. The next pass starts from the amended
+    /// rows (the newer state) for processes that did not run.
+    pub fn amend_states(&mut self, listing: &mut Listing, states: &[(usize, ProcState)]) {
+        let mine = Arc::ptr_eq(&self.last, &listing.procs);
+        if mine {
+            self.last = Arc::default();
+        }
+        crate::platform::apply_states(listing, states);
+        if mine {
+            self.last = Arc::clone(&listing.procs);
+        }
     }
 
     /// Makes the next pass re-read `pid` whether or not it ran.
@@ -589,5 +605,22 @@ mod tests {
             "{}",
             std::mem::size_of::<super::Entry>()
         );
+    }
+
+    /// Amending a pass's states changes its rows where they are (no second
+    /// copy of the table at the peak), and the next pass still reads.
+    #[test]
+    fn amended_states_are_set_in_place() {
+        use crate::model::ProcState;
+        let mut r = super::ProcReader::new(std::path::PathBuf::from("/proc"), "/etc/passwd");
+        let (procs, fresh) = r.list(false).unwrap();
+        let mut listing = crate::platform::Listing { procs, fresh };
+        let rows = listing.procs.as_ptr();
+        r.amend_states(&mut listing, &[(0, ProcState::Stopped)]);
+        assert_eq!(listing.procs.as_ptr(), rows, "the rows were copied");
+        assert_eq!(listing.procs[0].state, ProcState::Stopped);
+        assert!(std::sync::Arc::ptr_eq(&r.last, &listing.procs));
+        drop(listing);
+        assert!(!r.list(false).unwrap().0.is_empty());
     }
 }
