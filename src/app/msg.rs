@@ -22,7 +22,7 @@ pub enum Msg {
     LadderDone(Outcome),
     /// A one-shot action finished: what to tell the user.
     ActionDone(Result<String, String>),
-    Audit(Vec<serde_json::Value>),
+    Audit(Vec<crate::actions::audit::Record>),
     /// From the log tail numbered so (`LogView::id`).
     Log(u64, crate::actions::logtail::Event),
     /// From the capture numbered so (`CaptureView::id`): a late message of an

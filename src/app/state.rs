@@ -71,7 +71,7 @@ pub struct App {
     pub quit: bool,
     pub policy: Policy,
     pub ladder: Option<LadderView>,
-    pub audit: Vec<serde_json::Value>,
+    pub audit: Vec<crate::actions::audit::Record>,
     pub logs: Option<LogView>,
     pub capture: Option<CaptureView>,
 }

@@ -1,6 +1,7 @@
 //! The audit pane: recent actions, newest first.
 
 use super::theme;
+use crate::actions::audit::Record;
 use crate::app::state::App;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,34 +9,29 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 /// One record as a line: time, who, action, targets, outcome.
-pub fn record_line(r: &serde_json::Value) -> String {
-    let when = r["when"]
-        .as_f64()
-        .map(super::format::local_time)
-        .unwrap_or_default();
-    let targets: Vec<String> = r["targets"]
-        .as_array()
-        .map(|a| a.iter().map(|t| t["pid"].to_string()).collect())
-        .unwrap_or_default();
-    let params = r["params"].to_string();
-    let outcome = match &r["outcome"] {
+pub fn record_line(r: &Record) -> String {
+    let when = super::format::local_time(r.when);
+    let targets: Vec<String> = r.targets.iter().map(|t| t.pid.to_string()).collect();
+    let outcome = match &r.outcome {
         serde_json::Value::String(s) => s.clone(),
-        o if o["targets"].is_array() => {
-            let gone = o["targets"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|t| t["ended"] == "step" || t["ended"] == "gone")
-                .count();
-            format!("{gone}/{} gone", o["targets"].as_array().unwrap().len())
-        }
-        o => o.to_string(),
+        o => match o["targets"].as_array() {
+            // A stop: how many of its targets went.
+            Some(ts) => {
+                let gone = ts
+                    .iter()
+                    .filter(|t| t["ended"] == "step" || t["ended"] == "gone")
+                    .count();
+                format!("{gone}/{} gone", ts.len())
+            }
+            None => o.to_string(),
+        },
     };
     format!(
-        "{when}  {:<8} {:<7} pids {:<18} {params}  → {outcome}",
-        r["who"]["user"].as_str().unwrap_or("?"),
-        r["action"].as_str().unwrap_or("?"),
+        "{when}  {:<8} {:<7} pids {:<18} {}  → {outcome}",
+        r.who.user,
+        r.action,
         targets.join(","),
+        r.params,
     )
 }
 
