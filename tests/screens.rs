@@ -318,3 +318,164 @@ fn a_secret_on_a_command_line_is_never_on_screen() {
     assert!(detail.contains("--token=<redacted>"), "{detail}");
     assert!(!detail.contains("hunter2"), "{detail}");
 }
+
+/// The detail pane's lines, below its title.
+fn pane(screen: &str) -> Vec<&str> {
+    let lines: Vec<&str> = screen.lines().collect();
+    let title = lines.iter().position(|l| l.contains("Details:")).unwrap();
+    lines[title + 1..lines.len() - 1].to_vec()
+}
+
+/// A verdict with a long tail of threads: more than an 80x24 pane holds.
+fn busy_detail(app: &App) -> whytop::model::ProcDetail {
+    use whytop::model::why::{Evidence, ProcessWhy, Verdict};
+    let verdict = |reason, detail: String| Verdict {
+        reason,
+        detail,
+        ready_for_input: false,
+        weak: false,
+        child: None,
+        decided_by: vec!["every thread on a futex".into()],
+        evidence: Evidence::default(),
+    };
+    whytop::model::ProcDetail {
+        key: app.ui.selected,
+        why: Some(ProcessWhy {
+            main: verdict(
+                WaitReason::Lock,
+                "every thread waits on a lock: a deadlock or an idle pool".into(),
+            ),
+            threads: (1..=40)
+                .map(|i| verdict(WaitReason::Lock, format!("pool thread {i}")))
+                .collect(),
+            main_thread: None,
+        }),
+        ..Default::default()
+    }
+}
+
+fn keys(app: &mut App, codes: &[KeyCode]) {
+    for c in codes {
+        key(app, *c);
+    }
+}
+
+#[test]
+fn at_80x24_the_detail_pane_opens_on_the_verdict_and_scrolls_to_its_end_and_no_further() {
+    let mut app = app();
+    update(&mut app, Msg::Resize(80, 24));
+    key(&mut app, KeyCode::Enter);
+    let d = busy_detail(&app);
+    update(&mut app, Msg::Detail(Some(Arc::new(d))));
+    let first = screen(&app);
+    let why_line = first
+        .lines()
+        .position(|l| l.starts_with("Why      lock every thread waits on a lock"));
+    let title = first.lines().position(|l| l.contains("Details:"));
+    assert_eq!(
+        why_line.zip(title).map(|(w, t)| w - t),
+        Some(1),
+        "the verdict is the pane's first line:\n{first}"
+    );
+    // The table has the keys until Tab gives them to the pane.
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::End);
+    let end = screen(&app);
+    assert!(
+        end.contains("pool thread 32"),
+        "the last line shown:\n{end}"
+    );
+    assert!(!end.contains("Why      lock"), "{end}");
+    // Past the end nothing moves: one step up from there is one step up from the end.
+    keys(
+        &mut app,
+        &[KeyCode::Char('j'), KeyCode::PageDown, KeyCode::Char('j')],
+    );
+    assert_eq!(screen(&app), end);
+    key(&mut app, KeyCode::Char('k'));
+    let up = screen(&app);
+    assert_ne!(up, end);
+    key(&mut app, KeyCode::Home);
+    let home = screen(&app);
+    assert_eq!(pane(&home), pane(&first));
+    // Tab again: j moves in the table, and the new process's details start at the top.
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::End);
+    assert_eq!(app.ui.overlay_scroll, 0);
+}
+
+#[test]
+fn the_detail_pane_goes_full_screen_and_back() {
+    let mut app = app();
+    update(&mut app, Msg::Resize(80, 24));
+    key(&mut app, KeyCode::Enter);
+    let d = busy_detail(&app);
+    update(&mut app, Msg::Detail(Some(Arc::new(d))));
+    key(&mut app, KeyCode::Char('f'));
+    let full = screen(&app);
+    assert!(!full.contains("PID"), "no table:\n{full}");
+    assert!(
+        full.contains("Threads  41 threads") && full.contains("pool thread 5"),
+        "{full}"
+    );
+    key(&mut app, KeyCode::Char('f'));
+    let half = screen(&app);
+    assert!(
+        half.contains("PID") && half.contains("Why      lock"),
+        "{half}"
+    );
+}
+
+#[test]
+fn help_wraps_to_a_narrow_terminal_and_stops_at_its_end() {
+    let mut app = app();
+    update(&mut app, Msg::Resize(50, 20));
+    key(&mut app, KeyCode::F(1));
+    let top = screen(&app);
+    // The stop's long description wraps inside the box rather than being cut.
+    assert!(top.lines().all(|l| l.chars().count() <= 50), "{top}");
+    key(&mut app, KeyCode::End);
+    let end = screen(&app);
+    assert!(
+        end.contains("Mouse: click selects"),
+        "the last line:\n{end}"
+    );
+    keys(&mut app, &[KeyCode::Char('j'), KeyCode::Char('j')]);
+    assert_eq!(screen(&app), end);
+    key(&mut app, KeyCode::Char('k'));
+    assert_ne!(screen(&app), end);
+}
+
+#[test]
+fn the_audit_pane_wraps_and_stops_at_its_end() {
+    use whytop::actions::audit::{Record, TargetRef};
+    let mut app = app();
+    update(&mut app, Msg::Resize(60, 20));
+    key(&mut app, KeyCode::Char('A'));
+    let records = (0..30)
+        .map(|i| Record {
+            targets: vec![TargetRef {
+                pid: 1000 + i,
+                start_time: 1,
+                command: "x".into(),
+            }],
+            ..Record::new(
+                "signal",
+                serde_json::json!({"signal": "SIGTERM", "why": "a long reason that has to wrap"}),
+                vec![],
+                serde_json::json!("ok"),
+            )
+        })
+        .collect();
+    update(&mut app, Msg::Audit(records));
+    let top = screen(&app);
+    assert!(top.contains("1029"), "newest first:\n{top}");
+    assert!(top.contains("wrap\"}"), "the long line wraps:\n{top}");
+    key(&mut app, KeyCode::End);
+    let end = screen(&app);
+    assert!(end.contains("1000"), "the oldest last:\n{end}");
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(screen(&app), end);
+    key(&mut app, KeyCode::Char('k'));
+    assert_ne!(screen(&app), end);
+}

@@ -74,6 +74,10 @@ pub enum Action {
     /// In the capture pane: raw text / parsed view.
     RawToggle,
     CancelCapture,
+    /// In the detail pane: keys scroll the pane / move in the table.
+    FocusPane,
+    /// In the detail pane: it takes the whole screen / half of it.
+    FullScreen,
 }
 
 impl Action {
@@ -155,6 +159,8 @@ impl Action {
             Self::RawToggle => "raw text / parsed view",
             Self::CancelCapture => "cancel the capture",
             Self::CycleIo => "next I/O class: best-effort, idle, realtime (macOS: background off)",
+            Self::FocusPane => "keys scroll the details / move in the table",
+            Self::FullScreen => "details full screen / below the table",
         }
     }
 }

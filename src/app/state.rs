@@ -20,7 +20,15 @@ pub struct UiState {
     pub filter_input: String,
     pub filter_error: Option<String>,
     pub sort_cursor: usize,
+    /// Scroll offset of the open pane (help, audit, details).
     pub overlay_scroll: usize,
+    /// The open pane's extent as last drawn (only drawing knows its wrapped
+    /// height): scrolling stops at its end.
+    pub overlay_extent: PaneExtent,
+    /// In the detail pane: keys scroll it rather than move in the table.
+    pub detail_focus: bool,
+    /// The detail pane takes the whole body.
+    pub detail_full: bool,
     pub status: Option<String>,
     /// Ticks left before the status message clears.
     pub status_ttl: u8,
@@ -32,6 +40,25 @@ pub struct UiState {
     pub nice_input: String,
     /// Quit was pressed once while a stop was running; the next quit leaves.
     pub quit_armed: bool,
+}
+
+/// What the renderer measured of a scrolling pane, for `update` to stop at
+/// its end: the last offset that still fills the pane, and its height.
+#[derive(Clone, Debug, Default)]
+pub struct PaneExtent {
+    pub last_offset: std::cell::Cell<usize>,
+    pub height: std::cell::Cell<usize>,
+}
+
+impl PaneExtent {
+    /// Records a pane of `lines` wrapped lines drawn `height` lines high, and
+    /// the offset to draw it at: `wanted`, or its end if that is past it.
+    pub fn measure(&self, lines: usize, height: usize, wanted: usize) -> usize {
+        let last = lines.saturating_sub(height);
+        self.last_offset.set(last);
+        self.height.set(height.max(1));
+        wanted.min(last)
+    }
 }
 
 /// What the confirmation shows: exactly the processes the stop will hit.

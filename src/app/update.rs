@@ -126,10 +126,28 @@ fn focus_effect(app: &App) -> Vec<Effect> {
     }
 }
 
+/// Up, down, a page, the top or the end of the open pane: never past its end
+/// as last drawn.
+fn scroll_pane(app: &mut App, a: Action) {
+    let ext = &app.ui.overlay_extent;
+    let (last, page) = (ext.last_offset.get(), ext.height.get().max(1));
+    let at = app.ui.overlay_scroll.min(last);
+    app.ui.overlay_scroll = match a {
+        Action::Up => at.saturating_sub(1),
+        Action::Down => (at + 1).min(last),
+        Action::PageUp => at.saturating_sub(page),
+        Action::PageDown => (at + page).min(last),
+        Action::Top => 0,
+        _ => last,
+    };
+}
+
 fn act(app: &mut App, a: Action) -> Vec<Effect> {
     app.ui.quit_armed &= a == Action::Quit;
     let page = app.page_rows();
-    let overlay = matches!(app.ui.mode, Mode::Help | Mode::Sort | Mode::Audit);
+    let overlay = matches!(app.ui.mode, Mode::Help | Mode::Sort | Mode::Audit)
+        || app.ui.mode == Mode::Detail && app.ui.detail_focus;
+    let shown = app.ui.selected;
     if matches!(app.ui.mode, Mode::Logs | Mode::LogFilter | Mode::Capture)
         || matches!(a, Action::Snapshot | Action::Logs | Action::Capture)
     {
@@ -160,8 +178,16 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
         Action::Bottom if app.ui.mode == Mode::Sort => {
             app.ui.sort_cursor = SortColumn::ALL.len() - 1
         }
-        Action::Up if overlay => app.ui.overlay_scroll = app.ui.overlay_scroll.saturating_sub(1),
-        Action::Down if overlay => app.ui.overlay_scroll += 1,
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+            if overlay =>
+        {
+            scroll_pane(app, a)
+        }
         Action::Up => app.set_cursor(app.ui.cursor.saturating_sub(1)),
         Action::Down => app.set_cursor(app.ui.cursor + 1),
         Action::PageUp => {
@@ -242,8 +268,18 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
         Action::Detail => {
             app.ui.mode = Mode::Detail;
             app.ui.overlay_scroll = 0;
+            app.ui.detail_focus = false;
             return focus_effect(app);
         }
+        Action::FocusPane => {
+            app.ui.detail_focus = !app.ui.detail_focus;
+            app.say(if app.ui.detail_focus {
+                "keys scroll the details (Tab: back to the table)"
+            } else {
+                "keys move in the table (Tab: scroll the details)"
+            });
+        }
+        Action::FullScreen => app.ui.detail_full = !app.ui.detail_full,
         Action::Help => {
             app.ui.mode = Mode::Help;
             app.ui.overlay_scroll = 0;
@@ -281,6 +317,10 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
         _ => {}
     }
     if app.ui.mode == Mode::Detail {
+        if app.ui.selected != shown {
+            // Another process: its details from their top, the verdict first.
+            app.ui.overlay_scroll = 0;
+        }
         focus_effect(app)
     } else {
         Vec::new()

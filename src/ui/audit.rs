@@ -6,7 +6,7 @@ use crate::app::state::App;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 /// One record as a line: time, who, action, targets, outcome.
 pub fn record_line(r: &Record) -> String {
@@ -49,10 +49,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" Audit log (newest first; Esc closes) ");
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((app.ui.overlay_scroll as u16, 0)),
-        area,
+    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let count = para.line_count(area.width.saturating_sub(2));
+    let top = app.ui.overlay_extent.measure(
+        count,
+        area.height.saturating_sub(2) as usize,
+        app.ui.overlay_scroll,
     );
+    f.render_widget(para.block(block).scroll((top as u16, 0)), area);
 }

@@ -47,7 +47,9 @@ pub fn areas_in(app: &App, (w, h): (u16, u16)) -> Areas {
     let header = Rect::new(0, 0, w, header_h);
     let status = Rect::new(0, h.saturating_sub(status_h), w, status_h);
     let body = Rect::new(0, header_h, w, body_h);
-    let (table, detail) = if app.ui.mode == Mode::Detail && body_h >= 8 {
+    let (table, detail) = if app.ui.mode == Mode::Detail && app.ui.detail_full {
+        (Rect::new(0, body.y, w, 0), Some(body))
+    } else if app.ui.mode == Mode::Detail && body_h >= 8 {
         let detail_h = (body_h / 2).clamp(6, 16);
         let t = Rect::new(0, body.y, w, body_h - detail_h);
         (t, Some(Rect::new(0, body.y + t.height, w, detail_h)))
