@@ -46,7 +46,7 @@ impl RuntimeHandler for Ruby {
             .env("RUST_LIB_BACKTRACE", "0");
         match run(cmd, timeout) {
             Ok(text) => {
-                hint.frames = frames(&text);
+                hint.frames = frames(&text).iter().map(|f| before_block_end(f)).collect();
                 hint.waiting_in = waiting_in(&hint.frames);
                 if hint.frames.is_empty() {
                     hint.note = Some(format!("rbspy found no Ruby frames in pid {pid}"));
@@ -80,6 +80,32 @@ pub fn frames(snapshot: &str) -> Vec<String> {
         .collect();
     out.reverse();
     out
+}
+
+/// rbspy gives a frame the line of the instruction after its call; when that
+/// line is only a block's `end` (or `}`), the call is the statement before it,
+/// which is the line this names instead. (When the next instruction is
+/// another statement the line is off by one and nothing here can tell.)
+fn before_block_end(frame: &str) -> String {
+    let Some((head, loc)) = frame.strip_suffix(')').and_then(|f| f.rsplit_once(" (")) else {
+        return frame.to_string();
+    };
+    let Some((path, n)) = loc.rsplit_once(':') else {
+        return frame.to_string();
+    };
+    let (Ok(n), Ok(text)) = (n.parse::<usize>(), std::fs::read_to_string(path)) else {
+        return frame.to_string();
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let is_end = |l: &str| matches!(l.trim(), "end" | "}");
+    if n < 2 || !lines.get(n - 1).is_some_and(|l| is_end(l)) {
+        return frame.to_string();
+    }
+    let code = |l: &&str| !l.trim().is_empty() && !l.trim_start().starts_with('#');
+    match lines[..n - 1].iter().rposition(|l| code(l) && !is_end(l)) {
+        Some(i) => format!("{head} ({path}:{})", i + 1),
+        None => frame.to_string(),
+    }
 }
 
 /// The innermost Ruby frame, with its source line when readable, and the C
@@ -162,6 +188,23 @@ mod tests {
             "pid 42 has exited"
         );
         assert!(said("rbspy-not-ruby.stderr.txt").starts_with("rbspy found no Ruby VM in pid 42"));
+    }
+
+    #[test]
+    fn a_frame_on_a_block_end_names_the_call_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("s.rb");
+        std::fs::write(&f, "def nap\n  sleep 600\n\n  # done\nend\nnap\n").unwrap();
+        let at = |n: usize| format!("nap ({}:{n})", f.display());
+        assert_eq!(
+            before_block_end(&at(5)),
+            at(2),
+            "rbspy's line after the call"
+        );
+        assert_eq!(before_block_end(&at(2)), at(2), "a line of code stays");
+        assert_eq!(before_block_end(&at(6)), at(6));
+        assert_eq!(before_block_end("nap (unknown:1)"), "nap (unknown:1)");
+        assert_eq!(before_block_end("[c function]"), "[c function]");
     }
 
     #[test]

@@ -508,9 +508,30 @@ fn poll(e: &Evidence, sc: &Syscall) -> Judgement {
         }
         return j;
     }
+    // An eventfd beside the fds a call really waits on is how runtimes (Ruby's
+    // sleep and blocking IO among them) let another thread cut the wait short:
+    // the wait is the other fd's, or the timeout's when there is no other.
+    let (wakers, real): (Vec<_>, Vec<_>) = watched.iter().copied().partition(|f| is_waker(f));
+    if real.is_empty() && timed(sc) {
+        return Judgement::new(
+            Timer,
+            format!(
+                "{n} with a timeout on {} alone: a sleep another thread can cut short",
+                summary(&wakers)
+            ),
+        );
+    }
     if watched.len() == 1 {
         let f = watched[0];
         return fds::judge(e, f, Use::Poll(f.role == FdRole::WatchRead));
+    }
+    if let [f] = real[..] {
+        let mut j = fds::judge(e, f, Use::Poll(f.role == FdRole::WatchRead));
+        j.detail.push_str(&format!(
+            " (its {} can cut the wait short)",
+            summary(&wakers)
+        ));
+        return j;
     }
     let mut j = Judgement::new(
         EventLoop,
@@ -527,6 +548,23 @@ fn poll(e: &Evidence, sc: &Syscall) -> Judgement {
         j.by.push(fds::fg_phrase(e));
     }
     j
+}
+
+/// An eventfd: a runtime's wake-up channel rather than what it waits for.
+fn is_waker(f: &super::FdEvidence) -> bool {
+    matches!(&f.target, super::FdTarget::Anon { kind } if kind.contains("eventfd"))
+}
+
+/// Whether the poll call has a timeout (it ends by itself).
+fn timed(sc: &Syscall) -> bool {
+    match sc.name() {
+        "poll" => sc.int_arg(2) >= 0,
+        "epoll_wait" | "epoll_pwait" => sc.int_arg(3) >= 0,
+        "ppoll" => sc.args[2] != 0,
+        "epoll_pwait2" => sc.args[3] != 0,
+        "select" | "pselect6" => sc.args[4] != 0,
+        _ => false,
+    }
 }
 
 /// `2 sockets, 1 pipe, eventfd`.
