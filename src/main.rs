@@ -22,7 +22,8 @@ fn main() {
         Err(e) => {
             // Not eprintln!: it panics (and the release build aborts) when stderr is full.
             let _ = writeln!(std::io::stderr(), "whytop: {e:#}");
-            std::process::exit(1);
+            let usage = e.downcast_ref::<whytop::app::run::BadUsage>().is_some();
+            std::process::exit(if usage { 2 } else { 1 });
         }
     }
 }

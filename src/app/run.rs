@@ -22,6 +22,11 @@ use tokio::time::{Instant, sleep_until};
 /// Frames are drawn at most this often; events in between are coalesced.
 const FRAME: Duration = Duration::from_millis(16);
 
+/// A flag's value is wrong (a bad regex): exit 2, as for every command.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadUsage(pub String);
+
 /// Builds the app from config files and flags; errors here leave the terminal untouched.
 pub fn prepare(cli: &Cli) -> anyhow::Result<App> {
     let config = Config::load().map_err(anyhow::Error::msg)?;
@@ -35,7 +40,8 @@ pub fn prepare(cli: &Cli) -> anyhow::Result<App> {
         config.sort_column().map_err(anyhow::Error::msg)?
     });
     let filter_text = cli.filter.clone().unwrap_or_default();
-    let filter = Filter::parse(&filter_text).map_err(|e| anyhow::anyhow!("--filter: {e}"))?;
+    let filter = Filter::parse(&filter_text)
+        .map_err(|e| anyhow::Error::new(BadUsage(format!("--filter: {e}"))))?;
     let opts = ViewOptions {
         sort,
         descending: !tree && sort.descending_by_default(),
@@ -58,6 +64,12 @@ fn path_of(f: &Option<(std::path::PathBuf, String)>) -> String {
 
 pub fn run(cli: &Cli) -> anyhow::Result<i32> {
     let app = prepare(cli)?;
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "the TUI needs a terminal on stdin and stdout (for one table printed, `whytop ps`)"
+        );
+    }
     let platform = crate::platform::native()?;
     let collector = collectors::spawn(platform, app.delay);
     let rt = tokio::runtime::Builder::new_current_thread()
