@@ -171,17 +171,17 @@ fn tree_view_and_folding() {
 #[test]
 fn filter_typing_and_regex() {
     let mut app = app();
-    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Char('\\'));
     typed(&mut app, "PYTH");
     insta::assert_snapshot!("filter_text", screen(&app));
     key(&mut app, KeyCode::Esc);
-    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Char('\\'));
     typed(&mut app, "re:^(make|cc) ");
     key(&mut app, KeyCode::Enter);
     insta::assert_snapshot!("filter_regex", screen(&app));
     // why:REASON filters on the WHY column, ANDed with words.
     key(&mut app, KeyCode::Esc);
-    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Char('\\'));
     typed(&mut app, "why:child");
     key(&mut app, KeyCode::Enter);
     let pids: Vec<i32> = app
@@ -192,7 +192,7 @@ fn filter_typing_and_regex() {
     assert_eq!(pids.len(), 2);
     assert!(pids.contains(&310) && pids.contains(&420), "{pids:?}");
     key(&mut app, KeyCode::Esc);
-    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Char('\\'));
     typed(&mut app, "make why:child");
     let pids: Vec<i32> = app
         .view
@@ -478,4 +478,44 @@ fn the_audit_pane_wraps_and_stops_at_its_end() {
     assert_eq!(screen(&app), end);
     key(&mut app, KeyCode::Char('k'));
     assert_ne!(screen(&app), end);
+}
+
+/// htop's search: `/` jumps to the next match as it is typed and hides
+/// nothing; n and N go on, Esc goes back to where it started.
+#[test]
+fn search_jumps_to_matches_and_hides_nothing() {
+    let mut app = app();
+    let pid = |app: &App| app.selected_sample().unwrap().pid;
+    assert_eq!(pid(&app), 421, "the top row");
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "bash");
+    assert_eq!(pid(&app), 310);
+    assert_eq!(app.view.len(), 6, "nothing hidden");
+    let s = screen(&app);
+    assert!(
+        s.contains("Search: bash") && s.contains("/usr/sbin/sshd"),
+        "{s}"
+    );
+    key(&mut app, KeyCode::Enter);
+    // Words match as the filter's do: here `make` and `cc` by regex.
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "re:^(make|cc) ");
+    assert_eq!(
+        pid(&app),
+        421,
+        "from the row it started on, round to the top"
+    );
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('n'));
+    assert_eq!(pid(&app), 420, "n: the next match down");
+    key(&mut app, KeyCode::Char('N'));
+    assert_eq!(pid(&app), 421, "N: back up");
+    key(&mut app, KeyCode::Char('N'));
+    assert_eq!(pid(&app), 420, "N wraps to the bottom");
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "nosuchthing");
+    assert!(screen(&app).contains("no match"));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(pid(&app), 420, "Esc: back where it started");
+    assert_eq!(app.view.len(), 6);
 }

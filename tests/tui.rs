@@ -34,8 +34,8 @@ fn shows_filters_sorts_trees_and_quits() {
     let t = Tmux::shell(160, 45);
     start(&t, "");
 
-    // The filter finds our processes and nothing else of the machine.
-    t.keys(&["/"]);
+    // The filter (F4, as htop's) finds our processes and nothing else of the machine.
+    t.keys(&["F4"]);
     t.type_text(&tag);
     let s = t.wait_screen("the filtered pair", |s| {
         s.contains(&format!("{tag}dad")) && s.contains(&kid)
@@ -330,9 +330,11 @@ fn renice_and_signal_keys_and_the_audit_pane() {
     t.wait_screen("nice applied", |s| {
         s.contains(&format!("pid {}: nice 1", p.pid()))
     });
-    t.keys(&["n"]);
-    t.wait_screen("the nice prompt", |s| s.contains("Nice (-20..19"));
-    t.keys(&["BSpace", "BSpace"]);
+    // The prompt holds the current value, selected: typing replaces it.
+    t.keys(&["="]);
+    t.wait_screen("the nice prompt", |s| {
+        s.contains("Nice (-20..19, Enter sets): 1")
+    });
     t.type_text("5");
     t.keys(&["Enter"]);
     t.wait_screen("nice 5", |s| {
@@ -389,7 +391,7 @@ fn why_column_filter_and_detail_evidence() {
     let p = common::tagged_sleep(&tag);
     let t = Tmux::shell(160, 45);
     start(&t, "");
-    t.keys(&["/"]);
+    t.keys(&["F4"]);
     t.type_text(&format!("why:timer {tag}"));
     t.keys(&["Enter"]);
     let s = t.wait_screen("our sleep as timer", |s| {
@@ -558,4 +560,40 @@ impl LogWriter {
         });
         t
     }
+}
+
+/// `/` searches (the cursor jumps, nothing is hidden); F4 filters (hides).
+#[test]
+fn search_jumps_to_a_match_while_the_filter_hides() {
+    let tag = marker("srch");
+    let (_parent, kid) = family(&tag);
+    let t = Tmux::shell(150, 40);
+    start(&t, &format!("--sort pid --filter {tag}"));
+    t.wait_screen("both rows", |s| {
+        s.contains(&format!("{tag}dad")) && s.contains(&kid)
+    });
+    let kid_pid = common::descendant_named(_parent.pid(), "sleep");
+    t.keys(&["/"]);
+    // The parent's command line names the kid too; only the kid's ends in its argument.
+    t.type_text(&kid);
+    t.wait_screen("the search prompt", |s| {
+        s.contains(&format!("Search: {kid}"))
+    });
+    t.keys(&["Enter", "Enter"]);
+    let s = t.wait_screen("the kid's details", |s| {
+        s.contains(&format!("Process  pid {kid_pid} "))
+    });
+    assert!(
+        s.contains(&format!("{tag}dad")),
+        "the search hid nothing:\n{s}"
+    );
+    t.keys(&["Escape"]);
+    t.keys(&["F4", "C-u"]);
+    t.type_text(&format!("why:timer {tag}"));
+    t.keys(&["Enter"]);
+    t.wait_screen("the filter hides the parent", |s| {
+        s.contains(&kid) && !s.contains(&format!("{tag}dad ")) && s.contains("1 shown")
+    });
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
 }

@@ -12,6 +12,7 @@ pub enum Mode {
     #[default]
     Normal,
     Filter,
+    Search,
     Sort,
     Detail,
     Help,
@@ -25,12 +26,13 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 12] = [
+    pub const ALL: [Mode; 13] = [
         Mode::Capture,
         Mode::Logs,
         Mode::LogFilter,
         Mode::Normal,
         Mode::Filter,
+        Mode::Search,
         Mode::Sort,
         Mode::Detail,
         Mode::Help,
@@ -44,6 +46,7 @@ impl Mode {
         match self {
             Mode::Normal => "normal",
             Mode::Filter => "filter",
+            Mode::Search => "search",
             Mode::Sort => "sort",
             Mode::Detail => "detail",
             Mode::Help => "help",

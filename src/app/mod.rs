@@ -8,6 +8,7 @@ pub mod keymap;
 pub mod msg;
 pub mod process_actions;
 pub mod run;
+mod search;
 pub mod state;
 pub mod terminal;
 pub mod update;

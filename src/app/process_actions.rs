@@ -81,6 +81,7 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
         (_, Action::NiceInput) => {
             if let Some(p) = app.selected_sample() {
                 app.ui.nice_input = p.nice.to_string();
+                app.ui.nice_selected = true;
                 app.ui.mode = Mode::Nice;
             }
             Vec::new()

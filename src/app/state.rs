@@ -19,6 +19,11 @@ pub struct UiState {
     pub scroll: usize,
     pub filter_input: String,
     pub filter_error: Option<String>,
+    /// The search being typed (kept for n/N after Enter), why it does not
+    /// match, and the row it started from.
+    pub search_input: String,
+    pub search_error: Option<String>,
+    pub search_origin: usize,
     pub sort_cursor: usize,
     /// Scroll offset of the open pane (help, audit, details).
     pub overlay_scroll: usize,
@@ -38,6 +43,8 @@ pub struct UiState {
     pub signal_cursor: usize,
     pub signal_group: bool,
     pub nice_input: String,
+    /// The nice prompt's text is the current value, selected: typing replaces it.
+    pub nice_selected: bool,
     /// Quit was pressed once while a stop was running; the next quit leaves.
     pub quit_armed: bool,
 }

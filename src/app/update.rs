@@ -5,6 +5,7 @@ use super::diagnostics;
 use super::keymap::Mode;
 use super::msg::{Effect, Msg};
 use super::process_actions;
+use super::search;
 use super::state::App;
 use crate::collectors::CollectorCmd;
 use crate::model::Filter;
@@ -30,7 +31,20 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 }
                 (Mode::Nice, None) => {
                     if let KeyCode::Char(c @ ('0'..='9' | '-')) = k.code {
+                        if std::mem::take(&mut app.ui.nice_selected) {
+                            app.ui.nice_input.clear();
+                        }
                         app.ui.nice_input.push(c);
+                    }
+                    Vec::new()
+                }
+                (Mode::Search, None) => {
+                    if let KeyCode::Char(c) = k.code
+                        && !k
+                            .modifiers
+                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                    {
+                        search::typed(app, c);
                     }
                     Vec::new()
                 }
@@ -154,7 +168,13 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
         return diagnostics::act(app, a);
     }
     if matches!(app.ui.mode, Mode::Nice) && a == Action::FilterBackspace {
+        app.ui.nice_selected = false;
         app.ui.nice_input.pop();
+        return Vec::new();
+    }
+    if matches!(app.ui.mode, Mode::Nice) && a == Action::FilterClear {
+        app.ui.nice_selected = false;
+        app.ui.nice_input.clear();
         return Vec::new();
     }
     if matches!(app.ui.mode, Mode::Confirm | Mode::Signal | Mode::Nice) || a.acts_on_processes() {
@@ -227,6 +247,21 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
             app.ui.mode = Mode::Filter;
             apply_filter(app);
         }
+        // F3 while searching: the next match, as in htop.
+        Action::Search if app.ui.mode == Mode::Search => search::again(app, true),
+        Action::Search => {
+            app.ui.mode = Mode::Search;
+            search::start(app);
+        }
+        Action::SearchNext => search::again(app, true),
+        Action::SearchPrev => search::again(app, false),
+        Action::SearchAccept => app.ui.mode = Mode::Normal,
+        Action::SearchCancel => {
+            search::cancel(app);
+            app.ui.mode = Mode::Normal;
+        }
+        Action::SearchBackspace => search::backspace(app),
+        Action::SearchClear => search::clear(app),
         Action::ClearFilter => {
             app.ui.filter_input.clear();
             apply_filter(app);
