@@ -19,18 +19,27 @@ mod tests {
     use super::*;
     use regex::{Captures, Regex};
 
+    fn re(p: &str) -> Regex {
+        Regex::new(p).unwrap()
+    }
+
     /// The regexes the scans stand for: the oracle they are held against.
+    static ORACLE: std::sync::LazyLock<[Regex; 5]> = std::sync::LazyLock::new(|| {
+        [
+            re(
+                r"(?s)(-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----)(.*?)(-----END [A-Z0-9 ]*PRIVATE KEY-----|\z)",
+            ),
+            re(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
+            re(
+                r"\b(sk_live_|sk_test_|rk_live_|rk_test_|gh[pousr]_|github_pat_|xox[abprs]-|glpat-)[A-Za-z0-9_-]{8,}",
+            ),
+            re(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
+            re(r#"(^|[\s?&;,'"(])(-{0,2}[A-Za-z_][A-Za-z0-9_.\-]*)=([^\s&;,'"]+)"#),
+        ]
+    });
+
     pub fn by_regex(text: &str) -> String {
-        let re = |p: &str| Regex::new(p).unwrap();
-        let pem = re(
-            r"(?s)(-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----)(.*?)(-----END [A-Z0-9 ]*PRIVATE KEY-----|\z)",
-        );
-        let jwt = re(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*");
-        let prefixed = re(
-            r"\b(sk_live_|sk_test_|rk_live_|rk_test_|gh[pousr]_|github_pat_|xox[abprs]-|glpat-)[A-Za-z0-9_-]{8,}",
-        );
-        let aws = re(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b");
-        let pair = re(r#"(^|[\s?&;,'"(])(-{0,2}[A-Za-z_][A-Za-z0-9_.\-]*)=([^\s&;,'"]+)"#);
+        let [pem, jwt, prefixed, aws, pair] = &*ORACLE;
         let t = pem.replace_all(text, format!("${{1}}{REDACTED}${{3}}"));
         let t = jwt.replace_all(&t, REDACTED);
         let t = prefixed.replace_all(&t, format!("${{1}}{REDACTED}"));

@@ -94,13 +94,17 @@ fn bare_user_is_secret(scheme: &str, user: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn webhooks_by_regex(text: &str) -> String {
+    static WEBHOOK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
             r#"(?i)(https?://(?:hooks\.slack\.com/(?:services|triggers|workflows)/|(?:ptb\.|canary\.)?discord(?:app)?\.com/api/(?:v\d+/)?webhooks/))[^\s'"?#]+"#,
         )
         .unwrap()
-        .replace_all(text, format!("${{1}}{REDACTED}"))
-        .into_owned()
+    });
+
+    fn webhooks_by_regex(text: &str) -> String {
+        WEBHOOK
+            .replace_all(text, format!("${{1}}{REDACTED}"))
+            .into_owned()
     }
 
     /// A webhook-like URL with each part right, wrong or missing.
