@@ -597,3 +597,28 @@ fn search_jumps_to_a_match_while_the_filter_hides() {
     t.keys(&["q"]);
     t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
 }
+
+/// `x` on the shell whytop runs in: its tree holds whytop, so the dialog
+/// offers the shell alone and says why, rather than refusing with whytop's pid.
+#[test]
+fn a_stop_whose_tree_holds_whytop_offers_the_process_alone() {
+    let t = Tmux::shell(150, 40);
+    let shell = t.pane_pid();
+    // By pid the shell is the first row (whytop, its child, came later).
+    start(&t, &format!("--sort pid --filter {shell}"));
+    t.wait_screen("the shell's row", |s| {
+        s.lines()
+            .any(|l| l.trim_start().starts_with(&format!("{shell} ")))
+    });
+    t.keys(&["x"]);
+    let s = t.wait_screen("the confirmation", |s| s.contains("Stop 1 process"));
+    assert!(
+        s.contains("this process only:")
+            && s.contains(&format!("the tree of pid {shell} holds whytop itself")),
+        "{s}"
+    );
+    t.keys(&["n"]);
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+    assert!(std::path::Path::new(&format!("/proc/{shell}")).exists());
+}

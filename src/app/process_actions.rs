@@ -155,8 +155,18 @@ fn protected(app: &mut App) -> Option<(crate::model::ProcKey, String, i32)> {
 /// snapshot may be a refresh old, and a target that left the tree since is
 /// dropped (and said so) rather than shown.
 fn plan_stop(app: &mut App, root: crate::model::ProcKey, tree: bool) {
-    match targets::plan(&app.table.snapshot.procs, root, tree, false) {
-        Ok(targets) => {
+    let planned = match targets::plan(&app.table.snapshot.procs, root, tree, false) {
+        // Its tree holds whytop: offer the process alone rather than refuse.
+        Err(targets::Refusal::HoldsMyself(pid)) => {
+            app.say(format!(
+                "the tree of pid {pid} holds whytop itself: offering pid {pid} alone"
+            ));
+            targets::plan(&app.table.snapshot.procs, root, false, false).map(|t| (t, false))
+        }
+        other => other.map(|t| (t, tree)),
+    };
+    match planned {
+        Ok((targets, tree)) => {
             let (targets, dropped) = lineage::recheck(targets);
             if !dropped.is_empty() {
                 let said: Vec<String> = dropped
