@@ -12,6 +12,10 @@ use std::mem::{offset_of, size_of};
 
 /// `<sys/proc_info.h>`: list the thread handles of a task (`uint64_t` each).
 pub const PROC_PIDLISTTHREADS: c_int = 6;
+/// `<sys/proc_info.h>`: one thread's `proc_threadinfo` by thread id.
+pub const PROC_PIDTHREADID64INFO: c_int = 15;
+/// `<sys/proc_info_private.h>`: list the thread ids of a task (`uint64_t` each).
+pub const PROC_PIDLISTTHREADIDS: c_int = 28;
 
 /// `<mach/mach_time.h>`. Declared here because `libc`'s is deprecated in favour of `mach2`.
 #[repr(C)]

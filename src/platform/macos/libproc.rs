@@ -4,6 +4,7 @@
 use super::ffi;
 use crate::platform::darwin_decode::c_chars;
 use crate::platform::darwin_decode::kinfo::KINFO_PROC_SIZE;
+use crate::platform::darwin_decode::sample::BSDINFO_FIND_ZOMBIES;
 use crate::platform::darwin_decode::time::Timebase;
 use libc::{c_int, c_void};
 use std::io;
@@ -72,16 +73,20 @@ pub fn list_pids() -> io::Result<Vec<i32>> {
     }
 }
 
+/// `PROC_PIDTBSDINFO` with a non-zero `arg`: only then does xnu look among
+/// zombies too (`proc_pidinfo_internal`: `if (arg) findzomb = 1`); with 0 an
+/// unreaped child answers ESRCH as if it were gone.
 pub fn bsd_info(pid: i32) -> io::Result<libc::proc_bsdinfo> {
-    pidinfo(pid, libc::PROC_PIDTBSDINFO, 0)
+    pidinfo(pid, libc::PROC_PIDTBSDINFO, BSDINFO_FIND_ZOMBIES)
 }
 
 pub fn task_info(pid: i32) -> io::Result<libc::proc_taskinfo> {
     pidinfo(pid, libc::PROC_PIDTASKINFO, 0)
 }
 
-pub fn thread_info(pid: i32, thread: u64) -> io::Result<libc::proc_threadinfo> {
-    pidinfo(pid, libc::PROC_PIDTHREADINFO, thread)
+/// One thread by its id (`PROC_PIDTHREADID64INFO`, the ids `thread_ids` lists).
+pub fn thread_info(pid: i32, thread_id: u64) -> io::Result<libc::proc_threadinfo> {
+    pidinfo(pid, ffi::PROC_PIDTHREADID64INFO, thread_id)
 }
 
 /// The bytes of `kinfo_proc` for one pid; `None` when there is no such process.
@@ -183,7 +188,10 @@ pub fn fd_count(pid: i32) -> io::Result<usize> {
     fds(pid).map(|f| f.len())
 }
 
-/// The thread handles of a task, for `thread_info`.
+/// The thread ids of a task (`PROC_PIDLISTTHREADIDS`: `thread_tid`, what
+/// `sample` and spindump print), for `thread_info`. `PROC_PIDLISTTHREADS`
+/// would give the threads' pthread pointers instead: 0 for a thread not yet
+/// set up, matching nothing in a stack capture.
 pub fn thread_ids(pid: i32) -> io::Result<Vec<u64>> {
     let t = task_info(pid)?;
     let cap = t.pti_threadnum.max(0) as usize + 16;
@@ -192,7 +200,7 @@ pub fn thread_ids(pid: i32) -> io::Result<Vec<u64>> {
     let got = unsafe {
         libc::proc_pidinfo(
             pid,
-            ffi::PROC_PIDLISTTHREADS,
+            ffi::PROC_PIDLISTTHREADIDS,
             0,
             ids.as_mut_ptr().cast(),
             (cap * size_of::<u64>()) as c_int,

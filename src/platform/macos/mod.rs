@@ -26,7 +26,7 @@ pub fn exe_path(pid: Pid) -> Option<std::path::PathBuf> {
 use crate::model::{Pid, ProcDetail, ProcKey};
 use crate::platform::darwin_decode::c_chars;
 use crate::platform::darwin_decode::kinfo::decode_kinfo_proc;
-use crate::platform::darwin_decode::procargs::decode_procargs2;
+use crate::platform::darwin_decode::procargs::{decode_procargs2, procargs_error};
 use crate::platform::darwin_decode::sample::{BsdInfo, Extras, TaskInfo, build_sample};
 use crate::platform::darwin_decode::state::SZOMB;
 use crate::platform::darwin_decode::time::Timebase;
@@ -157,6 +157,12 @@ fn task_from_libc(t: &libc::proc_taskinfo) -> TaskInfo {
     }
 }
 
+/// The effective uid whytop runs as.
+fn euid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
 /// Why a field could not be read, as the detail pane says it.
 fn why(e: &io::Error) -> String {
     match e.raw_os_error() {
@@ -194,8 +200,7 @@ impl Platform for MacPlatform {
                 }),
             }
         } else {
-            // SAFETY: geteuid has no preconditions and cannot fail.
-            let euid = unsafe { libc::geteuid() };
+            let euid = euid();
             if euid == 0 || sample.uid == Some(euid) {
                 match thread_hints(sample.pid) {
                     Ok(t) => e.thread_states = wait::thread_states(&t),
@@ -264,9 +269,13 @@ impl Platform for MacPlatform {
         }
         let mut buf = vec![0u8; libproc::argmax()];
         match libproc::procargs(pid, &mut buf)
-            .map_err(|e| why(&e))
+            .map_err(|e| procargs_error(e.raw_os_error(), sample.uid, euid()).to_string())
             .and_then(|n| decode_procargs2(&buf[..n]))
         {
+            Ok(args) if args.env_withheld => f.unreadable.push(
+                "environment: withheld by macOS (System Integrity Protection hides a restricted process's environment, even from root)"
+                    .into(),
+            ),
             Ok(args) => {
                 let pairs = args
                     .env
