@@ -7,6 +7,7 @@
 
 pub mod fdinfo;
 pub mod kinfo;
+pub mod pass;
 pub mod procargs;
 pub mod sample;
 pub mod state;

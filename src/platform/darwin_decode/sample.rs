@@ -159,6 +159,8 @@ pub struct TaskInfo {
     pub threadnum: i32,
     pub numrunning: i32,
     pub priority: i32,
+    /// `pti_csw`: context switches so far.
+    pub csw: i32,
 }
 
 /// What the backend looked up besides the two structs.
@@ -260,6 +262,7 @@ mod tests {
             threadnum: 9,
             numrunning: 1,
             priority: 46,
+            csw: 1200,
         }
     }
 

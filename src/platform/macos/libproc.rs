@@ -115,6 +115,43 @@ pub fn kinfo(pid: i32) -> io::Result<Option<Vec<u8>>> {
     Ok(Some(buf))
 }
 
+/// The bytes of every process's `kinfo_proc` (`KERN_PROC_ALL`), zombies included.
+pub fn kinfo_all() -> io::Result<Vec<u8>> {
+    let mut mib = [libc::CTL_KERN, libc::KERN_PROC, libc::KERN_PROC_ALL, 0];
+    for _ in 0..8 {
+        let mut len = 0usize;
+        // SAFETY: a null buffer asks for the size needed in `len`.
+        let rc = unsafe { libc::sysctl(mib.as_mut_ptr(), 3, null_mut(), &mut len, null_mut(), 0) };
+        if rc != 0 {
+            return Err(errno());
+        }
+        // Room for processes started between the two calls.
+        len += len / 8 + KINFO_PROC_SIZE * 16;
+        let mut buf = vec![0u8; len];
+        // SAFETY: `mib` has 3 entries used; `buf` holds `len` writable bytes.
+        let rc = unsafe {
+            libc::sysctl(
+                mib.as_mut_ptr(),
+                3,
+                buf.as_mut_ptr().cast(),
+                &mut len,
+                null_mut(),
+                0,
+            )
+        };
+        if rc == 0 {
+            buf.truncate(len);
+            return Ok(buf);
+        }
+        let e = errno();
+        if e.raw_os_error() != Some(libc::ENOMEM) {
+            return Err(e);
+        }
+        // The table grew past the room: ask again.
+    }
+    Err(io::Error::from_raw_os_error(libc::ENOMEM))
+}
+
 /// `kern.argmax`: the most bytes `KERN_PROCARGS2` can return.
 pub fn argmax() -> usize {
     let mut mib = [libc::CTL_KERN, libc::KERN_ARGMAX];
