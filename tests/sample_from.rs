@@ -62,6 +62,13 @@ fn the_macos_thread_ids_are_the_kernels() {
     assert_eq!(v["pid"], 8123);
     assert_eq!(v["process"], "python3.11");
     assert_eq!(v["tree"]["threads"][0]["id"], 0x1010ee);
+    // The leaf rules: the kernel frame tty_read says it reads its terminal.
+    assert_eq!(v["waits"][0]["word"], "input");
+    assert_eq!(v["waits"][0]["weak"], false);
+    let text = stdout(&sample_from(&[&fixture("spindump-heavy.txt")]));
+    assert!(text.contains("  waits: input (in tty_read)"), "{text}");
+    let text = stdout(&sample_from(&[&fixture("gdb-bash-wait.txt")]));
+    assert!(text.contains("  waits: child (in __GI___wait4)"), "{text}");
     let o = sample_from(&[&fixture("sample-macos.txt"), "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["tree"]["threads"][0]["id"], 1_052_718);

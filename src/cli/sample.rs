@@ -141,6 +141,10 @@ pub(super) fn write_tree(
         if t.frames.len() > 12 {
             writeln!(out, "  … {} more", t.frames.len() - 12)?;
         }
+        if let Some(w) = crate::platform::stackfmt::leaf::leaf_wait(&t.frames) {
+            let weak = if w.weak { "?" } else { "" };
+            writeln!(out, "  waits: {}{weak} (in {})", w.word, w.frame)?;
+        }
         if let Some(k) = kernel.and_then(|k| k.summary_of(t.id)) {
             writeln!(out, "  kernel: {k}")?;
         }

@@ -76,6 +76,12 @@ pub fn run(file: &Path, only_pid: Option<Pid>, json: bool) -> anyhow::Result<i32
             "pid": pid.flatten(),
             "process": name,
             "tree": tree,
+            // Per thread, what its innermost frames say it waits for (null: nothing known).
+            "waits": tree
+                .threads
+                .iter()
+                .map(|t| stackfmt::leaf::leaf_wait(&t.frames))
+                .collect::<Vec<_>>(),
         });
         return super::emit(&(serde_json::to_string_pretty(&v)? + "\n"));
     }

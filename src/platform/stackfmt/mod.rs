@@ -5,6 +5,7 @@ pub mod eu_stack;
 pub mod gdb;
 pub mod jstack;
 pub mod kernel;
+pub mod leaf;
 pub mod py_spy;
 pub mod sample_macos;
 pub mod spindump;
