@@ -181,6 +181,10 @@ fn background_on_and_off_read_back() {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
+        // Read back from pbi_flags.
+        let shown = Command::new(bin()).args(["sched", &pid]).output().unwrap();
+        let text = String::from_utf8_lossy(&shown.stdout);
+        assert!(text.contains(&format!("background {v}")), "{text}");
     }
 }
 

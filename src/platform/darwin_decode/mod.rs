@@ -5,9 +5,11 @@
 //! plain Rust with no `cfg(target_os)`, and is unit-tested on Linux with byte
 //! fixtures laid out as the Darwin headers document them.
 
+pub mod codesign;
 pub mod fdinfo;
 pub mod kinfo;
 pub mod pass;
+pub mod pmset;
 pub mod procargs;
 pub mod sample;
 pub mod state;

@@ -16,6 +16,14 @@ mod wait;
 
 pub use wait::{thread_hints, wait_hints};
 
+/// Whether `pid` is in darwin background (`PROC_FLAG_DARWINBG` or
+/// `PROC_FLAG_EXT_DARWINBG` in `pbi_flags`).
+pub fn background(pid: Pid) -> Option<bool> {
+    libproc::bsd_info(pid)
+        .ok()
+        .map(|b| bsd_from_libc(&b).background())
+}
+
 /// The executable's path (`proc_pidpath`).
 pub fn exe_path(pid: Pid) -> Option<std::path::PathBuf> {
     libproc::pid_path(pid)
