@@ -11,6 +11,7 @@ pub mod kinfo;
 pub mod pass;
 pub mod pmset;
 pub mod procargs;
+pub mod qos;
 pub mod sample;
 pub mod state;
 pub mod time;

@@ -79,8 +79,8 @@ pub struct RawThreadInfo {
     pub sleep_time: i32,
     pub curpri: i32,
     /// `pth_priority`: the thread's base priority, which is what a QoS class
-    /// sets (user-interactive 47, user-initiated 37, default 31, utility 20,
-    /// background 4).
+    /// sets (user-interactive 46, user-initiated 37, default 31, utility 20,
+    /// background 4; see `qos::tier_of_base_priority`).
     pub priority: i32,
     /// `pth_name` bytes (`char[MAXTHREADNAMESIZE]`).
     pub name: Vec<u8>,

@@ -239,6 +239,17 @@ const _: () = {
     assert!(offset_of!(libc::kevent, data) == 16);
     assert!(offset_of!(libc::kevent, udata) == 24);
 
+    // <sys/resource.h> struct rusage_info_v4 (for the QoS and energy columns to come).
+    use libc::rusage_info_v4 as R;
+    assert!(size_of::<R>() == 296);
+    assert!(offset_of!(R, ri_phys_footprint) == 72);
+    assert!(offset_of!(R, ri_diskio_bytesread) == 144);
+    assert!(offset_of!(R, ri_diskio_byteswritten) == 152);
+    assert!(offset_of!(R, ri_cpu_time_qos_default) == 160);
+    assert!(offset_of!(R, ri_cpu_time_qos_user_interactive) == 208);
+    assert!(offset_of!(R, ri_billed_energy) == 264);
+    assert!(offset_of!(R, ri_runnable_time) == 288);
+
     assert!(size_of::<mach_timebase_info_data_t>() == 8);
     assert!(offset_of!(mach_timebase_info_data_t, denom) == 4);
 
