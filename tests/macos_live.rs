@@ -198,11 +198,22 @@ fn saves_the_macs_own_outputs_for_fixtures() {
         "/usr/bin/log",
         &["show", "--last", "1m", "--info", "--style", "ndjson"],
     );
-    save(
-        "log-stream-nonadmin",
-        "/usr/bin/log",
-        &["stream", "--timeout", "1", "--style", "ndjson"],
-    );
+    // log stream runs until stopped: give it three seconds, then end it.
+    let mut stream = Command::new("/usr/bin/log")
+        .args(["stream", "--level", "info", "--style", "ndjson"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("log stream");
+    std::thread::sleep(Duration::from_secs(3));
+    let _ = stream.kill();
+    let out = stream.wait_with_output().unwrap();
+    std::fs::write(artifacts().join("log-stream-ndjson.txt"), &out.stdout).unwrap();
+    std::fs::write(
+        artifacts().join("log-stream-ndjson.stderr.txt"),
+        &out.stderr,
+    )
+    .unwrap();
     save("pmset-assertions", "/usr/bin/pmset", &["-g", "assertions"]);
     save(
         "launchctl-print-system",
