@@ -215,6 +215,7 @@ fn saves_the_macs_own_outputs_for_fixtures() {
     )
     .unwrap();
     save("pmset-assertions", "/usr/bin/pmset", &["-g", "assertions"]);
+    save("launchctl-list", "/bin/launchctl", &["list"]);
     save(
         "launchctl-print-system",
         "/bin/launchctl",

@@ -8,6 +8,7 @@
 pub mod codesign;
 pub mod fdinfo;
 pub mod kinfo;
+pub mod launchd;
 pub mod pass;
 pub mod pmset;
 pub mod procargs;
