@@ -18,8 +18,12 @@ pub enum SchedChange {
     Background(bool),
 }
 
-/// `policy batch, I/O idle` (Linux), or what this OS offers.
+/// `policy batch, I/O idle` (Linux), `background on` (macOS).
 pub fn describe(pid: i32) -> Option<String> {
+    if HAS_BACKGROUND {
+        let on = os::background(pid)?;
+        return Some(format!("background {}", if on { "on" } else { "off" }));
+    }
     if !HAS_POLICIES {
         return None;
     }

@@ -20,6 +20,7 @@ mod interrupt;
 pub mod logs;
 pub mod ps;
 pub mod sample;
+mod sample_file;
 pub mod snapshot;
 pub mod target;
 pub mod why;

@@ -80,3 +80,17 @@ pub fn io_class(pid: Pid) -> Option<(usize, i32)> {
         None
     }
 }
+
+/// Whether `pid` is in darwin background (macOS: `pbi_flags`, by its own
+/// choice or another's); None elsewhere, or when it cannot be read.
+pub fn background(pid: Pid) -> Option<bool> {
+    #[cfg(target_os = "macos")]
+    {
+        super::macos::background(pid)
+    }
+    #[cfg(not(target_os = "macos"))]
+    {
+        let _ = pid;
+        None
+    }
+}
