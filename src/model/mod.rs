@@ -3,6 +3,7 @@
 pub mod callstack;
 pub mod facts;
 pub mod filter;
+pub mod history;
 pub mod logline;
 pub mod runtime;
 pub mod sample;
@@ -17,6 +18,6 @@ pub(crate) mod testutil;
 pub use filter::Filter;
 pub use runtime::RuntimeHint;
 pub use sample::{
-    Pid, ProcDetail, ProcInfo, ProcKey, ProcSample, ProcState, Snapshot, SystemSample,
+    CpuTicks, Pid, ProcDetail, ProcInfo, ProcKey, ProcSample, ProcState, Snapshot, SystemSample,
 };
 pub use table::{ProcessTable, RowStats, StateCounts, derive};
