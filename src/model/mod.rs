@@ -9,6 +9,7 @@ pub mod runtime;
 pub mod sample;
 pub mod sort;
 pub mod table;
+pub mod timespec;
 pub mod view;
 pub mod why;
 
