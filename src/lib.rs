@@ -12,4 +12,5 @@ pub mod cli;
 pub mod collectors;
 pub mod model;
 pub mod platform;
+pub mod store;
 pub mod ui;

@@ -15,6 +15,8 @@ fn main() {
         Some(Command::Logs(args)) => whytop::cli::logs::run(args),
         Some(Command::Sample(args)) => whytop::cli::sample::run(args),
         Some(Command::Snapshot(args)) => whytop::cli::snapshot::run(args),
+        Some(Command::Record(args)) => whytop::cli::record::run(args),
+        Some(Command::Ended(args)) => whytop::cli::recorded::ended(args),
         None => whytop::app::run(&cli),
     };
     match code {

@@ -98,6 +98,7 @@ fn snapshot(mono_s: u64, extra_cpu: &[(i32, u64)]) -> Arc<Snapshot> {
             uptime_secs: 3 * 86400 + 3661,
             boot_time: 0,
             cpu_pressure: Some(12.5),
+            cpu_ticks: None,
         },
         procs: Arc::new(procs),
         with_threads: false,

@@ -19,6 +19,8 @@ pub mod act;
 mod interrupt;
 pub mod logs;
 pub mod ps;
+pub mod record;
+pub mod recorded;
 pub mod sample;
 mod sample_file;
 pub mod snapshot;
@@ -77,6 +79,10 @@ pub enum Command {
     /// Save a diagnostic bundle (identity, exe hash, environment with secrets
     /// redacted, limits, usage, threads, open files, family, WHY) as JSON.
     Snapshot(snapshot::SnapshotArgs),
+    /// Record the process table and WHY verdicts to a SQLite database, headless.
+    Record(record::RecordArgs),
+    /// List processes that ended recently, from the recording.
+    Ended(recorded::EndedArgs),
 }
 
 /// Writes a command's whole output; a closed pipe (`| head`) is not an error.

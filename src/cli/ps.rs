@@ -36,6 +36,13 @@ pub struct PsArgs {
     #[arg(long, value_name = "MS", default_value_t = 500,
           value_parser = clap::value_parser!(u64).range(100..=60_000))]
     pub interval: u64,
+    /// Answer from the recording at TIME instead: `YYYY-MM-DD HH:MM:SS`,
+    /// `HH:MM:SS` (today, local time) or relative (`-5m`).
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// The recording `--at` reads (default: record.sqlite in whytop's data directory).
+    #[arg(long, value_name = "PATH", requires = "at")]
+    pub db: Option<std::path::PathBuf>,
 }
 
 pub fn parse_sort(s: &str) -> Result<SortColumn, String> {
@@ -77,6 +84,9 @@ pub struct PsRow<'a> {
 }
 
 pub fn run(args: &PsArgs) -> anyhow::Result<i32> {
+    if let Some(at) = &args.at {
+        return super::recorded::ps_at(at, args.db.as_ref(), args.json);
+    }
     let filter = match args.filter.as_deref().map(Filter::parse).transpose() {
         Ok(f) => f.flatten(),
         Err(e) => {

@@ -27,6 +27,18 @@ pub struct WhyArgs {
     /// where the time went (its wait profile).
     #[arg(long, value_name = "SECONDS")]
     pub watch: Option<f64>,
+    /// Answer from the recording at TIME instead: `YYYY-MM-DD HH:MM:SS`,
+    /// `HH:MM:SS` (today, local time) or relative (`-5m`).
+    #[arg(
+        long,
+        value_name = "TIME",
+        conflicts_with = "watch",
+        allow_hyphen_values = true
+    )]
+    pub at: Option<String>,
+    /// The recording `--at` reads (default: record.sqlite in whytop's data directory).
+    #[arg(long, value_name = "PATH", requires = "at")]
+    pub db: Option<std::path::PathBuf>,
 }
 
 #[derive(Serialize)]
@@ -52,6 +64,9 @@ struct WhyReport<'a> {
 }
 
 pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
+    if let Some(at) = &args.at {
+        return super::recorded::why_at(args.pid, at, args.db.as_ref(), args.json);
+    }
     let mut named = match super::target::named_or_thread(args.pid)? {
         Found::Process(n) => n,
         Found::Thread(n, tid) => return thread(args, n, tid),

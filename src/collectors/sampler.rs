@@ -206,6 +206,20 @@ pub fn collect_pair(platform: Box<dyn Platform>, gap: Duration) -> Result<Pair, 
     Ok((first, second, st.platform))
 }
 
+/// Passes on the caller's thread, one at a time: the recorder's loop.
+pub struct Headless(State);
+
+impl Headless {
+    pub fn new(platform: Box<dyn Platform>) -> Self {
+        Headless(State::new(platform, Duration::from_secs(1)))
+    }
+
+    /// One pass: every process, why each waits, and the header figures.
+    pub fn pass(&mut self) -> Result<Snapshot, PlatformError> {
+        pass(&mut self.0)
+    }
+}
+
 /// Starts the sampling thread. The first snapshot is published before this returns
 /// an error-free handle, so the UI starts with data.
 pub fn spawn(platform: Box<dyn Platform>, interval: Duration) -> CollectorHandle {

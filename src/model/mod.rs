@@ -3,11 +3,13 @@
 pub mod callstack;
 pub mod facts;
 pub mod filter;
+pub mod history;
 pub mod logline;
 pub mod runtime;
 pub mod sample;
 pub mod sort;
 pub mod table;
+pub mod timespec;
 pub mod view;
 pub mod why;
 
@@ -17,6 +19,6 @@ pub(crate) mod testutil;
 pub use filter::Filter;
 pub use runtime::RuntimeHint;
 pub use sample::{
-    Pid, ProcDetail, ProcInfo, ProcKey, ProcSample, ProcState, Snapshot, SystemSample,
+    CpuTicks, Pid, ProcDetail, ProcInfo, ProcKey, ProcSample, ProcState, Snapshot, SystemSample,
 };
 pub use table::{ProcessTable, RowStats, StateCounts, derive};

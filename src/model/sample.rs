@@ -160,6 +160,23 @@ pub struct SystemSample {
     /// waited for a CPU, percent (Linux `/proc/pressure/cpu`, `some avg10`).
     #[serde(default)]
     pub cpu_pressure: Option<f32>,
+    /// All CPUs' time by kind since boot, in clock ticks (Linux `/proc/stat`);
+    /// history derives the shares of each refresh from two of these.
+    #[serde(default)]
+    pub cpu_ticks: Option<CpuTicks>,
+}
+
+/// Cumulative CPU time of all CPUs by kind, clock ticks, as the kernel counts it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CpuTicks {
+    /// user + nice.
+    pub user: u64,
+    /// system + irq + softirq.
+    pub system: u64,
+    pub iowait: u64,
+    /// Stolen by the hypervisor.
+    pub steal: u64,
+    pub idle: u64,
 }
 
 /// What the detail pane shows for the selected process; read only on request.

@@ -8,6 +8,7 @@ pub mod fs_safe;
 pub mod handle;
 #[cfg(target_os = "linux")]
 pub mod linux;
+pub mod localtime;
 #[cfg(target_os = "macos")]
 pub mod macos;
 pub mod privilege;

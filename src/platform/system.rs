@@ -1,6 +1,6 @@
 //! System-wide figures for the header, through sysinfo on every OS.
 
-use crate::model::SystemSample;
+use crate::model::{CpuTicks, SystemSample};
 use sysinfo::{CpuRefreshKind, MemoryRefreshKind, RefreshKind, System};
 
 pub struct SystemSampler {
@@ -43,8 +43,46 @@ impl SystemSampler {
             s.swap_used = sys.used_swap();
         }
         s.cpu_pressure = cpu_pressure();
+        s.cpu_ticks = cpu_ticks();
         s
     }
+}
+
+#[cfg(target_os = "linux")]
+fn cpu_ticks() -> Option<CpuTicks> {
+    // The first line is all CPUs; only it is read (the file is a few hundred bytes a CPU).
+    use std::io::Read;
+    let mut buf = [0u8; 256];
+    let n = std::fs::File::open("/proc/stat")
+        .ok()?
+        .read(&mut buf)
+        .ok()?;
+    parse_cpu_ticks(std::str::from_utf8(&buf[..n]).ok()?.lines().next()?)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn cpu_ticks() -> Option<CpuTicks> {
+    None
+}
+
+/// The `cpu  user nice system idle iowait irq softirq steal ...` line of `/proc/stat`.
+pub fn parse_cpu_ticks(line: &str) -> Option<CpuTicks> {
+    let mut f = line.split_ascii_whitespace();
+    if f.next()? != "cpu" {
+        return None;
+    }
+    let v: Vec<u64> = f.take(8).map(|x| x.parse().ok()).collect::<Option<_>>()?;
+    let at = |i: usize| v.get(i).copied().unwrap_or(0);
+    if v.len() < 4 {
+        return None;
+    }
+    Some(CpuTicks {
+        user: at(0) + at(1),
+        system: at(2) + at(5) + at(6),
+        idle: at(3),
+        iowait: at(4),
+        steal: at(7),
+    })
 }
 
 #[cfg(target_os = "linux")]
@@ -77,5 +115,18 @@ mod tests {
         assert_eq!(super::parse_pressure("full avg10=1.0"), None);
         assert_eq!(super::parse_pressure("some avg10=x"), None);
         assert_eq!(super::parse_pressure(""), None);
+    }
+
+    #[test]
+    fn cpu_ticks_by_kind() {
+        let t = super::parse_cpu_ticks("cpu  10 2 30 400 5 6 7 8 0 0").unwrap();
+        assert_eq!(
+            (t.user, t.system, t.idle, t.iowait, t.steal),
+            (12, 43, 400, 5, 8)
+        );
+        // Old kernels stop after idle.
+        assert_eq!(super::parse_cpu_ticks("cpu 1 2 3 4").unwrap().idle, 4);
+        assert_eq!(super::parse_cpu_ticks("cpu0 1 2 3 4"), None);
+        assert_eq!(super::parse_cpu_ticks("cpu 1 x 3 4"), None);
     }
 }
