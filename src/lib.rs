@@ -5,6 +5,8 @@
 // stderr), and the release build aborts on a panic: write through `outln!` and
 // `errln!` (cli), which ignore the error.
 #![cfg_attr(not(test), deny(clippy::print_stdout, clippy::print_stderr))]
+// Unit tests may unwrap (a panic is their failure); the library may not (Cargo.toml).
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod actions;
 pub mod app;

@@ -1,6 +1,7 @@
 //! Every parser of outside text or bytes never panics: on arbitrary input, and
 //! on real recorded inputs with random bytes changed, cut or inserted (the
 //! shape a truncated read, another kernel or a hostile name gives).
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 
 use proptest::prelude::*;
 use whytop::platform::darwin_decode::{kinfo, procargs};

@@ -1,6 +1,7 @@
 //! The Linux reader and the WHY tracker against real processes: what is re-read
 //! when (cost), and that nothing stays stale for long (reparenting, renice,
 //! exec, a terminal's foreground changing, a stop and continue).
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 #![cfg(target_os = "linux")]
 
 mod common;

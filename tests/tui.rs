@@ -1,4 +1,5 @@
 //! The real binary in a real terminal: tmux send-keys and capture-pane.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 
 mod common;
 
@@ -112,6 +113,7 @@ fn help_detail_and_terminal_restored_on_sigterm() {
     assert!(s.contains("Parents"), "{s}");
     // SIGTERM: whytop leaves cleanly and the shell gets its screen back.
     let pid = whytop_pid(&t);
+    // SAFETY: kill has no memory preconditions; pid is the whytop this test started.
     unsafe { libc::kill(pid, libc::SIGTERM) };
     t.wait_screen("the prompt after SIGTERM", |s| {
         s.trim_end().ends_with("READY$") && !s.contains("Details")
@@ -158,6 +160,7 @@ fn sigint_and_sigquit_leave_with_the_terminal_restored() {
         start(&t, "");
         assert_eq!(t.pane_format("#{alternate_on}"), "1");
         let pid = whytop_pid(&t);
+        // SAFETY: kill has no memory preconditions; pid is the whytop this test started.
         unsafe { libc::kill(pid, sig) };
         t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
         common::wait_for("the normal screen back", || {
@@ -179,6 +182,7 @@ fn other_terminating_signals_leave_with_the_terminal_restored() {
         start(&t, "");
         assert_eq!(t.pane_format("#{alternate_on} #{mouse_any_flag}"), "1 1");
         let pid = whytop_pid(&t);
+        // SAFETY: kill has no memory preconditions; pid is the whytop this test started.
         unsafe { libc::kill(pid, sig) };
         t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
         common::wait_for("the normal screen back", || {

@@ -2,6 +2,7 @@
 //! for a joining main thread, deadlocks, whytop's own probes and the wait
 //! profile: real processes, judged by the real binary (`whytop why --json`,
 //! `whytop ps --json`) and by the collector's tracker pass by pass.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 #![cfg(target_os = "linux")]
 
 mod common;

@@ -1,5 +1,6 @@
 //! The evidence reader on a recorded proc tree (`tests/fixtures/why-proc`),
 //! including a syscall file recorded on aarch64, classified here on any machine.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 #![cfg(target_os = "linux")]
 
 use std::path::Path;

@@ -28,6 +28,7 @@ impl Who {
 /// The passwd name of `uid` (NSS-aware, through getpwuid_r).
 fn user_name(uid: u32) -> Option<String> {
     let mut buf = vec![0u8; 4096];
+    // SAFETY: libc::passwd is integers and pointers: all zeroes (null pointers) is a valid value.
     let mut pw: libc::passwd = unsafe { std::mem::zeroed() };
     let mut out: *mut libc::passwd = std::ptr::null_mut();
     // SAFETY: buf and pw outlive the call; out is set to &pw or NULL.

@@ -18,18 +18,16 @@ pub fn record_line(r: &serde_json::Value) -> String {
         .map(|a| a.iter().map(|t| t["pid"].to_string()).collect())
         .unwrap_or_default();
     let params = r["params"].to_string();
-    let outcome = match &r["outcome"] {
-        serde_json::Value::String(s) => s.clone(),
-        o if o["targets"].is_array() => {
-            let gone = o["targets"]
-                .as_array()
-                .unwrap()
+    let outcome = match (&r["outcome"], r["outcome"]["targets"].as_array()) {
+        (serde_json::Value::String(s), _) => s.clone(),
+        (_, Some(targets)) => {
+            let gone = targets
                 .iter()
                 .filter(|t| t["ended"] == "step" || t["ended"] == "gone")
                 .count();
-            format!("{gone}/{} gone", o["targets"].as_array().unwrap().len())
+            format!("{gone}/{} gone", targets.len())
         }
-        o => o.to_string(),
+        (o, None) => o.to_string(),
     };
     format!(
         "{when}  {:<8} {:<7} pids {:<18} {params}  → {outcome}",

@@ -60,6 +60,7 @@ pub fn uptime(secs: u64) -> String {
 /// A wall-clock time (seconds since the epoch) as local `YYYY-MM-DD HH:MM:SS`.
 pub fn local_time(epoch_secs: f64) -> String {
     let t = epoch_secs as libc::time_t;
+    // SAFETY: libc::tm is plain integers (and a pointer on some libcs): all zeroes is a valid value.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
     // SAFETY: localtime_r reads `t` and writes only `tm`.
     if unsafe { libc::localtime_r(&t, &mut tm) }.is_null() {
