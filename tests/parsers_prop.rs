@@ -74,8 +74,8 @@ fn all_text_parsers(text: &str) {
     }
     #[cfg(target_os = "linux")]
     {
+        use whytop::model::syscalls::Arch;
         use whytop::platform::linux::{epoll_fdinfo, syscall_file};
-        use whytop::platform::syscalls::Arch;
         let _ = epoll_fdinfo::parse_epoll_fdinfo(text);
         for arch in [None, Some(Arch::X86_64), Some(Arch::Aarch64)] {
             let _ = syscall_file::parse_syscall(text, arch);

@@ -349,8 +349,8 @@ fn a_stopped_and_continued_sleep_is_a_timer_known_from_the_earlier_pass() {
             .split_whitespace()
             .next()
             .and_then(|n| n.parse::<i64>().ok())
-            == whytop::platform::syscalls::number(
-                whytop::platform::syscalls::Arch::native().unwrap(),
+            == whytop::model::syscalls::number(
+                whytop::model::syscalls::Arch::native().unwrap(),
                 "restart_syscall",
             );
         if restart && s.sample.state == ProcState::Sleeping && s.tag.reason != WaitReason::Stopped {

@@ -4,10 +4,10 @@
 #![cfg(target_os = "linux")]
 
 use std::path::Path;
+use whytop::model::syscalls::Arch;
 use whytop::model::why::{FdRole, FdTarget, UnreadableWhy, WaitReason, classify};
 use whytop::platform::PlatformError;
 use whytop::platform::linux::evidence::{EvidenceOptions, proc_key, read_evidence_for};
-use whytop::platform::syscalls::Arch;
 
 fn root() -> &'static Path {
     Path::new(concat!(

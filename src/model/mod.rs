@@ -7,6 +7,7 @@ pub mod logline;
 pub mod runtime;
 pub mod sample;
 pub mod sort;
+pub mod syscalls;
 pub mod table;
 pub mod view;
 pub mod why;

@@ -13,7 +13,7 @@ pub mod macos;
 pub mod privilege;
 pub mod sched;
 pub mod stackfmt;
-pub mod syscalls;
+pub mod syscall_site;
 pub mod system;
 pub mod term_signals;
 pub mod test_pause;

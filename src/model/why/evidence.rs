@@ -4,7 +4,7 @@
 //! classifier says `unknown`, with the reason, where evidence is missing.
 
 use crate::model::sample::{Pid, ProcState};
-use crate::platform::syscalls::Arch;
+use crate::model::syscalls::Arch;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -140,7 +140,7 @@ pub struct Syscall {
 
 impl Syscall {
     pub fn decoded(arch: Arch, nr: i64, args: [u64; 6]) -> Self {
-        let name = crate::platform::syscalls::name(arch, nr).map(str::to_string);
+        let name = crate::model::syscalls::name(arch, nr).map(str::to_string);
         Syscall {
             nr,
             name,
@@ -162,7 +162,7 @@ impl Syscall {
 
     /// How many arguments it takes, when whytop knows the call.
     pub fn arity(&self) -> Option<usize> {
-        crate::platform::syscalls::arg_count(self.name.as_deref()?).map(|n| n.min(6))
+        crate::model::syscalls::arg_count(self.name.as_deref()?).map(|n| n.min(6))
     }
 
     /// Argument `i` for people: small negatives signed (`-1`, whether passed

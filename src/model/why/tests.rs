@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::model::ProcState;
-use crate::platform::syscalls::Arch::{self, Aarch64, X86_64};
+use crate::model::syscalls::Arch::{self, Aarch64, X86_64};
 
 /// Evidence of pid 100 on pts/3, in the foreground unless changed.
 fn ev(state: ProcState) -> Evidence {

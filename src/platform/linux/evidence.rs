@@ -14,13 +14,13 @@ use super::sockets::find_sockets;
 use super::stat::{PF_KTHREAD, parse_stat};
 use super::syscall_file::parse_syscall;
 use super::tty::tty_name;
+use crate::model::syscalls::Arch;
 use crate::model::why::{
     ChildRef, Evidence, FdEvidence, FdRole, FdTarget, Syscall, SyscallState, Unreadable,
     UnreadableWhy, resumed_call,
 };
 use crate::model::{Pid, ProcKey, ProcSample, ProcState};
 use crate::platform::PlatformError;
-use crate::platform::syscalls::Arch;
 use std::io;
 use std::path::{Path, PathBuf};
 

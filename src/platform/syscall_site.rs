@@ -3,7 +3,7 @@
 //! For `restart_syscall`, whose own number hides the interrupted call's: the
 //! wrapper that made the call usually loads its number right before the trap.
 
-use super::Arch;
+use crate::model::syscalls::Arch;
 
 /// How many bytes before the PC `nr_at_site` looks at.
 pub const WINDOW: usize = 16;
