@@ -11,6 +11,7 @@ pub mod linux;
 #[cfg(target_os = "macos")]
 pub mod macos;
 pub mod privilege;
+pub mod proc_handle;
 pub mod sched;
 pub mod stackfmt;
 pub mod syscall_site;

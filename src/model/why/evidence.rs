@@ -37,7 +37,7 @@ pub struct Evidence {
     pub tracer_comm: Option<String>,
     /// For a process in `restart_syscall`: what tells which call it resumed.
     #[serde(default)]
-    pub resumed: Option<super::restart::Resumed>,
+    pub resumed: Option<super::resumed::Resumed>,
     /// For a thread waiting on a futex: the 32-bit word at the futex address,
     /// read from its memory. A `pthread_join` waits on the joined thread's tid
     /// word, so a value equal to a thread's tid names the thread it waits for.

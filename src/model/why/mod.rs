@@ -5,8 +5,10 @@ mod children;
 mod classify;
 mod evidence;
 mod fds;
+mod judgement;
 pub mod profile;
 mod restart;
+mod resumed;
 pub mod settle;
 pub mod thread_input;
 pub mod thread_wait;
@@ -22,7 +24,8 @@ pub use evidence::{
     ChildRef, Evidence, FdEvidence, FdRole, FdTarget, SocketInfo, Syscall, SyscallState,
     ThreadStates, Unreadable, UnreadableWhy,
 };
-pub use restart::{EarlierCall, Resumed, ResumedCall, resumed_call};
+pub use restart::{ResumedCall, resumed_call};
+pub use resumed::{EarlierCall, Resumed};
 
 use serde::{Deserialize, Serialize};
 

@@ -14,24 +14,6 @@
 //!    hold the interrupted call's arguments (weak).
 
 use super::evidence::{Evidence, Syscall};
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Resumed {
-    /// Kernel functions on its stack, innermost first (empty: unreadable).
-    pub stack: Vec<String>,
-    /// The syscall number the instructions just before its PC load.
-    pub code_nr: Option<i64>,
-    /// The call whytop saw it in at an earlier refresh.
-    pub earlier: Option<EarlierCall>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EarlierCall {
-    pub nr: i64,
-    /// At the same instruction (low 16 bits of the PC) as the restart.
-    pub same_pc: bool,
-}
 
 /// Which call it resumed, how that is known, and whether that is a guess.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -170,7 +152,7 @@ mod tests {
     use super::*;
     use crate::model::ProcState;
     use crate::model::syscalls::Arch::{self, Aarch64, X86_64};
-    use crate::model::why::{SyscallState, WaitReason, classify};
+    use crate::model::why::{EarlierCall, Resumed, SyscallState, WaitReason, classify};
 
     /// `sleep 300` after kill -STOP/-CONT, as /proc showed it on x86_64 (219 is
     /// restart_syscall there, 128 on aarch64); args are clock_nanosleep's.

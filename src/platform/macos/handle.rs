@@ -9,7 +9,7 @@ use super::{libproc, read_bsd};
 use crate::model::{Pid, ProcKey};
 use crate::platform::PlatformError;
 use crate::platform::darwin_decode::state::SZOMB;
-use crate::platform::handle::{GroupMembers, Lineage, ProcHandle};
+use crate::platform::proc_handle::{GroupMembers, Lineage, ProcHandle};
 use crate::platform::test_pause::{self, Point};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
