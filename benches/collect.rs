@@ -56,7 +56,7 @@ fn main() {
         let mut why = WhyTracker::default();
         let mut pass = |platform: &mut LinuxPlatform, prev: &mut Option<Arc<Snapshot>>| {
             let listing = platform.list(ListOptions::default()).unwrap();
-            let mono_ns = whytop::collectors::sampler::monotonic_ns();
+            let mono_ns = whytop::platform::clock::monotonic_ns();
             let before = prev
                 .as_ref()
                 .map(|p| Arc::clone(&p.procs))

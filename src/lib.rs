@@ -8,10 +8,17 @@
 // Unit tests may unwrap (a panic is their failure); the library may not (Cargo.toml).
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+#[forbid(unsafe_code)]
 pub mod actions;
+#[forbid(unsafe_code)]
 pub mod app;
+#[forbid(unsafe_code)]
 pub mod cli;
+#[forbid(unsafe_code)]
 pub mod collectors;
+#[forbid(unsafe_code)]
 pub mod model;
+// The one tree with unsafe code and cfg(target_os): system calls and FFI.
 pub mod platform;
+#[forbid(unsafe_code)]
 pub mod ui;

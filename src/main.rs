@@ -1,9 +1,11 @@
+#![forbid(unsafe_code)]
+
 use clap::Parser;
 use std::io::Write;
 use whytop::cli::{Cli, Command};
 
 fn main() {
-    tune_allocator();
+    whytop::platform::tune_allocator();
     let cli = Cli::parse();
     let code = match &cli.command {
         Some(Command::Ps(args)) => whytop::cli::ps::run(args),
@@ -24,18 +26,5 @@ fn main() {
             let _ = writeln!(std::io::stderr(), "whytop: {e:#}");
             std::process::exit(1);
         }
-    }
-}
-
-/// Part of the 9 MiB budget. A fixed mmap threshold stops glibc from raising it
-/// after the first large free, so the per-pass sample vectors are mapped and
-/// unmapped instead of parking a megabyte each in the heap; one arena lets the
-/// UI thread reuse what the collector thread freed (measured: 8.7 -> 8.3 MiB peak).
-fn tune_allocator() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only adjusts allocator parameters; called before any thread exists.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
-        libc::mallopt(libc::M_ARENA_MAX, 1);
     }
 }

@@ -45,7 +45,7 @@ impl Monitor {
     /// One pass; what it said about `pid` (None: not listed).
     fn pass(&mut self, pid: i32) -> Option<Seen> {
         let mut listing = self.platform.list(ListOptions::default()).unwrap();
-        let now = whytop::collectors::sampler::monotonic_ns();
+        let now = whytop::platform::clock::monotonic_ns();
         let tags = self
             .tracker
             .update(&mut self.platform, &listing, &self.prev, now);

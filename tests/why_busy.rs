@@ -180,7 +180,7 @@ impl Monitor {
     /// One pass: `pid`'s sample (its letter as the row shows it) and tag.
     fn pass(&mut self, pid: i32) -> Option<(ProcSample, WhyTag)> {
         let mut listing = self.platform.list(ListOptions::default()).unwrap();
-        let now = whytop::collectors::sampler::monotonic_ns();
+        let now = whytop::platform::clock::monotonic_ns();
         let tags = self
             .tracker
             .update(&mut self.platform, &listing, &self.prev, now);

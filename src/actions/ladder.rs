@@ -4,12 +4,12 @@
 //! no longer the root's descendant is dropped (see `lineage`).
 
 use super::lineage::{self, Standing};
-use super::signals;
 use super::targets::Target;
 use crate::model::Pid;
 use crate::model::ProcKey;
 use crate::platform::PlatformError;
 use crate::platform::handle::{self, ProcHandle};
+use crate::platform::signals;
 use serde::{Deserialize, Serialize};
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::{Duration, Instant};

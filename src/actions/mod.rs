@@ -13,6 +13,5 @@ pub mod priority;
 pub mod redact;
 pub mod save;
 pub mod sched;
-pub mod signals;
 pub mod stop;
 pub mod targets;

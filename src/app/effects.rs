@@ -4,8 +4,9 @@
 use super::msg::{Effect, Msg};
 use crate::actions::audit::{self, AuditLog, Record, TargetRef};
 use crate::actions::ladder::Control;
-use crate::actions::{bundle, capture, logtail, priority, signals, stop};
+use crate::actions::{bundle, capture, logtail, priority, stop};
 use crate::collectors::CollectorCmd;
+use crate::platform::signals;
 use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

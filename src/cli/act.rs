@@ -6,8 +6,9 @@ use crate::actions::deliver::{Delivered, deliver};
 use crate::actions::ladder::{self, Control, Order, Policy};
 use crate::actions::sched::{self, SchedChange};
 use crate::actions::targets::{self, Refusal};
-use crate::actions::{priority, signals, stop};
+use crate::actions::{priority, stop};
 use crate::model::Pid;
+use crate::platform::signals;
 use crate::ui::format::printable;
 use serde_json::json;
 

@@ -8,6 +8,7 @@ use crate::model::{ProcDetail, ProcKey, ProcSample, Snapshot};
 /// A runtime probe (py-spy) of the focused process runs on focus and then this often.
 const RUNTIME_EVERY: Duration = Duration::from_secs(5);
 const RUNTIME_TIMEOUT: Duration = Duration::from_secs(3);
+use crate::platform::clock::monotonic_ns;
 use crate::platform::system::SystemSampler;
 use crate::platform::{ListOptions, Platform, PlatformError};
 use std::sync::Arc;
@@ -311,17 +312,7 @@ fn run(mut st: State, cmds: Receiver<CollectorCmd>, out: Outputs) {
     }
 }
 
-pub fn monotonic_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes only the struct we pass.
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
-    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
-}
-
-#[cfg(all(test, target_os = "linux"))]
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::platform::external::{RunError, run};
@@ -362,7 +353,7 @@ mod tests {
                 .unwrap(),
         );
         let pid = py.0.id() as i32;
-        let platform = Box::new(crate::platform::linux::LinuxPlatform::new("/proc").unwrap());
+        let platform = crate::platform::native().unwrap();
         let mut c = spawn_with(platform, Duration::from_millis(200), slow_probe);
         let deadline = Instant::now() + Duration::from_secs(30);
         let key = loop {

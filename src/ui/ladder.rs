@@ -1,8 +1,8 @@
 //! The running stop: which step, time left, who is still alive.
 
 use super::theme;
-use crate::actions::signals;
 use crate::app::state::App;
+use crate::platform::signals;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
