@@ -17,7 +17,7 @@ fn main() {
         Some(Command::Logs(args)) => whytop::cli::logs::run(args),
         Some(Command::Sample(args)) => whytop::cli::sample::run(args),
         Some(Command::Snapshot(args)) => whytop::cli::snapshot::run(args),
-        None => whytop::app::run(&cli),
+        None => whytop::app::run(&cli.app_options(), whytop::ui::render),
     };
     match code {
         Ok(code) => std::process::exit(code),

@@ -6,10 +6,12 @@ pub mod diagnostics;
 pub mod effects;
 pub mod keymap;
 pub mod msg;
+pub mod options;
 pub mod process_actions;
 pub mod run;
 pub mod state;
 pub mod terminal;
 pub mod update;
 
+pub use options::Options;
 pub use run::run;

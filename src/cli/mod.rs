@@ -54,6 +54,19 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// The flags the TUI takes, as the app takes them.
+    pub fn app_options(&self) -> crate::app::Options {
+        crate::app::Options {
+            delay: self.delay,
+            tree: self.tree,
+            filter: self.filter.clone(),
+            sort: self.sort,
+            proc_root: crate::platform::PROC_ROOT.into(),
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Print one snapshot of every process and exit.

@@ -38,7 +38,7 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
     let mut announced = String::new();
     let c = capture::capture(
         p,
-        std::path::Path::new("/proc"),
+        std::path::Path::new(crate::platform::PROC_ROOT),
         &Tools::from_env(),
         &dir,
         capture::CaptureOptions {

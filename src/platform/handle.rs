@@ -13,7 +13,7 @@ pub fn open(key: ProcKey) -> Result<Box<dyn ProcHandle>, PlatformError> {
     #[cfg(target_os = "linux")]
     {
         Ok(Box::new(super::linux::pidfd::PidFd::open(
-            std::path::Path::new("/proc"),
+            std::path::Path::new(super::PROC_ROOT),
             key,
         )?))
     }

@@ -27,6 +27,11 @@ pub mod users;
 
 pub use error::PlatformError;
 
+/// Where Linux mounts its process filesystem: the root the Linux backend, log
+/// tails and captures are given (macOS has none; what looks there finds nothing).
+/// Written here once; everything else is passed it.
+pub const PROC_ROOT: &str = "/proc";
+
 use crate::model::why::{ChildRef, Evidence, Unreadable, UnreadableWhy};
 use crate::model::{ProcDetail, ProcKey, ProcSample};
 use std::sync::Arc;
@@ -111,7 +116,12 @@ pub trait Platform: Send {
 pub fn exe_path(pid: crate::model::Pid) -> Option<std::path::PathBuf> {
     #[cfg(target_os = "linux")]
     {
-        std::fs::read_link(format!("/proc/{pid}/exe")).ok()
+        std::fs::read_link(
+            std::path::Path::new(PROC_ROOT)
+                .join(pid.to_string())
+                .join("exe"),
+        )
+        .ok()
     }
     #[cfg(target_os = "macos")]
     {
@@ -151,11 +161,18 @@ pub fn tune_allocator() {
     }
 }
 
+/// A path that opens the very file `pid` runs: on Linux `/proc/PID/exe`, even
+/// if the file was replaced or deleted since; elsewhere `None` (the path the
+/// process reports is the best there is).
+pub fn running_exe(pid: crate::model::Pid) -> Option<String> {
+    os::LINUX.then(|| format!("{PROC_ROOT}/{pid}/exe"))
+}
+
 /// The backend for the machine this binary runs on.
 pub fn native() -> Result<Box<dyn Platform>, PlatformError> {
     #[cfg(target_os = "linux")]
     {
-        Ok(Box::new(linux::LinuxPlatform::new("/proc")?))
+        Ok(Box::new(linux::LinuxPlatform::new(PROC_ROOT)?))
     }
     #[cfg(target_os = "macos")]
     {

@@ -49,7 +49,10 @@ impl SystemSampler {
 
 #[cfg(target_os = "linux")]
 fn cpu_pressure() -> Option<f32> {
-    parse_pressure(&std::fs::read_to_string("/proc/pressure/cpu").ok()?)
+    parse_pressure(
+        &std::fs::read_to_string(std::path::Path::new(super::PROC_ROOT).join("pressure/cpu"))
+            .ok()?,
+    )
 }
 
 #[cfg(not(target_os = "linux"))]
