@@ -18,6 +18,8 @@ pub mod cli;
 pub mod collectors;
 #[forbid(unsafe_code)]
 pub mod model;
+#[forbid(unsafe_code)]
+pub mod present;
 // The one tree with unsafe code and cfg(target_os): system calls and FFI.
 pub mod platform;
 #[forbid(unsafe_code)]

@@ -5,6 +5,7 @@ use crate::actions::ladder::Policy;
 use crate::actions::targets::Target;
 use crate::model::view::{self, ViewOptions, ViewRow};
 use crate::model::{ProcDetail, ProcKey, ProcessTable, Snapshot, derive};
+use crate::present::layout::{Areas, Panes};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -285,9 +286,23 @@ impl App {
         self.clamp_scroll();
     }
 
+    /// What the panes' geometry depends on.
+    pub fn panes(&self) -> Panes {
+        Panes {
+            cores: self.table.snapshot.system.cpu_percent.len(),
+            ladder_targets: self.ladder.as_ref().map(|l| l.targets.len()),
+            detail: self.ui.mode == Mode::Detail,
+        }
+    }
+
+    /// The panes at the size the app last heard of (for mouse clicks and paging).
+    pub fn areas(&self) -> Areas {
+        crate::present::layout::areas_in(self.panes(), self.ui.size)
+    }
+
     /// Rows the table can show at the current terminal size.
     pub fn page_rows(&self) -> usize {
-        crate::ui::layout::areas(self).table_rows().max(1)
+        self.areas().table_rows().max(1)
     }
 
     fn clamp_scroll(&mut self) {

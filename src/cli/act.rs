@@ -9,7 +9,7 @@ use crate::actions::targets::{self, Refusal};
 use crate::actions::{priority, stop};
 use crate::model::Pid;
 use crate::platform::signals;
-use crate::ui::format::printable;
+use crate::present::format::printable;
 use serde_json::json;
 
 #[derive(clap::Args, Debug)]

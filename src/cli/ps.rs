@@ -11,7 +11,7 @@ use crate::model::why::{
 };
 use crate::model::{Filter, ProcessTable, derive};
 use crate::platform::Platform;
-use crate::ui::format;
+use crate::present::format;
 use serde::Serialize;
 use std::io::Write;
 use std::sync::Arc;

@@ -8,15 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-/// Target lines the pane shows; the rest are counted on one more line.
-const SHOWN: usize = 5;
-
-pub fn height(app: &App) -> u16 {
-    app.ladder
-        .as_ref()
-        .map(|l| 3 + l.targets.len().min(SHOWN + 1) as u16)
-        .unwrap_or(0)
-}
+use crate::present::layout::LADDER_SHOWN as SHOWN;
 
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let Some(l) = &app.ladder else {

@@ -18,22 +18,9 @@ fn level_style(l: Level) -> Style {
     }
 }
 
-/// The pane's lines above the log itself: notes wrapped to `width`, and how
-/// many lines the ring dropped.
+/// The pane's lines above the log itself.
 fn head_lines(l: &LogView, width: u16) -> Vec<Line<'static>> {
-    let mut lines: Vec<Line> = l
-        .notes
-        .iter()
-        .flat_map(|n| format::wrap(&format::printable(n), width as usize))
-        .map(|n| Line::styled(n, theme::DIM))
-        .collect();
-    if l.dropped > 0 {
-        lines.push(Line::styled(
-            format!("({} older lines dropped)", l.dropped),
-            theme::DIM,
-        ));
-    }
-    lines
+    crate::present::panes::log_head_lines(&l.notes, l.dropped, width)
 }
 
 fn block() -> Block<'static> {
@@ -43,8 +30,7 @@ fn block() -> Block<'static> {
 /// Rows left for log lines at the current size (what a page is when scrolling).
 pub fn body_rows(app: &App) -> usize {
     let Some(l) = &app.logs else { return 0 };
-    let inner = block().inner(layout::areas(app).table);
-    (inner.height as usize).saturating_sub(head_lines(l, inner.width).len())
+    crate::present::panes::log_body_rows(&l.notes, l.dropped, layout::areas(app).table)
 }
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {

@@ -2,10 +2,8 @@
 
 pub mod audit;
 pub mod capture;
-pub mod columns;
 pub mod confirm;
 pub mod detail;
-pub mod format;
 pub mod header;
 pub mod help;
 pub mod ladder;
@@ -15,8 +13,9 @@ pub mod signal_menu;
 pub mod sort_menu;
 pub mod status;
 pub mod table;
-pub mod theme;
-pub mod why_text;
+
+// What the TUI shares with the app and the CLI, under the names the panes use.
+pub use crate::present::{columns, format, theme, why_text};
 
 use crate::app::keymap::Mode;
 use crate::app::state::App;
