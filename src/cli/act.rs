@@ -314,7 +314,7 @@ pub fn sched_cmd(args: &SchedArgs) -> anyhow::Result<i32> {
             "pid {}: nice {}, {}",
             key.pid,
             p.nice,
-            sched::describe(key.pid)
+            crate::platform::sched::describe(key.pid)
                 .unwrap_or_else(|| "no other scheduling controls on this system".into())
         );
         return Ok(0);

@@ -139,7 +139,7 @@ fn read_detail(st: &mut State) -> Option<Arc<ProcDetail>> {
             .as_ref()
             .filter(|(k, _, _)| *k == key)
             .and_then(|(_, _, h)| h.clone());
-        d.sched = crate::actions::sched::describe(key.pid);
+        d.sched = crate::platform::sched::describe(key.pid);
     }
     let d = Arc::new(d);
     st.last_detail = Some(Arc::clone(&d));

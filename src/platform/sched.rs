@@ -42,6 +42,20 @@ pub fn next_policy(current: i32) -> Option<i32> {
     POLICIES.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
 }
 
+/// `policy batch, I/O idle` (Linux), or what this OS offers.
+pub fn describe(pid: Pid) -> Option<String> {
+    if !HAS_POLICIES {
+        return None;
+    }
+    let policy = policy_name(policy(pid)?);
+    let io = match io_class(pid) {
+        Some((0, _)) => "I/O best-effort (from nice)".to_string(),
+        Some((c, l)) => format!("I/O {} {l}", IO_CLASSES[c]),
+        None => "I/O ?".into(),
+    };
+    Some(format!("policy {policy}, {io}"))
+}
+
 /// The current nice value of `pid`.
 pub fn nice(pid: Pid) -> Option<i32> {
     #[cfg(target_os = "linux")]
