@@ -1,17 +1,17 @@
 //! Effects on processes: the stop ladder, signals, priority, the audit log.
 //! Everything here may block; the TUI runs it off its task.
 
-pub mod audit;
-pub mod bundle;
+pub(crate) mod audit;
+pub(crate) mod bundle;
 pub mod capture;
 pub mod datadir;
 pub mod deliver;
 pub mod ladder;
-pub mod lineage;
-pub mod logtail;
-pub mod priority;
-pub mod redact;
-pub mod save;
-pub mod sched;
-pub mod stop;
+pub(crate) mod lineage;
+pub(crate) mod logtail;
+pub(crate) mod priority;
+pub(crate) mod redact;
+pub(crate) mod save;
+pub(crate) mod sched;
+pub(crate) mod stop;
 pub mod targets;

@@ -21,7 +21,7 @@ pub mod logs;
 pub mod ps;
 pub mod sample;
 pub mod snapshot;
-pub mod target;
+pub(crate) mod target;
 pub mod why;
 
 use clap::{Parser, Subcommand};

@@ -4,7 +4,7 @@
 //! (nice, policy, I/O class) check the identity right before and again right
 //! after, and report loudly when the pid changed hands in between.
 
-pub use super::proc_handle::{GroupDelivery, GroupMembers, Lineage, ProcHandle};
+pub use super::proc_handle::{GroupDelivery, ProcHandle};
 use crate::model::{Pid, ProcKey};
 use crate::platform::PlatformError;
 

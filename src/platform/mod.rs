@@ -3,27 +3,29 @@
 
 pub mod clock;
 pub mod darwin_decode;
-pub mod error;
+pub(crate) mod error;
 pub mod external;
-pub mod fs_safe;
-pub mod handle;
-pub mod job_control;
+pub(crate) mod fs_safe;
+pub(crate) mod handle;
+pub(crate) mod job_control;
 #[cfg(target_os = "linux")]
 pub mod linux;
-pub mod local_time;
+pub(crate) mod local_time;
 #[cfg(target_os = "macos")]
-pub mod macos;
-pub mod os;
+pub(crate) mod macos;
+pub(crate) mod os;
 pub mod privilege;
-pub mod proc_handle;
-pub mod sched;
-pub mod signals;
+pub(crate) mod proc_handle;
+pub(crate) mod sched;
+pub(crate) mod signals;
 pub mod stackfmt;
-pub mod syscall_site;
-pub mod system;
-pub mod term_signals;
-pub mod test_pause;
-pub mod users;
+// A portable decoder the Linux backend alone uses.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+pub(crate) mod syscall_site;
+pub(crate) mod system;
+pub(crate) mod term_signals;
+pub(crate) mod test_pause;
+pub(crate) mod users;
 
 pub use error::PlatformError;
 

@@ -36,7 +36,6 @@ pub trait ProcHandle: Send {
 /// A process group's members as verified at one moment: signalling them reaches
 /// exactly those processes (through their handles), never one that took a pid since.
 pub struct GroupMembers {
-    pub pgid: Pid,
     pub members: Vec<Box<dyn ProcHandle>>,
 }
 

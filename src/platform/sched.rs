@@ -56,19 +56,6 @@ pub fn describe(pid: Pid) -> Option<String> {
     Some(format!("policy {policy}, {io}"))
 }
 
-/// The current nice value of `pid`.
-pub fn nice(pid: Pid) -> Option<i32> {
-    #[cfg(target_os = "linux")]
-    {
-        super::linux::prio::get_nice(pid).ok()
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = pid;
-        None
-    }
-}
-
 /// The current CPU policy of `pid` (Linux).
 pub fn policy(pid: Pid) -> Option<i32> {
     #[cfg(target_os = "linux")]

@@ -61,6 +61,7 @@ fn cpu_pressure() -> Option<f32> {
 }
 
 /// `some avg10=` of a PSI file (`some avg10=1.23 avg60=... total=...`).
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub fn parse_pressure(text: &str) -> Option<f32> {
     let some = text.lines().find(|l| l.starts_with("some "))?;
     some.split_ascii_whitespace()

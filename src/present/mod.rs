@@ -4,8 +4,8 @@
 //! log panes the app pages through.
 
 pub mod columns;
-pub mod format;
-pub mod layout;
-pub mod panes;
-pub mod theme;
-pub mod why_text;
+pub(crate) mod format;
+pub(crate) mod layout;
+pub(crate) mod panes;
+pub(crate) mod theme;
+pub(crate) mod why_text;

@@ -24,12 +24,6 @@ pub fn all_lines(app: &App) -> (Vec<Line<'static>>, Vec<usize>) {
     crate::present::panes::capture_lines(c.result.as_ref(), c.raw, &c.folded, c.cursor)
 }
 
-/// Rows the body has at the current size (below the gauge while a tool runs).
-pub fn body_rows(app: &App) -> usize {
-    let running = app.capture.as_ref().is_some_and(|c| c.running.is_some());
-    crate::present::panes::capture_body_rows(running, app.areas().table)
-}
-
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let Some(c) = &app.capture else { return };
     f.render_widget(Clear, area);

@@ -1,6 +1,6 @@
 //! The log pane: the followed process's lines, coloured by level, newest at the bottom.
 
-use super::{format, layout, theme};
+use super::{format, theme};
 use crate::app::state::{App, LogView};
 use crate::model::logline::Level;
 use ratatui::Frame;
@@ -25,12 +25,6 @@ fn head_lines(l: &LogView, width: u16) -> Vec<Line<'static>> {
 
 fn block() -> Block<'static> {
     Block::default().borders(Borders::ALL)
-}
-
-/// Rows left for log lines at the current size (what a page is when scrolling).
-pub fn body_rows(app: &App) -> usize {
-    let Some(l) = &app.logs else { return 0 };
-    crate::present::panes::log_body_rows(&l.notes, l.dropped, layout::areas(app).table)
 }
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {

@@ -4,7 +4,7 @@
 
 mod jvm;
 mod python;
-pub mod worker;
+pub(crate) mod worker;
 
 pub use crate::model::RuntimeHint;
 use crate::model::{ProcSample, ProcState};

@@ -6,14 +6,14 @@ mod classify;
 mod evidence;
 mod fds;
 mod judgement;
-pub mod profile;
+pub(crate) mod profile;
 mod restart;
 mod resumed;
-pub mod settle;
-pub mod thread_input;
-pub mod thread_wait;
+pub(crate) mod settle;
+pub(crate) mod thread_input;
+pub(crate) mod thread_wait;
 mod threads;
-pub mod usage;
+pub(crate) mod usage;
 mod wchan;
 
 #[cfg(test)]

@@ -9,7 +9,6 @@ pub struct EpollEntry {
 
 pub const EPOLLIN: u32 = 0x001;
 pub const EPOLLPRI: u32 = 0x002;
-pub const EPOLLOUT: u32 = 0x004;
 pub const EPOLLRDHUP: u32 = 0x2000;
 
 impl EpollEntry {

@@ -181,7 +181,7 @@ impl ProcHandle for PidFd {
         }
         // Still in it after the listing: the group listed is the one checked.
         in_group()?;
-        Ok(GroupMembers { pgid, members })
+        Ok(GroupMembers { members })
     }
 }
 

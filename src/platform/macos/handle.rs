@@ -217,6 +217,6 @@ impl ProcHandle for MacHandle {
             }
         }
         in_group()?;
-        Ok(GroupMembers { pgid, members })
+        Ok(GroupMembers { members })
     }
 }

@@ -1,13 +1,13 @@
 //! Parsers of stack tools' text into `CallTree`: pure, portable, and total (any
 //! input gives a tree or an error, never a panic).
 
-pub mod eu_stack;
-pub mod gdb;
+pub(crate) mod eu_stack;
+pub(crate) mod gdb;
 pub mod jstack;
-pub mod kernel;
-pub mod py_spy;
-pub mod sample_macos;
-pub mod spindump;
+pub(crate) mod kernel;
+pub(crate) mod py_spy;
+pub(crate) mod sample_macos;
+pub(crate) mod spindump;
 
 use crate::model::callstack::{CallTree, Frame};
 
