@@ -21,7 +21,6 @@ use tokio::sync::watch;
 pub enum CollectorCmd {
     /// Read the detail fields for this process on each pass (None: nobody looks).
     Focus(Option<ProcKey>),
-    SetInterval(Duration),
     ShowThreads(bool),
     RefreshNow,
     /// Re-read this pid on an immediate pass (whytop just changed it).
@@ -33,7 +32,6 @@ pub enum CollectorCmd {
 pub struct CollectorHandle {
     pub snapshots: watch::Receiver<Arc<Snapshot>>,
     pub commands: Sender<CollectorCmd>,
-    pub thread: std::thread::JoinHandle<()>,
     /// The last pass's error, if the platform cannot be read at all.
     pub errors: watch::Receiver<Option<String>>,
     /// Detail of the focused process, re-read on focus and on every pass.
@@ -210,8 +208,11 @@ pub fn collect_pair(platform: Box<dyn Platform>, gap: Duration) -> Result<Pair, 
     Ok((first, second, st.platform))
 }
 
-/// Starts the sampling thread. The first snapshot is published before this returns
-/// an error-free handle, so the UI starts with data.
+/// Starts the sampling thread; it publishes its first snapshot when its first
+/// pass is done (until then the handle's snapshot is an empty one). The thread
+/// is not joined: it ends at the first pass after the handle's snapshot
+/// receiver is gone, and whytop does not wait for a pass (a slow `/proc` read)
+/// to exit.
 pub fn spawn(platform: Box<dyn Platform>, interval: Duration) -> CollectorHandle {
     spawn_with(platform, interval, runtime::probe)
 }
@@ -228,7 +229,7 @@ pub fn spawn_with(
     let (detail_tx, detail_rx) = watch::channel(None);
     let mut st = State::new(platform, interval);
     st.probe_to = Some((cmd_tx.clone(), prober));
-    let thread = std::thread::Builder::new()
+    std::thread::Builder::new()
         .name("collector".into())
         .stack_size(256 * 1024)
         .spawn(move || {
@@ -246,7 +247,6 @@ pub fn spawn_with(
     CollectorHandle {
         snapshots: snap_rx,
         commands: cmd_tx,
-        thread,
         errors: err_rx,
         details: detail_rx,
     }
@@ -278,7 +278,7 @@ fn run(mut st: State, cmds: Receiver<CollectorCmd>, out: Outputs) {
             let _ = out.details.send(read_detail(&mut st));
         }
         // Wait out the interval; commands are taken as they come.
-        let mut deadline = started + st.interval;
+        let deadline = started + st.interval;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match cmds.recv_timeout(left) {
@@ -286,10 +286,6 @@ fn run(mut st: State, cmds: Receiver<CollectorCmd>, out: Outputs) {
                     // Only the detail is re-read: moving the selection must stay cheap.
                     st.focus = k;
                     let _ = out.details.send(read_detail(&mut st));
-                }
-                Ok(CollectorCmd::SetInterval(d)) => {
-                    st.interval = d.max(Duration::from_millis(100));
-                    deadline = started + st.interval;
                 }
                 Ok(CollectorCmd::ShowThreads(t)) => {
                     st.opts.threads = t;
