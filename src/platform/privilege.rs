@@ -7,12 +7,18 @@ pub fn is_root() -> bool {
     unsafe { libc::geteuid() == 0 }
 }
 
-/// What to do about a denied read, for an effective user that is or is not root.
-pub fn denied_hint_for(root: bool) -> &'static str {
-    if root {
-        "denied even to root: the process is in another user namespace or a security module (Yama, AppArmor, SELinux) forbids it"
-    } else {
-        "run as root or as the owner"
+pub use crate::model::why::denied_hint_for;
+
+/// Refusals as this process's effective user meets them: as root, a refusal
+/// is one to root (the hint does not tell root to become root).
+pub fn for_viewer(unreadable: &mut [crate::model::why::Unreadable]) {
+    use crate::model::why::UnreadableWhy;
+    if is_root() {
+        for u in unreadable {
+            if u.why == UnreadableWhy::PermissionDenied {
+                u.why = UnreadableWhy::DeniedToRoot;
+            }
+        }
     }
 }
 

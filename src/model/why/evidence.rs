@@ -343,7 +343,8 @@ pub struct Unreadable {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnreadableWhy {
-    /// Another user's process, and whytop is not root.
+    /// Another user's process, and whytop is not root (a backend says
+    /// `DeniedToRoot` when it is).
     PermissionDenied,
     /// Refused although whytop runs as its owner (ptrace restrictions such as
     /// Yama's `ptrace_scope`, or a process that changed credentials).
@@ -358,22 +359,27 @@ pub enum UnreadableWhy {
     Other(String),
 }
 
+/// What to do about a denied read, for an effective user that is or is not
+/// root: telling root to run as root is no help. Who whytop runs as is decided
+/// when the evidence is read (`DeniedToRoot`, `PermissionDenied`), not here.
+pub fn denied_hint_for(root: bool) -> &'static str {
+    if root {
+        "denied even to root: the process is in another user namespace or a security module (Yama, AppArmor, SELinux) forbids it"
+    } else {
+        "run as root or as the owner"
+    }
+}
+
 impl std::fmt::Display for UnreadableWhy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            UnreadableWhy::PermissionDenied => write!(
-                f,
-                "permission denied ({})",
-                crate::platform::privilege::denied_hint()
-            ),
+            UnreadableWhy::PermissionDenied => {
+                write!(f, "permission denied ({})", denied_hint_for(false))
+            }
             UnreadableWhy::DeniedToOwner => f.write_str(
                 "permission denied although whytop runs as its owner (ptrace is restricted, e.g. kernel.yama.ptrace_scope): run as root",
             ),
-            UnreadableWhy::DeniedToRoot => write!(
-                f,
-                "permission {}",
-                crate::platform::privilege::denied_hint_for(true)
-            ),
+            UnreadableWhy::DeniedToRoot => write!(f, "permission {}", denied_hint_for(true)),
             UnreadableWhy::Gone => f.write_str("it exited while being read"),
             UnreadableWhy::NotAvailable => f.write_str("not available on this system"),
             UnreadableWhy::Other(s) => f.write_str(s),

@@ -22,7 +22,7 @@ mod tests;
 pub use classify::{classify, classify_process, classify_process_with, classify_tag};
 pub use evidence::{
     ChildRef, Evidence, FdEvidence, FdRole, FdTarget, SocketInfo, Syscall, SyscallState,
-    ThreadStates, Unreadable, UnreadableWhy,
+    ThreadStates, Unreadable, UnreadableWhy, denied_hint_for,
 };
 pub use restart::{ResumedCall, resumed_call};
 pub use resumed::{EarlierCall, Resumed};

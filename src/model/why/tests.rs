@@ -302,7 +302,7 @@ fn missing_evidence_is_unknown_with_the_reason() {
         v.weak
             && v.detail.contains(&format!(
                 "permission denied ({})",
-                crate::platform::privilege::denied_hint()
+                super::denied_hint_for(false)
             )),
         "{}",
         v.detail
