@@ -1,5 +1,6 @@
 //! whytop: a process monitor that says why each process is not running.
-//! The layout follows DESIGN.md: platform -> collectors -> model -> app -> ui, actions.
+//! The layout follows DESIGN.md; floors, top to bottom: main -> cli -> ui -> app ->
+//! present -> actions -> collectors -> platform -> model (README, Layout).
 
 // `println!` and `eprintln!` panic when the write fails (a full disk, a closed
 // stderr), and the release build aborts on a panic: write through `outln!` and
