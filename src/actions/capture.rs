@@ -270,10 +270,10 @@ fn read_report(a: &Attempt, stdout: String) -> Result<String, String> {
 }
 
 /// How long any one tool may run for a capture from the TUI.
-pub const TUI_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const TUI_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Where captures go: `<data dir>/captures`.
-pub fn default_dir() -> Result<PrivateDir, DataError> {
+pub(crate) fn default_dir() -> Result<PrivateDir, DataError> {
     PrivateDir::data_sub("captures")
 }
 

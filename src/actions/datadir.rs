@@ -45,7 +45,7 @@ impl DataError {
 
 /// `$WHYTOP_DATA_DIR`, else the platform data directory (`~/.local/share/whytop`,
 /// `~/Library/Application Support/whytop`).
-pub fn data_dir() -> Result<PathBuf, DataError> {
+pub(crate) fn data_dir() -> Result<PathBuf, DataError> {
     if let Some(d) = std::env::var_os("WHYTOP_DATA_DIR").filter(|d| !d.is_empty()) {
         return Ok(PathBuf::from(d));
     }

@@ -93,7 +93,7 @@ pub fn deliver(
 
 /// Refuses groups a signal must never go to: 0 and 1 (kill(0) is the sender's own
 /// group, kill(-1) every process) always; whytop's own group unless forced.
-pub fn check_group(pgid: Pid, force: bool) -> Result<(), Refusal> {
+pub(crate) fn check_group(pgid: Pid, force: bool) -> Result<(), Refusal> {
     if pgid <= 1 {
         return Err(Refusal::NoGroup(pgid));
     }

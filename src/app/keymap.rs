@@ -5,7 +5,7 @@ use super::action::Action;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::{BTreeMap, HashMap};
 
-pub const DEFAULT_KEYMAP: &str = include_str!("../../config/keymap.toml");
+pub(crate) const DEFAULT_KEYMAP: &str = include_str!("../../config/keymap.toml");
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mode {

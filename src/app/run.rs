@@ -23,7 +23,7 @@ use tokio::time::{Instant, sleep_until};
 const FRAME: Duration = Duration::from_millis(16);
 
 /// Builds the app from config files and flags; errors here leave the terminal untouched.
-pub fn prepare(cli: &Options) -> anyhow::Result<App> {
+pub(crate) fn prepare(cli: &Options) -> anyhow::Result<App> {
     let config = Config::load().map_err(anyhow::Error::msg)?;
     let user_keys = read_user_file("keymap.toml").map_err(anyhow::Error::msg)?;
     let keymap = Keymap::with_user(user_keys.as_ref().map(|(_, t)| t.as_str()))

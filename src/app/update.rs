@@ -289,7 +289,7 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
 
 /// Sorting on the column already sorted by flips the order; a new column starts
 /// in its natural direction.
-pub fn sort_by(app: &mut App, col: SortColumn) {
+pub(crate) fn sort_by(app: &mut App, col: SortColumn) {
     if app.opts.sort == col {
         app.opts.descending = !app.opts.descending;
     } else {

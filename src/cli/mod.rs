@@ -92,7 +92,7 @@ pub enum Command {
 }
 
 /// Writes a command's whole output; a closed pipe (`| head`) is not an error.
-pub fn emit(text: &str) -> anyhow::Result<i32> {
+pub(crate) fn emit(text: &str) -> anyhow::Result<i32> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {

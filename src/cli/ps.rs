@@ -38,7 +38,7 @@ pub struct PsArgs {
     pub interval: u64,
 }
 
-pub fn parse_sort(s: &str) -> Result<SortColumn, String> {
+pub(crate) fn parse_sort(s: &str) -> Result<SortColumn, String> {
     SortColumn::parse(s).ok_or_else(|| {
         format!("unknown column {s:?}; one of: pid, user, pri, ni, virt, res, s, cpu, mem, time, why, command")
     })
@@ -126,7 +126,11 @@ pub fn run(args: &PsArgs) -> anyhow::Result<i32> {
     }
 }
 
-pub fn json_row<'a>(t: &'a ProcessTable, r: &view::ViewRow, why: Option<Verdict>) -> PsRow<'a> {
+pub(crate) fn json_row<'a>(
+    t: &'a ProcessTable,
+    r: &view::ViewRow,
+    why: Option<Verdict>,
+) -> PsRow<'a> {
     let p = &t.snapshot.procs[r.idx];
     let s = t.stats[r.idx];
     PsRow {
@@ -168,7 +172,7 @@ pub fn json_row<'a>(t: &'a ProcessTable, r: &view::ViewRow, why: Option<Verdict>
 /// that was not busy), as `whytop why` judges them. `usage`: how it spent the
 /// sampling window. The verdict is settled against the state its own evidence
 /// was read in, which the row then shows.
-pub fn verdict_of(
+pub(crate) fn verdict_of(
     platform: &mut dyn Platform,
     p: &ProcSample,
     index: &ChildIndex,

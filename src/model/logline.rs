@@ -37,7 +37,7 @@ fn is_zero(n: &u64) -> bool {
 }
 
 /// The longest line kept whole; the rest is counted, not held.
-pub const LINE_LIMIT: usize = 64 * 1024;
+pub(crate) const LINE_LIMIT: usize = 64 * 1024;
 
 impl LogLine {
     /// A line of an unstructured source from its raw bytes (no newline) and how

@@ -75,7 +75,7 @@ pub fn build(table: &ProcessTable, opts: &ViewOptions) -> Vec<ViewRow> {
 }
 
 /// As `build`, reusing `out`'s allocation (the TUI rebuilds its view every refresh).
-pub fn build_into(table: &ProcessTable, opts: &ViewOptions, out: &mut Vec<ViewRow>) {
+pub(crate) fn build_into(table: &ProcessTable, opts: &ViewOptions, out: &mut Vec<ViewRow>) {
     out.clear();
     let procs = &table.snapshot.procs;
     let matches: Vec<bool> = procs

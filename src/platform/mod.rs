@@ -32,7 +32,7 @@ pub use error::PlatformError;
 /// Where Linux mounts its process filesystem: the root the Linux backend, log
 /// tails and captures are given (macOS has none; what looks there finds nothing).
 /// Written here once; everything else is passed it.
-pub const PROC_ROOT: &str = "/proc";
+pub(crate) const PROC_ROOT: &str = "/proc";
 
 use crate::model::why::{ChildRef, Evidence, Unreadable, UnreadableWhy};
 use crate::model::{ProcDetail, ProcKey, ProcSample};
@@ -115,7 +115,7 @@ pub trait Platform: Send {
 
 /// The executable `pid` runs, when it can be read (a JVM's own jcmd sits
 /// beside it).
-pub fn exe_path(pid: crate::model::Pid) -> Option<std::path::PathBuf> {
+pub(crate) fn exe_path(pid: crate::model::Pid) -> Option<std::path::PathBuf> {
     #[cfg(target_os = "linux")]
     {
         std::fs::read_link(
@@ -138,7 +138,7 @@ pub fn exe_path(pid: crate::model::Pid) -> Option<std::path::PathBuf> {
 
 /// Linux: every thread's kernel stack, wchan and syscall (`None`: no /proc
 /// entry, it exited). Other systems have no such view: nothing is said.
-pub fn kernel_floor(root: &std::path::Path, pid: crate::model::Pid) -> Option<String> {
+pub(crate) fn kernel_floor(root: &std::path::Path, pid: crate::model::Pid) -> Option<String> {
     #[cfg(target_os = "linux")]
     {
         linux::kernel_stack::read(root, pid)
@@ -166,7 +166,7 @@ pub fn tune_allocator() {
 /// A path that opens the very file `pid` runs: on Linux `/proc/PID/exe`, even
 /// if the file was replaced or deleted since; elsewhere `None` (the path the
 /// process reports is the best there is).
-pub fn running_exe(pid: crate::model::Pid) -> Option<String> {
+pub(crate) fn running_exe(pid: crate::model::Pid) -> Option<String> {
     os::LINUX.then(|| format!("{PROC_ROOT}/{pid}/exe"))
 }
 

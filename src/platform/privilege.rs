@@ -10,8 +10,10 @@ pub fn is_root() -> bool {
 pub use crate::model::why::denied_hint_for;
 
 /// Refusals as this process's effective user meets them: as root, a refusal
-/// is one to root (the hint does not tell root to become root).
-pub fn for_viewer(unreadable: &mut [crate::model::why::Unreadable]) {
+/// is one to root (the hint does not tell root to become root). The Linux
+/// reader decides this itself; the macOS backend calls this.
+#[cfg_attr(not(target_os = "macos"), allow(dead_code))]
+pub(crate) fn for_viewer(unreadable: &mut [crate::model::why::Unreadable]) {
     use crate::model::why::UnreadableWhy;
     if is_root() {
         for u in unreadable {
@@ -23,7 +25,7 @@ pub fn for_viewer(unreadable: &mut [crate::model::why::Unreadable]) {
 }
 
 /// `denied_hint_for` this process's effective user.
-pub fn denied_hint() -> &'static str {
+pub(crate) fn denied_hint() -> &'static str {
     denied_hint_for(is_root())
 }
 

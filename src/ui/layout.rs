@@ -11,6 +11,6 @@ pub fn areas(app: &App) -> Areas {
 /// The panes at size `(w, h)`. Drawing passes the frame's own size: the terminal
 /// may have changed size since the last resize event (say, while suspended), and
 /// a pane outside the buffer would panic.
-pub fn areas_in(app: &App, size: (u16, u16)) -> Areas {
+pub(crate) fn areas_in(app: &App, size: (u16, u16)) -> Areas {
     crate::present::layout::areas_in(app.panes(), size)
 }

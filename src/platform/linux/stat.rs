@@ -59,7 +59,7 @@ impl ExecSig {
 }
 
 /// `PF_KTHREAD` in the flags field marks a kernel thread.
-pub const PF_KTHREAD: u64 = 0x0020_0000;
+pub(crate) const PF_KTHREAD: u64 = 0x0020_0000;
 
 /// Parses a stat line. The comm sits between the first `(` and the *last* `)`,
 /// since it may itself hold spaces, parentheses or a newline.
