@@ -1,6 +1,7 @@
 //! The boundaries of DESIGN.md, read from the sources: a module imports only
-//! its own tree and the floors below it; `unsafe`, `cfg(target_os)` and the
-//! `/proc` root are written only under `src/platform/`.
+//! its own tree and the floors below it, and no two files import each other
+//! (round any circle); `unsafe`, `cfg(target_os)` and the `/proc` root are
+//! written only under `src/platform/`.
 #![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 
 use std::path::{Path, PathBuf};
@@ -140,4 +141,132 @@ fn every_tree_but_platform_forbids_unsafe_code() {
     let main =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/main.rs")).unwrap();
     assert!(main.starts_with("#![forbid(unsafe_code)]"), "src/main.rs");
+}
+
+/// `a::{b, c::{d, e}}` as the paths it names: `a::b`, `a::c::d`, `a::c::e`.
+fn expand(path: &str) -> Vec<String> {
+    let Some(open) = path.find('{') else {
+        return vec![path.to_string()];
+    };
+    let (head, inner) = (&path[..open], &path[open + 1..path.len() - 1]);
+    let (mut items, mut depth, mut cur) = (Vec::new(), 0, String::new());
+    for ch in inner.chars() {
+        match ch {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(ch);
+    }
+    items.push(cur);
+    items
+        .iter()
+        .filter(|i| !i.is_empty())
+        .flat_map(|i| expand(&format!("{head}{i}")))
+        .collect()
+}
+
+#[test]
+fn no_import_circles_between_files() {
+    // Module path (`model::why::fds`) of every file but lib.rs and main.rs.
+    let mut files = std::collections::BTreeMap::new();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for (_, path, text) in sources() {
+        let rel = path
+            .strip_prefix(&src)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        if rel == "lib.rs" || rel == "main.rs" {
+            continue;
+        }
+        let m = rel
+            .trim_end_matches(".rs")
+            .trim_end_matches("/mod")
+            .replace('/', "::");
+        files.insert(m, code(&text));
+    }
+    let resolve = |parts: &[&str]| {
+        (1..=parts.len())
+            .rev()
+            .map(|k| parts[..k].join("::"))
+            .find(|c| files.contains_key(c))
+    };
+    let mut edges: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    for (m, code) in &files {
+        let parent = m.rsplit_once("::").map_or("", |(p, _)| p);
+        let mut paths = Vec::new();
+        for (at, _) in code.match_indices("use ") {
+            let before = code[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            let stmt = code[at + 4..].split(';').next().unwrap();
+            let stmt: String = stmt.chars().filter(|c| !c.is_whitespace()).collect();
+            paths.extend(expand(&stmt));
+        }
+        for prefix in ["crate::", "super::"] {
+            for (at, _) in code.match_indices(prefix) {
+                let rest: String = code[at..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                    .collect();
+                paths.push(rest);
+            }
+        }
+        for p in paths {
+            let p = p.split(" as ").next().unwrap();
+            let mut parts: Vec<&str> = p.split("::").filter(|s| !s.is_empty()).collect();
+            match parts.first() {
+                Some(&"crate") => {
+                    parts.remove(0);
+                }
+                Some(&"super") => {
+                    parts.remove(0);
+                    let up: Vec<&str> = parent.split("::").filter(|s| !s.is_empty()).collect();
+                    parts = up.into_iter().chain(parts).collect();
+                }
+                _ => continue,
+            }
+            let Some(to) = resolve(&parts) else { continue };
+            // A module and its own files (declared in it, re-exported by it) are one.
+            if to != *m && !m.starts_with(&format!("{to}::")) && !to.starts_with(&format!("{m}::"))
+            {
+                edges.entry(m.as_str()).or_default().push(to);
+            }
+        }
+    }
+    // Depth-first: a file met again while still on the path closes a circle.
+    fn visit<'a>(
+        m: &'a str,
+        edges: &'a std::collections::BTreeMap<&'a str, Vec<String>>,
+        path: &mut Vec<&'a str>,
+        done: &mut std::collections::BTreeSet<&'a str>,
+    ) -> Option<String> {
+        if let Some(i) = path.iter().position(|p| *p == m) {
+            return Some(format!("{} -> {m}", path[i..].join(" -> ")));
+        }
+        if !done.insert(m) {
+            return None;
+        }
+        path.push(m);
+        for to in edges.get(m).into_iter().flatten() {
+            if let Some(c) = visit(to, edges, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        None
+    }
+    let mut done = Default::default();
+    for m in files.keys() {
+        if let Some(circle) = visit(m, &edges, &mut Vec::new(), &mut done) {
+            panic!("an import circle: {circle}");
+        }
+    }
 }
