@@ -2,7 +2,9 @@
 
 use super::keymap::{Keymap, Mode};
 use crate::actions::ladder::Policy;
-use crate::actions::targets::Target;
+// The actions' types the state holds, under the names the ui reads them by.
+pub use crate::actions::capture::Progress;
+pub use crate::actions::targets::Target;
 use crate::model::view::{self, ViewOptions, ViewRow};
 use crate::model::{ProcDetail, ProcKey, ProcessTable, Snapshot, derive};
 use crate::present::layout::{Areas, Panes};
@@ -84,7 +86,7 @@ pub struct CaptureView {
     pub id: u64,
     pub title: String,
     /// The tool and its time left, while running.
-    pub running: Option<crate::actions::capture::Progress>,
+    pub running: Option<Progress>,
     pub result: Option<crate::actions::capture::Capture>,
     pub raw: bool,
     /// Thread the cursor is on.

@@ -2,8 +2,8 @@
 //! their top frames and the hottest frames; `R` shows the raw text.
 
 use super::theme;
-use crate::actions::capture::Progress;
 use crate::app::state::App;
+use crate::app::state::Progress;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -35,7 +35,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         Span::raw(" cancel"),
     ])];
     // The ones still alive first: they are what the user is waiting for.
-    let mut order: Vec<&crate::actions::targets::Target> = l.targets.iter().collect();
+    let mut order: Vec<&crate::app::state::Target> = l.targets.iter().collect();
     order.sort_by_key(|t| !l.alive.contains(&t.key));
     let shown = if order.len() > SHOWN + 1 {
         SHOWN
