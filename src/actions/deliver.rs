@@ -34,7 +34,7 @@ pub enum Delivered {
 
 impl Delivered {
     /// `pid 12`, or `3 member(s) of process group 12 (pids 12 13 14; 1 gone)`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Delivered::One(pid) => format!("pid {pid}"),
             Delivered::Group { pgid, delivery: d } => {

@@ -73,7 +73,7 @@ impl Policy {
     }
 
     /// `TERM 5s → INT 3s → KILL 1s`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let parts: Vec<String> = self
             .steps
             .iter()
@@ -136,7 +136,7 @@ pub struct Outcome {
 
 impl Outcome {
     /// True when no target is left running (one that left the tree is not a target).
-    pub fn all_gone(&self) -> bool {
+    pub(crate) fn all_gone(&self) -> bool {
         self.targets.iter().all(|t| {
             matches!(
                 t.ended,

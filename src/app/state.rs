@@ -178,7 +178,7 @@ impl LogView {
     }
 
     /// Pausing freezes the screen; resuming follows the newest line again.
-    pub fn set_paused(&mut self, paused: bool) {
+    pub(crate) fn set_paused(&mut self, paused: bool) {
         self.paused = paused;
         if !paused {
             self.scroll = 0;
@@ -186,7 +186,7 @@ impl LogView {
     }
 
     /// A new filter shows other lines: start again from the newest.
-    pub fn set_filter(&mut self, filter: String) {
+    pub(crate) fn set_filter(&mut self, filter: String) {
         self.filter_lower = filter.to_lowercase();
         self.filter = filter;
         self.scroll = 0;
@@ -237,7 +237,7 @@ impl App {
     }
 
     /// Takes a new snapshot: derive the table, rebuild the view, follow the selection.
-    pub fn ingest(&mut self, snap: Arc<Snapshot>) {
+    pub(crate) fn ingest(&mut self, snap: Arc<Snapshot>) {
         let prev = Arc::clone(&self.table.snapshot);
         let prev = if prev.mono_ns == 0 {
             None
@@ -271,13 +271,13 @@ impl App {
     }
 
     /// The selected row's wait reason, as the last pass classified it.
-    pub fn selected_why(&self) -> Option<crate::model::why::WhyTag> {
+    pub(crate) fn selected_why(&self) -> Option<crate::model::why::WhyTag> {
         let row = self.view.get(self.ui.cursor)?;
         self.table.snapshot.why.get(row.idx).copied()
     }
 
     /// Moves the cursor to a view position and selects the process there.
-    pub fn set_cursor(&mut self, pos: usize) {
+    pub(crate) fn set_cursor(&mut self, pos: usize) {
         if self.view.is_empty() {
             self.ui.cursor = 0;
             self.ui.selected = None;
@@ -289,7 +289,7 @@ impl App {
     }
 
     /// What the panes' geometry depends on.
-    pub fn panes(&self) -> Panes {
+    pub(crate) fn panes(&self) -> Panes {
         Panes {
             cores: self.table.snapshot.system.cpu_percent.len(),
             ladder_targets: self.ladder.as_ref().map(|l| l.targets.len()),
@@ -303,7 +303,7 @@ impl App {
     }
 
     /// Rows the table can show at the current terminal size.
-    pub fn page_rows(&self) -> usize {
+    pub(crate) fn page_rows(&self) -> usize {
         self.areas().table_rows().max(1)
     }
 

@@ -294,14 +294,14 @@ impl WhyTracker {
 
     /// Gives `e` (a fresh read of `key`) what this tracker remembers: the call
     /// it was in before a `restart_syscall`.
-    pub fn annotate(&self, key: ProcKey, e: &mut Evidence) {
+    pub(crate) fn annotate(&self, key: ProcKey, e: &mut Evidence) {
         let earlier = self.kept.get(&key).map_or(NO_CALL, |k| k.call);
         remember_call(e, earlier);
     }
 
     /// What was kept of `key`: the tag shown, for how long, the last interval's
     /// use and the wait profile.
-    pub fn history(&self, key: ProcKey) -> Option<History> {
+    pub(crate) fn history(&self, key: ProcKey) -> Option<History> {
         let k = self.kept.get(&key)?;
         let now_s = self.last_ns / 1_000_000_000;
         let usage = (self.interval_ns > 0).then(|| CpuUsage {

@@ -46,7 +46,7 @@ pub struct ViewRow {
 
 impl ViewRow {
     /// The tree guide drawn before the command, like htop's `├─ └─ │`.
-    pub fn tree_prefix(&self) -> String {
+    pub(crate) fn tree_prefix(&self) -> String {
         if self.depth == 0 {
             return String::new();
         }

@@ -169,7 +169,7 @@ pub struct ProcessWhy {
 
 impl ProcessWhy {
     /// How many threads (main included) have each reason, most common first.
-    pub fn thread_counts(&self) -> Vec<(WaitReason, usize)> {
+    pub(crate) fn thread_counts(&self) -> Vec<(WaitReason, usize)> {
         let mut counts: Vec<(WaitReason, usize)> = Vec::new();
         let main = self.main_thread.unwrap_or(self.main.reason);
         for r in std::iter::once(main).chain(self.threads.iter().map(|t| t.reason)) {
@@ -185,7 +185,7 @@ impl ProcessWhy {
 
 impl WaitReason {
     /// A `why:NAME` filter term: `None` when `term` is not one, else the parse.
-    pub fn parse_filter(term: &str) -> Option<Result<WaitReason, String>> {
+    pub(crate) fn parse_filter(term: &str) -> Option<Result<WaitReason, String>> {
         let rest = term.trim().strip_prefix("why:")?;
         Some(rest.parse())
     }

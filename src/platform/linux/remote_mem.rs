@@ -72,7 +72,7 @@ pub struct PollFd {
 }
 
 impl PollFd {
-    pub fn wants_read(&self) -> bool {
+    pub(crate) fn wants_read(&self) -> bool {
         self.events & (POLLIN | POLLPRI | POLLRDNORM | POLLRDBAND) != 0
     }
 }

@@ -72,7 +72,7 @@ pub(crate) fn frame_line(line: &str) -> Option<&str> {
 #[cfg(test)]
 pub(crate) mod fuzz {
     /// Every prefix and a spread of byte flips of `text` must parse without panicking.
-    pub fn no_panics(text: &str, parse: impl Fn(&str) -> crate::model::callstack::CallTree) {
+    pub(crate) fn no_panics(text: &str, parse: impl Fn(&str) -> crate::model::callstack::CallTree) {
         for end in (0..=text.len()).filter(|i| text.is_char_boundary(*i)) {
             parse(&text[..end]);
         }
