@@ -1,5 +1,6 @@
 //! The action engine on real processes: the stop ladder, key checks, signals,
 //! renice, refusals and the audit log, through the CLI a script would use.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 #![cfg(target_os = "linux")]
 
 mod common;
@@ -233,6 +234,7 @@ fn a_key_whose_pid_was_reused_is_refused_and_that_process_lives() {
     assert_eq!(outcome.targets[0].ended, Ended::Gone);
     assert!(outcome.sent.is_empty(), "nothing may be signalled");
     assert!(whytop::actions::deliver::deliver(stale, libc::SIGKILL, None, false).is_err());
+    // SAFETY: getpgid has no memory preconditions.
     let group = unsafe { libc::getpgid(real.pid) };
     assert!(whytop::actions::deliver::deliver(stale, libc::SIGKILL, Some(group), true).is_err());
     assert!(
@@ -403,6 +405,7 @@ fn an_interrupted_stop_cancels_its_ladder_and_still_audits_the_outcome() {
             other => Err(format!("{other:?}")),
         }
     });
+    // SAFETY: kill has no memory preconditions; the pid is our own child.
     unsafe { libc::kill(stop.id() as i32, libc::SIGINT) };
     let status = wait_for("whytop stop to end", || {
         stop.try_wait()

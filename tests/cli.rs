@@ -1,4 +1,5 @@
 //! `whytop ps` and friends as a script would call them.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 
 mod common;
 

@@ -2,6 +2,7 @@
 //! own pid namespace, where setting `ns_last_pid` hands a dead process's pid to
 //! a new one, and pauses whytop (its debug build's test hook) in the window
 //! between a check and the act it guards. Root only (namespaces, ns_last_pid).
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 #![cfg(target_os = "linux")]
 
 mod common;

@@ -1,5 +1,6 @@
 //! `whytop why` asks a language runtime's own tool where the main thread waits:
 //! real interpreters (the test command installs a JDK and Ruby), real tools.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! `whytop sample --from FILE`: captures recorded by real tools (macOS sample and
 //! spindump, gdb, eu-stack, py-spy, jcmd), read back anywhere.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 
 use std::process::Command;
 

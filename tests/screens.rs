@@ -1,5 +1,6 @@
 //! Whole screens through ratatui's TestBackend, driven by the same `update` the
 //! terminal drives, compared with insta snapshots.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::Terminal;

@@ -16,28 +16,12 @@ pub struct Who {
 
 impl Who {
     pub fn me() -> Who {
-        // SAFETY: getuid cannot fail.
-        let uid = unsafe { libc::getuid() };
+        let uid = crate::platform::users::current_uid();
         Who {
             uid,
-            user: user_name(uid).unwrap_or_else(|| uid.to_string()),
+            user: crate::platform::users::user_name(uid).unwrap_or_else(|| uid.to_string()),
         }
     }
-}
-
-/// The passwd name of `uid` (NSS-aware, through getpwuid_r).
-fn user_name(uid: u32) -> Option<String> {
-    let mut buf = vec![0u8; 4096];
-    let mut pw: libc::passwd = unsafe { std::mem::zeroed() };
-    let mut out: *mut libc::passwd = std::ptr::null_mut();
-    // SAFETY: buf and pw outlive the call; out is set to &pw or NULL.
-    let r = unsafe { libc::getpwuid_r(uid, &mut pw, buf.as_mut_ptr().cast(), buf.len(), &mut out) };
-    if r != 0 || out.is_null() {
-        return None;
-    }
-    // SAFETY: pw_name points into buf, NUL-terminated, valid while buf lives.
-    let name = unsafe { std::ffi::CStr::from_ptr(pw.pw_name) };
-    Some(name.to_string_lossy().into_owned())
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -44,7 +44,7 @@ pub enum Refusal {
 
 /// The targets for `chosen` in a process list, children before parents (the
 /// deepest first, so a parent cannot respawn a child that was just stopped).
-pub fn plan(
+pub(crate) fn plan(
     procs: &[ProcSample],
     chosen: ProcKey,
     tree: bool,

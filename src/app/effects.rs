@@ -4,8 +4,9 @@
 use super::msg::{Effect, Msg};
 use crate::actions::audit::{self, AuditLog, Record, TargetRef};
 use crate::actions::ladder::Control;
-use crate::actions::{bundle, capture, logtail, priority, signals, stop};
+use crate::actions::{bundle, capture, logtail, priority, stop};
 use crate::collectors::CollectorCmd;
+use crate::platform::signals;
 use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,6 +24,8 @@ pub struct Executor {
     log_stop: Option<Arc<AtomicBool>>,
     /// Set to cancel the running capture.
     capture_cancel: Option<Arc<AtomicBool>>,
+    /// Where the log tails and captures read processes.
+    proc_root: std::path::PathBuf,
 }
 
 /// Builds and saves a bundle; the message names the file.
@@ -78,10 +81,15 @@ impl Executor {
         }
     }
 
-    pub fn new(to_ui: UnboundedSender<Msg>, collector: mpsc::Sender<CollectorCmd>) -> Self {
+    pub fn new(
+        to_ui: UnboundedSender<Msg>,
+        collector: mpsc::Sender<CollectorCmd>,
+        proc_root: std::path::PathBuf,
+    ) -> Self {
         Executor {
             to_ui,
             collector,
+            proc_root,
             ladder: None,
             ladder_done: Arc::new(AtomicBool::new(true)),
             log_stop: None,
@@ -175,8 +183,9 @@ impl Executor {
                 self.stop_logs();
                 let stop = Arc::new(AtomicBool::new(false));
                 self.log_stop = Some(Arc::clone(&stop));
+                let root = self.proc_root.clone();
                 std::thread::spawn(move || {
-                    let plan = logtail::plan(std::path::Path::new("/proc"), key.pid);
+                    let plan = logtail::plan(&root, key.pid);
                     logtail::tail(key, &plan, 200, true, &stop, |ev| {
                         if tx.send(Msg::Log(id, ev)).is_err() {
                             stop.store(true, Ordering::Relaxed);
@@ -190,6 +199,7 @@ impl Executor {
                 if let Some(old) = self.capture_cancel.replace(Arc::clone(&cancel)) {
                     old.store(true, Ordering::Relaxed);
                 }
+                let root = self.proc_root.clone();
                 std::thread::spawn(move || {
                     let dir = match capture::default_dir() {
                         Ok(d) => d,
@@ -201,7 +211,7 @@ impl Executor {
                     let progress_tx = tx.clone();
                     let c = capture::capture(
                         &sample,
-                        std::path::Path::new("/proc"),
+                        &root,
                         &capture::Tools::from_env(),
                         &dir,
                         capture::CaptureOptions::default(),

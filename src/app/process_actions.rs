@@ -8,7 +8,8 @@ use super::msg::Effect;
 use super::state::{App, LadderView, PendingStop};
 use crate::actions::ladder::{Control, Ended, Outcome, Progress};
 use crate::actions::sched::{self, SchedChange};
-use crate::actions::{lineage, signals, targets};
+use crate::actions::{lineage, targets};
+use crate::platform::signals;
 
 pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
     match (app.ui.mode, a) {
@@ -90,7 +91,7 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
             let Some((key, command, _)) = protected(app) else {
                 return Vec::new();
             };
-            let change = if cfg!(target_os = "macos") {
+            let change = if crate::platform::os::MACOS {
                 Some(SchedChange::Background(a == Action::CyclePolicy))
             } else if a == Action::CyclePolicy {
                 sched::next_policy(key.pid)

@@ -2,9 +2,13 @@
 
 use super::keymap::{Keymap, Mode};
 use crate::actions::ladder::Policy;
-use crate::actions::targets::Target;
+// The actions' types the state holds, under the names the ui reads them by.
+pub use crate::actions::audit::Record;
+pub use crate::actions::capture::Progress;
+pub use crate::actions::targets::Target;
 use crate::model::view::{self, ViewOptions, ViewRow};
 use crate::model::{ProcDetail, ProcKey, ProcessTable, Snapshot, derive};
+use crate::present::layout::{Areas, Panes};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -105,7 +109,7 @@ pub struct App {
     pub quit: bool,
     pub policy: Policy,
     pub ladder: Option<LadderView>,
-    pub audit: Vec<crate::actions::audit::Record>,
+    pub audit: Vec<Record>,
     pub logs: Option<LogView>,
     pub capture: Option<CaptureView>,
 }
@@ -117,7 +121,7 @@ pub struct CaptureView {
     pub id: u64,
     pub title: String,
     /// The tool and its time left, while running.
-    pub running: Option<crate::actions::capture::Progress>,
+    pub running: Option<Progress>,
     pub result: Option<crate::actions::capture::Capture>,
     pub raw: bool,
     /// Thread the cursor is on.
@@ -209,7 +213,7 @@ impl LogView {
     }
 
     /// Pausing freezes the screen; resuming follows the newest line again.
-    pub fn set_paused(&mut self, paused: bool) {
+    pub(crate) fn set_paused(&mut self, paused: bool) {
         self.paused = paused;
         if !paused {
             self.scroll = 0;
@@ -217,7 +221,7 @@ impl LogView {
     }
 
     /// A new filter shows other lines: start again from the newest.
-    pub fn set_filter(&mut self, filter: String) {
+    pub(crate) fn set_filter(&mut self, filter: String) {
         self.filter_lower = filter.to_lowercase();
         self.filter = filter;
         self.scroll = 0;
@@ -268,7 +272,7 @@ impl App {
     }
 
     /// Takes a new snapshot: derive the table, rebuild the view, follow the selection.
-    pub fn ingest(&mut self, snap: Arc<Snapshot>) {
+    pub(crate) fn ingest(&mut self, snap: Arc<Snapshot>) {
         let prev = Arc::clone(&self.table.snapshot);
         let prev = if prev.mono_ns == 0 {
             None
@@ -302,13 +306,13 @@ impl App {
     }
 
     /// The selected row's wait reason, as the last pass classified it.
-    pub fn selected_why(&self) -> Option<crate::model::why::WhyTag> {
+    pub(crate) fn selected_why(&self) -> Option<crate::model::why::WhyTag> {
         let row = self.view.get(self.ui.cursor)?;
         self.table.snapshot.why.get(row.idx).copied()
     }
 
     /// Moves the cursor to a view position and selects the process there.
-    pub fn set_cursor(&mut self, pos: usize) {
+    pub(crate) fn set_cursor(&mut self, pos: usize) {
         if self.view.is_empty() {
             self.ui.cursor = 0;
             self.ui.selected = None;
@@ -319,9 +323,24 @@ impl App {
         self.clamp_scroll();
     }
 
+    /// What the panes' geometry depends on.
+    pub(crate) fn panes(&self) -> Panes {
+        Panes {
+            cores: self.table.snapshot.system.cpu_percent.len(),
+            ladder_targets: self.ladder.as_ref().map(|l| l.targets.len()),
+            detail: self.ui.mode == Mode::Detail,
+            detail_full: self.ui.detail_full,
+        }
+    }
+
+    /// The panes at the size the app last heard of (for mouse clicks and paging).
+    pub fn areas(&self) -> Areas {
+        crate::present::layout::areas_in(self.panes(), self.ui.size)
+    }
+
     /// Rows the table can show at the current terminal size.
-    pub fn page_rows(&self) -> usize {
-        crate::ui::layout::areas(self).table_rows().max(1)
+    pub(crate) fn page_rows(&self) -> usize {
+        self.areas().table_rows().max(1)
     }
 
     fn clamp_scroll(&mut self) {

@@ -364,7 +364,7 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
 
 /// Sorting on the column already sorted by flips the order; a new column starts
 /// in its natural direction.
-pub fn sort_by(app: &mut App, col: SortColumn) {
+pub(crate) fn sort_by(app: &mut App, col: SortColumn) {
     if app.opts.sort == col {
         app.opts.descending = !app.opts.descending;
     } else {
@@ -414,7 +414,7 @@ fn mouse(app: &mut App, m: crossterm::event::MouseEvent) -> Vec<Effect> {
     if app.ui.mode != Mode::Normal && app.ui.mode != Mode::Detail {
         return Vec::new();
     }
-    let areas = crate::ui::layout::areas(app);
+    let areas = app.areas();
     let t = areas.table;
     let inside =
         m.column >= t.x && m.column < t.x + t.width && m.row >= t.y && m.row < t.y + t.height;
@@ -422,7 +422,7 @@ fn mouse(app: &mut App, m: crossterm::event::MouseEvent) -> Vec<Effect> {
         MouseEventKind::ScrollDown => app.set_cursor(app.ui.cursor + 3),
         MouseEventKind::ScrollUp => app.set_cursor(app.ui.cursor.saturating_sub(3)),
         MouseEventKind::Down(MouseButton::Left) if inside && m.row == t.y => {
-            if let Some(col) = crate::ui::columns::column_at(t.width, m.column - t.x) {
+            if let Some(col) = crate::present::columns::column_at(t.width, m.column - t.x) {
                 sort_by(app, col);
             }
         }

@@ -6,9 +6,10 @@ use crate::actions::deliver::{Delivered, deliver};
 use crate::actions::ladder::{self, Control, Order, Policy};
 use crate::actions::sched::{self, SchedChange};
 use crate::actions::targets::{self, Refusal};
-use crate::actions::{priority, signals, stop};
+use crate::actions::{priority, stop};
 use crate::model::Pid;
-use crate::ui::format::printable;
+use crate::platform::signals;
+use crate::present::format::printable;
 use serde_json::json;
 
 #[derive(clap::Args, Debug)]
@@ -313,7 +314,7 @@ pub fn sched_cmd(args: &SchedArgs) -> anyhow::Result<i32> {
             "pid {}: nice {}, {}",
             key.pid,
             p.nice,
-            sched::describe(key.pid)
+            crate::platform::sched::describe(key.pid)
                 .unwrap_or_else(|| "no other scheduling controls on this system".into())
         );
         return Ok(0);

@@ -92,7 +92,7 @@ pub fn run(args: &RecordArgs) -> anyhow::Result<i32> {
     let mut writer = Writer::open(
         &path,
         opts,
-        Box::new(|c: &str| super::ps::redacted(c).into_owned()),
+        Box::new(|c: &str| crate::actions::redact::redact_text(c)),
     )?;
     errln!(
         "whytop record: writing {} every {} s, keeping {}",

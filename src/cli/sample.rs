@@ -57,7 +57,7 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
     let mut announced = String::new();
     let c = capture::capture(
         p,
-        std::path::Path::new("/proc"),
+        std::path::Path::new(crate::platform::PROC_ROOT),
         &Tools::from_env(),
         &dir,
         capture::CaptureOptions {
@@ -101,7 +101,7 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
         writeln!(out, "raw output saved: {}", path.display())?;
     }
     let kernel = (c.tool != "kernel").then_some(&c.kernel);
-    write_tree(&mut out, &c.tree, kernel)?;
+    super::stack_text::write_tree(&mut out, &c.tree, kernel)?;
     let code = super::emit(&out)?;
     if failed {
         errln!(
@@ -111,47 +111,4 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
         return Ok(1);
     }
     Ok(code)
-}
-
-/// Each thread's top frames (and its kernel stack's summary, when `kernel` is
-/// given), then the hottest frames: the text of `whytop sample`.
-pub(super) fn write_tree(
-    out: &mut String,
-    tree: &crate::model::callstack::CallTree,
-    kernel: Option<&crate::model::callstack::CallTree>,
-) -> std::fmt::Result {
-    for t in &tree.threads {
-        writeln!(
-            out,
-            "\nthread {} {}",
-            t.id.map(|i| i.to_string()).unwrap_or_default(),
-            t.name.as_deref().unwrap_or("")
-        )?;
-        for f in t.frames.iter().take(12) {
-            writeln!(
-                out,
-                "  {}{}",
-                f.function,
-                f.location
-                    .as_deref()
-                    .map(|l| format!("  ({l})"))
-                    .unwrap_or_default()
-            )?;
-        }
-        if t.frames.len() > 12 {
-            writeln!(out, "  … {} more", t.frames.len() - 12)?;
-        }
-        if let Some(w) = crate::platform::stackfmt::leaf::leaf_wait(&t.frames) {
-            let weak = if w.weak { "?" } else { "" };
-            writeln!(out, "  waits: {}{weak} (in {})", w.word, w.frame)?;
-        }
-        if let Some(k) = kernel.and_then(|k| k.summary_of(t.id)) {
-            writeln!(out, "  kernel: {k}")?;
-        }
-    }
-    writeln!(out, "\nhottest:")?;
-    for (f, n) in tree.hottest(10) {
-        writeln!(out, "  {n:>4}  {f}")?;
-    }
-    Ok(())
 }

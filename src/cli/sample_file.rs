@@ -91,7 +91,7 @@ pub fn run(file: &Path, only_pid: Option<Pid>, json: bool) -> anyhow::Result<i32
         (Some(p), Some(n)) => writeln!(out, " (pid {p} {n})")?,
         _ => writeln!(out)?,
     }
-    super::sample::write_tree(&mut out, &tree, None)?;
+    super::stack_text::write_tree(&mut out, &tree, None)?;
     super::emit(&out)
 }
 

@@ -37,14 +37,14 @@ fn is_zero(n: &u64) -> bool {
 }
 
 /// The longest line kept whole; the rest is counted, not held.
-pub const LINE_LIMIT: usize = 64 * 1024;
+pub(crate) const LINE_LIMIT: usize = 64 * 1024;
 
 impl LogLine {
     /// A line of an unstructured source from its raw bytes (no newline) and how
     /// many bytes were cut after them. Invalid UTF-8 shows as U+FFFD. Of a
     /// partial line, a trailing `\r` and a character whose bytes have not all
     /// come yet are left out, so the finished line's text starts with its text.
-    pub fn from_raw(source: &str, raw: &[u8], cut: u64, partial: bool) -> LogLine {
+    pub(crate) fn from_raw(source: &str, raw: &[u8], cut: u64, partial: bool) -> LogLine {
         let mut keep = raw.len();
         if partial || cut > 0 {
             keep -= incomplete_tail(raw);
@@ -62,12 +62,12 @@ impl LogLine {
     }
 
     /// What follows the text of a cut line: how much was cut.
-    pub fn cut_marker(&self) -> Option<String> {
+    pub(crate) fn cut_marker(&self) -> Option<String> {
         (self.cut_bytes > 0).then(|| format!("… [{} bytes cut]", self.cut_bytes))
     }
 
     /// Cuts `text` (say, a journal message) to `LINE_LIMIT` bytes.
-    pub fn limit(mut self) -> LogLine {
+    pub(crate) fn limit(mut self) -> LogLine {
         if self.text.len() > LINE_LIMIT {
             let mut end = LINE_LIMIT;
             while !self.text.is_char_boundary(end) {

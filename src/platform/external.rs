@@ -110,7 +110,7 @@ fn kill_group(child: &mut Child) {
 /// The line of a tool's stderr that says what went wrong: an `Error:` line
 /// (with its first cause, as Rust tools print them), else the first line that
 /// is not part of a backtrace, a usage hint or blank.
-pub fn error_line(stderr: &str) -> Option<String> {
+pub(crate) fn error_line(stderr: &str) -> Option<String> {
     let lines: Vec<&str> = stderr.lines().map(str::trim).collect();
     if let Some(i) = lines.iter().position(|l| {
         l.strip_prefix("Error:")

@@ -7,28 +7,31 @@ pub fn is_root() -> bool {
     unsafe { libc::geteuid() == 0 }
 }
 
-/// What to do about a denied read, for an effective user that is or is not
-/// root, on this system.
-pub fn denied_hint_for(root: bool) -> &'static str {
-    denied_hint_on(root, cfg!(target_os = "macos"))
-}
+pub use crate::model::why::{denied_hint_for, denied_hint_on};
 
-/// `denied_hint_for` on macOS (`macos`) or Linux: what stops root differs.
-pub fn denied_hint_on(root: bool, macos: bool) -> &'static str {
-    match (root, macos) {
-        (true, false) => {
-            "denied even to root: the process is in another user namespace or a security module (Yama, AppArmor, SELinux) forbids it"
+/// Refusals as this process's effective user meets them: as root, a refusal
+/// is one to root (the hint does not tell root to become root), and on macOS
+/// what stops root is System Integrity Protection. The Linux reader decides
+/// this itself; the macOS backend calls this.
+#[cfg_attr(not(target_os = "macos"), allow(dead_code))]
+pub(crate) fn for_viewer(unreadable: &mut [crate::model::why::Unreadable]) {
+    use crate::model::why::UnreadableWhy;
+    if is_root() {
+        for u in unreadable {
+            if u.why == UnreadableWhy::PermissionDenied {
+                u.why = if super::os::MACOS {
+                    UnreadableWhy::ProtectedFromRoot
+                } else {
+                    UnreadableWhy::DeniedToRoot
+                };
+            }
         }
-        (true, true) => {
-            "denied even to root: System Integrity Protection guards this process (a platform binary, or one with the hardened runtime)"
-        }
-        (false, _) => "run as root or as the owner",
     }
 }
 
-/// `denied_hint_for` this process's effective user.
-pub fn denied_hint() -> &'static str {
-    denied_hint_for(is_root())
+/// The hint for this process's effective user, on this system.
+pub(crate) fn denied_hint() -> &'static str {
+    denied_hint_on(is_root(), super::os::MACOS)
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! The audit pane: recent actions, newest first.
 
 use super::theme;
-use crate::actions::audit::Record;
 use crate::app::state::App;
+use crate::app::state::Record;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;

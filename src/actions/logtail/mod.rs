@@ -56,7 +56,7 @@ pub enum Event {
 /// Where a process's output can be read. `root`: the proc root.
 pub fn plan(root: &std::path::Path, pid: i32) -> Plan {
     let mut p = Plan::default();
-    if cfg!(target_os = "macos") {
+    if crate::platform::os::MACOS {
         p.sources.push(Source::MacLog);
         if !root.exists() {
             p.notes.push(

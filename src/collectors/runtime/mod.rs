@@ -5,7 +5,7 @@
 mod jvm;
 mod python;
 mod ruby;
-pub mod worker;
+pub(crate) mod worker;
 
 pub use crate::model::RuntimeHint;
 use crate::model::{ProcSample, ProcState};

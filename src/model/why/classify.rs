@@ -1,46 +1,11 @@
 //! The classifier: pure, total, and honest about weak evidence.
 
-use super::WaitReason::{self, *};
+use super::WaitReason::*;
 use super::evidence::{Evidence, FdRole, Syscall, SyscallState, UnreadableWhy};
 use super::fds::{self, Use};
+use super::judgement::Judgement;
 use super::{ProcessWhy, Verdict, wchan};
-use crate::model::{Pid, ProcState};
-
-/// A verdict in the making.
-#[derive(Clone, Debug)]
-pub(super) struct Judgement {
-    pub reason: WaitReason,
-    pub detail: String,
-    pub ready: bool,
-    pub weak: bool,
-    pub child: Option<Pid>,
-    pub by: Vec<String>,
-}
-
-impl Judgement {
-    pub fn new(reason: WaitReason, detail: impl Into<String>) -> Self {
-        Judgement {
-            reason,
-            detail: detail.into(),
-            ready: false,
-            weak: false,
-            child: None,
-            by: Vec::new(),
-        }
-    }
-
-    pub fn weak(reason: WaitReason, detail: impl Into<String>) -> Self {
-        Judgement {
-            weak: true,
-            ..Self::new(reason, detail)
-        }
-    }
-
-    pub fn by(mut self, phrase: impl Into<String>) -> Self {
-        self.by.push(phrase.into());
-        self
-    }
-}
+use crate::model::ProcState;
 
 /// Judges one process (its main thread) or one thread.
 pub fn classify(e: &Evidence) -> Verdict {

@@ -183,11 +183,6 @@ impl Profile {
             .collect()
     }
 
-    /// `running 40 %, waiting for CPU 10 %, disk 50 %`.
-    pub fn line(&self) -> String {
-        self.report(0.0, false).line()
-    }
-
     /// The report of this profile; `seconds`: the time it covers.
     pub fn report(&self, seconds: f64, fading: bool) -> ProfileReport {
         ProfileReport {
@@ -246,7 +241,10 @@ mod tests {
         for _ in 0..4 {
             p.add(&usage(400, 100), WaitReason::Disk, false);
         }
-        assert_eq!(p.line(), "disk 50 %, running 40 %, waiting for CPU 10 %");
+        assert_eq!(
+            p.report(0.0, false).line(),
+            "disk 50 %, running 40 %, waiting for CPU 10 %"
+        );
         assert!((p.total() - 4.0).abs() < 1e-4);
     }
 

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::model::ProcState;
-use crate::platform::syscalls::Arch::{self, Aarch64, X86_64};
+use crate::model::syscalls::Arch::{self, Aarch64, X86_64};
 
 /// Evidence of pid 100 on pts/3, in the foreground unless changed.
 fn ev(state: ProcState) -> Evidence {
@@ -302,7 +302,7 @@ fn missing_evidence_is_unknown_with_the_reason() {
         v.weak
             && v.detail.contains(&format!(
                 "permission denied ({})",
-                crate::platform::privilege::denied_hint()
+                super::denied_hint_for(false)
             )),
         "{}",
         v.detail

@@ -1,24 +1,24 @@
 //! Linux backend: everything from a proc root (`/proc`, or a fixture tree).
 
-pub mod detail;
+pub(crate) mod detail;
 pub mod epoll_fdinfo;
 pub mod evidence;
-pub mod facts;
-pub mod fd_target;
-pub mod kernel_stack;
-pub mod pidfd;
-pub mod prio;
+pub(crate) mod facts;
+pub(crate) mod fd_target;
+pub(crate) mod kernel_stack;
+pub(crate) mod pidfd;
+pub(crate) mod prio;
 pub mod reader;
 mod reader_io;
 pub mod remote_mem;
 mod restart_evidence;
 mod run_watch;
-pub mod sockets;
+pub(crate) mod sockets;
 pub mod stat;
-pub mod statm;
+pub(crate) mod statm;
 pub mod syscall_file;
-pub mod tty;
-pub mod users;
+pub(crate) mod tty;
+pub(crate) mod users;
 
 use crate::model::why::{ChildRef, Evidence};
 use crate::model::{ProcDetail, ProcKey, ProcSample, ProcState};

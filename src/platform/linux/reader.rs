@@ -133,7 +133,7 @@ impl ProcReader {
         self.boot_time
     }
 
-    pub fn clk_tck(&self) -> u64 {
+    pub(crate) fn clk_tck(&self) -> u64 {
         self.clk_tck
     }
 
@@ -224,7 +224,7 @@ impl ProcReader {
     }
 
     /// Makes the next pass re-read `pid` whether or not it ran.
-    pub fn invalidate(&mut self, pid: Pid) {
+    pub(crate) fn invalidate(&mut self, pid: Pid) {
         if let Some(e) = self.entries.get_mut(&pid) {
             e.sched = UNREAD;
         }

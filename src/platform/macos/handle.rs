@@ -12,7 +12,7 @@ use crate::platform::darwin_decode::sample::{
     SetPriorityError, background_took, setpriority_error,
 };
 use crate::platform::darwin_decode::state::SZOMB;
-use crate::platform::handle::{GroupMembers, Lineage, ProcHandle};
+use crate::platform::proc_handle::{GroupMembers, Lineage, ProcHandle};
 use crate::platform::test_pause::{self, Point};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -230,6 +230,6 @@ impl ProcHandle for MacHandle {
             }
         }
         in_group()?;
-        Ok(GroupMembers { pgid, members })
+        Ok(GroupMembers { members })
     }
 }

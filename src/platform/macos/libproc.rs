@@ -17,9 +17,13 @@ use std::sync::{Mutex, OnceLock};
 /// # Safety
 /// Implement only for `repr(C)` structs of integers and arrays of them.
 unsafe trait PidInfo: Sized {}
+// SAFETY: libc::proc_bsdinfo is a repr(C) struct of integers and arrays of them.
 unsafe impl PidInfo for libc::proc_bsdinfo {}
+// SAFETY: libc::proc_taskinfo is a repr(C) struct of integers and arrays of them.
 unsafe impl PidInfo for libc::proc_taskinfo {}
+// SAFETY: libc::proc_threadinfo is a repr(C) struct of integers and arrays of them.
 unsafe impl PidInfo for libc::proc_threadinfo {}
+// SAFETY: libc::proc_vnodepathinfo is a repr(C) struct of integers and arrays of them.
 unsafe impl PidInfo for libc::proc_vnodepathinfo {}
 
 fn errno() -> io::Error {

@@ -239,6 +239,7 @@ impl Platform for MacPlatform {
             }
             wait::mark_missing_on_macos(&mut e);
         }
+        crate::platform::privilege::for_viewer(&mut e.unreadable);
         Ok(e)
     }
 

@@ -1,14 +1,14 @@
 //! Parsers of stack tools' text into `CallTree`: pure, portable, and total (any
 //! input gives a tree or an error, never a panic).
 
-pub mod eu_stack;
-pub mod gdb;
+pub(crate) mod eu_stack;
+pub(crate) mod gdb;
 pub mod jstack;
-pub mod kernel;
-pub mod leaf;
-pub mod py_spy;
-pub mod sample_macos;
-pub mod spindump;
+pub(crate) mod kernel;
+pub(crate) mod leaf;
+pub(crate) mod py_spy;
+pub(crate) mod sample_macos;
+pub(crate) mod spindump;
 
 use crate::model::callstack::{CallTree, Frame};
 
@@ -171,7 +171,7 @@ mod detect_tests {
 #[cfg(test)]
 pub(crate) mod fuzz {
     /// Every prefix and a spread of byte flips of `text` must parse without panicking.
-    pub fn no_panics(text: &str, parse: impl Fn(&str) -> crate::model::callstack::CallTree) {
+    pub(crate) fn no_panics(text: &str, parse: impl Fn(&str) -> crate::model::callstack::CallTree) {
         for end in (0..=text.len()).filter(|i| text.is_char_boundary(*i)) {
             parse(&text[..end]);
         }
