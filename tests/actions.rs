@@ -292,6 +292,29 @@ fn lowering_nice_without_privilege_is_refused_saying_root_is_needed() {
             .unwrap()
             .contains("needs root")
     );
+    // The kind, not only the words: denied, told apart from gone.
+    assert_eq!(audit[0]["outcome"]["kind"], "denied", "{audit:?}");
+}
+
+/// A signal to another user's process is denied, and its audit says so by kind.
+#[test]
+fn a_signal_to_another_users_process_is_denied_by_kind() {
+    let p = common::tagged_sleep(&common::marker("denied"));
+    let data = tempfile::tempdir().unwrap();
+    std::os::unix::fs::chown(data.path(), Some(65534), Some(65534)).unwrap();
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(common::bin())
+        .args(["signal", &p.pid().to_string(), "USR1"])
+        .env("WHYTOP_DATA_DIR", data.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("permission denied"), "{err}");
+    let audit = audit_lines(data.path());
+    assert_eq!(audit[0]["outcome"]["kind"], "denied", "{audit:?}");
+    assert!(alive(p.pid()));
 }
 
 #[test]

@@ -21,7 +21,7 @@ pub enum Msg {
     LadderProgress(Progress),
     LadderDone(Outcome),
     /// A one-shot action finished: what to tell the user.
-    ActionDone(Result<String, String>),
+    ActionDone(crate::actions::outcome::ActionOutcome),
     Audit(Vec<crate::actions::audit::Record>),
     /// From the log tail numbered so (`LogView::id`).
     Log(u64, crate::actions::logtail::Event),

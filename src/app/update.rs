@@ -92,10 +92,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             process_actions::ladder_done(app, o);
             Vec::new()
         }
-        Msg::ActionDone(r) => {
-            match r {
-                Ok(m) | Err(m) => app.say(m),
-            }
+        Msg::ActionDone(o) => {
+            app.say(o.message);
             Vec::new()
         }
         Msg::CaptureProgress(id, p) => {

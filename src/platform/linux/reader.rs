@@ -612,7 +612,10 @@ mod tests {
     #[test]
     fn amended_states_are_set_in_place() {
         use crate::model::ProcState;
-        let mut r = super::ProcReader::new(std::path::PathBuf::from("/proc"), "/etc/passwd");
+        // The fixture tree: a live /proc shared with the other tests (and the
+        // machine's thousands of processes) can run this process out of fds.
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/proc");
+        let mut r = super::ProcReader::new(std::path::PathBuf::from(root), "/etc/passwd");
         let (procs, fresh) = r.list(false).unwrap();
         let mut listing = crate::platform::Listing { procs, fresh };
         let rows = listing.procs.as_ptr();
