@@ -37,6 +37,7 @@ use std::fs::File;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Every idle process has its `stat` re-read at least once in this many passes
 /// (a fifth of them a pass: about 1 ms per 1,000 processes).
@@ -83,6 +84,9 @@ enum Got {
     Fresh,
 }
 
+/// Fds held open by every reader in this process, against one budget.
+static HELD_FDS: AtomicUsize = AtomicUsize::new(0);
+
 pub struct ProcReader {
     root: PathBuf,
     entries: HashMap<Pid, Entry>,
@@ -101,6 +105,13 @@ pub struct ProcReader {
     /// Pids whose process was found gone while listing this pass (most often a
     /// pid reused by a new process): gone like the unseen, for `reread_orphans`.
     replaced: Vec<Pid>,
+}
+
+impl Drop for ProcReader {
+    fn drop(&mut self) {
+        // Its entries close their fds as they drop.
+        HELD_FDS.fetch_sub(self.held, Ordering::Relaxed);
+    }
 }
 
 impl ProcReader {
@@ -331,8 +342,14 @@ impl ProcReader {
 
     fn forget(&mut self, pid: Pid) {
         if let Some(e) = self.entries.remove(&pid) {
-            self.held -= e.held();
+            self.release(e.held());
         }
+    }
+
+    /// Gives back `n` held fds, to this reader's count and the process's.
+    fn release(&mut self, n: usize) {
+        self.held -= n;
+        HELD_FDS.fetch_sub(n, Ordering::Relaxed);
     }
 
     /// Drops the entries of processes not seen this pass; returns their pids.
@@ -349,7 +366,7 @@ impl ProcReader {
             }
             keep
         });
-        self.held -= released;
+        self.release(released);
         if self.entries.len() < before / 2 {
             self.entries.shrink_to_fit();
         }
@@ -436,13 +453,17 @@ impl ProcReader {
             .and_then(|_| sched_read(&self.buf));
         let sched = read.map(|(f, _)| f);
         sample.run_delay_ns = read.map_or(0, |(_, w)| w);
-        let hold = self.held + 2 <= self.fd_budget;
+        // The budget is the process's: two readers at once (whytop's tests, a
+        // bundle beside the TUI) must not run it out of fds between them.
+        let hold = HELD_FDS.load(Ordering::Relaxed) + 2 <= self.fd_budget;
         let (stat_fd, sched_fd) = if hold {
             (Some(stat_fd), sched_fd)
         } else {
             (None, None)
         };
-        self.held += usize::from(stat_fd.is_some()) + usize::from(sched_fd.is_some());
+        let n = usize::from(stat_fd.is_some()) + usize::from(sched_fd.is_some());
+        self.held += n;
+        HELD_FDS.fetch_add(n, Ordering::Relaxed);
         let entry = Entry {
             stat_fd,
             sched_fd,
