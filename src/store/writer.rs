@@ -55,6 +55,7 @@ pub struct Writer {
     open: HashMap<ProcKey, Open>,
     last_keyframe: Option<f64>,
     last_taken_at: Option<f64>,
+    prev_ticks: Option<crate::model::CpuTicks>,
     /// Command lines go through this before they are written (redaction).
     redact: Box<dyn Fn(&str) -> String + Send>,
 }
@@ -134,6 +135,7 @@ impl Writer {
             open,
             last_keyframe: None,
             last_taken_at: None,
+            prev_ticks: None,
             redact,
         })
     }
@@ -166,10 +168,15 @@ impl Writer {
             )
         };
         let procs = snap.procs.iter().filter(|p| p.tgid.is_none()).count();
+        let kinds = cpu_kinds(self.prev_ticks, sys.cpu_ticks);
+        self.prev_ticks = sys.cpu_ticks;
+        let kind = |i: usize| kinds.map(|k| k[i]);
         tx.prepare_cached(
             "INSERT INTO samples (taken_at, interval_s, keyframe, session, procs, cpu_percent,
-               mem_used, mem_total, swap_used, swap_total, load1, load5, load15, cpu_pressure)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+               mem_used, mem_total, swap_used, swap_total, load1, load5, load15, cpu_pressure,
+               cpu_user, cpu_system, cpu_iowait, cpu_steal)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+               ?15, ?16, ?17, ?18)",
         )
         .map_err(&e)?
         .execute(params![
@@ -187,6 +194,10 @@ impl Writer {
             sys.load[1],
             sys.load[2],
             sys.cpu_pressure.map(f64::from),
+            kind(0),
+            kind(1),
+            kind(2),
+            kind(3),
         ])
         .map_err(&e)?;
         let sample_id = tx.last_insert_rowid();
@@ -323,6 +334,23 @@ impl Writer {
         self.last_taken_at = Some(now);
         Ok(w)
     }
+}
+
+/// Percent of all CPU time between two readings: user, system, I/O wait, steal.
+fn cpu_kinds(
+    a: Option<crate::model::CpuTicks>,
+    b: Option<crate::model::CpuTicks>,
+) -> Option<[f64; 4]> {
+    let (a, b) = (a?, b?);
+    let d = |x: u64, y: u64| y.saturating_sub(x) as f64;
+    let parts = [
+        d(a.user, b.user),
+        d(a.system, b.system),
+        d(a.iowait, b.iowait),
+        d(a.steal, b.steal),
+    ];
+    let total = parts.iter().sum::<f64>() + d(a.idle, b.idle);
+    (total > 0.0).then(|| parts.map(|p| (p * 1000.0 / total).round() / 10.0))
 }
 
 fn row_of(p: &ProcSample, why: WhyTag, cpu_percent: f32) -> Row {
