@@ -1,6 +1,7 @@
 //! The one place for syscalls, `/proc`, libproc and `cfg(target_os)`.
 //! Decoders of raw formats are portable and tested everywhere.
 
+pub mod cn_proc;
 pub mod darwin_decode;
 pub mod error;
 pub mod external;

@@ -41,6 +41,16 @@ struct Row {
     nice: i32,
 }
 
+/// How a process ended, as the kernel's process events said.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct KernelExit {
+    pub code: Option<i32>,
+    pub signal: Option<i32>,
+    pub core_dumped: bool,
+    /// When it was reported, seconds since the epoch.
+    pub at: f64,
+}
+
 struct Open {
     id: i64,
     row: Row,
@@ -56,6 +66,8 @@ pub struct Writer {
     last_keyframe: Option<f64>,
     last_taken_at: Option<f64>,
     prev_ticks: Option<crate::model::CpuTicks>,
+    /// Exits the kernel reported, by pid, not yet matched to a process that ended.
+    exits: HashMap<i32, KernelExit>,
     /// Command lines go through this before they are written (redaction).
     redact: Box<dyn Fn(&str) -> String + Send>,
 }
@@ -136,8 +148,15 @@ impl Writer {
             last_keyframe: None,
             last_taken_at: None,
             prev_ticks: None,
+            exits: HashMap::new(),
             redact,
         })
+    }
+
+    /// The kernel said `pid` exited: the process of that pid found gone at the
+    /// next write gets this code or signal.
+    pub fn note_exit(&mut self, pid: i32, exit: KernelExit) {
+        self.exits.insert(pid, exit);
     }
 
     pub fn connection(&self) -> &Connection {
@@ -289,19 +308,27 @@ impl Writer {
                 .prepare_cached(
                     "UPDATE processes SET end_sample = ?2, last_seen_at = ?3,
                        ended_at = coalesce(ended_at, ?4), end_source = coalesce(end_source, ?5),
-                       last_why = ?6, cpu_time_s = ?7, peak_rss = ?8
+                       last_why = ?6, cpu_time_s = ?7, peak_rss = ?8,
+                       exit_code = ?9, exit_signal = ?10, core_dumped = ?11
                      WHERE id = ?1",
                 )
                 .map_err(&e)?;
             for k in gone {
                 let o = self.open.remove(&k).expect("listed");
                 let restarted = self.last_taken_at.is_none();
+                // An exit reported after the last sample that saw it is its own.
+                let exit = self
+                    .exits
+                    .remove(&k.pid)
+                    .filter(|x| self.last_taken_at.is_none_or(|t| x.at >= t - 1.0));
                 end.execute(params![
                     o.id,
                     sample_id,
                     self.last_taken_at,
-                    now,
-                    if restarted {
+                    exit.map_or(now, |x| x.at.min(now)),
+                    if exit.is_some() {
+                        "kernel"
+                    } else if restarted {
                         "gone when the recorder started again"
                     } else {
                         "sampler"
@@ -309,11 +336,16 @@ impl Writer {
                     (o.row.state != '?').then(|| o.row.why.reason.label()),
                     (o.row.cpu_ns != u64::MAX).then(|| o.row.cpu_ns as f64 / 1e9),
                     o.peak_rss as i64,
+                    exit.and_then(|x| x.code),
+                    exit.and_then(|x| x.signal),
+                    exit.map(|x| x.core_dumped),
                 ])
                 .map_err(&e)?;
                 w.ended += 1;
             }
         }
+        // Exits of processes no sample saw (they lived less than an interval).
+        self.exits.retain(|_, x| x.at > now - 60.0);
         if keyframe {
             // Peaks so far, so `ended` has them even after a crash.
             let mut peak = tx

@@ -1,5 +1,6 @@
 //! Linux backend: everything from a proc root (`/proc`, or a fixture tree).
 
+pub mod cn_proc_socket;
 pub mod detail;
 pub mod epoll_fdinfo;
 pub mod evidence;
