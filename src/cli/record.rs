@@ -29,6 +29,9 @@ pub struct RecordArgs {
     /// Stop after this many samples (for measurements and tests).
     #[arg(long, value_name = "N", hide = true)]
     pub samples: Option<u64>,
+    /// Sample without writing (to measure what writing costs).
+    #[arg(long, hide = true)]
+    pub no_write: bool,
 }
 
 fn parse_interval(s: &str) -> Result<f64, String> {
@@ -143,7 +146,9 @@ pub fn run(args: &RecordArgs) -> anyhow::Result<i32> {
                     );
                 }
                 // A write that fails (a full disk) is said and retried at the next sample.
-                if let Err(e) = writer.write(&table, args.interval) {
+                if !args.no_write
+                    && let Err(e) = writer.write(&table, args.interval)
+                {
                     errln!("whytop record: {e}");
                 }
                 prev = Some(snap);
