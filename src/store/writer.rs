@@ -55,6 +55,8 @@ struct Open {
     id: i64,
     row: Row,
     peak_rss: u64,
+    /// Names as last written (None: taken up from an earlier run, not compared yet).
+    info: Option<std::sync::Arc<crate::model::ProcInfo>>,
 }
 
 pub struct Writer {
@@ -130,6 +132,7 @@ impl Writer {
                                 nice: 0,
                             },
                             peak_rss: r.get::<_, i64>(3)? as u64,
+                            info: None,
                         },
                     ))
                 })
@@ -230,6 +233,9 @@ impl Writer {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )
                 .map_err(&e)?;
+            let mut rename = tx
+                .prepare_cached("UPDATE processes SET comm = ?2, command = ?3 WHERE id = ?1")
+                .map_err(&e)?;
             let mut ins_row = tx
                 .prepare_cached(
                     "INSERT OR REPLACE INTO proc_samples (proc_id, sample_id, ppid, state, why,
@@ -270,10 +276,26 @@ impl Writer {
                             id: tx.last_insert_rowid(),
                             row,
                             peak_rss: 0,
+                            info: Some(std::sync::Arc::clone(&p.info)),
                         })
                     }
                 };
                 open.peak_rss = open.peak_rss.max(p.rss_bytes);
+                // After an exec (or first seen between fork and exec) its names
+                // change: the row follows. The shared part is compared by pointer first.
+                let renamed = match &open.info {
+                    Some(i) => {
+                        !std::sync::Arc::ptr_eq(i, &p.info)
+                            && (i.comm != p.comm || i.cmdline != p.cmdline)
+                    }
+                    None => true,
+                };
+                if renamed {
+                    rename
+                        .execute(params![open.id, &*p.comm, (self.redact)(&p.command())])
+                        .map_err(&e)?;
+                }
+                open.info = Some(std::sync::Arc::clone(&p.info));
                 if keyframe || is_new || open.row != row {
                     ins_row
                         .execute(params![
