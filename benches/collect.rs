@@ -4,6 +4,7 @@
 //! `Platform::list` (the /proc pass), the WHY classification, `derive` and the sorted view, cold (every
 //! process new) and warm (the steady state of a running monitor). CPU time is
 //! the process's user+system time from getrusage, the figure the 40 ms budget is about.
+#![allow(clippy::unwrap_used)] // a bench may unwrap: a panic is its failure
 
 #[cfg(target_os = "linux")]
 fn main() {
@@ -17,6 +18,7 @@ fn main() {
     use whytop::platform::{ListOptions, Platform};
 
     fn cpu_ms() -> f64 {
+        // SAFETY: rusage is plain integers: all zeroes is a valid value.
         let mut r: libc::rusage = unsafe { std::mem::zeroed() };
         // SAFETY: getrusage writes only the struct we pass.
         unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut r) };
@@ -54,7 +56,7 @@ fn main() {
         let mut why = WhyTracker::default();
         let mut pass = |platform: &mut LinuxPlatform, prev: &mut Option<Arc<Snapshot>>| {
             let listing = platform.list(ListOptions::default()).unwrap();
-            let mono_ns = whytop::collectors::sampler::monotonic_ns();
+            let mono_ns = whytop::platform::clock::monotonic_ns();
             let before = prev
                 .as_ref()
                 .map(|p| Arc::clone(&p.procs))

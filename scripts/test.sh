@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one command that passes every test on a fresh machine: it installs what the
-# tests drive (tmux, gdb, eu-stack, strace, py-spy, python3, a JDK, ruby) when
-# missing, builds the release binary the terminal tests run, then runs every test.
+# tests drive (tmux, gdb, eu-stack, strace, py-spy, python3, a JDK, ruby, rbspy)
+# when missing, builds the release binary the terminal tests run, then runs
+# every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,6 +41,13 @@ if ! command -v py-spy >/dev/null; then
   python3 -m pip install -q "${user[@]}" py-spy 2>/dev/null ||
     python3 -m pip install -q "${user[@]}" --break-system-packages py-spy
   command -v py-spy >/dev/null || { echo "py-spy did not install" >&2; exit 1; }
+fi
+
+# rbspy (the Ruby handler's tool) is on crates.io only: built once, then cached.
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+if ! command -v rbspy >/dev/null; then
+  echo "installing: rbspy (cargo install, some 15 minutes on 2 cores)" >&2
+  cargo install --locked --quiet rbspy@0.55.0
 fi
 
 cargo build --release --locked

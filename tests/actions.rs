@@ -1,5 +1,6 @@
 //! The action engine on real processes: the stop ladder, key checks, signals,
 //! renice, refusals and the audit log, through the CLI a script would use.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 #![cfg(target_os = "linux")]
 
 mod common;
@@ -233,6 +234,7 @@ fn a_key_whose_pid_was_reused_is_refused_and_that_process_lives() {
     assert_eq!(outcome.targets[0].ended, Ended::Gone);
     assert!(outcome.sent.is_empty(), "nothing may be signalled");
     assert!(whytop::actions::deliver::deliver(stale, libc::SIGKILL, None, false).is_err());
+    // SAFETY: getpgid has no memory preconditions.
     let group = unsafe { libc::getpgid(real.pid) };
     assert!(whytop::actions::deliver::deliver(stale, libc::SIGKILL, Some(group), true).is_err());
     assert!(
@@ -290,6 +292,29 @@ fn lowering_nice_without_privilege_is_refused_saying_root_is_needed() {
             .unwrap()
             .contains("needs root")
     );
+    // The kind, not only the words: denied, told apart from gone.
+    assert_eq!(audit[0]["outcome"]["kind"], "denied", "{audit:?}");
+}
+
+/// A signal to another user's process is denied, and its audit says so by kind.
+#[test]
+fn a_signal_to_another_users_process_is_denied_by_kind() {
+    let p = common::tagged_sleep(&common::marker("denied"));
+    let data = tempfile::tempdir().unwrap();
+    std::os::unix::fs::chown(data.path(), Some(65534), Some(65534)).unwrap();
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(common::bin())
+        .args(["signal", &p.pid().to_string(), "USR1"])
+        .env("WHYTOP_DATA_DIR", data.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("permission denied"), "{err}");
+    let audit = audit_lines(data.path());
+    assert_eq!(audit[0]["outcome"]["kind"], "denied", "{audit:?}");
+    assert!(alive(p.pid()));
 }
 
 #[test]
@@ -403,6 +428,7 @@ fn an_interrupted_stop_cancels_its_ladder_and_still_audits_the_outcome() {
             other => Err(format!("{other:?}")),
         }
     });
+    // SAFETY: kill has no memory preconditions; the pid is our own child.
     unsafe { libc::kill(stop.id() as i32, libc::SIGINT) };
     let status = wait_for("whytop stop to end", || {
         stop.try_wait()

@@ -1,4 +1,5 @@
 //! `whytop snapshot`: the diagnostic bundle of a real process.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 
 mod common;
 

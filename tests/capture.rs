@@ -1,5 +1,6 @@
 //! Stack captures of real processes with the real tools (the test command
 //! installs gdb, elfutils and py-spy), and the kernel floor with no tool at all.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 #![cfg(target_os = "linux")]
 
 mod common;
@@ -89,6 +90,7 @@ fn sleep_is_caught_in_nanosleep_and_saved() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
+    // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } == 0 {
         let kernel = text
             .lines()

@@ -1,4 +1,5 @@
 //! `whytop ps` and friends as a script would call them.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 
 mod common;
 
@@ -107,6 +108,36 @@ fn bad_arguments_exit_2_with_a_message() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad regex"));
+    // The TUI's bad regex is a usage error too, found before any terminal is touched.
+    let data = tempfile::tempdir().unwrap();
+    let out = Command::new(common::bin())
+        .args(["--filter", "re:("])
+        .env("WHYTOP_DATA_DIR", data.path())
+        .env("XDG_CONFIG_HOME", data.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--filter: bad regex"));
+}
+
+/// Without a terminal the TUI says so in one line, not with an errno.
+#[test]
+fn the_tui_without_a_terminal_says_what_it_needs() {
+    let data = tempfile::tempdir().unwrap();
+    let out = Command::new("setsid")
+        .arg(common::bin())
+        .env("WHYTOP_DATA_DIR", data.path())
+        .env("XDG_CONFIG_HOME", data.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(
+        err.trim(),
+        "whytop: the TUI needs a terminal on stdin and stdout (for one table printed, `whytop ps`)"
+    );
 }
 
 #[test]

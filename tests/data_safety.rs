@@ -1,6 +1,7 @@
 //! What whytop writes stays whole, private and where it belongs: the audit log
 //! on a full disk, file modes under any umask, symlinks planted by another
 //! user, secrets in command lines, escape sequences in `whytop stop`'s output.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 #![cfg(target_os = "linux")]
 
 mod common;

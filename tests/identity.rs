@@ -2,6 +2,7 @@
 //! own pid namespace, where setting `ns_last_pid` hands a dead process's pid to
 //! a new one, and pauses whytop (its debug build's test hook) in the window
 //! between a check and the act it guards. Root only (namespaces, ns_last_pid).
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 #![cfg(target_os = "linux")]
 
 mod common;
@@ -479,4 +480,65 @@ fn a_target_whose_parent_changed_before_the_signal_is_dropped_from_the_stop() {
         "{audit:?}"
     );
     drop(r);
+}
+
+/// Case (a) in the TUI: whytop has seen P with its idle child C; P dies and N
+/// takes P's pid. `x` on N must plan, confirm and stop N alone; C lives.
+#[test]
+fn tui_stop_of_the_process_that_took_a_dead_parents_pid_leaves_the_orphan_alone() {
+    if !root() {
+        return;
+    }
+    let tag = common::marker("tuireuse");
+    let ns = PidNs::new();
+    let data = tempfile::tempdir().unwrap();
+    let (p, line) = ns.bash(&format!(
+        "(exec -a {tag}C sleep 1000) & echo $!; exec -a {tag}P sleep 1000"
+    ));
+    let c: i32 = line.parse().unwrap();
+    wait_for("C under P", || match ns.stat_field(c, 4) {
+        Some(pp) if pp == p.inner as i64 => Ok(()),
+        other => Err(format!("{other:?}")),
+    });
+    let t = common::Tmux::shell(150, 40);
+    t.type_text(&format!(
+        "nsenter -t {} -p -m -- env WHYTOP_DATA_DIR={d} XDG_CONFIG_HOME={d} {WHYTOP} -d 5 --sort pid --filter {tag}",
+        ns.init,
+        d = data.path().display()
+    ));
+    t.keys(&["Enter"]);
+    t.wait_screen("P with C below it", |s| {
+        s.contains(&format!("{tag}P")) && s.contains(&format!("{tag}C"))
+    });
+    let pid = kill_and_free(&ns, p);
+    let _n = taker(&ns, pid, &format!("{tag}N"));
+    t.wait_screen("N in P's place", |s| {
+        s.contains(&format!("{tag}N")) && !s.contains(&format!("{tag}P"))
+    });
+    // N has the lowest pid of the three: the first row.
+    t.keys(&["Home", "x"]);
+    let s = t.wait_screen("the confirmation", |s| s.contains("Stop 1 process"));
+    assert!(
+        s.contains(&format!("{tag}N")) && !s.contains("1 descendant"),
+        "only N is planned:\n{s}"
+    );
+    t.keys(&["y"]);
+    wait_for("N stopped", || {
+        if ns.exists(pid) && ns.stat(pid).is_some_and(|s| s[0] != "Z") {
+            Err(t.screen())
+        } else {
+            Ok(())
+        }
+    });
+    t.wait_screen("the outcome", |s| s.contains("stopped in"));
+    assert!(ns.exists(c), "C was never signalled:\n{}", t.screen());
+    assert_eq!(ns.stat(c).unwrap()[0], "S");
+    let audit = audit_lines(data.path());
+    let targets = &audit.last().expect("the stop is audited")["outcome"]["targets"];
+    assert!(
+        targets.as_array().unwrap().iter().all(|t| t["pid"] == pid),
+        "{audit:?}"
+    );
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
 }

@@ -1,4 +1,5 @@
 //! `whytop logs`: following a process's output files, and saying why not.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! Every parser of outside text or bytes never panics: on arbitrary input, and
 //! on real recorded inputs with random bytes changed, cut or inserted (the
 //! shape a truncated read, another kernel or a hostile name gives).
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 
 use proptest::prelude::*;
 use whytop::platform::darwin_decode::{kinfo, procargs};
@@ -73,8 +74,8 @@ fn all_text_parsers(text: &str) {
     }
     #[cfg(target_os = "linux")]
     {
+        use whytop::model::syscalls::Arch;
         use whytop::platform::linux::{epoll_fdinfo, syscall_file};
-        use whytop::platform::syscalls::Arch;
         let _ = epoll_fdinfo::parse_epoll_fdinfo(text);
         for arch in [None, Some(Arch::X86_64), Some(Arch::Aarch64)] {
             let _ = syscall_file::parse_syscall(text, arch);

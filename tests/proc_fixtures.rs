@@ -1,5 +1,6 @@
 //! The Linux reader on a fixture proc tree: parsing, odd names, unreadable files.
 
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 #![cfg(target_os = "linux")]
 
 use whytop::model::ProcState;

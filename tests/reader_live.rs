@@ -1,6 +1,7 @@
 //! The Linux reader and the WHY tracker against real processes: what is re-read
 //! when (cost), and that nothing stays stale for long (reparenting, renice,
 //! exec, a terminal's foreground changing, a stop and continue).
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 #![cfg(target_os = "linux")]
 
 mod common;
@@ -44,7 +45,7 @@ impl Monitor {
     /// One pass; what it said about `pid` (None: not listed).
     fn pass(&mut self, pid: i32) -> Option<Seen> {
         let mut listing = self.platform.list(ListOptions::default()).unwrap();
-        let now = whytop::collectors::sampler::monotonic_ns();
+        let now = whytop::platform::clock::monotonic_ns();
         let tags = self
             .tracker
             .update(&mut self.platform, &listing, &self.prev, now);
@@ -348,8 +349,8 @@ fn a_stopped_and_continued_sleep_is_a_timer_known_from_the_earlier_pass() {
             .split_whitespace()
             .next()
             .and_then(|n| n.parse::<i64>().ok())
-            == whytop::platform::syscalls::number(
-                whytop::platform::syscalls::Arch::native().unwrap(),
+            == whytop::model::syscalls::number(
+                whytop::model::syscalls::Arch::native().unwrap(),
                 "restart_syscall",
             );
         if restart && s.sample.state == ProcState::Sleeping && s.tag.reason != WaitReason::Stopped {

@@ -1,5 +1,6 @@
 //! The recorder and the commands that answer from it, on real processes:
 //! `whytop record` for a few seconds, then `ps --at`, `why --at`, `ended`.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 
 mod common;
 

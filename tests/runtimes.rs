@@ -1,5 +1,6 @@
 //! `whytop why` asks a language runtime's own tool where the main thread waits:
 //! real interpreters (the test command installs a JDK and Ruby), real tools.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 
 mod common;
 
@@ -215,4 +216,94 @@ fn root_reads_another_users_jvm_and_a_third_user_is_refused() {
         "{text}{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Runs `source` as `name`.rb under Debian's ruby, the ready marker its first
+/// argument, and waits until it is ready.
+fn ruby(dir: &Path, name: &str, source: &str) -> common::Proc {
+    let file = dir.join(format!("{name}.rb"));
+    std::fs::write(&file, source).unwrap();
+    let marker = dir.join(format!("{name}.ready"));
+    let mut p = common::Proc::spawn(Command::new("ruby").arg(&file).arg(&marker));
+    ready(&marker, &mut p);
+    p
+}
+
+const RUBY_SLEEPER: &str = "def nap(ready)
+  File.write(ready, 'ready')
+  sleep 600
+end
+nap(ARGV[0])
+";
+
+const RUBY_ACCEPTOR: &str = "require 'socket'
+def serve(ready)
+  server = TCPServer.new('127.0.0.1', 0)
+  File.write(ready, 'ready')
+  server.accept
+end
+serve(ARGV[0])
+";
+
+#[test]
+fn why_asks_rbspy_where_a_sleeping_ruby_waits() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = ruby(dir.path(), "sleeper", RUBY_SLEEPER);
+    let file = dir.path().join("sleeper.rb");
+    let want = format!(
+        "ruby: waiting in nap ({}:3): sleep 600, in a C function",
+        file.display()
+    );
+    let text = why_until(dir.path(), p.pid(), "rbspy's frame in sleep", &[&want]);
+    assert!(
+        text.contains("(rbspy)") && text.contains("why: timer"),
+        "{text}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&why(dir.path(), p.pid(), &["--json"])).unwrap();
+    let rt = &report["runtime"];
+    assert_eq!(rt["runtime"], "ruby", "{report}");
+    assert_eq!(rt["tool"], "rbspy", "{report}");
+    let frames: Vec<&str> = rt["frames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f.as_str())
+        .collect();
+    assert_eq!(
+        frames,
+        [
+            "[c function]".to_string(),
+            format!("nap ({}:3)", file.display()),
+            format!("<main> ({}:5)", file.display())
+        ],
+        "{report}"
+    );
+}
+
+#[test]
+fn why_asks_rbspy_where_a_ruby_blocked_in_accept_waits() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = ruby(dir.path(), "server", RUBY_ACCEPTOR);
+    let want = format!(
+        "ruby: waiting in serve ({}:5): server.accept, in a C function",
+        dir.path().join("server.rb").display()
+    );
+    let text = why_until(dir.path(), p.pid(), "rbspy's frame in accept", &[&want]);
+    assert!(text.contains("why: socket"), "{text}");
+}
+
+#[test]
+fn a_stopped_ruby_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = ruby(dir.path(), "sleeper", RUBY_SLEEPER);
+    // SAFETY: kill has no memory-safety preconditions; the pid is our child.
+    unsafe { libc::kill(p.pid(), libc::SIGSTOP) };
+    let text = why_until(
+        dir.path(),
+        p.pid(),
+        "the stopped Ruby left alone",
+        &["ruby: not asked: it is stopped"],
+    );
+    assert!(text.contains("why: stopped"), "{text}");
 }

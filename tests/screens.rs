@@ -1,5 +1,6 @@
 //! Whole screens through ratatui's TestBackend, driven by the same `update` the
 //! terminal drives, compared with insta snapshots.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::Terminal;
@@ -58,7 +59,7 @@ fn snapshot(mono_s: u64, extra_cpu: &[(i32, u64)]) -> Arc<Snapshot> {
         proc_(310, 200, "-bash", 1, 5),
         proc_(420, 310, "make -j2", 3, 40),
         proc_(421, 420, "cc -c big.c", 50, 300),
-        proc_(500, 1, "python3 server.py", 7, 90),
+        proc_(500, 1, "python3 server.py --token=hunter2", 7, 90),
     ];
     procs[4].state = ProcState::Running;
     for (pid, add) in extra_cpu {
@@ -172,17 +173,17 @@ fn tree_view_and_folding() {
 #[test]
 fn filter_typing_and_regex() {
     let mut app = app();
-    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Char('\\'));
     typed(&mut app, "PYTH");
     insta::assert_snapshot!("filter_text", screen(&app));
     key(&mut app, KeyCode::Esc);
-    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Char('\\'));
     typed(&mut app, "re:^(make|cc) ");
     key(&mut app, KeyCode::Enter);
     insta::assert_snapshot!("filter_regex", screen(&app));
     // why:REASON filters on the WHY column, ANDed with words.
     key(&mut app, KeyCode::Esc);
-    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Char('\\'));
     typed(&mut app, "why:child");
     key(&mut app, KeyCode::Enter);
     let pids: Vec<i32> = app
@@ -193,7 +194,7 @@ fn filter_typing_and_regex() {
     assert_eq!(pids.len(), 2);
     assert!(pids.contains(&310) && pids.contains(&420), "{pids:?}");
     key(&mut app, KeyCode::Esc);
-    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Char('\\'));
     typed(&mut app, "make why:child");
     let pids: Vec<i32> = app
         .view
@@ -301,4 +302,222 @@ fn narrow_columns_show_their_sort_arrow_and_80_columns_leave_room_for_the_comman
         row.contains("python3 server.py"),
         "the command is readable: {row}"
     );
+}
+
+/// A secret on a command line is not for a shared screen: the table and the
+/// detail pane show it redacted, as the audit log and bundles do.
+#[test]
+fn a_secret_on_a_command_line_is_never_on_screen() {
+    let mut app = app();
+    update(&mut app, Msg::Resize(140, 30));
+    let table = screen(&app);
+    assert!(table.contains("server.py --token=<redacted>"), "{table}");
+    assert!(!table.contains("hunter2"), "{table}");
+    typed(&mut app, "/server");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    let detail = screen(&app);
+    assert!(detail.contains("--token=<redacted>"), "{detail}");
+    assert!(!detail.contains("hunter2"), "{detail}");
+}
+
+/// The detail pane's lines, below its title.
+fn pane(screen: &str) -> Vec<&str> {
+    let lines: Vec<&str> = screen.lines().collect();
+    let title = lines.iter().position(|l| l.contains("Details:")).unwrap();
+    lines[title + 1..lines.len() - 1].to_vec()
+}
+
+/// A verdict with a long tail of threads: more than an 80x24 pane holds.
+fn busy_detail(app: &App) -> whytop::model::ProcDetail {
+    use whytop::model::why::{Evidence, ProcessWhy, Verdict};
+    let verdict = |reason, detail: String| Verdict {
+        reason,
+        detail,
+        ready_for_input: false,
+        weak: false,
+        child: None,
+        decided_by: vec!["every thread on a futex".into()],
+        evidence: Evidence::default(),
+    };
+    whytop::model::ProcDetail {
+        key: app.ui.selected,
+        why: Some(ProcessWhy {
+            main: verdict(
+                WaitReason::Lock,
+                "every thread waits on a lock: a deadlock or an idle pool".into(),
+            ),
+            threads: (1..=40)
+                .map(|i| verdict(WaitReason::Lock, format!("pool thread {i}")))
+                .collect(),
+            main_thread: None,
+        }),
+        ..Default::default()
+    }
+}
+
+fn keys(app: &mut App, codes: &[KeyCode]) {
+    for c in codes {
+        key(app, *c);
+    }
+}
+
+#[test]
+fn at_80x24_the_detail_pane_opens_on_the_verdict_and_scrolls_to_its_end_and_no_further() {
+    let mut app = app();
+    update(&mut app, Msg::Resize(80, 24));
+    key(&mut app, KeyCode::Enter);
+    let d = busy_detail(&app);
+    update(&mut app, Msg::Detail(Some(Arc::new(d))));
+    let first = screen(&app);
+    let why_line = first
+        .lines()
+        .position(|l| l.starts_with("Why      lock every thread waits on a lock"));
+    let title = first.lines().position(|l| l.contains("Details:"));
+    assert_eq!(
+        why_line.zip(title).map(|(w, t)| w - t),
+        Some(1),
+        "the verdict is the pane's first line:\n{first}"
+    );
+    // The table has the keys until Tab gives them to the pane.
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::End);
+    let end = screen(&app);
+    assert!(
+        end.contains("pool thread 32"),
+        "the last line shown:\n{end}"
+    );
+    assert!(!end.contains("Why      lock"), "{end}");
+    // Past the end nothing moves: one step up from there is one step up from the end.
+    keys(
+        &mut app,
+        &[KeyCode::Char('j'), KeyCode::PageDown, KeyCode::Char('j')],
+    );
+    assert_eq!(screen(&app), end);
+    key(&mut app, KeyCode::Char('k'));
+    let up = screen(&app);
+    assert_ne!(up, end);
+    key(&mut app, KeyCode::Home);
+    let home = screen(&app);
+    assert_eq!(pane(&home), pane(&first));
+    // Tab again: j moves in the table, and the new process's details start at the top.
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::End);
+    assert_eq!(app.ui.overlay_scroll, 0);
+}
+
+#[test]
+fn the_detail_pane_goes_full_screen_and_back() {
+    let mut app = app();
+    update(&mut app, Msg::Resize(80, 24));
+    key(&mut app, KeyCode::Enter);
+    let d = busy_detail(&app);
+    update(&mut app, Msg::Detail(Some(Arc::new(d))));
+    key(&mut app, KeyCode::Char('f'));
+    let full = screen(&app);
+    assert!(!full.contains("PID"), "no table:\n{full}");
+    assert!(
+        full.contains("Threads  41 threads") && full.contains("pool thread 5"),
+        "{full}"
+    );
+    key(&mut app, KeyCode::Char('f'));
+    let half = screen(&app);
+    assert!(
+        half.contains("PID") && half.contains("Why      lock"),
+        "{half}"
+    );
+}
+
+#[test]
+fn help_wraps_to_a_narrow_terminal_and_stops_at_its_end() {
+    let mut app = app();
+    update(&mut app, Msg::Resize(50, 20));
+    key(&mut app, KeyCode::F(1));
+    let top = screen(&app);
+    // The stop's long description wraps inside the box rather than being cut.
+    assert!(top.lines().all(|l| l.chars().count() <= 50), "{top}");
+    key(&mut app, KeyCode::End);
+    let end = screen(&app);
+    assert!(
+        end.contains("Mouse: click selects"),
+        "the last line:\n{end}"
+    );
+    keys(&mut app, &[KeyCode::Char('j'), KeyCode::Char('j')]);
+    assert_eq!(screen(&app), end);
+    key(&mut app, KeyCode::Char('k'));
+    assert_ne!(screen(&app), end);
+}
+
+#[test]
+fn the_audit_pane_wraps_and_stops_at_its_end() {
+    use whytop::actions::audit::{Record, TargetRef};
+    let mut app = app();
+    update(&mut app, Msg::Resize(60, 20));
+    key(&mut app, KeyCode::Char('A'));
+    let records = (0..30)
+        .map(|i| Record {
+            targets: vec![TargetRef {
+                pid: 1000 + i,
+                start_time: 1,
+                command: "x".into(),
+            }],
+            ..Record::new(
+                "signal",
+                serde_json::json!({"signal": "SIGTERM", "why": "a long reason that has to wrap"}),
+                vec![],
+                serde_json::json!("ok"),
+            )
+        })
+        .collect();
+    update(&mut app, Msg::Audit(records));
+    let top = screen(&app);
+    assert!(top.contains("1029"), "newest first:\n{top}");
+    assert!(top.contains("wrap\"}"), "the long line wraps:\n{top}");
+    key(&mut app, KeyCode::End);
+    let end = screen(&app);
+    assert!(end.contains("1000"), "the oldest last:\n{end}");
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(screen(&app), end);
+    key(&mut app, KeyCode::Char('k'));
+    assert_ne!(screen(&app), end);
+}
+
+/// htop's search: `/` jumps to the next match as it is typed and hides
+/// nothing; n and N go on, Esc goes back to where it started.
+#[test]
+fn search_jumps_to_matches_and_hides_nothing() {
+    let mut app = app();
+    let pid = |app: &App| app.selected_sample().unwrap().pid;
+    assert_eq!(pid(&app), 421, "the top row");
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "bash");
+    assert_eq!(pid(&app), 310);
+    assert_eq!(app.view.len(), 6, "nothing hidden");
+    let s = screen(&app);
+    assert!(
+        s.contains("Search: bash") && s.contains("/usr/sbin/sshd"),
+        "{s}"
+    );
+    key(&mut app, KeyCode::Enter);
+    // Words match as the filter's do: here `make` and `cc` by regex.
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "re:^(make|cc) ");
+    assert_eq!(
+        pid(&app),
+        421,
+        "from the row it started on, round to the top"
+    );
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('n'));
+    assert_eq!(pid(&app), 420, "n: the next match down");
+    key(&mut app, KeyCode::Char('N'));
+    assert_eq!(pid(&app), 421, "N: back up");
+    key(&mut app, KeyCode::Char('N'));
+    assert_eq!(pid(&app), 420, "N wraps to the bottom");
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "nosuchthing");
+    assert!(screen(&app).contains("no match"));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(pid(&app), 420, "Esc: back where it started");
+    assert_eq!(app.view.len(), 6);
 }

@@ -1,11 +1,12 @@
 //! The real binary in a real terminal: tmux send-keys and capture-pane.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 
 mod common;
 
 use common::{Proc, Tmux, marker};
 use std::process::Command;
 
-/// A parent (python) with one child (`sleep`, renamed `<tag>kid`).
+/// A parent (bash, renamed `<tag>dad`) with one child (`sleep`, renamed `<tag>kid`).
 fn family(tag: &str) -> (Proc, String) {
     let kid = format!("{tag}kid");
     // bash renamed `<tag>dad` forks (the `; true` keeps it from exec'ing) a sleep renamed `<tag>kid`.
@@ -34,16 +35,27 @@ fn shows_filters_sorts_trees_and_quits() {
     let t = Tmux::shell(160, 45);
     start(&t, "");
 
-    // The filter finds our processes and nothing else of the machine.
-    t.keys(&["/"]);
+    // The filter (F4, as htop's) finds our processes and nothing else of the
+    // machine: every row of the table (below its column titles, above the
+    // status line) is ours.
+    t.keys(&["F4"]);
     t.type_text(&tag);
-    let s = t.wait_screen("the filtered pair", |s| {
-        s.contains(&format!("{tag}dad")) && s.contains(&kid)
+    t.wait_screen("the filtered pair and nothing else", |s| {
+        let lines: Vec<&str> = s.lines().collect();
+        let Some(titles) = lines
+            .iter()
+            .position(|l| l.contains("PID") && l.contains("COMMAND"))
+        else {
+            return false;
+        };
+        let rows = &lines[titles + 1..lines.len().saturating_sub(1)];
+        s.contains(&format!("{tag}dad"))
+            && s.contains(&kid)
+            && rows
+                .iter()
+                .filter(|l| !l.trim().is_empty())
+                .all(|l| l.contains(&tag))
     });
-    assert!(
-        !s.contains("Load average: ") || !s.contains("process_api"),
-        "filter left others:\n{s}"
-    );
     t.keys(&["Enter"]);
 
     // Sort by PID (F6, first entry): parent before child; I reverses it.
@@ -112,6 +124,7 @@ fn help_detail_and_terminal_restored_on_sigterm() {
     assert!(s.contains("Parents"), "{s}");
     // SIGTERM: whytop leaves cleanly and the shell gets its screen back.
     let pid = whytop_pid(&t);
+    // SAFETY: kill has no memory preconditions; pid is the whytop this test started.
     unsafe { libc::kill(pid, libc::SIGTERM) };
     t.wait_screen("the prompt after SIGTERM", |s| {
         s.trim_end().ends_with("READY$") && !s.contains("Details")
@@ -158,6 +171,7 @@ fn sigint_and_sigquit_leave_with_the_terminal_restored() {
         start(&t, "");
         assert_eq!(t.pane_format("#{alternate_on}"), "1");
         let pid = whytop_pid(&t);
+        // SAFETY: kill has no memory preconditions; pid is the whytop this test started.
         unsafe { libc::kill(pid, sig) };
         t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
         common::wait_for("the normal screen back", || {
@@ -179,6 +193,7 @@ fn other_terminating_signals_leave_with_the_terminal_restored() {
         start(&t, "");
         assert_eq!(t.pane_format("#{alternate_on} #{mouse_any_flag}"), "1 1");
         let pid = whytop_pid(&t);
+        // SAFETY: kill has no memory preconditions; pid is the whytop this test started.
         unsafe { libc::kill(pid, sig) };
         t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
         common::wait_for("the normal screen back", || {
@@ -330,9 +345,11 @@ fn renice_and_signal_keys_and_the_audit_pane() {
     t.wait_screen("nice applied", |s| {
         s.contains(&format!("pid {}: nice 1", p.pid()))
     });
-    t.keys(&["n"]);
-    t.wait_screen("the nice prompt", |s| s.contains("Nice (-20..19"));
-    t.keys(&["BSpace", "BSpace"]);
+    // The prompt holds the current value, selected: typing replaces it.
+    t.keys(&["="]);
+    t.wait_screen("the nice prompt", |s| {
+        s.contains("Nice (-20..19, Enter sets): 1")
+    });
     t.type_text("5");
     t.keys(&["Enter"]);
     t.wait_screen("nice 5", |s| {
@@ -389,7 +406,7 @@ fn why_column_filter_and_detail_evidence() {
     let p = common::tagged_sleep(&tag);
     let t = Tmux::shell(160, 45);
     start(&t, "");
-    t.keys(&["/"]);
+    t.keys(&["F4"]);
     t.type_text(&format!("why:timer {tag}"));
     t.keys(&["Enter"]);
     let s = t.wait_screen("our sleep as timer", |s| {
@@ -558,4 +575,65 @@ impl LogWriter {
         });
         t
     }
+}
+
+/// `/` searches (the cursor jumps, nothing is hidden); F4 filters (hides).
+#[test]
+fn search_jumps_to_a_match_while_the_filter_hides() {
+    let tag = marker("srch");
+    let (_parent, kid) = family(&tag);
+    let t = Tmux::shell(150, 40);
+    start(&t, &format!("--sort pid --filter {tag}"));
+    t.wait_screen("both rows", |s| {
+        s.contains(&format!("{tag}dad")) && s.contains(&kid)
+    });
+    let kid_pid = common::descendant_named(_parent.pid(), "sleep");
+    t.keys(&["/"]);
+    // The parent's command line names the kid too; only the kid's ends in its argument.
+    t.type_text(&kid);
+    t.wait_screen("the search prompt", |s| {
+        s.contains(&format!("Search: {kid}"))
+    });
+    t.keys(&["Enter", "Enter"]);
+    let s = t.wait_screen("the kid's details", |s| {
+        s.contains(&format!("Process  pid {kid_pid} "))
+    });
+    assert!(
+        s.contains(&format!("{tag}dad")),
+        "the search hid nothing:\n{s}"
+    );
+    t.keys(&["Escape"]);
+    t.keys(&["F4", "C-u"]);
+    t.type_text(&format!("why:timer {tag}"));
+    t.keys(&["Enter"]);
+    t.wait_screen("the filter hides the parent", |s| {
+        s.contains(&kid) && !s.contains(&format!("{tag}dad ")) && s.contains("1 shown")
+    });
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+}
+
+/// `x` on the shell whytop runs in: its tree holds whytop, so the dialog
+/// offers the shell alone and says why, rather than refusing with whytop's pid.
+#[test]
+fn a_stop_whose_tree_holds_whytop_offers_the_process_alone() {
+    let t = Tmux::shell(150, 40);
+    let shell = t.pane_pid();
+    // By pid the shell is the first row (whytop, its child, came later).
+    start(&t, &format!("--sort pid --filter {shell}"));
+    t.wait_screen("the shell's row", |s| {
+        s.lines()
+            .any(|l| l.trim_start().starts_with(&format!("{shell} ")))
+    });
+    t.keys(&["x"]);
+    let s = t.wait_screen("the confirmation", |s| s.contains("Stop 1 process"));
+    assert!(
+        s.contains("this process only:")
+            && s.contains(&format!("the tree of pid {shell} holds whytop itself")),
+        "{s}"
+    );
+    t.keys(&["n"]);
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+    assert!(std::path::Path::new(&format!("/proc/{shell}")).exists());
 }

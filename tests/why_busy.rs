@@ -2,6 +2,7 @@
 //! for a joining main thread, deadlocks, whytop's own probes and the wait
 //! profile: real processes, judged by the real binary (`whytop why --json`,
 //! `whytop ps --json`) and by the collector's tracker pass by pass.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 #![cfg(target_os = "linux")]
 
 mod common;
@@ -179,7 +180,7 @@ impl Monitor {
     /// One pass: `pid`'s sample (its letter as the row shows it) and tag.
     fn pass(&mut self, pid: i32) -> Option<(ProcSample, WhyTag)> {
         let mut listing = self.platform.list(ListOptions::default()).unwrap();
-        let now = whytop::collectors::sampler::monotonic_ns();
+        let now = whytop::platform::clock::monotonic_ns();
         let tags = self
             .tracker
             .update(&mut self.platform, &listing, &self.prev, now);

@@ -1,5 +1,6 @@
 //! Every wait class on a real process: spawn it (on a pseudo-terminal where the
 //! class needs one), poll its evidence until the verdict settles, assert.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 #![cfg(target_os = "linux")]
 
 mod common;

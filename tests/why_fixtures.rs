@@ -1,12 +1,13 @@
 //! The evidence reader on a recorded proc tree (`tests/fixtures/why-proc`),
 //! including a syscall file recorded on aarch64, classified here on any machine.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
 #![cfg(target_os = "linux")]
 
 use std::path::Path;
+use whytop::model::syscalls::Arch;
 use whytop::model::why::{FdRole, FdTarget, UnreadableWhy, WaitReason, classify};
 use whytop::platform::PlatformError;
 use whytop::platform::linux::evidence::{EvidenceOptions, proc_key, read_evidence_for};
-use whytop::platform::syscalls::Arch;
 
 fn root() -> &'static Path {
     Path::new(concat!(

@@ -4,11 +4,11 @@
 
 use super::datadir::{DataError, PrivateDir};
 use crate::platform::fs_safe::OpenHow;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Who {
     pub uid: u32,
     pub user: String,
@@ -16,31 +16,15 @@ pub struct Who {
 
 impl Who {
     pub fn me() -> Who {
-        // SAFETY: getuid cannot fail.
-        let uid = unsafe { libc::getuid() };
+        let uid = crate::platform::users::current_uid();
         Who {
             uid,
-            user: user_name(uid).unwrap_or_else(|| uid.to_string()),
+            user: crate::platform::users::user_name(uid).unwrap_or_else(|| uid.to_string()),
         }
     }
 }
 
-/// The passwd name of `uid` (NSS-aware, through getpwuid_r).
-fn user_name(uid: u32) -> Option<String> {
-    let mut buf = vec![0u8; 4096];
-    let mut pw: libc::passwd = unsafe { std::mem::zeroed() };
-    let mut out: *mut libc::passwd = std::ptr::null_mut();
-    // SAFETY: buf and pw outlive the call; out is set to &pw or NULL.
-    let r = unsafe { libc::getpwuid_r(uid, &mut pw, buf.as_mut_ptr().cast(), buf.len(), &mut out) };
-    if r != 0 || out.is_null() {
-        return None;
-    }
-    // SAFETY: pw_name points into buf, NUL-terminated, valid while buf lives.
-    let name = unsafe { std::ffi::CStr::from_ptr(pw.pw_name) };
-    Some(name.to_string_lossy().into_owned())
-}
-
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TargetRef {
     pub pid: i32,
     pub start_time: u64,
@@ -58,7 +42,9 @@ impl TargetRef {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// One line of the log, as written and as read back. `params` and `outcome`
+/// differ by action (a stop's outcome has a row per target), so they stay JSON.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     /// Seconds since the Unix epoch.
     pub when: f64,
@@ -103,10 +89,11 @@ pub struct AuditLog {
     name: String,
 }
 
-/// What a reader found: the records, and how many lines did not parse.
+/// What a reader found: the records, and how many lines were not records
+/// (torn, edited by hand, or not JSON at all).
 #[derive(Clone, Debug, Default)]
 pub struct Recent {
-    pub records: Vec<serde_json::Value>,
+    pub records: Vec<Record>,
     pub unparsable: usize,
 }
 
@@ -187,8 +174,8 @@ impl AuditLog {
         let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
         let mut recent = Recent::default();
         for l in &lines[lines.len().saturating_sub(n)..] {
-            match serde_json::from_str(l) {
-                Ok(v) => recent.records.push(v),
+            match serde_json::from_str::<Record>(l) {
+                Ok(r) => recent.records.push(r),
                 Err(_) => recent.unparsable += 1,
             }
         }
@@ -248,17 +235,19 @@ mod tests {
             .append(true)
             .open(log.path())
             .unwrap()
-            .write_all(b"garbage\n")
+            .write_all(b"garbage\n{\"when\":1,\"action\":\"not a whole record\"}\n")
             .unwrap();
-        let recent = log.recent(2).unwrap();
+        let recent = log.recent(3).unwrap();
         assert_eq!(
             (recent.records.len(), recent.unparsable),
-            (1, 1),
-            "the garbage line is skipped and counted, the last good one kept"
+            (1, 2),
+            "garbage and a JSON line that is no record are skipped and counted"
         );
         let all = log.recent(10).unwrap();
         assert_eq!(all.records.len(), 3);
-        assert_eq!(all.records[2]["targets"][0]["pid"], 2);
+        assert_eq!(all.records[2].targets[0].pid, 2);
+        assert_eq!(all.records[2].who, Who::me());
+        assert_eq!(all.records[2].outcome, "ok");
     }
 
     #[test]

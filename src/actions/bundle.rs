@@ -131,11 +131,10 @@ pub fn build(
             });
         }
     }
-    // On Linux /proc/PID/exe opens the very file running, even if it was replaced
-    // or deleted since; elsewhere the path is the best there is.
     let exe_hash = match &facts.exe {
-        Some(_) if cfg!(target_os = "linux") => sha256_of(&format!("/proc/{}/exe", p.pid)),
-        Some(path) => sha256_of(path),
+        Some(path) => {
+            sha256_of(&crate::platform::running_exe(p.pid).unwrap_or_else(|| path.clone()))
+        }
         None => Err("no executable path".to_string()),
     };
     Ok(Bundle {

@@ -85,7 +85,7 @@ fn attempts(p: &ProcSample, seconds: u64) -> Vec<Attempt> {
     let pid = p.pid.to_string();
     let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let mut v = Vec::new();
-    if cfg!(target_os = "macos") {
+    if crate::platform::os::MACOS {
         let root = crate::platform::privilege::is_root();
         return mac_attempts(p.pid, seconds, root, &std::env::temp_dir());
     }
@@ -270,10 +270,10 @@ fn read_report(a: &Attempt, stdout: String) -> Result<String, String> {
 }
 
 /// How long any one tool may run for a capture from the TUI.
-pub const TUI_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const TUI_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Where captures go: `<data dir>/captures`.
-pub fn default_dir() -> Result<PrivateDir, DataError> {
+pub(crate) fn default_dir() -> Result<PrivateDir, DataError> {
     PrivateDir::data_sub("captures")
 }
 
@@ -307,7 +307,7 @@ pub fn capture(
     let mut notes = Vec::new();
     // The floor first: a ptrace-based tool disturbs what it looks at (a sleeper
     // comes back from it in restart_syscall, its wchan do_syscall_64).
-    let floor = kernel_floor(root, p.pid);
+    let floor = crate::platform::kernel_floor(root, p.pid);
     let kernel = floor
         .as_deref()
         .map(stackfmt::kernel::parse)
@@ -361,7 +361,7 @@ pub fn capture(
     }
     let (tool, tree) = match chosen {
         Some((name, tree)) => (name.to_string(), tree),
-        None if cfg!(target_os = "linux") => ("kernel".to_string(), kernel.clone()),
+        None if crate::platform::os::LINUX => ("kernel".to_string(), kernel.clone()),
         None => ("none".to_string(), CallTree::default()),
     };
     // The tools print command lines too (py-spy's first line is the process's).
@@ -389,20 +389,6 @@ pub fn capture(
 /// Still the same process, and not a zombie.
 fn alive(_root: &Path, p: &ProcSample) -> bool {
     crate::platform::handle::open(p.key()).is_ok_and(|h| !h.exited())
-}
-
-/// Linux: every thread's kernel stack, wchan and syscall (`None`: no /proc
-/// entry, it exited). Other systems have no such view: nothing is said.
-fn kernel_floor(root: &Path, pid: i32) -> Option<String> {
-    #[cfg(target_os = "linux")]
-    {
-        crate::platform::linux::kernel_stack::read(root, pid)
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = (root, pid);
-        None
-    }
 }
 
 #[cfg(test)]

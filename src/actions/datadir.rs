@@ -45,7 +45,7 @@ impl DataError {
 
 /// `$WHYTOP_DATA_DIR`, else the platform data directory (`~/.local/share/whytop`,
 /// `~/Library/Application Support/whytop`).
-pub fn data_dir() -> Result<PathBuf, DataError> {
+pub(crate) fn data_dir() -> Result<PathBuf, DataError> {
     if let Some(d) = std::env::var_os("WHYTOP_DATA_DIR").filter(|d| !d.is_empty()) {
         return Ok(PathBuf::from(d));
     }
@@ -68,7 +68,7 @@ impl PrivateDir {
     }
 
     /// `<data dir>/name`, made if missing.
-    pub fn data_sub(name: &str) -> Result<PrivateDir, DataError> {
+    pub(crate) fn data_sub(name: &str) -> Result<PrivateDir, DataError> {
         PrivateDir::data()?.sub(name)
     }
 
@@ -139,7 +139,7 @@ impl PrivateDir {
     /// Opens the file `name` (a symlink is refused) and checks it is a private
     /// regular file with one name; `None` when it does not exist and `how`
     /// does not create it.
-    pub fn open_file(&self, name: &str, how: OpenHow) -> Result<Option<File>, DataError> {
+    pub(crate) fn open_file(&self, name: &str, how: OpenHow) -> Result<Option<File>, DataError> {
         let path = self.join(name);
         let f = match fs_safe::open_at(&self.fd, name, how) {
             Ok(f) => f,
@@ -153,7 +153,7 @@ impl PrivateDir {
     }
 
     /// Links the file `from` in this directory under the new name `to`.
-    pub fn link(&self, from: &str, to: &str) -> io::Result<()> {
+    pub(crate) fn link(&self, from: &str, to: &str) -> io::Result<()> {
         fs_safe::link_at(&self.fd, from, to)
     }
 

@@ -34,7 +34,7 @@ pub enum Delivered {
 
 impl Delivered {
     /// `pid 12`, or `3 member(s) of process group 12 (pids 12 13 14; 1 gone)`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Delivered::One(pid) => format!("pid {pid}"),
             Delivered::Group { pgid, delivery: d } => {
@@ -93,7 +93,7 @@ pub fn deliver(
 
 /// Refuses groups a signal must never go to: 0 and 1 (kill(0) is the sender's own
 /// group, kill(-1) every process) always; whytop's own group unless forced.
-pub fn check_group(pgid: Pid, force: bool) -> Result<(), Refusal> {
+pub(crate) fn check_group(pgid: Pid, force: bool) -> Result<(), Refusal> {
     if pgid <= 1 {
         return Err(Refusal::NoGroup(pgid));
     }

@@ -4,12 +4,12 @@
 //! no longer the root's descendant is dropped (see `lineage`).
 
 use super::lineage::{self, Standing};
-use super::signals;
 use super::targets::Target;
 use crate::model::Pid;
 use crate::model::ProcKey;
 use crate::platform::PlatformError;
 use crate::platform::handle::{self, ProcHandle};
+use crate::platform::signals;
 use serde::{Deserialize, Serialize};
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::{Duration, Instant};
@@ -73,7 +73,7 @@ impl Policy {
     }
 
     /// `TERM 5s → INT 3s → KILL 1s`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let parts: Vec<String> = self
             .steps
             .iter()
@@ -136,7 +136,7 @@ pub struct Outcome {
 
 impl Outcome {
     /// True when no target is left running (one that left the tree is not a target).
-    pub fn all_gone(&self) -> bool {
+    pub(crate) fn all_gone(&self) -> bool {
         self.targets.iter().all(|t| {
             matches!(
                 t.ended,

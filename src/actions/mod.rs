@@ -2,17 +2,17 @@
 //! Everything here may block; the TUI runs it off its task.
 
 pub mod audit;
-pub mod bundle;
+pub(crate) mod bundle;
 pub mod capture;
 pub mod datadir;
 pub mod deliver;
 pub mod ladder;
-pub mod lineage;
-pub mod logtail;
-pub mod priority;
-pub mod redact;
-pub mod save;
-pub mod sched;
-pub mod signals;
-pub mod stop;
+pub(crate) mod lineage;
+pub(crate) mod logtail;
+pub mod outcome;
+pub(crate) mod priority;
+pub(crate) mod redact;
+pub(crate) mod save;
+pub(crate) mod sched;
+pub(crate) mod stop;
 pub mod targets;

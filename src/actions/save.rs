@@ -33,7 +33,7 @@ pub fn stamp() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    crate::ui::format::local_time(t as f64)
+    crate::platform::localtime::format(t as f64)
         .replace(['-', ':'], "")
         .replace(' ', "-")
 }

@@ -18,20 +18,6 @@ pub enum SchedChange {
     Background(bool),
 }
 
-/// `policy batch, I/O idle` (Linux), or what this OS offers.
-pub fn describe(pid: i32) -> Option<String> {
-    if !HAS_POLICIES {
-        return None;
-    }
-    let policy = os::policy_name(os::policy(pid)?);
-    let io = match os::io_class(pid) {
-        Some((0, _)) => "I/O best-effort (from nice)".to_string(),
-        Some((c, l)) => format!("I/O {} {l}", IO_CLASSES[c]),
-        None => "I/O ?".into(),
-    };
-    Some(format!("policy {policy}, {io}"))
-}
-
 /// The next policy in the TUI's cycle: other → batch → idle → other.
 pub fn next_policy(pid: i32) -> Option<SchedChange> {
     os::next_policy(os::policy(pid)?).map(SchedChange::Policy)
@@ -134,7 +120,7 @@ mod tests {
         assert!(parse_io("none").is_err());
         assert!(parse_io("idle:9").is_err());
         assert!(
-            describe(std::process::id() as i32)
+            os::describe(std::process::id() as i32)
                 .unwrap()
                 .starts_with("policy other")
         );

@@ -25,6 +25,10 @@ pub enum Refusal {
     #[error("pid {0} is whytop itself (--force on the command line to insist)")]
     Myself(i32),
     #[error(
+        "the tree of pid {0} holds whytop itself: stop pid {0} alone (t in the dialog, --no-tree on the command line)"
+    )]
+    HoldsMyself(i32),
+    #[error(
         "pid {0} is a kernel thread: signals and nice do not apply to it (--force on the command line to insist)"
     )]
     KernelThread(i32),
@@ -40,7 +44,7 @@ pub enum Refusal {
 
 /// The targets for `chosen` in a process list, children before parents (the
 /// deepest first, so a parent cannot respawn a child that was just stopped).
-pub fn plan(
+pub(crate) fn plan(
     procs: &[ProcSample],
     chosen: ProcKey,
     tree: bool,
@@ -69,6 +73,9 @@ pub fn plan(
         }
     }
     for (p, _) in &out {
+        if !force && p.pid == me && root.pid != me {
+            return Err(Refusal::HoldsMyself(root.pid));
+        }
         if !force && p.pid == me {
             return Err(Refusal::Myself(p.pid));
         }
@@ -165,6 +172,18 @@ mod tests {
             plan(std::slice::from_ref(&me), key, false, false),
             Err(Refusal::Myself(key.pid))
         );
-        assert!(plan(&[me], key, false, true).is_ok(), "forced from the CLI");
+        assert!(
+            plan(std::slice::from_ref(&me), key, false, true).is_ok(),
+            "forced from the CLI"
+        );
+        // whytop's shell: its tree holds whytop, so it is offered alone.
+        let shell = sample(4242, 1, "bash");
+        me.ppid = shell.pid;
+        let both = [shell.clone(), me];
+        assert_eq!(
+            plan(&both, shell.key(), true, false),
+            Err(Refusal::HoldsMyself(shell.pid))
+        );
+        assert!(plan(&both, shell.key(), false, false).is_ok());
     }
 }

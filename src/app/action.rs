@@ -74,6 +74,18 @@ pub enum Action {
     /// In the capture pane: raw text / parsed view.
     RawToggle,
     CancelCapture,
+    /// htop's search: the cursor jumps to matches, nothing is hidden.
+    Search,
+    SearchNext,
+    SearchPrev,
+    SearchAccept,
+    SearchCancel,
+    SearchBackspace,
+    SearchClear,
+    /// In the detail pane: keys scroll the pane / move in the table.
+    FocusPane,
+    /// In the detail pane: it takes the whole screen / half of it.
+    FullScreen,
 }
 
 impl Action {
@@ -155,6 +167,15 @@ impl Action {
             Self::RawToggle => "raw text / parsed view",
             Self::CancelCapture => "cancel the capture",
             Self::CycleIo => "next I/O class: best-effort, idle, realtime (macOS: background off)",
+            Self::Search => "search: jump to the next match as you type (hides nothing)",
+            Self::SearchNext => "next match",
+            Self::SearchPrev => "previous match",
+            Self::SearchAccept => "stay on this match",
+            Self::SearchCancel => "back to where the search started",
+            Self::SearchBackspace => "delete a character",
+            Self::SearchClear => "clear the typed text",
+            Self::FocusPane => "keys scroll the details / move in the table",
+            Self::FullScreen => "details full screen / below the table",
         }
     }
 }

@@ -5,6 +5,7 @@ use super::keymap::Mode;
 use super::msg::Effect;
 use super::state::{App, CaptureView, LogView};
 use crate::actions::logtail::Event;
+use crate::present::panes;
 
 pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
     match (app.ui.mode, a) {
@@ -107,11 +108,25 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
     }
 }
 
+/// The capture pane's lines as drawn, and where each thread's heading is.
+fn capture_lines(app: &App) -> (Vec<ratatui::text::Line<'static>>, Vec<usize>) {
+    let Some(c) = &app.capture else {
+        return Default::default();
+    };
+    panes::capture_lines(c.result.as_ref(), c.raw, &c.folded, c.cursor)
+}
+
+/// Rows the capture pane's body has at the current size.
+fn capture_body_rows(app: &App) -> usize {
+    let running = app.capture.as_ref().is_some_and(|c| c.running.is_some());
+    panes::capture_body_rows(running, app.areas().table)
+}
+
 /// Keys of the capture pane: the raw text scrolls; the parsed view moves a
 /// cursor over threads and scrolls to keep it on screen.
 fn capture_key(app: &mut App, a: Action) {
-    let rows = crate::ui::capture::body_rows(app).max(1);
-    let (lines, headings) = crate::ui::capture::all_lines(app);
+    let rows = capture_body_rows(app).max(1);
+    let (lines, headings) = capture_lines(app);
     let Some(c) = &mut app.capture else { return };
     let max_scroll = lines.len().saturating_sub(rows);
     let threads = headings.len();
@@ -135,7 +150,7 @@ fn capture_key(app: &mut App, a: Action) {
         return;
     }
     // Where the threads' headings are now (a fold or the raw toggle moved them).
-    let (_, headings) = crate::ui::capture::all_lines(app);
+    let (_, headings) = capture_lines(app);
     let Some(c) = &mut app.capture else { return };
     let on_screen = |line: usize, scroll: usize| line >= scroll && line < scroll + rows;
     let cursor_seen = headings
@@ -158,7 +173,13 @@ fn capture_key(app: &mut App, a: Action) {
 }
 
 fn scroll(app: &mut App, a: Action) {
-    let page = crate::ui::logs::body_rows(app).max(1);
+    let page = app
+        .logs
+        .as_ref()
+        .map_or(0, |l| {
+            panes::log_body_rows(&l.notes, l.dropped, app.areas().table)
+        })
+        .max(1);
     let Some(l) = &mut app.logs else { return };
     // At most a page short of the oldest: past that the screen would not move.
     let max = l.visible().len().saturating_sub(page);

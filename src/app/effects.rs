@@ -4,8 +4,10 @@
 use super::msg::{Effect, Msg};
 use crate::actions::audit::{self, AuditLog, Record, TargetRef};
 use crate::actions::ladder::Control;
-use crate::actions::{bundle, capture, logtail, priority, signals, stop};
+use crate::actions::outcome::{ActionOutcome, OutcomeKind};
+use crate::actions::{bundle, capture, logtail, priority, stop};
 use crate::collectors::CollectorCmd;
+use crate::platform::signals;
 use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,6 +25,8 @@ pub struct Executor {
     log_stop: Option<Arc<AtomicBool>>,
     /// Set to cancel the running capture.
     capture_cancel: Option<Arc<AtomicBool>>,
+    /// Where the log tails and captures read processes.
+    proc_root: std::path::PathBuf,
 }
 
 /// Builds and saves a bundle; the message names the file.
@@ -49,25 +53,22 @@ impl Executor {
         command: String,
         action: &'static str,
         params: serde_json::Value,
-        act: impl FnOnce() -> Result<String, String> + Send + 'static,
+        act: impl FnOnce() -> ActionOutcome + Send + 'static,
     ) {
         let (tx, refresh) = (self.to_ui.clone(), self.collector.clone());
         std::thread::spawn(move || {
-            let r = act();
-            let outcome = match &r {
-                Ok(m) => json!({"applied": m}),
-                Err(e) => json!({"error": e}),
+            let o = act();
+            let outcome = if o.is_done() {
+                json!({"applied": o.message})
+            } else {
+                json!({"error": o.message, "kind": o.kind})
             };
             let target = TargetRef::new(key, command);
-            let msg = match (
-                r,
-                audit::record(&Record::new(action, params, vec![target], outcome)),
-            ) {
-                (Ok(m), Ok(())) => Ok(m),
-                (Ok(m), Err(e)) => Err(format!("{m}, but not audited: {e}")),
-                (Err(e), _) => Err(e),
+            let said = match audit::record(&Record::new(action, params, vec![target], outcome)) {
+                Ok(()) => o,
+                Err(e) => ActionOutcome::failed(format!("{}, but not audited: {e}", o.message)),
             };
-            let _ = tx.send(Msg::ActionDone(msg));
+            let _ = tx.send(Msg::ActionDone(said));
             let _ = refresh.send(CollectorCmd::Invalidate(key.pid));
         });
     }
@@ -78,10 +79,15 @@ impl Executor {
         }
     }
 
-    pub fn new(to_ui: UnboundedSender<Msg>, collector: mpsc::Sender<CollectorCmd>) -> Self {
+    pub fn new(
+        to_ui: UnboundedSender<Msg>,
+        collector: mpsc::Sender<CollectorCmd>,
+        proc_root: std::path::PathBuf,
+    ) -> Self {
         Executor {
             to_ui,
             collector,
+            proc_root,
             ladder: None,
             ladder_done: Arc::new(AtomicBool::new(true)),
             log_stop: None,
@@ -136,7 +142,9 @@ impl Executor {
                         });
                     done.store(true, Ordering::SeqCst);
                     if let Some(e) = audit_error {
-                        let _ = tx.send(Msg::ActionDone(Err(format!("not audited: {e}"))));
+                        let _ = tx.send(Msg::ActionDone(ActionOutcome::failed(format!(
+                            "not audited: {e}"
+                        ))));
                     }
                     let _ = tx.send(Msg::LadderDone(outcome));
                     let _ = refresh.send(CollectorCmd::RefreshNow);
@@ -159,24 +167,29 @@ impl Executor {
                 let params = json!({"signal": name, "group": group});
                 self.one_shot(key, command, "signal", params, move || {
                     match crate::actions::deliver::deliver(key, signal, group, false) {
-                        Ok(d) => Ok(format!("sent {name} to {}", d.describe())),
-                        Err(e) => Err(format!("{name} not sent: {e}")),
+                        Ok(d) => ActionOutcome::done(format!("sent {name} to {}", d.describe())),
+                        Err(e) => ActionOutcome::new(
+                            OutcomeKind::of_delivery(&e),
+                            format!("{name} not sent: {e}"),
+                        ),
                     }
                 });
             }
             Effect::Renice { key, command, nice } => {
                 self.one_shot(key, command, "renice", json!({"nice": nice}), move || {
-                    priority::renice(key, nice)
-                        .map(|()| format!("pid {}: nice {nice}", key.pid))
-                        .map_err(|e| e.to_string())
+                    match priority::renice(key, nice) {
+                        Ok(()) => ActionOutcome::done(format!("pid {}: nice {nice}", key.pid)),
+                        Err(e) => ActionOutcome::new(OutcomeKind::of_priority(&e), e.to_string()),
+                    }
                 });
             }
             Effect::StartLogs { id, key } => {
                 self.stop_logs();
                 let stop = Arc::new(AtomicBool::new(false));
                 self.log_stop = Some(Arc::clone(&stop));
+                let root = self.proc_root.clone();
                 std::thread::spawn(move || {
-                    let plan = logtail::plan(std::path::Path::new("/proc"), key.pid);
+                    let plan = logtail::plan(&root, key.pid);
                     logtail::tail(key, &plan, 200, true, &stop, |ev| {
                         if tx.send(Msg::Log(id, ev)).is_err() {
                             stop.store(true, Ordering::Relaxed);
@@ -190,18 +203,19 @@ impl Executor {
                 if let Some(old) = self.capture_cancel.replace(Arc::clone(&cancel)) {
                     old.store(true, Ordering::Relaxed);
                 }
+                let root = self.proc_root.clone();
                 std::thread::spawn(move || {
                     let dir = match capture::default_dir() {
                         Ok(d) => d,
                         Err(e) => {
-                            let _ = tx.send(Msg::ActionDone(Err(e.to_string())));
+                            let _ = tx.send(Msg::ActionDone(ActionOutcome::failed(e.to_string())));
                             return;
                         }
                     };
                     let progress_tx = tx.clone();
                     let c = capture::capture(
                         &sample,
-                        std::path::Path::new("/proc"),
+                        &root,
                         &capture::Tools::from_env(),
                         &dir,
                         capture::CaptureOptions::default(),
@@ -225,12 +239,19 @@ impl Executor {
             } => {
                 let params = serde_json::to_value(change).unwrap_or_default();
                 self.one_shot(key, command, "sched", params, move || {
-                    crate::actions::sched::apply(key, change).map_err(|e| e.to_string())
+                    match crate::actions::sched::apply(key, change) {
+                        Ok(m) => ActionOutcome::done(m),
+                        Err(e) => ActionOutcome::new(OutcomeKind::of_priority(&e), e.to_string()),
+                    }
                 });
             }
             Effect::Snapshot { key } => {
                 std::thread::spawn(move || {
-                    let _ = tx.send(Msg::ActionDone(snapshot(key)));
+                    let said = match snapshot(key) {
+                        Ok(m) => ActionOutcome::done(m),
+                        Err(e) => ActionOutcome::failed(e),
+                    };
+                    let _ = tx.send(Msg::ActionDone(said));
                 });
             }
             Effect::LoadAudit => {
@@ -239,14 +260,14 @@ impl Executor {
                         Ok(recent) => {
                             let _ = tx.send(Msg::Audit(recent.records));
                             if recent.unparsable > 0 {
-                                let _ = tx.send(Msg::ActionDone(Err(format!(
+                                let _ = tx.send(Msg::ActionDone(ActionOutcome::failed(format!(
                                     "audit log: {} unparsable line(s) skipped",
                                     recent.unparsable
                                 ))));
                             }
                         }
                         Err(e) => {
-                            let _ = tx.send(Msg::ActionDone(Err(e.to_string())));
+                            let _ = tx.send(Msg::ActionDone(ActionOutcome::failed(e.to_string())));
                         }
                     }
                 });

@@ -5,13 +5,14 @@ use super::action::Action;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::{BTreeMap, HashMap};
 
-pub const DEFAULT_KEYMAP: &str = include_str!("../../config/keymap.toml");
+pub(crate) const DEFAULT_KEYMAP: &str = include_str!("../../config/keymap.toml");
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mode {
     #[default]
     Normal,
     Filter,
+    Search,
     Sort,
     Detail,
     Help,
@@ -25,12 +26,13 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 12] = [
+    pub const ALL: [Mode; 13] = [
         Mode::Capture,
         Mode::Logs,
         Mode::LogFilter,
         Mode::Normal,
         Mode::Filter,
+        Mode::Search,
         Mode::Sort,
         Mode::Detail,
         Mode::Help,
@@ -44,6 +46,7 @@ impl Mode {
         match self {
             Mode::Normal => "normal",
             Mode::Filter => "filter",
+            Mode::Search => "search",
             Mode::Sort => "sort",
             Mode::Detail => "detail",
             Mode::Help => "help",
@@ -67,7 +70,7 @@ pub struct Key {
 }
 
 impl Key {
-    pub fn from_event(e: &KeyEvent) -> Self {
+    pub(crate) fn from_event(e: &KeyEvent) -> Self {
         let code = match e.code {
             // Some terminals report Shift-Tab as Tab + SHIFT.
             KeyCode::Tab if e.modifiers.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
@@ -158,7 +161,7 @@ impl Keymap {
     }
 
     /// Loads the default, patched by a user file's text when given.
-    pub fn with_user(user: Option<&str>) -> Result<Keymap, String> {
+    pub(crate) fn with_user(user: Option<&str>) -> Result<Keymap, String> {
         let mut k = Keymap::default_map();
         if let Some(text) = user {
             k.patch(text)?;
@@ -167,7 +170,7 @@ impl Keymap {
     }
 
     /// Applies a keymap file's entries over this one.
-    pub fn patch(&mut self, text: &str) -> Result<(), String> {
+    pub(crate) fn patch(&mut self, text: &str) -> Result<(), String> {
         let raw: RawKeymap = toml::from_str(text).map_err(|e| e.message().to_string())?;
         for (mode_name, keys) in raw {
             let mode = Mode::ALL
@@ -190,14 +193,14 @@ impl Keymap {
         Ok(())
     }
 
-    pub fn lookup(&self, mode: Mode, key: &KeyEvent) -> Option<Action> {
+    pub(crate) fn lookup(&self, mode: Mode, key: &KeyEvent) -> Option<Action> {
         let map = self.modes.get(&mode)?;
         let k = Key::from_event(key);
         map.get(&k).copied()
     }
 
     /// Per action, the keys bound to it in a mode (help overlay).
-    pub fn bindings(&self, mode: Mode) -> Vec<(Action, Vec<String>)> {
+    pub(crate) fn bindings(&self, mode: Mode) -> Vec<(Action, Vec<String>)> {
         let mut out: Vec<(Action, Vec<String>)> = Vec::new();
         for (key, action) in self.listing.get(&mode).into_iter().flatten() {
             match out.iter_mut().find(|(a, _)| a == action) {

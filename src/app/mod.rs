@@ -1,15 +1,18 @@
 //! The event loop and the state it drives. `update` is the only place state changes.
 
-pub mod action;
-pub mod config;
-pub mod diagnostics;
-pub mod effects;
+pub(crate) mod action;
+pub(crate) mod config;
+pub(crate) mod diagnostics;
+pub(crate) mod effects;
 pub mod keymap;
 pub mod msg;
-pub mod process_actions;
-pub mod run;
+pub(crate) mod options;
+pub(crate) mod process_actions;
+pub(crate) mod run;
+mod search;
 pub mod state;
-pub mod terminal;
+pub(crate) mod terminal;
 pub mod update;
 
-pub use run::run;
+pub use options::Options;
+pub use run::{BadUsage, run};

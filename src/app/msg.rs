@@ -21,8 +21,8 @@ pub enum Msg {
     LadderProgress(Progress),
     LadderDone(Outcome),
     /// A one-shot action finished: what to tell the user.
-    ActionDone(Result<String, String>),
-    Audit(Vec<serde_json::Value>),
+    ActionDone(crate::actions::outcome::ActionOutcome),
+    Audit(Vec<crate::actions::audit::Record>),
     /// From the log tail numbered so (`LogView::id`).
     Log(u64, crate::actions::logtail::Event),
     /// From the capture numbered so (`CaptureView::id`): a late message of an

@@ -8,7 +8,8 @@ use super::msg::Effect;
 use super::state::{App, LadderView, PendingStop};
 use crate::actions::ladder::{Control, Ended, Outcome, Progress};
 use crate::actions::sched::{self, SchedChange};
-use crate::actions::{lineage, signals, targets};
+use crate::actions::{lineage, targets};
+use crate::platform::signals;
 
 pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
     match (app.ui.mode, a) {
@@ -81,6 +82,7 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
         (_, Action::NiceInput) => {
             if let Some(p) = app.selected_sample() {
                 app.ui.nice_input = p.nice.to_string();
+                app.ui.nice_selected = true;
                 app.ui.mode = Mode::Nice;
             }
             Vec::new()
@@ -89,7 +91,7 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
             let Some((key, command, _)) = protected(app) else {
                 return Vec::new();
             };
-            let change = if cfg!(target_os = "macos") {
+            let change = if crate::platform::os::MACOS {
                 Some(SchedChange::Background(a == Action::CyclePolicy))
             } else if a == Action::CyclePolicy {
                 sched::next_policy(key.pid)
@@ -154,8 +156,18 @@ fn protected(app: &mut App) -> Option<(crate::model::ProcKey, String, i32)> {
 /// snapshot may be a refresh old, and a target that left the tree since is
 /// dropped (and said so) rather than shown.
 fn plan_stop(app: &mut App, root: crate::model::ProcKey, tree: bool) {
-    match targets::plan(&app.table.snapshot.procs, root, tree, false) {
-        Ok(targets) => {
+    let planned = match targets::plan(&app.table.snapshot.procs, root, tree, false) {
+        // Its tree holds whytop: offer the process alone rather than refuse.
+        Err(targets::Refusal::HoldsMyself(pid)) => {
+            app.say(format!(
+                "the tree of pid {pid} holds whytop itself: offering pid {pid} alone"
+            ));
+            targets::plan(&app.table.snapshot.procs, root, false, false).map(|t| (t, false))
+        }
+        other => other.map(|t| (t, tree)),
+    };
+    match planned {
+        Ok((targets, tree)) => {
             let (targets, dropped) = lineage::recheck(targets);
             if !dropped.is_empty() {
                 let said: Vec<String> = dropped

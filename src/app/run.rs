@@ -5,9 +5,9 @@ use super::config::{Config, read_user_file};
 use super::effects::Executor;
 use super::keymap::Keymap;
 use super::msg::{Effect, Msg};
+use super::options::Options;
 use super::state::App;
 use super::{terminal, update::update};
-use crate::cli::Cli;
 use crate::collectors::{self, CollectorCmd};
 use crate::model::Filter;
 use crate::model::view::ViewOptions;
@@ -22,8 +22,13 @@ use tokio::time::{Instant, sleep_until};
 /// Frames are drawn at most this often; events in between are coalesced.
 const FRAME: Duration = Duration::from_millis(16);
 
+/// A flag's value is wrong (a bad regex): exit 2, as for every command.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadUsage(pub String);
+
 /// Builds the app from config files and flags; errors here leave the terminal untouched.
-pub fn prepare(cli: &Cli) -> anyhow::Result<App> {
+pub(crate) fn prepare(cli: &Options) -> anyhow::Result<App> {
     let config = Config::load().map_err(anyhow::Error::msg)?;
     let user_keys = read_user_file("keymap.toml").map_err(anyhow::Error::msg)?;
     let keymap = Keymap::with_user(user_keys.as_ref().map(|(_, t)| t.as_str()))
@@ -35,7 +40,8 @@ pub fn prepare(cli: &Cli) -> anyhow::Result<App> {
         config.sort_column().map_err(anyhow::Error::msg)?
     });
     let filter_text = cli.filter.clone().unwrap_or_default();
-    let filter = Filter::parse(&filter_text).map_err(|e| anyhow::anyhow!("--filter: {e}"))?;
+    let filter = Filter::parse(&filter_text)
+        .map_err(|e| anyhow::Error::new(BadUsage(format!("--filter: {e}"))))?;
     let opts = ViewOptions {
         sort,
         descending: !tree && sort.descending_by_default(),
@@ -56,8 +62,16 @@ fn path_of(f: &Option<(std::path::PathBuf, String)>) -> String {
         .unwrap_or_else(|| "default".into())
 }
 
-pub fn run(cli: &Cli) -> anyhow::Result<i32> {
-    let app = prepare(cli)?;
+/// Runs the TUI until the user quits; `draw` renders a frame of the app (the
+/// binary passes `ui::render`: the app does not know how it is drawn).
+pub fn run(opts: &Options, draw: fn(&App, &mut ratatui::Frame)) -> anyhow::Result<i32> {
+    let app = prepare(opts)?;
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "the TUI needs a terminal on stdin and stdout (for one table printed, `whytop ps`)"
+        );
+    }
     let platform = crate::platform::native()?;
     let collector = collectors::spawn(platform, app.delay);
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -65,12 +79,17 @@ pub fn run(cli: &Cli) -> anyhow::Result<i32> {
         .build()?;
     terminal::install_panic_hook();
     terminal::enter()?;
-    let result = rt.block_on(event_loop(app, collector));
+    let result = rt.block_on(event_loop(app, collector, opts.proc_root.clone(), draw));
     terminal::leave();
     result.map(|()| 0)
 }
 
-async fn event_loop(mut app: App, c: collectors::CollectorHandle) -> anyhow::Result<()> {
+async fn event_loop(
+    mut app: App,
+    c: collectors::CollectorHandle,
+    proc_root: std::path::PathBuf,
+    draw: fn(&App, &mut ratatui::Frame),
+) -> anyhow::Result<()> {
     let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let size = term.size()?;
     update(&mut app, Msg::Resize(size.width, size.height));
@@ -85,7 +104,7 @@ async fn event_loop(mut app: App, c: collectors::CollectorHandle) -> anyhow::Res
         .filter_map(|n| signal(SignalKind::from_raw(n)).ok())
         .collect();
     let (bg_tx, mut bg_rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut exec = Executor::new(bg_tx, c.commands.clone());
+    let mut exec = Executor::new(bg_tx, c.commands.clone(), proc_root);
     let mut dirty = true;
     let mut next_frame = Instant::now();
     loop {
@@ -98,7 +117,7 @@ async fn event_loop(mut app: App, c: collectors::CollectorHandle) -> anyhow::Res
                 if (size.width, size.height) != app.ui.size {
                     update(&mut app, Msg::Resize(size.width, size.height));
                 }
-                term.draw(|f| crate::ui::render(&app, f))?;
+                term.draw(|f| draw(&app, f))?;
                 dirty = false;
                 next_frame = Instant::now() + FRAME;
                 continue;

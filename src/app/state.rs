@@ -2,9 +2,13 @@
 
 use super::keymap::{Keymap, Mode};
 use crate::actions::ladder::Policy;
-use crate::actions::targets::Target;
+// The actions' types the state holds, under the names the ui reads them by.
+pub use crate::actions::audit::Record;
+pub use crate::actions::capture::Progress;
+pub use crate::actions::targets::Target;
 use crate::model::view::{self, ViewOptions, ViewRow};
 use crate::model::{ProcDetail, ProcKey, ProcessTable, Snapshot, derive};
+use crate::present::layout::{Areas, Panes};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,8 +23,21 @@ pub struct UiState {
     pub scroll: usize,
     pub filter_input: String,
     pub filter_error: Option<String>,
+    /// The search being typed (kept for n/N after Enter), why it does not
+    /// match, and the row it started from.
+    pub search_input: String,
+    pub search_error: Option<String>,
+    pub search_origin: usize,
     pub sort_cursor: usize,
+    /// Scroll offset of the open pane (help, audit, details).
     pub overlay_scroll: usize,
+    /// The open pane's extent as last drawn (only drawing knows its wrapped
+    /// height): scrolling stops at its end.
+    pub overlay_extent: PaneExtent,
+    /// In the detail pane: keys scroll it rather than move in the table.
+    pub detail_focus: bool,
+    /// The detail pane takes the whole body.
+    pub detail_full: bool,
     pub status: Option<String>,
     /// Ticks left before the status message clears.
     pub status_ttl: u8,
@@ -30,8 +47,29 @@ pub struct UiState {
     pub signal_cursor: usize,
     pub signal_group: bool,
     pub nice_input: String,
+    /// The nice prompt's text is the current value, selected: typing replaces it.
+    pub nice_selected: bool,
     /// Quit was pressed once while a stop was running; the next quit leaves.
     pub quit_armed: bool,
+}
+
+/// What the renderer measured of a scrolling pane, for `update` to stop at
+/// its end: the last offset that still fills the pane, and its height.
+#[derive(Clone, Debug, Default)]
+pub struct PaneExtent {
+    pub last_offset: std::cell::Cell<usize>,
+    pub height: std::cell::Cell<usize>,
+}
+
+impl PaneExtent {
+    /// Records a pane of `lines` wrapped lines drawn `height` lines high, and
+    /// the offset to draw it at: `wanted`, or its end if that is past it.
+    pub fn measure(&self, lines: usize, height: usize, wanted: usize) -> usize {
+        let last = lines.saturating_sub(height);
+        self.last_offset.set(last);
+        self.height.set(height.max(1));
+        wanted.min(last)
+    }
 }
 
 /// What the confirmation shows: exactly the processes the stop will hit.
@@ -71,7 +109,7 @@ pub struct App {
     pub quit: bool,
     pub policy: Policy,
     pub ladder: Option<LadderView>,
-    pub audit: Vec<serde_json::Value>,
+    pub audit: Vec<Record>,
     pub logs: Option<LogView>,
     pub capture: Option<CaptureView>,
 }
@@ -83,7 +121,7 @@ pub struct CaptureView {
     pub id: u64,
     pub title: String,
     /// The tool and its time left, while running.
-    pub running: Option<crate::actions::capture::Progress>,
+    pub running: Option<Progress>,
     pub result: Option<crate::actions::capture::Capture>,
     pub raw: bool,
     /// Thread the cursor is on.
@@ -175,7 +213,7 @@ impl LogView {
     }
 
     /// Pausing freezes the screen; resuming follows the newest line again.
-    pub fn set_paused(&mut self, paused: bool) {
+    pub(crate) fn set_paused(&mut self, paused: bool) {
         self.paused = paused;
         if !paused {
             self.scroll = 0;
@@ -183,7 +221,7 @@ impl LogView {
     }
 
     /// A new filter shows other lines: start again from the newest.
-    pub fn set_filter(&mut self, filter: String) {
+    pub(crate) fn set_filter(&mut self, filter: String) {
         self.filter_lower = filter.to_lowercase();
         self.filter = filter;
         self.scroll = 0;
@@ -234,7 +272,7 @@ impl App {
     }
 
     /// Takes a new snapshot: derive the table, rebuild the view, follow the selection.
-    pub fn ingest(&mut self, snap: Arc<Snapshot>) {
+    pub(crate) fn ingest(&mut self, snap: Arc<Snapshot>) {
         let prev = Arc::clone(&self.table.snapshot);
         let prev = if prev.mono_ns == 0 {
             None
@@ -268,13 +306,13 @@ impl App {
     }
 
     /// The selected row's wait reason, as the last pass classified it.
-    pub fn selected_why(&self) -> Option<crate::model::why::WhyTag> {
+    pub(crate) fn selected_why(&self) -> Option<crate::model::why::WhyTag> {
         let row = self.view.get(self.ui.cursor)?;
         self.table.snapshot.why.get(row.idx).copied()
     }
 
     /// Moves the cursor to a view position and selects the process there.
-    pub fn set_cursor(&mut self, pos: usize) {
+    pub(crate) fn set_cursor(&mut self, pos: usize) {
         if self.view.is_empty() {
             self.ui.cursor = 0;
             self.ui.selected = None;
@@ -285,9 +323,24 @@ impl App {
         self.clamp_scroll();
     }
 
+    /// What the panes' geometry depends on.
+    pub(crate) fn panes(&self) -> Panes {
+        Panes {
+            cores: self.table.snapshot.system.cpu_percent.len(),
+            ladder_targets: self.ladder.as_ref().map(|l| l.targets.len()),
+            detail: self.ui.mode == Mode::Detail,
+            detail_full: self.ui.detail_full,
+        }
+    }
+
+    /// The panes at the size the app last heard of (for mouse clicks and paging).
+    pub fn areas(&self) -> Areas {
+        crate::present::layout::areas_in(self.panes(), self.ui.size)
+    }
+
     /// Rows the table can show at the current terminal size.
-    pub fn page_rows(&self) -> usize {
-        crate::ui::layout::areas(self).table_rows().max(1)
+    pub(crate) fn page_rows(&self) -> usize {
+        self.areas().table_rows().max(1)
     }
 
     fn clamp_scroll(&mut self) {

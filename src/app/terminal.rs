@@ -40,8 +40,6 @@ pub fn install_panic_hook() {
 /// Ctrl-Z: give the terminal back, stop like any job, and take it again on `fg`.
 pub fn suspend() -> std::io::Result<()> {
     leave();
-    // SAFETY: raise has no memory-safety preconditions. SIGTSTP's default action
-    // stops the process; execution continues here after SIGCONT.
-    unsafe { libc::raise(libc::SIGTSTP) };
+    crate::platform::job_control::stop_self();
     enter()
 }

@@ -5,6 +5,7 @@ use super::diagnostics;
 use super::keymap::Mode;
 use super::msg::{Effect, Msg};
 use super::process_actions;
+use super::search;
 use super::state::App;
 use crate::collectors::CollectorCmd;
 use crate::model::Filter;
@@ -30,7 +31,20 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 }
                 (Mode::Nice, None) => {
                     if let KeyCode::Char(c @ ('0'..='9' | '-')) = k.code {
+                        if std::mem::take(&mut app.ui.nice_selected) {
+                            app.ui.nice_input.clear();
+                        }
                         app.ui.nice_input.push(c);
+                    }
+                    Vec::new()
+                }
+                (Mode::Search, None) => {
+                    if let KeyCode::Char(c) = k.code
+                        && !k
+                            .modifiers
+                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                    {
+                        search::typed(app, c);
                     }
                     Vec::new()
                 }
@@ -78,10 +92,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             process_actions::ladder_done(app, o);
             Vec::new()
         }
-        Msg::ActionDone(r) => {
-            match r {
-                Ok(m) | Err(m) => app.say(m),
-            }
+        Msg::ActionDone(o) => {
+            app.say(o.message);
             Vec::new()
         }
         Msg::CaptureProgress(id, p) => {
@@ -126,17 +138,41 @@ fn focus_effect(app: &App) -> Vec<Effect> {
     }
 }
 
+/// Up, down, a page, the top or the end of the open pane: never past its end
+/// as last drawn.
+fn scroll_pane(app: &mut App, a: Action) {
+    let ext = &app.ui.overlay_extent;
+    let (last, page) = (ext.last_offset.get(), ext.height.get().max(1));
+    let at = app.ui.overlay_scroll.min(last);
+    app.ui.overlay_scroll = match a {
+        Action::Up => at.saturating_sub(1),
+        Action::Down => (at + 1).min(last),
+        Action::PageUp => at.saturating_sub(page),
+        Action::PageDown => (at + page).min(last),
+        Action::Top => 0,
+        _ => last,
+    };
+}
+
 fn act(app: &mut App, a: Action) -> Vec<Effect> {
     app.ui.quit_armed &= a == Action::Quit;
     let page = app.page_rows();
-    let overlay = matches!(app.ui.mode, Mode::Help | Mode::Sort | Mode::Audit);
+    let overlay = matches!(app.ui.mode, Mode::Help | Mode::Sort | Mode::Audit)
+        || app.ui.mode == Mode::Detail && app.ui.detail_focus;
+    let shown = app.ui.selected;
     if matches!(app.ui.mode, Mode::Logs | Mode::LogFilter | Mode::Capture)
         || matches!(a, Action::Snapshot | Action::Logs | Action::Capture)
     {
         return diagnostics::act(app, a);
     }
     if matches!(app.ui.mode, Mode::Nice) && a == Action::FilterBackspace {
+        app.ui.nice_selected = false;
         app.ui.nice_input.pop();
+        return Vec::new();
+    }
+    if matches!(app.ui.mode, Mode::Nice) && a == Action::FilterClear {
+        app.ui.nice_selected = false;
+        app.ui.nice_input.clear();
         return Vec::new();
     }
     if matches!(app.ui.mode, Mode::Confirm | Mode::Signal | Mode::Nice) || a.acts_on_processes() {
@@ -160,8 +196,16 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
         Action::Bottom if app.ui.mode == Mode::Sort => {
             app.ui.sort_cursor = SortColumn::ALL.len() - 1
         }
-        Action::Up if overlay => app.ui.overlay_scroll = app.ui.overlay_scroll.saturating_sub(1),
-        Action::Down if overlay => app.ui.overlay_scroll += 1,
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+            if overlay =>
+        {
+            scroll_pane(app, a)
+        }
         Action::Up => app.set_cursor(app.ui.cursor.saturating_sub(1)),
         Action::Down => app.set_cursor(app.ui.cursor + 1),
         Action::PageUp => {
@@ -201,6 +245,21 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
             app.ui.mode = Mode::Filter;
             apply_filter(app);
         }
+        // F3 while searching: the next match, as in htop.
+        Action::Search if app.ui.mode == Mode::Search => search::again(app, true),
+        Action::Search => {
+            app.ui.mode = Mode::Search;
+            search::start(app);
+        }
+        Action::SearchNext => search::again(app, true),
+        Action::SearchPrev => search::again(app, false),
+        Action::SearchAccept => app.ui.mode = Mode::Normal,
+        Action::SearchCancel => {
+            search::cancel(app);
+            app.ui.mode = Mode::Normal;
+        }
+        Action::SearchBackspace => search::backspace(app),
+        Action::SearchClear => search::clear(app),
         Action::ClearFilter => {
             app.ui.filter_input.clear();
             apply_filter(app);
@@ -242,8 +301,18 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
         Action::Detail => {
             app.ui.mode = Mode::Detail;
             app.ui.overlay_scroll = 0;
+            app.ui.detail_focus = false;
             return focus_effect(app);
         }
+        Action::FocusPane => {
+            app.ui.detail_focus = !app.ui.detail_focus;
+            app.say(if app.ui.detail_focus {
+                "keys scroll the details (Tab: back to the table)"
+            } else {
+                "keys move in the table (Tab: scroll the details)"
+            });
+        }
+        Action::FullScreen => app.ui.detail_full = !app.ui.detail_full,
         Action::Help => {
             app.ui.mode = Mode::Help;
             app.ui.overlay_scroll = 0;
@@ -281,6 +350,10 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
         _ => {}
     }
     if app.ui.mode == Mode::Detail {
+        if app.ui.selected != shown {
+            // Another process: its details from their top, the verdict first.
+            app.ui.overlay_scroll = 0;
+        }
         focus_effect(app)
     } else {
         Vec::new()
@@ -289,7 +362,7 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
 
 /// Sorting on the column already sorted by flips the order; a new column starts
 /// in its natural direction.
-pub fn sort_by(app: &mut App, col: SortColumn) {
+pub(crate) fn sort_by(app: &mut App, col: SortColumn) {
     if app.opts.sort == col {
         app.opts.descending = !app.opts.descending;
     } else {
@@ -339,7 +412,7 @@ fn mouse(app: &mut App, m: crossterm::event::MouseEvent) -> Vec<Effect> {
     if app.ui.mode != Mode::Normal && app.ui.mode != Mode::Detail {
         return Vec::new();
     }
-    let areas = crate::ui::layout::areas(app);
+    let areas = app.areas();
     let t = areas.table;
     let inside =
         m.column >= t.x && m.column < t.x + t.width && m.row >= t.y && m.row < t.y + t.height;
@@ -347,7 +420,7 @@ fn mouse(app: &mut App, m: crossterm::event::MouseEvent) -> Vec<Effect> {
         MouseEventKind::ScrollDown => app.set_cursor(app.ui.cursor + 3),
         MouseEventKind::ScrollUp => app.set_cursor(app.ui.cursor.saturating_sub(3)),
         MouseEventKind::Down(MouseButton::Left) if inside && m.row == t.y => {
-            if let Some(col) = crate::ui::columns::column_at(t.width, m.column - t.x) {
+            if let Some(col) = crate::present::columns::column_at(t.width, m.column - t.x) {
                 sort_by(app, col);
             }
         }

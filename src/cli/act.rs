@@ -4,11 +4,13 @@
 use crate::actions::audit::{Record, TargetRef};
 use crate::actions::deliver::{Delivered, deliver};
 use crate::actions::ladder::{self, Control, Order, Policy};
+use crate::actions::outcome::{ActionOutcome, OutcomeKind};
 use crate::actions::sched::{self, SchedChange};
 use crate::actions::targets::{self, Refusal};
-use crate::actions::{priority, signals, stop};
+use crate::actions::{priority, stop};
 use crate::model::Pid;
-use crate::ui::format::printable;
+use crate::platform::signals;
+use crate::present::format::printable;
 use serde_json::json;
 
 #[derive(clap::Args, Debug)]
@@ -82,11 +84,22 @@ pub struct ReniceArgs {
 /// A change's error as the audit log keeps it: loudly flagged when it may have
 /// reached another process.
 fn failure(e: &priority::PriorityError) -> serde_json::Value {
+    let kind = OutcomeKind::of_priority(e);
     if e.identity_lost() {
-        json!({"error": e.to_string(), "identity_lost": true})
+        json!({"error": e.to_string(), "kind": kind, "identity_lost": true})
     } else {
-        json!({"error": e.to_string()})
+        json!({"error": e.to_string(), "kind": kind})
     }
+}
+
+/// Prints an outcome (done on stdout, the rest on stderr) and gives its exit code.
+fn report(o: &ActionOutcome) -> i32 {
+    if o.is_done() {
+        outln!("{}", o.message);
+    } else {
+        errln!("whytop: {}", o.message);
+    }
+    o.exit_code()
 }
 
 fn fail(msg: impl std::fmt::Display) -> anyhow::Result<i32> {
@@ -245,7 +258,7 @@ pub fn signal(args: &SignalArgs) -> anyhow::Result<i32> {
             "gone": delivery.gone,
             "failed": delivery.failed,
         }),
-        Err(e) => json!({"error": e.to_string()}),
+        Err(e) => json!({"error": e.to_string(), "kind": OutcomeKind::of_delivery(e)}),
     };
     let audited = audit(Record::new(
         "signal",
@@ -253,14 +266,11 @@ pub fn signal(args: &SignalArgs) -> anyhow::Result<i32> {
         vec![TargetRef::new(key, p.command())],
         outcome,
     ));
-    let code = match result {
-        Ok(d) => {
-            outln!("sent {name} to {}", d.describe());
-            0
-        }
-        Err(e) => fail(e)?,
+    let said = match result {
+        Ok(d) => ActionOutcome::done(format!("sent {name} to {}", d.describe())),
+        Err(e) => ActionOutcome::new(OutcomeKind::of_delivery(&e), e.to_string()),
     };
-    Ok(unless_unaudited(code, audited))
+    Ok(unless_unaudited(report(&said), audited))
 }
 
 pub fn renice(args: &ReniceArgs) -> anyhow::Result<i32> {
@@ -285,14 +295,11 @@ pub fn renice(args: &ReniceArgs) -> anyhow::Result<i32> {
         vec![target],
         outcome,
     ));
-    let code = match result {
-        Ok(()) => {
-            outln!("pid {}: nice {before} -> {}", key.pid, args.nice);
-            0
-        }
-        Err(e) => fail(e)?,
+    let said = match result {
+        Ok(()) => ActionOutcome::done(format!("pid {}: nice {before} -> {}", key.pid, args.nice)),
+        Err(e) => ActionOutcome::new(OutcomeKind::of_priority(&e), e.to_string()),
     };
-    Ok(unless_unaudited(code, audited))
+    Ok(unless_unaudited(report(&said), audited))
 }
 
 pub fn sched_cmd(args: &SchedArgs) -> anyhow::Result<i32> {
@@ -313,7 +320,7 @@ pub fn sched_cmd(args: &SchedArgs) -> anyhow::Result<i32> {
             "pid {}: nice {}, {}",
             key.pid,
             p.nice,
-            sched::describe(key.pid)
+            crate::platform::sched::describe(key.pid)
                 .unwrap_or_else(|| "no other scheduling controls on this system".into())
         );
         return Ok(0);
@@ -337,13 +344,11 @@ pub fn sched_cmd(args: &SchedArgs) -> anyhow::Result<i32> {
         )) {
             code = 1;
         }
-        match r {
-            Ok(m) => outln!("{}", printable(&m)),
-            Err(e) => {
-                errln!("whytop: {e}");
-                code = 1;
-            }
-        }
+        let said = match r {
+            Ok(m) => ActionOutcome::done(printable(&m)),
+            Err(e) => ActionOutcome::new(OutcomeKind::of_priority(&e), e.to_string()),
+        };
+        code = code.max(report(&said));
     }
     Ok(code)
 }

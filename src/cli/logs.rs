@@ -26,7 +26,7 @@ pub fn run(args: &LogsArgs) -> anyhow::Result<i32> {
         return Ok(1);
     };
     let p = named.sample();
-    let plan = logtail::plan(std::path::Path::new("/proc"), p.pid);
+    let plan = logtail::plan(std::path::Path::new(crate::platform::PROC_ROOT), p.pid);
     let stop = Arc::new(AtomicBool::new(false));
     let stdout = std::io::stdout();
     let mut out = Printer {

@@ -22,8 +22,10 @@ pub mod ps;
 pub mod record;
 pub mod recorded;
 pub mod sample;
+mod sample_file;
 pub mod snapshot;
-pub mod target;
+mod stack_text;
+pub(crate) mod target;
 pub mod why;
 
 use clap::{Parser, Subcommand};
@@ -56,6 +58,19 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// The flags the TUI takes, as the app takes them.
+    pub fn app_options(&self) -> crate::app::Options {
+        crate::app::Options {
+            delay: self.delay,
+            tree: self.tree,
+            filter: self.filter.clone(),
+            sort: self.sort,
+            proc_root: crate::platform::PROC_ROOT.into(),
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Print one snapshot of every process and exit.
@@ -85,7 +100,7 @@ pub enum Command {
 }
 
 /// Writes a command's whole output; a closed pipe (`| head`) is not an error.
-pub fn emit(text: &str) -> anyhow::Result<i32> {
+pub(crate) fn emit(text: &str) -> anyhow::Result<i32> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {

@@ -11,7 +11,7 @@ use crate::model::why::{
 };
 use crate::model::{Filter, ProcessTable, derive};
 use crate::platform::Platform;
-use crate::ui::format;
+use crate::present::format;
 use serde::Serialize;
 use std::io::Write;
 use std::sync::Arc;
@@ -45,7 +45,7 @@ pub struct PsArgs {
     pub db: Option<std::path::PathBuf>,
 }
 
-pub fn parse_sort(s: &str) -> Result<SortColumn, String> {
+pub(crate) fn parse_sort(s: &str) -> Result<SortColumn, String> {
     SortColumn::parse(s).ok_or_else(|| {
         format!("unknown column {s:?}; one of: pid, user, pri, ni, virt, res, s, cpu, mem, time, why, command")
     })
@@ -136,7 +136,11 @@ pub fn run(args: &PsArgs) -> anyhow::Result<i32> {
     }
 }
 
-pub fn json_row<'a>(t: &'a ProcessTable, r: &view::ViewRow, why: Option<Verdict>) -> PsRow<'a> {
+pub(crate) fn json_row<'a>(
+    t: &'a ProcessTable,
+    r: &view::ViewRow,
+    why: Option<Verdict>,
+) -> PsRow<'a> {
     let p = &t.snapshot.procs[r.idx];
     let s = t.stats[r.idx];
     PsRow {
@@ -178,7 +182,7 @@ pub fn json_row<'a>(t: &'a ProcessTable, r: &view::ViewRow, why: Option<Verdict>
 /// that was not busy), as `whytop why` judges them. `usage`: how it spent the
 /// sampling window. The verdict is settled against the state its own evidence
 /// was read in, which the row then shows.
-pub fn verdict_of(
+pub(crate) fn verdict_of(
     platform: &mut dyn Platform,
     p: &ProcSample,
     index: &ChildIndex,

@@ -102,7 +102,7 @@ pub fn run(args: &RecordArgs) -> anyhow::Result<i32> {
     let mut writer = Writer::open(
         &path,
         opts,
-        Box::new(|c: &str| super::ps::redacted(c).into_owned()),
+        Box::new(|c: &str| crate::actions::redact::redact_text(c)),
     )?;
     errln!(
         "whytop record: writing {} every {} s, keeping {}",
@@ -116,7 +116,7 @@ pub fn run(args: &RecordArgs) -> anyhow::Result<i32> {
     );
     // As root on Linux, exits (code, signal) as the kernel reports them.
     let (exit_tx, exits) = std::sync::mpsc::channel();
-    match crate::platform::cn_proc::watch_exits(move |x| {
+    match crate::platform::exit_events::watch_exits(move |x| {
         let _ = exit_tx.send((x, wall_now()));
     }) {
         Ok(()) => errln!("whytop record: exit codes and signals from the kernel's process events"),

@@ -3,8 +3,8 @@
 use super::record::db_for_reading;
 use crate::model::timespec::{TimeSpec, parse_duration};
 use crate::platform::localtime::{self, LocalTime};
+use crate::present::format;
 use crate::store::{EndedRow, Moment, MomentRow, Reader};
-use crate::ui::format;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -222,7 +222,7 @@ pub struct EndedArgs {
 pub fn how(e: &EndedRow) -> String {
     match (e.exit_code, e.exit_signal) {
         (_, Some(sig)) => {
-            let mut s = format!("killed by {}", crate::actions::signals::name(sig));
+            let mut s = format!("killed by {}", crate::platform::signals::name(sig));
             if e.core_dumped == Some(true) {
                 s.push_str(" (core dumped)");
             }

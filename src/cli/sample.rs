@@ -8,7 +8,18 @@ use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
 pub struct SampleArgs {
-    pub pid: Pid,
+    /// The process to capture (not with --from).
+    #[arg(required_unless_present = "from", conflicts_with = "from")]
+    pub pid: Option<Pid>,
+    /// Read a saved capture instead (macOS sample or spindump, gdb, eu-stack,
+    /// py-spy, jstack/jcmd, a kernel stack), its format detected, and print it
+    /// as a live capture is printed: one taken on a Mac can be read anywhere.
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<std::path::PathBuf>,
+    /// With --from, a spindump of many processes: the one to show (without it
+    /// they are listed).
+    #[arg(long = "pid", value_name = "PID", requires = "from")]
+    pub only_pid: Option<Pid>,
     /// Sample for this many seconds: one snapshot a second on Linux (counts show
     /// how often each frame was seen); the sampling time of macOS `sample`.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=600))]
@@ -23,7 +34,15 @@ pub struct SampleArgs {
 }
 
 pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
-    let Some(named) = super::target::named("sample", args.pid)? else {
+    let pid = match (&args.from, args.pid) {
+        (Some(file), _) => return super::sample_file::run(file, args.only_pid, args.json),
+        (None, Some(pid)) => pid,
+        (None, None) => {
+            errln!("whytop sample: give a PID, or --from FILE");
+            return Ok(2);
+        }
+    };
+    let Some(named) = super::target::named("sample", pid)? else {
         return Ok(1);
     };
     let p = named.sample();
@@ -38,7 +57,7 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
     let mut announced = String::new();
     let c = capture::capture(
         p,
-        std::path::Path::new("/proc"),
+        std::path::Path::new(crate::platform::PROC_ROOT),
         &Tools::from_env(),
         &dir,
         capture::CaptureOptions {
@@ -81,37 +100,8 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
     if let Some(path) = &c.saved {
         writeln!(out, "raw output saved: {}", path.display())?;
     }
-    for t in &c.tree.threads {
-        writeln!(
-            out,
-            "\nthread {} {}",
-            t.id.map(|i| i.to_string()).unwrap_or_default(),
-            t.name.as_deref().unwrap_or("")
-        )?;
-        for f in t.frames.iter().take(12) {
-            writeln!(
-                out,
-                "  {}{}",
-                f.function,
-                f.location
-                    .as_deref()
-                    .map(|l| format!("  ({l})"))
-                    .unwrap_or_default()
-            )?;
-        }
-        if t.frames.len() > 12 {
-            writeln!(out, "  … {} more", t.frames.len() - 12)?;
-        }
-        if c.tool != "kernel"
-            && let Some(k) = c.kernel.summary_of(t.id)
-        {
-            writeln!(out, "  kernel: {k}")?;
-        }
-    }
-    writeln!(out, "\nhottest:")?;
-    for (f, n) in c.tree.hottest(10) {
-        writeln!(out, "  {n:>4}  {f}")?;
-    }
+    let kernel = (c.tool != "kernel").then_some(&c.kernel);
+    super::stack_text::write_tree(&mut out, &c.tree, kernel)?;
     let code = super::emit(&out)?;
     if failed {
         errln!(

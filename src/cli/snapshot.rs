@@ -43,7 +43,7 @@ pub fn run(args: &SnapshotArgs) -> anyhow::Result<i32> {
         let timeout = std::time::Duration::from_secs(30);
         let c = crate::actions::capture::capture(
             &p,
-            std::path::Path::new("/proc"),
+            std::path::Path::new(crate::platform::PROC_ROOT),
             &tools,
             &dir,
             crate::actions::capture::CaptureOptions {

@@ -27,7 +27,7 @@ pub fn named(cmd: &str, pid: Pid) -> anyhow::Result<Option<Named>> {
             errln!(
                 "whytop {cmd}: {tid} is a thread of process {} ({}); name the process",
                 p.pid,
-                crate::ui::format::printable(&p.comm)
+                crate::present::format::printable(&p.comm)
             );
             None
         }

@@ -7,7 +7,7 @@ use crate::model::why::profile::{Profile, ProfileReport};
 use crate::model::why::usage::CpuUsage;
 use crate::model::{Pid, ProcSample};
 use crate::platform::{ListOptions, Platform};
-use crate::ui::{format, why_text};
+use crate::present::{format, why_text};
 use serde::Serialize;
 use std::fmt::Write;
 use std::time::{Duration, Instant};

@@ -1,7 +1,7 @@
 //! Sampling loops: they read through a `Platform` and publish snapshots; they never draw.
 
-pub mod runtime;
-pub mod sampler;
+pub(crate) mod runtime;
+pub(crate) mod sampler;
 pub mod why;
 
 pub use sampler::{CollectorCmd, CollectorHandle, collect_pair, spawn};

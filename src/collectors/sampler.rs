@@ -8,6 +8,7 @@ use crate::model::{ProcDetail, ProcKey, ProcSample, Snapshot};
 /// A runtime probe (py-spy) of the focused process runs on focus and then this often.
 const RUNTIME_EVERY: Duration = Duration::from_secs(5);
 const RUNTIME_TIMEOUT: Duration = Duration::from_secs(3);
+use crate::platform::clock::monotonic_ns;
 use crate::platform::system::SystemSampler;
 use crate::platform::{ListOptions, Platform, PlatformError};
 use std::sync::Arc;
@@ -20,7 +21,6 @@ use tokio::sync::watch;
 pub enum CollectorCmd {
     /// Read the detail fields for this process on each pass (None: nobody looks).
     Focus(Option<ProcKey>),
-    SetInterval(Duration),
     ShowThreads(bool),
     RefreshNow,
     /// Re-read this pid on an immediate pass (whytop just changed it).
@@ -32,7 +32,6 @@ pub enum CollectorCmd {
 pub struct CollectorHandle {
     pub snapshots: watch::Receiver<Arc<Snapshot>>,
     pub commands: Sender<CollectorCmd>,
-    pub thread: std::thread::JoinHandle<()>,
     /// The last pass's error, if the platform cannot be read at all.
     pub errors: watch::Receiver<Option<String>>,
     /// Detail of the focused process, re-read on focus and on every pass.
@@ -92,11 +91,8 @@ fn pass(st: &mut State) -> Result<Snapshot, PlatformError> {
     drop(prev);
     if !tags.states.is_empty() {
         // The evidence saw a newer state than the listing (or whytop's own probe
-        // stopped it): the row's letter follows its verdict. A copy only then.
-        let procs = Arc::make_mut(&mut listing.procs);
-        for (i, state) in tags.states {
-            procs[i].state = state;
-        }
+        // stopped it): the row's letter follows its verdict.
+        st.platform.amend_states(&mut listing, &tags.states);
     }
     let why = tags.tags;
     st.last = Arc::clone(&listing.procs);
@@ -138,7 +134,7 @@ fn read_detail(st: &mut State) -> Option<Arc<ProcDetail>> {
             .as_ref()
             .filter(|(k, _, _)| *k == key)
             .and_then(|(_, _, h)| h.clone());
-        d.sched = crate::actions::sched::describe(key.pid);
+        d.sched = crate::platform::sched::describe(key.pid);
     }
     let d = Arc::new(d);
     st.last_detail = Some(Arc::clone(&d));
@@ -223,8 +219,11 @@ impl Headless {
     }
 }
 
-/// Starts the sampling thread. The first snapshot is published before this returns
-/// an error-free handle, so the UI starts with data.
+/// Starts the sampling thread; it publishes its first snapshot when its first
+/// pass is done (until then the handle's snapshot is an empty one). The thread
+/// is not joined: it ends at the first pass after the handle's snapshot
+/// receiver is gone, and whytop does not wait for a pass (a slow `/proc` read)
+/// to exit.
 pub fn spawn(platform: Box<dyn Platform>, interval: Duration) -> CollectorHandle {
     spawn_with(platform, interval, runtime::probe)
 }
@@ -241,7 +240,7 @@ pub fn spawn_with(
     let (detail_tx, detail_rx) = watch::channel(None);
     let mut st = State::new(platform, interval);
     st.probe_to = Some((cmd_tx.clone(), prober));
-    let thread = std::thread::Builder::new()
+    std::thread::Builder::new()
         .name("collector".into())
         .stack_size(256 * 1024)
         .spawn(move || {
@@ -259,7 +258,6 @@ pub fn spawn_with(
     CollectorHandle {
         snapshots: snap_rx,
         commands: cmd_tx,
-        thread,
         errors: err_rx,
         details: detail_rx,
     }
@@ -291,7 +289,7 @@ fn run(mut st: State, cmds: Receiver<CollectorCmd>, out: Outputs) {
             let _ = out.details.send(read_detail(&mut st));
         }
         // Wait out the interval; commands are taken as they come.
-        let mut deadline = started + st.interval;
+        let deadline = started + st.interval;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match cmds.recv_timeout(left) {
@@ -299,10 +297,6 @@ fn run(mut st: State, cmds: Receiver<CollectorCmd>, out: Outputs) {
                     // Only the detail is re-read: moving the selection must stay cheap.
                     st.focus = k;
                     let _ = out.details.send(read_detail(&mut st));
-                }
-                Ok(CollectorCmd::SetInterval(d)) => {
-                    st.interval = d.max(Duration::from_millis(100));
-                    deadline = started + st.interval;
                 }
                 Ok(CollectorCmd::ShowThreads(t)) => {
                     st.opts.threads = t;
@@ -325,17 +319,7 @@ fn run(mut st: State, cmds: Receiver<CollectorCmd>, out: Outputs) {
     }
 }
 
-pub fn monotonic_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes only the struct we pass.
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
-    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
-}
-
-#[cfg(all(test, target_os = "linux"))]
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::platform::external::{RunError, run};
@@ -376,7 +360,7 @@ mod tests {
                 .unwrap(),
         );
         let pid = py.0.id() as i32;
-        let platform = Box::new(crate::platform::linux::LinuxPlatform::new("/proc").unwrap());
+        let platform = crate::platform::native().unwrap();
         let mut c = spawn_with(platform, Duration::from_millis(200), slow_probe);
         let deadline = Instant::now() + Duration::from_secs(30);
         let key = loop {

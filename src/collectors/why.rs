@@ -37,7 +37,7 @@ const THREADS_RECHECK_EVERY: u32 = 5;
 
 /// A `lock` held this many passes in a row with no CPU used, every thread
 /// waiting on a futex, is marked (`WhyTag::stuck`).
-pub const STUCK_AFTER: u8 = 5;
+pub(crate) const STUCK_AFTER: u8 = 5;
 
 /// `Kept::flags`: in the foreground of its terminal when judged.
 const FG: u8 = 1;
@@ -162,7 +162,7 @@ pub fn find(procs: &[ProcSample], pid: Pid) -> Option<&ProcSample> {
 
 /// Whether `tracer` is a tool whytop started (its child, or a child of that):
 /// a capture or runtime probe, whose ptrace stop is not the process's story.
-pub fn traced_by_us(procs: &[ProcSample], tracer: Pid) -> bool {
+pub(crate) fn traced_by_us(procs: &[ProcSample], tracer: Pid) -> bool {
     let me = std::process::id() as Pid;
     let Some(t) = find(procs, tracer) else {
         return false;
@@ -183,6 +183,9 @@ impl WhyTracker {
     ) -> Tags {
         let procs = &listing.procs[..];
         let index = ChildIndex::new(procs);
+        // Grown once to its size: growing by doubling holds both tables at once.
+        self.kept
+            .reserve(procs.len().saturating_sub(self.kept.len()));
         self.pass = self.pass.wrapping_add(1);
         self.interval_ns = if self.last_ns == 0 {
             0
@@ -294,14 +297,14 @@ impl WhyTracker {
 
     /// Gives `e` (a fresh read of `key`) what this tracker remembers: the call
     /// it was in before a `restart_syscall`.
-    pub fn annotate(&self, key: ProcKey, e: &mut Evidence) {
+    pub(crate) fn annotate(&self, key: ProcKey, e: &mut Evidence) {
         let earlier = self.kept.get(&key).map_or(NO_CALL, |k| k.call);
         remember_call(e, earlier);
     }
 
     /// What was kept of `key`: the tag shown, for how long, the last interval's
     /// use and the wait profile.
-    pub fn history(&self, key: ProcKey) -> Option<History> {
+    pub(crate) fn history(&self, key: ProcKey) -> Option<History> {
         let k = self.kept.get(&key)?;
         let now_s = self.last_ns / 1_000_000_000;
         let usage = (self.interval_ns > 0).then(|| CpuUsage {

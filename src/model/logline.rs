@@ -37,14 +37,14 @@ fn is_zero(n: &u64) -> bool {
 }
 
 /// The longest line kept whole; the rest is counted, not held.
-pub const LINE_LIMIT: usize = 64 * 1024;
+pub(crate) const LINE_LIMIT: usize = 64 * 1024;
 
 impl LogLine {
     /// A line of an unstructured source from its raw bytes (no newline) and how
     /// many bytes were cut after them. Invalid UTF-8 shows as U+FFFD. Of a
     /// partial line, a trailing `\r` and a character whose bytes have not all
     /// come yet are left out, so the finished line's text starts with its text.
-    pub fn from_raw(source: &str, raw: &[u8], cut: u64, partial: bool) -> LogLine {
+    pub(crate) fn from_raw(source: &str, raw: &[u8], cut: u64, partial: bool) -> LogLine {
         let mut keep = raw.len();
         if partial || cut > 0 {
             keep -= incomplete_tail(raw);
@@ -62,12 +62,12 @@ impl LogLine {
     }
 
     /// What follows the text of a cut line: how much was cut.
-    pub fn cut_marker(&self) -> Option<String> {
+    pub(crate) fn cut_marker(&self) -> Option<String> {
         (self.cut_bytes > 0).then(|| format!("… [{} bytes cut]", self.cut_bytes))
     }
 
     /// Cuts `text` (say, a journal message) to `LINE_LIMIT` bytes.
-    pub fn limit(mut self) -> LogLine {
+    pub(crate) fn limit(mut self) -> LogLine {
         if self.text.len() > LINE_LIMIT {
             let mut end = LINE_LIMIT;
             while !self.text.is_char_boundary(end) {
@@ -169,10 +169,18 @@ pub fn parse_journal_json(line: &str) -> Option<LogLine> {
     )
 }
 
-/// macOS `log stream --style ndjson`: the first line is a header ("Filtering the
-/// log data using ..."), not JSON; any non-JSON line is skipped.
+/// One entry of macOS `log show|stream --style ndjson`. Not entries: `log
+/// stream`'s header line ("Filtering the log data using ..."), `log show`'s
+/// closing `{"count":N,"finished":1}`, activity and signpost events; each is
+/// None. Kept: the message, its level (`messageType`), the time (`timestamp`,
+/// `2026-10-07 10:19:55.713745+0800`) and where it came from: `subsystem` and
+/// `category` as the source (`com.example.app:network`), `log` when the
+/// process logged without a subsystem.
 pub fn parse_macos_ndjson(line: &str) -> Option<LogLine> {
     let v: serde_json::Value = serde_json::from_str(line.trim()).ok()?;
+    if v["eventType"].as_str().is_some_and(|t| t != "logEvent") {
+        return None;
+    }
     let text = v["eventMessage"].as_str()?.to_string();
     let level = match v["messageType"].as_str().unwrap_or("") {
         "Error" | "Fault" => Level::Error,
@@ -180,17 +188,58 @@ pub fn parse_macos_ndjson(line: &str) -> Option<LogLine> {
         "Debug" => Level::Debug,
         _ => guess_level(&text),
     };
+    let subsystem = v["subsystem"].as_str().unwrap_or("");
+    let category = v["category"].as_str().unwrap_or("");
+    let source = match (subsystem, category) {
+        ("", _) => "log".to_string(),
+        (s, "") => s.to_string(),
+        (s, c) => format!("{s}:{c}"),
+    };
     Some(
         LogLine {
-            when: None,
+            when: v["timestamp"].as_str().and_then(parse_log_timestamp),
             level,
-            source: "log".into(),
+            source,
             text,
             cut_bytes: 0,
             partial: false,
         }
         .limit(),
     )
+}
+
+/// `log`'s timestamp, `YYYY-MM-DD HH:MM:SS[.ffffff]±hhmm`, as seconds since the epoch.
+pub fn parse_log_timestamp(t: &str) -> Option<f64> {
+    let (date, rest) = t.trim().split_once(' ')?;
+    let mut d = date.splitn(3, '-').map(|x| x.parse::<i64>().ok());
+    let (y, mo, day) = (d.next()??, d.next()??, d.next()??);
+    let zone_at = rest.rfind(['+', '-'])?;
+    let (clock, zone) = rest.split_at(zone_at);
+    let mut c = clock.splitn(3, ':');
+    let h: i64 = c.next()?.parse().ok()?;
+    let mi: i64 = c.next()?.parse().ok()?;
+    let sec: f64 = c.next()?.parse().ok()?;
+    let sign = if zone.starts_with('-') { -1 } else { 1 };
+    let z = zone.get(1..)?.replace(':', "");
+    if z.len() != 4 || !(1..=12).contains(&mo) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let zh: i64 = z[..2].parse().ok()?;
+    let zm: i64 = z[2..].parse().ok()?;
+    let days = days_from_civil(y, mo, day);
+    let local = days * 86_400 + h * 3600 + mi * 60;
+    Some((local - sign * (zh * 3600 + zm * 60)) as f64 + sec)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
@@ -214,15 +263,50 @@ mod tests {
     fn macos_ndjson_with_its_header() {
         let header = "Filtering the log data using \"processID == 42\"";
         assert!(parse_macos_ndjson(header).is_none());
-        let line = r#"{"traceID":1,"eventMessage":"Connection failed","messageType":"Error","processID":42,"timestamp":"2026-11-24 12:00:00.000000+0000","subsystem":"com.example"}"#;
+        // Shaped as `log show --style ndjson` prints an entry (field order and
+        // spelling of recorded outputs; the values are made up).
+        let line = r#"{"timezoneName":"","messageType":"Error","eventType":"logEvent","source":null,"formatString":"Connection to %{public}s failed: %d","userID":501,"activityIdentifier":0,"subsystem":"com.example.sync","category":"network","threadID":1052718,"senderImageUUID":"0F483193-D206-362B-9874-0100BCCB9CBD","processImagePath":"\/usr\/local\/bin\/syncd","senderImagePath":"\/usr\/local\/bin\/syncd","timestamp":"2026-11-24 12:00:00.250000+0100","eventMessage":"Connection to db.local failed: 61","processID":42}"#;
         let l = parse_macos_ndjson(line).unwrap();
         assert_eq!(
             (l.level, l.text.as_str()),
-            (Level::Error, "Connection failed")
+            (Level::Error, "Connection to db.local failed: 61")
         );
-        let info = r#"{"eventMessage":"ok","messageType":"Default"}"#;
-        assert_eq!(parse_macos_ndjson(info).unwrap().level, Level::Info);
+        assert_eq!(l.source, "com.example.sync:network");
+        // 2026-11-24 11:00:00.25 UTC
+        assert_eq!(l.when, Some(1_795_518_000.25));
+        let info = r#"{"eventMessage":"ok","messageType":"Default","eventType":"logEvent","subsystem":"","category":""}"#;
+        let l = parse_macos_ndjson(info).unwrap();
+        assert_eq!(
+            (l.level, l.source.as_str(), l.when),
+            (Level::Info, "log", None)
+        );
+        let sub_only = r#"{"eventMessage":"x","messageType":"Info","subsystem":"com.apple.xpc"}"#;
+        assert_eq!(
+            parse_macos_ndjson(sub_only).unwrap().source,
+            "com.apple.xpc"
+        );
         assert!(parse_macos_ndjson("{}").is_none());
+        // log show's last line, and an activity, are not entries.
+        assert!(parse_macos_ndjson(r#"{"count":3,"finished":1}"#).is_none());
+        let activity =
+            r#"{"eventType":"activityCreateEvent","eventMessage":"start","messageType":""}"#;
+        assert!(parse_macos_ndjson(activity).is_none());
+    }
+
+    #[test]
+    fn log_timestamps() {
+        assert_eq!(
+            parse_log_timestamp("1970-01-01 00:00:00.000000+0000"),
+            Some(0.0)
+        );
+        assert_eq!(
+            parse_log_timestamp("2026-10-06 19:32:07.096609-0500"),
+            parse_log_timestamp("2026-10-07 00:32:07.096609+0000")
+        );
+        let t = parse_log_timestamp("2024-02-29 23:59:59+0000").unwrap();
+        assert_eq!(t, 1_709_251_199.0);
+        assert!(parse_log_timestamp("yesterday").is_none());
+        assert!(parse_log_timestamp("2026-13-01 00:00:00+0000").is_none());
     }
 
     #[test]

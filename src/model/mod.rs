@@ -1,14 +1,15 @@
 //! Plain data and pure derivation: no I/O here.
 
-pub mod callstack;
-pub mod facts;
-pub mod filter;
+pub(crate) mod callstack;
+pub(crate) mod facts;
+pub(crate) mod filter;
 pub mod history;
 pub mod logline;
-pub mod runtime;
-pub mod sample;
+pub(crate) mod runtime;
+pub(crate) mod sample;
 pub mod sort;
-pub mod table;
+pub mod syscalls;
+pub(crate) mod table;
 pub mod timespec;
 pub mod view;
 pub mod why;

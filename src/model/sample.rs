@@ -123,7 +123,7 @@ impl std::ops::DerefMut for ProcSample {
 
 impl ProcSample {
     /// Its process group is the foreground job of its controlling terminal.
-    pub fn in_foreground(&self) -> bool {
+    pub(crate) fn in_foreground(&self) -> bool {
         self.tty_nr != 0 && self.tpgid > 0 && self.pgid == self.tpgid
     }
 

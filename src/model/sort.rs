@@ -77,7 +77,7 @@ impl SortColumn {
     }
 
     /// Whether a fresh sort on this column starts with the biggest values, as htop does.
-    pub fn descending_by_default(self) -> bool {
+    pub(crate) fn descending_by_default(self) -> bool {
         matches!(
             self,
             Self::Cpu | Self::Mem | Self::Res | Self::Virt | Self::Time
@@ -95,7 +95,7 @@ impl SortColumn {
     }
 
     /// Compares rows `a` and `b` of `t` ascending; ties fall back to pid.
-    pub fn compare(self, t: &ProcessTable, a: usize, b: usize) -> Ordering {
+    pub(crate) fn compare(self, t: &ProcessTable, a: usize, b: usize) -> Ordering {
         let (p, q) = (&t.snapshot.procs[a], &t.snapshot.procs[b]);
         let (s, r) = (&t.stats[a], &t.stats[b]);
         let ord = match self {

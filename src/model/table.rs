@@ -52,7 +52,7 @@ impl ProcessTable {
     }
 
     /// Row index by pid alone (the CLI's entry point, where the user typed a pid).
-    pub fn find_pid(&self, pid: super::Pid) -> Option<usize> {
+    pub(crate) fn find_pid(&self, pid: super::Pid) -> Option<usize> {
         let procs = &self.snapshot.procs;
         let i = procs.partition_point(|p| p.pid < pid);
         procs.get(i).filter(|p| p.pid == pid).map(|_| i)

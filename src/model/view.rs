@@ -46,7 +46,7 @@ pub struct ViewRow {
 
 impl ViewRow {
     /// The tree guide drawn before the command, like htop's `├─ └─ │`.
-    pub fn tree_prefix(&self) -> String {
+    pub(crate) fn tree_prefix(&self) -> String {
         if self.depth == 0 {
             return String::new();
         }
@@ -75,7 +75,7 @@ pub fn build(table: &ProcessTable, opts: &ViewOptions) -> Vec<ViewRow> {
 }
 
 /// As `build`, reusing `out`'s allocation (the TUI rebuilds its view every refresh).
-pub fn build_into(table: &ProcessTable, opts: &ViewOptions, out: &mut Vec<ViewRow>) {
+pub(crate) fn build_into(table: &ProcessTable, opts: &ViewOptions, out: &mut Vec<ViewRow>) {
     out.clear();
     let procs = &table.snapshot.procs;
     let matches: Vec<bool> = procs

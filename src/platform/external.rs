@@ -110,7 +110,7 @@ fn kill_group(child: &mut Child) {
 /// The line of a tool's stderr that says what went wrong: an `Error:` line
 /// (with its first cause, as Rust tools print them), else the first line that
 /// is not part of a backtrace, a usage hint or blank.
-pub fn error_line(stderr: &str) -> Option<String> {
+pub(crate) fn error_line(stderr: &str) -> Option<String> {
     let lines: Vec<&str> = stderr.lines().map(str::trim).collect();
     if let Some(i) = lines.iter().position(|l| {
         l.strip_prefix("Error:")
@@ -131,6 +131,21 @@ pub fn error_line(stderr: &str) -> Option<String> {
             Some(c) if !c.is_empty() => format!("{msg} ({c})"),
             _ => msg.to_string(),
         });
+    }
+    // rbspy: "Something went wrong ... Here's what we know:" then `- cause` lines.
+    if let Some(i) = lines
+        .iter()
+        .position(|l| l.ends_with("Here's what we know:"))
+    {
+        let mut causes: Vec<&str> = Vec::new();
+        for c in lines[i + 1..].iter().filter_map(|l| l.strip_prefix("- ")) {
+            if !causes.contains(&c) {
+                causes.push(c);
+            }
+        }
+        if !causes.is_empty() {
+            return Some(causes.join(": "));
+        }
     }
     let noise = |l: &str| {
         l.is_empty()
@@ -170,6 +185,14 @@ mod tests {
             "sample: cannot examine process 12 for unknown reasons"
         );
         assert_eq!(error_line("   0: main\n  1: start\n"), None);
+        // rbspy's own report, recorded (`rbspy snapshot --pid` of a non-Ruby process).
+        assert_eq!(
+            error_line(include_str!(
+                "../../tests/fixtures/stacks/rbspy-not-ruby.stderr.txt"
+            ))
+            .unwrap(),
+            "get ruby VM state: Couldn't get ruby version: Failed to locate Ruby version symbol"
+        );
         assert_eq!(error_line(""), None);
     }
 

@@ -42,17 +42,22 @@ pub fn next_policy(current: i32) -> Option<i32> {
     POLICIES.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
 }
 
-/// The current nice value of `pid`.
-pub fn nice(pid: Pid) -> Option<i32> {
-    #[cfg(target_os = "linux")]
-    {
-        super::linux::prio::get_nice(pid).ok()
+/// `policy batch, I/O idle` (Linux), or what this OS offers.
+pub fn describe(pid: Pid) -> Option<String> {
+    if HAS_BACKGROUND {
+        let on = background(pid)?;
+        return Some(format!("background {}", if on { "on" } else { "off" }));
     }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = pid;
-        None
+    if !HAS_POLICIES {
+        return None;
     }
+    let policy = policy_name(policy(pid)?);
+    let io = match io_class(pid) {
+        Some((0, _)) => "I/O best-effort (from nice)".to_string(),
+        Some((c, l)) => format!("I/O {} {l}", IO_CLASSES[c]),
+        None => "I/O ?".into(),
+    };
+    Some(format!("policy {policy}, {io}"))
 }
 
 /// The current CPU policy of `pid` (Linux).
@@ -75,6 +80,20 @@ pub fn io_class(pid: Pid) -> Option<(usize, i32)> {
         super::linux::prio::get_ioprio(pid).ok()
     }
     #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pid;
+        None
+    }
+}
+
+/// Whether `pid` is in darwin background (macOS: `pbi_flags`, by its own
+/// choice or another's); None elsewhere, or when it cannot be read.
+pub fn background(pid: Pid) -> Option<bool> {
+    #[cfg(target_os = "macos")]
+    {
+        super::macos::background(pid)
+    }
+    #[cfg(not(target_os = "macos"))]
     {
         let _ = pid;
         None

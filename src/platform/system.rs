@@ -66,6 +66,7 @@ fn cpu_ticks() -> Option<CpuTicks> {
 }
 
 /// The `cpu  user nice system idle iowait irq softirq steal ...` line of `/proc/stat`.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))] // a portable parser of a Linux file
 pub fn parse_cpu_ticks(line: &str) -> Option<CpuTicks> {
     let mut f = line.split_ascii_whitespace();
     if f.next()? != "cpu" {
@@ -87,7 +88,10 @@ pub fn parse_cpu_ticks(line: &str) -> Option<CpuTicks> {
 
 #[cfg(target_os = "linux")]
 fn cpu_pressure() -> Option<f32> {
-    parse_pressure(&std::fs::read_to_string("/proc/pressure/cpu").ok()?)
+    parse_pressure(
+        &std::fs::read_to_string(std::path::Path::new(super::PROC_ROOT).join("pressure/cpu"))
+            .ok()?,
+    )
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -96,6 +100,7 @@ fn cpu_pressure() -> Option<f32> {
 }
 
 /// `some avg10=` of a PSI file (`some avg10=1.23 avg60=... total=...`).
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub fn parse_pressure(text: &str) -> Option<f32> {
     let some = text.lines().find(|l| l.starts_with("some "))?;
     some.split_ascii_whitespace()

@@ -17,6 +17,8 @@ pub enum Point {
     BeforeFirstSignal,
 }
 
+// Only the debug build's pause reads the names.
+#[cfg(debug_assertions)]
 impl Point {
     pub fn name(self) -> &'static str {
         match self {

@@ -2,8 +2,6 @@
 //! (only what changed, plus keyframes), pruning to the retention, and reading
 //! a moment or the ended processes back.
 
-#![forbid(unsafe_code)]
-
 pub mod reader;
 pub mod schema;
 pub mod writer;

@@ -2,40 +2,36 @@
 
 use super::theme;
 use crate::app::state::App;
+use crate::app::state::Record;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 /// One record as a line: time, who, action, targets, outcome.
-pub fn record_line(r: &serde_json::Value) -> String {
-    let when = r["when"]
-        .as_f64()
-        .map(super::format::local_time)
-        .unwrap_or_default();
-    let targets: Vec<String> = r["targets"]
-        .as_array()
-        .map(|a| a.iter().map(|t| t["pid"].to_string()).collect())
-        .unwrap_or_default();
-    let params = r["params"].to_string();
-    let outcome = match &r["outcome"] {
+pub fn record_line(r: &Record) -> String {
+    let when = super::format::local_time(r.when);
+    let targets: Vec<String> = r.targets.iter().map(|t| t.pid.to_string()).collect();
+    let outcome = match &r.outcome {
         serde_json::Value::String(s) => s.clone(),
-        o if o["targets"].is_array() => {
-            let gone = o["targets"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|t| t["ended"] == "step" || t["ended"] == "gone")
-                .count();
-            format!("{gone}/{} gone", o["targets"].as_array().unwrap().len())
-        }
-        o => o.to_string(),
+        o => match o["targets"].as_array() {
+            // A stop: how many of its targets went.
+            Some(ts) => {
+                let gone = ts
+                    .iter()
+                    .filter(|t| t["ended"] == "step" || t["ended"] == "gone")
+                    .count();
+                format!("{gone}/{} gone", ts.len())
+            }
+            None => o.to_string(),
+        },
     };
     format!(
-        "{when}  {:<8} {:<7} pids {:<18} {params}  → {outcome}",
-        r["who"]["user"].as_str().unwrap_or("?"),
-        r["action"].as_str().unwrap_or("?"),
+        "{when}  {:<8} {:<7} pids {:<18} {}  → {outcome}",
+        r.who.user,
+        r.action,
         targets.join(","),
+        r.params,
     )
 }
 
@@ -53,10 +49,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" Audit log (newest first; Esc closes) ");
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((app.ui.overlay_scroll as u16, 0)),
-        area,
+    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let count = para.line_count(area.width.saturating_sub(2));
+    let top = app.ui.overlay_extent.measure(
+        count,
+        area.height.saturating_sub(2) as usize,
+        app.ui.overlay_scroll,
     );
+    f.render_widget(para.block(block).scroll((top as u16, 0)), area);
 }

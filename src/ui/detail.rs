@@ -46,7 +46,6 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     let Some(p) = app.selected_sample() else {
         return vec![Line::raw("no process selected")];
     };
-    let t = &app.table;
     let detail = app.detail.as_ref().filter(|d| d.key == Some(p.key()));
     let pending = || {
         if detail.is_none() {
@@ -55,9 +54,83 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             "unreadable".to_string()
         }
     };
+    // The verdict first (what the pane is for, on screen at 80x24 the moment
+    // it opens), then who the process is, then its threads and the rest.
+    let mut out = Vec::new();
+    let tag = app.selected_why();
+    let why = detail.and_then(|d| d.why.as_ref());
+    match why {
+        Some(w) => {
+            out.push(Line::from(vec![
+                Span::styled(format!("{:<9}", "Why"), theme::LABEL),
+                Span::styled(
+                    w.main.reason.label().to_string(),
+                    theme::why((&w.main).into()),
+                ),
+                Span::raw(format!(
+                    " {}{}",
+                    w.main.detail,
+                    if w.main.weak { " (weak evidence)" } else { "" }
+                )),
+            ]));
+            if !w.main.decided_by.is_empty() {
+                out.push(field("Because", why_text::because_line(&w.main)));
+            }
+            if let Some(h) = detail.and_then(|d| d.history.as_ref()) {
+                out.push(field("Time", why_text::history_line(h, tag)));
+            }
+            out.push(field(
+                "Evidence",
+                why_text::evidence_lines(&w.main.evidence).join("  ·  "),
+            ));
+        }
+        None => out.push(field(
+            "Why",
+            tag.map(|t| format!("{} (reading the evidence…)", t.text()))
+                .unwrap_or_else(pending),
+        )),
+    }
+    if let Some(h) = detail.and_then(|d| d.runtime.as_ref()) {
+        out.push(field(
+            &why_text::runtime_label(h),
+            why_text::runtime_text(h),
+        ));
+    }
+    out.extend(identity(app, p, detail, &pending));
+    if let Some(w) = why.filter(|w| !w.threads.is_empty()) {
+        out.push(field("Threads", why_text::thread_summary(w)));
+        for t in w.threads.iter().take(32) {
+            let tid = t.evidence.tid.map(|t| t.to_string()).unwrap_or_default();
+            let comm = t.evidence.comm.as_deref().unwrap_or("");
+            out.push(Line::from(vec![
+                Span::raw(format!("{:>9}{tid:>7} {:<16}", "", format::printable(comm))),
+                Span::styled(format!("{:<11}", t.reason.label()), theme::why(t.into())),
+                Span::raw(t.detail.clone()),
+            ]));
+        }
+    }
+    if let Some(d) = detail
+        && !d.unreadable.is_empty()
+    {
+        out.push(Line::from(Span::styled(
+            format!("Unreadable: {}", d.unreadable.join("; ")),
+            theme::DIM,
+        )));
+    }
+    out
+}
+
+/// Command, ids, start, files and family: who the process is.
+fn identity(
+    app: &App,
+    p: &ProcSample,
+    detail: Option<&std::sync::Arc<crate::model::ProcDetail>>,
+    pending: &dyn Fn() -> String,
+) -> Vec<Line<'static>> {
+    let t = &app.table;
     let kids = children(t, p);
-    let mut out = vec![
-        field("Command", format::printable(&p.command()).into_owned()),
+    vec![
+        field("Command", format::shown_command(&p.command())),
         field(
             "Process",
             format!(
@@ -113,76 +186,26 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
                 format!("{}: {}", kids.len(), kids.join(", "))
             },
         ),
-    ];
-    let tag = app.selected_why();
-    match detail.and_then(|d| d.why.as_ref()) {
-        Some(w) => {
-            out.push(Line::from(vec![
-                Span::styled(format!("{:<9}", "Why"), theme::LABEL),
-                Span::styled(
-                    w.main.reason.label().to_string(),
-                    theme::why((&w.main).into()),
-                ),
-                Span::raw(format!(
-                    " {}{}",
-                    w.main.detail,
-                    if w.main.weak { " (weak evidence)" } else { "" }
-                )),
-            ]));
-            if !w.main.decided_by.is_empty() {
-                out.push(field("Because", why_text::because_line(&w.main)));
-            }
-            if let Some(h) = detail.and_then(|d| d.history.as_ref()) {
-                out.push(field("Time", why_text::history_line(h, tag)));
-            }
-            out.push(field(
-                "Evidence",
-                why_text::evidence_lines(&w.main.evidence).join("  ·  "),
-            ));
-            if !w.threads.is_empty() {
-                out.push(field("Threads", why_text::thread_summary(w)));
-                for t in w.threads.iter().take(32) {
-                    let tid = t.evidence.tid.map(|t| t.to_string()).unwrap_or_default();
-                    let comm = t.evidence.comm.as_deref().unwrap_or("");
-                    out.push(Line::from(vec![
-                        Span::raw(format!("{:>9}{tid:>7} {:<16}", "", format::printable(comm))),
-                        Span::styled(format!("{:<11}", t.reason.label()), theme::why(t.into())),
-                        Span::raw(t.detail.clone()),
-                    ]));
-                }
-            }
-        }
-        None => out.push(field(
-            "Why",
-            tag.map(|t| format!("{} (reading the evidence…)", t.text()))
-                .unwrap_or_else(pending),
-        )),
-    }
-    if let Some(h) = detail.and_then(|d| d.runtime.as_ref()) {
-        out.push(field(
-            &why_text::runtime_label(h),
-            why_text::runtime_text(h),
-        ));
-    }
-    if let Some(d) = detail
-        && !d.unreadable.is_empty()
-    {
-        out.push(Line::from(Span::styled(
-            format!("Unreadable: {}", d.unreadable.join("; ")),
-            theme::DIM,
-        )));
-    }
-    out
+    ]
 }
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
+    let title = match (app.ui.detail_focus, app.ui.detail_full) {
+        (true, _) => " Details: j/k PgUp/PgDn Home/End scroll · Tab table · f size · Esc closes ",
+        (false, true) => " Details: Tab scrolls · f half screen · Esc closes ",
+        (false, false) => " Details: Tab scrolls · f full screen · Esc closes ",
+    };
     let block = Block::default()
         .borders(Borders::TOP)
-        .title(Span::styled(" Details (Esc closes) ", theme::LABEL));
-    let text = lines(app);
-    let para = Paragraph::new(text)
+        .title(Span::styled(title, theme::LABEL));
+    let para = Paragraph::new(lines(app))
         .block(block)
-        .wrap(Wrap { trim: false })
-        .scroll((app.ui.overlay_scroll as u16, 0));
-    f.render_widget(para, area);
+        .wrap(Wrap { trim: false });
+    let inner = area.height.saturating_sub(1) as usize;
+    let lines = para.line_count(area.width).saturating_sub(1);
+    let top = app
+        .ui
+        .overlay_extent
+        .measure(lines, inner, app.ui.overlay_scroll);
+    f.render_widget(para.scroll((top as u16, 0)), area);
 }

@@ -6,7 +6,7 @@ use crate::app::state::App;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let mut out = vec![
@@ -50,10 +50,11 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" Help: Esc closes, j/k scroll ");
-    f.render_widget(
-        Paragraph::new(lines(app))
-            .block(block)
-            .scroll((app.ui.overlay_scroll as u16, 0)),
-        r,
-    );
+    let para = Paragraph::new(lines(app)).wrap(Wrap { trim: false });
+    let lines = para.line_count(w.saturating_sub(2));
+    let top =
+        app.ui
+            .overlay_extent
+            .measure(lines, h.saturating_sub(2) as usize, app.ui.overlay_scroll);
+    f.render_widget(para.block(block).scroll((top as u16, 0)), r);
 }

@@ -1,22 +1,14 @@
 //! The running stop: which step, time left, who is still alive.
 
 use super::theme;
-use crate::actions::signals;
 use crate::app::state::App;
+use crate::platform::signals;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-/// Target lines the pane shows; the rest are counted on one more line.
-const SHOWN: usize = 5;
-
-pub fn height(app: &App) -> u16 {
-    app.ladder
-        .as_ref()
-        .map(|l| 3 + l.targets.len().min(SHOWN + 1) as u16)
-        .unwrap_or(0)
-}
+use crate::present::layout::LADDER_SHOWN as SHOWN;
 
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let Some(l) = &app.ladder else {
@@ -43,7 +35,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         Span::raw(" cancel"),
     ])];
     // The ones still alive first: they are what the user is waiting for.
-    let mut order: Vec<&crate::actions::targets::Target> = l.targets.iter().collect();
+    let mut order: Vec<&crate::app::state::Target> = l.targets.iter().collect();
     order.sort_by_key(|t| !l.alive.contains(&t.key));
     let shown = if order.len() > SHOWN + 1 {
         SHOWN

@@ -1,65 +1,16 @@
-//! Where each pane goes: a pure function of the terminal size and the app, used
-//! both to draw and to map mouse clicks back to rows and columns.
+//! The panes of the app as drawn: `present::layout` at the app's size.
 
-use crate::app::keymap::Mode;
 use crate::app::state::App;
-use ratatui::layout::Rect;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Areas {
-    pub header: Rect,
-    /// The table including its column-title row.
-    pub table: Rect,
-    pub detail: Option<Rect>,
-    /// The running stop's progress.
-    pub ladder: Option<Rect>,
-    pub status: Rect,
-}
-
-impl Areas {
-    pub fn table_rows(&self) -> usize {
-        self.table.height.saturating_sub(1) as usize
-    }
-}
-
-/// Lines the CPU meters take: one core a line, two a line past eight cores.
-pub fn cpu_lines(cores: usize) -> u16 {
-    let per_line = if cores > 8 { 2 } else { 1 };
-    cores.div_ceil(per_line).max(1) as u16
-}
+pub use crate::present::layout::{Areas, cpu_lines};
 
 /// The panes at the size the app last heard of (for mouse clicks and paging).
 pub fn areas(app: &App) -> Areas {
-    areas_in(app, app.ui.size)
+    app.areas()
 }
 
 /// The panes at size `(w, h)`. Drawing passes the frame's own size: the terminal
 /// may have changed size since the last resize event (say, while suspended), and
 /// a pane outside the buffer would panic.
-pub fn areas_in(app: &App, (w, h): (u16, u16)) -> Areas {
-    let full = Rect::new(0, 0, w, h);
-    let cores = app.table.snapshot.system.cpu_percent.len();
-    let header_h = (cpu_lines(cores) + 2).max(3).min(h.saturating_sub(3) / 2);
-    let status_h = u16::from(h > 0);
-    let ladder_h = super::ladder::height(app).min(h.saturating_sub(header_h + status_h) / 2);
-    let body_h = h.saturating_sub(header_h + status_h + ladder_h);
-    let ladder = (ladder_h > 0).then(|| Rect::new(0, header_h + body_h, w, ladder_h));
-    let header = Rect::new(0, 0, w, header_h);
-    let status = Rect::new(0, h.saturating_sub(status_h), w, status_h);
-    let body = Rect::new(0, header_h, w, body_h);
-    let (table, detail) = if app.ui.mode == Mode::Detail && body_h >= 8 {
-        let detail_h = (body_h / 2).clamp(6, 16);
-        let t = Rect::new(0, body.y, w, body_h - detail_h);
-        (t, Some(Rect::new(0, body.y + t.height, w, detail_h)))
-    } else {
-        (body, None)
-    };
-    debug_assert!(table.y + table.height <= full.height || h == 0);
-    Areas {
-        header,
-        table,
-        detail,
-        ladder,
-        status,
-    }
+pub(crate) fn areas_in(app: &App, size: (u16, u16)) -> Areas {
+    crate::present::layout::areas_in(app.panes(), size)
 }

@@ -1,6 +1,6 @@
 //! The log pane: the followed process's lines, coloured by level, newest at the bottom.
 
-use super::{format, layout, theme};
+use super::{format, theme};
 use crate::app::state::{App, LogView};
 use crate::model::logline::Level;
 use ratatui::Frame;
@@ -18,33 +18,13 @@ fn level_style(l: Level) -> Style {
     }
 }
 
-/// The pane's lines above the log itself: notes wrapped to `width`, and how
-/// many lines the ring dropped.
+/// The pane's lines above the log itself.
 fn head_lines(l: &LogView, width: u16) -> Vec<Line<'static>> {
-    let mut lines: Vec<Line> = l
-        .notes
-        .iter()
-        .flat_map(|n| format::wrap(&format::printable(n), width as usize))
-        .map(|n| Line::styled(n, theme::DIM))
-        .collect();
-    if l.dropped > 0 {
-        lines.push(Line::styled(
-            format!("({} older lines dropped)", l.dropped),
-            theme::DIM,
-        ));
-    }
-    lines
+    crate::present::panes::log_head_lines(&l.notes, l.dropped, width)
 }
 
 fn block() -> Block<'static> {
     Block::default().borders(Borders::ALL)
-}
-
-/// Rows left for log lines at the current size (what a page is when scrolling).
-pub fn body_rows(app: &App) -> usize {
-    let Some(l) = &app.logs else { return 0 };
-    let inner = block().inner(layout::areas(app).table);
-    (inner.height as usize).saturating_sub(head_lines(l, inner.width).len())
 }
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {

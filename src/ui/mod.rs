@@ -1,22 +1,22 @@
 //! Drawing: `render(&App, &mut Frame)`, one file per pane. Nothing here changes state.
 
-pub mod audit;
-pub mod capture;
-pub mod columns;
-pub mod confirm;
-pub mod detail;
-pub mod format;
-pub mod header;
-pub mod help;
-pub mod ladder;
+pub(crate) mod audit;
+pub(crate) mod capture;
+pub(crate) mod confirm;
+pub(crate) mod detail;
+pub(crate) mod header;
+pub(crate) mod help;
+pub(crate) mod ladder;
 pub mod layout;
-pub mod logs;
-pub mod signal_menu;
-pub mod sort_menu;
-pub mod status;
-pub mod table;
-pub mod theme;
-pub mod why_text;
+pub(crate) mod logs;
+pub(crate) mod signal_menu;
+pub(crate) mod sort_menu;
+pub(crate) mod status;
+pub(crate) mod table;
+
+// What the TUI shares with the app and the CLI, under the names the panes use.
+pub use crate::present::columns;
+pub(crate) use crate::present::{format, theme, why_text};
 
 use crate::app::keymap::Mode;
 use crate::app::state::App;

@@ -1,8 +1,8 @@
 //! F9: every signal by name and number, sent to the selected process or its group.
 
 use super::{format, theme};
-use crate::actions::signals;
 use crate::app::state::App;
+use crate::platform::signals;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;

@@ -1,6 +1,7 @@
 //! The bottom line: the filter being typed, a message, or the main keys.
 
 use super::theme;
+use crate::app::action::Action;
 use crate::app::keymap::Mode;
 use crate::app::state::App;
 use ratatui::Frame;
@@ -20,6 +21,21 @@ pub fn line(app: &App) -> Line<'static> {
         }
         return Line::from(spans);
     }
+    if app.ui.mode == Mode::Search {
+        let mut spans = vec![
+            Span::styled("Search: ", theme::KEY),
+            Span::raw(app.ui.search_input.clone()),
+            Span::raw("▏"),
+        ];
+        if let Some(e) = &app.ui.search_error {
+            spans.push(Span::styled(format!("  {e}"), theme::ERROR));
+        }
+        spans.push(Span::styled(
+            "  F3/Down next, Up previous, Enter stays, Esc goes back",
+            theme::DIM,
+        ));
+        return Line::from(spans);
+    }
     if app.ui.mode == Mode::LogFilter {
         let text = app
             .logs
@@ -35,7 +51,14 @@ pub fn line(app: &App) -> Line<'static> {
     if app.ui.mode == Mode::Nice {
         return Line::from(vec![
             Span::styled("Nice (-20..19, Enter sets): ", theme::KEY),
-            Span::raw(app.ui.nice_input.clone()),
+            Span::styled(
+                app.ui.nice_input.clone(),
+                if app.ui.nice_selected {
+                    theme::SELECTED
+                } else {
+                    ratatui::style::Style::default()
+                },
+            ),
             Span::raw("▏"),
         ]);
     }
@@ -45,30 +68,57 @@ pub fn line(app: &App) -> Line<'static> {
     if let Some(msg) = &app.ui.status {
         return Line::raw(msg.clone());
     }
+    let width = app.ui.size.0 as usize;
+    // A filter in force is always said; the count only where it fits.
+    let filter = if app.ui.filter_input.is_empty() {
+        String::new()
+    } else {
+        format!(" filter: {} ", app.ui.filter_input)
+    };
+    let count = format!(" {} shown", app.view.len());
     let mut spans = Vec::new();
-    for (key, what) in [
-        ("F1", "Help"),
-        ("F3", "Search"),
-        ("F5", "Tree"),
-        ("F6", "SortBy"),
-        ("Enter", "Details"),
-        ("F10", "Quit"),
-    ] {
-        spans.push(Span::styled(key, theme::KEY));
+    let bindings = app.keymap.bindings(Mode::Normal);
+    let mut used = filter.chars().count();
+    for (action, what) in FOOTER {
+        // An action the keymap leaves unbound is not offered.
+        let Some((_, keys)) = bindings.iter().find(|(a, _)| *a == action) else {
+            continue;
+        };
+        let key = keys
+            .iter()
+            .find(|k| k.len() > 1 && k.starts_with('F'))
+            .unwrap_or(&keys[0]);
+        let len = key.len() + what.len() + 1;
+        if used + len > width {
+            break;
+        }
+        used += len;
+        spans.push(Span::styled(key.clone(), theme::KEY));
         spans.push(Span::raw(format!("{what} ")));
     }
-    if !app.ui.filter_input.is_empty() {
-        spans.push(Span::styled(
-            format!(" filter: {} ", app.ui.filter_input),
-            theme::LABEL,
-        ));
+    if !filter.is_empty() {
+        spans.push(Span::styled(filter, theme::LABEL));
     }
-    spans.push(Span::styled(
-        format!(" {} shown", app.view.len()),
-        theme::DIM,
-    ));
+    if used + count.len() <= width {
+        spans.push(Span::styled(count, theme::DIM));
+    }
     Line::from(spans)
 }
+
+/// htop's footer and whytop's stop, each under the key the keymap gives it
+/// (its F-key where it has one).
+const FOOTER: [(Action, &str); 10] = [
+    (Action::Help, "Help"),
+    (Action::Search, "Search"),
+    (Action::Filter, "Filter"),
+    (Action::Tree, "Tree"),
+    (Action::SortMenu, "SortBy"),
+    (Action::NiceDown, "Nice-"),
+    (Action::NiceUp, "Nice+"),
+    (Action::SignalMenu, "Kill"),
+    (Action::Quit, "Quit"),
+    (Action::Stop, "Stop"),
+];
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(line(app)), area);

@@ -95,7 +95,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
             cmd.push_str(&format::printable(&p.comm));
             cmd.push_str(" (thread)");
         } else {
-            cmd.push_str(&format::printable(&p.command()));
+            cmd.push_str(&format::shown_command(&p.command()));
         }
         let style = if selected || !p.kernel_thread {
             base

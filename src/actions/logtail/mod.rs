@@ -12,6 +12,7 @@ mod assemble;
 mod backlog;
 mod file;
 mod journal;
+mod maclog;
 
 use crate::model::ProcKey;
 use crate::model::logline::{LogLine, parse_journal_json, parse_macos_ndjson};
@@ -26,7 +27,7 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Source {
     Journal,
-    /// macOS unified logging: `log stream --style ndjson`.
+    /// macOS unified logging: `log show` for the backlog, `log stream` to follow.
     MacLog,
     File {
         /// What to open: `/proc/PID/fd/N`.
@@ -55,7 +56,7 @@ pub enum Event {
 /// Where a process's output can be read. `root`: the proc root.
 pub fn plan(root: &std::path::Path, pid: i32) -> Plan {
     let mut p = Plan::default();
-    if cfg!(target_os = "macos") {
+    if crate::platform::os::MACOS {
         p.sources.push(Source::MacLog);
         if !root.exists() {
             p.notes.push(
@@ -185,11 +186,35 @@ pub fn tail(
                 journal = Journal::start(
                     journal_cmd(key.pid, backlog, follow),
                     parse_journal_json,
+                    journal::explain_plainly,
                     &mut emit,
                 )
             }
             Source::MacLog => {
-                journal = Journal::start(mac_log_cmd(key.pid), parse_macos_ndjson, &mut emit)
+                let age = maclog::age_secs(key.start_time, std::time::SystemTime::now());
+                let show = maclog::show_args(key.pid, maclog::backlog_minutes(age));
+                let explain = maclog::explain_failure;
+                let mut kept = std::collections::VecDeque::new();
+                if let Some(mut j) =
+                    Journal::start(mac_log_cmd(&show), parse_macos_ndjson, explain, &mut emit)
+                {
+                    j.drain(&mut |ev| match ev {
+                        Event::Line(l) => maclog::push_capped(&mut kept, l, backlog),
+                        other => emit(other),
+                    });
+                }
+                for l in kept {
+                    emit(Event::Line(l));
+                }
+                if follow {
+                    let stream = maclog::stream_args(key.pid);
+                    journal = Journal::start(
+                        mac_log_cmd(&stream),
+                        parse_macos_ndjson,
+                        explain,
+                        &mut emit,
+                    );
+                }
             }
         }
     }
@@ -241,15 +266,9 @@ fn journal_cmd(pid: i32, backlog: usize, follow: bool) -> std::process::Command 
     cmd
 }
 
-/// The first line `log stream` prints is a header, not JSON; the parser skips it.
-fn mac_log_cmd(pid: i32) -> std::process::Command {
+/// `/usr/bin/log` with `args` (`maclog::show_args`, `stream_args`).
+fn mac_log_cmd(args: &[String]) -> std::process::Command {
     let mut cmd = std::process::Command::new("/usr/bin/log");
-    cmd.args([
-        "stream",
-        "--style",
-        "ndjson",
-        "--predicate",
-        &format!("processID == {pid}"),
-    ]);
+    cmd.args(args);
     cmd
 }

@@ -4,6 +4,7 @@
 //! and any command line. Bundles, the audit log and every command line shown
 //! go through here.
 
+mod scan;
 mod shape;
 mod url;
 mod words;

@@ -3,8 +3,7 @@
 //! path is the secret (Slack, Discord).
 
 use super::REDACTED;
-use regex::Regex;
-use std::sync::LazyLock;
+use super::scan::{replace_each, webhook};
 
 /// Schemes whose bare user is a login name, kept (`ssh://git@host`); over
 /// HTTP and the rest a bare user is a credential unless it reads as a name.
@@ -26,17 +25,9 @@ const LOGIN_SCHEMES: [&str; 12] = [
 /// Schemes whose bare user is always a credential: HTTP has no other use for it.
 const HTTP_SCHEMES: [&str; 5] = ["http", "https", "ws", "wss", "git+https"];
 
-/// Webhook URLs: everything after the prefix is the secret.
-static WEBHOOK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?i)(https?://(?:hooks\.slack\.com/(?:services|triggers|workflows)/|(?:ptb\.|canary\.)?discord(?:app)?\.com/api/(?:v\d+/)?webhooks/))[^\s'"?#]+"#,
-    )
-    .expect("webhook regex")
-});
-
 /// Webhooks first, then every URL's userinfo.
 pub fn redact_urls(text: &str) -> String {
-    let text = WEBHOOK.replace_all(text, format!("${{1}}{REDACTED}"));
+    let text = replace_each(text, |t, i| webhook(t, i, REDACTED));
     userinfo(&text)
 }
 
@@ -102,6 +93,57 @@ fn bare_user_is_secret(scheme: &str, user: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    static WEBHOOK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?i)(https?://(?:hooks\.slack\.com/(?:services|triggers|workflows)/|(?:ptb\.|canary\.)?discord(?:app)?\.com/api/(?:v\d+/)?webhooks/))[^\s'"?#]+"#,
+        )
+        .unwrap()
+    });
+
+    fn webhooks_by_regex(text: &str) -> String {
+        WEBHOOK
+            .replace_all(text, format!("${{1}}{REDACTED}"))
+            .into_owned()
+    }
+
+    /// A webhook-like URL with each part right, wrong or missing.
+    fn hook() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let pick = |xs: &'static [&'static str]| prop::sample::select(xs).prop_map(String::from);
+        let slack = (
+            pick(&["hooks.slack.com/", "HOOKS.Slack.com/", "hooks.slack.org/"]),
+            pick(&["services/", "triggers/", "workflows/", "service/", ""]),
+        )
+            .prop_map(|(a, b)| a + &b);
+        let discord = (
+            pick(&["", "ptb.", "canary.", "beta."]),
+            pick(&["discord", "Discord", "dicsord"]),
+            pick(&["", "app"]),
+            pick(&[".com/api/", ".com/", ".com/API/"]),
+            pick(&["", "v10/", "v/", "V9/", "v1"]),
+            pick(&["webhooks/", "webhook/", ""]),
+        )
+            .prop_map(|(a, b, c, d, e, f)| [a, b, c, d, e, f].concat());
+        (
+            pick(&["", "x", " "]),
+            pick(&["https://", "http://", "HTTPS://", "ftp://", "https:/"]),
+            prop_oneof![slack, discord],
+            pick(&["", "T0/B0/XX", "1/abc", "é"]),
+            pick(&["", " ", "?x", "#y", "'"]),
+        )
+            .prop_map(|(l, s, h, p, t)| [l, s, h, p, t].concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #[test]
+        fn the_webhook_scan_matches_the_regex(parts in proptest::collection::vec(hook(), 1..3)) {
+            let text: String = parts.concat();
+            let by_scan = replace_each(&text, |t, i| webhook(t, i, REDACTED));
+            proptest::prop_assert_eq!(by_scan, webhooks_by_regex(&text), "{:?}", text);
+        }
+    }
 
     #[test]
     fn url_credentials() {

@@ -4,7 +4,8 @@
 
 mod jvm;
 mod python;
-pub mod worker;
+mod ruby;
+pub(crate) mod worker;
 
 pub use crate::model::RuntimeHint;
 use crate::model::{ProcSample, ProcState};
@@ -29,7 +30,7 @@ pub trait RuntimeHandler: Sync {
     fn probe(&self, pid: i32, timeout: Duration) -> RuntimeHint;
 }
 
-static HANDLERS: &[&dyn RuntimeHandler] = &[&python::Python, &jvm::Jvm];
+static HANDLERS: &[&dyn RuntimeHandler] = &[&python::Python, &jvm::Jvm, &ruby::Ruby];
 
 /// The file name of the program `p`'s command line starts with: `python3` for
 /// `/usr/bin/python3 app.py`.
@@ -75,6 +76,29 @@ pub fn probe(p: &ProcSample, timeout: Duration) -> Option<RuntimeHint> {
     })
 }
 
+/// `func (path.py:12)` (py-spy's shape, and rbspy's as `ruby::frames` puts it)
+/// plus `: <that source line>` when the file is readable.
+fn with_source_line(frame: &str) -> String {
+    let loc = frame
+        .rsplit_once(" (")
+        .map(|(_, l)| l.trim_end_matches(')'));
+    let Some((path, line)) = loc.and_then(|l| l.rsplit_once(':')) else {
+        return frame.to_string();
+    };
+    let Ok(n) = line.parse::<usize>() else {
+        return frame.to_string();
+    };
+    match std::fs::read_to_string(path).ok().and_then(|t| {
+        t.lines()
+            .nth(n.saturating_sub(1))
+            .map(str::trim)
+            .map(str::to_string)
+    }) {
+        Some(src) if !src.is_empty() => format!("{frame}: {src}"),
+        _ => frame.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +137,7 @@ mod tests {
         let runtimes = [
             ("python3", "python3 app.py", "python"),
             ("java", "java -jar app.jar", "jvm"),
+            ("ruby", "ruby app.rb", "ruby"),
         ];
         for (comm, cmdline, runtime) in runtimes {
             for (state, word) in [

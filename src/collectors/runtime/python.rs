@@ -1,6 +1,6 @@
 //! Python: `py-spy dump` names the frame the main thread waits in.
 
-use super::{RuntimeHandler, RuntimeHint, program_name};
+use super::{RuntimeHandler, RuntimeHint, program_name, with_source_line};
 use crate::model::ProcSample;
 use crate::platform::external::{RunError, run};
 use std::process::Command;
@@ -85,28 +85,6 @@ fn waiting_in(frames: &[String]) -> Option<String> {
             Some(format!("{first}, called from {}", with_source_line(mine)))
         }
         _ => Some(with_source_line(first)),
-    }
-}
-
-/// `func (path.py:12)` plus `: <that source line>` when the file is readable.
-fn with_source_line(frame: &str) -> String {
-    let loc = frame
-        .rsplit_once(" (")
-        .map(|(_, l)| l.trim_end_matches(')'));
-    let Some((path, line)) = loc.and_then(|l| l.rsplit_once(':')) else {
-        return frame.to_string();
-    };
-    let Ok(n) = line.parse::<usize>() else {
-        return frame.to_string();
-    };
-    match std::fs::read_to_string(path).ok().and_then(|t| {
-        t.lines()
-            .nth(n.saturating_sub(1))
-            .map(str::trim)
-            .map(str::to_string)
-    }) {
-        Some(src) if !src.is_empty() => format!("{frame}: {src}"),
-        _ => frame.to_string(),
     }
 }
 

@@ -1,8 +1,8 @@
 //! wait4 and waitid: which child it waits for.
 
 use super::WaitReason::Child;
-use super::classify::Judgement;
 use super::evidence::{Evidence, Syscall};
+use super::judgement::Judgement;
 
 const P_ALL: i32 = 0;
 const P_PID: i32 = 1;

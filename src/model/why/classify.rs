@@ -1,46 +1,11 @@
 //! The classifier: pure, total, and honest about weak evidence.
 
-use super::WaitReason::{self, *};
+use super::WaitReason::*;
 use super::evidence::{Evidence, FdRole, Syscall, SyscallState, UnreadableWhy};
 use super::fds::{self, Use};
+use super::judgement::Judgement;
 use super::{ProcessWhy, Verdict, wchan};
-use crate::model::{Pid, ProcState};
-
-/// A verdict in the making.
-#[derive(Clone, Debug)]
-pub(super) struct Judgement {
-    pub reason: WaitReason,
-    pub detail: String,
-    pub ready: bool,
-    pub weak: bool,
-    pub child: Option<Pid>,
-    pub by: Vec<String>,
-}
-
-impl Judgement {
-    pub fn new(reason: WaitReason, detail: impl Into<String>) -> Self {
-        Judgement {
-            reason,
-            detail: detail.into(),
-            ready: false,
-            weak: false,
-            child: None,
-            by: Vec::new(),
-        }
-    }
-
-    pub fn weak(reason: WaitReason, detail: impl Into<String>) -> Self {
-        Judgement {
-            weak: true,
-            ..Self::new(reason, detail)
-        }
-    }
-
-    pub fn by(mut self, phrase: impl Into<String>) -> Self {
-        self.by.push(phrase.into());
-        self
-    }
-}
+use crate::model::ProcState;
 
 /// Judges one process (its main thread) or one thread.
 pub fn classify(e: &Evidence) -> Verdict {
@@ -508,9 +473,30 @@ fn poll(e: &Evidence, sc: &Syscall) -> Judgement {
         }
         return j;
     }
+    // An eventfd beside the fds a call really waits on is how runtimes (Ruby's
+    // sleep and blocking IO among them) let another thread cut the wait short:
+    // the wait is the other fd's, or the timeout's when there is no other.
+    let (wakers, real): (Vec<_>, Vec<_>) = watched.iter().copied().partition(|f| is_waker(f));
+    if real.is_empty() && timed(sc) {
+        return Judgement::new(
+            Timer,
+            format!(
+                "{n} with a timeout on {} alone: a sleep another thread can cut short",
+                summary(&wakers)
+            ),
+        );
+    }
     if watched.len() == 1 {
         let f = watched[0];
         return fds::judge(e, f, Use::Poll(f.role == FdRole::WatchRead));
+    }
+    if let [f] = real[..] {
+        let mut j = fds::judge(e, f, Use::Poll(f.role == FdRole::WatchRead));
+        j.detail.push_str(&format!(
+            " (its {} can cut the wait short)",
+            summary(&wakers)
+        ));
+        return j;
     }
     let mut j = Judgement::new(
         EventLoop,
@@ -527,6 +513,23 @@ fn poll(e: &Evidence, sc: &Syscall) -> Judgement {
         j.by.push(fds::fg_phrase(e));
     }
     j
+}
+
+/// An eventfd: a runtime's wake-up channel rather than what it waits for.
+fn is_waker(f: &super::FdEvidence) -> bool {
+    matches!(&f.target, super::FdTarget::Anon { kind } if kind.contains("eventfd"))
+}
+
+/// Whether the poll call has a timeout (it ends by itself).
+fn timed(sc: &Syscall) -> bool {
+    match sc.name() {
+        "poll" => sc.int_arg(2) >= 0,
+        "epoll_wait" | "epoll_pwait" => sc.int_arg(3) >= 0,
+        "ppoll" => sc.args[2] != 0,
+        "epoll_pwait2" => sc.args[3] != 0,
+        "select" | "pselect6" => sc.args[4] != 0,
+        _ => false,
+    }
 }
 
 /// `2 sockets, 1 pipe, eventfd`.

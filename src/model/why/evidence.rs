@@ -4,7 +4,7 @@
 //! classifier says `unknown`, with the reason, where evidence is missing.
 
 use crate::model::sample::{Pid, ProcState};
-use crate::platform::syscalls::Arch;
+use crate::model::syscalls::Arch;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -37,7 +37,7 @@ pub struct Evidence {
     pub tracer_comm: Option<String>,
     /// For a process in `restart_syscall`: what tells which call it resumed.
     #[serde(default)]
-    pub resumed: Option<super::restart::Resumed>,
+    pub resumed: Option<super::resumed::Resumed>,
     /// For a thread waiting on a futex: the 32-bit word at the futex address,
     /// read from its memory. A `pthread_join` waits on the joined thread's tid
     /// word, so a value equal to a thread's tid names the thread it waits for.
@@ -140,7 +140,7 @@ pub struct Syscall {
 
 impl Syscall {
     pub fn decoded(arch: Arch, nr: i64, args: [u64; 6]) -> Self {
-        let name = crate::platform::syscalls::name(arch, nr).map(str::to_string);
+        let name = crate::model::syscalls::name(arch, nr).map(str::to_string);
         Syscall {
             nr,
             name,
@@ -162,7 +162,7 @@ impl Syscall {
 
     /// How many arguments it takes, when whytop knows the call.
     pub fn arity(&self) -> Option<usize> {
-        crate::platform::syscalls::arg_count(self.name.as_deref()?).map(|n| n.min(6))
+        crate::model::syscalls::arg_count(self.name.as_deref()?).map(|n| n.min(6))
     }
 
     /// Argument `i` for people: small negatives signed (`-1`, whether passed
@@ -343,7 +343,8 @@ pub struct Unreadable {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnreadableWhy {
-    /// Another user's process, and whytop is not root.
+    /// Another user's process, and whytop is not root (a backend says
+    /// `DeniedToRoot` when it is).
     PermissionDenied,
     /// Refused although whytop runs as its owner (ptrace restrictions such as
     /// Yama's `ptrace_scope`, or a process that changed credentials).
@@ -351,6 +352,8 @@ pub enum UnreadableWhy {
     /// Refused even to root: a process with privileges root's ptrace check
     /// lacks, another user namespace, or a security module.
     DeniedToRoot,
+    /// Refused even to root on macOS: System Integrity Protection.
+    ProtectedFromRoot,
     /// The process or thread exited while being read.
     Gone,
     /// This platform or kernel does not offer it.
@@ -358,22 +361,39 @@ pub enum UnreadableWhy {
     Other(String),
 }
 
+/// What to do about a denied read, for an effective user that is or is not
+/// root: telling root to run as root is no help. Who whytop runs as is decided
+/// when the evidence is read (`DeniedToRoot`, `PermissionDenied`), not here.
+pub fn denied_hint_for(root: bool) -> &'static str {
+    denied_hint_on(root, false)
+}
+
+/// `denied_hint_for` on macOS (`macos`) or Linux: what stops root differs.
+pub fn denied_hint_on(root: bool, macos: bool) -> &'static str {
+    match (root, macos) {
+        (true, false) => {
+            "denied even to root: the process is in another user namespace or a security module (Yama, AppArmor, SELinux) forbids it"
+        }
+        (true, true) => {
+            "denied even to root: System Integrity Protection guards this process (a platform binary, or one with the hardened runtime)"
+        }
+        (false, _) => "run as root or as the owner",
+    }
+}
+
 impl std::fmt::Display for UnreadableWhy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            UnreadableWhy::PermissionDenied => write!(
-                f,
-                "permission denied ({})",
-                crate::platform::privilege::denied_hint()
-            ),
+            UnreadableWhy::PermissionDenied => {
+                write!(f, "permission denied ({})", denied_hint_for(false))
+            }
             UnreadableWhy::DeniedToOwner => f.write_str(
                 "permission denied although whytop runs as its owner (ptrace is restricted, e.g. kernel.yama.ptrace_scope): run as root",
             ),
-            UnreadableWhy::DeniedToRoot => write!(
-                f,
-                "permission {}",
-                crate::platform::privilege::denied_hint_for(true)
-            ),
+            UnreadableWhy::DeniedToRoot => write!(f, "permission {}", denied_hint_for(true)),
+            UnreadableWhy::ProtectedFromRoot => {
+                write!(f, "permission {}", denied_hint_on(true, true))
+            }
             UnreadableWhy::Gone => f.write_str("it exited while being read"),
             UnreadableWhy::NotAvailable => f.write_str("not available on this system"),
             UnreadableWhy::Other(s) => f.write_str(s),

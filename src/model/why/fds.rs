@@ -1,8 +1,8 @@
 //! What waiting on one fd means, by what the fd is.
 
 use super::WaitReason::{self, *};
-use super::classify::Judgement;
 use super::evidence::{Evidence, FdEvidence, FdTarget, SocketInfo};
+use super::judgement::Judgement;
 
 /// How the syscall waits on the fd.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

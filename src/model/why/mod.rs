@@ -5,13 +5,15 @@ mod children;
 mod classify;
 mod evidence;
 mod fds;
-pub mod profile;
+mod judgement;
+pub(crate) mod profile;
 mod restart;
-pub mod settle;
-pub mod thread_input;
-pub mod thread_wait;
+mod resumed;
+pub(crate) mod settle;
+pub(crate) mod thread_input;
+pub(crate) mod thread_wait;
 mod threads;
-pub mod usage;
+pub(crate) mod usage;
 mod wchan;
 
 #[cfg(test)]
@@ -20,9 +22,10 @@ mod tests;
 pub use classify::{classify, classify_process, classify_process_with, classify_tag};
 pub use evidence::{
     ChildRef, Evidence, FdEvidence, FdRole, FdTarget, SocketInfo, Syscall, SyscallState,
-    ThreadStates, Unreadable, UnreadableWhy,
+    ThreadStates, Unreadable, UnreadableWhy, denied_hint_for, denied_hint_on,
 };
-pub use restart::{EarlierCall, Resumed, ResumedCall, resumed_call};
+pub use restart::{ResumedCall, resumed_call};
+pub use resumed::{EarlierCall, Resumed};
 
 use serde::{Deserialize, Serialize};
 
@@ -166,7 +169,7 @@ pub struct ProcessWhy {
 
 impl ProcessWhy {
     /// How many threads (main included) have each reason, most common first.
-    pub fn thread_counts(&self) -> Vec<(WaitReason, usize)> {
+    pub(crate) fn thread_counts(&self) -> Vec<(WaitReason, usize)> {
         let mut counts: Vec<(WaitReason, usize)> = Vec::new();
         let main = self.main_thread.unwrap_or(self.main.reason);
         for r in std::iter::once(main).chain(self.threads.iter().map(|t| t.reason)) {
@@ -182,7 +185,7 @@ impl ProcessWhy {
 
 impl WaitReason {
     /// A `why:NAME` filter term: `None` when `term` is not one, else the parse.
-    pub fn parse_filter(term: &str) -> Option<Result<WaitReason, String>> {
+    pub(crate) fn parse_filter(term: &str) -> Option<Result<WaitReason, String>> {
         let rest = term.trim().strip_prefix("why:")?;
         Some(rest.parse())
     }

@@ -79,6 +79,27 @@ pub struct WhyHistory {
     pub profile: ProfileReport,
 }
 
+/// `e^x` for `x <= 0`, to f32 precision, without libm: this is whytop's only
+/// call into it, and linking libm costs 400 KiB of resident memory for one
+/// function. Halve `x` until it is small, take the series, square back.
+fn exp_of_negative(x: f32) -> f32 {
+    if x.is_nan() || x < -90.0 {
+        return 0.0;
+    }
+    // In f64: each squaring doubles the relative error.
+    let mut y = f64::from(x.min(0.0));
+    let mut halvings = 0;
+    while y < -0.01 {
+        y /= 2.0;
+        halvings += 1;
+    }
+    let mut e = 1.0 + y * (1.0 + y / 2.0 * (1.0 + y / 3.0 * (1.0 + y / 4.0 * (1.0 + y / 5.0))));
+    for _ in 0..halvings {
+        e *= e;
+    }
+    e as f32
+}
+
 impl Profile {
     /// Adds one interval judged `reason` with `usage`; `fade`: fade older time
     /// with the one-minute time constant.
@@ -88,7 +109,7 @@ impl Profile {
             return;
         }
         if fade {
-            let keep = (-interval / WINDOW_SECS).exp();
+            let keep = exp_of_negative(-interval / WINDOW_SECS);
             for s in &mut self.secs {
                 *s *= keep;
             }
@@ -162,11 +183,6 @@ impl Profile {
             .collect()
     }
 
-    /// `running 40 %, waiting for CPU 10 %, disk 50 %`.
-    pub fn line(&self) -> String {
-        self.report(0.0, false).line()
-    }
-
     /// The report of this profile; `seconds`: the time it covers.
     pub fn report(&self, seconds: f64, fading: bool) -> ProfileReport {
         ProfileReport {
@@ -193,6 +209,22 @@ fn code_name(c: u8) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn exp_of_negative_agrees_with_libm() {
+        for i in 0..=2000 {
+            let x = -(i as f32) / 20.0;
+            let (got, want) = (exp_of_negative(x), x.exp());
+            assert!(
+                (got - want).abs() <= want * 2e-5 + 1e-30,
+                "e^{x}: {got} vs {want}"
+            );
+        }
+        assert_eq!(exp_of_negative(0.0), 1.0);
+        assert_eq!(exp_of_negative(f32::NEG_INFINITY), 0.0);
+        assert_eq!(exp_of_negative(f32::NAN), 0.0);
+    }
+
     use super::*;
 
     use crate::model::why::usage::one_second as usage;
@@ -209,7 +241,10 @@ mod tests {
         for _ in 0..4 {
             p.add(&usage(400, 100), WaitReason::Disk, false);
         }
-        assert_eq!(p.line(), "disk 50 %, running 40 %, waiting for CPU 10 %");
+        assert_eq!(
+            p.report(0.0, false).line(),
+            "disk 50 %, running 40 %, waiting for CPU 10 %"
+        );
         assert!((p.total() - 4.0).abs() < 1e-4);
     }
 

@@ -14,24 +14,6 @@
 //!    hold the interrupted call's arguments (weak).
 
 use super::evidence::{Evidence, Syscall};
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Resumed {
-    /// Kernel functions on its stack, innermost first (empty: unreadable).
-    pub stack: Vec<String>,
-    /// The syscall number the instructions just before its PC load.
-    pub code_nr: Option<i64>,
-    /// The call whytop saw it in at an earlier refresh.
-    pub earlier: Option<EarlierCall>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EarlierCall {
-    pub nr: i64,
-    /// At the same instruction (low 16 bits of the PC) as the restart.
-    pub same_pc: bool,
-}
 
 /// Which call it resumed, how that is known, and whether that is a guess.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,7 +64,7 @@ fn family_of_call(name: &str) -> Option<&'static str> {
 }
 
 fn call_name(sc: &Syscall, nr: i64) -> Option<&'static str> {
-    crate::platform::syscalls::name(sc.arch?, nr)
+    crate::model::syscalls::name(sc.arch?, nr)
 }
 
 /// What the evidence says `sc` (a `restart_syscall`) resumed; None when nothing tells.
@@ -169,13 +151,13 @@ pub fn resumed_call(e: &Evidence, sc: &Syscall) -> Option<ResumedCall> {
 mod tests {
     use super::*;
     use crate::model::ProcState;
-    use crate::model::why::{SyscallState, WaitReason, classify};
-    use crate::platform::syscalls::Arch::{self, Aarch64, X86_64};
+    use crate::model::syscalls::Arch::{self, Aarch64, X86_64};
+    use crate::model::why::{EarlierCall, Resumed, SyscallState, WaitReason, classify};
 
     /// `sleep 300` after kill -STOP/-CONT, as /proc showed it on x86_64 (219 is
     /// restart_syscall there, 128 on aarch64); args are clock_nanosleep's.
     fn resumed_sleep(arch: Arch, resumed: Resumed, wchan: &str) -> Evidence {
-        let nr = crate::platform::syscalls::number(arch, "restart_syscall").unwrap();
+        let nr = crate::model::syscalls::number(arch, "restart_syscall").unwrap();
         let sc = Syscall::decoded(arch, nr, [0, 0, 0x7ffd_82e1_e8e0, 0x7ffd_82e1_e920, 0, 0]);
         Evidence {
             pid: 15122,
@@ -204,7 +186,7 @@ mod tests {
     #[test]
     fn a_stopped_and_continued_sleep_is_a_timer() {
         for arch in [X86_64, Aarch64] {
-            let code_nr = crate::platform::syscalls::number(arch, "clock_nanosleep");
+            let code_nr = crate::model::syscalls::number(arch, "clock_nanosleep");
             // Only the code before its PC tells (the stack of this kernel shows
             // nothing but do_syscall_64): a timer, marked weak.
             let e = resumed_sleep(

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::model::ProcState;
-use crate::platform::syscalls::Arch::{self, Aarch64, X86_64};
+use crate::model::syscalls::Arch::{self, Aarch64, X86_64};
 
 /// Evidence of pid 100 on pts/3, in the foreground unless changed.
 fn ev(state: ProcState) -> Evidence {
@@ -302,7 +302,7 @@ fn missing_evidence_is_unknown_with_the_reason() {
         v.weak
             && v.detail.contains(&format!(
                 "permission denied ({})",
-                crate::platform::privilege::denied_hint()
+                super::denied_hint_for(false)
             )),
         "{}",
         v.detail
@@ -587,4 +587,42 @@ fn a_thread_reading_the_terminal_does_not_override_when_it_should_not() {
     main.threads = Some(2);
     main.tty = None;
     assert!(!thread_input::worth_a_look(&main, WaitReason::Lock));
+}
+
+/// Ruby 3.1's `sleep` and `TCPServer#accept`, as whytop read them: ppoll on the
+/// interpreter's wake-up eventfd (with a timeout for the sleep), plus the
+/// listening socket for the accept. The eventfd is how another thread cuts the
+/// wait short, not what the process waits for.
+#[test]
+fn a_wake_up_eventfd_beside_the_real_wait_does_not_make_it_an_event_loop() {
+    let eventfd = || FdTarget::Anon {
+        kind: "anon_inode:[eventfd]".into(),
+    };
+    // ppoll(fds, 1, &timeout, ...) on the eventfd alone: a sleep.
+    let mut e = in_call(X86_64, 271, &[0x7ffd_1e65_6258, 1, 0x7ffd_1e65_6200, 0, 8]);
+    e.fds = vec![fd(3, FdRole::WatchRead, eventfd())];
+    let v = classify(&e);
+    assert_eq!(v.reason, WaitReason::Timer, "{}", v.detail);
+    assert!(v.detail.contains("cut short"), "{}", v.detail);
+    // The same with no timeout: only another thread ends it.
+    let mut e = in_call(X86_64, 271, &[0x7ffd_1e65_6258, 1, 0, 0, 8]);
+    e.fds = vec![fd(3, FdRole::WatchRead, eventfd())];
+    assert_eq!(classify(&e).reason, WaitReason::EventLoop);
+    // ppoll(fds, 2, NULL, ...) on a listening socket and the eventfd: an accept.
+    let mut e = in_call(X86_64, 271, &[0x7ffe_25f9_0b10, 2, 0, 0, 8]);
+    e.fds = vec![
+        fd(5, FdRole::WatchRead, sock(true, None)),
+        fd(3, FdRole::WatchRead, eventfd()),
+    ];
+    let v = classify(&e);
+    assert_eq!(v.reason, WaitReason::Socket, "{}", v.detail);
+    assert!(
+        v.detail.contains("fd 5") && v.detail.contains("its eventfd can cut the wait short"),
+        "{}",
+        v.detail
+    );
+    // Two real fds beside it: an event loop still.
+    e.fds
+        .push(fd(6, FdRole::WatchRead, sock(false, Some("1.2.3.4:5"))));
+    assert_eq!(classify(&e).reason, WaitReason::EventLoop);
 }

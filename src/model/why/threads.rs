@@ -4,8 +4,8 @@
 //! so those verdicts are weak and the detail says what is missing.
 
 use super::WaitReason::*;
-use super::classify::Judgement;
 use super::evidence::Evidence;
+use super::judgement::Judgement;
 
 /// A judgement from `e.thread_states`, if the platform gave them.
 pub(super) fn judge(e: &Evidence) -> Option<Judgement> {

@@ -7,7 +7,7 @@ pub const PROC_PIDFDVNODEPATHINFO: i32 = 2;
 /// + vip_path[MAXPATHLEN = 1024].
 pub const VNODE_FDINFOWITHPATH_SIZE: usize = 1200;
 /// Where `vip_path` starts.
-const PATH_OFFSET: usize = 24 + 152;
+pub const PATH_OFFSET: usize = 24 + 152;
 
 /// The NUL-terminated path of a `vnode_fdinfowithpath` buffer.
 pub fn vnode_path(buf: &[u8]) -> Option<String> {

@@ -5,9 +5,14 @@
 //! plain Rust with no `cfg(target_os)`, and is unit-tested on Linux with byte
 //! fixtures laid out as the Darwin headers document them.
 
+pub mod codesign;
 pub mod fdinfo;
 pub mod kinfo;
+pub mod launchd;
+pub mod pass;
+pub mod pmset;
 pub mod procargs;
+pub mod qos;
 pub mod sample;
 pub mod state;
 pub mod time;

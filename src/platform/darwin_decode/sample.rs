@@ -20,6 +20,17 @@ pub const PROC_FLAG_PPWAIT: u32 = 0x8;
 pub const PROC_FLAG_SLEADER: u32 = 0x20;
 pub const PROC_FLAG_CTTY: u32 = 0x40;
 pub const PROC_FLAG_CONTROLT: u32 = 0x80;
+/// `<sys/proc_info_private.h>`: darwin background, set by the process itself
+/// (`trp_int_darwinbg`) or from outside (`trp_ext_darwinbg`, what
+/// `setpriority(PRIO_DARWIN_PROCESS, pid, PRIO_DARWIN_BG)` on another
+/// process sets); filled in by `proc_get_darwinbgstate`.
+pub const PROC_FLAG_DARWINBG: u32 = 0x8000;
+pub const PROC_FLAG_EXT_DARWINBG: u32 = 0x1_0000;
+
+/// The `arg` to pass with `PROC_PIDTBSDINFO`: xnu looks a pid up among the
+/// zombies only when it is non-zero (`proc_pidinfo_internal`: `if (arg)
+/// findzomb = 1`), so with 0 an unreaped child reads as gone.
+pub const BSDINFO_FIND_ZOMBIES: u64 = 1;
 
 /// The `proc_bsdinfo` fields used, as plain data.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -88,6 +99,54 @@ impl BsdInfo {
     pub fn traced(&self) -> bool {
         self.flags & PROC_FLAG_TRACED != 0
     }
+
+    /// In darwin background, by its own choice or another's (`taskpolicy -b`,
+    /// whytop's `y`). `getpriority(PRIO_DARWIN_PROCESS, pid)` cannot tell:
+    /// `get_background_proc` reads the *caller's* task policy.
+    pub fn background(&self) -> bool {
+        self.flags & (PROC_FLAG_DARWINBG | PROC_FLAG_EXT_DARWINBG) != 0
+    }
+}
+
+/// After `setpriority(PRIO_DARWIN_PROCESS)`: whether the flags read back
+/// (`pbi_flags`) show the state that was asked for.
+pub fn background_took(wanted: bool, flags_after: u32) -> Result<(), String> {
+    let b = BsdInfo {
+        flags: flags_after,
+        ..BsdInfo::default()
+    };
+    if b.background() == wanted {
+        Ok(())
+    } else {
+        Err(format!(
+            "background reads back {} after setting it {}",
+            if b.background() { "on" } else { "off" },
+            if wanted { "on" } else { "off" }
+        ))
+    }
+}
+
+/// What a failed `setpriority` on macOS means (`bsd/kern/kern_resource.c`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetPriorityError {
+    /// ESRCH: no live process has the pid (`proc_find` fails; zombies too).
+    Gone,
+    /// EPERM: another user's process (`do_background_proc`, `donice`).
+    Denied,
+    /// EACCES: lowering nice needs root.
+    NeedsRoot,
+    /// Anything else, with its errno.
+    Other(i32),
+}
+
+pub fn setpriority_error(errno: Option<i32>) -> SetPriorityError {
+    match errno {
+        Some(libc::ESRCH) => SetPriorityError::Gone,
+        Some(libc::EPERM) => SetPriorityError::Denied,
+        Some(libc::EACCES) => SetPriorityError::NeedsRoot,
+        Some(e) => SetPriorityError::Other(e),
+        None => SetPriorityError::Other(0),
+    }
 }
 
 /// The `proc_taskinfo` fields used, as plain data (times in Mach ticks).
@@ -100,6 +159,8 @@ pub struct TaskInfo {
     pub threadnum: i32,
     pub numrunning: i32,
     pub priority: i32,
+    /// `pti_csw`: context switches so far.
+    pub csw: i32,
 }
 
 /// What the backend looked up besides the two structs.
@@ -201,6 +262,7 @@ mod tests {
             threadnum: 9,
             numrunning: 1,
             priority: 46,
+            csw: 1200,
         }
     }
 
@@ -278,6 +340,45 @@ mod tests {
         let s = build_sample(&bsd(), Some(&t), Timebase::IDENTITY, extras());
         assert_eq!(s.state, ProcState::Sleeping);
         assert_eq!(s.cpu_ns, 3_600_000);
+    }
+
+    #[test]
+    fn zombies_are_asked_for() {
+        // proc_pidinfo_internal: findzomb only `if (arg)`.
+        const { assert!(BSDINFO_FIND_ZOMBIES != 0) };
+    }
+
+    #[test]
+    fn background_is_read_from_pbi_flags() {
+        let mut b = bsd();
+        assert!(!b.background());
+        b.flags |= PROC_FLAG_EXT_DARWINBG; // set from outside, as whytop does
+        assert!(b.background());
+        b.flags = PROC_FLAG_DARWINBG | PROC_FLAG_CONTROLT; // set by itself
+        assert!(b.background());
+        assert_eq!(background_took(true, PROC_FLAG_EXT_DARWINBG), Ok(()));
+        assert_eq!(background_took(false, PROC_FLAG_CONTROLT), Ok(()));
+        let e = background_took(true, PROC_FLAG_CONTROLT).unwrap_err();
+        assert!(e.contains("reads back off"), "{e}");
+        // Only the process itself can clear its own internal background.
+        assert!(background_took(false, PROC_FLAG_DARWINBG).is_err());
+    }
+
+    #[test]
+    fn setpriority_errors() {
+        assert_eq!(setpriority_error(Some(libc::ESRCH)), SetPriorityError::Gone);
+        assert_eq!(
+            setpriority_error(Some(libc::EPERM)),
+            SetPriorityError::Denied
+        );
+        assert_eq!(
+            setpriority_error(Some(libc::EACCES)),
+            SetPriorityError::NeedsRoot
+        );
+        assert_eq!(
+            setpriority_error(Some(libc::EINVAL)),
+            SetPriorityError::Other(libc::EINVAL)
+        );
     }
 
     #[test]

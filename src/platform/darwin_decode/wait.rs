@@ -16,7 +16,6 @@
 
 use super::kinfo::{KinfoProc, P_PPWAIT, P_WEXIT};
 use super::state::{SSTOP, SZOMB};
-use super::time::Timebase;
 use super::tty::NODEV;
 use crate::model::why::{Evidence, ThreadStates, Unreadable, UnreadableWhy};
 use crate::model::{Pid, ProcState};
@@ -63,15 +62,26 @@ impl ThreadRunState {
 }
 
 /// `struct proc_threadinfo` as the backend copies it out.
+///
+/// The times are nanoseconds on every Mac: `fill_taskthreadinfo`
+/// (`osfmk/kern/bsd_kern.c`) converts `thread_info`'s seconds and
+/// microseconds (`time_value_t`), unlike `proc_taskinfo`'s task totals, which
+/// are Mach absolute-time units (see `time::Timebase`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RawThreadInfo {
+    /// `pth_user_time`, ns.
     pub user_time: u64,
+    /// `pth_system_time`, ns.
     pub system_time: u64,
     pub cpu_usage: i32,
     pub run_state: i32,
     pub flags: i32,
     pub sleep_time: i32,
     pub curpri: i32,
+    /// `pth_priority`: the thread's base priority, which is what a QoS class
+    /// sets (user-interactive 46, user-initiated 37, default 31, utility 20,
+    /// background 4; see `qos::tier_of_base_priority`).
+    pub priority: i32,
     /// `pth_name` bytes (`char[MAXTHREADNAMESIZE]`).
     pub name: Vec<u8>,
 }
@@ -79,7 +89,8 @@ pub struct RawThreadInfo {
 /// One thread, decoded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ThreadHint {
-    /// The thread handle `PROC_PIDLISTTHREADS` returned (not a pid).
+    /// The thread id (`PROC_PIDLISTTHREADIDS`, `thread_tid`): the number
+    /// `sample` prints as `Thread_N` and spindump as `Thread 0xN`.
     pub id: u64,
     pub name: String,
     pub run_state: ThreadRunState,
@@ -89,12 +100,16 @@ pub struct ThreadHint {
     pub swapped: bool,
     /// Recent CPU use, 0..=1000 per thread (`TH_USAGE_SCALE`).
     pub cpu_permille: u32,
+    /// The current, scheduled priority (`pth_curpri`).
     pub priority: i32,
+    /// The base priority (`pth_priority`), which maps to a QoS tier.
+    #[serde(default)]
+    pub base_priority: i32,
     pub cpu_ns: u64,
 }
 
 impl ThreadHint {
-    pub fn decode(id: u64, raw: &RawThreadInfo, timebase: Timebase) -> Self {
+    pub fn decode(id: u64, raw: &RawThreadInfo) -> Self {
         Self {
             id,
             name: super::c_chars(&raw.name),
@@ -104,7 +119,9 @@ impl ThreadHint {
             swapped: raw.flags & TH_FLAGS_SWAPPED != 0,
             cpu_permille: raw.cpu_usage.clamp(0, TH_USAGE_SCALE) as u32,
             priority: raw.curpri,
-            cpu_ns: timebase.to_ns(raw.user_time.saturating_add(raw.system_time)),
+            base_priority: raw.priority,
+            // Already nanoseconds: no timebase here.
+            cpu_ns: raw.user_time.saturating_add(raw.system_time),
         }
     }
 }
@@ -337,12 +354,13 @@ mod tests {
             flags: 0,
             sleep_time: sleep,
             curpri: 31,
+            priority: 31,
             name,
         }
     }
 
     fn thread(run_state: i32, sleep: i32) -> ThreadHint {
-        ThreadHint::decode(7, &raw(run_state, sleep), Timebase::IDENTITY)
+        ThreadHint::decode(7, &raw(run_state, sleep))
     }
 
     #[test]
@@ -350,21 +368,19 @@ mod tests {
         let mut r = raw(TH_STATE_WAITING, 3);
         r.flags = TH_FLAGS_IDLE;
         r.cpu_usage = 1500; // above scale: clamped
-        let t = ThreadHint::decode(
-            0x1234,
-            &r,
-            Timebase {
-                numer: 125,
-                denom: 3,
-            },
-        );
+        r.curpri = 46; // boosted above its base
+        r.priority = 37; // user-initiated
+        let t = ThreadHint::decode(0x1234, &r);
         assert_eq!(t.id, 0x1234);
         assert_eq!(t.name, "com.apple.main-thread");
         assert_eq!(t.run_state, ThreadRunState::Waiting);
         assert_eq!(t.sleep_secs, 3);
         assert!(t.idle && !t.swapped);
         assert_eq!(t.cpu_permille, 1000);
-        assert_eq!(t.cpu_ns, 12_500);
+        // pth_user_time + pth_system_time are ns already (fill_taskthreadinfo),
+        // on Apple Silicon too: 300 ns stay 300 ns, never 300 * 125 / 3.
+        assert_eq!(t.cpu_ns, 300);
+        assert_eq!((t.priority, t.base_priority), (46, 37));
         assert_eq!(ThreadRunState::from_raw(9), ThreadRunState::Other(9));
     }
 

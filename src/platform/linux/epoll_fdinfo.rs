@@ -7,10 +7,9 @@ pub struct EpollEntry {
     pub events: u32,
 }
 
-pub const EPOLLIN: u32 = 0x001;
-pub const EPOLLPRI: u32 = 0x002;
-pub const EPOLLOUT: u32 = 0x004;
-pub const EPOLLRDHUP: u32 = 0x2000;
+pub(crate) const EPOLLIN: u32 = 0x001;
+pub(crate) const EPOLLPRI: u32 = 0x002;
+pub(crate) const EPOLLRDHUP: u32 = 0x2000;
 
 impl EpollEntry {
     /// Watched for input (readability, urgent data, hang-up), not only for output.

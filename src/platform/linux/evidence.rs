@@ -14,13 +14,13 @@ use super::sockets::find_sockets;
 use super::stat::{PF_KTHREAD, parse_stat};
 use super::syscall_file::parse_syscall;
 use super::tty::tty_name;
+use crate::model::syscalls::Arch;
 use crate::model::why::{
     ChildRef, Evidence, FdEvidence, FdRole, FdTarget, Syscall, SyscallState, Unreadable,
     UnreadableWhy, resumed_call,
 };
-use crate::model::{Pid, ProcKey, ProcSample, ProcState};
+use crate::model::{Pid, ProcKey, ProcState};
 use crate::platform::PlatformError;
-use crate::platform::syscalls::Arch;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -55,23 +55,6 @@ impl EvidenceOptions {
     }
 }
 
-/// Evidence for process `pid` (its main thread), re-reading `stat` so the
-/// state and the syscall are taken together. `sample` fixes the identity: a pid
-/// now used by another process gives `NoSuchProcess`. `children`: the caller's
-/// view of its children (see [`children_from_samples`]); `None` reads them here.
-pub fn read_evidence(
-    root: &Path,
-    pid: Pid,
-    sample: &ProcSample,
-    children: Option<Vec<ChildRef>>,
-) -> Result<Evidence, PlatformError> {
-    let key = ProcKey {
-        pid,
-        start_time: sample.start_time,
-    };
-    read_evidence_for(root, key, children, EvidenceOptions::for_root(root))
-}
-
 /// The same from a key alone (for `whytop why PID`: see [`proc_key`]).
 pub fn read_evidence_for(
     root: &Path,
@@ -97,7 +80,7 @@ pub fn proc_key(root: &Path, pid: Pid) -> Result<ProcKey, PlatformError> {
 }
 
 /// Evidence for thread `tid` of process `pid` (from `/proc/PID/task/TID`).
-pub fn read_thread_evidence(
+pub(crate) fn read_thread_evidence(
     root: &Path,
     pid: Pid,
     tid: Pid,
@@ -122,7 +105,7 @@ pub fn read_threads_evidence(
 }
 
 /// The same, read as `opts` says (the per-pass path skips socket tables).
-pub fn read_threads_evidence_with(
+pub(crate) fn read_threads_evidence_with(
     root: &Path,
     pid: Pid,
     children: Option<Vec<ChildRef>>,
@@ -175,19 +158,6 @@ pub fn read_children(root: &Path, pid: Pid) -> Option<Vec<ChildRef>> {
             })
             .collect(),
     )
-}
-
-/// The children of `pid` as a process table lists them (for the collector).
-pub fn children_from_samples(pid: Pid, procs: &[ProcSample]) -> Vec<ChildRef> {
-    procs
-        .iter()
-        .filter(|p| p.ppid == pid && p.tgid.is_none())
-        .map(|p| ChildRef {
-            pid: p.pid,
-            comm: Some(p.comm.to_string()),
-            state: Some(p.state),
-        })
-        .collect()
 }
 
 /// Why `e` happened reading a file of the process in `dir`.

@@ -1,28 +1,28 @@
 //! Linux backend: everything from a proc root (`/proc`, or a fixture tree).
 
-pub mod cn_proc_socket;
-pub mod detail;
+pub(crate) mod cn_proc_socket;
+pub(crate) mod detail;
 pub mod epoll_fdinfo;
 pub mod evidence;
-pub mod facts;
-pub mod fd_target;
-pub mod kernel_stack;
-pub mod pidfd;
-pub mod prio;
+pub(crate) mod facts;
+pub(crate) mod fd_target;
+pub(crate) mod kernel_stack;
+pub(crate) mod pidfd;
+pub(crate) mod prio;
 pub mod reader;
 mod reader_io;
 pub mod remote_mem;
 mod restart_evidence;
 mod run_watch;
-pub mod sockets;
+pub(crate) mod sockets;
 pub mod stat;
-pub mod statm;
+pub(crate) mod statm;
 pub mod syscall_file;
-pub mod tty;
-pub mod users;
+pub(crate) mod tty;
+pub(crate) mod users;
 
 use crate::model::why::{ChildRef, Evidence};
-use crate::model::{ProcDetail, ProcKey, ProcSample};
+use crate::model::{ProcDetail, ProcKey, ProcSample, ProcState};
 use crate::platform::{ListOptions, Listing, Platform, PlatformError};
 use std::path::PathBuf;
 
@@ -57,6 +57,10 @@ impl Platform for LinuxPlatform {
                     source,
                 })?;
         Ok(Listing { procs, fresh })
+    }
+
+    fn amend_states(&mut self, listing: &mut Listing, states: &[(usize, ProcState)]) {
+        self.reader.amend_states(listing, states);
     }
 
     fn detail(&mut self, key: ProcKey) -> Result<ProcDetail, PlatformError> {

@@ -7,7 +7,7 @@ use super::prio;
 use super::stat::{Stat, parse_stat};
 use crate::model::{Pid, ProcKey};
 use crate::platform::PlatformError;
-use crate::platform::handle::{GroupMembers, Lineage, ProcHandle};
+use crate::platform::proc_handle::{GroupMembers, Lineage, ProcHandle};
 use crate::platform::test_pause::{self, Point};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
@@ -181,7 +181,7 @@ impl ProcHandle for PidFd {
         }
         // Still in it after the listing: the group listed is the one checked.
         in_group()?;
-        Ok(GroupMembers { pgid, members })
+        Ok(GroupMembers { members })
     }
 }
 

@@ -15,19 +15,6 @@ fn errno(pid: i32) -> PlatformError {
     }
 }
 
-pub fn get_nice(pid: i32) -> Result<i32, PlatformError> {
-    // getpriority can return -1 legitimately: clear errno first.
-    // SAFETY: errno is thread-local; getpriority reads only its arguments.
-    unsafe {
-        *libc::__errno_location() = 0;
-        let v = libc::getpriority(libc::PRIO_PROCESS, pid as libc::id_t);
-        if v == -1 && *libc::__errno_location() != 0 {
-            return Err(errno(pid));
-        }
-        Ok(v)
-    }
-}
-
 /// EACCES here means lowering nice without the privilege for it.
 pub fn set_nice(pid: i32, nice: i32) -> Result<(), PlatformError> {
     // SAFETY: setpriority reads only its arguments.

@@ -31,6 +31,7 @@ use super::statm::parse_resident_pages;
 use super::tty::tty_name;
 use super::users::UserNames;
 use crate::model::{Pid, ProcInfo, ProcSample, ProcState};
+use crate::platform::Listing;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::os::unix::fs::MetadataExt;
@@ -132,7 +133,7 @@ impl ProcReader {
         self.boot_time
     }
 
-    pub fn clk_tck(&self) -> u64 {
+    pub(crate) fn clk_tck(&self) -> u64 {
         self.clk_tck
     }
 
@@ -207,8 +208,23 @@ impl ProcReader {
         Ok((Arc::clone(&self.last), fresh))
     }
 
+    /// The state letters of the listing this reader just returned, set in place:
+    /// the reader's own reference is let go for the change and taken back
+    /// after, so the rows are not copied. The next pass starts from the amended
+    /// rows (the newer state) for processes that did not run.
+    pub fn amend_states(&mut self, listing: &mut Listing, states: &[(usize, ProcState)]) {
+        let mine = Arc::ptr_eq(&self.last, &listing.procs);
+        if mine {
+            self.last = Arc::default();
+        }
+        crate::platform::apply_states(listing, states);
+        if mine {
+            self.last = Arc::clone(&listing.procs);
+        }
+    }
+
     /// Makes the next pass re-read `pid` whether or not it ran.
-    pub fn invalidate(&mut self, pid: Pid) {
+    pub(crate) fn invalidate(&mut self, pid: Pid) {
         if let Some(e) = self.entries.get_mut(&pid) {
             e.sched = UNREAD;
         }
@@ -589,5 +605,25 @@ mod tests {
             "{}",
             std::mem::size_of::<super::Entry>()
         );
+    }
+
+    /// Amending a pass's states changes its rows where they are (no second
+    /// copy of the table at the peak), and the next pass still reads.
+    #[test]
+    fn amended_states_are_set_in_place() {
+        use crate::model::ProcState;
+        // The fixture tree: a live /proc shared with the other tests (and the
+        // machine's thousands of processes) can run this process out of fds.
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/proc");
+        let mut r = super::ProcReader::new(std::path::PathBuf::from(root), "/etc/passwd");
+        let (procs, fresh) = r.list(false).unwrap();
+        let mut listing = crate::platform::Listing { procs, fresh };
+        let rows = listing.procs.as_ptr();
+        r.amend_states(&mut listing, &[(0, ProcState::Stopped)]);
+        assert_eq!(listing.procs.as_ptr(), rows, "the rows were copied");
+        assert_eq!(listing.procs[0].state, ProcState::Stopped);
+        assert!(std::sync::Arc::ptr_eq(&r.last, &listing.procs));
+        drop(listing);
+        assert!(!r.list(false).unwrap().0.is_empty());
     }
 }

@@ -9,7 +9,7 @@ use std::io;
 const MAX_READ: usize = 64 * 1024;
 
 /// `len` bytes at `addr` in process `pid`.
-pub fn read_remote(pid: Pid, addr: u64, len: usize) -> io::Result<Vec<u8>> {
+pub(crate) fn read_remote(pid: Pid, addr: u64, len: usize) -> io::Result<Vec<u8>> {
     if len > MAX_READ {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -42,7 +42,7 @@ pub fn read_remote(pid: Pid, addr: u64, len: usize) -> io::Result<Vec<u8>> {
 }
 
 /// A NUL-terminated string at `addr` (a path argument), up to `max` bytes.
-pub fn read_c_string(pid: Pid, addr: u64, max: usize) -> io::Result<String> {
+pub(crate) fn read_c_string(pid: Pid, addr: u64, max: usize) -> io::Result<String> {
     let mut out = Vec::new();
     let mut at = addr;
     // Read page-bounded chunks so a string ending near an unmapped page still reads.
@@ -60,9 +60,9 @@ pub fn read_c_string(pid: Pid, addr: u64, max: usize) -> io::Result<String> {
 }
 
 pub const POLLIN: i16 = 0x001;
-pub const POLLPRI: i16 = 0x002;
-pub const POLLRDNORM: i16 = 0x040;
-pub const POLLRDBAND: i16 = 0x080;
+pub(crate) const POLLPRI: i16 = 0x002;
+pub(crate) const POLLRDNORM: i16 = 0x040;
+pub(crate) const POLLRDBAND: i16 = 0x080;
 
 /// One `struct pollfd` (fd, events); negative fds are skipped by the kernel and here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,7 +72,7 @@ pub struct PollFd {
 }
 
 impl PollFd {
-    pub fn wants_read(&self) -> bool {
+    pub(crate) fn wants_read(&self) -> bool {
         self.events & (POLLIN | POLLPRI | POLLRDNORM | POLLRDBAND) != 0
     }
 }
@@ -90,7 +90,7 @@ pub fn decode_pollfds(bytes: &[u8]) -> Vec<PollFd> {
 }
 
 /// Bytes an `fd_set` of `nfds` bits occupies (whole 64-bit words).
-pub fn fd_set_len(nfds: usize) -> usize {
+pub(crate) fn fd_set_len(nfds: usize) -> usize {
     nfds.div_ceil(64) * 8
 }
 

@@ -4,7 +4,7 @@
 use super::remote_mem::read_remote;
 use crate::model::Pid;
 use crate::model::why::{Resumed, Syscall};
-use crate::platform::syscalls::site::{WINDOW, nr_at_site};
+use crate::platform::syscall_site::{WINDOW, nr_at_site};
 use std::io;
 use std::path::Path;
 

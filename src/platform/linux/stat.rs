@@ -41,17 +41,12 @@ pub struct ExecSig(pub [u64; 5]);
 impl ExecSig {
     /// Hidden (the kernel prints 1 1 0 for another user's process) or absent:
     /// then it cannot tell an exec.
-    pub fn is_known(&self) -> bool {
+    pub(crate) fn is_known(&self) -> bool {
         self.0.iter().any(|v| *v > 1)
     }
 
-    /// Whether the process exec'd between the two reads (as far as these fields tell).
-    pub fn differs(&self, other: &ExecSig) -> bool {
-        self.is_known() && other.is_known() && self != other
-    }
-
     /// A one-word digest for a cache entry.
-    pub fn digest(&self) -> u64 {
+    pub(crate) fn digest(&self) -> u64 {
         self.0.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, v| {
             (h ^ v).wrapping_mul(0x100_0000_01b3)
         })
@@ -59,7 +54,7 @@ impl ExecSig {
 }
 
 /// `PF_KTHREAD` in the flags field marks a kernel thread.
-pub const PF_KTHREAD: u64 = 0x0020_0000;
+pub(crate) const PF_KTHREAD: u64 = 0x0020_0000;
 
 /// Parses a stat line. The comm sits between the first `(` and the *last* `)`,
 /// since it may itself hold spaces, parentheses or a newline.
@@ -166,10 +161,8 @@ mod tests {
         // A hidden line (startcode 1, endcode 1, startstack 0) or a short one cannot tell an exec.
         let short = parse_stat(SLEEP).unwrap().exec_sig;
         assert!(!short.is_known());
-        assert!(!short.differs(&s.exec_sig) && !s.exec_sig.differs(&short));
         let mut other = s.exec_sig;
         other.0[2] += 4096;
-        assert!(other.differs(&s.exec_sig));
         assert_ne!(other.digest(), s.exec_sig.digest());
     }
 

@@ -1,8 +1,8 @@
 //! Decoder of `/proc/PID/syscall`: `running`, `-1 SP PC` (blocked outside a
 //! syscall), or `NR ARG1 .. ARG6 SP PC` (NR decimal, the rest hex).
 
+use crate::model::syscalls::Arch;
 use crate::model::why::{Syscall, SyscallState};
-use crate::platform::syscalls::Arch;
 
 /// Parses the file's text; the number is decoded to a name for `arch`.
 pub fn parse_syscall(text: &str, arch: Option<Arch>) -> Result<SyscallState, String> {
@@ -30,7 +30,7 @@ pub fn parse_syscall(text: &str, arch: Option<Arch>) -> Result<SyscallState, Str
                 *a = hex(s)?;
             }
             let name = arch
-                .and_then(|a| crate::platform::syscalls::name(a, nr))
+                .and_then(|a| crate::model::syscalls::name(a, nr))
                 .map(str::to_string);
             Ok(SyscallState::In(Syscall {
                 nr,

@@ -3,6 +3,7 @@
 
 #![allow(non_camel_case_types, dead_code)]
 
+use crate::platform::darwin_decode::fdinfo::{self, VNODE_FDINFOWITHPATH_SIZE};
 use crate::platform::darwin_decode::kinfo::{KINFO_PROC_SIZE, off};
 use libc::{
     c_char, c_int, c_short, c_uchar, c_ushort, c_void, dev_t, gid_t, itimerval, pid_t, sigset_t,
@@ -12,6 +13,10 @@ use std::mem::{offset_of, size_of};
 
 /// `<sys/proc_info.h>`: list the thread handles of a task (`uint64_t` each).
 pub const PROC_PIDLISTTHREADS: c_int = 6;
+/// `<sys/proc_info.h>`: one thread's `proc_threadinfo` by thread id.
+pub const PROC_PIDTHREADID64INFO: c_int = 15;
+/// `<sys/proc_info_private.h>`: list the thread ids of a task (`uint64_t` each).
+pub const PROC_PIDLISTTHREADIDS: c_int = 28;
 
 /// `<mach/mach_time.h>`. Declared here because `libc`'s is deprecated in favour of `mach2`.
 #[repr(C)]
@@ -131,6 +136,24 @@ struct kinfo_proc {
     kp_eproc: eproc,
 }
 
+/// `<sys/proc_info.h>` `struct proc_fileinfo`; with `vnode_fdinfowithpath`
+/// declared only for the layout checks below (`darwin_decode::fdinfo` reads
+/// the bytes).
+#[repr(C)]
+struct proc_fileinfo {
+    fi_openflags: u32,
+    fi_status: u32,
+    fi_offset: libc::off_t,
+    fi_type: i32,
+    fi_guardflags: u32,
+}
+
+#[repr(C)]
+struct vnode_fdinfowithpath {
+    pfi: proc_fileinfo,
+    pvip: libc::vnode_info_path,
+}
+
 const _: () = {
     assert!(size_of::<kinfo_proc>() == KINFO_PROC_SIZE);
     assert!(offset_of!(kinfo_proc, kp_proc.p_starttime.tv_sec) == off::P_STARTTIME_SEC);
@@ -151,11 +174,84 @@ const _: () = {
     assert!(offset_of!(kinfo_proc, kp_eproc.e_tpgid) == off::E_TPGID);
     assert!(offset_of!(kinfo_proc, kp_eproc.e_flag) == off::E_FLAG);
 
-    // The libc structs passed to proc_pidinfo have the sizes <sys/proc_info.h>
-    // documents (PROC_PID*_SIZE); proc_pidinfo refuses any other size.
-    assert!(size_of::<libc::proc_bsdinfo>() == 136);
-    assert!(size_of::<libc::proc_taskinfo>() == 96);
-    assert!(size_of::<libc::proc_threadinfo>() == 112);
+    // Every struct handed to the kernel, as <sys/proc_info.h>, <sys/event.h>
+    // and <mach/mach_time.h> lay it out on LP64 (arm64 and x86_64 alike):
+    // sizes (proc_pidinfo refuses any other size) and the offset of every
+    // field whytop reads, so a wrong declaration in `libc` or here cannot
+    // build for a Mac.
+    use libc::{proc_bsdinfo as B, proc_taskinfo as T, proc_threadinfo as Th};
+    assert!(size_of::<B>() == 136);
+    assert!(offset_of!(B, pbi_flags) == 0);
+    assert!(offset_of!(B, pbi_status) == 4);
+    assert!(offset_of!(B, pbi_pid) == 12);
+    assert!(offset_of!(B, pbi_ppid) == 16);
+    assert!(offset_of!(B, pbi_uid) == 20);
+    assert!(offset_of!(B, pbi_comm) == 48);
+    assert!(size_of::<[c_char; libc::MAXCOMLEN]>() == 16);
+    assert!(offset_of!(B, pbi_name) == 64);
+    assert!(offset_of!(B, pbi_pgid) == 100);
+    assert!(offset_of!(B, e_tdev) == 108);
+    assert!(offset_of!(B, e_tpgid) == 112);
+    assert!(offset_of!(B, pbi_nice) == 116);
+    assert!(offset_of!(B, pbi_start_tvsec) == 120);
+    assert!(offset_of!(B, pbi_start_tvusec) == 128);
+
+    assert!(size_of::<T>() == 96);
+    assert!(offset_of!(T, pti_virtual_size) == 0);
+    assert!(offset_of!(T, pti_resident_size) == 8);
+    assert!(offset_of!(T, pti_total_user) == 16);
+    assert!(offset_of!(T, pti_total_system) == 24);
+    assert!(offset_of!(T, pti_csw) == 80);
+    assert!(offset_of!(T, pti_threadnum) == 84);
+    assert!(offset_of!(T, pti_numrunning) == 88);
+    assert!(offset_of!(T, pti_priority) == 92);
+
+    assert!(size_of::<Th>() == 112);
+    assert!(offset_of!(Th, pth_user_time) == 0);
+    assert!(offset_of!(Th, pth_system_time) == 8);
+    assert!(offset_of!(Th, pth_cpu_usage) == 16);
+    assert!(offset_of!(Th, pth_run_state) == 24);
+    assert!(offset_of!(Th, pth_flags) == 28);
+    assert!(offset_of!(Th, pth_sleep_time) == 32);
+    assert!(offset_of!(Th, pth_curpri) == 36);
+    assert!(offset_of!(Th, pth_priority) == 40);
+    assert!(offset_of!(Th, pth_name) == 48);
+
+    assert!(size_of::<libc::vinfo_stat>() == 136);
+    assert!(size_of::<libc::vnode_info>() == 152);
+    assert!(size_of::<libc::vnode_info_path>() == 1176);
+    assert!(offset_of!(libc::vnode_info_path, vip_path) == 152);
     assert!(size_of::<libc::proc_vnodepathinfo>() == 2352);
+    assert!(offset_of!(libc::proc_vnodepathinfo, pvi_cdir) == 0);
+
     assert!(size_of::<libc::proc_fdinfo>() == 8);
+    assert!(offset_of!(libc::proc_fdinfo, proc_fd) == 0);
+    assert!(offset_of!(libc::proc_fdinfo, proc_fdtype) == 4);
+    assert!(size_of::<proc_fileinfo>() == 24);
+    assert!(size_of::<vnode_fdinfowithpath>() == VNODE_FDINFOWITHPATH_SIZE);
+    assert!(offset_of!(vnode_fdinfowithpath, pvip.vip_path) == fdinfo::PATH_OFFSET);
+
+    assert!(size_of::<libc::kevent>() == 32);
+    assert!(offset_of!(libc::kevent, ident) == 0);
+    assert!(offset_of!(libc::kevent, filter) == 8);
+    assert!(offset_of!(libc::kevent, flags) == 10);
+    assert!(offset_of!(libc::kevent, fflags) == 12);
+    assert!(offset_of!(libc::kevent, data) == 16);
+    assert!(offset_of!(libc::kevent, udata) == 24);
+
+    // <sys/resource.h> struct rusage_info_v4 (for the QoS and energy columns to come).
+    use libc::rusage_info_v4 as R;
+    assert!(size_of::<R>() == 296);
+    assert!(offset_of!(R, ri_phys_footprint) == 72);
+    assert!(offset_of!(R, ri_diskio_bytesread) == 144);
+    assert!(offset_of!(R, ri_diskio_byteswritten) == 152);
+    assert!(offset_of!(R, ri_cpu_time_qos_default) == 160);
+    assert!(offset_of!(R, ri_cpu_time_qos_user_interactive) == 208);
+    assert!(offset_of!(R, ri_billed_energy) == 264);
+    assert!(offset_of!(R, ri_runnable_time) == 288);
+
+    assert!(size_of::<mach_timebase_info_data_t>() == 8);
+    assert!(offset_of!(mach_timebase_info_data_t, denom) == 4);
+
+    assert!(size_of::<extern_proc>() == off::EPROC);
 };

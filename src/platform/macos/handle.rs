@@ -8,8 +8,11 @@
 use super::{libproc, read_bsd};
 use crate::model::{Pid, ProcKey};
 use crate::platform::PlatformError;
+use crate::platform::darwin_decode::sample::{
+    SetPriorityError, background_took, setpriority_error,
+};
 use crate::platform::darwin_decode::state::SZOMB;
-use crate::platform::handle::{GroupMembers, Lineage, ProcHandle};
+use crate::platform::proc_handle::{GroupMembers, Lineage, ProcHandle};
 use crate::platform::test_pause::{self, Point};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -96,10 +99,12 @@ fn setpriority(which: libc::c_int, pid: Pid, value: i32) -> Result<(), PlatformE
     if unsafe { libc::setpriority(which, pid as libc::id_t, value) } == 0 {
         return Ok(());
     }
-    Err(match std::io::Error::last_os_error().raw_os_error() {
-        Some(libc::ESRCH) => PlatformError::NoSuchProcess { pid },
-        Some(libc::EACCES) => PlatformError::NeedsPrivilege { pid },
-        _ => PlatformError::PermissionDenied { pid },
+    let e = std::io::Error::last_os_error();
+    Err(match setpriority_error(e.raw_os_error()) {
+        SetPriorityError::Gone => PlatformError::NoSuchProcess { pid },
+        SetPriorityError::NeedsRoot => PlatformError::NeedsPrivilege { pid },
+        SetPriorityError::Denied => PlatformError::PermissionDenied { pid },
+        SetPriorityError::Other(_) => PlatformError::Os { pid, source: e },
     })
 }
 
@@ -178,7 +183,15 @@ impl ProcHandle for MacHandle {
     fn set_background(&self, on: bool) -> Result<(), PlatformError> {
         let v = if on { libc::PRIO_DARWIN_BG } else { 0 };
         self.by_pid("background state", |pid| {
-            setpriority(libc::PRIO_DARWIN_PROCESS, pid, v)
+            setpriority(libc::PRIO_DARWIN_PROCESS, pid, v)?;
+            // Read it back from pbi_flags (getpriority would report our own).
+            let flags = libproc::bsd_info(pid)
+                .map_err(|_| PlatformError::NoSuchProcess { pid })?
+                .pbi_flags;
+            background_took(on, flags).map_err(|why| PlatformError::Os {
+                pid,
+                source: std::io::Error::other(why),
+            })
         })
     }
 
@@ -217,6 +230,6 @@ impl ProcHandle for MacHandle {
             }
         }
         in_group()?;
-        Ok(GroupMembers { pgid, members })
+        Ok(GroupMembers { members })
     }
 }

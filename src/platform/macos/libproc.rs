@@ -4,6 +4,7 @@
 use super::ffi;
 use crate::platform::darwin_decode::c_chars;
 use crate::platform::darwin_decode::kinfo::KINFO_PROC_SIZE;
+use crate::platform::darwin_decode::sample::BSDINFO_FIND_ZOMBIES;
 use crate::platform::darwin_decode::time::Timebase;
 use libc::{c_int, c_void};
 use std::io;
@@ -16,9 +17,13 @@ use std::sync::{Mutex, OnceLock};
 /// # Safety
 /// Implement only for `repr(C)` structs of integers and arrays of them.
 unsafe trait PidInfo: Sized {}
+// SAFETY: libc::proc_bsdinfo is a repr(C) struct of integers and arrays of them.
 unsafe impl PidInfo for libc::proc_bsdinfo {}
+// SAFETY: libc::proc_taskinfo is a repr(C) struct of integers and arrays of them.
 unsafe impl PidInfo for libc::proc_taskinfo {}
+// SAFETY: libc::proc_threadinfo is a repr(C) struct of integers and arrays of them.
 unsafe impl PidInfo for libc::proc_threadinfo {}
+// SAFETY: libc::proc_vnodepathinfo is a repr(C) struct of integers and arrays of them.
 unsafe impl PidInfo for libc::proc_vnodepathinfo {}
 
 fn errno() -> io::Error {
@@ -72,16 +77,20 @@ pub fn list_pids() -> io::Result<Vec<i32>> {
     }
 }
 
+/// `PROC_PIDTBSDINFO` with a non-zero `arg`: only then does xnu look among
+/// zombies too (`proc_pidinfo_internal`: `if (arg) findzomb = 1`); with 0 an
+/// unreaped child answers ESRCH as if it were gone.
 pub fn bsd_info(pid: i32) -> io::Result<libc::proc_bsdinfo> {
-    pidinfo(pid, libc::PROC_PIDTBSDINFO, 0)
+    pidinfo(pid, libc::PROC_PIDTBSDINFO, BSDINFO_FIND_ZOMBIES)
 }
 
 pub fn task_info(pid: i32) -> io::Result<libc::proc_taskinfo> {
     pidinfo(pid, libc::PROC_PIDTASKINFO, 0)
 }
 
-pub fn thread_info(pid: i32, thread: u64) -> io::Result<libc::proc_threadinfo> {
-    pidinfo(pid, libc::PROC_PIDTHREADINFO, thread)
+/// One thread by its id (`PROC_PIDTHREADID64INFO`, the ids `thread_ids` lists).
+pub fn thread_info(pid: i32, thread_id: u64) -> io::Result<libc::proc_threadinfo> {
+    pidinfo(pid, ffi::PROC_PIDTHREADID64INFO, thread_id)
 }
 
 /// The bytes of `kinfo_proc` for one pid; `None` when there is no such process.
@@ -108,6 +117,43 @@ pub fn kinfo(pid: i32) -> io::Result<Option<Vec<u8>>> {
     }
     buf.truncate(len);
     Ok(Some(buf))
+}
+
+/// The bytes of every process's `kinfo_proc` (`KERN_PROC_ALL`), zombies included.
+pub fn kinfo_all() -> io::Result<Vec<u8>> {
+    let mut mib = [libc::CTL_KERN, libc::KERN_PROC, libc::KERN_PROC_ALL, 0];
+    for _ in 0..8 {
+        let mut len = 0usize;
+        // SAFETY: a null buffer asks for the size needed in `len`.
+        let rc = unsafe { libc::sysctl(mib.as_mut_ptr(), 3, null_mut(), &mut len, null_mut(), 0) };
+        if rc != 0 {
+            return Err(errno());
+        }
+        // Room for processes started between the two calls.
+        len += len / 8 + KINFO_PROC_SIZE * 16;
+        let mut buf = vec![0u8; len];
+        // SAFETY: `mib` has 3 entries used; `buf` holds `len` writable bytes.
+        let rc = unsafe {
+            libc::sysctl(
+                mib.as_mut_ptr(),
+                3,
+                buf.as_mut_ptr().cast(),
+                &mut len,
+                null_mut(),
+                0,
+            )
+        };
+        if rc == 0 {
+            buf.truncate(len);
+            return Ok(buf);
+        }
+        let e = errno();
+        if e.raw_os_error() != Some(libc::ENOMEM) {
+            return Err(e);
+        }
+        // The table grew past the room: ask again.
+    }
+    Err(io::Error::from_raw_os_error(libc::ENOMEM))
 }
 
 /// `kern.argmax`: the most bytes `KERN_PROCARGS2` can return.
@@ -183,7 +229,10 @@ pub fn fd_count(pid: i32) -> io::Result<usize> {
     fds(pid).map(|f| f.len())
 }
 
-/// The thread handles of a task, for `thread_info`.
+/// The thread ids of a task (`PROC_PIDLISTTHREADIDS`: `thread_tid`, what
+/// `sample` and spindump print), for `thread_info`. `PROC_PIDLISTTHREADS`
+/// would give the threads' pthread pointers instead: 0 for a thread not yet
+/// set up, matching nothing in a stack capture.
 pub fn thread_ids(pid: i32) -> io::Result<Vec<u64>> {
     let t = task_info(pid)?;
     let cap = t.pti_threadnum.max(0) as usize + 16;
@@ -192,7 +241,7 @@ pub fn thread_ids(pid: i32) -> io::Result<Vec<u64>> {
     let got = unsafe {
         libc::proc_pidinfo(
             pid,
-            ffi::PROC_PIDLISTTHREADS,
+            ffi::PROC_PIDLISTTHREADIDS,
             0,
             ids.as_mut_ptr().cast(),
             (cap * size_of::<u64>()) as c_int,

@@ -2,11 +2,12 @@
 //! declarations in `ffi`; everything that interprets what they return is in
 //! the portable `platform::darwin_decode`, tested on every OS.
 //!
-//! Per pass: `proc_listallpids`, then per pid `PROC_PIDTBSDINFO` (or, when
-//! refused, `kinfo_proc` through sysctl, which anyone may read),
-//! `PROC_PIDTASKINFO` (refused for other users' processes unless root: their
-//! CPU and memory read 0 and their state `?`), and `getsid`. The command line
-//! (`KERN_PROCARGS2`) is read once per process and again only after an exec.
+//! Per pass: one `sysctl(KERN_PROC_ALL)` for the whole table (zombies
+//! included), then `PROC_PIDTASKINFO` per process whose task may be read
+//! (refused for other users' processes unless root, and then not asked again:
+//! their CPU and memory read 0 and their state `?`). The long name
+//! (`PROC_PIDTBSDINFO`), `getsid` and the command line (`KERN_PROCARGS2`) are
+//! read for new processes and after an exec only; see `darwin_decode::pass`.
 
 pub mod ffi;
 pub mod handle;
@@ -14,6 +15,14 @@ mod libproc;
 mod wait;
 
 pub use wait::{thread_hints, wait_hints};
+
+/// Whether `pid` is in darwin background (`PROC_FLAG_DARWINBG` or
+/// `PROC_FLAG_EXT_DARWINBG` in `pbi_flags`).
+pub fn background(pid: Pid) -> Option<bool> {
+    libproc::bsd_info(pid)
+        .ok()
+        .map(|b| bsd_from_libc(&b).background())
+}
 
 /// The executable's path (`proc_pidpath`).
 pub fn exe_path(pid: Pid) -> Option<std::path::PathBuf> {
@@ -26,14 +35,15 @@ pub fn exe_path(pid: Pid) -> Option<std::path::PathBuf> {
 use crate::model::{Pid, ProcDetail, ProcKey};
 use crate::platform::darwin_decode::c_chars;
 use crate::platform::darwin_decode::kinfo::decode_kinfo_proc;
-use crate::platform::darwin_decode::procargs::decode_procargs2;
+use crate::platform::darwin_decode::pass::{Seen, ask_task, decode_kinfo_all, reads};
+use crate::platform::darwin_decode::procargs::{decode_procargs2, procargs_error};
 use crate::platform::darwin_decode::sample::{BsdInfo, Extras, TaskInfo, build_sample};
 use crate::platform::darwin_decode::state::SZOMB;
 use crate::platform::darwin_decode::time::Timebase;
 use crate::platform::darwin_decode::tty::{NODEV, tty_name};
 use crate::platform::darwin_decode::users::UserCache;
 use crate::platform::{ListOptions, Listing, Platform, PlatformError};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io;
 use std::sync::Arc;
 
@@ -44,8 +54,18 @@ struct Args {
     cmdline: Option<Arc<str>>,
 }
 
+/// What the last pass kept of one process.
+struct Kept {
+    seen: Seen,
+    /// `pbi_name` (empty when unread or none).
+    name: String,
+    sid: Pid,
+    task_refused: bool,
+}
+
 pub struct MacPlatform {
     timebase: Timebase,
+    kept: HashMap<Pid, Kept>,
     users: UserCache,
     ttys: HashMap<u32, Option<Arc<str>>>,
     args: HashMap<Pid, Args>,
@@ -63,6 +83,7 @@ impl MacPlatform {
     pub fn new() -> Self {
         Self {
             timebase: libproc::timebase(),
+            kept: HashMap::new(),
             users: UserCache::new(),
             ttys: HashMap::new(),
             args: HashMap::new(),
@@ -154,7 +175,14 @@ fn task_from_libc(t: &libc::proc_taskinfo) -> TaskInfo {
         threadnum: t.pti_threadnum,
         numrunning: t.pti_numrunning,
         priority: t.pti_priority,
+        csw: t.pti_csw,
     }
+}
+
+/// The effective uid whytop runs as.
+fn euid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
 }
 
 /// Why a field could not be read, as the detail pane says it.
@@ -194,8 +222,7 @@ impl Platform for MacPlatform {
                 }),
             }
         } else {
-            // SAFETY: geteuid has no preconditions and cannot fail.
-            let euid = unsafe { libc::geteuid() };
+            let euid = euid();
             if euid == 0 || sample.uid == Some(euid) {
                 match thread_hints(sample.pid) {
                     Ok(t) => e.thread_states = wait::thread_states(&t),
@@ -212,35 +239,81 @@ impl Platform for MacPlatform {
             }
             wait::mark_missing_on_macos(&mut e);
         }
+        crate::platform::privilege::for_viewer(&mut e.unreadable);
         Ok(e)
     }
 
     /// Processes only: macOS threads have no pids, so `opts.threads` adds no rows.
     fn list(&mut self, _opts: ListOptions) -> Result<Listing, PlatformError> {
-        let mut pids = libproc::list_pids().map_err(|source| PlatformError::Read {
-            path: "proc_listallpids".into(),
+        let bytes = libproc::kinfo_all().map_err(|source| PlatformError::Read {
+            path: "sysctl kern.proc.all".into(),
             source,
         })?;
-        pids.sort_unstable();
-        pids.dedup();
-        let mut out = Vec::with_capacity(pids.len());
-        let mut seen = HashSet::with_capacity(pids.len());
-        for pid in pids.into_iter().filter(|&p| p >= 0) {
-            // Gone since the listing (or unreadable every way): left out, no noise.
-            let Ok(bsd) = read_bsd(pid) else { continue };
-            let task = libproc::task_info(pid).ok().map(|t| task_from_libc(&t));
+        let mut all = decode_kinfo_all(&bytes).map_err(|why| PlatformError::Malformed {
+            path: "sysctl kern.proc.all".into(),
+            why,
+        })?;
+        all.sort_unstable_by_key(|k| k.pid);
+        all.dedup_by_key(|k| k.pid);
+        let mut out = Vec::with_capacity(all.len());
+        let mut fresh = Vec::new();
+        let mut kept = HashMap::with_capacity(all.len());
+        for k in all.iter().filter(|k| k.pid >= 0) {
+            let pid = k.pid;
+            let mut bsd = BsdInfo::from_kinfo(k);
+            let prev = self
+                .kept
+                .remove(&pid)
+                .filter(|p| p.seen.start_time == bsd.start_time());
+            let mut refused = prev.as_ref().is_some_and(|p| p.task_refused);
+            let task = if ask_task(bsd.status == SZOMB, refused) {
+                match libproc::task_info(pid) {
+                    Ok(t) => Some(task_from_libc(&t)),
+                    // Gone since the table was taken: left out, no noise.
+                    Err(e) if libproc::is_gone(&e) => continue,
+                    Err(e) => {
+                        refused = matches!(e.raw_os_error(), Some(libc::EPERM | libc::EACCES));
+                        None
+                    }
+                }
+            } else {
+                None
+            };
+            let seen = Seen::new(k, task.as_ref());
+            let r = reads(prev.as_ref().map(|p| &p.seen), &seen);
+            let mut name = prev.as_ref().map(|p| p.name.clone()).unwrap_or_default();
+            if r.bsd {
+                name = libproc::bsd_info(pid)
+                    .map(|b| bsd_from_libc(&b).name)
+                    .unwrap_or_default();
+            }
+            bsd.name = name.clone();
+            let sid = match &prev {
+                Some(p) if !r.sid => p.sid,
+                _ => libproc::session(pid),
+            };
             let extras = Extras {
-                sid: libproc::session(pid),
+                sid,
                 user: Some(self.users.name(bsd.uid)),
                 tty: self.tty(bsd.tdev),
                 cmdline: self.cmdline(pid, &bsd),
             };
+            if r.fresh {
+                fresh.push(out.len());
+            }
             out.push(build_sample(&bsd, task.as_ref(), self.timebase, extras));
-            seen.insert(pid);
+            kept.insert(
+                pid,
+                Kept {
+                    seen,
+                    name,
+                    sid,
+                    task_refused: refused,
+                },
+            );
         }
-        self.args.retain(|pid, _| seen.contains(pid));
-        // No change detection here yet: every sample counts as read afresh.
-        let fresh = (0..out.len()).collect();
+        self.kept = kept;
+        self.args.retain(|pid, _| self.kept.contains_key(pid));
         Ok(Listing {
             procs: std::sync::Arc::new(out),
             fresh,
@@ -264,9 +337,13 @@ impl Platform for MacPlatform {
         }
         let mut buf = vec![0u8; libproc::argmax()];
         match libproc::procargs(pid, &mut buf)
-            .map_err(|e| why(&e))
+            .map_err(|e| procargs_error(e.raw_os_error(), sample.uid, euid()).to_string())
             .and_then(|n| decode_procargs2(&buf[..n]))
         {
+            Ok(args) if args.env_withheld => f.unreadable.push(
+                "environment: withheld by macOS (System Integrity Protection hides a restricted process's environment, even from root)"
+                    .into(),
+            ),
             Ok(args) => {
                 let pairs = args
                     .env

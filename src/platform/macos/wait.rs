@@ -5,7 +5,6 @@ use super::{libproc, why};
 use crate::model::Pid;
 use crate::platform::PlatformError;
 use crate::platform::darwin_decode::kinfo::decode_kinfo_proc;
-use crate::platform::darwin_decode::time::Timebase;
 use crate::platform::darwin_decode::wait::{MacWaitHints, RawThreadInfo, ThreadHint, build_hints};
 use std::io;
 
@@ -22,21 +21,21 @@ pub fn wait_hints(pid: Pid) -> Result<MacWaitHints, PlatformError> {
         .ok_or(PlatformError::NoSuchProcess { pid })?;
     let k =
         decode_kinfo_proc(&bytes).map_err(|why| PlatformError::Malformed { path: path(), why })?;
-    let threads = read_threads(pid, libproc::timebase()).map_err(|e| why(&e));
+    let threads = read_threads(pid).map_err(|e| why(&e));
     Ok(build_hints(&k, threads))
 }
 
 /// The run states of one process's threads (the user's own processes, or any as root).
 pub fn thread_hints(pid: Pid) -> io::Result<Vec<ThreadHint>> {
-    read_threads(pid, libproc::timebase())
+    read_threads(pid)
 }
 
-fn read_threads(pid: Pid, timebase: Timebase) -> io::Result<Vec<ThreadHint>> {
+fn read_threads(pid: Pid) -> io::Result<Vec<ThreadHint>> {
     let ids = libproc::thread_ids(pid)?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         match libproc::thread_info(pid, id) {
-            Ok(t) => out.push(ThreadHint::decode(id, &raw(&t), timebase)),
+            Ok(t) => out.push(ThreadHint::decode(id, &raw(&t))),
             // That thread ended between the listing and now.
             Err(e) if libproc::is_gone(&e) => continue,
             Err(e) => return Err(e),
@@ -54,6 +53,7 @@ fn raw(t: &libc::proc_threadinfo) -> RawThreadInfo {
         flags: t.pth_flags,
         sleep_time: t.pth_sleep_time,
         curpri: t.pth_curpri,
+        priority: t.pth_priority,
         name: t.pth_name.iter().map(|&c| c as u8).collect(),
     }
 }

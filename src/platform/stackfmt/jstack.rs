@@ -42,7 +42,7 @@ impl JavaFrame {
     }
 
     /// Whether the JDK itself, not the program, runs this frame.
-    pub fn is_jdk(&self) -> bool {
+    pub(crate) fn is_jdk(&self) -> bool {
         ["java.", "javax.", "jdk.", "sun.", "com.sun."]
             .iter()
             .any(|p| self.method.starts_with(p))

@@ -1,13 +1,14 @@
 //! Parsers of stack tools' text into `CallTree`: pure, portable, and total (any
 //! input gives a tree or an error, never a panic).
 
-pub mod eu_stack;
-pub mod gdb;
+pub(crate) mod eu_stack;
+pub(crate) mod gdb;
 pub mod jstack;
-pub mod kernel;
-pub mod py_spy;
-pub mod sample_macos;
-pub mod spindump;
+pub(crate) mod kernel;
+pub(crate) mod leaf;
+pub(crate) mod py_spy;
+pub(crate) mod sample_macos;
+pub(crate) mod spindump;
 
 use crate::model::callstack::{CallTree, Frame};
 
@@ -21,6 +22,61 @@ pub enum Format {
     Kernel,
     SampleMacos,
     Spindump,
+}
+
+impl Format {
+    /// The tool's name as `whytop sample` prints it.
+    pub fn tool(self) -> &'static str {
+        match self {
+            Format::Gdb => "gdb",
+            Format::EuStack => "eu-stack",
+            Format::PySpy => "py-spy",
+            Format::Jstack => "jstack",
+            Format::Kernel => "kernel",
+            Format::SampleMacos => "sample",
+            Format::Spindump => "spindump",
+        }
+    }
+}
+
+/// Which tool wrote `text`, from the marks each one's output always has;
+/// None when none fits.
+pub fn detect(text: &str) -> Option<Format> {
+    let lines = || text.lines().map(str::trim_start);
+    let any = |p: &dyn Fn(&str) -> bool| lines().any(p);
+    if any(&|l| l.starts_with("Full thread dump ")) {
+        return Some(Format::Jstack);
+    }
+    if any(&|l| l.starts_with("Python v")) && any(&|l| l.starts_with("Process ")) {
+        return Some(Format::PySpy);
+    }
+    if any(&|l| l.starts_with("Call graph:")) {
+        return Some(Format::SampleMacos);
+    }
+    if any(&|l| l.starts_with("Process:")) && any(&|l| l.starts_with("Thread 0x")) {
+        return Some(Format::Spindump);
+    }
+    if any(&|l| l.starts_with("PID ") && l.ends_with(" - process"))
+        || (any(&|l| l.starts_with("TID ") && l.ends_with(':'))
+            && any(&|l| frame_line(l).is_some()))
+    {
+        return Some(Format::EuStack);
+    }
+    let gdb_thread = |l: &str| {
+        l.strip_prefix("Thread ").is_some_and(|r| {
+            r.split_once(" (")
+                .is_some_and(|(n, _)| n.parse::<u32>().is_ok())
+        })
+    };
+    if any(&gdb_thread)
+        || (any(&|l| frame_line(l).is_some()) && any(&|l| l.contains(" in ") || l.contains(" at ")))
+    {
+        return Some(Format::Gdb);
+    }
+    if any(&|l| l.starts_with("[<")) && lines().all(|l| l.is_empty() || l.starts_with("[<")) {
+        return Some(Format::Kernel);
+    }
+    None
 }
 
 /// Parses `text` as `format`; an empty tree is an error naming the format.
@@ -70,9 +126,52 @@ pub(crate) fn frame_line(line: &str) -> Option<&str> {
 }
 
 #[cfg(test)]
+mod detect_tests {
+    use super::*;
+
+    fn fixture(name: &str) -> String {
+        let path = format!(
+            "{}/tests/fixtures/stacks/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn every_recorded_capture_is_recognised() {
+        for (file, want) in [
+            ("gdb-sleep.txt", Format::Gdb),
+            ("gdb-bash-wait.txt", Format::Gdb),
+            ("gdb-cpp.txt", Format::Gdb),
+            ("eu-stack-sleep.txt", Format::EuStack),
+            ("eu-stack-bash-wait.txt", Format::EuStack),
+            ("eu-stack-cpp.txt", Format::EuStack),
+            ("py-spy-threads.txt", Format::PySpy),
+            ("jstack-jdk17-sleep.txt", Format::Jstack),
+            ("jcmd-jdk17-sleep.txt", Format::Jstack),
+            ("kernel-sleep.txt", Format::Kernel),
+            ("kernel-bash-wait.txt", Format::Kernel),
+            ("sample-macos.txt", Format::SampleMacos),
+            ("spindump-heavy.txt", Format::Spindump),
+        ] {
+            let text = fixture(file);
+            assert_eq!(detect(&text), Some(want), "{file}");
+            assert!(parse(want, &text).is_ok(), "{file} parses as {want:?}");
+        }
+    }
+
+    #[test]
+    fn text_that_is_no_capture() {
+        assert_eq!(detect(""), None);
+        assert_eq!(detect("hello\nworld\n"), None);
+        assert_eq!(detect(&fixture("jcmd-not-a-jvm.stderr.txt")), None);
+    }
+}
+
+#[cfg(test)]
 pub(crate) mod fuzz {
     /// Every prefix and a spread of byte flips of `text` must parse without panicking.
-    pub fn no_panics(text: &str, parse: impl Fn(&str) -> crate::model::callstack::CallTree) {
+    pub(crate) fn no_panics(text: &str, parse: impl Fn(&str) -> crate::model::callstack::CallTree) {
         for end in (0..=text.len()).filter(|i| text.is_char_boundary(*i)) {
             parse(&text[..end]);
         }

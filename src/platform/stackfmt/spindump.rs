@@ -5,6 +5,46 @@
 use super::heaviest_path;
 use crate::model::callstack::{CallTree, Frame, ThreadStack};
 
+/// One process of a spindump report: its `Process:` line's name and pid, and
+/// its section of the text (up to the next `Process:`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section<'a> {
+    pub name: String,
+    pub pid: Option<i32>,
+    pub text: &'a str,
+}
+
+/// The processes of a report (a system-wide spindump has hundreds), in order.
+pub fn processes(text: &str) -> Vec<Section<'_>> {
+    let mut starts: Vec<usize> = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("Process:") {
+            starts.push(at);
+        }
+        at += line.len();
+    }
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, &from)| {
+            let to = starts.get(i + 1).copied().unwrap_or(text.len());
+            let section = &text[from..to];
+            let head = section.lines().next().unwrap_or("");
+            let value = head.trim_start_matches("Process:").trim();
+            let (name, pid) = match value.rsplit_once(" [") {
+                Some((n, p)) => (n.trim().to_string(), p.trim_end_matches(']').parse().ok()),
+                None => (value.to_string(), None),
+            };
+            Section {
+                name,
+                pid,
+                text: section,
+            }
+        })
+        .collect()
+}
+
 pub fn parse(text: &str) -> CallTree {
     let mut tree = CallTree::default();
     let mut lines: Vec<(usize, Frame)> = Vec::new();
@@ -82,6 +122,43 @@ pub fn parse(text: &str) -> CallTree {
         flush(&mut tree, &mut lines);
     }
     tree
+}
+
+#[cfg(test)]
+mod sections {
+    use super::*;
+
+    #[test]
+    fn a_report_of_several_processes_is_split() {
+        let one = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/stacks/spindump-heavy.txt"
+        ))
+        .unwrap();
+        let p = processes(&one);
+        assert_eq!(p.len(), 1);
+        assert_eq!((p[0].name.as_str(), p[0].pid), ("python3.11", Some(8123)));
+        // A system-wide report: the same process twice over under other pids.
+        let body = &one[one.find("Process:").unwrap()..];
+        let two = format!(
+            "{}{}{}",
+            &one[..one.find("Process:").unwrap()],
+            body,
+            body.replace("python3.11 [8123]", "Google Chrome Helper [9001]")
+        );
+        let p = processes(&two);
+        assert_eq!(
+            p.iter()
+                .map(|s| (s.name.as_str(), s.pid))
+                .collect::<Vec<_>>(),
+            [
+                ("python3.11", Some(8123)),
+                ("Google Chrome Helper", Some(9001))
+            ]
+        );
+        assert_eq!(parse(p[1].text).threads.len(), parse(&one).threads.len());
+        assert!(processes("no report").is_empty());
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@
 
 mod aarch64;
 mod arity;
-pub mod site;
 mod x86_64;
 
 pub use arity::arg_count;

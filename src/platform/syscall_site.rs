@@ -3,7 +3,7 @@
 //! For `restart_syscall`, whose own number hides the interrupted call's: the
 //! wrapper that made the call usually loads its number right before the trap.
 
-use super::Arch;
+use crate::model::syscalls::Arch;
 
 /// How many bytes before the PC `nr_at_site` looks at.
 pub const WINDOW: usize = 16;
@@ -25,7 +25,7 @@ fn x86_64(b: &[u8]) -> Option<u32> {
     if n < 10 || b[n - 2..] != [0x0f, 0x05] {
         return None;
     }
-    let imm = |at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+    let imm = |at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
     if b[n - 7] == 0xb8 {
         return Some(imm(n - 6)); // mov $nr, %eax; syscall
     }
@@ -42,7 +42,7 @@ fn aarch64(b: &[u8]) -> Option<u32> {
     const SVC_0: u32 = 0xd400_0001;
     let words: Vec<u32> = b
         .rchunks_exact(4)
-        .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
         .collect();
     if words.first() != Some(&SVC_0) {
         return None;

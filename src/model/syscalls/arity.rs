@@ -49,7 +49,7 @@ mod tests {
 
     #[test]
     fn every_listed_name_is_a_real_call() {
-        use crate::platform::syscalls::{Arch, number};
+        use crate::model::syscalls::{Arch, number};
         for name in [
             "pause",
             "restart_syscall",

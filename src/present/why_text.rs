@@ -22,7 +22,7 @@ fn resumed_text(e: &Evidence) -> Option<String> {
         _ => None,
     };
     let named = |nr: i64| {
-        let name = arch.and_then(|a| crate::platform::syscalls::name(a, nr));
+        let name = arch.and_then(|a| crate::model::syscalls::name(a, nr));
         format!("{nr} ({})", name.unwrap_or("?"))
     };
     let mut parts = Vec::new();
@@ -199,8 +199,8 @@ pub fn history_line(
 mod tests {
     use super::*;
     use crate::model::ProcState;
+    use crate::model::syscalls::{Arch, number};
     use crate::model::why::{Syscall, classify};
-    use crate::platform::syscalls::{Arch, number};
 
     fn sleeping_in(name: &str, args: [u64; 6]) -> Evidence {
         let nr = number(Arch::X86_64, name).unwrap();

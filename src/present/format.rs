@@ -59,21 +59,7 @@ pub fn uptime(secs: u64) -> String {
 
 /// A wall-clock time (seconds since the epoch) as local `YYYY-MM-DD HH:MM:SS`.
 pub fn local_time(epoch_secs: f64) -> String {
-    let t = epoch_secs as libc::time_t;
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    // SAFETY: localtime_r reads `t` and writes only `tm`.
-    if unsafe { libc::localtime_r(&t, &mut tm) }.is_null() {
-        return format!("@{t}");
-    }
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        tm.tm_year + 1900,
-        tm.tm_mon + 1,
-        tm.tm_mday,
-        tm.tm_hour,
-        tm.tm_min,
-        tm.tm_sec
-    )
+    crate::platform::localtime::format(epoch_secs)
 }
 
 /// Text safe to put in a terminal cell: control characters (a newline in a comm) become `?`.
@@ -86,6 +72,13 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     } else {
         s.into()
     }
+}
+
+/// A command line as the screen shows it: secrets taken out (as in the audit
+/// log and bundles: a password on a command line is not for a shared screen)
+/// and made printable.
+pub fn shown_command(command: &str) -> String {
+    printable(&crate::actions::redact::redact_text(command)).into_owned()
 }
 
 /// `text` in lines of at most `width` cells, broken between words; a word

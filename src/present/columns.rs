@@ -85,7 +85,7 @@ const MIN_COMMAND: u16 = 24;
 
 /// Start x and width of each column for a table `total` cells wide; a column
 /// given way to COMMAND has width 0.
-pub fn positions(total: u16) -> Vec<(u16, u16)> {
+pub(crate) fn positions(total: u16) -> Vec<(u16, u16)> {
     let fixed = |hidden: &[SortColumn]| -> u16 {
         COLUMNS
             .iter()
@@ -119,7 +119,7 @@ pub fn positions(total: u16) -> Vec<(u16, u16)> {
 }
 
 /// The column under a click at `x` (relative to the table's left edge).
-pub fn column_at(total: u16, x: u16) -> Option<SortColumn> {
+pub(crate) fn column_at(total: u16, x: u16) -> Option<SortColumn> {
     positions(total)
         .into_iter()
         .zip(COLUMNS)

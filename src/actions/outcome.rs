@@ -1,0 +1,118 @@
+//! What became of a one-shot action (a signal, a renice, a scheduling change,
+//! a bundle), in words and in kind: the TUI says it, the CLI's exit code and
+//! the audit record come from its kind, so "gone" and "permission denied" are
+//! told apart everywhere.
+
+use super::deliver::DeliverError;
+use super::priority::PriorityError;
+use crate::platform::PlatformError;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    /// It was done.
+    Done,
+    /// The process had exited (or its pid is another's now).
+    Gone,
+    /// Not allowed: another user's process, or a change that needs root.
+    Denied,
+    /// whytop would not: init, itself, a kernel thread, a group holding it.
+    Refused,
+    /// Tried and failed otherwise, or it may have reached the wrong process.
+    Failed,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionOutcome {
+    pub kind: OutcomeKind,
+    /// One line for people, naming the pid or path.
+    pub message: String,
+}
+
+impl ActionOutcome {
+    pub fn done(message: impl Into<String>) -> Self {
+        Self::new(OutcomeKind::Done, message)
+    }
+
+    pub fn failed(message: impl Into<String>) -> Self {
+        Self::new(OutcomeKind::Failed, message)
+    }
+
+    pub fn new(kind: OutcomeKind, message: impl Into<String>) -> Self {
+        ActionOutcome {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.kind == OutcomeKind::Done
+    }
+
+    /// The CLI's exit code: 0 when done, 1 for every way it was not (README).
+    pub fn exit_code(&self) -> i32 {
+        i32::from(!self.is_done())
+    }
+}
+
+impl OutcomeKind {
+    pub fn of_platform(e: &PlatformError) -> Self {
+        match e {
+            PlatformError::NoSuchProcess { .. } => Self::Gone,
+            PlatformError::PermissionDenied { .. } | PlatformError::NeedsPrivilege { .. } => {
+                Self::Denied
+            }
+            _ => Self::Failed,
+        }
+    }
+
+    pub fn of_priority(e: &PriorityError) -> Self {
+        match e {
+            PriorityError::Gone(_) => Self::Gone,
+            PriorityError::NeedsRoot { .. } | PriorityError::Denied(_) => Self::Denied,
+            PriorityError::IdentityLost(_) | PriorityError::Other { .. } => Self::Failed,
+        }
+    }
+
+    pub fn of_delivery(e: &DeliverError) -> Self {
+        match e {
+            DeliverError::Platform(p) => Self::of_platform(p),
+            DeliverError::Refused(_) => Self::Refused,
+            DeliverError::NoneDelivered { .. } => Self::Failed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gone_and_denied_are_told_apart() {
+        assert_eq!(
+            OutcomeKind::of_priority(&PriorityError::Gone(7)),
+            OutcomeKind::Gone
+        );
+        assert_eq!(
+            OutcomeKind::of_priority(&PriorityError::Denied(7)),
+            OutcomeKind::Denied
+        );
+        assert_eq!(
+            OutcomeKind::of_priority(&PriorityError::NeedsRoot { pid: 7, nice: -5 }),
+            OutcomeKind::Denied
+        );
+        assert_eq!(
+            OutcomeKind::of_delivery(&DeliverError::Refused(
+                super::super::targets::Refusal::Init(1)
+            )),
+            OutcomeKind::Refused
+        );
+        assert_eq!(ActionOutcome::done("ok").exit_code(), 0);
+        assert_eq!(ActionOutcome::new(OutcomeKind::Gone, "x").exit_code(), 1);
+        assert_eq!(
+            serde_json::to_value(OutcomeKind::Denied).unwrap(),
+            serde_json::json!("denied")
+        );
+    }
+}

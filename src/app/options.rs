@@ -1,0 +1,19 @@
+//! What the TUI is started with: the binary's flags as the app takes them (the
+//! CLI fills this in; the app does not know the CLI).
+
+use crate::model::sort::SortColumn;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Refresh interval in tenths of a second (the config's when `None`).
+    pub delay: Option<u64>,
+    /// Start in tree view.
+    pub tree: bool,
+    /// Start with this filter.
+    pub filter: Option<String>,
+    /// Start sorted by this column.
+    pub sort: Option<SortColumn>,
+    /// The proc root the log tails and captures read (`platform::PROC_ROOT`).
+    pub proc_root: PathBuf,
+}

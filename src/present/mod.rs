@@ -1,0 +1,11 @@
+//! What the TUI, the app and the CLI all show, below each of them: formatting
+//! of sizes, times and WHY evidence for people, colours, the columns and where
+//! a click lands in them, the panes' geometry, and the lines of the capture and
+//! log panes the app pages through.
+
+pub mod columns;
+pub(crate) mod format;
+pub(crate) mod layout;
+pub(crate) mod panes;
+pub(crate) mod theme;
+pub(crate) mod why_text;
