@@ -4,7 +4,7 @@ use crate::actions::datadir::{PrivateDir, data_dir};
 use crate::collectors::sampler::Headless;
 use crate::model::{Snapshot, derive};
 use crate::platform::fs_safe::OpenHow;
-use crate::store::{Writer, WriterOptions};
+use crate::store::{KernelExit, Writer, WriterOptions};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,6 +29,9 @@ pub struct RecordArgs {
     /// Stop after this many samples (for measurements and tests).
     #[arg(long, value_name = "N", hide = true)]
     pub samples: Option<u64>,
+    /// Sample without writing (to measure what writing costs).
+    #[arg(long, hide = true)]
+    pub no_write: bool,
 }
 
 fn parse_interval(s: &str) -> Result<f64, String> {
@@ -83,6 +86,13 @@ pub fn db_for_reading(db: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
     Ok(dir.join(DB_NAME))
 }
 
+fn wall_now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
 pub fn run(args: &RecordArgs) -> anyhow::Result<i32> {
     let path = db_for_writing(args.db.as_ref())?;
     let opts = WriterOptions {
@@ -104,6 +114,16 @@ pub fn run(args: &RecordArgs) -> anyhow::Result<i32> {
             "everything".into()
         }
     );
+    // As root on Linux, exits (code, signal) as the kernel reports them.
+    let (exit_tx, exits) = std::sync::mpsc::channel();
+    match crate::platform::exit_events::watch_exits(move |x| {
+        let _ = exit_tx.send((x, wall_now()));
+    }) {
+        Ok(()) => errln!("whytop record: exit codes and signals from the kernel's process events"),
+        Err(e) => errln!(
+            "whytop record: no exit codes or signals ({e}; the process events connector needs root on Linux): ended processes are those the sampler saw go"
+        ),
+    }
     let mut sampler = Headless::new(crate::platform::native()?);
     let interval = Duration::from_secs_f64(args.interval);
     let mut prev: Option<Arc<Snapshot>> = None;
@@ -114,8 +134,21 @@ pub fn run(args: &RecordArgs) -> anyhow::Result<i32> {
             Ok(snap) => {
                 let snap = Arc::new(snap);
                 let table = derive(prev.as_deref(), Arc::clone(&snap));
+                for (x, at) in exits.try_iter() {
+                    writer.note_exit(
+                        x.pid,
+                        KernelExit {
+                            code: x.code,
+                            signal: x.signal,
+                            core_dumped: x.core_dumped,
+                            at,
+                        },
+                    );
+                }
                 // A write that fails (a full disk) is said and retried at the next sample.
-                if let Err(e) = writer.write(&table, args.interval) {
+                if !args.no_write
+                    && let Err(e) = writer.write(&table, args.interval)
+                {
                     errln!("whytop record: {e}");
                 }
                 prev = Some(snap);

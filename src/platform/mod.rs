@@ -2,8 +2,10 @@
 //! Decoders of raw formats are portable and tested everywhere.
 
 pub mod clock;
+pub mod cn_proc;
 pub mod darwin_decode;
 pub(crate) mod error;
+pub(crate) mod exit_events;
 pub mod external;
 pub(crate) mod fs_safe;
 pub(crate) mod handle;

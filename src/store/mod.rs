@@ -7,7 +7,7 @@ pub mod schema;
 pub mod writer;
 
 pub use reader::{EndedRow, Moment, MomentRow, Reader};
-pub use writer::{Writer, WriterOptions};
+pub use writer::{KernelExit, Writer, WriterOptions};
 
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};

@@ -229,3 +229,24 @@ fn a_missing_recording_is_said_plainly() {
         .to_string();
     assert!(e.contains("none.sqlite: no recording there"), "{e}");
 }
+
+#[test]
+fn an_exec_renames_the_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.sqlite");
+    let mut w = writer(&db, 100.0, None);
+    let a = proc(10, "forked");
+    w.write(&table(1000.0, vec![(a.clone(), WaitReason::Running)]), 1.0)
+        .unwrap();
+    let mut b = a.clone();
+    b.comm = "sleep".into();
+    b.cmdline = "sleep 5".into();
+    w.write(&table(1001.0, vec![(b, WaitReason::Timer)]), 1.0)
+        .unwrap();
+    let r = Reader::open(&db).unwrap();
+    let m = r.at(1000.0, None).unwrap();
+    assert_eq!(
+        (m.rows[0].comm.as_str(), m.rows[0].command.as_str()),
+        ("sleep", "sleep 5")
+    );
+}

@@ -41,10 +41,22 @@ struct Row {
     nice: i32,
 }
 
+/// How a process ended, as the kernel's process events said.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct KernelExit {
+    pub code: Option<i32>,
+    pub signal: Option<i32>,
+    pub core_dumped: bool,
+    /// When it was reported, seconds since the epoch.
+    pub at: f64,
+}
+
 struct Open {
     id: i64,
     row: Row,
     peak_rss: u64,
+    /// Names as last written (None: taken up from an earlier run, not compared yet).
+    info: Option<std::sync::Arc<crate::model::ProcInfo>>,
 }
 
 pub struct Writer {
@@ -55,6 +67,9 @@ pub struct Writer {
     open: HashMap<ProcKey, Open>,
     last_keyframe: Option<f64>,
     last_taken_at: Option<f64>,
+    prev_ticks: Option<crate::model::CpuTicks>,
+    /// Exits the kernel reported, by pid, not yet matched to a process that ended.
+    exits: HashMap<i32, KernelExit>,
     /// Command lines go through this before they are written (redaction).
     redact: Box<dyn Fn(&str) -> String + Send>,
 }
@@ -117,6 +132,7 @@ impl Writer {
                                 nice: 0,
                             },
                             peak_rss: r.get::<_, i64>(3)? as u64,
+                            info: None,
                         },
                     ))
                 })
@@ -134,8 +150,16 @@ impl Writer {
             open,
             last_keyframe: None,
             last_taken_at: None,
+            prev_ticks: None,
+            exits: HashMap::new(),
             redact,
         })
+    }
+
+    /// The kernel said `pid` exited: the process of that pid found gone at the
+    /// next write gets this code or signal.
+    pub fn note_exit(&mut self, pid: i32, exit: KernelExit) {
+        self.exits.insert(pid, exit);
     }
 
     pub fn connection(&self) -> &Connection {
@@ -166,10 +190,15 @@ impl Writer {
             )
         };
         let procs = snap.procs.iter().filter(|p| p.tgid.is_none()).count();
+        let kinds = cpu_kinds(self.prev_ticks, sys.cpu_ticks);
+        self.prev_ticks = sys.cpu_ticks;
+        let kind = |i: usize| kinds.map(|k| k[i]);
         tx.prepare_cached(
             "INSERT INTO samples (taken_at, interval_s, keyframe, session, procs, cpu_percent,
-               mem_used, mem_total, swap_used, swap_total, load1, load5, load15, cpu_pressure)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+               mem_used, mem_total, swap_used, swap_total, load1, load5, load15, cpu_pressure,
+               cpu_user, cpu_system, cpu_iowait, cpu_steal)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+               ?15, ?16, ?17, ?18)",
         )
         .map_err(&e)?
         .execute(params![
@@ -187,6 +216,10 @@ impl Writer {
             sys.load[1],
             sys.load[2],
             sys.cpu_pressure.map(f64::from),
+            kind(0),
+            kind(1),
+            kind(2),
+            kind(3),
         ])
         .map_err(&e)?;
         let sample_id = tx.last_insert_rowid();
@@ -199,6 +232,9 @@ impl Writer {
                        tty, kernel_thread, first_sample)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )
+                .map_err(&e)?;
+            let mut rename = tx
+                .prepare_cached("UPDATE processes SET comm = ?2, command = ?3 WHERE id = ?1")
                 .map_err(&e)?;
             let mut ins_row = tx
                 .prepare_cached(
@@ -240,10 +276,26 @@ impl Writer {
                             id: tx.last_insert_rowid(),
                             row,
                             peak_rss: 0,
+                            info: Some(std::sync::Arc::clone(&p.info)),
                         })
                     }
                 };
                 open.peak_rss = open.peak_rss.max(p.rss_bytes);
+                // After an exec (or first seen between fork and exec) its names
+                // change: the row follows. The shared part is compared by pointer first.
+                let renamed = match &open.info {
+                    Some(i) => {
+                        !std::sync::Arc::ptr_eq(i, &p.info)
+                            && (i.comm != p.comm || i.cmdline != p.cmdline)
+                    }
+                    None => true,
+                };
+                if renamed {
+                    rename
+                        .execute(params![open.id, &*p.comm, (self.redact)(&p.command())])
+                        .map_err(&e)?;
+                }
+                open.info = Some(std::sync::Arc::clone(&p.info));
                 if keyframe || is_new || open.row != row {
                     ins_row
                         .execute(params![
@@ -278,19 +330,27 @@ impl Writer {
                 .prepare_cached(
                     "UPDATE processes SET end_sample = ?2, last_seen_at = ?3,
                        ended_at = coalesce(ended_at, ?4), end_source = coalesce(end_source, ?5),
-                       last_why = ?6, cpu_time_s = ?7, peak_rss = ?8
+                       last_why = ?6, cpu_time_s = ?7, peak_rss = ?8,
+                       exit_code = ?9, exit_signal = ?10, core_dumped = ?11
                      WHERE id = ?1",
                 )
                 .map_err(&e)?;
             for k in gone {
                 let o = self.open.remove(&k).expect("listed");
                 let restarted = self.last_taken_at.is_none();
+                // An exit reported after the last sample that saw it is its own.
+                let exit = self
+                    .exits
+                    .remove(&k.pid)
+                    .filter(|x| self.last_taken_at.is_none_or(|t| x.at >= t - 1.0));
                 end.execute(params![
                     o.id,
                     sample_id,
                     self.last_taken_at,
-                    now,
-                    if restarted {
+                    exit.map_or(now, |x| x.at.min(now)),
+                    if exit.is_some() {
+                        "kernel"
+                    } else if restarted {
                         "gone when the recorder started again"
                     } else {
                         "sampler"
@@ -298,11 +358,16 @@ impl Writer {
                     (o.row.state != '?').then(|| o.row.why.reason.label()),
                     (o.row.cpu_ns != u64::MAX).then(|| o.row.cpu_ns as f64 / 1e9),
                     o.peak_rss as i64,
+                    exit.and_then(|x| x.code),
+                    exit.and_then(|x| x.signal),
+                    exit.map(|x| x.core_dumped),
                 ])
                 .map_err(&e)?;
                 w.ended += 1;
             }
         }
+        // Exits of processes no sample saw (they lived less than an interval).
+        self.exits.retain(|_, x| x.at > now - 60.0);
         if keyframe {
             // Peaks so far, so `ended` has them even after a crash.
             let mut peak = tx
@@ -323,6 +388,23 @@ impl Writer {
         self.last_taken_at = Some(now);
         Ok(w)
     }
+}
+
+/// Percent of all CPU time between two readings: user, system, I/O wait, steal.
+fn cpu_kinds(
+    a: Option<crate::model::CpuTicks>,
+    b: Option<crate::model::CpuTicks>,
+) -> Option<[f64; 4]> {
+    let (a, b) = (a?, b?);
+    let d = |x: u64, y: u64| y.saturating_sub(x) as f64;
+    let parts = [
+        d(a.user, b.user),
+        d(a.system, b.system),
+        d(a.iowait, b.iowait),
+        d(a.steal, b.steal),
+    ];
+    let total = parts.iter().sum::<f64>() + d(a.idle, b.idle);
+    (total > 0.0).then(|| parts.map(|p| (p * 1000.0 / total).round() / 10.0))
 }
 
 fn row_of(p: &ProcSample, why: WhyTag, cpu_percent: f32) -> Row {

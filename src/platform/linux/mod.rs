@@ -1,5 +1,6 @@
 //! Linux backend: everything from a proc root (`/proc`, or a fixture tree).
 
+pub(crate) mod cn_proc_socket;
 pub(crate) mod detail;
 pub mod epoll_fdinfo;
 pub mod evidence;
