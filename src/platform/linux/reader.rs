@@ -160,7 +160,13 @@ impl ProcReader {
             .reserve(pids.len().saturating_sub(self.entries.len()));
         self.pass = self.pass.wrapping_add(1);
         let last = Arc::clone(&self.last);
-        let mut out = Vec::with_capacity(pids.len() + pids.len() / 16);
+        // Exactly one row a process (they only vanish); threads add rows.
+        let rows = if threads {
+            pids.len() + pids.len() / 16
+        } else {
+            pids.len()
+        };
+        let mut out = Vec::with_capacity(rows);
         let mut fresh = Vec::new();
         // Foreground group of each terminal, from a `stat` read this pass.
         let mut foreground: HashMap<u32, Pid> = HashMap::new();
