@@ -40,7 +40,10 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
         (_, Action::Snapshot) => match app.ui.selected {
             Some(key) => {
                 app.say(format!("saving a bundle of pid {}…", key.pid));
-                vec![Effect::Snapshot { key }]
+                vec![Effect::SaveBundle {
+                    key,
+                    procs: std::sync::Arc::clone(&app.table.snapshot.procs),
+                }]
             }
             None => Vec::new(),
         },

@@ -251,3 +251,18 @@ fn a_stopped_tail_never_writes_into_the_next_log_pane() {
     update(&mut app, Msg::Log(first, line("from the first process")));
     assert!(app.logs.as_ref().unwrap().lines.is_empty());
 }
+
+/// A bundle from the TUI takes the family from the listing the table shows:
+/// no second pass over every process.
+#[test]
+fn a_bundle_is_saved_from_the_shown_listing() {
+    let mut app = app(100, 30);
+    let effects = act(&mut app, Action::Snapshot);
+    match &effects[..] {
+        [Effect::SaveBundle { key, procs }] => {
+            assert_eq!(Some(*key), app.ui.selected);
+            assert!(Arc::ptr_eq(procs, &app.table.snapshot.procs));
+        }
+        other => panic!("{other:?}"),
+    }
+}

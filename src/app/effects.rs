@@ -30,12 +30,14 @@ pub struct Executor {
 }
 
 /// Builds and saves a bundle; the message names the file.
-fn snapshot(key: crate::model::ProcKey) -> Result<String, String> {
+/// A bundle of `key` from the listing the table shows: the platform is asked
+/// only about this process (its facts), not for every process again.
+fn save_bundle(
+    key: crate::model::ProcKey,
+    procs: &[crate::model::ProcSample],
+) -> Result<String, String> {
     let mut platform = crate::platform::native().map_err(|e| e.to_string())?;
-    let listing = platform
-        .list(crate::platform::ListOptions::default())
-        .map_err(|e| e.to_string())?;
-    let b = bundle::build(platform.as_mut(), &listing.procs, key, true)?;
+    let b = bundle::build(platform.as_mut(), procs, key, true)?;
     let path = bundle::save(&b).map_err(|e| e.to_string())?;
     Ok(format!(
         "bundle of pid {} saved: {}",
@@ -245,9 +247,9 @@ impl Executor {
                     }
                 });
             }
-            Effect::Snapshot { key } => {
+            Effect::SaveBundle { key, procs } => {
                 std::thread::spawn(move || {
-                    let said = match snapshot(key) {
+                    let said = match save_bundle(key, &procs) {
                         Ok(m) => ActionOutcome::done(m),
                         Err(e) => ActionOutcome::failed(e),
                     };

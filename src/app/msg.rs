@@ -62,8 +62,11 @@ pub enum Effect {
         key: ProcKey,
     },
     StopLogs,
-    Snapshot {
+    /// Save a diagnostic bundle of `key`, its family taken from the listing
+    /// the table shows (no second pass over every process).
+    SaveBundle {
         key: ProcKey,
+        procs: Arc<Vec<crate::model::ProcSample>>,
     },
     StartCapture {
         id: u64,
