@@ -113,16 +113,17 @@ pub struct History {
 /// Children by parent pid over one listing, built once a pass.
 pub struct ChildIndex<'a> {
     procs: &'a [ProcSample],
-    by_parent: Vec<(Pid, usize)>,
+    /// (parent, index): 8 bytes a process, built every pass.
+    by_parent: Vec<(Pid, u32)>,
 }
 
 impl<'a> ChildIndex<'a> {
     pub fn new(procs: &'a [ProcSample]) -> Self {
-        let mut by_parent: Vec<(Pid, usize)> = procs
+        let mut by_parent: Vec<(Pid, u32)> = procs
             .iter()
             .enumerate()
             .filter(|(_, p)| p.tgid.is_none())
-            .map(|(i, p)| (p.ppid, i))
+            .map(|(i, p)| (p.ppid, i as u32))
             .collect();
         by_parent.sort_unstable();
         ChildIndex { procs, by_parent }
@@ -134,7 +135,7 @@ impl<'a> ChildIndex<'a> {
             .iter()
             .take_while(|(pp, _)| *pp == pid)
             .map(|&(_, i)| {
-                let c = &self.procs[i];
+                let c = &self.procs[i as usize];
                 ChildRef {
                     pid: c.pid,
                     comm: Some(c.comm.to_string()),
