@@ -46,7 +46,7 @@ fi
 # rbspy (the Ruby handler's tool) is on crates.io only: built once, then cached.
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 if ! command -v rbspy >/dev/null; then
-  echo "installing: rbspy (cargo install, some 15 minutes on 2 cores)" >&2
+  echo "installing: rbspy (cargo install, several minutes on 2 cores)" >&2
   cargo install --locked --quiet rbspy@0.55.0
 fi
 
