@@ -521,3 +521,30 @@ fn search_jumps_to_matches_and_hides_nothing() {
     assert_eq!(pid(&app), 420, "Esc: back where it started");
     assert_eq!(app.view.len(), 6);
 }
+
+/// Z freezes the table at this moment (a mark says so) and resumes it with
+/// the newest pass.
+#[test]
+fn z_freezes_the_table_and_resumes_with_the_newest_pass() {
+    let mut app = app();
+    let cpu_of = |s: &str| {
+        s.lines()
+            .find(|l| l.contains("server.py"))
+            .map(|l| l.split_whitespace().nth(7).unwrap_or("").to_string())
+    };
+    let before = screen(&app);
+    assert_eq!(cpu_of(&before).as_deref(), Some("20.0"), "{before}");
+    key(&mut app, KeyCode::Char('Z'));
+    // A second later python used 60% of a core; frozen, the table does not say so.
+    update(
+        &mut app,
+        Msg::Snapshot(snapshot(3, &[(421, 180), (500, 80)])),
+    );
+    let frozen = screen(&app);
+    assert!(frozen.contains(" FROZEN "), "{frozen}");
+    assert_eq!(cpu_of(&frozen).as_deref(), Some("20.0"), "{frozen}");
+    key(&mut app, KeyCode::Char('Z'));
+    let live = screen(&app);
+    assert!(!live.contains(" FROZEN "), "{live}");
+    assert_eq!(cpu_of(&live).as_deref(), Some("60.0"), "{live}");
+}

@@ -82,6 +82,8 @@ pub enum Action {
     SearchCancel,
     SearchBackspace,
     SearchClear,
+    /// Freeze the table at this moment / resume (htop's Z).
+    Freeze,
     /// In the detail pane: keys scroll the pane / move in the table.
     FocusPane,
     /// In the detail pane: it takes the whole screen / half of it.
@@ -174,6 +176,7 @@ impl Action {
             Self::SearchCancel => "back to where the search started",
             Self::SearchBackspace => "delete a character",
             Self::SearchClear => "clear the typed text",
+            Self::Freeze => "freeze the table at this moment / resume",
             Self::FocusPane => "keys scroll the details / move in the table",
             Self::FullScreen => "details full screen / below the table",
         }

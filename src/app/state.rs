@@ -38,6 +38,8 @@ pub struct UiState {
     pub detail_focus: bool,
     /// The detail pane takes the whole body.
     pub detail_full: bool,
+    /// Z: refreshes are held, the table shows the moment it was frozen.
+    pub frozen: bool,
     pub status: Option<String>,
     /// Ticks left before the status message clears.
     pub status_ttl: u8,
@@ -110,6 +112,8 @@ pub struct App {
     pub policy: Policy,
     pub ladder: Option<LadderView>,
     pub audit: Vec<Record>,
+    /// The newest pass while frozen, shown when the freeze ends.
+    pub held_snapshot: Option<Arc<Snapshot>>,
     pub logs: Option<LogView>,
     pub capture: Option<CaptureView>,
 }
@@ -266,6 +270,7 @@ impl App {
             policy: Policy::default(),
             ladder: None,
             audit: Vec::new(),
+            held_snapshot: None,
             logs: None,
             capture: None,
         }

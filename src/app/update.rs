@@ -72,6 +72,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.rebuild_view();
             Vec::new()
         }
+        // Frozen (Z): the table stays as it is; the newest pass waits.
+        Msg::Snapshot(s) if app.ui.frozen => {
+            app.held_snapshot = Some(s);
+            Vec::new()
+        }
         Msg::Snapshot(s) => {
             app.ingest(s);
             focus_effect(app)
@@ -313,6 +318,19 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
             });
         }
         Action::FullScreen => app.ui.detail_full = !app.ui.detail_full,
+        Action::Freeze => {
+            app.ui.frozen = !app.ui.frozen;
+            if !app.ui.frozen
+                && let Some(s) = app.held_snapshot.take()
+            {
+                app.ingest(s);
+            }
+            app.say(if app.ui.frozen {
+                "frozen: the table keeps this moment (Z resumes)"
+            } else {
+                "live again"
+            });
+        }
         Action::Help => {
             app.ui.mode = Mode::Help;
             app.ui.overlay_scroll = 0;

@@ -65,8 +65,15 @@ pub fn line(app: &App) -> Line<'static> {
     if let Some(e) = &app.collector_error {
         return Line::styled(format!("cannot read processes: {e}"), theme::ERROR);
     }
+    // Frozen (Z): said first on the line, whatever else it says.
+    let mark = app
+        .ui
+        .frozen
+        .then(|| Span::styled(" FROZEN ", theme::ERROR));
     if let Some(msg) = &app.ui.status {
-        return Line::raw(msg.clone());
+        let mut spans: Vec<Span> = mark.into_iter().collect();
+        spans.push(Span::raw(msg.clone()));
+        return Line::from(spans);
     }
     let width = app.ui.size.0 as usize;
     // A filter in force is always said; the count only where it fits.
@@ -76,9 +83,14 @@ pub fn line(app: &App) -> Line<'static> {
         format!(" filter: {} ", app.ui.filter_input)
     };
     let count = format!(" {} shown", app.view.len());
-    let mut spans = Vec::new();
+    let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0;
+    if let Some(m) = mark {
+        used += m.content.chars().count();
+        spans.push(m);
+    }
     let bindings = app.keymap.bindings(Mode::Normal);
-    let mut used = filter.chars().count();
+    used += filter.chars().count();
     for (action, what) in FOOTER {
         // An action the keymap leaves unbound is not offered.
         let Some((_, keys)) = bindings.iter().find(|(a, _)| *a == action) else {
