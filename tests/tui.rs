@@ -637,3 +637,27 @@ fn a_stop_whose_tree_holds_whytop_offers_the_process_alone() {
     t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
     assert!(std::path::Path::new(&format!("/proc/{shell}")).exists());
 }
+
+/// htop's `-p PID,...` and `-u USER`: only those processes, and the footer says so.
+#[test]
+fn dash_p_and_dash_u_show_only_those_processes() {
+    let tag = marker("onlyp");
+    let (parent, kid) = family(&tag);
+    let t = Tmux::shell(150, 40);
+    start(&t, &format!("-p {},999999", parent.pid()));
+    let s = t.wait_screen("the parent alone", |s| {
+        s.contains(&format!("{tag}dad")) && s.contains("1 shown")
+    });
+    assert!(
+        !s.contains(&kid) && s.contains(&format!("pids: {},999999", parent.pid())),
+        "{s}"
+    );
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+    start(&t, &format!("-u nobody --filter {tag}"));
+    t.wait_screen("nobody's processes: none of ours", |s| {
+        s.contains("0 shown") && s.contains("user: nobody")
+    });
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+}

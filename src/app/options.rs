@@ -14,6 +14,8 @@ pub struct Options {
     pub filter: Option<String>,
     /// Start sorted by this column.
     pub sort: Option<SortColumn>,
+    /// Only this user's processes, or only these pids (htop's -u, -p).
+    pub only: crate::model::view::Only,
     /// The proc root the log tails and captures read (`platform::PROC_ROOT`).
     pub proc_root: PathBuf,
 }

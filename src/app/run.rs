@@ -47,6 +47,7 @@ pub(crate) fn prepare(cli: &Options) -> anyhow::Result<App> {
         descending: !tree && sort.descending_by_default(),
         filter,
         tree,
+        only: cli.only.clone(),
         ..Default::default()
     };
     let delay = Duration::from_millis(100 * cli.delay.unwrap_or(config.delay));

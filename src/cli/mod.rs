@@ -54,6 +54,19 @@ pub struct Cli {
     #[arg(short = 's', long = "sort", value_name = "COLUMN", value_parser = ps::parse_sort)]
     pub sort: Option<crate::model::sort::SortColumn>,
 
+    /// Show only this user's processes (a name or a uid), as htop's -u.
+    #[arg(short = 'u', long = "user", value_name = "USER")]
+    pub user: Option<String>,
+
+    /// Show only these processes, as htop's -p.
+    #[arg(
+        short = 'p',
+        long = "pid",
+        value_name = "PID[,PID...]",
+        value_delimiter = ','
+    )]
+    pub pids: Vec<crate::model::Pid>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -66,6 +79,10 @@ impl Cli {
             tree: self.tree,
             filter: self.filter.clone(),
             sort: self.sort,
+            only: crate::model::view::Only {
+                user: self.user.clone(),
+                pids: self.pids.clone(),
+            },
             proc_root: crate::platform::PROC_ROOT.into(),
         }
     }

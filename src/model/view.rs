@@ -17,6 +17,26 @@ pub struct ViewOptions {
     pub hide_kernel: bool,
     /// Tree nodes whose children are hidden.
     pub collapsed: HashSet<ProcKey>,
+    /// Only one user's processes, or only some pids (htop's -u and -p).
+    pub only: Only,
+}
+
+/// htop's `-u USER` and `-p PID,...`: processes left out of the view entirely.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Only {
+    /// A user name or a numeric uid.
+    pub user: Option<String>,
+    /// Empty: every pid.
+    pub pids: Vec<crate::model::Pid>,
+}
+
+impl Only {
+    pub fn admits(&self, p: &crate::model::ProcSample) -> bool {
+        let user_ok = self.user.as_deref().is_none_or(|u| {
+            p.user.as_deref() == Some(u) || p.uid.is_some_and(|id| id.to_string() == u)
+        });
+        user_ok && (self.pids.is_empty() || self.pids.contains(&p.pid))
+    }
 }
 
 impl Default for ViewOptions {
@@ -28,6 +48,7 @@ impl Default for ViewOptions {
             tree: false,
             hide_kernel: false,
             collapsed: HashSet::new(),
+            only: Only::default(),
         }
     }
 }
@@ -83,6 +104,7 @@ pub(crate) fn build_into(table: &ProcessTable, opts: &ViewOptions, out: &mut Vec
         .enumerate()
         .map(|(i, p)| {
             !(opts.hide_kernel && p.kernel_thread)
+                && opts.only.admits(p)
                 && opts
                     .filter
                     .as_ref()

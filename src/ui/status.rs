@@ -77,11 +77,20 @@ pub fn line(app: &App) -> Line<'static> {
     }
     let width = app.ui.size.0 as usize;
     // A filter in force is always said; the count only where it fits.
-    let filter = if app.ui.filter_input.is_empty() {
+    let mut filter = if app.ui.filter_input.is_empty() {
         String::new()
     } else {
         format!(" filter: {} ", app.ui.filter_input)
     };
+    // -u and -p leave processes out too: said as a filter is.
+    let only = &app.opts.only;
+    if let Some(u) = &only.user {
+        filter.push_str(&format!(" user: {u} "));
+    }
+    if !only.pids.is_empty() {
+        let pids: Vec<String> = only.pids.iter().map(|p| p.to_string()).collect();
+        filter.push_str(&format!(" pids: {} ", pids.join(",")));
+    }
     let count = format!(" {} shown", app.view.len());
     let mut spans: Vec<Span> = Vec::new();
     let mut used = 0;
