@@ -112,3 +112,21 @@ fn not_a_capture_and_misused_pid() {
     let o = sample_from(&["/nonexistent/capture.txt"]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+/// A capture is a file anyone may have written: escape sequences in its thread
+/// names and frames reach the terminal as `?`, never as themselves.
+#[test]
+fn escapes_in_a_capture_file_are_not_printed_raw() {
+    let text = std::fs::read_to_string(fixture("gdb-sleep.txt")).unwrap();
+    let hostile = text
+        .replace("\"sleep\"", "\"sl\u{1b}]0;owned\u{7}eep\"")
+        .replace("__GI___nanosleep", "__GI\u{1b}[2J___nanosleep");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.txt");
+    std::fs::write(&path, hostile).unwrap();
+    let o = sample_from(&[path.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    assert!(out.contains("__GI?[2J___nanosleep"), "{out}");
+}

@@ -117,6 +117,16 @@ pub enum Command {
 }
 
 /// Writes a command's whole output; a closed pipe (`| head`) is not an error.
+/// As `emit`, with control characters in each line replaced (`?`): for text
+/// that comes from a capture, a file anyone may have written.
+pub(crate) fn emit_printable(text: &str) -> anyhow::Result<i32> {
+    let safe: Vec<std::borrow::Cow<'_, str>> = text
+        .split('\n')
+        .map(crate::present::format::printable)
+        .collect();
+    emit(&safe.join("\n"))
+}
+
 pub(crate) fn emit(text: &str) -> anyhow::Result<i32> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();

@@ -102,7 +102,7 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
     }
     let kernel = (c.tool != "kernel").then_some(&c.kernel);
     super::stack_text::write_tree(&mut out, &c.tree, kernel)?;
-    let code = super::emit(&out)?;
+    let code = super::emit_printable(&out)?;
     if failed {
         errln!(
             "whytop sample: pid {} exited before a tool could read its stacks; above is the kernel's view from just before",

@@ -92,7 +92,7 @@ pub fn run(file: &Path, only_pid: Option<Pid>, json: bool) -> anyhow::Result<i32
         _ => writeln!(out)?,
     }
     super::stack_text::write_tree(&mut out, &tree, None)?;
-    super::emit(&out)
+    super::emit_printable(&out)
 }
 
 /// The processes of a many-process spindump: pid, name, threads.
@@ -128,5 +128,5 @@ fn list(file: &Path, all: &[spindump::Section<'_>], json: bool) -> anyhow::Resul
         let pid = pid.map_or_else(|| "?".into(), |p| p.to_string());
         writeln!(out, "{pid:>7}  {threads:>7}  {name}")?;
     }
-    super::emit(&out)
+    super::emit_printable(&out)
 }
