@@ -118,6 +118,20 @@ fn taker(ns: &PidNs, pid: i32, tag: &str) -> InNs {
     shell
 }
 
+/// A parent P (`{tag}parentP`) with an idle child C (`{tag}orphanC`), once C is
+/// seen under P: P's shell and C's pid inside the namespace.
+fn parent_with_child(ns: &PidNs, tag: &str) -> (InNs, i32) {
+    let (p, line) = ns.bash(&format!(
+        "(exec -a {tag}orphanC sleep 1000) & echo $!; exec -a {tag}parentP sleep 1000"
+    ));
+    let c: i32 = line.parse().unwrap();
+    wait_for("C under P", || match ns.stat_field(c, 4) {
+        Some(pp) if pp == p.inner as i64 => Ok(()),
+        other => Err(format!("{other:?}")),
+    });
+    (p, c)
+}
+
 fn marker_in(dir: &Path) -> PathBuf {
     dir.join("paused")
 }
@@ -132,12 +146,7 @@ fn ps_after_a_parents_pid_is_reused_shows_its_orphan_under_init() {
     }
     let ns = PidNs::new();
     let data = tempfile::tempdir().unwrap();
-    let (p, line) = ns.bash("(exec -a orphanC sleep 1000) & echo $!; exec -a parentP sleep 1000");
-    let c: i32 = line.parse().unwrap();
-    wait_for("C under P", || match ns.stat_field(c, 4) {
-        Some(pp) if pp == p.inner as i64 => Ok(()),
-        other => Err(format!("{other:?}")),
-    });
+    let (p, c) = parent_with_child(&ns, "");
     let marker = marker_in(data.path());
     let mut ps = whytop_in(
         &ns,
@@ -169,12 +178,7 @@ fn stop_of_the_process_that_took_a_dead_parents_pid_leaves_the_orphan_alone() {
     }
     let ns = PidNs::new();
     let data = tempfile::tempdir().unwrap();
-    let (p, line) = ns.bash("(exec -a orphanC sleep 1000) & echo $!; exec -a parentP sleep 1000");
-    let c: i32 = line.parse().unwrap();
-    wait_for("C under P", || match ns.stat_field(c, 4) {
-        Some(pp) if pp == p.inner as i64 => Ok(()),
-        other => Err(format!("{other:?}")),
-    });
+    let (p, c) = parent_with_child(&ns, "");
     let pid = kill_and_free(&ns, p);
     let _n = taker(&ns, pid, "newN");
     let out = finish(whytop_in(
@@ -492,14 +496,7 @@ fn tui_stop_of_the_process_that_took_a_dead_parents_pid_leaves_the_orphan_alone(
     let tag = common::marker("tuireuse");
     let ns = PidNs::new();
     let data = tempfile::tempdir().unwrap();
-    let (p, line) = ns.bash(&format!(
-        "(exec -a {tag}C sleep 1000) & echo $!; exec -a {tag}P sleep 1000"
-    ));
-    let c: i32 = line.parse().unwrap();
-    wait_for("C under P", || match ns.stat_field(c, 4) {
-        Some(pp) if pp == p.inner as i64 => Ok(()),
-        other => Err(format!("{other:?}")),
-    });
+    let (p, c) = parent_with_child(&ns, &tag);
     let t = common::Tmux::shell(150, 40);
     t.type_text(&format!(
         "nsenter -t {} -p -m -- env WHYTOP_DATA_DIR={d} XDG_CONFIG_HOME={d} {WHYTOP} -d 5 --sort pid --filter {tag}",
@@ -508,12 +505,12 @@ fn tui_stop_of_the_process_that_took_a_dead_parents_pid_leaves_the_orphan_alone(
     ));
     t.keys(&["Enter"]);
     t.wait_screen("P with C below it", |s| {
-        s.contains(&format!("{tag}P")) && s.contains(&format!("{tag}C"))
+        s.contains(&format!("{tag}parentP")) && s.contains(&format!("{tag}orphanC"))
     });
     let pid = kill_and_free(&ns, p);
     let _n = taker(&ns, pid, &format!("{tag}N"));
     t.wait_screen("N in P's place", |s| {
-        s.contains(&format!("{tag}N")) && !s.contains(&format!("{tag}P"))
+        s.contains(&format!("{tag}N")) && !s.contains(&format!("{tag}parentP"))
     });
     // N has the lowest pid of the three: the first row.
     t.keys(&["Home", "x"]);

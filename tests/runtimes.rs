@@ -23,6 +23,16 @@ fn ready(path: &Path, p: &mut common::Proc) {
     }
 }
 
+/// The main thread's frames a `--json` report's runtime hint carries.
+fn frames_of(rt: &serde_json::Value) -> Vec<&str> {
+    rt["frames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f.as_str())
+        .collect()
+}
+
 /// `whytop why PID` (with `args`), its stdout, in a data dir of the test's own.
 fn why(data: &Path, pid: i32, args: &[&str]) -> String {
     let out = Command::new(common::bin())
@@ -115,12 +125,7 @@ fn why_asks_jcmd_where_a_sleeping_jvm_main_thread_waits() {
     assert_eq!(rt["runtime"], "jvm", "{report}");
     assert_eq!(rt["tool"], "jcmd", "{report}");
     assert_eq!(rt["thread_state"], "TIMED_WAITING (sleeping)", "{report}");
-    let frames: Vec<&str> = rt["frames"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|f| f.as_str())
-        .collect();
+    let frames = frames_of(rt);
     assert!(
         frames[0].starts_with("java.lang.Thread.sleep"),
         "{frames:?}"
@@ -264,12 +269,7 @@ fn why_asks_rbspy_where_a_sleeping_ruby_waits() {
     let rt = &report["runtime"];
     assert_eq!(rt["runtime"], "ruby", "{report}");
     assert_eq!(rt["tool"], "rbspy", "{report}");
-    let frames: Vec<&str> = rt["frames"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|f| f.as_str())
-        .collect();
+    let frames = frames_of(rt);
     assert_eq!(
         frames,
         [
