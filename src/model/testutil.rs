@@ -31,3 +31,12 @@ pub fn sample(pid: i32, ppid: i32, comm: &str) -> ProcSample {
         }),
     }
 }
+
+/// A recorded tool output under `tests/fixtures/stacks/`.
+pub fn stack_fixture(name: &str) -> String {
+    let path = format!(
+        "{}/tests/fixtures/stacks/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}

@@ -220,13 +220,7 @@ mod tests {
     use crate::collectors::runtime::tests::sample;
     use crate::model::ProcState;
 
-    fn fixture(name: &str) -> String {
-        let path = format!(
-            "{}/tests/fixtures/stacks/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-    }
+    use crate::model::testutil::stack_fixture as fixture;
 
     fn waits(name: &str) -> (String, Option<String>) {
         let t = main_thread(1, &fixture(name)).unwrap();

@@ -141,13 +141,7 @@ mod tests {
     use super::*;
     use crate::platform::external::error_line;
 
-    fn fixture(name: &str) -> String {
-        let path = format!(
-            "{}/tests/fixtures/stacks/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-    }
+    use crate::model::testutil::stack_fixture as fixture;
 
     #[test]
     fn recorded_snapshots_innermost_first() {

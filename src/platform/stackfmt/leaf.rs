@@ -78,13 +78,7 @@ mod tests {
     use super::*;
     use crate::platform::stackfmt::{Format, parse};
 
-    fn fixture(name: &str) -> String {
-        let path = format!(
-            "{}/tests/fixtures/stacks/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-    }
+    use crate::model::testutil::stack_fixture as fixture;
 
     fn frames(names: &[&str]) -> Vec<Frame> {
         names

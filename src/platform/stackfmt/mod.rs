@@ -129,13 +129,7 @@ pub(crate) fn frame_line(line: &str) -> Option<&str> {
 mod detect_tests {
     use super::*;
 
-    fn fixture(name: &str) -> String {
-        let path = format!(
-            "{}/tests/fixtures/stacks/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-    }
+    use crate::model::testutil::stack_fixture as fixture;
 
     #[test]
     fn every_recorded_capture_is_recognised() {
