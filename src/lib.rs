@@ -21,7 +21,7 @@ pub mod collectors;
 pub mod model;
 #[forbid(unsafe_code)]
 pub mod present;
-// The one tree with unsafe code and cfg(target_os): system calls and FFI.
+// The one tree allowed system calls, FFI and cfg(target_os) (tests/layers.rs).
 pub mod platform;
 #[forbid(unsafe_code)]
 pub mod store;
