@@ -19,6 +19,8 @@ fn main() {
         Some(Command::Snapshot(args)) => whytop::cli::snapshot::run(args),
         Some(Command::Record(args)) => whytop::cli::record::run(args),
         Some(Command::Ended(args)) => whytop::cli::recorded::ended(args),
+        Some(Command::Man) => whytop::cli::docs::run_man(),
+        Some(Command::Completions(args)) => whytop::cli::docs::run_completions(args),
         None => whytop::app::run(&cli.app_options(), whytop::ui::render),
     };
     match code {

@@ -497,3 +497,84 @@ fn ps_rss_is_exact_as_vmrss_says() {
         rss.abs_diff(vm) / 4096
     );
 }
+
+/// What bash offers after `line` (completing its last word), from the script
+/// `whytop completions bash` prints, sourced in a real bash.
+fn bash_completes(script: &std::path::Path, words: &[&str]) -> Vec<String> {
+    let line = words.join(" ");
+    let program = format!(
+        "source {script}; COMP_WORDS=({words}); COMP_CWORD={cword}; \
+         COMP_LINE='{line}'; COMP_POINT={point}; _whytop whytop '{last}' '{prev}'; \
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script = script.display(),
+        words = words.join(" "),
+        cword = words.len() - 1,
+        point = line.len(),
+        last = words[words.len() - 1],
+        prev = words[words.len().saturating_sub(2)],
+    );
+    let out = Command::new("bash")
+        .args(["--norc", "-c", &program])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn bash_completes_subcommands_and_their_flags_from_the_generated_script() {
+    let out = Command::new(common::bin())
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("whytop.bash");
+    std::fs::write(&script, &out.stdout).unwrap();
+    assert_eq!(bash_completes(&script, &["whytop", "ren"]), ["renice"]);
+    let flags = bash_completes(&script, &["whytop", "stop", "--no"]);
+    assert_eq!(flags, ["--no-tree"], "{flags:?}");
+    let bad = Command::new(common::bin())
+        .args(["completions", "tcsh"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
+}
+
+#[test]
+fn man_prints_a_page_that_man_renders_with_every_subcommand() {
+    let out = Command::new(common::bin()).arg("man").output().unwrap();
+    assert!(out.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("whytop.1");
+    std::fs::write(&page, &out.stdout).unwrap();
+    // groff (man's renderer) reads the page as a user's `man` would.
+    let shown = Command::new("man")
+        .env("MANWIDTH", "80")
+        .env("MANPAGER", "cat")
+        .arg("-l")
+        .arg(&page)
+        .output();
+    let text = match shown {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
+        // No man here (a minimal image): the roff itself must still hold it.
+        _ => String::from_utf8_lossy(&out.stdout).into_owned(),
+    };
+    for section in ["WHYTOP STOP", "WHYTOP WHY", "WHYTOP COMPLETIONS", "--delay"] {
+        assert!(
+            text.replace("\\-", "-").contains(section),
+            "the page lacks {section}"
+        );
+    }
+}

@@ -16,6 +16,7 @@ macro_rules! errln {
 }
 
 pub mod act;
+pub mod docs;
 mod interrupt;
 pub mod logs;
 pub mod ps;
@@ -114,6 +115,10 @@ pub enum Command {
     Record(record::RecordArgs),
     /// List processes that ended recently, from the recording.
     Ended(recorded::EndedArgs),
+    /// Print whytop's man page (roff): `whytop man > whytop.1`.
+    Man,
+    /// Print a shell completion script: `whytop completions bash|zsh|fish`.
+    Completions(docs::CompletionsArgs),
 }
 
 /// Writes a command's whole output; a closed pipe (`| head`) is not an error.
