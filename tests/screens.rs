@@ -548,3 +548,51 @@ fn z_freezes_the_table_and_resumes_with_the_newest_pass() {
     assert!(!live.contains(" FROZEN "), "{live}");
     assert_eq!(cpu_of(&live).as_deref(), Some("60.0"), "{live}");
 }
+
+fn cells(app: &App) -> ratatui::buffer::Buffer {
+    let (w, h) = app.ui.size;
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| whytop::ui::render(app, f)).unwrap();
+    term.backend().buffer().clone()
+}
+
+#[test]
+fn no_color_draws_the_same_screen_with_bold_and_reverse_only() {
+    use ratatui::style::{Color, Modifier};
+    let mut app = app();
+    let coloured = cells(&app);
+    assert!(
+        coloured
+            .content
+            .iter()
+            .any(|c| c.fg != Color::Reset || c.bg != Color::Reset),
+        "the default theme has colour"
+    );
+    app.no_color = true;
+    let plain = cells(&app);
+    assert_eq!(screen(&app), {
+        app.no_color = false;
+        screen(&app)
+    });
+    for (i, (p, c)) in plain.content.iter().zip(&coloured.content).enumerate() {
+        assert_eq!((p.fg, p.bg), (Color::Reset, Color::Reset), "cell {i}");
+        // What stood on a coloured background (selection, title) is reversed.
+        if c.bg != Color::Reset {
+            assert!(p.modifier.contains(Modifier::REVERSED), "cell {i}");
+        }
+        assert!(p.modifier.contains(c.modifier), "cell {i} lost bold");
+    }
+    // The selected row (the first under the column titles) still stands out.
+    let row = (0..plain.area.height)
+        .find(|&y| {
+            (0..plain.area.width)
+                .map(|x| plain[(x, y)].symbol())
+                .collect::<String>()
+                .contains("  PID")
+        })
+        .unwrap();
+    assert!(
+        plain[(0, row + 1)].modifier.contains(Modifier::REVERSED),
+        "the selection bar is reversed"
+    );
+}

@@ -661,3 +661,55 @@ fn dash_p_and_dash_u_show_only_those_processes() {
     t.keys(&["q"]);
     t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
 }
+
+/// The SGR parameters of every escape sequence on the screen, each split at `;`.
+fn sgr_params(escaped: &str) -> Vec<Vec<u32>> {
+    let sgr = regex::Regex::new(r"\x1b\[([0-9;:]*)m").unwrap();
+    sgr.captures_iter(escaped)
+        .map(|c| {
+            c[1].split([';', ':'])
+                .filter_map(|p| p.parse().ok())
+                .collect()
+        })
+        .collect()
+}
+
+fn has_colour(params: &[Vec<u32>]) -> bool {
+    params
+        .iter()
+        .flatten()
+        .any(|&p| matches!(p, 30..=37 | 38 | 40..=47 | 48 | 90..=97 | 100..=107))
+}
+
+#[test]
+fn no_color_has_no_colour_only_reverse_and_dash_m_leaves_the_mouse() {
+    let t = Tmux::shell(120, 30);
+    start(&t, "");
+    let coloured = sgr_params(&t.screen_escaped());
+    assert!(has_colour(&coloured), "the default theme draws in colour");
+    assert_eq!(
+        t.pane_format("#{mouse_any_flag}"),
+        "1",
+        "whytop takes the mouse"
+    );
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+    t.type_text(&format!("NO_COLOR=1 {} -d 5 -M", common::bin()));
+    t.keys(&["Enter"]);
+    t.wait_screen("whytop's table", |s| {
+        s.contains("PID") && s.contains("COMMAND") && s.contains("Load average")
+    });
+    let plain = sgr_params(&t.screen_escaped());
+    assert!(!has_colour(&plain), "NO_COLOR drew colour: {plain:?}");
+    assert!(
+        plain.iter().flatten().any(|&p| p == 7),
+        "the selection bar is reversed: {plain:?}"
+    );
+    assert_eq!(
+        t.pane_format("#{mouse_any_flag}"),
+        "0",
+        "-M leaves the mouse"
+    );
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+}

@@ -18,4 +18,9 @@ pub struct Options {
     pub only: crate::model::view::Only,
     /// The proc root the log tails and captures read (`platform::PROC_ROOT`).
     pub proc_root: PathBuf,
+    /// No colour at all, only bold and reverse (`NO_COLOR` set, no-color.org).
+    pub no_color: bool,
+    /// Leave the mouse to the terminal (htop's -M): no clicks, but its own
+    /// selection and copy work.
+    pub no_mouse: bool,
 }

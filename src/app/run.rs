@@ -53,6 +53,7 @@ pub(crate) fn prepare(cli: &Options) -> anyhow::Result<App> {
     let delay = Duration::from_millis(100 * cli.delay.unwrap_or(config.delay));
     let mut app = App::new(keymap, opts, delay);
     app.policy = config.policy().map_err(anyhow::Error::msg)?;
+    app.no_color = cli.no_color;
     app.ui.filter_input = filter_text;
     Ok(app)
 }
@@ -79,8 +80,15 @@ pub fn run(opts: &Options, draw: fn(&App, &mut ratatui::Frame)) -> anyhow::Resul
         .enable_all()
         .build()?;
     terminal::install_panic_hook();
-    terminal::enter()?;
-    let result = rt.block_on(event_loop(app, collector, opts.proc_root.clone(), draw));
+    let mouse = !opts.no_mouse;
+    terminal::enter(mouse)?;
+    let result = rt.block_on(event_loop(
+        app,
+        collector,
+        opts.proc_root.clone(),
+        draw,
+        mouse,
+    ));
     terminal::leave();
     result.map(|()| 0)
 }
@@ -90,6 +98,7 @@ async fn event_loop(
     c: collectors::CollectorHandle,
     proc_root: std::path::PathBuf,
     draw: fn(&App, &mut ratatui::Frame),
+    mouse: bool,
 ) -> anyhow::Result<()> {
     let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let size = term.size()?;
@@ -154,7 +163,7 @@ async fn event_loop(
         };
         for effect in update(&mut app, msg) {
             if effect == Effect::Suspend {
-                terminal::suspend()?;
+                terminal::suspend(mouse)?;
                 term.clear()?;
                 let _ = c.commands.send(CollectorCmd::RefreshNow);
             } else {

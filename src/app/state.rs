@@ -116,6 +116,8 @@ pub struct App {
     pub held_snapshot: Option<Arc<Snapshot>>,
     pub logs: Option<LogView>,
     pub capture: Option<CaptureView>,
+    /// Draw without colour: bold and reverse only (`NO_COLOR`).
+    pub no_color: bool,
 }
 
 /// The capture pane: progress while the tool runs, then the parsed stacks.
@@ -273,6 +275,7 @@ impl App {
             held_snapshot: None,
             logs: None,
             capture: None,
+            no_color: false,
         }
     }
 

@@ -7,14 +7,15 @@ use crossterm::terminal::{
 use crossterm::{cursor, execute};
 use std::io::stdout;
 
-pub fn enter() -> std::io::Result<()> {
+/// `mouse`: capture clicks and the wheel (off with -M: the terminal keeps its
+/// own selection).
+pub fn enter(mouse: bool) -> std::io::Result<()> {
     enable_raw_mode()?;
-    execute!(
-        stdout(),
-        EnterAlternateScreen,
-        EnableMouseCapture,
-        cursor::Hide
-    )
+    execute!(stdout(), EnterAlternateScreen, cursor::Hide)?;
+    if mouse {
+        execute!(stdout(), EnableMouseCapture)?;
+    }
+    Ok(())
 }
 
 /// Safe to call twice: every step is idempotent.
@@ -38,8 +39,8 @@ pub fn install_panic_hook() {
 }
 
 /// Ctrl-Z: give the terminal back, stop like any job, and take it again on `fg`.
-pub fn suspend() -> std::io::Result<()> {
+pub fn suspend(mouse: bool) -> std::io::Result<()> {
     leave();
     crate::platform::job_control::stop_self();
-    enter()
+    enter(mouse)
 }

@@ -68,6 +68,10 @@ pub struct Cli {
     )]
     pub pids: Vec<crate::model::Pid>,
 
+    /// Leave the mouse to the terminal (no clicks; its own selection works), as htop's -M.
+    #[arg(short = 'M', long = "no-mouse")]
+    pub no_mouse: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -85,6 +89,9 @@ impl Cli {
                 pids: self.pids.clone(),
             },
             proc_root: crate::platform::PROC_ROOT.into(),
+            // no-color.org: present and not empty means no colour.
+            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            no_mouse: self.no_mouse,
         }
     }
 }

@@ -9,6 +9,7 @@ pub(crate) mod help;
 pub(crate) mod ladder;
 pub mod layout;
 pub(crate) mod logs;
+pub(crate) mod monochrome;
 pub(crate) mod signal_menu;
 pub(crate) mod sort_menu;
 pub(crate) mod status;
@@ -43,5 +44,8 @@ pub fn render(app: &App, f: &mut Frame) {
         Mode::Logs | Mode::LogFilter => logs::render(app, f, a.table),
         Mode::Capture => capture::render(app, f, a.table),
         _ => {}
+    }
+    if app.no_color {
+        monochrome::strip(f.buffer_mut());
     }
 }

@@ -239,6 +239,16 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// The screen with its attributes as SGR escape sequences (colours, reverse, bold).
+    pub fn screen_escaped(&self) -> String {
+        let out = self
+            .cmd()
+            .args(["capture-pane", "-p", "-e"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     pub fn wait_screen(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
         wait_for(what, || {
             let s = self.screen();
