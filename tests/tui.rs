@@ -17,7 +17,12 @@ fn family(tag: &str) -> (Proc, String) {
 }
 
 fn start(t: &Tmux, args: &str) {
-    t.type_text(&format!("{} -d 5 {args}", common::bin()));
+    start_with_env(t, "", args);
+}
+
+/// As `start`, with `env` (`NAME=value ...`) in whytop's environment.
+fn start_with_env(t: &Tmux, env: &str, args: &str) {
+    t.type_text(&format!("{env} {} -d 5 {args}", common::bin()));
     t.keys(&["Enter"]);
     t.wait_screen("whytop's table", |s| {
         s.contains("PID") && s.contains("COMMAND") && s.contains("Load average")
@@ -694,11 +699,7 @@ fn no_color_has_no_colour_only_reverse_and_dash_m_leaves_the_mouse() {
     );
     t.keys(&["q"]);
     t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
-    t.type_text(&format!("NO_COLOR=1 {} -d 5 -M", common::bin()));
-    t.keys(&["Enter"]);
-    t.wait_screen("whytop's table", |s| {
-        s.contains("PID") && s.contains("COMMAND") && s.contains("Load average")
-    });
+    start_with_env(&t, "NO_COLOR=1", "-M");
     let plain = sgr_params(&t.screen_escaped());
     assert!(!has_colour(&plain), "NO_COLOR drew colour: {plain:?}");
     assert!(

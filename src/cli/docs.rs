@@ -54,21 +54,11 @@ pub fn completions(shell: Shell) -> Vec<u8> {
 }
 
 pub fn run_man() -> anyhow::Result<i32> {
-    write_out(&man_page()?)
+    super::emit(&String::from_utf8_lossy(&man_page()?))
 }
 
 pub fn run_completions(args: &CompletionsArgs) -> anyhow::Result<i32> {
-    write_out(&completions(args.shell))
-}
-
-fn write_out(bytes: &[u8]) -> anyhow::Result<i32> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|_| out.flush()) {
-        Ok(()) => Ok(0),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
-        Err(e) => Err(e.into()),
-    }
+    super::emit(&String::from_utf8_lossy(&completions(args.shell)))
 }
 
 #[cfg(test)]
