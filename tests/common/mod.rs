@@ -235,15 +235,19 @@ impl Tmux {
     }
 
     pub fn screen(&self) -> String {
-        let out = self.cmd().args(["capture-pane", "-p"]).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        self.capture(&[])
     }
 
     /// The screen with its attributes as SGR escape sequences (colours, reverse, bold).
     pub fn screen_escaped(&self) -> String {
+        self.capture(&["-e"])
+    }
+
+    fn capture(&self, flags: &[&str]) -> String {
         let out = self
             .cmd()
-            .args(["capture-pane", "-p", "-e"])
+            .args(["capture-pane", "-p"])
+            .args(flags)
             .output()
             .unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
