@@ -11,6 +11,7 @@ use std::process::{Command, Output};
 use whytop::actions::ladder::{self, Ended, Policy};
 use whytop::actions::targets::Target;
 use whytop::model::ProcKey;
+use whytop::platform::cancel::CancelToken;
 
 /// Runs the CLI with its own audit directory and config (none unless the test writes one).
 fn whytop(data: &Path, args: &[&str]) -> Output {
@@ -196,6 +197,7 @@ fn a_target_that_exits_early_ends_the_ladder_early() {
     let outcome = ladder::run(
         vec![target],
         &Policy::parse("TERM:60,KILL:60").unwrap(),
+        &CancelToken::new(),
         &rx,
         |_| {},
     );
@@ -230,7 +232,13 @@ fn a_key_whose_pid_was_reused_is_refused_and_that_process_lives() {
         parent: None,
     };
     let (_tx, rx) = std::sync::mpsc::channel();
-    let outcome = ladder::run(vec![target], &Policy::parse("KILL:1").unwrap(), &rx, |_| {});
+    let outcome = ladder::run(
+        vec![target],
+        &Policy::parse("KILL:1").unwrap(),
+        &CancelToken::new(),
+        &rx,
+        |_| {},
+    );
     assert_eq!(outcome.targets[0].ended, Ended::Gone);
     assert!(outcome.sent.is_empty(), "nothing may be signalled");
     assert!(whytop::actions::deliver::deliver(stale, libc::SIGKILL, None, false).is_err());

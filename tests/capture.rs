@@ -7,11 +7,11 @@ mod common;
 
 use common::{Proc, wait_for};
 use std::process::Command;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 use whytop::actions::capture::{self, Capture, Tools};
 use whytop::actions::datadir::PrivateDir;
 use whytop::model::ProcSample;
+use whytop::platform::cancel::CancelToken;
 use whytop::platform::linux::LinuxPlatform;
 use whytop::platform::{ListOptions, Platform};
 
@@ -27,7 +27,7 @@ fn sample_of(pid: i32) -> ProcSample {
 }
 
 fn capture_with(pid: i32, tools: &Tools, save: &std::path::Path) -> Capture {
-    let cancel = AtomicBool::new(false);
+    let cancel = CancelToken::new();
     capture::capture(
         &sample_of(pid),
         std::path::Path::new("/proc"),
@@ -232,7 +232,7 @@ fn a_process_that_exits_midway_ends_cleanly_with_a_message() {
         let _ = p.0.wait();
         p
     });
-    let cancel = AtomicBool::new(false);
+    let cancel = CancelToken::new();
     let c = capture::capture(
         &sample,
         std::path::Path::new("/proc"),
@@ -263,7 +263,7 @@ fn sampling_over_seconds_counts_how_often_each_frame_was_seen() {
     let p = Proc::spawn(Command::new("sleep").arg("120"));
     settled(p.pid(), "nanosleep");
     let dir = tempfile::tempdir().unwrap();
-    let cancel = AtomicBool::new(false);
+    let cancel = CancelToken::new();
     let opts = capture::CaptureOptions {
         timeout: Duration::from_secs(60),
         seconds: 3,
@@ -389,7 +389,7 @@ fn a_tool_that_times_out_or_is_cancelled_takes_its_children_with_it() {
             "-c",
             &format!("sleep 300 & echo $! > {}; wait", pidfile.display()),
         ]);
-        let cancel = AtomicBool::new(false);
+        let cancel = CancelToken::new();
         let timeout = if cancelled {
             common::DEADLINE
         } else {
@@ -399,7 +399,7 @@ fn a_tool_that_times_out_or_is_cancelled_takes_its_children_with_it() {
         let r = run_with(tool, timeout, Some(&cancel), |_| {
             if cancelled && child.is_none() && pidfile.exists() {
                 child = Some(tool_grandchild(&pidfile));
-                cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                cancel.cancel();
             }
         });
         let expected = if cancelled {

@@ -7,12 +7,12 @@ use super::redact::redact_text;
 use super::save::{safe_name, save_unique, stamp};
 use crate::model::ProcSample;
 use crate::model::callstack::CallTree;
+use crate::platform::cancel::CancelToken;
 use crate::platform::external::{RunError, run_with};
 use crate::platform::stackfmt::{self, Format};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// Where tools are looked for: `$PATH` normally; a test can hide them all.
@@ -170,7 +170,7 @@ fn run_attempt(
     a: &Attempt,
     exe: &Path,
     timeout: Duration,
-    cancel: &AtomicBool,
+    cancel: &CancelToken,
     progress: &mut impl FnMut(Progress),
 ) -> Result<(String, CallTree), Option<String>> {
     let total = a.deadline(timeout);
@@ -206,7 +206,7 @@ fn sample_over_time(
     exe: &Path,
     first: CallTree,
     opts: CaptureOptions,
-    cancel: &AtomicBool,
+    cancel: &CancelToken,
     progress: &mut impl FnMut(Progress),
     raw: &mut String,
     alive: impl Fn() -> bool,
@@ -229,17 +229,16 @@ fn sample_over_time(
     while std::time::Instant::now() < end && alive() {
         let next = std::time::Instant::now() + Duration::from_secs(1);
         while std::time::Instant::now() < next.min(end) {
-            if cancel.load(Ordering::Relaxed) {
-                break;
-            }
             progress(Progress::Running {
                 tool: format!("{} (sampling)", a.name),
                 left: end.saturating_duration_since(std::time::Instant::now()),
                 total: span,
             });
-            std::thread::sleep(Duration::from_millis(100));
+            if cancel.sleep_or_cancelled(Duration::from_millis(100)) {
+                break;
+            }
         }
-        if cancel.load(Ordering::Relaxed) || !alive() {
+        if cancel.is_cancelled() || !alive() {
             break;
         }
         match run_attempt(a, exe, opts.timeout, cancel, progress) {
@@ -301,7 +300,7 @@ pub fn capture(
     tools: &Tools,
     save_dir: &PrivateDir,
     opts: CaptureOptions,
-    cancel: &AtomicBool,
+    cancel: &CancelToken,
     mut progress: impl FnMut(Progress),
 ) -> Capture {
     let mut notes = Vec::new();
@@ -317,7 +316,7 @@ pub fn capture(
         .unwrap_or_default();
     let mut chosen: Option<(&'static str, CallTree)> = None;
     for a in attempts(p, opts.seconds) {
-        if cancel.load(Ordering::Relaxed) {
+        if cancel.is_cancelled() {
             notes.push("cancelled".into());
             break;
         }

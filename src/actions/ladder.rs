@@ -8,6 +8,7 @@ use super::targets::Target;
 use crate::model::Pid;
 use crate::model::ProcKey;
 use crate::platform::PlatformError;
+use crate::platform::cancel::CancelToken;
 use crate::platform::handle::{self, ProcHandle};
 use crate::platform::signals;
 use serde::{Deserialize, Serialize};
@@ -89,13 +90,18 @@ impl Policy {
     }
 }
 
-/// From the user while a ladder runs.
+/// From the user while a ladder runs: whoever runs the ladder turns `Cancel`
+/// into its `CancelToken`, `KillNow` into a `KillNow` sent to it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Control {
     Cancel,
     /// Skip to the last step (SIGKILL in the default ladder) now.
     KillNow,
 }
+
+/// Tells a running ladder to skip to its last step now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KillNow;
 
 /// How one target's story ended.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -175,11 +181,12 @@ struct Live {
 
 const POLL: Duration = Duration::from_millis(20);
 
-/// Runs the ladder to the end; blocking (run it on its own thread).
+/// Runs the ladder to the end, or until `cancel`; blocking (run it off the UI task).
 pub fn run(
     targets: Vec<Target>,
     policy: &Policy,
-    control: &Receiver<Control>,
+    cancel: &CancelToken,
+    kill_now: &Receiver<KillNow>,
     mut progress: impl FnMut(Progress),
 ) -> Outcome {
     let start = Instant::now();
@@ -247,23 +254,22 @@ pub fn run(
             if live.iter().all(|l| l.ended.is_some()) {
                 break 'steps;
             }
-            match control.try_recv() {
-                Ok(Control::Cancel) => {
-                    cancelled = true;
-                    break 'steps;
-                }
-                Ok(Control::KillNow) if index + 1 < policy.steps.len() => {
+            if cancel.is_cancelled() {
+                cancelled = true;
+                break 'steps;
+            }
+            match kill_now.try_recv() {
+                Ok(KillNow) if index + 1 < policy.steps.len() => {
                     index = policy.steps.len() - 1;
                     continue 'steps;
                 }
-                Ok(Control::KillNow)
-                | Err(TryRecvError::Empty)
-                | Err(TryRecvError::Disconnected) => {}
+                Ok(KillNow) | Err(TryRecvError::Empty) | Err(TryRecvError::Disconnected) => {}
             }
             if Instant::now() >= until {
                 break;
             }
-            std::thread::sleep(POLL.min(until.saturating_duration_since(Instant::now())));
+            // A cancel ends the wait at once; the next turn sees it.
+            cancel.sleep_or_cancelled(POLL.min(until.saturating_duration_since(Instant::now())));
         }
         index += 1;
     }

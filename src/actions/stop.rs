@@ -3,8 +3,9 @@
 //! The start line means a ladder cut short by a crash still left a record.
 
 use super::audit::{self, Record, TargetRef};
-use super::ladder::{self, Control, Outcome, Policy, Progress};
+use super::ladder::{self, KillNow, Outcome, Policy, Progress};
 use super::targets::Target;
+use crate::platform::cancel::CancelToken;
 use serde_json::{Value, json};
 use std::sync::mpsc::Receiver;
 
@@ -42,7 +43,8 @@ pub fn run_audited(
     targets: Vec<Target>,
     policy: &Policy,
     params: Value,
-    control: &Receiver<Control>,
+    cancel: &CancelToken,
+    kill_now: &Receiver<KillNow>,
     progress: impl FnMut(Progress),
 ) -> (Outcome, Option<String>) {
     let started = audit::record(&Record::new(
@@ -54,7 +56,7 @@ pub fn run_audited(
     .err()
     .map(|e| e.to_string());
     let who = refs(&targets);
-    let outcome = ladder::run(targets, policy, control, progress);
+    let outcome = ladder::run(targets, policy, cancel, kill_now, progress);
     let value = serde_json::to_value(&outcome).unwrap_or_default();
     let ended = audit::record(&Record::new("stop", params, who, value))
         .err()

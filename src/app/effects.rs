@@ -1,42 +1,64 @@
 //! Carries out the effects `update` asks for, off the UI task: each blocking
-//! action runs on its own thread and reports back as a `Msg`.
+//! action is a job on the executor's worker pool and reports back as a `Msg`;
+//! what runs long (the ladder, the log tail, the capture) is stopped through
+//! its `CancelToken`.
 
 use super::msg::{Effect, Msg};
+use super::worker_pool::WorkerPool;
 use crate::actions::audit::{self, AuditLog, Record, TargetRef};
-use crate::actions::ladder::Control;
+use crate::actions::ladder::{Control, KillNow};
 use crate::actions::outcome::{ActionOutcome, OutcomeKind};
 use crate::actions::{bundle, capture, logtail, priority, stop};
 use crate::collectors::CollectorCmd;
-use crate::platform::signals;
+use crate::platform::cancel::CancelToken;
+use crate::platform::{Platform, signals};
 use serde_json::json;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
-/// What effects need across calls: where results go and the running ladder's controls.
+/// How long quitting waits for the jobs still running (all cancelled by then):
+/// long enough for a cancelled ladder to write its outcome to the audit log.
+const JOIN_WITHIN: Duration = Duration::from_secs(3);
+
+/// The running ladder: cancelled through its token, told to skip ahead by a send.
+struct RunningLadder {
+    cancel: CancelToken,
+    kill_now: mpsc::Sender<KillNow>,
+}
+
+/// What effects need across calls: where results go, the pool the jobs run on
+/// and the tokens of what runs long.
 pub struct Executor {
     pub to_ui: UnboundedSender<Msg>,
     pub collector: mpsc::Sender<CollectorCmd>,
-    ladder: Option<mpsc::Sender<Control>>,
-    /// Set by the ladder's thread once its outcome is audited.
-    ladder_done: Arc<AtomicBool>,
-    /// Set to end the running log tail.
-    log_stop: Option<Arc<AtomicBool>>,
-    /// Set to cancel the running capture.
-    capture_cancel: Option<Arc<AtomicBool>>,
+    ladder: Option<RunningLadder>,
+    /// Ends the running log tail.
+    logs: Option<CancelToken>,
+    /// Ends the running capture.
+    capture: Option<CancelToken>,
     /// Where the log tails and captures read processes.
     proc_root: std::path::PathBuf,
+    /// Asked about one process's facts for a bundle: opened at the first and
+    /// kept (the collector's own lives on its thread).
+    bundle_platform: Arc<Mutex<Option<Box<dyn Platform>>>>,
+    /// Last field: dropped after `Drop for Executor` cancelled the long jobs.
+    pool: WorkerPool,
 }
 
 /// Builds and saves a bundle; the message names the file.
 /// A bundle of `key` from the listing the table shows: the platform is asked
 /// only about this process (its facts), not for every process again.
 fn save_bundle(
+    platform: &Mutex<Option<Box<dyn Platform>>>,
     key: crate::model::ProcKey,
     procs: &[crate::model::ProcSample],
 ) -> Result<String, String> {
-    let mut platform = crate::platform::native().map_err(|e| e.to_string())?;
+    let mut platform = platform.lock().unwrap_or_else(PoisonError::into_inner);
+    let platform = match &mut *platform {
+        Some(p) => p,
+        opened => opened.insert(crate::platform::native().map_err(|e| e.to_string())?),
+    };
     let b = bundle::build(platform.as_mut(), procs, key, true)?;
     let path = bundle::save(&b).map_err(|e| e.to_string())?;
     Ok(format!(
@@ -47,7 +69,18 @@ fn save_bundle(
 }
 
 impl Executor {
-    /// Runs one change on its own thread, audits it, tells the user, and has the
+    /// Runs `job` on the pool; if no thread can be had, the user is told.
+    fn spawn(&self, job: impl FnOnce() + Send + 'static) {
+        if let Err(e) = self.pool.submit(job) {
+            let _ = self
+                .to_ui
+                .send(Msg::ActionDone(ActionOutcome::failed(format!(
+                    "no thread to run it on: {e}"
+                ))));
+        }
+    }
+
+    /// Runs one change on the pool, audits it, tells the user, and has the
     /// collector re-read the process.
     fn one_shot(
         &self,
@@ -58,7 +91,7 @@ impl Executor {
         act: impl FnOnce() -> ActionOutcome + Send + 'static,
     ) {
         let (tx, refresh) = (self.to_ui.clone(), self.collector.clone());
-        std::thread::spawn(move || {
+        self.spawn(move || {
             let o = act();
             let outcome = if o.is_done() {
                 json!({"applied": o.message})
@@ -76,8 +109,8 @@ impl Executor {
     }
 
     fn stop_logs(&mut self) {
-        if let Some(s) = self.log_stop.take() {
-            s.store(true, Ordering::Relaxed);
+        if let Some(s) = self.logs.take() {
+            s.cancel();
         }
     }
 
@@ -91,25 +124,24 @@ impl Executor {
             collector,
             proc_root,
             ladder: None,
-            ladder_done: Arc::new(AtomicBool::new(true)),
-            log_stop: None,
-            capture_cancel: None,
+            logs: None,
+            capture: None,
+            bundle_platform: Arc::default(),
+            pool: WorkerPool::new(JOIN_WITHIN),
         }
     }
 
-    /// Before whytop exits: a running ladder is cancelled and given a moment to
-    /// write its outcome to the audit log, so quitting never loses the record.
+    /// Before whytop exits: what runs long is cancelled; the pool, dropped
+    /// next, then waits (bounded) for the jobs, so a cancelled ladder still
+    /// writes its outcome to the audit log and quitting never loses the record.
     fn shutdown(&mut self) {
-        let Some(ctl) = self.ladder.take() else {
-            return;
-        };
-        if self.ladder_done.load(Ordering::SeqCst) {
-            return;
-        }
-        let _ = ctl.send(Control::Cancel);
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
-        while !self.ladder_done.load(Ordering::SeqCst) && std::time::Instant::now() < deadline {
-            std::thread::sleep(std::time::Duration::from_millis(10));
+        let tokens = [
+            self.ladder.take().map(|l| l.cancel),
+            self.logs.take(),
+            self.capture.take(),
+        ];
+        for t in tokens.into_iter().flatten() {
+            t.cancel();
         }
     }
 
@@ -127,22 +159,23 @@ impl Executor {
                 tree,
                 dropped,
             } => {
-                let (ctl_tx, ctl_rx) = mpsc::channel();
-                self.ladder = Some(ctl_tx);
+                let (kill_now, kill_now_rx) = mpsc::channel();
+                let cancel = CancelToken::new();
+                self.ladder = Some(RunningLadder {
+                    cancel: cancel.clone(),
+                    kill_now,
+                });
                 let refresh = self.collector.clone();
-                let done = Arc::clone(&self.ladder_done);
-                done.store(false, Ordering::SeqCst);
-                std::thread::spawn(move || {
+                self.spawn(move || {
                     let progress_tx = tx.clone();
                     let params = stop::params(
                         &policy,
                         json!({"tree": tree, "from": "tui", "dropped": stop::dropped(&dropped)}),
                     );
                     let (outcome, audit_error) =
-                        stop::run_audited(targets, &policy, params, &ctl_rx, |p| {
+                        stop::run_audited(targets, &policy, params, &cancel, &kill_now_rx, |p| {
                             let _ = progress_tx.send(Msg::LadderProgress(p));
                         });
-                    done.store(true, Ordering::SeqCst);
                     if let Some(e) = audit_error {
                         let _ = tx.send(Msg::ActionDone(ActionOutcome::failed(format!(
                             "not audited: {e}"
@@ -153,8 +186,13 @@ impl Executor {
                 });
             }
             Effect::LadderControl(c) => {
-                if let Some(ctl) = &self.ladder {
-                    let _ = ctl.send(c);
+                if let Some(l) = &self.ladder {
+                    match c {
+                        Control::Cancel => l.cancel.cancel(),
+                        Control::KillNow => {
+                            let _ = l.kill_now.send(KillNow);
+                        }
+                    }
                 }
             }
             Effect::Signal {
@@ -187,26 +225,26 @@ impl Executor {
             }
             Effect::StartLogs { id, key } => {
                 self.stop_logs();
-                let stop = Arc::new(AtomicBool::new(false));
-                self.log_stop = Some(Arc::clone(&stop));
+                let stop = CancelToken::new();
+                self.logs = Some(stop.clone());
                 let root = self.proc_root.clone();
-                std::thread::spawn(move || {
+                self.spawn(move || {
                     let plan = logtail::plan(&root, key.pid);
                     logtail::tail(key, &plan, 200, true, &stop, |ev| {
                         if tx.send(Msg::Log(id, ev)).is_err() {
-                            stop.store(true, Ordering::Relaxed);
+                            stop.cancel();
                         }
                     });
                 });
             }
             Effect::StopLogs => self.stop_logs(),
             Effect::StartCapture { id, sample } => {
-                let cancel = Arc::new(AtomicBool::new(false));
-                if let Some(old) = self.capture_cancel.replace(Arc::clone(&cancel)) {
-                    old.store(true, Ordering::Relaxed);
+                let cancel = CancelToken::new();
+                if let Some(old) = self.capture.replace(cancel.clone()) {
+                    old.cancel();
                 }
                 let root = self.proc_root.clone();
-                std::thread::spawn(move || {
+                self.spawn(move || {
                     let dir = match capture::default_dir() {
                         Ok(d) => d,
                         Err(e) => {
@@ -230,8 +268,8 @@ impl Executor {
                 });
             }
             Effect::CancelCapture => {
-                if let Some(c) = &self.capture_cancel {
-                    c.store(true, Ordering::Relaxed);
+                if let Some(c) = &self.capture {
+                    c.cancel();
                 }
             }
             Effect::Sched {
@@ -248,8 +286,9 @@ impl Executor {
                 });
             }
             Effect::SaveBundle { key, procs } => {
-                std::thread::spawn(move || {
-                    let said = match save_bundle(key, &procs) {
+                let platform = Arc::clone(&self.bundle_platform);
+                self.spawn(move || {
+                    let said = match save_bundle(&platform, key, &procs) {
                         Ok(m) => ActionOutcome::done(m),
                         Err(e) => ActionOutcome::failed(e),
                     };
@@ -257,7 +296,7 @@ impl Executor {
                 });
             }
             Effect::LoadAudit => {
-                std::thread::spawn(move || {
+                self.spawn(move || {
                     match AuditLog::open_default().and_then(|log| log.recent(500)) {
                         Ok(recent) => {
                             let _ = tx.send(Msg::Audit(recent.records));
@@ -278,7 +317,8 @@ impl Executor {
     }
 }
 
-/// Every way out of the event loop (quit, SIGTERM, SIGHUP, an error) passes here.
+/// Every way out of the event loop (quit, SIGTERM, SIGHUP, an error) passes
+/// here; the pool's own drop, right after, joins the workers.
 impl Drop for Executor {
     fn drop(&mut self) {
         self.shutdown();

@@ -13,6 +13,7 @@ mod search;
 pub mod state;
 pub(crate) mod terminal;
 pub mod update;
+pub(crate) mod worker_pool;
 
 pub use options::Options;
 pub use run::{BadUsage, run};

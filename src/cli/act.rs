@@ -3,12 +3,13 @@
 
 use crate::actions::audit::{Record, TargetRef};
 use crate::actions::deliver::{Delivered, deliver};
-use crate::actions::ladder::{self, Control, Order, Policy};
+use crate::actions::ladder::{self, Order, Policy};
 use crate::actions::outcome::{ActionOutcome, OutcomeKind};
 use crate::actions::sched::{self, SchedChange};
 use crate::actions::targets::{self, Refusal};
 use crate::actions::{priority, stop};
 use crate::model::Pid;
+use crate::platform::cancel::CancelToken;
 use crate::platform::signals;
 use crate::present::format::printable;
 use serde_json::json;
@@ -178,35 +179,38 @@ pub fn stop(args: &StopArgs) -> anyhow::Result<i32> {
             policy.describe()
         );
     }
-    let (control, rx) = std::sync::mpsc::channel::<Control>();
-    super::interrupt::cancel_on_signal(control);
+    let cancel = CancelToken::new();
+    super::interrupt::cancel_on_signal(cancel.clone());
+    // Nothing asks the CLI's ladder to skip ahead.
+    let (_kill_now, kill_now) = std::sync::mpsc::channel();
     let quiet = args.json;
     let params = stop::params(
         &policy,
         json!({"tree": !args.no_tree, "force": args.force, "from": "cli"}),
     );
-    let (outcome, audit_error) = stop::run_audited(targets, &policy, params, &rx, |ev| {
-        if quiet {
-            return;
-        }
-        match ev {
-            ladder::Progress::Step {
-                index,
-                signal,
-                alive,
-                ..
-            } => errln!(
-                "step {}: {} to {} process(es)",
-                index + 1,
-                signals::name(signal),
-                alive.len()
-            ),
-            ladder::Progress::Exited { key, step } => {
-                errln!("pid {} exited during step {}", key.pid, step + 1)
+    let (outcome, audit_error) =
+        stop::run_audited(targets, &policy, params, &cancel, &kill_now, |ev| {
+            if quiet {
+                return;
             }
-            ladder::Progress::Moved { message, .. } => errln!("whytop: {message}"),
-        }
-    });
+            match ev {
+                ladder::Progress::Step {
+                    index,
+                    signal,
+                    alive,
+                    ..
+                } => errln!(
+                    "step {}: {} to {} process(es)",
+                    index + 1,
+                    signals::name(signal),
+                    alive.len()
+                ),
+                ladder::Progress::Exited { key, step } => {
+                    errln!("pid {} exited during step {}", key.pid, step + 1)
+                }
+                ladder::Progress::Moved { message, .. } => errln!("whytop: {message}"),
+            }
+        });
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&outcome)?);
     } else {

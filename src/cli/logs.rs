@@ -3,9 +3,8 @@
 use crate::actions::logtail::{self, Event};
 use crate::model::Pid;
 use crate::model::logline::{LogLine, for_terminal};
+use crate::platform::cancel::CancelToken;
 use std::io::{IsTerminal, Write};
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 #[derive(clap::Args, Debug)]
 pub struct LogsArgs {
@@ -27,7 +26,7 @@ pub fn run(args: &LogsArgs) -> anyhow::Result<i32> {
     };
     let p = named.sample();
     let plan = logtail::plan(std::path::Path::new(crate::platform::PROC_ROOT), p.pid);
-    let stop = Arc::new(AtomicBool::new(false));
+    let stop = CancelToken::new();
     let stdout = std::io::stdout();
     let mut out = Printer {
         tty: stdout.is_terminal(),
@@ -61,7 +60,7 @@ pub fn run(args: &LogsArgs) -> anyhow::Result<i32> {
         };
         broken = r.and_then(|_| out.out.flush()).is_err();
         if broken {
-            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            stop.cancel();
         }
     });
     Ok(if plan.sources.is_empty() { 1 } else { 0 })

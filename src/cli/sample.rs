@@ -2,8 +2,8 @@
 
 use crate::actions::capture::{self, Tools};
 use crate::model::Pid;
+use crate::platform::cancel::CancelToken;
 use std::fmt::Write;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
@@ -53,7 +53,7 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
             return Ok(1);
         }
     };
-    let cancel = AtomicBool::new(false);
+    let cancel = CancelToken::new();
     let mut announced = String::new();
     let c = capture::capture(
         p,

@@ -38,7 +38,7 @@ pub fn run(args: &SnapshotArgs) -> anyhow::Result<i32> {
                 return Ok(1);
             }
         };
-        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let cancel = crate::platform::cancel::CancelToken::new();
         let tools = crate::actions::capture::Tools::from_env();
         let timeout = std::time::Duration::from_secs(30);
         let c = crate::actions::capture::capture(

@@ -8,6 +8,7 @@ use crate::model::{ProcDetail, ProcKey, ProcSample, Snapshot};
 /// A runtime probe (py-spy) of the focused process runs on focus and then this often.
 const RUNTIME_EVERY: Duration = Duration::from_secs(5);
 const RUNTIME_TIMEOUT: Duration = Duration::from_secs(3);
+use crate::platform::cancel::CancelToken;
 use crate::platform::clock::monotonic_ns;
 use crate::platform::system::SystemSampler;
 use crate::platform::{ListOptions, Platform, PlatformError};
@@ -36,6 +37,35 @@ pub struct CollectorHandle {
     pub errors: watch::Receiver<Option<String>>,
     /// Detail of the focused process, re-read on focus and on every pass.
     pub details: watch::Receiver<Option<Arc<ProcDetail>>>,
+    /// Stops and joins the thread when dropped.
+    pub thread: CollectorThread,
+}
+
+/// How long quitting waits for the sampling thread to finish its pass.
+const JOIN_WITHIN: Duration = Duration::from_secs(1);
+
+/// The sampling thread. Dropped, it is told to stop and joined, waiting at
+/// most `JOIN_WITHIN`: a pass stuck in a slow `/proc` read is left to end
+/// with the process rather than hold up quitting.
+pub struct CollectorThread {
+    stop: CancelToken,
+    /// Wakes the thread from its wait between passes.
+    wake: Sender<CollectorCmd>,
+    /// Disconnected once the thread has returned (its sender drops with it).
+    exited: Receiver<()>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for CollectorThread {
+    fn drop(&mut self) {
+        self.stop.cancel();
+        let _ = self.wake.send(CollectorCmd::RefreshNow);
+        if let Err(RecvTimeoutError::Disconnected) = self.exited.recv_timeout(JOIN_WITHIN)
+            && let Some(t) = self.thread.take()
+        {
+            let _ = t.join();
+        }
+    }
 }
 
 struct State {
@@ -220,10 +250,9 @@ impl Headless {
 }
 
 /// Starts the sampling thread; it publishes its first snapshot when its first
-/// pass is done (until then the handle's snapshot is an empty one). The thread
-/// is not joined: it ends at the first pass after the handle's snapshot
-/// receiver is gone, and whytop does not wait for a pass (a slow `/proc` read)
-/// to exit.
+/// pass is done (until then the handle's snapshot is an empty one). It ends
+/// when the handle's `thread` is dropped (see `CollectorThread`), or at the
+/// first pass after the handle's snapshot receiver is gone.
 pub fn spawn(platform: Box<dyn Platform>, interval: Duration) -> CollectorHandle {
     spawn_with(platform, interval, runtime::probe)
 }
@@ -240,13 +269,18 @@ pub fn spawn_with(
     let (detail_tx, detail_rx) = watch::channel(None);
     let mut st = State::new(platform, interval);
     st.probe_to = Some((cmd_tx.clone(), prober));
-    std::thread::Builder::new()
+    let stop = CancelToken::new();
+    let (exited_tx, exited) = channel::<()>();
+    let thread_stop = stop.clone();
+    let thread = std::thread::Builder::new()
         .name("collector".into())
         .stack_size(256 * 1024)
         .spawn(move || {
+            let _exited = exited_tx;
             run(
                 st,
                 cmd_rx,
+                &thread_stop,
                 Outputs {
                     snaps: snap_tx,
                     errors: err_tx,
@@ -257,9 +291,15 @@ pub fn spawn_with(
         .expect("spawn collector thread");
     CollectorHandle {
         snapshots: snap_rx,
-        commands: cmd_tx,
+        commands: cmd_tx.clone(),
         errors: err_rx,
         details: detail_rx,
+        thread: CollectorThread {
+            stop,
+            wake: cmd_tx,
+            exited,
+            thread: Some(thread),
+        },
     }
 }
 
@@ -269,8 +309,11 @@ struct Outputs {
     details: watch::Sender<Option<Arc<ProcDetail>>>,
 }
 
-fn run(mut st: State, cmds: Receiver<CollectorCmd>, out: Outputs) {
+fn run(mut st: State, cmds: Receiver<CollectorCmd>, stop: &CancelToken, out: Outputs) {
     loop {
+        if stop.is_cancelled() {
+            return;
+        }
         let started = Instant::now();
         match pass(&mut st) {
             Ok(snap) => {
@@ -292,7 +335,11 @@ fn run(mut st: State, cmds: Receiver<CollectorCmd>, out: Outputs) {
         let deadline = started + st.interval;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            match cmds.recv_timeout(left) {
+            let cmd = cmds.recv_timeout(left);
+            if stop.is_cancelled() {
+                return;
+            }
+            match cmd {
                 Ok(CollectorCmd::Focus(k)) => {
                     // Only the detail is re-read: moving the selection must stay cheap.
                     st.focus = k;
@@ -348,6 +395,31 @@ mod tests {
             let _ = self.0.kill();
             let _ = self.0.wait();
         }
+    }
+
+    #[test]
+    fn dropping_the_handle_wakes_the_thread_from_its_wait_and_ends_it() {
+        let platform = crate::platform::native().unwrap();
+        // An interval no test outlasts: only the stop can end the wait.
+        let mut c = spawn(platform, Duration::from_secs(3600));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !c.snapshots.has_changed().unwrap() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(
+            c.snapshots.borrow_and_update().procs.len() > 1,
+            "a first pass"
+        );
+        let snaps = c.snapshots.clone();
+        drop(c);
+        // The thread's snapshot sender goes with it.
+        while snaps.has_changed().is_ok() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(
+            snaps.has_changed().is_err(),
+            "the collector thread still runs"
+        );
     }
 
     #[test]

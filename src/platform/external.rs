@@ -2,6 +2,7 @@
 //! its own, and on a timeout or cancel that group (the tool and whatever it
 //! started, gdb's helpers say) is killed: nothing else.
 
+use super::cancel::CancelToken;
 use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
@@ -32,12 +33,12 @@ pub fn run(cmd: Command, timeout: Duration) -> Result<String, RunError> {
     run_with(cmd, timeout, None, |_| {})
 }
 
-/// As `run`, also ended early when `cancel` is set; `tick` hears the time left
-/// about every 100 ms.
+/// As `run`, also ended early when `cancel` is cancelled; `tick` hears the time
+/// left about every 100 ms.
 pub fn run_with(
     mut cmd: Command,
     timeout: Duration,
-    cancel: Option<&std::sync::atomic::AtomicBool>,
+    cancel: Option<&CancelToken>,
     mut tick: impl FnMut(Duration),
 ) -> Result<String, RunError> {
     let program = cmd.get_program().to_string_lossy().into_owned();
@@ -52,6 +53,8 @@ pub fn run_with(
             _ => RunError::Failed(format!("{program}: {e}")),
         })?;
     // Drain the pipes on threads so a chatty tool cannot block on a full pipe.
+    // These two are part of running this one tool (they end with its pipes),
+    // not effects: they stay off the app's worker pool.
     let mut out_pipe = child.stdout.take().expect("piped");
     let mut err_pipe = child.stderr.take().expect("piped");
     let out = std::thread::spawn(move || {
@@ -73,7 +76,7 @@ pub fn run_with(
                 kill_group(&mut child);
                 return Err(RunError::TimedOut(timeout));
             }
-            Ok(None) if cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) => {
+            Ok(None) if cancel.is_some_and(CancelToken::is_cancelled) => {
                 kill_group(&mut child);
                 return Err(RunError::Cancelled);
             }
@@ -81,7 +84,13 @@ pub fn run_with(
                 last_tick = Instant::now();
                 tick(deadline.saturating_duration_since(Instant::now()));
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Ok(None) => {
+                if let Some(c) = cancel {
+                    c.sleep_or_cancelled(Duration::from_millis(20));
+                } else {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            }
             Err(e) => return Err(RunError::Failed(e.to_string())),
         }
     };

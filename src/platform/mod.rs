@@ -1,6 +1,7 @@
 //! The one place for syscalls, `/proc`, libproc and `cfg(target_os)`.
 //! Decoders of raw formats are portable and tested everywhere.
 
+pub mod cancel;
 pub mod clock;
 pub mod cn_proc;
 pub mod darwin_decode;

@@ -71,6 +71,9 @@ impl Journal {
             }
         };
         let mut out = child.stdout.take()?;
+        // The two readers below drain this one child's pipes and end with them
+        // (the child is killed when the tail ends): part of running the tool,
+        // not effects, so they stay off the app's worker pool.
         let stderr = child.stderr.take().map(|mut err| {
             std::thread::spawn(move || {
                 let mut kept = Vec::new();

@@ -16,12 +16,11 @@ mod maclog;
 
 use crate::model::ProcKey;
 use crate::model::logline::{LogLine, parse_journal_json, parse_macos_ndjson};
+use crate::platform::cancel::CancelToken;
 use crate::platform::handle;
 use file::FileTail;
 use journal::Journal;
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -156,14 +155,14 @@ fn which(tool: &str) -> bool {
         .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
 }
 
-/// Follows until `stop` is set, the process exits, or (without `follow`) the
+/// Follows until `stop` is cancelled, the process exits, or (without `follow`) the
 /// backlog is out. Blocking: run it on its own thread.
 pub fn tail(
     key: ProcKey,
     plan: &Plan,
     backlog: usize,
     follow: bool,
-    stop: &Arc<AtomicBool>,
+    stop: &CancelToken,
     mut emit: impl FnMut(Event),
 ) {
     for n in &plan.notes {
@@ -233,7 +232,7 @@ pub fn tail(
         if let Some(j) = journal.as_mut() {
             j.poll(&mut emit);
         }
-        if stop.load(Ordering::Relaxed) {
+        if stop.is_cancelled() {
             emit(Event::Ended("stopped".into()));
             return;
         }
@@ -247,7 +246,8 @@ pub fn tail(
                 return;
             }
         }
-        std::thread::sleep(Duration::from_millis(100));
+        // A stop wakes this at once; the next turn sees it.
+        stop.sleep_or_cancelled(Duration::from_millis(100));
     }
 }
 
