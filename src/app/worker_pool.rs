@@ -123,8 +123,9 @@ fn work(shared: &Shared) {
     loop {
         if let Some(job) = st.queue.pop_front() {
             drop(st);
-            // A panic is the job's own end (the panic hook has reported it);
-            // the worker and the pool carry on.
+            // A panic is the job's own end: the hook has reported it (in the
+            // TUI it also gave the terminal back, as any thread's panic does),
+            // what the job would have sent never comes, and the worker carries on.
             let panicked = catch_unwind(AssertUnwindSafe(job)).is_err();
             st = shared.lock();
             st.panicked += usize::from(panicked);
