@@ -15,6 +15,7 @@
 //! `THREADS_RECHECK_EVERY` passes while it stays so (one terminal has one
 //! foreground job, so these are a handful of processes on any machine).
 
+use crate::model::sorted_map::SortedMap;
 use crate::model::why::profile::{Profile, WINDOW_SECS, WhyHistory};
 use crate::model::why::settle::settle_tag;
 use crate::model::why::usage::CpuUsage;
@@ -24,7 +25,6 @@ use crate::model::why::{
 };
 use crate::model::{Pid, ProcKey, ProcSample, ProcState};
 use crate::platform::{Listing, Platform};
-use std::collections::HashMap;
 
 /// A syscall seen: its number and the low 16 bits of the PC it was made at
 /// (enough to tell the same call site again; `NO_CALL`: none seen).
@@ -86,7 +86,7 @@ struct Kept {
 pub struct WhyTracker {
     /// Each process's kept judgement (updated in place: a second map per pass
     /// would double this table's memory at every refresh).
-    kept: HashMap<ProcKey, Kept>,
+    kept: SortedMap<ProcKey, Kept>,
     pass: u32,
     /// Monotonic ns of the last pass, and the interval before it.
     last_ns: u64,
@@ -241,6 +241,8 @@ impl WhyTracker {
             });
         }
         self.kept.retain(|_, k| k.pass == pass);
+        self.kept.settle();
+        self.kept.shrink_if_sparse();
         Tags { tags, states }
     }
 

@@ -8,6 +8,7 @@ pub mod logline;
 pub(crate) mod runtime;
 pub(crate) mod sample;
 pub mod sort;
+pub(crate) mod sorted_map;
 pub mod syscalls;
 pub(crate) mod table;
 pub mod timespec;

@@ -123,7 +123,9 @@ pub(crate) fn build_into(table: &ProcessTable, opts: &ViewOptions, out: &mut Vec
             has_children: false,
             collapsed: false,
         }));
-        out.sort_by(|a, b| order(&a.idx, &b.idx));
+        // Ties in index order, as a stable sort leaves them, without the
+        // scratch buffer of half the rows a stable sort allocates each refresh.
+        out.sort_unstable_by(|a, b| order(&a.idx, &b.idx).then(a.idx.cmp(&b.idx)));
         return;
     }
 

@@ -30,6 +30,7 @@ use super::stat::{PF_KTHREAD, Stat, parse_stat};
 use super::statm::parse_resident_pages;
 use super::tty::tty_name;
 use super::users::UserNames;
+use crate::model::sorted_map::SortedMap;
 use crate::model::{Pid, ProcInfo, ProcSample, ProcState};
 use crate::platform::Listing;
 use std::collections::{HashMap, HashSet};
@@ -46,8 +47,8 @@ pub const RECHECK_EVERY: u32 = 5;
 /// `Entry::sched` of a process whose `schedstat` could not be read.
 const UNREAD: u64 = u64::MAX;
 
-/// Kept per process between passes: 40 bytes (5,000 of them are 0.4 MiB of
-/// hash table, so each field earns its place).
+/// Kept per process between passes: 40 bytes (44 with its pid in the sorted
+/// table: 5,000 of them are 0.2 MiB, so each field earns its place).
 struct Entry {
     stat_fd: Option<File>,
     sched_fd: Option<File>,
@@ -89,7 +90,7 @@ static HELD_FDS: AtomicUsize = AtomicUsize::new(0);
 
 pub struct ProcReader {
     root: PathBuf,
-    entries: HashMap<Pid, Entry>,
+    entries: SortedMap<Pid, Entry>,
     /// The last pass's output, shared with the snapshot that published it:
     /// unchanged processes are cloned from here instead of being cached twice.
     last: Arc<Vec<ProcSample>>,
@@ -126,7 +127,7 @@ impl ProcReader {
             .unwrap_or(0);
         Self {
             root,
-            entries: HashMap::new(),
+            entries: SortedMap::default(),
             last: Arc::new(Vec::new()),
             pass: 0,
             users: UserNames::load(passwd),
@@ -155,7 +156,7 @@ impl ProcReader {
             .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
             .collect();
         pids.sort_unstable();
-        // Grow the table once, not by doubling (each doubling holds two tables at once).
+        // Grown once to its size, not by doubling.
         self.entries
             .reserve(pids.len().saturating_sub(self.entries.len()));
         self.pass = self.pass.wrapping_add(1);
@@ -172,9 +173,14 @@ impl ProcReader {
         let mut foreground: HashMap<u32, Pid> = HashMap::new();
         let mut idle_on_tty = Vec::new();
         for pid in pids {
-            let Some((s, got)) = self.refresh(pid, &last) else {
+            let Some((mut s, got)) = self.refresh(pid, &last) else {
                 continue;
             };
+            if got == Got::Fresh
+                && let Some(neighbour) = out.last()
+            {
+                share_names(&mut s, neighbour);
+            }
             if let Some(e) = self.entries.get_mut(&pid) {
                 e.idx = out.len() as u32;
                 e.seen = self.pass;
@@ -361,7 +367,6 @@ impl ProcReader {
     /// Drops the entries of processes not seen this pass; returns their pids.
     fn drop_unseen(&mut self) -> Vec<Pid> {
         let pass = self.pass;
-        let before = self.entries.len();
         let mut gone = Vec::new();
         let mut released = 0;
         self.entries.retain(|pid, e| {
@@ -373,9 +378,8 @@ impl ProcReader {
             keep
         });
         self.release(released);
-        if self.entries.len() < before / 2 {
-            self.entries.shrink_to_fit();
-        }
+        self.entries.settle();
+        self.entries.shrink_if_sparse();
         gone
     }
 
@@ -526,6 +530,21 @@ impl ProcReader {
 }
 
 /// Whether `pid` is in this pass's slice of idle processes to re-read.
+/// Points `s`'s name and command line at `neighbour`'s when they are the same
+/// text: workers forked together sit at neighbouring pids with one name and
+/// one command line, and 5,000 of them then hold one copy of each, not 5,000.
+fn share_names(s: &mut ProcSample, neighbour: &ProcSample) {
+    if Arc::ptr_eq(&s.info, &neighbour.info) {
+        return;
+    }
+    if s.comm == neighbour.comm && !Arc::ptr_eq(&s.comm, &neighbour.comm) {
+        s.comm = Arc::clone(&neighbour.comm);
+    }
+    if s.cmdline == neighbour.cmdline && !Arc::ptr_eq(&s.cmdline, &neighbour.cmdline) {
+        s.cmdline = Arc::clone(&neighbour.cmdline);
+    }
+}
+
 fn due(pid: Pid, pass: u32) -> bool {
     (pid as u32) % RECHECK_EVERY == pass % RECHECK_EVERY
 }
@@ -632,6 +651,27 @@ mod tests {
             "{}",
             std::mem::size_of::<super::Entry>()
         );
+    }
+
+    /// Neighbours with the same name and command line share one copy of each;
+    /// a different text is left alone.
+    #[test]
+    fn neighbours_share_equal_names_only() {
+        use crate::model::testutil::sample;
+        use std::sync::Arc;
+        let mut first = sample(100, 1, "worker");
+        first.cmdline = Arc::from("worker --pool www");
+        let mut twin = sample(101, 1, "worker");
+        twin.cmdline = Arc::from("worker --pool www");
+        super::share_names(&mut twin, &first);
+        assert!(Arc::ptr_eq(&twin.comm, &first.comm));
+        assert!(Arc::ptr_eq(&twin.cmdline, &first.cmdline));
+        let mut other = sample(102, 1, "worker");
+        other.cmdline = Arc::from("worker --pool api");
+        super::share_names(&mut other, &first);
+        assert!(Arc::ptr_eq(&other.comm, &first.comm));
+        assert!(!Arc::ptr_eq(&other.cmdline, &first.cmdline));
+        assert_eq!(&*other.cmdline, "worker --pool api");
     }
 
     /// Amending a pass's states changes its rows where they are (no second
