@@ -403,7 +403,7 @@ fn at_80x24_the_detail_pane_opens_on_the_verdict_and_scrolls_to_its_end_and_no_f
     // Tab again: j moves in the table, and the new process's details start at the top.
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::End);
-    assert_eq!(app.ui.overlay_scroll, 0);
+    assert_eq!(app.ui.overlay.pane_scroll(), 0);
 }
 
 #[test]

@@ -60,10 +60,13 @@ pub enum Action {
     ToggleTree,
     ToggleGroup,
     /// Save a diagnostic bundle of the selected process.
-    Snapshot,
+    #[serde(alias = "snapshot")]
+    SaveBundle,
     /// Follow the selected process's log.
     Logs,
-    Pause2,
+    /// In the log pane: freeze the view / follow again (was `pause2`).
+    #[serde(alias = "pause2")]
+    PauseView,
     LogFilter,
     /// Linux: next CPU policy (other, batch, idle); macOS: background on.
     CyclePolicy,
@@ -160,9 +163,9 @@ impl Action {
             Self::No => "no",
             Self::ToggleTree => "whole tree / this process only",
             Self::ToggleGroup => "this process / its process group",
-            Self::Snapshot => "save a diagnostic bundle (JSON) of it",
+            Self::SaveBundle => "save a diagnostic bundle (JSON) of it",
             Self::Logs => "follow its log (stdout/stderr files, journald)",
-            Self::Pause2 => "pause / resume the view",
+            Self::PauseView => "pause / resume the view",
             Self::LogFilter => "filter the lines",
             Self::CyclePolicy => "next CPU policy: other, batch, idle (macOS: background on)",
             Self::Capture => "capture its stacks (py-spy, eu-stack, gdb, kernel)",

@@ -1,16 +1,13 @@
 //! The stop confirmation: exactly which processes, with what ladder.
 
 use super::{format, theme};
-use crate::app::state::App;
+use crate::app::state::{App, PendingStop};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-pub fn lines(app: &App) -> Vec<Line<'static>> {
-    let Some(p) = &app.ui.pending_stop else {
-        return Vec::new();
-    };
+pub fn lines(app: &App, p: &PendingStop) -> Vec<Line<'static>> {
     let n = p.targets.len();
     let mut out = vec![
         Line::from(vec![
@@ -72,8 +69,8 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     out
 }
 
-pub fn render(app: &App, f: &mut Frame, area: Rect) {
-    let text = lines(app);
+pub fn render(app: &App, p: &PendingStop, f: &mut Frame, area: Rect) {
+    let text = lines(app, p);
     let w = area.width.min(90);
     let h = (text.len() as u16 + 2).min(area.height);
     let r = Rect::new(
