@@ -87,6 +87,12 @@ pub enum Action {
     SearchClear,
     /// Freeze the table at this moment / resume (htop's Z).
     Freeze,
+    /// Tag / untag the selected process and move down (htop's Space).
+    Tag,
+    /// Tag the selected process and its descendants (htop's c).
+    TagTree,
+    /// Untag every process (htop's U).
+    UntagAll,
     /// In the detail pane: keys scroll the pane / move in the table.
     FocusPane,
     /// In the detail pane: it takes the whole screen / half of it.
@@ -180,6 +186,9 @@ impl Action {
             Self::SearchBackspace => "delete a character",
             Self::SearchClear => "clear the typed text",
             Self::Freeze => "freeze the table at this moment / resume",
+            Self::Tag => "tag / untag it and move down (keys that act then act on all tagged)",
+            Self::TagTree => "tag it and its descendants",
+            Self::UntagAll => "untag all",
             Self::FocusPane => "keys scroll the details / move in the table",
             Self::FullScreen => "details full screen / below the table",
         }

@@ -14,6 +14,7 @@ pub(crate) mod run;
 mod search;
 pub mod state;
 pub(crate) mod table_keys;
+pub(crate) mod tagged;
 pub(crate) mod terminal;
 pub mod update;
 pub(crate) mod worker_pool;
@@ -23,3 +24,5 @@ pub use run::{BadUsage, run};
 
 #[cfg(test)]
 mod overlay_tests;
+#[cfg(test)]
+mod tagged_tests;

@@ -30,6 +30,8 @@ pub enum Overlay {
         scroll: usize,
     },
     ConfirmStop(PendingStop),
+    /// A signal, nice or scheduling change for every tagged process, asked once.
+    ConfirmTagged(TaggedPlan),
     SignalMenu {
         cursor: usize,
         group: bool,
@@ -68,6 +70,27 @@ pub struct PendingStop {
     /// Planned from the snapshot but no longer descendants when the plan was
     /// checked, with their parent now: not part of the stop.
     pub dropped: Vec<(Target, Pid)>,
+    /// The targets are the tagged processes, each alone.
+    pub tagged: bool,
+}
+
+/// What is asked for the tagged processes, and exactly which they are.
+#[derive(Clone, Debug)]
+pub struct TaggedPlan {
+    pub change: TaggedChange,
+    pub targets: Vec<Target>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaggedChange {
+    Signal(i32),
+    /// Each one's nice moved by this much.
+    NiceBy(i32),
+    NiceTo(i32),
+    /// Each one's next CPU policy (macOS: background on).
+    NextPolicy,
+    /// Each one's next I/O class (macOS: background off).
+    NextIo,
 }
 
 impl Overlay {
@@ -80,7 +103,7 @@ impl Overlay {
             Overlay::SortMenu { .. } => Mode::Sort,
             Overlay::Detail { .. } => Mode::Detail,
             Overlay::Help { .. } => Mode::Help,
-            Overlay::ConfirmStop(_) => Mode::Confirm,
+            Overlay::ConfirmStop(_) | Overlay::ConfirmTagged(_) => Mode::Confirm,
             Overlay::SignalMenu { .. } => Mode::Signal,
             Overlay::NicePrompt { .. } => Mode::Nice,
             Overlay::Audit { .. } => Mode::Audit,

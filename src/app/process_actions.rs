@@ -4,7 +4,8 @@
 
 use super::action::Action;
 use super::msg::Effect;
-use super::state::{App, LadderView, Overlay, PendingStop};
+use super::state::{App, LadderView, Overlay, PendingStop, TaggedChange};
+use super::tagged;
 use crate::actions::ladder::{Control, Ended, Outcome, Progress};
 use crate::actions::sched::{self, SchedChange};
 use crate::actions::{lineage, targets};
@@ -19,6 +20,14 @@ pub(crate) fn dialog_key(app: &mut App, a: Action) -> Option<Vec<Effect>> {
             Vec::new()
         }
         (Overlay::ConfirmStop(_), Action::Yes) => confirm_stop(app),
+        (Overlay::ConfirmTagged(_), Action::Yes) => {
+            let Overlay::ConfirmTagged(plan) = std::mem::take(&mut app.ui.overlay) else {
+                unreachable!("matched above")
+            };
+            tagged::effects(app, plan)
+        }
+        // The tagged processes are each stopped alone.
+        (Overlay::ConfirmStop(p), Action::ToggleTree) if p.tagged => Vec::new(),
         (Overlay::ConfirmStop(p), Action::ToggleTree) => {
             let (root, tree) = (p.root, p.tree);
             plan_stop(app, root, !tree);
@@ -28,7 +37,11 @@ pub(crate) fn dialog_key(app: &mut App, a: Action) -> Option<Vec<Effect>> {
             let sig = signals::all()[(*cursor).min(signals::all().len() - 1)].1;
             let group = *group;
             app.ui.overlay = Overlay::Table;
-            signal_selected(app, sig, group)
+            if app.ui.tagged.is_empty() {
+                signal_selected(app, sig, group)
+            } else {
+                tagged::chosen(app, TaggedChange::Signal(sig))
+            }
         }
         (Overlay::SignalMenu { group, .. }, Action::ToggleGroup) => {
             *group = !*group;
@@ -62,6 +75,9 @@ pub(crate) fn dialog_key(app: &mut App, a: Action) -> Option<Vec<Effect>> {
             let input = std::mem::take(input);
             app.ui.overlay = Overlay::Table;
             match input.trim().parse::<i32>() {
+                Ok(n) if (-20..=19).contains(&n) && !app.ui.tagged.is_empty() => {
+                    tagged::chosen(app, TaggedChange::NiceTo(n))
+                }
                 Ok(n) if (-20..=19).contains(&n) => renice_selected(app, n),
                 _ => {
                     app.say(format!("not a nice value: {input:?} (-20 to 19)"));
@@ -76,6 +92,21 @@ pub(crate) fn dialog_key(app: &mut App, a: Action) -> Option<Vec<Effect>> {
 
 /// The keys that act on the selected process, from the table or an overlay.
 pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
+    let on_tags = matches!(
+        a,
+        Action::Stop
+            | Action::SignalMenu
+            | Action::Pause
+            | Action::Resume
+            | Action::NiceUp
+            | Action::NiceDown
+            | Action::NiceInput
+            | Action::CyclePolicy
+            | Action::CycleIo
+    );
+    if on_tags && !app.ui.tagged.is_empty() {
+        return tagged::act(app, a);
+    }
     match a {
         Action::Stop => {
             if app.ladder.is_some() {
@@ -87,12 +118,8 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
         }
         Action::SignalMenu => {
             if protected(app).is_some() {
-                let cursor = signals::all()
-                    .iter()
-                    .position(|(_, n)| *n == libc::SIGTERM)
-                    .unwrap_or(0);
                 app.ui.overlay = Overlay::SignalMenu {
-                    cursor,
+                    cursor: term_row(),
                     group: false,
                 };
             }
@@ -159,6 +186,14 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
     }
 }
 
+/// The signal menu's row of SIGTERM, where it opens.
+pub(crate) fn term_row() -> usize {
+    signals::all()
+        .iter()
+        .position(|(_, n)| *n == libc::SIGTERM)
+        .unwrap_or(0)
+}
+
 /// The selected process's key and command, or a status message saying why not.
 fn protected(app: &mut App) -> Option<(crate::model::ProcKey, String, i32)> {
     let key = app.ui.selected?;
@@ -203,6 +238,7 @@ fn plan_stop(app: &mut App, root: crate::model::ProcKey, tree: bool) {
                 tree,
                 targets,
                 dropped,
+                tagged: false,
             });
         }
         Err(refusal) => {

@@ -1,7 +1,7 @@
 //! The app's state: data from the collector apart from what the user did (UiState).
 
 use super::keymap::{Keymap, Mode};
-pub use super::overlay::{Overlay, PendingStop, SearchPrompt};
+pub use super::overlay::{Overlay, PendingStop, SearchPrompt, TaggedChange, TaggedPlan};
 pub use super::pane_views::{CaptureView, LogView};
 use crate::actions::ladder::Policy;
 // The actions' types the state holds, under the names the ui reads them by.
@@ -31,6 +31,9 @@ pub struct UiState {
     /// The open pane's extent as last drawn (only drawing knows its wrapped
     /// height): scrolling stops at its end.
     pub overlay_extent: PaneExtent,
+    /// Tagged processes, by identity: a reused pid is another process, and a
+    /// tagged process that exits drops its tag.
+    pub tagged: std::collections::BTreeSet<ProcKey>,
     /// The detail pane takes the whole body (kept between openings).
     pub detail_full: bool,
     /// Z: refreshes are held, the table shows the moment it was frozen.
@@ -132,6 +135,8 @@ impl App {
             Some(&*prev)
         };
         self.table = derive(prev, snap);
+        let table = &self.table;
+        self.ui.tagged.retain(|k| table.find(*k).is_some());
         self.rebuild_view();
     }
 

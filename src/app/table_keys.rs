@@ -79,6 +79,7 @@ pub(crate) fn act(app: &mut App, a: Action) -> Vec<Effect> {
             });
         }
         Action::Collapse | Action::Expand | Action::ToggleFold => fold(app, a),
+        Action::Tag | Action::TagTree | Action::UntagAll => super::tagged::tag_key(app, a),
         Action::Detail => {
             app.ui.overlay = Overlay::Detail {
                 scroll: 0,

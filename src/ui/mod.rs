@@ -38,6 +38,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Overlay::Help { .. } => help::render(app, f, f.area()),
         Overlay::SortMenu { cursor } => sort_menu::render(app, *cursor, f, a.table),
         Overlay::ConfirmStop(p) => confirm::render(app, p, f, f.area()),
+        Overlay::ConfirmTagged(p) => confirm::render_tagged(p, f, f.area()),
         Overlay::SignalMenu { cursor, group } => {
             signal_menu::render(app, *cursor, *group, f, a.table)
         }

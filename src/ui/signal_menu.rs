@@ -39,6 +39,9 @@ pub fn render(app: &App, cursor: usize, group: bool, f: &mut Frame, area: Rect) 
 /// Who the signal reaches: the process, or every member of its group (the
 /// group is shown before it is signalled, as a stop shows its targets).
 fn targets(app: &App, group: bool) -> Vec<Line<'static>> {
+    if !app.ui.tagged.is_empty() {
+        return tagged(app);
+    }
     let Some(p) = app.selected_sample() else {
         return Vec::new();
     };
@@ -74,3 +77,28 @@ fn targets(app: &App, group: bool) -> Vec<Line<'static>> {
 }
 
 const GROUP_SHOWN: usize = 4;
+
+/// Every tagged process, by pid and name: the menu's Enter sends to them all.
+fn tagged(app: &App) -> Vec<Line<'static>> {
+    let t = &app.table;
+    let mut out = vec![Line::styled(
+        format!("to {} tagged:", app.ui.tagged.len()),
+        theme::LABEL,
+    )];
+    for key in app.ui.tagged.iter().take(TAGGED_SHOWN) {
+        let name = t
+            .find(*key)
+            .map(|i| format::printable(&t.snapshot.procs[i].comm))
+            .unwrap_or_default();
+        out.push(Line::raw(format!("{:>7} {name}", key.pid)));
+    }
+    if app.ui.tagged.len() > TAGGED_SHOWN {
+        out.push(Line::styled(
+            format!("        … {} more", app.ui.tagged.len() - TAGGED_SHOWN),
+            theme::DIM,
+        ));
+    }
+    out
+}
+
+const TAGGED_SHOWN: usize = 8;
