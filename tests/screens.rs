@@ -403,7 +403,7 @@ fn at_80x24_the_detail_pane_opens_on_the_verdict_and_scrolls_to_its_end_and_no_f
     // Tab again: j moves in the table, and the new process's details start at the top.
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::End);
-    assert_eq!(app.ui.overlay_scroll, 0);
+    assert_eq!(app.ui.overlay.pane_scroll(), 0);
 }
 
 #[test]
@@ -595,4 +595,47 @@ fn no_color_draws_the_same_screen_with_bold_and_reverse_only() {
         plain[(0, row + 1)].modifier.contains(Modifier::REVERSED),
         "the selection bar is reversed"
     );
+}
+
+/// Space tags and moves down, `c` tags a process with its descendants, `U`
+/// untags all; a tagged row is marked `*` and bold, without colour too.
+#[test]
+fn tagged_rows_are_marked_with_and_without_colour() {
+    use ratatui::style::Modifier;
+    let mut app = app();
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Home);
+    // init (1), then down past sshd to -bash (310) and its family.
+    key(&mut app, KeyCode::Char(' '));
+    assert_eq!(app.selected_sample().unwrap().pid, 200, "Space moves down");
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char('c'));
+    key(&mut app, KeyCode::End);
+    insta::assert_snapshot!("tagged", screen(&app));
+    let tagged: Vec<i32> = app.ui.tagged.iter().map(|k| k.pid).collect();
+    assert_eq!(tagged, [1, 310, 420, 421]);
+    for no_color in [false, true] {
+        app.no_color = no_color;
+        let buf = cells(&app);
+        let row_of = |pid: &str| {
+            (0..buf.area.height)
+                .find(|&y| {
+                    let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+                    line[1..].trim_start().starts_with(&format!("{pid} "))
+                })
+                .unwrap()
+        };
+        for (pid, tagged) in [("1", true), ("200", false), ("420", true), ("500", false)] {
+            let y = row_of(pid);
+            assert_eq!(buf[(0, y)].symbol() == "*", tagged, "pid {pid}'s mark");
+            assert_eq!(
+                buf[(3, y)].modifier.contains(Modifier::BOLD),
+                tagged,
+                "pid {pid} bold (NO_COLOR {no_color})"
+            );
+        }
+    }
+    key(&mut app, KeyCode::Char('U'));
+    assert!(app.ui.tagged.is_empty());
+    assert!(!screen(&app).lines().any(|l| l.starts_with('*')));
 }

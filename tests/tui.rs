@@ -714,3 +714,70 @@ fn no_color_has_no_colour_only_reverse_and_dash_m_leaves_the_mouse() {
     t.keys(&["q"]);
     t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
 }
+
+/// Space tags three real sleeps, `x` asks once naming all three, `y` stops
+/// them; the untagged sibling beside them lives.
+#[test]
+fn tagging_three_processes_stops_them_with_one_confirmation() {
+    let tag = marker("tags");
+    let mut procs: Vec<Proc> = (0..4)
+        .map(|i| common::tagged_sleep(&format!("{tag}{i}")))
+        .collect();
+    let data = tempfile::tempdir().unwrap();
+    let t = Tmux::shell(150, 40);
+    t.whytop(data.path(), &format!("--sort pid --filter {tag}"));
+    let s = t.wait_screen("the four sleeps", |s| {
+        (0..4).all(|i| s.contains(&format!("{tag}{i} 300")))
+    });
+    // Rows in pid order: the first three shown are tagged, the last is not.
+    let mut shown: Vec<usize> = (0..4).collect();
+    shown.sort_by_key(|&i| line_of(&s, &format!("{tag}{i} 300")).unwrap().0);
+    let (tagged, spared) = (&shown[..3], shown[3]);
+    t.keys(&["Home", "Space", "Space", "Space"]);
+    t.wait_screen("three rows marked", |s| {
+        s.lines().filter(|l| l.starts_with('*')).count() == 3
+    });
+    let s = t.screen();
+    assert!(
+        !line_of(&s, &format!("{tag}{spared} 300"))
+            .unwrap()
+            .1
+            .starts_with('*'),
+        "{s}"
+    );
+    t.keys(&["x"]);
+    let s = t.wait_screen("one confirmation", |s| s.contains("Stop 3 processes"));
+    assert!(s.contains("the tagged processes, each alone"), "{s}");
+    for &i in tagged {
+        let pid = procs[i].pid().to_string();
+        assert!(
+            s.lines()
+                .any(|l| l.contains(&pid) && l.contains(&format!("{tag}{i}"))),
+            "pid {pid} listed by pid and name:\n{s}"
+        );
+    }
+    t.keys(&["y"]);
+    for &i in tagged {
+        let p = &mut procs[i];
+        common::wait_for("a tagged sleep exited", || {
+            p.0.try_wait()
+                .map_err(|e| e.to_string())?
+                .ok_or("alive".to_string())
+        });
+    }
+    t.wait_screen("the outcome", |s| s.contains("stopped in"));
+    assert!(alive(procs[spared].pid()), "the untagged sibling lives");
+    let audit = std::fs::read_to_string(data.path().join("audit.jsonl")).unwrap();
+    for &i in tagged {
+        assert!(
+            audit.contains(&format!("\"pid\":{}", procs[i].pid())),
+            "{audit}"
+        );
+    }
+    assert!(
+        !audit.contains(&format!("\"pid\":{}", procs[spared].pid())),
+        "{audit}"
+    );
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+}

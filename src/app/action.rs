@@ -60,10 +60,13 @@ pub enum Action {
     ToggleTree,
     ToggleGroup,
     /// Save a diagnostic bundle of the selected process.
-    Snapshot,
+    #[serde(alias = "snapshot")]
+    SaveBundle,
     /// Follow the selected process's log.
     Logs,
-    Pause2,
+    /// In the log pane: freeze the view / follow again (was `pause2`).
+    #[serde(alias = "pause2")]
+    PauseView,
     LogFilter,
     /// Linux: next CPU policy (other, batch, idle); macOS: background on.
     CyclePolicy,
@@ -84,6 +87,12 @@ pub enum Action {
     SearchClear,
     /// Freeze the table at this moment / resume (htop's Z).
     Freeze,
+    /// Tag / untag the selected process and move down (htop's Space).
+    Tag,
+    /// Tag the selected process and its descendants (htop's c).
+    TagTree,
+    /// Untag every process (htop's U).
+    UntagAll,
     /// In the detail pane: keys scroll the pane / move in the table.
     FocusPane,
     /// In the detail pane: it takes the whole screen / half of it.
@@ -160,9 +169,9 @@ impl Action {
             Self::No => "no",
             Self::ToggleTree => "whole tree / this process only",
             Self::ToggleGroup => "this process / its process group",
-            Self::Snapshot => "save a diagnostic bundle (JSON) of it",
+            Self::SaveBundle => "save a diagnostic bundle (JSON) of it",
             Self::Logs => "follow its log (stdout/stderr files, journald)",
-            Self::Pause2 => "pause / resume the view",
+            Self::PauseView => "pause / resume the view",
             Self::LogFilter => "filter the lines",
             Self::CyclePolicy => "next CPU policy: other, batch, idle (macOS: background on)",
             Self::Capture => "capture its stacks (py-spy, eu-stack, gdb, kernel)",
@@ -177,6 +186,9 @@ impl Action {
             Self::SearchBackspace => "delete a character",
             Self::SearchClear => "clear the typed text",
             Self::Freeze => "freeze the table at this moment / resume",
+            Self::Tag => "tag / untag it and move down (keys that act then act on all tagged)",
+            Self::TagTree => "tag it and its descendants",
+            Self::UntagAll => "untag all",
             Self::FocusPane => "keys scroll the details / move in the table",
             Self::FullScreen => "details full screen / below the table",
         }

@@ -1,43 +1,43 @@
 //! Keys for evidence gathering: the snapshot bundle and the log pane.
 
 use super::action::Action;
-use super::keymap::Mode;
 use super::msg::Effect;
-use super::state::{App, CaptureView, LogView};
+use super::state::{App, CaptureView, LogView, Overlay};
 use crate::actions::logtail::Event;
 use crate::present::panes;
 
+/// Keys of the log and capture panes, and the keys that open them (or save a
+/// bundle) from wherever they are bound.
 pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
-    match (app.ui.mode, a) {
+    match (&mut app.ui.overlay, a) {
         (_, Action::Capture) => {
             let Some(p) = app.selected_sample() else {
                 return Vec::new();
             };
             let sample = Box::new(p.clone());
-            let id = app.capture.as_ref().map_or(0, |c| c.id) + 1;
-            app.capture = Some(CaptureView {
+            let id = app.next_pane_id();
+            app.ui.overlay = Overlay::Capture(Box::new(CaptureView {
                 id,
                 title: format!("{} {}", sample.pid, sample.comm),
                 ..Default::default()
-            });
-            app.ui.mode = Mode::Capture;
+            }));
             vec![Effect::StartCapture { id, sample }]
         }
-        (Mode::Capture, Action::Close) => {
-            app.ui.mode = Mode::Normal;
-            let running = app.capture.as_ref().is_some_and(|c| c.result.is_none());
+        (Overlay::Capture(c), Action::Close) => {
+            let running = c.result.is_none();
+            app.ui.overlay = Overlay::Table;
             if running {
                 vec![Effect::CancelCapture]
             } else {
                 Vec::new()
             }
         }
-        (Mode::Capture, Action::CancelCapture) => vec![Effect::CancelCapture],
-        (Mode::Capture, a) => {
+        (Overlay::Capture(_), Action::CancelCapture) => vec![Effect::CancelCapture],
+        (Overlay::Capture(_), a) => {
             capture_key(app, a);
             Vec::new()
         }
-        (_, Action::Snapshot) => match app.ui.selected {
+        (_, Action::SaveBundle) => match app.ui.selected {
             Some(key) => {
                 app.say(format!("saving a bundle of pid {}…", key.pid));
                 vec![Effect::SaveBundle {
@@ -47,8 +47,13 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
             }
             None => Vec::new(),
         },
-        (Mode::Logs, Action::Close) => {
-            app.ui.mode = Mode::Normal;
+        (
+            Overlay::Logs {
+                filtering: false, ..
+            },
+            Action::Close,
+        ) => {
+            app.ui.overlay = Overlay::Table;
             vec![Effect::StopLogs]
         }
         (_, Action::Logs) => {
@@ -56,64 +61,94 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
                 return Vec::new();
             };
             let key = p.key();
-            let id = app.logs.as_ref().map_or(0, |l| l.id) + 1;
-            app.logs = Some(LogView {
-                id,
-                key: Some(key),
-                title: format!("{} {}", p.pid, p.comm),
-                ..Default::default()
-            });
-            app.ui.mode = Mode::Logs;
+            let title = format!("{} {}", p.pid, p.comm);
+            let id = app.next_pane_id();
+            app.ui.overlay = Overlay::Logs {
+                view: Box::new(LogView {
+                    id,
+                    key: Some(key),
+                    title,
+                    ..Default::default()
+                }),
+                filtering: false,
+            };
             vec![Effect::StartLogs { id, key }]
         }
-        (Mode::Logs, Action::Pause2) => {
-            if let Some(l) = &mut app.logs {
-                l.set_paused(!l.paused);
-            }
+        (
+            Overlay::Logs {
+                view,
+                filtering: false,
+            },
+            Action::PauseView,
+        ) => {
+            view.set_paused(!view.paused);
             Vec::new()
         }
-        (Mode::Logs, Action::LogFilter) => {
-            app.ui.mode = Mode::LogFilter;
+        (Overlay::Logs { filtering, .. }, Action::LogFilter) => {
+            *filtering = true;
             Vec::new()
         }
         (
-            Mode::Logs,
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom,
-        ) => {
+            Overlay::Logs {
+                filtering: false, ..
+            },
+            a,
+        ) if is_movement(a) => {
             scroll(app, a);
             Vec::new()
         }
-        (Mode::LogFilter, Action::FilterAccept) => {
-            app.ui.mode = Mode::Logs;
+        (
+            Overlay::Logs {
+                filtering: filtering @ true,
+                ..
+            },
+            Action::FilterAccept,
+        ) => {
+            *filtering = false;
             Vec::new()
         }
-        (Mode::LogFilter, Action::FilterCancel) => {
-            if let Some(l) = &mut app.logs {
-                l.set_filter(String::new());
-            }
-            app.ui.mode = Mode::Logs;
+        (
+            Overlay::Logs {
+                view,
+                filtering: filtering @ true,
+            },
+            Action::FilterCancel,
+        ) => {
+            view.set_filter(String::new());
+            *filtering = false;
             Vec::new()
         }
-        (Mode::LogFilter, Action::FilterBackspace) => {
-            if let Some(l) = &mut app.logs {
-                let mut f = l.filter.clone();
-                f.pop();
-                l.set_filter(f);
-            }
+        (
+            Overlay::Logs {
+                view,
+                filtering: true,
+            },
+            Action::FilterBackspace,
+        ) => {
+            let mut f = view.filter.clone();
+            f.pop();
+            view.set_filter(f);
             Vec::new()
         }
         _ => Vec::new(),
     }
 }
 
+fn is_movement(a: Action) -> bool {
+    matches!(
+        a,
+        Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+    )
+}
+
 /// The capture pane's lines as drawn, and where each thread's heading is.
 fn capture_lines(app: &App) -> (Vec<ratatui::text::Line<'static>>, Vec<usize>) {
-    let Some(c) = &app.capture else {
+    let Some(c) = app.ui.overlay.capture() else {
         return Default::default();
     };
     panes::capture_lines(c.result.as_ref(), c.raw, &c.folded, c.cursor)
@@ -121,7 +156,11 @@ fn capture_lines(app: &App) -> (Vec<ratatui::text::Line<'static>>, Vec<usize>) {
 
 /// Rows the capture pane's body has at the current size.
 fn capture_body_rows(app: &App) -> usize {
-    let running = app.capture.as_ref().is_some_and(|c| c.running.is_some());
+    let running = app
+        .ui
+        .overlay
+        .capture()
+        .is_some_and(|c| c.running.is_some());
     panes::capture_body_rows(running, app.areas().table)
 }
 
@@ -130,7 +169,9 @@ fn capture_body_rows(app: &App) -> usize {
 fn capture_key(app: &mut App, a: Action) {
     let rows = capture_body_rows(app).max(1);
     let (lines, headings) = capture_lines(app);
-    let Some(c) = &mut app.capture else { return };
+    let Some(c) = app.ui.overlay.capture_mut() else {
+        return;
+    };
     let max_scroll = lines.len().saturating_sub(rows);
     let threads = headings.len();
     match a {
@@ -154,7 +195,9 @@ fn capture_key(app: &mut App, a: Action) {
     }
     // Where the threads' headings are now (a fold or the raw toggle moved them).
     let (_, headings) = capture_lines(app);
-    let Some(c) = &mut app.capture else { return };
+    let Some(c) = app.ui.overlay.capture_mut() else {
+        return;
+    };
     let on_screen = |line: usize, scroll: usize| line >= scroll && line < scroll + rows;
     let cursor_seen = headings
         .get(c.cursor)
@@ -177,13 +220,16 @@ fn capture_key(app: &mut App, a: Action) {
 
 fn scroll(app: &mut App, a: Action) {
     let page = app
-        .logs
-        .as_ref()
+        .ui
+        .overlay
+        .logs()
         .map_or(0, |l| {
             panes::log_body_rows(&l.notes, l.dropped, app.areas().table)
         })
         .max(1);
-    let Some(l) = &mut app.logs else { return };
+    let Some(l) = app.ui.overlay.logs_mut() else {
+        return;
+    };
     // At most a page short of the oldest: past that the screen would not move.
     let max = l.visible().len().saturating_sub(page);
     l.scroll = match a {
@@ -199,7 +245,7 @@ fn scroll(app: &mut App, a: Action) {
 
 /// Typed characters in the log filter.
 pub fn typed(app: &mut App, c: char) {
-    if let Some(l) = &mut app.logs {
+    if let Some(l) = app.ui.overlay.logs_mut() {
         let f = format!("{}{c}", l.filter);
         l.set_filter(f);
     }
@@ -207,7 +253,7 @@ pub fn typed(app: &mut App, c: char) {
 
 /// An event of tail `id`; a stopped tail's late lines are dropped.
 pub fn log_event(app: &mut App, id: u64, ev: Event) {
-    let Some(l) = app.logs.as_mut().filter(|l| l.id == id) else {
+    let Some(l) = app.ui.overlay.logs_mut().filter(|l| l.id == id) else {
         return;
     };
     match ev {
@@ -219,7 +265,7 @@ pub fn log_event(app: &mut App, id: u64, ev: Event) {
 
 /// The pane of capture `id`, if it is still the one shown.
 fn capture_pane(app: &mut App, id: u64) -> Option<&mut CaptureView> {
-    app.capture.as_mut().filter(|c| c.id == id)
+    app.ui.overlay.capture_mut().filter(|c| c.id == id)
 }
 
 pub fn capture_progress(app: &mut App, id: u64, p: crate::actions::capture::Progress) {

@@ -1,8 +1,8 @@
 //! The capture and log panes driven through `update`, drawn on a TestBackend.
 
-use super::super::keymap::{Keymap, Mode};
+use super::super::keymap::Keymap;
 use super::super::msg::{Effect, Msg};
-use super::super::state::{App, LogView};
+use super::super::state::{App, LogView, Overlay};
 use super::super::update::update;
 use super::act;
 use crate::actions::capture::{Capture, Progress};
@@ -93,7 +93,7 @@ fn a_cancelled_capture_never_fills_the_next_pane() {
     act(&mut app, Action::Down);
     let second = started_id(&act(&mut app, Action::Capture));
     assert_ne!(first, second);
-    assert_eq!(app.capture.as_ref().unwrap().title, "11 beta");
+    assert_eq!(app.ui.overlay.capture().unwrap().title, "11 beta");
     // The first capture's last words arrive late.
     let late = Progress::Running {
         tool: "gdb".into(),
@@ -105,7 +105,7 @@ fn a_cancelled_capture_never_fills_the_next_pane() {
         &mut app,
         Msg::CaptureDone(first, Box::new(capture_of(10, 1))),
     );
-    let pane = app.capture.as_ref().unwrap();
+    let pane = app.ui.overlay.capture().unwrap();
     assert!(pane.result.is_none() && pane.running.is_none(), "{pane:?}");
     assert!(!screen(&app).contains("pid10_loop"));
     update(
@@ -113,7 +113,14 @@ fn a_cancelled_capture_never_fills_the_next_pane() {
         Msg::CaptureDone(second, Box::new(capture_of(11, 1))),
     );
     assert_eq!(
-        app.capture.as_ref().unwrap().result.as_ref().unwrap().pid,
+        app.ui
+            .overlay
+            .capture()
+            .unwrap()
+            .result
+            .as_ref()
+            .unwrap()
+            .pid,
         11
     );
     assert!(screen(&app).contains("pid11_loop"));
@@ -125,7 +132,7 @@ fn the_capture_cursor_stays_on_screen() {
     let id = started_id(&act(&mut app, Action::Capture));
     update(&mut app, Msg::CaptureDone(id, Box::new(capture_of(10, 30))));
     let selected_on_screen = |app: &App| {
-        let cursor = app.capture.as_ref().unwrap().cursor;
+        let cursor = app.ui.overlay.capture().unwrap().cursor;
         screen(app).contains(&format!("thread {} worker{cursor} ", 100 + cursor))
     };
     for _ in 0..29 {
@@ -133,10 +140,10 @@ fn the_capture_cursor_stays_on_screen() {
         assert!(
             selected_on_screen(&app),
             "cursor {}",
-            app.capture.as_ref().unwrap().cursor
+            app.ui.overlay.capture().unwrap().cursor
         );
     }
-    assert_eq!(app.capture.as_ref().unwrap().cursor, 29);
+    assert_eq!(app.ui.overlay.capture().unwrap().cursor, 29);
     for a in [
         Action::PageUp,
         Action::PageUp,
@@ -150,7 +157,7 @@ fn the_capture_cursor_stays_on_screen() {
     for _ in 0..40 {
         act(&mut app, Action::Up);
     }
-    assert_eq!(app.capture.as_ref().unwrap().cursor, 0);
+    assert_eq!(app.ui.overlay.capture().unwrap().cursor, 0);
     assert!(selected_on_screen(&app));
 }
 
@@ -168,11 +175,13 @@ fn line(text: &str) -> Event {
 #[test]
 fn paused_and_filtered_the_log_keeps_its_lines_and_resumes_at_the_newest() {
     let mut app = app(100, 30);
-    app.logs = Some(LogView {
-        id: 1,
-        ..Default::default()
-    });
-    app.ui.mode = Mode::Logs;
+    app.ui.overlay = Overlay::Logs {
+        view: Box::new(LogView {
+            id: 1,
+            ..Default::default()
+        }),
+        filtering: false,
+    };
     for i in 1..=5 {
         update(&mut app, Msg::Log(1, line(&format!("keep {i}"))));
     }
@@ -181,7 +190,7 @@ fn paused_and_filtered_the_log_keeps_its_lines_and_resumes_at_the_newest() {
         super::typed(&mut app, c);
     }
     act(&mut app, Action::FilterAccept);
-    act(&mut app, Action::Pause2);
+    act(&mut app, Action::PauseView);
     // Lots the filter hides, then one it shows: the frozen screen stays put.
     for i in 0..200 {
         update(&mut app, Msg::Log(1, line(&format!("noise {i}"))));
@@ -190,9 +199,9 @@ fn paused_and_filtered_the_log_keeps_its_lines_and_resumes_at_the_newest() {
     let s = screen(&app);
     assert!(s.contains("keep 1") && s.contains("keep 5"), "{s}");
     assert!(!s.contains("keep 6"), "paused: {s}");
-    act(&mut app, Action::Pause2);
+    act(&mut app, Action::PauseView);
     assert_eq!(
-        app.logs.as_ref().unwrap().scroll,
+        app.ui.overlay.logs().unwrap().scroll,
         0,
         "resuming follows the newest"
     );
@@ -227,11 +236,13 @@ fn the_log_window_never_goes_blank() {
 #[test]
 fn long_log_notes_wrap() {
     let mut app = app(60, 20);
-    app.logs = Some(LogView {
-        id: 1,
-        ..Default::default()
-    });
-    app.ui.mode = Mode::Logs;
+    app.ui.overlay = Overlay::Logs {
+        view: Box::new(LogView {
+            id: 1,
+            ..Default::default()
+        }),
+        filtering: false,
+    };
     let note = "stdout is a pipe (pipe:[123456]): only its reader sees that output; it cannot be followed from here";
     update(&mut app, Msg::Log(1, Event::Note(note.into())));
     let s = screen(&app);
@@ -249,7 +260,7 @@ fn a_stopped_tail_never_writes_into_the_next_log_pane() {
     act(&mut app, Action::Down);
     act(&mut app, Action::Logs);
     update(&mut app, Msg::Log(first, line("from the first process")));
-    assert!(app.logs.as_ref().unwrap().lines.is_empty());
+    assert!(app.ui.overlay.logs().unwrap().lines.is_empty());
 }
 
 /// A bundle from the TUI takes the family from the listing the table shows:
@@ -257,7 +268,7 @@ fn a_stopped_tail_never_writes_into_the_next_log_pane() {
 #[test]
 fn a_bundle_is_saved_from_the_shown_listing() {
     let mut app = app(100, 30);
-    let effects = act(&mut app, Action::Snapshot);
+    let effects = act(&mut app, Action::SaveBundle);
     match &effects[..] {
         [Effect::SaveBundle { key, procs }] => {
             assert_eq!(Some(*key), app.ui.selected);

@@ -7,13 +7,22 @@ pub(crate) mod effects;
 pub mod keymap;
 pub mod msg;
 pub(crate) mod options;
+pub mod overlay;
+pub mod pane_views;
 pub(crate) mod process_actions;
 pub(crate) mod run;
 mod search;
 pub mod state;
+pub(crate) mod table_keys;
+pub(crate) mod tagged;
 pub(crate) mod terminal;
 pub mod update;
 pub(crate) mod worker_pool;
 
 pub use options::Options;
 pub use run::{BadUsage, run};
+
+#[cfg(test)]
+mod overlay_tests;
+#[cfg(test)]
+mod tagged_tests;

@@ -3,55 +3,112 @@
 //! the event loop carries out the effects off the UI task.
 
 use super::action::Action;
-use super::keymap::Mode;
 use super::msg::Effect;
-use super::state::{App, LadderView, PendingStop};
+use super::state::{App, LadderView, Overlay, PendingStop, TaggedChange};
+use super::tagged;
 use crate::actions::ladder::{Control, Ended, Outcome, Progress};
 use crate::actions::sched::{self, SchedChange};
 use crate::actions::{lineage, targets};
 use crate::platform::signals;
 
-pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
-    match (app.ui.mode, a) {
-        (Mode::Confirm, Action::Yes) => confirm_stop(app),
-        (Mode::Confirm, Action::ToggleTree) => {
-            if let Some(p) = app.ui.pending_stop.take() {
-                plan_stop(app, p.root, !p.tree);
+/// A key of the open dialog (stop confirmation, signal menu, nice prompt);
+/// `None`: not one of the dialog's keys.
+pub(crate) fn dialog_key(app: &mut App, a: Action) -> Option<Vec<Effect>> {
+    let effects = match (&mut app.ui.overlay, a) {
+        (_, Action::No) => {
+            app.ui.overlay = Overlay::Table;
+            Vec::new()
+        }
+        (Overlay::ConfirmStop(_), Action::Yes) => confirm_stop(app),
+        (Overlay::ConfirmTagged(_), Action::Yes) => {
+            let Overlay::ConfirmTagged(plan) = std::mem::take(&mut app.ui.overlay) else {
+                unreachable!("matched above")
+            };
+            tagged::effects(app, plan)
+        }
+        // The tagged processes are each stopped alone.
+        (Overlay::ConfirmStop(p), Action::ToggleTree) if p.tagged => Vec::new(),
+        (Overlay::ConfirmStop(p), Action::ToggleTree) => {
+            let (root, tree) = (p.root, p.tree);
+            plan_stop(app, root, !tree);
+            Vec::new()
+        }
+        (Overlay::SignalMenu { cursor, group }, Action::Yes) => {
+            let sig = signals::all()[(*cursor).min(signals::all().len() - 1)].1;
+            let group = *group;
+            app.ui.overlay = Overlay::Table;
+            if app.ui.tagged.is_empty() {
+                signal_selected(app, sig, group)
+            } else {
+                tagged::chosen(app, TaggedChange::Signal(sig))
             }
+        }
+        (Overlay::SignalMenu { group, .. }, Action::ToggleGroup) => {
+            *group = !*group;
             Vec::new()
         }
-        (Mode::Signal, Action::Yes) => {
-            app.ui.mode = Mode::Normal;
-            let sig = signals::all()[app.ui.signal_cursor.min(signals::all().len() - 1)].1;
-            signal_selected(app, sig, app.ui.signal_group)
-        }
-        (Mode::Signal, Action::ToggleGroup) => {
-            app.ui.signal_group = !app.ui.signal_group;
+        (
+            Overlay::SignalMenu { cursor, .. },
+            Action::Up | Action::Down | Action::Top | Action::Bottom,
+        ) => {
+            let by: isize = match a {
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::Top => -1000,
+                _ => 1000,
+            };
+            let n = signals::all().len() as isize;
+            *cursor = (*cursor as isize + by).clamp(0, n - 1) as usize;
             Vec::new()
         }
-        (Mode::Signal, Action::Up) => move_cursor(app, -1),
-        (Mode::Signal, Action::Down) => move_cursor(app, 1),
-        (Mode::Signal, Action::Top) => move_cursor(app, -1000),
-        (Mode::Signal, Action::Bottom) => move_cursor(app, 1000),
-        (Mode::Nice, Action::Yes) => {
-            app.ui.mode = Mode::Normal;
-            match app.ui.nice_input.trim().parse::<i32>() {
+        (Overlay::NicePrompt { input, selected }, Action::FilterBackspace) => {
+            *selected = false;
+            input.pop();
+            Vec::new()
+        }
+        (Overlay::NicePrompt { input, selected }, Action::FilterClear) => {
+            *selected = false;
+            input.clear();
+            Vec::new()
+        }
+        (Overlay::NicePrompt { input, .. }, Action::Yes) => {
+            let input = std::mem::take(input);
+            app.ui.overlay = Overlay::Table;
+            match input.trim().parse::<i32>() {
+                Ok(n) if (-20..=19).contains(&n) && !app.ui.tagged.is_empty() => {
+                    tagged::chosen(app, TaggedChange::NiceTo(n))
+                }
                 Ok(n) if (-20..=19).contains(&n) => renice_selected(app, n),
                 _ => {
-                    app.say(format!(
-                        "not a nice value: {:?} (-20 to 19)",
-                        app.ui.nice_input
-                    ));
+                    app.say(format!("not a nice value: {input:?} (-20 to 19)"));
                     Vec::new()
                 }
             }
         }
-        (Mode::Confirm | Mode::Signal | Mode::Nice, Action::No) => {
-            app.ui.pending_stop = None;
-            app.ui.mode = Mode::Normal;
-            Vec::new()
-        }
-        (_, Action::Stop) => {
+        _ => return None,
+    };
+    Some(effects)
+}
+
+/// The keys that act on the selected process, from the table or an overlay.
+pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
+    let on_tags = matches!(
+        a,
+        Action::Stop
+            | Action::SignalMenu
+            | Action::Pause
+            | Action::Resume
+            | Action::NiceUp
+            | Action::NiceDown
+            | Action::NiceInput
+            | Action::CyclePolicy
+            | Action::CycleIo
+    );
+    if on_tags && !app.ui.tagged.is_empty() {
+        return tagged::act(app, a);
+    }
+    match a {
+        Action::Stop => {
             if app.ladder.is_some() {
                 app.say("a stop is already running: X kills now, C cancels");
             } else if let Some(key) = app.ui.selected {
@@ -59,35 +116,34 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
-        (_, Action::SignalMenu) => {
+        Action::SignalMenu => {
             if protected(app).is_some() {
-                app.ui.signal_cursor = signals::all()
-                    .iter()
-                    .position(|(_, n)| *n == libc::SIGTERM)
-                    .unwrap_or(0);
-                app.ui.signal_group = false;
-                app.ui.mode = Mode::Signal;
+                app.ui.overlay = Overlay::SignalMenu {
+                    cursor: term_row(),
+                    group: false,
+                };
             }
             Vec::new()
         }
-        (_, Action::Pause) => signal_selected(app, libc::SIGSTOP, false),
-        (_, Action::Resume) => signal_selected(app, libc::SIGCONT, false),
-        (_, Action::NiceUp | Action::NiceDown) => {
+        Action::Pause => signal_selected(app, libc::SIGSTOP, false),
+        Action::Resume => signal_selected(app, libc::SIGCONT, false),
+        Action::NiceUp | Action::NiceDown => {
             let Some(p) = app.selected_sample() else {
                 return Vec::new();
             };
             let nice = (p.nice + if a == Action::NiceUp { 1 } else { -1 }).clamp(-20, 19);
             renice_selected(app, nice)
         }
-        (_, Action::NiceInput) => {
+        Action::NiceInput => {
             if let Some(p) = app.selected_sample() {
-                app.ui.nice_input = p.nice.to_string();
-                app.ui.nice_selected = true;
-                app.ui.mode = Mode::Nice;
+                app.ui.overlay = Overlay::NicePrompt {
+                    input: p.nice.to_string(),
+                    selected: true,
+                };
             }
             Vec::new()
         }
-        (_, Action::CyclePolicy | Action::CycleIo) => {
+        Action::CyclePolicy | Action::CycleIo => {
             let Some((key, command, _)) = protected(app) else {
                 return Vec::new();
             };
@@ -110,12 +166,11 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
                 }
             }
         }
-        (_, Action::AuditPane) => {
-            app.ui.mode = Mode::Audit;
-            app.ui.overlay_scroll = 0;
+        Action::AuditPane => {
+            app.ui.overlay = Overlay::Audit { scroll: 0 };
             vec![Effect::LoadAudit]
         }
-        (_, Action::LadderKillNow | Action::LadderCancel) => {
+        Action::LadderKillNow | Action::LadderCancel => {
             if app.ladder.is_none() {
                 app.say("no stop is running");
                 return Vec::new();
@@ -131,10 +186,12 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
     }
 }
 
-fn move_cursor(app: &mut App, by: isize) -> Vec<Effect> {
-    let n = signals::all().len() as isize;
-    app.ui.signal_cursor = (app.ui.signal_cursor as isize + by).clamp(0, n - 1) as usize;
-    Vec::new()
+/// The signal menu's row of SIGTERM, where it opens.
+pub(crate) fn term_row() -> usize {
+    signals::all()
+        .iter()
+        .position(|(_, n)| *n == libc::SIGTERM)
+        .unwrap_or(0)
 }
 
 /// The selected process's key and command, or a status message saying why not.
@@ -176,24 +233,23 @@ fn plan_stop(app: &mut App, root: crate::model::ProcKey, tree: bool) {
                     .collect();
                 app.say(said.join("; "));
             }
-            app.ui.pending_stop = Some(PendingStop {
+            app.ui.overlay = Overlay::ConfirmStop(PendingStop {
                 root,
                 tree,
                 targets,
                 dropped,
+                tagged: false,
             });
-            app.ui.mode = Mode::Confirm;
         }
         Err(refusal) => {
-            app.ui.mode = Mode::Normal;
+            app.ui.overlay = Overlay::Table;
             app.say(refusal.to_string());
         }
     }
 }
 
 fn confirm_stop(app: &mut App) -> Vec<Effect> {
-    app.ui.mode = Mode::Normal;
-    let Some(p) = app.ui.pending_stop.take() else {
+    let Overlay::ConfirmStop(p) = std::mem::take(&mut app.ui.overlay) else {
         return Vec::new();
     };
     let policy = app.policy.clone();

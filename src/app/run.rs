@@ -54,7 +54,7 @@ pub(crate) fn prepare(cli: &Options) -> anyhow::Result<App> {
     let mut app = App::new(keymap, opts, delay);
     app.policy = config.policy().map_err(anyhow::Error::msg)?;
     app.no_color = cli.no_color;
-    app.ui.filter_input = filter_text;
+    app.ui.filter_text = filter_text;
     Ok(app)
 }
 

@@ -2,13 +2,13 @@
 //! typed; nothing is hidden (the filter hides). The same words as the filter
 //! match: text, a pid, `why:REASON`, `re:` for a regex.
 
-use super::state::App;
+use super::state::{App, Overlay, SearchPrompt};
 use crate::model::filter::Filter;
 
-/// Moves the cursor to the first match from view position `from`, going down
-/// (or up), wrapping around. False when nothing matches.
-fn jump(app: &mut App, from: usize, down: bool) -> bool {
-    let Ok(Some(filter)) = Filter::parse(&app.ui.search_input) else {
+/// Moves the cursor to the first match of `query` from view position `from`,
+/// going down (or up), wrapping around. False when nothing matches.
+fn jump(app: &mut App, query: &str, from: usize, down: bool) -> bool {
+    let Ok(Some(filter)) = Filter::parse(query) else {
         return false;
     };
     let n = app.view.len();
@@ -34,50 +34,73 @@ fn jump(app: &mut App, from: usize, down: bool) -> bool {
     }
 }
 
-/// Starts a search from the selected row.
+/// Opens the prompt at the selected row. A new search replaces the last one,
+/// even if it is cancelled.
 pub fn start(app: &mut App) {
-    app.ui.search_input.clear();
-    app.ui.search_error = None;
-    app.ui.search_origin = app.ui.cursor;
+    app.ui.last_search.clear();
+    app.ui.overlay = Overlay::SearchPrompt(SearchPrompt {
+        origin: app.ui.cursor,
+        ..Default::default()
+    });
 }
 
-/// What was typed changed: the first match from where the search started.
-fn retype(app: &mut App) {
-    app.ui.search_error = match Filter::parse(&app.ui.search_input) {
+/// Edits the prompt's text, then jumps to the first match from where the
+/// search started.
+fn edit(app: &mut App, change: impl FnOnce(&mut String)) {
+    let Overlay::SearchPrompt(p) = &mut app.ui.overlay else {
+        return;
+    };
+    change(&mut p.input);
+    let (query, origin) = (p.input.clone(), p.origin);
+    let error = match Filter::parse(&query) {
         Err(e) => Some(e),
         Ok(None) => {
-            app.set_cursor(app.ui.search_origin);
+            app.set_cursor(origin);
             None
         }
-        Ok(Some(_)) => (!jump(app, app.ui.search_origin, true)).then(|| "no match".to_string()),
+        Ok(Some(_)) => (!jump(app, &query, origin, true)).then(|| "no match".to_string()),
     };
+    if let Overlay::SearchPrompt(p) = &mut app.ui.overlay {
+        p.error = error;
+    }
 }
 
 pub fn typed(app: &mut App, c: char) {
-    app.ui.search_input.push(c);
-    retype(app);
+    edit(app, |s| s.push(c));
 }
 
 pub fn backspace(app: &mut App) {
-    app.ui.search_input.pop();
-    retype(app);
+    edit(app, |s| {
+        s.pop();
+    });
 }
 
 pub fn clear(app: &mut App) {
-    app.ui.search_input.clear();
-    retype(app);
+    edit(app, String::clear);
+}
+
+/// Enter: stay on this match; n/N find the next ones.
+pub fn accept(app: &mut App) {
+    if let Overlay::SearchPrompt(p) = std::mem::take(&mut app.ui.overlay) {
+        app.ui.last_search = p.input;
+    }
 }
 
 /// Esc: back where the search started.
 pub fn cancel(app: &mut App) {
-    app.set_cursor(app.ui.search_origin);
-    app.ui.search_input.clear();
-    app.ui.search_error = None;
+    if let Overlay::SearchPrompt(p) = std::mem::take(&mut app.ui.overlay) {
+        app.set_cursor(p.origin);
+    }
 }
 
-/// The next (or previous) match after the selected row (n, N, F3 again).
+/// The next (or previous) match after the selected row (n, N, F3 again): of
+/// the text being typed, or of the last search.
 pub fn again(app: &mut App, down: bool) {
-    if app.ui.search_input.is_empty() {
+    let query = match &app.ui.overlay {
+        Overlay::SearchPrompt(p) => p.input.clone(),
+        _ => app.ui.last_search.clone(),
+    };
+    if query.is_empty() {
         app.say("no search yet: / or F3 starts one");
         return;
     }
@@ -87,8 +110,7 @@ pub fn again(app: &mut App, down: bool) {
     } else {
         app.ui.cursor + n - 1
     };
-    if !jump(app, from % n, down) {
-        let what = app.ui.search_input.clone();
-        app.say(format!("no process matches {what:?}"));
+    if !jump(app, &query, from % n, down) {
+        app.say(format!("no process matches {query:?}"));
     }
 }

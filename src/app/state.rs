@@ -1,6 +1,8 @@
 //! The app's state: data from the collector apart from what the user did (UiState).
 
 use super::keymap::{Keymap, Mode};
+pub use super::overlay::{Overlay, PendingStop, SearchPrompt, TaggedChange, TaggedPlan};
+pub use super::pane_views::{CaptureView, LogView};
 use crate::actions::ladder::Policy;
 // The actions' types the state holds, under the names the ui reads them by.
 pub use crate::actions::audit::Record;
@@ -15,28 +17,24 @@ use std::time::Duration;
 /// Selection, scroll, modes and typed text: everything the user changes.
 #[derive(Clone, Debug, Default)]
 pub struct UiState {
-    pub mode: Mode,
+    /// The overlay or dialog open over the table, owning its cursor and input.
+    pub overlay: Overlay,
     /// The process the cursor is on, followed across refreshes and re-sorts.
     pub selected: Option<ProcKey>,
     /// Cursor position in the view; kept when the selected process vanishes.
     pub cursor: usize,
     pub scroll: usize,
-    pub filter_input: String,
-    pub filter_error: Option<String>,
-    /// The search being typed (kept for n/N after Enter), why it does not
-    /// match, and the row it started from.
-    pub search_input: String,
-    pub search_error: Option<String>,
-    pub search_origin: usize,
-    pub sort_cursor: usize,
-    /// Scroll offset of the open pane (help, audit, details).
-    pub overlay_scroll: usize,
+    /// The filter in force, as typed (the filter prompt edits it live).
+    pub filter_text: String,
+    /// The last search accepted, for n/N.
+    pub last_search: String,
     /// The open pane's extent as last drawn (only drawing knows its wrapped
     /// height): scrolling stops at its end.
     pub overlay_extent: PaneExtent,
-    /// In the detail pane: keys scroll it rather than move in the table.
-    pub detail_focus: bool,
-    /// The detail pane takes the whole body.
+    /// Tagged processes, by identity: a reused pid is another process, and a
+    /// tagged process that exits drops its tag.
+    pub tagged: std::collections::BTreeSet<ProcKey>,
+    /// The detail pane takes the whole body (kept between openings).
     pub detail_full: bool,
     /// Z: refreshes are held, the table shows the moment it was frozen.
     pub frozen: bool,
@@ -44,13 +42,6 @@ pub struct UiState {
     /// Ticks left before the status message clears.
     pub status_ttl: u8,
     pub size: (u16, u16),
-    /// A stop waiting for the user's yes.
-    pub pending_stop: Option<PendingStop>,
-    pub signal_cursor: usize,
-    pub signal_group: bool,
-    pub nice_input: String,
-    /// The nice prompt's text is the current value, selected: typing replaces it.
-    pub nice_selected: bool,
     /// Quit was pressed once while a stop was running; the next quit leaves.
     pub quit_armed: bool,
 }
@@ -72,17 +63,6 @@ impl PaneExtent {
         self.height.set(height.max(1));
         wanted.min(last)
     }
-}
-
-/// What the confirmation shows: exactly the processes the stop will hit.
-#[derive(Clone, Debug)]
-pub struct PendingStop {
-    pub root: ProcKey,
-    pub tree: bool,
-    pub targets: Vec<Target>,
-    /// Planned from the snapshot but no longer descendants when the plan was
-    /// checked, with their parent now: not part of the stop.
-    pub dropped: Vec<(Target, crate::model::Pid)>,
 }
 
 /// A running stop ladder as the progress pane shows it.
@@ -114,143 +94,11 @@ pub struct App {
     pub audit: Vec<Record>,
     /// The newest pass while frozen, shown when the freeze ends.
     pub held_snapshot: Option<Arc<Snapshot>>,
-    pub logs: Option<LogView>,
-    pub capture: Option<CaptureView>,
+    /// The number of the last log tail or capture started: a late message
+    /// of an earlier one is stale.
+    pub pane_id: u64,
     /// Draw without colour: bold and reverse only (`NO_COLOR`).
     pub no_color: bool,
-}
-
-/// The capture pane: progress while the tool runs, then the parsed stacks.
-#[derive(Clone, Debug, Default)]
-pub struct CaptureView {
-    /// Which capture this pane shows: results of any other are stale.
-    pub id: u64,
-    pub title: String,
-    /// The tool and its time left, while running.
-    pub running: Option<Progress>,
-    pub result: Option<crate::actions::capture::Capture>,
-    pub raw: bool,
-    /// Thread the cursor is on.
-    pub cursor: usize,
-    pub folded: std::collections::HashSet<usize>,
-    pub scroll: usize,
-}
-
-/// The log pane: a bounded ring of lines from the followed process.
-#[derive(Clone, Debug, Default)]
-pub struct LogView {
-    /// Which tail this pane shows: lines of any other are stale.
-    pub id: u64,
-    pub key: Option<ProcKey>,
-    pub title: String,
-    pub lines: std::collections::VecDeque<crate::model::logline::LogLine>,
-    pub notes: Vec<String>,
-    pub ended: Option<String>,
-    /// Frozen view: new lines are kept but the screen does not move.
-    pub paused: bool,
-    /// Lines up from the newest line the filter lets through (0: the newest
-    /// is at the bottom).
-    pub scroll: usize,
-    /// As typed (and shown); set through `set_filter`.
-    pub filter: String,
-    /// The filter lower-cased once, for matching every line on every draw.
-    pub(crate) filter_lower: String,
-    /// Lines dropped because the ring was full.
-    pub dropped: u64,
-    /// Bytes of text in `lines`, bounded by `MAX_BYTES`.
-    pub bytes: usize,
-    /// How many of `lines` are partial (each source's unfinished last line).
-    pub partials: usize,
-}
-
-impl LogView {
-    pub const CAPACITY: usize = 5000;
-    /// Long lines fill the ring by size before they do by count.
-    pub const MAX_BYTES: usize = 4 << 20;
-
-    pub fn push(&mut self, line: crate::model::logline::LogLine) {
-        let shows = self.shows(&line);
-        if let Some((old, at)) = self.take_partial(&line.source) {
-            // The source's unfinished line, now longer or done: in its place.
-            if self.paused {
-                self.scroll = (self.scroll + usize::from(shows))
-                    .saturating_sub(usize::from(self.shows(&old)));
-            }
-            self.insert(line, at);
-        } else {
-            // Paused, the screen keeps its lines: the offset from the newest grows
-            // by the lines that will show, and a line the filter hides moves nothing.
-            if self.paused && shows {
-                self.scroll += 1;
-            }
-            let at = self.lines.len();
-            self.insert(line, at);
-        }
-        while self.lines.len() > Self::CAPACITY
-            || (self.bytes > Self::MAX_BYTES && self.lines.len() > 1)
-        {
-            if let Some(l) = self.lines.pop_front() {
-                self.bytes -= l.text.len();
-                self.partials -= usize::from(l.partial);
-                self.dropped += 1;
-            }
-        }
-    }
-
-    fn insert(&mut self, line: crate::model::logline::LogLine, at: usize) {
-        self.bytes += line.text.len();
-        self.partials += usize::from(line.partial);
-        self.lines.insert(at, line);
-    }
-
-    /// Removes the partial line of `source`, if there is one, with where it was.
-    fn take_partial(&mut self, source: &str) -> Option<(crate::model::logline::LogLine, usize)> {
-        if self.partials == 0 {
-            return None;
-        }
-        let at = self
-            .lines
-            .iter()
-            .rposition(|l| l.partial && l.source == source)?;
-        let old = self.lines.remove(at)?;
-        self.bytes -= old.text.len();
-        self.partials -= 1;
-        Some((old, at))
-    }
-
-    /// Pausing freezes the screen; resuming follows the newest line again.
-    pub(crate) fn set_paused(&mut self, paused: bool) {
-        self.paused = paused;
-        if !paused {
-            self.scroll = 0;
-        }
-    }
-
-    /// A new filter shows other lines: start again from the newest.
-    pub(crate) fn set_filter(&mut self, filter: String) {
-        self.filter_lower = filter.to_lowercase();
-        self.filter = filter;
-        self.scroll = 0;
-    }
-
-    fn shows(&self, l: &crate::model::logline::LogLine) -> bool {
-        crate::model::filter::contains_ci(&l.text, &self.filter_lower)
-    }
-
-    /// The lines the filter lets through, oldest first.
-    pub fn visible(&self) -> Vec<&crate::model::logline::LogLine> {
-        self.lines.iter().filter(|l| self.shows(l)).collect()
-    }
-
-    /// Which of `visible` lines fill `rows` rows: the last is `scroll` up from
-    /// the newest; scrolled past the oldest, the first page rather than nothing.
-    pub fn window(&self, visible: usize, rows: usize) -> std::ops::Range<usize> {
-        let end = match visible.saturating_sub(self.scroll) {
-            0 => rows.min(visible),
-            end => end,
-        };
-        end.saturating_sub(rows)..end
-    }
 }
 
 impl App {
@@ -273,8 +121,7 @@ impl App {
             ladder: None,
             audit: Vec::new(),
             held_snapshot: None,
-            logs: None,
-            capture: None,
+            pane_id: 0,
             no_color: false,
         }
     }
@@ -288,6 +135,8 @@ impl App {
             Some(&*prev)
         };
         self.table = derive(prev, snap);
+        let table = &self.table;
+        self.ui.tagged.retain(|k| table.find(*k).is_some());
         self.rebuild_view();
     }
 
@@ -336,7 +185,7 @@ impl App {
         Panes {
             cores: self.table.snapshot.system.cpu_percent.len(),
             ladder_targets: self.ladder.as_ref().map(|l| l.targets.len()),
-            detail: self.ui.mode == Mode::Detail,
+            detail: self.ui.overlay.mode() == Mode::Detail,
             detail_full: self.ui.detail_full,
         }
     }
@@ -360,6 +209,12 @@ impl App {
         }
         let max_scroll = self.view.len().saturating_sub(rows);
         self.ui.scroll = self.ui.scroll.min(max_scroll);
+    }
+
+    /// The next log tail's or capture's number.
+    pub(crate) fn next_pane_id(&mut self) -> u64 {
+        self.pane_id += 1;
+        self.pane_id
     }
 
     pub fn say(&mut self, msg: impl Into<String>) {

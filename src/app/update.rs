@@ -1,4 +1,6 @@
 //! `update(&mut App, Msg) -> Vec<Effect>`: the only place state changes.
+//! A key is looked up in the open overlay's keymap section, then handled by
+//! that overlay first and the table second.
 
 use super::action::Action;
 use super::diagnostics;
@@ -6,66 +8,20 @@ use super::keymap::Mode;
 use super::msg::{Effect, Msg};
 use super::process_actions;
 use super::search;
-use super::state::App;
-use crate::collectors::CollectorCmd;
-use crate::model::Filter;
+use super::state::{App, Overlay};
+use super::table_keys::{self, apply_filter, close, focus_effect, sort_by};
 use crate::model::sort::SortColumn;
-use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(k) if k.kind == KeyEventKind::Release => Vec::new(),
-        Msg::Key(k) => {
-            let action = app.keymap.lookup(app.ui.mode, &k);
-            match (app.ui.mode, action) {
-                (_, Some(a)) => act(app, a),
-                (Mode::LogFilter, None) => {
-                    if let KeyCode::Char(c) = k.code
-                        && !k
-                            .modifiers
-                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                    {
-                        diagnostics::typed(app, c);
-                    }
-                    Vec::new()
-                }
-                (Mode::Nice, None) => {
-                    if let KeyCode::Char(c @ ('0'..='9' | '-')) = k.code {
-                        if std::mem::take(&mut app.ui.nice_selected) {
-                            app.ui.nice_input.clear();
-                        }
-                        app.ui.nice_input.push(c);
-                    }
-                    Vec::new()
-                }
-                (Mode::Search, None) => {
-                    if let KeyCode::Char(c) = k.code
-                        && !k
-                            .modifiers
-                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                    {
-                        search::typed(app, c);
-                    }
-                    Vec::new()
-                }
-                (Mode::Filter, None) => {
-                    if let KeyCode::Char(c) = k.code
-                        && !k
-                            .modifiers
-                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                    {
-                        app.ui.filter_input.push(c);
-                        apply_filter(app);
-                    }
-                    Vec::new()
-                }
-                (Mode::Normal, None) => {
-                    app.say("unbound key; ? shows the keys");
-                    Vec::new()
-                }
-                _ => Vec::new(),
-            }
-        }
+        Msg::Key(k) => match app.keymap.lookup(app.ui.overlay.mode(), &k) {
+            Some(a) => act(app, a),
+            None => unbound(app, &k),
+        },
         Msg::Mouse(m) => mouse(app, m),
         Msg::Resize(w, h) => {
             app.ui.size = (w, h);
@@ -129,18 +85,34 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     }
 }
 
-/// The collector reads detail fields only for the process the detail pane shows.
-fn focus_effect(app: &App) -> Vec<Effect> {
-    if app.ui.mode != Mode::Detail {
-        return Vec::new();
+/// A key the open overlay's section does not bind: text for a prompt, a hint
+/// in the table, nothing elsewhere.
+fn unbound(app: &mut App, k: &KeyEvent) -> Vec<Effect> {
+    let plain = !k
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    match (&mut app.ui.overlay, k.code) {
+        (
+            Overlay::Logs {
+                filtering: true, ..
+            },
+            KeyCode::Char(c),
+        ) if plain => diagnostics::typed(app, c),
+        (Overlay::NicePrompt { input, selected }, KeyCode::Char(c @ ('0'..='9' | '-'))) => {
+            if std::mem::take(selected) {
+                input.clear();
+            }
+            input.push(c);
+        }
+        (Overlay::SearchPrompt(_), KeyCode::Char(c)) if plain => search::typed(app, c),
+        (Overlay::FilterPrompt { .. }, KeyCode::Char(c)) if plain => {
+            app.ui.filter_text.push(c);
+            apply_filter(app);
+        }
+        (Overlay::Table, _) => app.say("unbound key; ? shows the keys"),
+        _ => {}
     }
-    let want = app.ui.selected;
-    let have = app.detail.as_ref().and_then(|d| d.key);
-    if want == have {
-        Vec::new()
-    } else {
-        vec![Effect::Collector(CollectorCmd::Focus(want))]
-    }
+    Vec::new()
 }
 
 /// Up, down, a page, the top or the end of the open pane: never past its end
@@ -148,8 +120,11 @@ fn focus_effect(app: &App) -> Vec<Effect> {
 fn scroll_pane(app: &mut App, a: Action) {
     let ext = &app.ui.overlay_extent;
     let (last, page) = (ext.last_offset.get(), ext.height.get().max(1));
-    let at = app.ui.overlay_scroll.min(last);
-    app.ui.overlay_scroll = match a {
+    let Some(scroll) = app.ui.overlay.pane_scroll_mut() else {
+        return;
+    };
+    let at = (*scroll).min(last);
+    *scroll = match a {
         Action::Up => at.saturating_sub(1),
         Action::Down => (at + 1).min(last),
         Action::PageUp => at.saturating_sub(page),
@@ -159,275 +134,155 @@ fn scroll_pane(app: &mut App, a: Action) {
     };
 }
 
-fn act(app: &mut App, a: Action) -> Vec<Effect> {
-    app.ui.quit_armed &= a == Action::Quit;
-    let page = app.page_rows();
-    let overlay = matches!(app.ui.mode, Mode::Help | Mode::Sort | Mode::Audit)
-        || app.ui.mode == Mode::Detail && app.ui.detail_focus;
-    let shown = app.ui.selected;
-    if matches!(app.ui.mode, Mode::Logs | Mode::LogFilter | Mode::Capture)
-        || matches!(a, Action::Snapshot | Action::Logs | Action::Capture)
-    {
-        return diagnostics::act(app, a);
-    }
-    if matches!(app.ui.mode, Mode::Nice) && a == Action::FilterBackspace {
-        app.ui.nice_selected = false;
-        app.ui.nice_input.pop();
-        return Vec::new();
-    }
-    if matches!(app.ui.mode, Mode::Nice) && a == Action::FilterClear {
-        app.ui.nice_selected = false;
-        app.ui.nice_input.clear();
-        return Vec::new();
-    }
-    if matches!(app.ui.mode, Mode::Confirm | Mode::Signal | Mode::Nice) || a.acts_on_processes() {
-        return process_actions::act(app, a);
-    }
-    match a {
-        // Quitting cancels a running stop (its outcome is still audited): ask first.
-        Action::Quit if app.ladder.is_some() && !app.ui.quit_armed => {
-            app.ui.quit_armed = true;
-            app.say("a stop is running: quit again to cancel it and leave, X to kill now");
-        }
-        Action::Quit => app.quit = true,
-        Action::Suspend => return vec![Effect::Suspend],
-        Action::Up if app.ui.mode == Mode::Sort => {
-            app.ui.sort_cursor = app.ui.sort_cursor.saturating_sub(1)
-        }
-        Action::Down if app.ui.mode == Mode::Sort => {
-            app.ui.sort_cursor = (app.ui.sort_cursor + 1).min(SortColumn::ALL.len() - 1)
-        }
-        Action::Top if app.ui.mode == Mode::Sort => app.ui.sort_cursor = 0,
-        Action::Bottom if app.ui.mode == Mode::Sort => {
-            app.ui.sort_cursor = SortColumn::ALL.len() - 1
-        }
+fn is_movement(a: Action) -> bool {
+    matches!(
+        a,
         Action::Up
-        | Action::Down
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Top
-        | Action::Bottom
-            if overlay =>
-        {
-            scroll_pane(app, a)
-        }
-        Action::Up => app.set_cursor(app.ui.cursor.saturating_sub(1)),
-        Action::Down => app.set_cursor(app.ui.cursor + 1),
-        Action::PageUp => {
-            app.ui.scroll = app.ui.scroll.saturating_sub(page);
-            app.set_cursor(app.ui.cursor.saturating_sub(page));
-        }
-        Action::PageDown => {
-            app.ui.scroll += page;
-            app.set_cursor(app.ui.cursor + page);
-        }
-        Action::Top => app.set_cursor(0),
-        Action::Bottom => app.set_cursor(usize::MAX),
-        Action::SortMenu => {
-            app.ui.sort_cursor = SortColumn::ALL
-                .iter()
-                .position(|c| *c == app.opts.sort)
-                .unwrap_or(0);
-            app.ui.mode = Mode::Sort;
-        }
-        Action::SortPick => {
-            sort_by(
-                app,
-                SortColumn::ALL[app.ui.sort_cursor.min(SortColumn::ALL.len() - 1)],
-            );
-            app.ui.mode = Mode::Normal;
-        }
-        Action::SortNext => sort_by(app, app.opts.sort.next()),
-        Action::SortPrev => sort_by(app, app.opts.sort.prev()),
-        Action::SortCpu => sort_by(app, SortColumn::Cpu),
-        Action::SortMem => sort_by(app, SortColumn::Mem),
-        Action::SortTime => sort_by(app, SortColumn::Time),
-        Action::SortReverse => {
-            app.opts.descending = !app.opts.descending;
-            app.rebuild_view();
-        }
-        Action::Filter => {
-            app.ui.mode = Mode::Filter;
-            apply_filter(app);
-        }
-        // F3 while searching: the next match, as in htop.
-        Action::Search if app.ui.mode == Mode::Search => search::again(app, true),
-        Action::Search => {
-            app.ui.mode = Mode::Search;
-            search::start(app);
-        }
-        Action::SearchNext => search::again(app, true),
-        Action::SearchPrev => search::again(app, false),
-        Action::SearchAccept => app.ui.mode = Mode::Normal,
-        Action::SearchCancel => {
-            search::cancel(app);
-            app.ui.mode = Mode::Normal;
-        }
-        Action::SearchBackspace => search::backspace(app),
-        Action::SearchClear => search::clear(app),
-        Action::ClearFilter => {
-            app.ui.filter_input.clear();
-            apply_filter(app);
-        }
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+    )
+}
+
+/// Keys that open a diagnostics pane or save a bundle, from wherever they are bound.
+fn starts_diagnostics(a: Action) -> bool {
+    matches!(a, Action::SaveBundle | Action::Logs | Action::Capture)
+}
+
+/// Dispatch on the open overlay first, then the action.
+pub(crate) fn act(app: &mut App, a: Action) -> Vec<Effect> {
+    app.ui.quit_armed &= a == Action::Quit;
+    match app.ui.overlay.mode() {
+        Mode::Normal => table_keys::act(app, a),
+        Mode::Filter => filter_key(app, a),
+        Mode::Search => search_key(app, a),
+        Mode::Sort => sort_key(app, a),
+        Mode::Detail => detail_key(app, a),
+        Mode::Help | Mode::Audit => match a {
+            a if is_movement(a) => {
+                scroll_pane(app, a);
+                Vec::new()
+            }
+            Action::Close => close(app),
+            a => table_keys::act(app, a),
+        },
+        // A dialog takes its own keys, and a key that acts on processes
+        // (planning again, say) where a user binds one; nothing else.
+        Mode::Confirm | Mode::Signal | Mode::Nice => match process_actions::dialog_key(app, a) {
+            Some(effects) => effects,
+            None if a.acts_on_processes() || starts_diagnostics(a) => table_keys::act(app, a),
+            None => Vec::new(),
+        },
+        Mode::Logs | Mode::LogFilter | Mode::Capture => diagnostics::act(app, a),
+    }
+}
+
+fn filter_key(app: &mut App, a: Action) -> Vec<Effect> {
+    match a {
         Action::FilterAccept => {
-            app.ui.mode = Mode::Normal;
-            if app.ui.filter_error.is_some() {
-                app.ui.filter_input.clear();
+            let bad = matches!(&app.ui.overlay, Overlay::FilterPrompt { error: Some(_) });
+            app.ui.overlay = Overlay::Table;
+            if bad {
+                app.ui.filter_text.clear();
                 apply_filter(app);
             }
         }
         Action::FilterCancel => {
-            app.ui.filter_input.clear();
+            app.ui.overlay = Overlay::Table;
+            app.ui.filter_text.clear();
             apply_filter(app);
-            app.ui.mode = Mode::Normal;
         }
         Action::FilterBackspace => {
-            app.ui.filter_input.pop();
+            app.ui.filter_text.pop();
             apply_filter(app);
         }
         Action::FilterClear => {
-            app.ui.filter_input.clear();
+            app.ui.filter_text.clear();
             apply_filter(app);
         }
-        Action::Tree => {
-            app.opts.tree = !app.opts.tree;
-            if app.opts.tree {
-                app.opts.sort = SortColumn::Pid;
-                app.opts.descending = false;
-            }
-            app.rebuild_view();
-            app.say(if app.opts.tree {
-                "tree view"
-            } else {
-                "flat view"
-            });
-        }
-        Action::Collapse | Action::Expand | Action::ToggleFold => fold(app, a),
-        Action::Detail => {
-            app.ui.mode = Mode::Detail;
-            app.ui.overlay_scroll = 0;
-            app.ui.detail_focus = false;
-            return focus_effect(app);
-        }
-        Action::FocusPane => {
-            app.ui.detail_focus = !app.ui.detail_focus;
-            app.say(if app.ui.detail_focus {
-                "keys scroll the details (Tab: back to the table)"
-            } else {
-                "keys move in the table (Tab: scroll the details)"
-            });
-        }
-        Action::FullScreen => app.ui.detail_full = !app.ui.detail_full,
-        Action::Freeze => {
-            app.ui.frozen = !app.ui.frozen;
-            if !app.ui.frozen
-                && let Some(s) = app.held_snapshot.take()
-            {
-                app.ingest(s);
-            }
-            app.say(if app.ui.frozen {
-                "frozen: the table keeps this moment (Z resumes)"
-            } else {
-                "live again"
-            });
-        }
-        Action::Help => {
-            app.ui.mode = Mode::Help;
-            app.ui.overlay_scroll = 0;
-        }
-        Action::KernelThreads => {
-            app.opts.hide_kernel = !app.opts.hide_kernel;
-            app.say(if app.opts.hide_kernel {
-                "hiding kernel threads"
-            } else {
-                "showing kernel threads"
-            });
-            app.rebuild_view();
-        }
-        Action::Threads => {
-            app.show_threads = !app.show_threads;
-            app.say(if app.show_threads {
-                "showing threads"
-            } else {
-                "hiding threads"
-            });
-            return vec![Effect::Collector(CollectorCmd::ShowThreads(
-                app.show_threads,
-            ))];
-        }
-        Action::Refresh => return vec![Effect::Collector(CollectorCmd::RefreshNow)],
-        Action::Close => {
-            if app.ui.mode == Mode::Detail {
-                app.detail = None;
-                app.ui.mode = Mode::Normal;
-                return vec![Effect::Collector(CollectorCmd::Focus(None))];
-            }
-            app.ui.mode = Mode::Normal;
-        }
-        // The rest are handled above (process actions, diagnostics) or need a mode.
-        _ => {}
+        a => return table_keys::act(app, a),
     }
-    if app.ui.mode == Mode::Detail {
-        if app.ui.selected != shown {
-            // Another process: its details from their top, the verdict first.
-            app.ui.overlay_scroll = 0;
-        }
-        focus_effect(app)
-    } else {
-        Vec::new()
-    }
+    Vec::new()
 }
 
-/// Sorting on the column already sorted by flips the order; a new column starts
-/// in its natural direction.
-pub(crate) fn sort_by(app: &mut App, col: SortColumn) {
-    if app.opts.sort == col {
-        app.opts.descending = !app.opts.descending;
-    } else {
-        app.opts.sort = col;
-        app.opts.descending = col.descending_by_default();
+fn search_key(app: &mut App, a: Action) -> Vec<Effect> {
+    match a {
+        // F3 while searching: the next match, as in htop.
+        Action::Search | Action::SearchNext => search::again(app, true),
+        Action::SearchPrev => search::again(app, false),
+        Action::SearchAccept => search::accept(app),
+        Action::SearchCancel => search::cancel(app),
+        Action::SearchBackspace => search::backspace(app),
+        Action::SearchClear => search::clear(app),
+        a => return table_keys::act(app, a),
     }
-    app.rebuild_view();
+    Vec::new()
 }
 
-fn apply_filter(app: &mut App) {
-    match Filter::parse(&app.ui.filter_input) {
-        Ok(f) => {
-            app.opts.filter = f;
-            app.ui.filter_error = None;
-        }
-        // A regex being typed is often invalid halfway: keep the last good filter.
-        Err(e) => app.ui.filter_error = Some(e),
-    }
-    app.rebuild_view();
-}
-
-fn fold(app: &mut App, a: Action) {
-    if !app.opts.tree {
-        app.say("folding works in tree view (t)");
-        return;
-    }
-    let Some(key) = app.ui.selected else { return };
-    if !app.view.get(app.ui.cursor).is_some_and(|r| r.has_children) {
-        app.say("no children to fold here");
-        return;
-    }
-    let folded = app.opts.collapsed.contains(&key);
-    let fold = match a {
-        Action::Collapse => true,
-        Action::Expand => false,
-        _ => !folded,
+fn sort_key(app: &mut App, a: Action) -> Vec<Effect> {
+    let last = SortColumn::ALL.len() - 1;
+    let Overlay::SortMenu { cursor } = &mut app.ui.overlay else {
+        return Vec::new();
     };
-    if fold {
-        app.opts.collapsed.insert(key);
-    } else {
-        app.opts.collapsed.remove(&key);
+    match a {
+        Action::Up => *cursor = cursor.saturating_sub(1),
+        Action::Down => *cursor = (*cursor + 1).min(last),
+        Action::Top => *cursor = 0,
+        Action::Bottom => *cursor = last,
+        // The menu does not page.
+        Action::PageUp | Action::PageDown => {}
+        Action::SortPick => {
+            let col = SortColumn::ALL[(*cursor).min(last)];
+            app.ui.overlay = Overlay::Table;
+            sort_by(app, col);
+        }
+        Action::Close => return close(app),
+        a => return table_keys::act(app, a),
     }
-    app.rebuild_view();
+    Vec::new()
+}
+
+/// The detail pane: focused, movement scrolls it; otherwise the table's keys,
+/// and another process selected shows its details from their top.
+fn detail_key(app: &mut App, a: Action) -> Vec<Effect> {
+    let focused = matches!(app.ui.overlay, Overlay::Detail { focus: true, .. });
+    match a {
+        a if is_movement(a) && focused => scroll_pane(app, a),
+        Action::FocusPane => {
+            if let Overlay::Detail { focus, .. } = &mut app.ui.overlay {
+                *focus = !*focus;
+                let focus = *focus;
+                app.say(if focus {
+                    "keys scroll the details (Tab: back to the table)"
+                } else {
+                    "keys move in the table (Tab: scroll the details)"
+                });
+            }
+        }
+        Action::Close => return close(app),
+        a if a.acts_on_processes() || starts_diagnostics(a) => return table_keys::act(app, a),
+        a => {
+            let shown = app.ui.selected;
+            let mut effects = table_keys::act(app, a);
+            if let Overlay::Detail { scroll, .. } = &mut app.ui.overlay
+                && app.ui.selected != shown
+            {
+                // Another process: its details from their top, the verdict first.
+                *scroll = 0;
+            }
+            if effects.is_empty() {
+                effects = focus_effect(app);
+            }
+            return effects;
+        }
+    }
+    focus_effect(app)
 }
 
 fn mouse(app: &mut App, m: crossterm::event::MouseEvent) -> Vec<Effect> {
-    if app.ui.mode != Mode::Normal && app.ui.mode != Mode::Detail {
+    if !matches!(app.ui.overlay, Overlay::Table | Overlay::Detail { .. }) {
         return Vec::new();
     }
     let areas = app.areas();

@@ -7,6 +7,8 @@ use ratatui::style::{Color, Modifier, Style};
 pub const TITLE: Style = Style::new().fg(Color::Black).bg(Color::Green);
 pub const TITLE_SORTED: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
 pub const SELECTED: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
+/// A tagged row, as htop colours it (bold stays without colour).
+pub const TAGGED: Style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
 pub const LABEL: Style = Style::new().fg(Color::Cyan);
 pub const DIM: Style = Style::new().fg(Color::DarkGray);
 pub const ERROR: Style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);

@@ -54,7 +54,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let top = app.ui.overlay_extent.measure(
         count,
         area.height.saturating_sub(2) as usize,
-        app.ui.overlay_scroll,
+        app.ui.overlay.pane_scroll(),
     );
     f.render_widget(para.block(block).scroll((top as u16, 0)), area);
 }

@@ -11,21 +11,23 @@ use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph};
 
 /// The lines from `scroll` on, as drawn.
 pub fn lines(app: &App) -> Vec<Line<'static>> {
-    let scroll = app.capture.as_ref().map_or(0, |c| c.scroll);
+    let scroll = app.ui.overlay.capture().map_or(0, |c| c.scroll);
     let (all, _) = all_lines(app);
     all.into_iter().skip(scroll).collect()
 }
 
 /// Every line of the pane's body, and where each thread's heading is.
 pub fn all_lines(app: &App) -> (Vec<Line<'static>>, Vec<usize>) {
-    let Some(c) = &app.capture else {
+    let Some(c) = app.ui.overlay.capture() else {
         return Default::default();
     };
     crate::present::panes::capture_lines(c.result.as_ref(), c.raw, &c.folded, c.cursor)
 }
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
-    let Some(c) = &app.capture else { return };
+    let Some(c) = app.ui.overlay.capture() else {
+        return;
+    };
     f.render_widget(Clear, area);
     let title = format!(
         " Stacks of {} (R raw, Space folds, c cancels, Esc closes) ",

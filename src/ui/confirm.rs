@@ -1,16 +1,14 @@
 //! The stop confirmation: exactly which processes, with what ladder.
 
 use super::{format, theme};
-use crate::app::state::App;
+use crate::app::state::{App, PendingStop, TaggedChange, TaggedPlan};
+use crate::platform::signals;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-pub fn lines(app: &App) -> Vec<Line<'static>> {
-    let Some(p) = &app.ui.pending_stop else {
-        return Vec::new();
-    };
+pub fn lines(app: &App, p: &PendingStop) -> Vec<Line<'static>> {
     let n = p.targets.len();
     let mut out = vec![
         Line::from(vec![
@@ -20,7 +18,9 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             ),
             Span::raw(format!(" with {}", app.policy.describe())),
         ]),
-        Line::raw(if p.tree {
+        Line::raw(if p.tagged {
+            "the tagged processes, each alone:"
+        } else if p.tree {
             "the process and its descendants, children first:"
         } else {
             "this process only:"
@@ -30,7 +30,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     // Shown parent first, as the tree reads; the ladder signals the deepest first.
     let mut shown: Vec<_> = p.targets.iter().collect();
     shown.sort_by_key(|t| t.depth);
-    for t in shown.iter().take(12) {
+    for t in shown.iter().take(SHOWN) {
         let kids = match t.descendants {
             0 => String::new(),
             1 => "1 descendant".to_string(),
@@ -43,8 +43,11 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             format::printable(&t.command)
         )));
     }
-    if n > 12 {
-        out.push(Line::styled(format!("… and {} more", n - 12), theme::DIM));
+    if n > SHOWN {
+        out.push(Line::styled(
+            format!("… and {} more", n - SHOWN),
+            theme::DIM,
+        ));
     }
     for (t, ppid) in &p.dropped {
         out.push(Line::styled(
@@ -57,6 +60,10 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         ));
     }
     out.push(Line::raw(""));
+    if p.tagged {
+        out.push(yes_no("stop"));
+        return out;
+    }
     out.push(Line::from(vec![
         Span::styled(" y ", theme::KEY),
         Span::raw(" stop  "),
@@ -72,8 +79,66 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     out
 }
 
-pub fn render(app: &App, f: &mut Frame, area: Rect) {
-    let text = lines(app);
+/// Targets listed before the rest are counted.
+const SHOWN: usize = 12;
+
+fn yes_no(what: &str) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(" y ", theme::KEY),
+        Span::raw(format!(" {what}  ")),
+        Span::styled(" n ", theme::KEY),
+        Span::raw(" cancel"),
+    ])
+}
+
+/// A signal, nice or scheduling change for the tagged processes: what, and
+/// exactly which processes, by pid and name.
+pub fn tagged_lines(p: &TaggedPlan) -> Vec<Line<'static>> {
+    let n = p.targets.len();
+    let what = match p.change {
+        TaggedChange::Signal(s) => format!("Send {}", signals::name(s)),
+        TaggedChange::NiceBy(by) => format!("Nice {by:+}"),
+        TaggedChange::NiceTo(to) => format!("Set nice {to}"),
+        TaggedChange::NextPolicy => "Next CPU policy".to_string(),
+        TaggedChange::NextIo => "Next I/O class".to_string(),
+    };
+    let mut out = vec![
+        Line::styled(
+            format!(
+                "{what} for {n} tagged process{}",
+                if n == 1 { "" } else { "es" }
+            ),
+            theme::ERROR,
+        ),
+        Line::raw(""),
+    ];
+    for t in p.targets.iter().take(SHOWN) {
+        out.push(Line::raw(format!(
+            "{:>7}  {}",
+            t.key.pid,
+            format::printable(&t.command)
+        )));
+    }
+    if n > SHOWN {
+        out.push(Line::styled(
+            format!("… and {} more", n - SHOWN),
+            theme::DIM,
+        ));
+    }
+    out.push(Line::raw(""));
+    out.push(yes_no("do it"));
+    out
+}
+
+pub fn render(app: &App, p: &PendingStop, f: &mut Frame, area: Rect) {
+    draw(lines(app, p), f, area);
+}
+
+pub fn render_tagged(p: &TaggedPlan, f: &mut Frame, area: Rect) {
+    draw(tagged_lines(p), f, area);
+}
+
+fn draw(text: Vec<Line<'static>>, f: &mut Frame, area: Rect) {
     let w = area.width.min(90);
     let h = (text.len() as u16 + 2).min(area.height);
     let r = Rect::new(

@@ -1,7 +1,7 @@
 //! The detail pane for the selected process.
 
 use super::{format, theme, why_text};
-use crate::app::state::App;
+use crate::app::state::{App, Overlay};
 use crate::model::{ProcSample, ProcessTable};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -190,7 +190,8 @@ fn identity(
 }
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
-    let title = match (app.ui.detail_focus, app.ui.detail_full) {
+    let focus = matches!(app.ui.overlay, Overlay::Detail { focus: true, .. });
+    let title = match (focus, app.ui.detail_full) {
         (true, _) => " Details: j/k PgUp/PgDn Home/End scroll · Tab table · f size · Esc closes ",
         (false, true) => " Details: Tab scrolls · f half screen · Esc closes ",
         (false, false) => " Details: Tab scrolls · f full screen · Esc closes ",
@@ -206,6 +207,6 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let top = app
         .ui
         .overlay_extent
-        .measure(lines, inner, app.ui.overlay_scroll);
+        .measure(lines, inner, app.ui.overlay.pane_scroll());
     f.render_widget(para.scroll((top as u16, 0)), area);
 }

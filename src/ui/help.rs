@@ -52,9 +52,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         .title(" Help: Esc closes, j/k scroll ");
     let para = Paragraph::new(lines(app)).wrap(Wrap { trim: false });
     let lines = para.line_count(w.saturating_sub(2));
-    let top =
-        app.ui
-            .overlay_extent
-            .measure(lines, h.saturating_sub(2) as usize, app.ui.overlay_scroll);
+    let top = app.ui.overlay_extent.measure(
+        lines,
+        h.saturating_sub(2) as usize,
+        app.ui.overlay.pane_scroll(),
+    );
     f.render_widget(para.block(block).scroll((top as u16, 0)), r);
 }

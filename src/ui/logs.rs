@@ -28,7 +28,9 @@ fn block() -> Block<'static> {
 }
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
-    let Some(l) = &app.logs else { return };
+    let Some(l) = app.ui.overlay.logs() else {
+        return;
+    };
     f.render_widget(Clear, area);
     let mut state = if l.paused {
         "paused (Space resumes)".to_string()

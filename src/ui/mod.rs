@@ -19,8 +19,7 @@ pub(crate) mod table;
 pub use crate::present::columns;
 pub(crate) use crate::present::{format, theme, why_text};
 
-use crate::app::keymap::Mode;
-use crate::app::state::App;
+use crate::app::state::{App, Overlay};
 use ratatui::Frame;
 
 pub fn render(app: &App, f: &mut Frame) {
@@ -35,14 +34,17 @@ pub fn render(app: &App, f: &mut Frame) {
         ladder::render(app, f, l);
     }
     status::render(app, f, a.status);
-    match app.ui.mode {
-        Mode::Help => help::render(app, f, f.area()),
-        Mode::Sort => sort_menu::render(app, f, a.table),
-        Mode::Confirm => confirm::render(app, f, f.area()),
-        Mode::Signal => signal_menu::render(app, f, a.table),
-        Mode::Audit => audit::render(app, f, a.table),
-        Mode::Logs | Mode::LogFilter => logs::render(app, f, a.table),
-        Mode::Capture => capture::render(app, f, a.table),
+    match &app.ui.overlay {
+        Overlay::Help { .. } => help::render(app, f, f.area()),
+        Overlay::SortMenu { cursor } => sort_menu::render(app, *cursor, f, a.table),
+        Overlay::ConfirmStop(p) => confirm::render(app, p, f, f.area()),
+        Overlay::ConfirmTagged(p) => confirm::render_tagged(p, f, f.area()),
+        Overlay::SignalMenu { cursor, group } => {
+            signal_menu::render(app, *cursor, *group, f, a.table)
+        }
+        Overlay::Audit { .. } => audit::render(app, f, a.table),
+        Overlay::Logs { .. } => logs::render(app, f, a.table),
+        Overlay::Capture(_) => capture::render(app, f, a.table),
         _ => {}
     }
     if app.no_color {

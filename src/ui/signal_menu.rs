@@ -8,20 +8,17 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-pub fn render(app: &App, f: &mut Frame, area: Rect) {
+pub fn render(app: &App, cursor: usize, group: bool, f: &mut Frame, area: Rect) {
     let all = signals::all();
-    let mut lines = targets(app);
+    let mut lines = targets(app, group);
     lines.push(Line::styled("g: process/group", theme::DIM));
     let head = lines.len() as u16 + 2;
     let h = area.height.min(all.len() as u16 + head);
     let visible = h.saturating_sub(head) as usize;
-    let first = app
-        .ui
-        .signal_cursor
-        .saturating_sub(visible.saturating_sub(1));
+    let first = cursor.saturating_sub(visible.saturating_sub(1));
     for (i, (name, num)) in all.iter().enumerate().skip(first).take(visible) {
         let text = format!("{num:>3} SIG{name:<8}");
-        lines.push(if i == app.ui.signal_cursor {
+        lines.push(if i == cursor {
             Line::styled(text, theme::SELECTED)
         } else {
             Line::raw(text)
@@ -41,11 +38,14 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
 
 /// Who the signal reaches: the process, or every member of its group (the
 /// group is shown before it is signalled, as a stop shows its targets).
-fn targets(app: &App) -> Vec<Line<'static>> {
+fn targets(app: &App, group: bool) -> Vec<Line<'static>> {
+    if !app.ui.tagged.is_empty() {
+        return tagged(app);
+    }
     let Some(p) = app.selected_sample() else {
         return Vec::new();
     };
-    if !app.ui.signal_group {
+    if !group {
         let who = format!("to {} {}", p.pid, format::printable(&p.comm));
         return vec![Line::styled(who, theme::LABEL)];
     }
@@ -77,3 +77,28 @@ fn targets(app: &App) -> Vec<Line<'static>> {
 }
 
 const GROUP_SHOWN: usize = 4;
+
+/// Every tagged process, by pid and name: the menu's Enter sends to them all.
+fn tagged(app: &App) -> Vec<Line<'static>> {
+    let t = &app.table;
+    let mut out = vec![Line::styled(
+        format!("to {} tagged:", app.ui.tagged.len()),
+        theme::LABEL,
+    )];
+    for key in app.ui.tagged.iter().take(TAGGED_SHOWN) {
+        let name = t
+            .find(*key)
+            .map(|i| format::printable(&t.snapshot.procs[i].comm))
+            .unwrap_or_default();
+        out.push(Line::raw(format!("{:>7} {name}", key.pid)));
+    }
+    if app.ui.tagged.len() > TAGGED_SHOWN {
+        out.push(Line::styled(
+            format!("        … {} more", app.ui.tagged.len() - TAGGED_SHOWN),
+            theme::DIM,
+        ));
+    }
+    out
+}
+
+const TAGGED_SHOWN: usize = 8;

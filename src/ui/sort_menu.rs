@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-pub fn render(app: &App, f: &mut Frame, area: Rect) {
+pub fn render(app: &App, cursor: usize, f: &mut Frame, area: Rect) {
     let h = (SortColumn::ALL.len() as u16 + 2).min(area.height);
     let r = Rect::new(area.x, area.y, 16.min(area.width), h);
     f.render_widget(Clear, r);
@@ -18,7 +18,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         .map(|(i, c)| {
             let mark = if *c == app.opts.sort { "*" } else { " " };
             let text = format!("{mark}{:<12}", c.title());
-            if i == app.ui.sort_cursor {
+            if i == cursor {
                 Line::styled(text, theme::SELECTED)
             } else {
                 Line::raw(text)

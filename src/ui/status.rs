@@ -3,31 +3,31 @@
 use super::theme;
 use crate::app::action::Action;
 use crate::app::keymap::Mode;
-use crate::app::state::App;
+use crate::app::state::{App, Overlay};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub fn line(app: &App) -> Line<'static> {
-    if app.ui.mode == Mode::Filter {
+    if let Overlay::FilterPrompt { error } = &app.ui.overlay {
         let mut spans = vec![
             Span::styled("Filter: ", theme::KEY),
-            Span::raw(app.ui.filter_input.clone()),
+            Span::raw(app.ui.filter_text.clone()),
             Span::raw("▏"),
         ];
-        if let Some(e) = &app.ui.filter_error {
+        if let Some(e) = error {
             spans.push(Span::styled(format!("  {e}"), theme::ERROR));
         }
         return Line::from(spans);
     }
-    if app.ui.mode == Mode::Search {
+    if let Overlay::SearchPrompt(p) = &app.ui.overlay {
         let mut spans = vec![
             Span::styled("Search: ", theme::KEY),
-            Span::raw(app.ui.search_input.clone()),
+            Span::raw(p.input.clone()),
             Span::raw("▏"),
         ];
-        if let Some(e) = &app.ui.search_error {
+        if let Some(e) = &p.error {
             spans.push(Span::styled(format!("  {e}"), theme::ERROR));
         }
         spans.push(Span::styled(
@@ -36,24 +36,24 @@ pub fn line(app: &App) -> Line<'static> {
         ));
         return Line::from(spans);
     }
-    if app.ui.mode == Mode::LogFilter {
-        let text = app
-            .logs
-            .as_ref()
-            .map(|l| l.filter.clone())
-            .unwrap_or_default();
+    if let Overlay::Logs {
+        view,
+        filtering: true,
+    } = &app.ui.overlay
+    {
+        let text = view.filter.clone();
         return Line::from(vec![
             Span::styled("Log filter: ", theme::KEY),
             Span::raw(text),
             Span::raw("▏"),
         ]);
     }
-    if app.ui.mode == Mode::Nice {
+    if let Overlay::NicePrompt { input, selected } = &app.ui.overlay {
         return Line::from(vec![
             Span::styled("Nice (-20..19, Enter sets): ", theme::KEY),
             Span::styled(
-                app.ui.nice_input.clone(),
-                if app.ui.nice_selected {
+                input.clone(),
+                if *selected {
                     theme::SELECTED
                 } else {
                     ratatui::style::Style::default()
@@ -77,10 +77,10 @@ pub fn line(app: &App) -> Line<'static> {
     }
     let width = app.ui.size.0 as usize;
     // A filter in force is always said; the count only where it fits.
-    let mut filter = if app.ui.filter_input.is_empty() {
+    let mut filter = if app.ui.filter_text.is_empty() {
         String::new()
     } else {
-        format!(" filter: {} ", app.ui.filter_input)
+        format!(" filter: {} ", app.ui.filter_text)
     };
     // -u and -p leave processes out too: said as a filter is.
     let only = &app.opts.only;

@@ -6,7 +6,7 @@ use crate::app::state::App;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
     draw(app, f.buffer_mut(), area);
@@ -47,10 +47,12 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
         let p = &t.snapshot.procs[vr.idx];
         let s = t.stats[vr.idx];
         let selected = app.ui.scroll + line == app.ui.cursor;
-        let base = if selected {
-            theme::SELECTED
-        } else {
-            Style::new()
+        let tagged = app.ui.tagged.contains(&p.key());
+        let base = match (selected, tagged) {
+            (true, false) => theme::SELECTED,
+            (true, true) => theme::SELECTED.add_modifier(Modifier::BOLD),
+            (false, true) => theme::TAGGED,
+            (false, false) => Style::new(),
         };
         buf.set_style(Rect::new(area.x, y, area.width, 1), base);
         let user = p.user.as_deref().unwrap_or("?");
@@ -97,12 +99,17 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
         } else {
             cmd.push_str(&format::shown_command(&p.command()));
         }
-        let style = if selected || !p.kernel_thread {
+        let style = if selected || tagged || !p.kernel_thread {
             base
         } else {
             theme::DIM
         };
         put(buf, area.x + x, y, w, &cmd, false, style);
+        // The mark in the PID cell's first place, free unless the pid takes
+        // all seven: seen without colour too.
+        if tagged && pos[0].1 > 0 && p.pid < 1_000_000 {
+            put(buf, area.x, y, 1, "*", false, base);
+        }
     }
 }
 

@@ -1,0 +1,231 @@
+//! The dispatch on overlays: each owns its cursor and input, and leaving one
+//! drops them.
+
+use super::action::Action;
+use super::keymap::{Keymap, Mode};
+use super::msg::Msg;
+use super::state::{App, Overlay};
+use super::update::update;
+use crate::model::Snapshot;
+use crate::model::testutil::sample;
+use crate::model::view::ViewOptions;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::sync::Arc;
+use std::time::Duration;
+
+fn app() -> App {
+    let mut app = App::new(
+        Keymap::default_map(),
+        ViewOptions::default(),
+        Duration::from_secs(1),
+    );
+    update(&mut app, Msg::Resize(100, 30));
+    // Not children of whytop, so the process keys are not refused.
+    let procs = vec![
+        sample(10, 1, "alpha"),
+        sample(11, 1, "beta"),
+        sample(12, 1, "gamma"),
+    ];
+    update(
+        &mut app,
+        Msg::Snapshot(Arc::new(Snapshot {
+            mono_ns: 1,
+            procs: Arc::new(procs),
+            ..Default::default()
+        })),
+    );
+    app
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+/// Opens each overlay by its default key from the table.
+fn open(app: &mut App, mode: Mode) {
+    let k = match mode {
+        Mode::Filter => KeyCode::Char('\\'),
+        Mode::Search => KeyCode::Char('/'),
+        Mode::Sort => KeyCode::F(6),
+        Mode::Detail => KeyCode::Enter,
+        Mode::Help => KeyCode::Char('?'),
+        Mode::Confirm => KeyCode::Char('x'),
+        Mode::Signal => KeyCode::F(9),
+        Mode::Nice => KeyCode::Char('='),
+        Mode::Audit => KeyCode::Char('A'),
+        Mode::Logs => KeyCode::Char('l'),
+        Mode::Capture => KeyCode::Char('s'),
+        Mode::LogFilter => {
+            open(app, Mode::Logs);
+            KeyCode::Char('/')
+        }
+        Mode::Normal => return,
+    };
+    key(app, k);
+    assert_eq!(app.ui.overlay.mode(), mode, "{k:?} opens {mode:?}");
+}
+
+#[test]
+fn esc_in_every_overlay_returns_to_the_table() {
+    for mode in Mode::ALL {
+        let mut app = app();
+        open(&mut app, mode);
+        key(&mut app, KeyCode::Esc);
+        if mode == Mode::LogFilter {
+            // Esc leaves the log's filter for the log, then the log itself.
+            assert_eq!(app.ui.overlay.mode(), Mode::Logs);
+            key(&mut app, KeyCode::Esc);
+        }
+        assert!(
+            matches!(app.ui.overlay, Overlay::Table),
+            "Esc in {mode:?} leaves {:?}",
+            app.ui.overlay.mode()
+        );
+    }
+}
+
+#[test]
+fn leaving_the_nice_prompt_drops_what_was_typed() {
+    let mut app = app();
+    open(&mut app, Mode::Nice);
+    typed(&mut app, "7");
+    assert!(
+        matches!(&app.ui.overlay, Overlay::NicePrompt { input, selected: false } if input == "7")
+    );
+    key(&mut app, KeyCode::Esc);
+    open(&mut app, Mode::Nice);
+    // Opened again: the current value, selected, not the 7 typed before.
+    assert!(
+        matches!(&app.ui.overlay, Overlay::NicePrompt { input, selected: true } if input == "0"),
+        "{:?}",
+        app.ui.overlay
+    );
+}
+
+#[test]
+fn the_signal_menu_opens_on_term_again_after_moving() {
+    let mut app = app();
+    open(&mut app, Mode::Signal);
+    let Overlay::SignalMenu { cursor: first, .. } = app.ui.overlay else {
+        panic!()
+    };
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char('g'));
+    assert!(
+        matches!(app.ui.overlay, Overlay::SignalMenu { cursor, group: true } if cursor == first + 1)
+    );
+    key(&mut app, KeyCode::Esc);
+    open(&mut app, Mode::Signal);
+    assert!(
+        matches!(app.ui.overlay, Overlay::SignalMenu { cursor, group: false } if cursor == first)
+    );
+}
+
+#[test]
+fn a_cancelled_stop_plans_again_from_scratch() {
+    let mut app = app();
+    open(&mut app, Mode::Confirm);
+    key(&mut app, KeyCode::Char('t'));
+    assert!(matches!(&app.ui.overlay, Overlay::ConfirmStop(p) if !p.tree));
+    key(&mut app, KeyCode::Char('n'));
+    open(&mut app, Mode::Confirm);
+    assert!(matches!(&app.ui.overlay, Overlay::ConfirmStop(p) if p.tree));
+}
+
+#[test]
+fn a_search_kept_with_enter_is_found_again_and_one_cancelled_is_not() {
+    let mut app = app();
+    open(&mut app, Mode::Search);
+    typed(&mut app, "gamma");
+    assert_eq!(&*app.selected_sample().unwrap().comm, "gamma");
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.ui.overlay, Overlay::Table));
+    key(&mut app, KeyCode::Home);
+    key(&mut app, KeyCode::Char('n'));
+    assert_eq!(
+        &*app.selected_sample().unwrap().comm,
+        "gamma",
+        "n finds it again"
+    );
+    // Esc goes back to where the search started and forgets it.
+    open(&mut app, Mode::Search);
+    typed(&mut app, "alpha");
+    assert_eq!(&*app.selected_sample().unwrap().comm, "alpha");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(&*app.selected_sample().unwrap().comm, "gamma");
+    key(&mut app, KeyCode::Char('n'));
+    assert!(
+        app.ui
+            .status
+            .as_deref()
+            .unwrap_or("")
+            .contains("no search yet")
+    );
+}
+
+#[test]
+fn the_filter_stays_in_force_when_its_prompt_closes_with_enter() {
+    let mut app = app();
+    open(&mut app, Mode::Filter);
+    typed(&mut app, "beta");
+    assert_eq!(app.view.len(), 1);
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.ui.overlay, Overlay::Table));
+    assert_eq!((app.ui.filter_text.as_str(), app.view.len()), ("beta", 1));
+    // A regex that does not parse: said in the prompt, dropped on Enter.
+    open(&mut app, Mode::Filter);
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
+    typed(&mut app, "re:(");
+    assert!(matches!(
+        &app.ui.overlay,
+        Overlay::FilterPrompt { error: Some(_) }
+    ));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!((app.ui.filter_text.as_str(), app.view.len()), ("", 3));
+}
+
+#[test]
+fn the_sort_menu_picks_its_cursor_and_closes() {
+    let mut app = app();
+    open(&mut app, Mode::Sort);
+    let Overlay::SortMenu { cursor } = app.ui.overlay else {
+        panic!()
+    };
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.ui.overlay, Overlay::Table));
+    let want = crate::model::sort::SortColumn::ALL[cursor + 1];
+    assert_eq!(app.opts.sort, want);
+}
+
+#[test]
+fn a_pane_opened_again_scrolls_from_its_top() {
+    let mut app = app();
+    open(&mut app, Mode::Help);
+    app.ui.overlay_extent.measure(100, 10, 0);
+    key(&mut app, KeyCode::PageDown);
+    assert_eq!(app.ui.overlay.pane_scroll(), 10);
+    key(&mut app, KeyCode::Esc);
+    open(&mut app, Mode::Help);
+    assert_eq!(app.ui.overlay.pane_scroll(), 0);
+}
+
+#[test]
+fn old_action_names_in_user_keymaps_still_bind() {
+    let k = Keymap::with_user(Some(
+        "[logs]\n\"P\" = \"pause2\"\n[normal]\n\"W\" = \"snapshot\"\n",
+    ))
+    .unwrap();
+    let ev = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT);
+    assert_eq!(k.lookup(Mode::Logs, &ev('P')), Some(Action::PauseView));
+    assert_eq!(k.lookup(Mode::Normal, &ev('W')), Some(Action::SaveBundle));
+}
