@@ -164,3 +164,11 @@ impl Overlay {
         }
     }
 }
+
+/// The signal menu's row of SIGTERM, where it opens.
+pub(crate) fn term_row() -> usize {
+    crate::platform::signals::all()
+        .iter()
+        .position(|(_, n)| *n == libc::SIGTERM)
+        .unwrap_or(0)
+}

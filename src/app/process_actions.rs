@@ -119,7 +119,7 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
         Action::SignalMenu => {
             if protected(app).is_some() {
                 app.ui.overlay = Overlay::SignalMenu {
-                    cursor: term_row(),
+                    cursor: super::overlay::term_row(),
                     group: false,
                 };
             }
@@ -184,14 +184,6 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
         }
         _ => Vec::new(),
     }
-}
-
-/// The signal menu's row of SIGTERM, where it opens.
-pub(crate) fn term_row() -> usize {
-    signals::all()
-        .iter()
-        .position(|(_, n)| *n == libc::SIGTERM)
-        .unwrap_or(0)
 }
 
 /// The selected process's key and command, or a status message saying why not.

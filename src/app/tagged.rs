@@ -81,7 +81,7 @@ pub(crate) fn act(app: &mut App, a: Action) -> Vec<Effect> {
         }
         Action::SignalMenu => {
             app.ui.overlay = Overlay::SignalMenu {
-                cursor: super::process_actions::term_row(),
+                cursor: super::overlay::term_row(),
                 group: false,
             };
             return Vec::new();
