@@ -539,3 +539,42 @@ fn tui_stop_of_the_process_that_took_a_dead_parents_pid_leaves_the_orphan_alone(
     t.keys(&["q"]);
     t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
 }
+
+/// A reader that holds a process between passes (its fds open, its pid in the
+/// list of a quiet pass) shows the new owner of that pid at the next pass, as
+/// the TUI would: never the dead process's name on the new one.
+#[test]
+fn a_reader_holding_a_reused_pid_shows_its_new_owner_next_pass() {
+    use whytop::platform::linux::reader::ProcReader;
+    if !root() {
+        return;
+    }
+    let ns = PidNs::new();
+    let mut reader = ProcReader::new(format!("/proc/{}/root/proc", ns.init), "/etc/passwd");
+    let old = sleeper(&ns, "heldA");
+    let pid = old.inner;
+    let row = |reader: &mut ProcReader| {
+        let (procs, _) = reader.list(false).unwrap();
+        procs.iter().find(|s| s.pid == pid).cloned()
+    };
+    let before = wait_for("the sleeper listed", || match row(&mut reader) {
+        Some(s) if s.cmdline.starts_with("heldA") => Ok(s),
+        other => Err(format!(
+            "{:?}",
+            other.as_ref().map(|s| s.cmdline.to_string())
+        )),
+    });
+    // A few quiet passes: it is held, not re-read from the directory.
+    for _ in 0..3 {
+        assert!(row(&mut reader).is_some_and(|s| s.cmdline.starts_with("heldA")));
+    }
+    kill_and_free(&ns, old);
+    let _new = taker(&ns, pid, "tookB");
+    let after = row(&mut reader).expect("the pid is listed again");
+    assert!(
+        after.cmdline.starts_with("tookB"),
+        "pid {pid} still shows {:?}",
+        after.cmdline
+    );
+    assert_ne!(after.start_time, before.start_time);
+}

@@ -17,6 +17,9 @@ const TAIL_MAX: usize = 32;
 pub struct SortedMap<K, V> {
     items: Vec<(K, V)>,
     sorted: usize,
+    /// Where the last `get_mut` found its key: a pass looks its processes up in
+    /// pid order, so the next one is most often here or just after.
+    hint: usize,
 }
 
 impl<K, V> Default for SortedMap<K, V> {
@@ -24,6 +27,7 @@ impl<K, V> Default for SortedMap<K, V> {
         Self {
             items: Vec::new(),
             sorted: 0,
+            hint: 0,
         }
     }
 }
@@ -45,7 +49,13 @@ impl<K: Ord + Copy, V> SortedMap<K, V> {
     }
 
     fn position(&self, key: &K) -> Option<usize> {
-        match self.items[..self.sorted].binary_search_by(|(k, _)| k.cmp(key)) {
+        let sorted = &self.items[..self.sorted];
+        for i in [self.hint, self.hint + 1] {
+            if sorted.get(i).is_some_and(|(k, _)| k == key) {
+                return Some(i);
+            }
+        }
+        match sorted.binary_search_by(|(k, _)| k.cmp(key)) {
             Ok(i) => Some(i),
             Err(_) => self.items[self.sorted..]
                 .iter()
@@ -59,7 +69,9 @@ impl<K: Ord + Copy, V> SortedMap<K, V> {
     }
 
     pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
-        self.position(key).map(|i| &mut self.items[i].1)
+        let i = self.position(key)?;
+        self.hint = i;
+        Some(&mut self.items[i].1)
     }
 
     /// Sets `key`'s value, returning the one it replaces.

@@ -7,6 +7,7 @@ pub mod evidence;
 pub(crate) mod facts;
 pub(crate) mod fd_target;
 pub(crate) mod kernel_stack;
+pub(crate) mod pid_churn;
 pub(crate) mod pidfd;
 pub(crate) mod prio;
 pub mod reader;

@@ -22,8 +22,12 @@
 //! read, closed: not held; an idle one's rotating recheck keeps its last),
 //! for the exact resident size.
 //!
+//! The pids come from the proc root's directory only when one may be new (see
+//! `pid_churn`); a quiet pass lists the processes it holds.
+//!
 //! Only samples whose wait evidence may have changed are reported fresh.
 
+use super::pid_churn::{FULL_LIST_EVERY, PidChurn};
 use super::reader_io::{ReadAtToEnd, cmdline_into, raise_fd_limit, read_into, sysconf};
 use super::run_watch::sched_read;
 use super::stat::{PF_KTHREAD, Stat, parse_stat};
@@ -41,8 +45,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Every idle process has its `stat` re-read at least once in this many passes
-/// (a fifth of them a pass: about 1 ms per 1,000 processes).
-pub const RECHECK_EVERY: u32 = 5;
+/// (a tenth of them a pass). What it catches changes from outside without the
+/// process running: a renice by another tool, memory reclaimed. whytop's own
+/// actions re-read their target at once (`invalidate`). At 5,000 processes a
+/// fifth a pass was a fifth of whytop's refresh.
+pub const RECHECK_EVERY: u32 = 10;
 
 /// `Entry::sched` of a process whose `schedstat` could not be read.
 const UNREAD: u64 = u64::MAX;
@@ -106,6 +113,7 @@ pub struct ProcReader {
     /// Pids whose process was found gone while listing this pass (most often a
     /// pid reused by a new process): gone like the unseen, for `reread_orphans`.
     replaced: Vec<Pid>,
+    churn: PidChurn,
 }
 
 impl Drop for ProcReader {
@@ -126,6 +134,7 @@ impl ProcReader {
             })
             .unwrap_or(0);
         Self {
+            churn: PidChurn::new(&root),
             root,
             entries: SortedMap::default(),
             last: Arc::new(Vec::new()),
@@ -152,9 +161,7 @@ impl ProcReader {
     /// Every process now (and their threads when asked), sorted by pid, with the
     /// indices of the samples whose wait evidence needs reading again.
     pub fn list(&mut self, threads: bool) -> std::io::Result<(Arc<Vec<ProcSample>>, Vec<usize>)> {
-        let mut pids: Vec<Pid> = std::fs::read_dir(&self.root)?
-            .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
-            .collect();
+        let mut pids = self.pids()?;
         pids.sort_unstable();
         // Grown once to its size, not by doubling.
         self.entries
@@ -229,6 +236,20 @@ impl ProcReader {
         }
         self.last = Arc::new(out);
         Ok((Arc::clone(&self.last), fresh))
+    }
+
+    /// The pids to read this pass: the directory's, or, when no pid was handed
+    /// out since the last pass, the ones already held (see `pid_churn`).
+    fn pids(&mut self) -> std::io::Result<Vec<Pid>> {
+        let quiet = self.churn.quiet();
+        if quiet && !self.pass.is_multiple_of(FULL_LIST_EVERY) && !self.last.is_empty() {
+            // The processes of the last pass are the ones held.
+            let held = self.last.iter().filter(|s| s.tgid.is_none());
+            return Ok(held.map(|s| s.pid).collect());
+        }
+        Ok(std::fs::read_dir(&self.root)?
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+            .collect())
     }
 
     /// The state letters of the listing this reader just returned, set in place:
@@ -672,6 +693,62 @@ mod tests {
         assert!(Arc::ptr_eq(&other.comm, &first.comm));
         assert!(!Arc::ptr_eq(&other.cmdline, &first.cmdline));
         assert_eq!(&*other.cmdline, "worker --pool api");
+    }
+
+    /// A pass with no new pid (by `loadavg`) lists the processes it holds, so a
+    /// directory that appeared without one is not seen until a full listing,
+    /// which comes within `FULL_LIST_EVERY` passes; a new pid is seen at once,
+    /// and a held process that is gone drops out either way.
+    #[test]
+    fn a_quiet_pass_lists_what_it_holds() {
+        use super::FULL_LIST_EVERY;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let loadavg = |newest: u32| {
+            std::fs::write(
+                root.join("loadavg"),
+                format!("0.00 0.00 0.00 1/9 {newest}\n"),
+            )
+            .unwrap()
+        };
+        let spawn = |pid: u32| {
+            let d = root.join(pid.to_string());
+            std::fs::create_dir(&d).unwrap();
+            let stat = format!(
+                "{pid} (w) S 1 {pid} {pid} 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 5 1000 10 \
+                 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n"
+            );
+            std::fs::write(d.join("stat"), stat).unwrap();
+            std::fs::write(d.join("schedstat"), "100 0 1\n").unwrap();
+            std::fs::write(d.join("cmdline"), "w\0").unwrap();
+        };
+        let pids = |r: &mut super::ProcReader| -> Vec<i32> {
+            r.list(false).unwrap().0.iter().map(|s| s.pid).collect()
+        };
+        loadavg(11);
+        spawn(10);
+        spawn(11);
+        let mut r = super::ProcReader::new(root.to_path_buf(), "/etc/passwd");
+        assert_eq!(pids(&mut r), [10, 11]);
+        spawn(12);
+        assert_eq!(
+            pids(&mut r),
+            [10, 11],
+            "no pid was handed out: nothing read"
+        );
+        loadavg(12);
+        assert_eq!(
+            pids(&mut r),
+            [10, 11, 12],
+            "a new pid: the directory is read"
+        );
+        // Gone: its files read empty, as a dead process's do.
+        std::fs::write(root.join("11/schedstat"), "").unwrap();
+        std::fs::write(root.join("11/stat"), "").unwrap();
+        assert_eq!(pids(&mut r), [10, 12], "gone, and no pid handed out");
+        spawn(13);
+        let seen = (0..FULL_LIST_EVERY).any(|_| pids(&mut r).contains(&13));
+        assert!(seen, "not listed within {FULL_LIST_EVERY} quiet passes");
     }
 
     /// Amending a pass's states changes its rows where they are (no second
