@@ -383,8 +383,9 @@ fn at_80x24_the_detail_pane_opens_on_the_verdict_and_scrolls_to_its_end_and_no_f
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::End);
     let end = screen(&app);
+    // The charts close the pane, after the threads.
     assert!(
-        end.contains("pool thread 32"),
+        end.contains("Memory") && end.contains(" now\n"),
         "the last line shown:\n{end}"
     );
     assert!(!end.contains("Why      lock"), "{end}");
@@ -417,7 +418,7 @@ fn the_detail_pane_goes_full_screen_and_back() {
     let full = screen(&app);
     assert!(!full.contains("PID"), "no table:\n{full}");
     assert!(
-        full.contains("Threads  41 threads") && full.contains("pool thread 5"),
+        full.contains("Threads  41 threads") && full.contains("pool thread 3"),
         "{full}"
     );
     key(&mut app, KeyCode::Char('f'));
@@ -638,4 +639,38 @@ fn tagged_rows_are_marked_with_and_without_colour() {
     key(&mut app, KeyCode::Char('U'));
     assert!(app.ui.tagged.is_empty());
     assert!(!screen(&app).lines().any(|l| l.starts_with('*')));
+}
+
+/// Forty refreshes of history for python (pid 500): on a socket, then busy and
+/// growing, then on a lock. Its detail pane, full screen, ends with the WHY
+/// timeline's story and the CPU and memory charts.
+#[test]
+fn detail_charts_and_why_timeline() {
+    let mut app = app();
+    update(&mut app, Msg::Resize(100, 40));
+    let mut cpu = 20;
+    for i in 0..40u64 {
+        let phase = match i {
+            0..15 => WaitReason::Socket,
+            15..30 => WaitReason::Running,
+            _ => WaitReason::Lock,
+        };
+        if phase == WaitReason::Running {
+            cpu += 60;
+        }
+        let mut s = (*snapshot(3 + i, &[(421, 90 * (i + 2)), (500, cpu)])).clone();
+        s.why[5] = WhyTag::of(phase);
+        let procs = Arc::make_mut(&mut s.procs);
+        procs[5].rss_bytes = (90 + 4 * i.min(30)) << 20;
+        update(&mut app, Msg::Snapshot(Arc::new(s)));
+    }
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "server");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('f'));
+    let full = screen(&app);
+    assert!(full.contains("pid 500"), "python is the one shown:\n{full}");
+    assert!(full.contains("lock for 9 s"), "{full}");
+    insta::assert_snapshot!(full);
 }

@@ -8,6 +8,7 @@ use crate::actions::ladder::Policy;
 pub use crate::actions::audit::Record;
 pub use crate::actions::capture::Progress;
 pub use crate::actions::targets::Target;
+use crate::model::history::History;
 use crate::model::view::{self, ViewOptions, ViewRow};
 use crate::model::{ProcDetail, ProcKey, ProcessTable, Snapshot, derive};
 use crate::present::layout::{Areas, Panes};
@@ -99,6 +100,9 @@ pub struct App {
     pub pane_id: u64,
     /// Draw without colour: bold and reverse only (`NO_COLOR`).
     pub no_color: bool,
+    /// The last few minutes of every process and the machine, a point a
+    /// refresh: the detail pane's charts and WHY timeline.
+    pub history: History,
 }
 
 impl App {
@@ -123,6 +127,7 @@ impl App {
             held_snapshot: None,
             pane_id: 0,
             no_color: false,
+            history: History::default(),
         }
     }
 
@@ -135,6 +140,7 @@ impl App {
             Some(&*prev)
         };
         self.table = derive(prev, snap);
+        self.history.push(&self.table);
         let table = &self.table;
         self.ui.tagged.retain(|k| table.find(*k).is_some());
         self.rebuild_view();

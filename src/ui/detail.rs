@@ -1,5 +1,6 @@
 //! The detail pane for the selected process.
 
+use super::history_chart::{self, ChartFrame};
 use super::{format, theme, why_text};
 use crate::app::state::{App, Overlay};
 use crate::model::{ProcSample, ProcessTable};
@@ -42,7 +43,7 @@ pub fn children(t: &ProcessTable, p: &ProcSample) -> Vec<String> {
         .collect()
 }
 
-pub fn lines(app: &App) -> Vec<Line<'static>> {
+pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let Some(p) = app.selected_sample() else {
         return vec![Line::raw("no process selected")];
     };
@@ -90,6 +91,15 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
                 .unwrap_or_else(pending),
         )),
     }
+    let history = app.history.process(p.key());
+    let frame = ChartFrame {
+        width,
+        delay: app.delay,
+        no_color: app.no_color,
+    };
+    if let Some(h) = history {
+        out.extend(history_chart::why_timeline(h, &frame));
+    }
     if let Some(h) = detail.and_then(|d| d.runtime.as_ref()) {
         out.push(field(
             &why_text::runtime_label(h),
@@ -108,6 +118,9 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
                 Span::raw(t.detail.clone()),
             ]));
         }
+    }
+    if let Some(h) = history {
+        out.extend(history_chart::charts(h, &frame));
     }
     if let Some(d) = detail
         && !d.unreadable.is_empty()
@@ -199,7 +212,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let block = Block::default()
         .borders(Borders::TOP)
         .title(Span::styled(title, theme::LABEL));
-    let para = Paragraph::new(lines(app))
+    let para = Paragraph::new(lines(app, area.width))
         .block(block)
         .wrap(Wrap { trim: false });
     let inner = area.height.saturating_sub(1) as usize;

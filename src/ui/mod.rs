@@ -6,6 +6,7 @@ pub(crate) mod confirm;
 pub(crate) mod detail;
 pub(crate) mod header;
 pub(crate) mod help;
+pub(crate) mod history_chart;
 pub(crate) mod ladder;
 pub mod layout;
 pub(crate) mod logs;

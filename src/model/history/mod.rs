@@ -84,9 +84,12 @@ impl History {
         let snap = &table.snapshot;
         self.seq += 1;
         self.system.push(&snap.system);
-        let old = std::mem::take(&mut self.live);
-        let mut old = old.into_iter().peekable();
-        let mut live = Vec::with_capacity(snap.procs.len());
+        // Merged in place (no second table of every process, even for a
+        // moment): a point for each kept process, positions of the ended ones,
+        // and the new ones gathered apart, then added and put in order.
+        let mut gone: Vec<usize> = Vec::new();
+        let mut fresh: Vec<(ProcKey, ProcHistory)> = Vec::new();
+        let mut j = 0;
         for (i, p) in snap.procs.iter().enumerate() {
             if p.tgid.is_some() {
                 continue;
@@ -95,27 +98,43 @@ impl History {
             let why = snap.why.get(i).copied().unwrap_or_default();
             let cpu = table.stats.get(i).map_or(0.0, |s| s.cpu_percent);
             let point = ProcPoint::new(cpu, p.rss_bytes, why);
-            // Keys before this one are gone.
-            while let Some((k, _)) = old.peek() {
-                if *k >= key {
-                    break;
+            // Kept keys before this one are gone.
+            while j < self.live.len() && self.live[j].0 < key {
+                gone.push(j);
+                j += 1;
+            }
+            match self.live.get_mut(j) {
+                Some((k, h)) if *k == key => {
+                    h.push(point, self.capacity);
+                    j += 1;
                 }
-                let (k, h) = old.next().expect("peeked");
+                _ => fresh.push((key, ProcHistory::new(point))),
+            }
+        }
+        gone.extend(j..self.live.len());
+        if !gone.is_empty() {
+            let mut at = 0;
+            let mut next = gone.iter().copied().peekable();
+            let ended: Vec<_> = self
+                .live
+                .extract_if(.., |_| {
+                    let out = next.next_if_eq(&at).is_some();
+                    at += 1;
+                    out
+                })
+                .collect();
+            for (k, h) in ended {
                 self.end(k, h);
             }
-            let h = match old.next_if(|(k, _)| *k == key) {
-                Some((_, mut h)) => {
-                    h.push(point, self.capacity);
-                    h
-                }
-                None => ProcHistory::new(point),
-            };
-            live.push((key, h));
         }
-        for (k, h) in old {
-            self.end(k, h);
+        if !fresh.is_empty() {
+            let sorted = self.live.last().is_none_or(|(k, _)| *k < fresh[0].0);
+            self.live.append(&mut fresh);
+            if !sorted {
+                // In place: no buffer beside the table.
+                self.live.sort_unstable_by_key(|(k, _)| *k);
+            }
         }
-        self.live = live;
         self.last_taken_at = snap.taken_at;
         let keep = self.ended_keep;
         let seq = self.seq;

@@ -90,3 +90,35 @@ fn idle_processes_stay_small() {
     let per = std::mem::size_of::<(ProcKey, ProcHistory)>();
     assert!(per <= 48, "{per} bytes a process");
 }
+
+/// Processes that start between kept ones, end between them, and a pid reused
+/// in the same refresh all land where they belong, each keeping its own points.
+#[test]
+fn arrivals_and_ends_in_the_middle_keep_every_history_its_own() {
+    let mut h = History::new(8, 8);
+    let procs = |pids: &[i32], start: u64| -> Vec<_> {
+        pids.iter()
+            .map(|&pid| {
+                let mut s = sample(pid, 1, "p");
+                s.start_time = if pid == 30 { start } else { 1 };
+                (s, WaitReason::Timer)
+            })
+            .collect()
+    };
+    h.push(&table(1, procs(&[10, 30, 50], 1)));
+    h.push(&table(2, procs(&[10, 20, 30, 40, 50, 60], 1)));
+    h.push(&table(3, procs(&[5, 20, 30, 60], 2)));
+    let live: Vec<_> = h
+        .live
+        .iter()
+        .map(|(k, h)| (k.pid, k.start_time, h.len()))
+        .collect();
+    assert_eq!(live, vec![(5, 1, 1), (20, 1, 2), (30, 2, 1), (60, 1, 2)]);
+    let mut ended: Vec<_> = h
+        .ended()
+        .iter()
+        .map(|e| (e.key.pid, e.history.len()))
+        .collect();
+    ended.sort();
+    assert_eq!(ended, vec![(10, 2), (30, 2), (40, 1), (50, 2)]);
+}
