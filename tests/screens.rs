@@ -103,6 +103,8 @@ fn snapshot(mono_s: u64, extra_cpu: &[(i32, u64)]) -> Arc<Snapshot> {
         },
         procs: Arc::new(procs),
         with_threads: false,
+        exits: Vec::new(),
+        exits_known: false,
     })
 }
 
@@ -673,4 +675,56 @@ fn detail_charts_and_why_timeline() {
     assert!(full.contains("pid 500"), "python is the one shown:\n{full}");
     assert!(full.contains("lock for 9 s"), "{full}");
     insta::assert_snapshot!(full);
+}
+
+/// The Ended view: make (pid 420) exited 3 as the kernel reported, cc (421)
+/// was killed by SIGSEGV with a core, python (500) went with no report, and
+/// two children of make lived less than a refresh.
+#[test]
+fn ended_view_says_when_how_and_what_each_was_doing() {
+    use whytop::model::ending::ExitReport;
+    let mut app = app();
+    update(&mut app, Msg::Resize(120, 16));
+    let exit = |pid, parent, code, signal: Option<i32>, at_ticks| ExitReport {
+        pid,
+        parent,
+        code,
+        signal,
+        signal_name: signal.map(|_| "SIGSEGV".to_string()),
+        core_dumped: signal.is_some(),
+        at: 2.5,
+        at_ticks,
+    };
+    let mut s = (*snapshot(3, &[(421, 180), (500, 40)])).clone();
+    let procs = Arc::make_mut(&mut s.procs);
+    procs.retain(|p| p.pid < 420);
+    s.why.truncate(procs.len());
+    s.taken_at = 3.0;
+    s.exits_known = true;
+    s.exits = vec![
+        exit(420, 310, Some(3), None, 5000),
+        exit(421, 420, None, Some(11), 5000),
+        exit(9001, 420, Some(0), None, 5000),
+        exit(9002, 420, Some(0), None, 5000),
+        // Not 420's: it exited before 420 started (a process before it with its pid).
+        exit(420, 310, Some(7), None, 10),
+    ];
+    update(&mut app, Msg::Snapshot(Arc::new(s)));
+    key(&mut app, KeyCode::Char('E'));
+    let text = screen(&app);
+    assert!(text.contains("exit 3"), "{text}");
+    assert!(text.contains("killed by SIGSEGV (core dumped)"), "{text}");
+    assert!(text.contains("gone (no exit reported)"), "{text}");
+    assert!(
+        !text.contains("exit 7"),
+        "an earlier process's exit is not make's:\n{text}"
+    );
+    assert!(
+        text.contains("Ended before a refresh saw them: 3"),
+        "{text}"
+    );
+    assert!(!text.contains("hunter2"), "redacted: {text}");
+    insta::assert_snapshot!(text);
+    key(&mut app, KeyCode::Esc);
+    assert!(!screen(&app).contains("Ended (newest first"));
 }

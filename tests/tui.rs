@@ -781,3 +781,89 @@ fn tagging_three_processes_stops_them_with_one_confirmation() {
     t.keys(&["q"]);
     t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
 }
+
+/// The Ended view (`E`) of the real binary: a child that exits 3 and one that
+/// kills itself with SIGSEGV, both seen alive first, then ended by the test
+/// (and reaped by it, after sitting as zombies); as root their exit code and
+/// signal come from the kernel. Twenty `true`s the refresh never sees are
+/// counted under their parent, this test.
+#[test]
+fn the_ended_view_says_how_each_process_ended() {
+    let tag = marker("ended");
+    let dir = tempfile::tempdir().unwrap();
+    let go = dir.path().join("go");
+    let child = |name: &str, end: &str| {
+        let code = format!(
+            "import os, resource, sys, time\nresource.setrlimit(resource.RLIMIT_CORE, (0, 0))\nwhile not os.path.exists({go:?}): time.sleep(0.05)\n{end}"
+        );
+        // argv[0] is the tag, so the command line starts with it.
+        use std::os::unix::process::CommandExt;
+        Proc::spawn(
+            Command::new(common::python())
+                .arg0(format!("{tag}{name}"))
+                .args(["-c", &code]),
+        )
+    };
+    let mut three = child("three", "sys.exit(3)");
+    let mut segv = child("segv", "os.kill(os.getpid(), 11)");
+    let t = Tmux::shell(200, 50);
+    start(&t, &format!("--filter {tag}"));
+    t.wait_screen("both children", |s| {
+        s.contains(&format!("{tag}three")) && s.contains(&format!("{tag}segv"))
+    });
+    std::fs::write(&go, "").unwrap();
+    // Zombies until reaped: whytop keeps the kernel's word for them meanwhile.
+    t.wait_screen("two zombies", |s| s.matches(" Z ").count() >= 2);
+    let status_three = three.0.wait().unwrap();
+    let status_segv = segv.0.wait().unwrap();
+    assert_eq!(status_three.code(), Some(3));
+    assert!(status_segv.code().is_none());
+    for _ in 0..20 {
+        Command::new("true").status().unwrap();
+    }
+    t.wait_screen("both gone from the table", |s| {
+        !s.contains(&format!("{tag}three")) && !s.contains(&format!("{tag}segv"))
+    });
+    t.keys(&["E"]);
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let me = std::process::id();
+    let s = t.wait_screen("the Ended view with both", |s| {
+        s.contains("Ended (newest first")
+            && s.contains(&format!("{tag}three"))
+            && s.contains(&format!("{tag}segv"))
+    });
+    let line = |name: &str| {
+        s.lines()
+            .find(|l| l.contains(&format!("{tag}{name}")))
+            .unwrap()
+            .to_string()
+    };
+    if root {
+        assert!(line("three").contains("exit 3"), "{s}");
+        assert!(line("segv").contains("killed by SIGSEGV"), "{s}");
+        assert!(!line("segv").contains("core dumped"), "{s}");
+        let counted = s
+            .lines()
+            .find(|l| l.contains("Ended before a refresh saw them"))
+            .and_then(|l| {
+                let at = l.find(&format!(" {me}: "))?;
+                let rest = &l[at + format!(" {me}: ").len()..];
+                rest.split(|c: char| !c.is_ascii_digit())
+                    .next()?
+                    .parse::<u64>()
+                    .ok()
+            });
+        assert!(
+            counted.is_some_and(|n| n >= 10),
+            "the test's short-lived children counted under it ({me}):\n{s}"
+        );
+    } else {
+        assert!(line("three").contains("gone"), "{s}");
+        assert!(s.contains("is known as root on Linux"), "{s}");
+    }
+    t.keys(&["Escape"]);
+    t.wait_screen("the table again", |s| !s.contains("Ended (newest first"));
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+}

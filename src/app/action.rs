@@ -53,6 +53,8 @@ pub enum Action {
     /// Type a nice value.
     NiceInput,
     AuditPane,
+    /// Processes that ended recently, and how.
+    EndedView,
     LadderKillNow,
     LadderCancel,
     Yes,
@@ -163,6 +165,7 @@ impl Action {
             Self::NiceDown => "nice -1 (higher priority; needs root)",
             Self::NiceInput => "type a nice value",
             Self::AuditPane => "the audit log of actions",
+            Self::EndedView => "processes that ended recently, and how",
             Self::LadderKillNow => "running stop: SIGKILL now",
             Self::LadderCancel => "running stop: cancel",
             Self::Yes => "yes, do it",

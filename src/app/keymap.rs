@@ -20,13 +20,14 @@ pub enum Mode {
     Signal,
     Nice,
     Audit,
+    Ended,
     Logs,
     LogFilter,
     Capture,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 13] = [
+    pub const ALL: [Mode; 14] = [
         Mode::Capture,
         Mode::Logs,
         Mode::LogFilter,
@@ -40,6 +41,7 @@ impl Mode {
         Mode::Signal,
         Mode::Nice,
         Mode::Audit,
+        Mode::Ended,
     ];
 
     pub fn name(self) -> &'static str {
@@ -54,6 +56,7 @@ impl Mode {
             Mode::Signal => "signal",
             Mode::Nice => "nice",
             Mode::Audit => "audit",
+            Mode::Ended => "ended",
             Mode::Logs => "logs",
             Mode::LogFilter => "log-filter",
             Mode::Capture => "capture",

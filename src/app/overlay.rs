@@ -44,6 +44,10 @@ pub enum Overlay {
     Audit {
         scroll: usize,
     },
+    /// Processes that ended recently, newest first.
+    Ended {
+        scroll: usize,
+    },
     /// The log pane; `filtering`: keys type its filter.
     Logs {
         view: Box<LogView>,
@@ -107,6 +111,7 @@ impl Overlay {
             Overlay::SignalMenu { .. } => Mode::Signal,
             Overlay::NicePrompt { .. } => Mode::Nice,
             Overlay::Audit { .. } => Mode::Audit,
+            Overlay::Ended { .. } => Mode::Ended,
             Overlay::Logs {
                 filtering: false, ..
             } => Mode::Logs,
@@ -122,7 +127,8 @@ impl Overlay {
         match self {
             Overlay::Detail { scroll, .. }
             | Overlay::Help { scroll }
-            | Overlay::Audit { scroll } => *scroll,
+            | Overlay::Audit { scroll }
+            | Overlay::Ended { scroll } => *scroll,
             _ => 0,
         }
     }
@@ -131,7 +137,8 @@ impl Overlay {
         match self {
             Overlay::Detail { scroll, .. }
             | Overlay::Help { scroll }
-            | Overlay::Audit { scroll } => Some(scroll),
+            | Overlay::Audit { scroll }
+            | Overlay::Ended { scroll } => Some(scroll),
             _ => None,
         }
     }

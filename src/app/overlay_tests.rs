@@ -59,6 +59,7 @@ fn open(app: &mut App, mode: Mode) {
         Mode::Signal => KeyCode::F(9),
         Mode::Nice => KeyCode::Char('='),
         Mode::Audit => KeyCode::Char('A'),
+        Mode::Ended => KeyCode::Char('E'),
         Mode::Logs => KeyCode::Char('l'),
         Mode::Capture => KeyCode::Char('s'),
         Mode::LogFilter => {

@@ -140,7 +140,7 @@ impl App {
             Some(&*prev)
         };
         self.table = derive(prev, snap);
-        self.history.push(&self.table);
+        self.history.push(prev, &self.table);
         let table = &self.table;
         self.ui.tagged.retain(|k| table.find(*k).is_some());
         self.rebuild_view();

@@ -160,7 +160,7 @@ pub(crate) fn act(app: &mut App, a: Action) -> Vec<Effect> {
         Mode::Search => search_key(app, a),
         Mode::Sort => sort_key(app, a),
         Mode::Detail => detail_key(app, a),
-        Mode::Help | Mode::Audit => match a {
+        Mode::Help | Mode::Audit | Mode::Ended => match a {
             a if is_movement(a) => {
                 scroll_pane(app, a);
                 Vec::new()

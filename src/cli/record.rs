@@ -116,9 +116,8 @@ pub fn run(args: &RecordArgs) -> anyhow::Result<i32> {
     );
     // As root on Linux, exits (code, signal) as the kernel reports them.
     let (exit_tx, exits) = std::sync::mpsc::channel();
-    match crate::platform::exit_events::watch_exits(move |x| {
-        let _ = exit_tx.send((x, wall_now()));
-    }) {
+    match crate::platform::exit_events::watch_exits(move |x| exit_tx.send((x, wall_now())).is_ok())
+    {
         Ok(()) => errln!("whytop record: exit codes and signals from the kernel's process events"),
         Err(e) => errln!(
             "whytop record: no exit codes or signals ({e}; the process events connector needs root on Linux): ended processes are those the sampler saw go"

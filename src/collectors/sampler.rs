@@ -3,6 +3,7 @@
 use super::runtime::{self, Prober, worker::ProbeWorker};
 use super::why::{WhyTracker, process_why};
 use crate::model::RuntimeHint;
+use crate::model::ending::ExitReport;
 use crate::model::{ProcDetail, ProcKey, ProcSample, Snapshot};
 
 /// A runtime probe (py-spy) of the focused process runs on focus and then this often.
@@ -88,6 +89,8 @@ struct State {
     probing: Option<ProcKey>,
     /// The detail last published, to republish with a probe's result.
     last_detail: Option<Arc<ProcDetail>>,
+    /// Exits as the kernel reports them (Linux as root), drained each pass.
+    exits: Option<Receiver<ExitReport>>,
 }
 
 impl State {
@@ -105,6 +108,7 @@ impl State {
             probes: None,
             probing: None,
             last_detail: None,
+            exits: None,
         }
     }
 }
@@ -136,7 +140,38 @@ fn pass(st: &mut State) -> Result<Snapshot, PlatformError> {
         procs: listing.procs,
         with_threads: st.opts.threads,
         why,
+        exits: st
+            .exits
+            .as_ref()
+            .map(|rx| rx.try_iter().collect())
+            .unwrap_or_default(),
+        exits_known: st.exits.is_some(),
     })
+}
+
+/// Exits from the kernel's process events, when it gives them (Linux as
+/// root); None, silently, where it does not: the Ended view says what it lacks.
+fn watch_exits() -> Option<Receiver<ExitReport>> {
+    let (tx, rx) = channel();
+    crate::platform::exit_events::watch_exits(move |x| {
+        let at = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0);
+        tx.send(ExitReport {
+            pid: x.pid,
+            parent: x.parent_tgid.unwrap_or(0),
+            code: x.code,
+            signal: x.signal,
+            signal_name: x.signal.map(crate::platform::signals::name),
+            core_dumped: x.core_dumped,
+            at,
+            at_ticks: crate::platform::exit_events::ticks_since_boot(x.timestamp_ns),
+        })
+        .is_ok()
+    })
+    .ok()?;
+    Some(rx)
 }
 
 /// Exe, cwd, fds and the full verdict (with each thread's) of the focused process.
@@ -269,6 +304,7 @@ pub fn spawn_with(
     let (detail_tx, detail_rx) = watch::channel(None);
     let mut st = State::new(platform, interval);
     st.probe_to = Some((cmd_tx.clone(), prober));
+    st.exits = watch_exits();
     let stop = CancelToken::new();
     let (exited_tx, exited) = channel::<()>();
     let thread_stop = stop.clone();

@@ -1,6 +1,7 @@
 //! Plain data and pure derivation: no I/O here.
 
 pub(crate) mod callstack;
+pub mod ending;
 pub(crate) mod facts;
 pub(crate) mod filter;
 pub mod history;

@@ -213,4 +213,11 @@ pub struct Snapshot {
     pub with_threads: bool,
     /// Why each sample waits, parallel to `procs`; empty when not classified.
     pub why: Vec<crate::model::why::WhyTag>,
+    /// Processes the kernel reported as exited since the previous snapshot
+    /// (Linux as root; empty elsewhere).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exits: Vec<crate::model::ending::ExitReport>,
+    /// Whether exits are reported at all (then one missing means none came).
+    #[serde(default)]
+    pub exits_known: bool,
 }

@@ -26,6 +26,10 @@ pub struct Exit {
     /// The signal that killed it, when one did.
     pub signal: Option<i32>,
     pub core_dumped: bool,
+    /// Its parent's thread group at the exit (kernels since 4.18; None on older).
+    pub parent_tgid: Option<i32>,
+    /// When, as the kernel's monotonic clock (nanoseconds since boot).
+    pub timestamp_ns: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +105,8 @@ fn decode_cn(cn: &[u8]) -> Option<Event> {
                 code,
                 signal,
                 core_dumped,
+                parent_tgid: at(5),
+                timestamp_ns: u64::from_ne_bytes(ev.get(8..16)?.try_into().ok()?),
             })
         }
         other => Event::Other(other),
@@ -167,7 +173,9 @@ mod tests {
                 tgid: 42,
                 code: Some(3),
                 signal: None,
-                core_dumped: false
+                core_dumped: false,
+                parent_tgid: Some(1),
+                timestamp_ns: 123_456_789,
             })]
         );
         let mut two = datagram(PROC_EVENT_EXIT, &[43, 40, 0x8b, 17, 1, 1]);
@@ -180,7 +188,9 @@ mod tests {
                 tgid: 40,
                 code: None,
                 signal: Some(11),
-                core_dumped: true
+                core_dumped: true,
+                parent_tgid: Some(1),
+                timestamp_ns: 123_456_789,
             })
         );
         assert_eq!(

@@ -4,9 +4,10 @@
 use crate::platform::cn_proc::Exit;
 
 /// Calls `on_exit` on a thread of its own for every process (not thread) that
-/// exits, as the kernel reports it. Linux as root only; elsewhere, or when the
+/// exits, as the kernel reports it, until it returns false (its receiver is
+/// gone; checked at the next exit). Linux as root only; elsewhere, or when the
 /// subscription is refused, the error says why and nothing is started.
-pub fn watch_exits(mut on_exit: impl FnMut(Exit) + Send + 'static) -> std::io::Result<()> {
+pub fn watch_exits(mut on_exit: impl FnMut(Exit) -> bool + Send + 'static) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
         let mut events = crate::platform::linux::cn_proc_socket::ProcEvents::subscribe()?;
@@ -18,8 +19,9 @@ pub fn watch_exits(mut on_exit: impl FnMut(Exit) + Send + 'static) -> std::io::R
                     for e in evs {
                         if let crate::platform::cn_proc::Event::Exit(x) = e
                             && x.pid == x.tgid
+                            && !on_exit(x)
                         {
-                            on_exit(x);
+                            return;
                         }
                     }
                 }
@@ -34,4 +36,17 @@ pub fn watch_exits(mut on_exit: impl FnMut(Exit) + Send + 'static) -> std::io::R
             "the process events connector is Linux's",
         ))
     }
+}
+
+/// An exit's kernel timestamp as the clock ticks since boot that start times
+/// count in (`ProcKey::start_time`), so an exit is matched only to a process
+/// that had started by then. (The timestamp leaves out time suspended, so
+/// after a suspend an exit looks earlier: it then matches nothing, never the
+/// wrong process.)
+pub fn ticks_since_boot(timestamp_ns: u64) -> u64 {
+    #[cfg(target_os = "linux")]
+    let hz = crate::platform::linux::reader_io::sysconf(libc::_SC_CLK_TCK, 100);
+    #[cfg(not(target_os = "linux"))]
+    let hz: u64 = 100;
+    (u128::from(timestamp_ns) * u128::from(hz) / 1_000_000_000) as u64
 }

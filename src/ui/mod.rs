@@ -4,6 +4,7 @@ pub(crate) mod audit;
 pub(crate) mod capture;
 pub(crate) mod confirm;
 pub(crate) mod detail;
+pub(crate) mod ended;
 pub(crate) mod header;
 pub(crate) mod help;
 pub(crate) mod history_chart;
@@ -44,6 +45,7 @@ pub fn render(app: &App, f: &mut Frame) {
             signal_menu::render(app, *cursor, *group, f, a.table)
         }
         Overlay::Audit { .. } => audit::render(app, f, a.table),
+        Overlay::Ended { .. } => ended::render(app, f, a.table),
         Overlay::Logs { .. } => logs::render(app, f, a.table),
         Overlay::Capture(_) => capture::render(app, f, a.table),
         _ => {}

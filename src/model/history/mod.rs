@@ -16,9 +16,10 @@ pub mod system;
 pub use process::{ProcHistory, ProcPoint};
 pub use system::{CpuKinds, SysPoint, SystemHistory};
 
-use super::ProcKey;
+use super::ending::ExitReport;
 use super::table::ProcessTable;
 use super::why::WhyTag;
+use super::{Pid, ProcKey, ProcSample, Snapshot};
 
 /// Refreshes kept by default: five minutes at the default 1 s refresh.
 pub const DEFAULT_CAPACITY: usize = 300;
@@ -32,6 +33,44 @@ pub struct Ended {
     /// Wall clock of the last snapshot it was in, seconds since the Unix epoch.
     pub last_seen_at: f64,
     pub history: ProcHistory,
+    /// Its last sample (name, command, user, CPU time), when the previous
+    /// snapshot was given.
+    pub last: Option<ProcSample>,
+    /// How it ended, when the kernel said (Linux as root).
+    pub exit: Option<ExitReport>,
+}
+
+/// Exits of processes no snapshot ever held (they lived less than a
+/// refresh), counted per parent.
+#[derive(Clone, Debug, Default)]
+pub struct ShortLived {
+    pub total: u64,
+    /// (parent pid, exits), most first after `by_parent_sorted`; at most
+    /// `SHORT_LIVED_PARENTS` parents are kept, the rest count in `total` only.
+    pub by_parent: Vec<(Pid, u64)>,
+}
+
+const SHORT_LIVED_PARENTS: usize = 64;
+/// Refreshes an exit may arrive after its process was last missing.
+const LATE_EXIT: u64 = 3;
+
+impl ShortLived {
+    fn count(&mut self, parent: Pid) {
+        self.total += 1;
+        let full = self.by_parent.len() >= SHORT_LIVED_PARENTS;
+        match self.by_parent.iter_mut().find(|(p, _)| *p == parent) {
+            Some((_, n)) => *n += 1,
+            None if !full => self.by_parent.push((parent, 1)),
+            None => {}
+        }
+    }
+
+    /// Parents with the most short-lived children first.
+    pub fn by_parent_sorted(&self) -> Vec<(Pid, u64)> {
+        let mut v = self.by_parent.clone();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -45,6 +84,9 @@ pub struct History {
     /// Ended processes, oldest end first.
     ended: Vec<Ended>,
     last_taken_at: f64,
+    /// Exits reported for processes still listed (zombies not yet reaped).
+    pending_exits: Vec<ExitReport>,
+    pub short_lived: ShortLived,
     pub system: SystemHistory,
 }
 
@@ -65,6 +107,8 @@ impl History {
             live: Vec::new(),
             ended: Vec::new(),
             last_taken_at: 0.0,
+            pending_exits: Vec::new(),
+            short_lived: ShortLived::default(),
             system: SystemHistory::new(capacity.max(1)),
         }
     }
@@ -79,8 +123,10 @@ impl History {
 
     /// Adds one refresh: a point for every process in the table (thread rows
     /// are skipped), the machine's point; processes missing from it move to
-    /// the ended list, and those ended `ended_keep` refreshes ago are freed.
-    pub fn push(&mut self, table: &ProcessTable) {
+    /// the ended list with their last sample from `prev` (the snapshot before
+    /// `table`'s) and their exit where the kernel reported one, and those
+    /// ended `ended_keep` refreshes ago are freed.
+    pub fn push(&mut self, prev: Option<&Snapshot>, table: &ProcessTable) {
         let snap = &table.snapshot;
         self.seq += 1;
         self.system.push(&snap.system);
@@ -124,7 +170,7 @@ impl History {
                 })
                 .collect();
             for (k, h) in ended {
-                self.end(k, h);
+                self.end(k, h, prev);
             }
         }
         if !fresh.is_empty() {
@@ -135,19 +181,54 @@ impl History {
                 self.live.sort_unstable_by_key(|(k, _)| *k);
             }
         }
+        self.match_exits(&snap.exits);
         self.last_taken_at = snap.taken_at;
         let keep = self.ended_keep;
         let seq = self.seq;
         self.ended.retain(|e| seq - e.ended_seq < keep);
     }
 
-    fn end(&mut self, key: ProcKey, history: ProcHistory) {
+    fn end(&mut self, key: ProcKey, history: ProcHistory, prev: Option<&Snapshot>) {
+        let last = prev.and_then(|s| find_process(&s.procs, key)).cloned();
         self.ended.push(Ended {
             key,
             ended_seq: self.seq,
             last_seen_at: self.last_taken_at,
             history,
+            last,
+            exit: None,
         });
+    }
+
+    /// Gives each reported exit to the process it ended: one that ended in the
+    /// last few refreshes, or one still listed (a zombie: kept until it goes);
+    /// an exit of a process never listed is counted as short-lived.
+    fn match_exits(&mut self, new: &[ExitReport]) {
+        let mut exits = std::mem::take(&mut self.pending_exits);
+        exits.extend(new.iter().cloned());
+        for x in exits {
+            let seq = self.seq;
+            let ended = self
+                .ended
+                .iter_mut()
+                .filter(|e| e.exit.is_none() && seq - e.ended_seq < LATE_EXIT && x.may_be(e.key))
+                .max_by_key(|e| e.key.start_time);
+            if let Some(e) = ended {
+                e.exit = Some(x);
+            } else if self.live_process_with(&x) {
+                self.pending_exits.push(x);
+            } else {
+                self.short_lived.count(x.parent);
+            }
+        }
+    }
+
+    fn live_process_with(&self, x: &ExitReport) -> bool {
+        let from = self.live.partition_point(|(k, _)| k.pid < x.pid);
+        self.live[from..]
+            .iter()
+            .take_while(|(k, _)| k.pid == x.pid)
+            .any(|(k, _)| x.may_be(*k))
     }
 
     /// The history of a live process, or of one in the ended list.
@@ -176,6 +257,15 @@ impl History {
     pub fn live_len(&self) -> usize {
         self.live.len()
     }
+}
+
+/// A process (not a thread row) in a snapshot's samples, sorted by pid.
+fn find_process(procs: &[ProcSample], key: ProcKey) -> Option<&ProcSample> {
+    let from = procs.partition_point(|p| p.pid < key.pid);
+    procs[from..]
+        .iter()
+        .take_while(|p| p.pid == key.pid)
+        .find(|p| p.tgid.is_none() && p.key() == key)
 }
 
 /// The WHY word of the newest point, with the refreshes it has lasted.

@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::ending::ExitReport;
 use crate::model::testutil::sample;
 use crate::model::why::WaitReason;
 use crate::model::{Snapshot, derive};
@@ -23,21 +24,27 @@ fn processes_get_points_end_and_are_freed_after_the_ended_list() {
     let mut h = History::new(4, 2);
     let a = sample(10, 1, "a");
     let mut b = sample(20, 1, "b");
-    h.push(&table(
-        1,
-        vec![
-            (a.clone(), WaitReason::Timer),
-            (b.clone(), WaitReason::Input),
-        ],
-    ));
+    h.push(
+        None,
+        &table(
+            1,
+            vec![
+                (a.clone(), WaitReason::Timer),
+                (b.clone(), WaitReason::Input),
+            ],
+        ),
+    );
     b.rss_bytes = 1 << 20;
-    h.push(&table(
-        2,
-        vec![
-            (a.clone(), WaitReason::Timer),
-            (b.clone(), WaitReason::Running),
-        ],
-    ));
+    h.push(
+        None,
+        &table(
+            2,
+            vec![
+                (a.clone(), WaitReason::Timer),
+                (b.clone(), WaitReason::Running),
+            ],
+        ),
+    );
     assert_eq!(h.live_len(), 2);
     assert_eq!(h.allocated(), 1, "only the process that changed has a ring");
     let hb = h.process(b.key()).unwrap();
@@ -47,15 +54,15 @@ fn processes_get_points_end_and_are_freed_after_the_ended_list() {
     // b ends; a's pid is reused by another process (another start time).
     let mut a2 = sample(10, 1, "a2");
     a2.start_time += 1;
-    h.push(&table(3, vec![(a2.clone(), WaitReason::Lock)]));
+    h.push(None, &table(3, vec![(a2.clone(), WaitReason::Lock)]));
     let ended: Vec<_> = h.ended().iter().map(|e| e.key).collect();
     assert_eq!(ended, vec![a.key(), b.key()]);
     assert_eq!(h.ended()[1].last_seen_at, 2.0);
     assert!(h.process(b.key()).is_some(), "kept while in the ended list");
     assert_eq!(h.process(a2.key()).unwrap().len(), 1);
-    h.push(&table(4, vec![(a2.clone(), WaitReason::Lock)]));
+    h.push(None, &table(4, vec![(a2.clone(), WaitReason::Lock)]));
     assert_eq!(h.ended().len(), 2);
-    h.push(&table(5, vec![(a2.clone(), WaitReason::Lock)]));
+    h.push(None, &table(5, vec![(a2.clone(), WaitReason::Lock)]));
     assert!(h.ended().is_empty(), "freed after ended_keep refreshes");
     assert!(h.process(b.key()).is_none());
     let (tag, n) = why_since(h.process(a2.key()).unwrap());
@@ -69,10 +76,10 @@ fn thread_rows_are_not_processes() {
     let p = sample(10, 1, "p");
     let mut t = sample(11, 1, "p");
     t.tgid = Some(10);
-    h.push(&table(
-        1,
-        vec![(p, WaitReason::Lock), (t, WaitReason::Input)],
-    ));
+    h.push(
+        None,
+        &table(1, vec![(p, WaitReason::Lock), (t, WaitReason::Input)]),
+    );
     assert_eq!(h.live_len(), 1);
 }
 
@@ -84,7 +91,7 @@ fn idle_processes_stay_small() {
         .collect();
     let mut h = History::default();
     for s in 0..10 {
-        h.push(&table(s, procs.clone()));
+        h.push(None, &table(s, procs.clone()));
     }
     assert_eq!(h.allocated(), 0);
     let per = std::mem::size_of::<(ProcKey, ProcHistory)>();
@@ -105,9 +112,9 @@ fn arrivals_and_ends_in_the_middle_keep_every_history_its_own() {
             })
             .collect()
     };
-    h.push(&table(1, procs(&[10, 30, 50], 1)));
-    h.push(&table(2, procs(&[10, 20, 30, 40, 50, 60], 1)));
-    h.push(&table(3, procs(&[5, 20, 30, 60], 2)));
+    h.push(None, &table(1, procs(&[10, 30, 50], 1)));
+    h.push(None, &table(2, procs(&[10, 20, 30, 40, 50, 60], 1)));
+    h.push(None, &table(3, procs(&[5, 20, 30, 60], 2)));
     let live: Vec<_> = h
         .live
         .iter()
@@ -121,4 +128,87 @@ fn arrivals_and_ends_in_the_middle_keep_every_history_its_own() {
         .collect();
     ended.sort();
     assert_eq!(ended, vec![(10, 2), (30, 2), (40, 1), (50, 2)]);
+}
+
+fn exit(pid: i32, at_ticks: u64, code: Option<i32>, signal: Option<i32>) -> ExitReport {
+    ExitReport {
+        pid,
+        parent: 1,
+        code,
+        signal,
+        at_ticks,
+        ..Default::default()
+    }
+}
+
+fn with_exits(mut t: ProcessTable, exits: Vec<ExitReport>) -> ProcessTable {
+    let mut s = (*t.snapshot).clone();
+    s.exits = exits;
+    t.snapshot = Arc::new(s);
+    t
+}
+
+/// An exit goes to the process it ended: at once when it went, after it was
+/// reaped when it sat as a zombie, never to a later process with the same pid;
+/// one of a process no refresh saw is counted under its parent.
+#[test]
+fn exits_find_their_process_and_short_lived_ones_are_counted() {
+    let mut h = History::new(8, 8);
+    let mut a = sample(10, 1, "a");
+    a.start_time = 100;
+    let mut z = sample(20, 1, "z");
+    z.start_time = 100;
+    let first = table(
+        1,
+        vec![
+            (a.clone(), WaitReason::Timer),
+            (z.clone(), WaitReason::Timer),
+        ],
+    );
+    h.push(None, &first);
+    // a exits 3 and goes; z is killed but stays a zombie; pid 30 lived and
+    // died between refreshes; pid 10 is reused at once by a2.
+    let mut a2 = sample(10, 1, "a2");
+    a2.start_time = 300;
+    let second = with_exits(
+        table(
+            2,
+            vec![
+                (a2.clone(), WaitReason::Timer),
+                (z.clone(), WaitReason::Timer),
+            ],
+        ),
+        vec![
+            exit(10, 200, Some(3), None),
+            exit(20, 250, None, Some(9)),
+            exit(30, 260, Some(0), None),
+        ],
+    );
+    h.push(Some(&first.snapshot), &second);
+    let e = &h.ended()[0];
+    assert_eq!(
+        (e.key, e.exit.as_ref().map(|x| x.code)),
+        (a.key(), Some(Some(3)))
+    );
+    assert_eq!(e.last.as_ref().map(|s| &*s.comm), Some("a"));
+    assert_eq!(h.short_lived.total, 1);
+    assert_eq!(h.short_lived.by_parent_sorted(), vec![(1, 1)]);
+    // z is reaped: its kill, kept meanwhile, is given to it.
+    let third = table(3, vec![(a2.clone(), WaitReason::Timer)]);
+    h.push(Some(&second.snapshot), &third);
+    let ez = h.ended().iter().find(|e| e.key == z.key()).unwrap();
+    assert_eq!(ez.exit.as_ref().and_then(|x| x.signal), Some(9));
+    // An exit older than a2's start is not a2's, even with its pid.
+    let fourth = with_exits(table(4, vec![]), vec![exit(10, 250, Some(1), None)]);
+    h.push(Some(&third.snapshot), &fourth);
+    let ea2 = h.ended().iter().find(|e| e.key == a2.key()).unwrap();
+    assert!(ea2.exit.is_none(), "{:?}", ea2.exit);
+    assert_eq!(h.short_lived.total, 2);
+    // Its own, a refresh late, is.
+    h.push(
+        Some(&fourth.snapshot),
+        &with_exits(table(5, vec![]), vec![exit(10, 400, None, Some(11))]),
+    );
+    let ea2 = h.ended().iter().find(|e| e.key == a2.key()).unwrap();
+    assert_eq!(ea2.exit.as_ref().and_then(|x| x.signal), Some(11));
 }

@@ -11,7 +11,7 @@ pub(crate) mod pid_churn;
 pub(crate) mod pidfd;
 pub(crate) mod prio;
 pub mod reader;
-mod reader_io;
+pub(crate) mod reader_io;
 pub mod remote_mem;
 mod restart_evidence;
 mod run_watch;

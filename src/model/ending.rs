@@ -1,0 +1,70 @@
+//! How a process ended, as the kernel reported it (Linux as root: the process
+//! events connector), and the words for it. Plain data: the collector fills it.
+
+use serde::{Deserialize, Serialize};
+
+use super::Pid;
+
+/// One process's exit, as reported when it happened.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExitReport {
+    pub pid: Pid,
+    /// The process that was its parent when it exited (kernels since 4.18
+    /// say; 0 where not).
+    pub parent: Pid,
+    pub code: Option<i32>,
+    pub signal: Option<i32>,
+    /// `SIGSEGV` for 11: named by the platform, which numbers signals.
+    pub signal_name: Option<String>,
+    pub core_dumped: bool,
+    /// When it was reported, seconds since the Unix epoch.
+    pub at: f64,
+    /// When it exited, in the clock ticks since boot that `ProcKey::start_time`
+    /// counts: an exit belongs only to a process with that pid started by then.
+    pub at_ticks: u64,
+}
+
+impl ExitReport {
+    /// Whether this exit can be that process's (same pid, started before it).
+    pub fn may_be(&self, key: super::ProcKey) -> bool {
+        self.pid == key.pid && key.start_time <= self.at_ticks
+    }
+}
+
+/// What ended a process, in words: `exit 3`, `killed by SIGSEGV (core dumped)`.
+pub fn how(exit: &ExitReport) -> String {
+    match (exit.code, exit.signal) {
+        (_, Some(sig)) => {
+            let name = exit.signal_name.clone().unwrap_or_else(|| sig.to_string());
+            if exit.core_dumped {
+                format!("killed by {name} (core dumped)")
+            } else {
+                format!("killed by {name}")
+            }
+        }
+        (Some(code), None) => format!("exit {code}"),
+        (None, None) => "ended".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_for_each_way_to_end() {
+        let mut e = ExitReport {
+            code: Some(3),
+            ..Default::default()
+        };
+        assert_eq!(how(&e), "exit 3");
+        e.code = None;
+        e.signal = Some(11);
+        e.signal_name = Some("SIGSEGV".into());
+        e.core_dumped = true;
+        assert_eq!(how(&e), "killed by SIGSEGV (core dumped)");
+        e.signal_name = None;
+        e.core_dumped = false;
+        assert_eq!(how(&e), "killed by 11");
+    }
+}
