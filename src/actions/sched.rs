@@ -39,16 +39,12 @@ pub fn next_io(pid: i32) -> Option<SchedChange> {
 
 /// Applies `change` to exactly the process `key` names (through its handle).
 pub fn apply(key: ProcKey, change: SchedChange) -> Result<String, PriorityError> {
-    let unsupported = || PriorityError::Other {
-        pid: key.pid,
-        msg: "not supported on this system".into(),
-    };
     let supported = match change {
         SchedChange::Policy(_) | SchedChange::Io(..) => HAS_POLICIES,
         SchedChange::Background(_) => HAS_BACKGROUND,
     };
     if !supported {
-        return Err(unsupported());
+        return Err(PriorityError::Unsupported(key.pid));
     }
     let h = priority::open(key)?;
     match change {
