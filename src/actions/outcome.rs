@@ -3,6 +3,7 @@
 //! the audit record come from its kind, so "gone" and "permission denied" are
 //! told apart everywhere.
 
+use super::bundle::BundleError;
 use super::deliver::DeliverError;
 use super::priority::PriorityError;
 use crate::platform::PlatformError;
@@ -76,6 +77,14 @@ impl OutcomeKind {
             PriorityError::IdentityLost(_)
             | PriorityError::Unsupported(_)
             | PriorityError::Other { .. } => Self::Failed,
+        }
+    }
+
+    pub fn of_bundle(e: &BundleError) -> Self {
+        match e {
+            BundleError::Gone(_) => Self::Gone,
+            BundleError::Platform(p) => Self::of_platform(p),
+            BundleError::Data(_) => Self::Failed,
         }
     }
 
@@ -159,6 +168,21 @@ mod tests {
         assert_eq!(
             PriorityError::from_platform(7, PlatformError::NeedsPrivilege { pid: 7 }).to_string(),
             "pid 7: that needs root (or CAP_SYS_NICE)"
+        );
+    }
+
+    /// A bundle of a process that exited is gone (it was "failed", in words only).
+    #[test]
+    fn a_bundle_of_a_gone_process_is_gone() {
+        assert_eq!(
+            OutcomeKind::of_bundle(&BundleError::Gone(7)),
+            OutcomeKind::Gone
+        );
+        assert_eq!(
+            OutcomeKind::of_bundle(&BundleError::Data(
+                crate::actions::datadir::DataError::NoHome
+            )),
+            OutcomeKind::Failed
         );
     }
 
