@@ -304,6 +304,35 @@ fn lowering_nice_without_privilege_is_refused_saying_root_is_needed() {
     assert_eq!(audit[0]["outcome"]["kind"], "denied", "{audit:?}");
 }
 
+/// A real-time policy without privilege is denied by kind (it was "failed"),
+/// with the same words as before.
+#[test]
+fn a_policy_that_needs_root_is_denied_by_kind() {
+    let data = tempfile::tempdir().unwrap();
+    std::os::unix::fs::chown(data.path(), Some(65534), Some(65534)).unwrap();
+    let script = format!(
+        "sleep 60 & pid=$!; WHYTOP_DATA_DIR={} {} sched $pid --policy fifo; rc=$?; kill $pid; exit $rc",
+        data.path().display(),
+        common::bin()
+    );
+    let out = Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "sh",
+            "-c",
+            &script,
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("needs root"), "{err}");
+    let audit = audit_lines(data.path());
+    assert_eq!(audit[0]["outcome"]["kind"], "denied", "{audit:?}");
+}
+
 /// A signal to another user's process is denied, and its audit says so by kind.
 #[test]
 fn a_signal_to_another_users_process_is_denied_by_kind() {

@@ -80,17 +80,41 @@ pub struct Bundle {
     pub unreadable: Vec<String>,
 }
 
+/// Why no bundle was made or saved.
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    /// Not in the listing: it exited (or its pid is another's now).
+    #[error("no such process: pid {0}")]
+    Gone(i32),
+    #[error(transparent)]
+    Platform(#[from] crate::platform::PlatformError),
+    #[error(transparent)]
+    Data(#[from] DataError),
+}
+
+/// Why the executable was not hashed (kept as text in the bundle).
+#[derive(Debug, thiserror::Error)]
+enum HashError {
+    #[error("no executable path")]
+    NoPath,
+    #[error("{path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
 /// Builds the bundle for `key` from a listing of every process.
 pub fn build(
     platform: &mut dyn Platform,
     procs: &[ProcSample],
     key: ProcKey,
     redact: bool,
-) -> Result<Bundle, String> {
+) -> Result<Bundle, BundleError> {
     let p = procs
         .iter()
         .find(|p| p.key() == key && p.tgid.is_none())
-        .ok_or_else(|| format!("no such process: pid {}", key.pid))?;
+        .ok_or(BundleError::Gone(key.pid))?;
     let facts = platform.facts(p);
     let why = process_why(platform, p, procs, None, None);
     // Command lines carry secrets too (`psql postgres://u:pw@h/db`, `--token x`).
@@ -135,7 +159,7 @@ pub fn build(
         Some(path) => {
             sha256_of(&crate::platform::running_exe(p.pid).unwrap_or_else(|| path.clone()))
         }
-        None => Err("no executable path".to_string()),
+        None => Err(HashError::NoPath),
     };
     Ok(Bundle {
         whytop_version: env!("CARGO_PKG_VERSION"),
@@ -156,7 +180,7 @@ pub fn build(
         exe: Exe {
             path: facts.exe.clone(),
             sha256: exe_hash.as_ref().ok().cloned(),
-            sha256_error: exe_hash.err(),
+            sha256_error: exe_hash.err().map(|e| e.to_string()),
         },
         cwd: facts.cwd.clone(),
         environment: facts.environ.clone().map(|e| {
@@ -179,12 +203,16 @@ pub fn build(
 }
 
 /// Streams a file through sha256 (the executable may be large).
-fn sha256_of(path: &str) -> Result<String, String> {
-    let mut f = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
+fn sha256_of(path: &str) -> Result<String, HashError> {
+    let read = |source| HashError::Read {
+        path: path.to_string(),
+        source,
+    };
+    let mut f = std::fs::File::open(path).map_err(read)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
-        let n = f.read(&mut buf).map_err(|e| format!("{path}: {e}"))?;
+        let n = f.read(&mut buf).map_err(read)?;
         if n == 0 {
             break;
         }

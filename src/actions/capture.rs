@@ -190,6 +190,7 @@ fn run_attempt(
         })
     }) {
         Ok(stdout) => read_report(a, stdout)
+            .map_err(|e| e.to_string())
             .and_then(|out| stackfmt::parse(a.format, &out).map(|t| (out, t)))
             .map_err(Some),
         Err(RunError::Cancelled) => Err(None),
@@ -259,11 +260,11 @@ fn sample_over_time(
 }
 
 /// The report: the tool's stdout, or the file it was told to write (removed after).
-fn read_report(a: &Attempt, stdout: String) -> Result<String, String> {
+fn read_report(a: &Attempt, stdout: String) -> Result<String, DataError> {
     let Some(f) = &a.out_file else {
         return Ok(stdout);
     };
-    let text = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()));
+    let text = std::fs::read_to_string(f).map_err(|e| DataError::io(f, e));
     let _ = std::fs::remove_file(f);
     text
 }

@@ -43,21 +43,36 @@ impl Default for Policy {
     }
 }
 
+/// Why a ladder's text is not a ladder; each names the step it is about.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    #[error("step {0:?} is not SIGNAL:SECONDS")]
+    NotAStep(String),
+    #[error(transparent)]
+    Signal(#[from] signals::SignalParseError),
+    #[error("step {part:?}: {secs:?} is not a number of seconds")]
+    NotSeconds { part: String, secs: String },
+    #[error("step {0:?}: wait must be 0..3600 seconds")]
+    WaitOutOfRange(String),
+    #[error("a ladder needs at least one step")]
+    Empty,
+}
+
 impl Policy {
     /// `TERM:5,INT:3,KILL:1`: signal names or numbers, waits in seconds (decimals allowed).
-    pub fn parse(text: &str) -> Result<Policy, String> {
+    pub fn parse(text: &str) -> Result<Policy, PolicyError> {
         let mut steps = Vec::new();
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (sig, secs) = part
                 .split_once(':')
-                .ok_or_else(|| format!("step {part:?} is not SIGNAL:SECONDS"))?;
+                .ok_or_else(|| PolicyError::NotAStep(part.to_string()))?;
             let signal = signals::parse(sig)?;
-            let secs: f64 = secs
-                .trim()
-                .parse()
-                .map_err(|_| format!("step {part:?}: {secs:?} is not a number of seconds"))?;
+            let secs: f64 = secs.trim().parse().map_err(|_| PolicyError::NotSeconds {
+                part: part.to_string(),
+                secs: secs.to_string(),
+            })?;
             if !(0.0..=3600.0).contains(&secs) {
-                return Err(format!("step {part:?}: wait must be 0..3600 seconds"));
+                return Err(PolicyError::WaitOutOfRange(part.to_string()));
             }
             steps.push(Step {
                 signal,
@@ -65,7 +80,7 @@ impl Policy {
             });
         }
         if steps.is_empty() {
-            return Err("a ladder needs at least one step".into());
+            return Err(PolicyError::Empty);
         }
         Ok(Policy {
             steps,

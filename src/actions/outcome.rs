@@ -3,6 +3,7 @@
 //! the audit record come from its kind, so "gone" and "permission denied" are
 //! told apart everywhere.
 
+use super::bundle::BundleError;
 use super::deliver::DeliverError;
 use super::priority::PriorityError;
 use crate::platform::PlatformError;
@@ -70,8 +71,20 @@ impl OutcomeKind {
     pub fn of_priority(e: &PriorityError) -> Self {
         match e {
             PriorityError::Gone(_) => Self::Gone,
-            PriorityError::NeedsRoot { .. } | PriorityError::Denied(_) => Self::Denied,
-            PriorityError::IdentityLost(_) | PriorityError::Other { .. } => Self::Failed,
+            PriorityError::NeedsRoot { .. }
+            | PriorityError::Denied(_)
+            | PriorityError::NeedsPrivilege(_) => Self::Denied,
+            PriorityError::IdentityLost(_)
+            | PriorityError::Unsupported(_)
+            | PriorityError::Other { .. } => Self::Failed,
+        }
+    }
+
+    pub fn of_bundle(e: &BundleError) -> Self {
+        match e {
+            BundleError::Gone(_) => Self::Gone,
+            BundleError::Platform(p) => Self::of_platform(p),
+            BundleError::Data(_) => Self::Failed,
         }
     }
 
@@ -108,11 +121,76 @@ mod tests {
             )),
             OutcomeKind::Refused
         );
+        assert_eq!(
+            OutcomeKind::of_priority(&PriorityError::Unsupported(7)),
+            OutcomeKind::Failed
+        );
         assert_eq!(ActionOutcome::done("ok").exit_code(), 0);
         assert_eq!(ActionOutcome::new(OutcomeKind::Gone, "x").exit_code(), 1);
         assert_eq!(
             serde_json::to_value(OutcomeKind::Denied).unwrap(),
             serde_json::json!("denied")
         );
+    }
+
+    /// What the kernel said, through the priority layer, to a kind: a policy
+    /// that needs root is denied (it was "failed"), gone is gone, not denied.
+    #[test]
+    fn platform_errors_through_a_priority_change_keep_their_kind() {
+        let kind = |e| OutcomeKind::of_priority(&PriorityError::from_platform(7, e));
+        assert_eq!(
+            kind(PlatformError::NoSuchProcess { pid: 7 }),
+            OutcomeKind::Gone
+        );
+        assert_eq!(
+            kind(PlatformError::PermissionDenied { pid: 7 }),
+            OutcomeKind::Denied
+        );
+        assert_eq!(
+            kind(PlatformError::NeedsPrivilege { pid: 7 }),
+            OutcomeKind::Denied
+        );
+        assert_eq!(
+            kind(PlatformError::IdentityLost {
+                pid: 7,
+                what: "nice"
+            }),
+            OutcomeKind::Failed
+        );
+        assert_eq!(
+            kind(PlatformError::Os {
+                pid: 7,
+                source: std::io::Error::from_raw_os_error(libc::EINVAL)
+            }),
+            OutcomeKind::Failed
+        );
+        // The words the user sees are the same as before.
+        assert_eq!(
+            PriorityError::from_platform(7, PlatformError::NeedsPrivilege { pid: 7 }).to_string(),
+            "pid 7: that needs root (or CAP_SYS_NICE)"
+        );
+    }
+
+    /// A bundle of a process that exited is gone (it was "failed", in words only).
+    #[test]
+    fn a_bundle_of_a_gone_process_is_gone() {
+        assert_eq!(
+            OutcomeKind::of_bundle(&BundleError::Gone(7)),
+            OutcomeKind::Gone
+        );
+        assert_eq!(
+            OutcomeKind::of_bundle(&BundleError::Data(
+                crate::actions::datadir::DataError::NoHome
+            )),
+            OutcomeKind::Failed
+        );
+    }
+
+    #[test]
+    fn a_signal_to_a_gone_process_is_gone_not_denied() {
+        let gone = DeliverError::Platform(PlatformError::NoSuchProcess { pid: 7 });
+        assert_eq!(OutcomeKind::of_delivery(&gone), OutcomeKind::Gone);
+        let denied = DeliverError::Platform(PlatformError::PermissionDenied { pid: 7 });
+        assert_eq!(OutcomeKind::of_delivery(&denied), OutcomeKind::Denied);
     }
 }

@@ -15,6 +15,11 @@ pub enum PriorityError {
     NeedsRoot { pid: i32, nice: i32 },
     #[error("pid {0}: permission denied (it belongs to another user)")]
     Denied(i32),
+    /// A scheduling change only root (or CAP_SYS_NICE) may make.
+    #[error("pid {0}: that needs root (or CAP_SYS_NICE)")]
+    NeedsPrivilege(i32),
+    #[error("pid {0}: not supported on this system")]
+    Unsupported(i32),
     /// The change went by pid and the pid changed hands around it.
     #[error("WRONG PROCESS: {0}")]
     IdentityLost(PlatformError),
@@ -28,15 +33,12 @@ impl PriorityError {
         matches!(self, PriorityError::IdentityLost(_))
     }
 
-    fn from_platform(pid: i32, e: PlatformError) -> PriorityError {
+    pub(crate) fn from_platform(pid: i32, e: PlatformError) -> PriorityError {
         match e {
             PlatformError::NoSuchProcess { .. } => PriorityError::Gone(pid),
             PlatformError::PermissionDenied { .. } => PriorityError::Denied(pid),
             e @ PlatformError::IdentityLost { .. } => PriorityError::IdentityLost(e),
-            PlatformError::NeedsPrivilege { .. } => PriorityError::Other {
-                pid,
-                msg: "that needs root (or CAP_SYS_NICE)".into(),
-            },
+            PlatformError::NeedsPrivilege { .. } => PriorityError::NeedsPrivilege(pid),
             e => PriorityError::Other {
                 pid,
                 msg: e.to_string(),

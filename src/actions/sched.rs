@@ -39,16 +39,12 @@ pub fn next_io(pid: i32) -> Option<SchedChange> {
 
 /// Applies `change` to exactly the process `key` names (through its handle).
 pub fn apply(key: ProcKey, change: SchedChange) -> Result<String, PriorityError> {
-    let unsupported = || PriorityError::Other {
-        pid: key.pid,
-        msg: "not supported on this system".into(),
-    };
     let supported = match change {
         SchedChange::Policy(_) | SchedChange::Io(..) => HAS_POLICIES,
         SchedChange::Background(_) => HAS_BACKGROUND,
     };
     if !supported {
-        return Err(unsupported());
+        return Err(PriorityError::Unsupported(key.pid));
     }
     let h = priority::open(key)?;
     match change {
@@ -71,34 +67,49 @@ pub fn apply(key: ProcKey, change: SchedChange) -> Result<String, PriorityError>
     }
 }
 
+/// Why a `--policy` or `--io` value is not one; each names the text given.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SchedParseError {
+    #[error("scheduling policies ({0}) are a Linux feature")]
+    NoPolicies(String),
+    #[error("I/O classes ({0}) are a Linux feature")]
+    NoIoClasses(String),
+    #[error("unknown policy {0:?}: other, batch, idle, fifo, rr")]
+    UnknownPolicy(String),
+    #[error("unknown I/O class {0:?}: realtime, best-effort, idle")]
+    UnknownIoClass(String),
+    #[error("I/O level {0:?} is not 0..7")]
+    BadLevel(String),
+}
+
 /// Parses the CLI's `--policy` value.
-pub fn parse_policy(s: &str) -> Result<SchedChange, String> {
+pub fn parse_policy(s: &str) -> Result<SchedChange, SchedParseError> {
     if !HAS_POLICIES {
-        return Err(format!("scheduling policies ({s}) are a Linux feature"));
+        return Err(SchedParseError::NoPolicies(s.to_string()));
     }
     POLICIES
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(s))
         .map(|(_, p)| SchedChange::Policy(*p))
-        .ok_or_else(|| format!("unknown policy {s:?}: other, batch, idle, fifo, rr"))
+        .ok_or_else(|| SchedParseError::UnknownPolicy(s.to_string()))
 }
 
 /// Parses the CLI's `--io CLASS[:LEVEL]` value.
-pub fn parse_io(s: &str) -> Result<SchedChange, String> {
+pub fn parse_io(s: &str) -> Result<SchedChange, SchedParseError> {
     if !HAS_POLICIES {
-        return Err(format!("I/O classes ({s}) are a Linux feature"));
+        return Err(SchedParseError::NoIoClasses(s.to_string()));
     }
     let (name, level) = s.split_once(':').unwrap_or((s, "4"));
     let class = IO_CLASSES
         .iter()
         .position(|c| c.eq_ignore_ascii_case(name))
         .filter(|c| *c > 0)
-        .ok_or_else(|| format!("unknown I/O class {name:?}: realtime, best-effort, idle"))?;
+        .ok_or_else(|| SchedParseError::UnknownIoClass(name.to_string()))?;
     let level: i32 = level
         .parse()
         .ok()
         .filter(|l| (0..=7).contains(l))
-        .ok_or_else(|| format!("I/O level {level:?} is not 0..7"))?;
+        .ok_or_else(|| SchedParseError::BadLevel(level.to_string()))?;
     Ok(SchedChange::Io(class, level))
 }
 

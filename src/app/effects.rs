@@ -53,14 +53,14 @@ fn save_bundle(
     platform: &Mutex<Option<Box<dyn Platform>>>,
     key: crate::model::ProcKey,
     procs: &[crate::model::ProcSample],
-) -> Result<String, String> {
+) -> Result<String, bundle::BundleError> {
     let mut platform = platform.lock().unwrap_or_else(PoisonError::into_inner);
     let platform = match &mut *platform {
         Some(p) => p,
-        opened => opened.insert(crate::platform::native().map_err(|e| e.to_string())?),
+        opened => opened.insert(crate::platform::native()?),
     };
     let b = bundle::build(platform.as_mut(), procs, key, true)?;
-    let path = bundle::save(&b).map_err(|e| e.to_string())?;
+    let path = bundle::save(&b)?;
     Ok(format!(
         "bundle of pid {} saved: {}",
         key.pid,
@@ -290,7 +290,7 @@ impl Executor {
                 self.spawn(move || {
                     let said = match save_bundle(&platform, key, &procs) {
                         Ok(m) => ActionOutcome::done(m),
-                        Err(e) => ActionOutcome::failed(e),
+                        Err(e) => ActionOutcome::new(OutcomeKind::of_bundle(&e), e.to_string()),
                     };
                     let _ = tx.send(Msg::ActionDone(said));
                 });

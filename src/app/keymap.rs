@@ -64,6 +64,17 @@ impl Mode {
     }
 }
 
+/// Why a keymap file is not one; each names the mode or key it is about.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum KeymapError {
+    #[error("{0}")]
+    Malformed(String),
+    #[error("unknown mode [{0}]")]
+    UnknownMode(String),
+    #[error("unknown key {0:?}")]
+    UnknownKey(String),
+}
+
 /// A key as the keymap stores it: code plus Ctrl/Alt (Shift is in the character).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Key {
@@ -86,7 +97,7 @@ impl Key {
         }
     }
 
-    pub fn parse(spec: &str) -> Result<Key, String> {
+    pub fn parse(spec: &str) -> Result<Key, KeymapError> {
         let (mut ctrl, mut alt, mut rest) = (false, false, spec);
         loop {
             if rest.len() > 2 && (rest.starts_with("C-") || rest.starts_with("c-")) {
@@ -120,9 +131,9 @@ impl Key {
                 "End" => KeyCode::End,
                 f if f.starts_with('F') => match f[1..].parse::<u8>() {
                     Ok(n) if (1..=24).contains(&n) => KeyCode::F(n),
-                    _ => return Err(format!("unknown key {spec:?}")),
+                    _ => return Err(KeymapError::UnknownKey(spec.to_string())),
                 },
-                _ => return Err(format!("unknown key {spec:?}")),
+                _ => return Err(KeymapError::UnknownKey(spec.to_string())),
             },
         };
         Ok(Key { code, ctrl, alt })
@@ -164,7 +175,7 @@ impl Keymap {
     }
 
     /// Loads the default, patched by a user file's text when given.
-    pub(crate) fn with_user(user: Option<&str>) -> Result<Keymap, String> {
+    pub(crate) fn with_user(user: Option<&str>) -> Result<Keymap, KeymapError> {
         let mut k = Keymap::default_map();
         if let Some(text) = user {
             k.patch(text)?;
@@ -173,13 +184,14 @@ impl Keymap {
     }
 
     /// Applies a keymap file's entries over this one.
-    pub(crate) fn patch(&mut self, text: &str) -> Result<(), String> {
-        let raw: RawKeymap = toml::from_str(text).map_err(|e| e.message().to_string())?;
+    pub(crate) fn patch(&mut self, text: &str) -> Result<(), KeymapError> {
+        let raw: RawKeymap =
+            toml::from_str(text).map_err(|e| KeymapError::Malformed(e.message().to_string()))?;
         for (mode_name, keys) in raw {
             let mode = Mode::ALL
                 .into_iter()
                 .find(|m| m.name() == mode_name)
-                .ok_or_else(|| format!("unknown mode [{mode_name}]"))?;
+                .ok_or_else(|| KeymapError::UnknownMode(mode_name.clone()))?;
             let map = self.modes.entry(mode).or_default();
             let list = self.listing.entry(mode).or_default();
             for (spec, action) in keys {
@@ -284,16 +296,19 @@ mod tests {
         assert!(
             Keymap::with_user(Some("[normal]\n\"q\" = \"fly\"\n"))
                 .unwrap_err()
+                .to_string()
                 .contains("fly")
         );
         assert!(
             Keymap::with_user(Some("[nope]\n"))
                 .unwrap_err()
+                .to_string()
                 .contains("nope")
         );
         assert!(
             Keymap::with_user(Some("[normal]\n\"Hyper\" = \"quit\"\n"))
                 .unwrap_err()
+                .to_string()
                 .contains("Hyper")
         );
     }

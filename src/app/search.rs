@@ -53,7 +53,7 @@ fn edit(app: &mut App, change: impl FnOnce(&mut String)) {
     change(&mut p.input);
     let (query, origin) = (p.input.clone(), p.origin);
     let error = match Filter::parse(&query) {
-        Err(e) => Some(e),
+        Err(e) => Some(e.to_string()),
         Ok(None) => {
             app.set_cursor(origin);
             None

@@ -175,7 +175,7 @@ pub(crate) fn apply_filter(app: &mut App) {
             app.opts.filter = f;
             None
         }
-        Err(e) => Some(e),
+        Err(e) => Some(e.to_string()),
     };
     if let Overlay::FilterPrompt { error: shown } = &mut app.ui.overlay {
         *shown = error;

@@ -8,6 +8,7 @@ use crate::actions::outcome::{ActionOutcome, OutcomeKind};
 use crate::actions::sched::{self, SchedChange};
 use crate::actions::targets::{self, Refusal};
 use crate::actions::{priority, stop};
+use crate::app::config::{Config, ConfigError};
 use crate::model::Pid;
 use crate::platform::cancel::CancelToken;
 use crate::platform::signals;
@@ -148,10 +149,10 @@ fn audit_refusal(action: &str, p: &crate::model::ProcSample, refusal: Refusal) -
 }
 
 /// The ladder: `--ladder` wins over the config file's, which wins over the default.
-fn policy(args: &StopArgs) -> Result<Policy, String> {
+fn policy(args: &StopArgs) -> Result<Policy, ConfigError> {
     let mut policy = match &args.ladder {
         Some(p) => p.clone(),
-        None => crate::app::config::Config::load()?.policy()?,
+        None => Config::load()?.policy().map_err(ConfigError::Ladder)?,
     };
     if args.all_at_once {
         policy.order = Order::AllAtOnce;

@@ -45,10 +45,15 @@ pub struct PsArgs {
     pub db: Option<std::path::PathBuf>,
 }
 
-pub(crate) fn parse_sort(s: &str) -> Result<SortColumn, String> {
-    SortColumn::parse(s).ok_or_else(|| {
-        format!("unknown column {s:?}; one of: pid, user, pri, ni, virt, res, s, cpu, mem, time, why, command")
-    })
+/// A `--sort` value that names no column.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown column {0:?}; one of: pid, user, pri, ni, virt, res, s, cpu, mem, time, why, command"
+)]
+pub(crate) struct UnknownColumn(String);
+
+pub(crate) fn parse_sort(s: &str) -> Result<SortColumn, UnknownColumn> {
+    SortColumn::parse(s).ok_or_else(|| UnknownColumn(s.to_string()))
 }
 
 /// One row of `whytop ps --json`. The README documents every field.

@@ -34,17 +34,26 @@ pub struct RecordArgs {
     pub no_write: bool,
 }
 
-fn parse_interval(s: &str) -> Result<f64, String> {
+/// A `--interval` or `--keep-days` value out of its range; carries the text given.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+enum NumberError {
+    #[error("{0:?}: seconds, at least 0.1")]
+    Interval(String),
+    #[error("{0:?}: days, a number (0: keep everything)")]
+    Days(String),
+}
+
+fn parse_interval(s: &str) -> Result<f64, NumberError> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.1 => Ok(v),
-        _ => Err(format!("{s:?}: seconds, at least 0.1")),
+        _ => Err(NumberError::Interval(s.to_string())),
     }
 }
 
-fn parse_days(s: &str) -> Result<f64, String> {
+fn parse_days(s: &str) -> Result<f64, NumberError> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-        _ => Err(format!("{s:?}: days, a number (0: keep everything)")),
+        _ => Err(NumberError::Days(s.to_string())),
     }
 }
 

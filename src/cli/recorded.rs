@@ -1,7 +1,7 @@
 //! Answers from the recording: `ps --at`, `why PID --at`, `ended`.
 
 use super::record::db_for_reading;
-use crate::model::timespec::{TimeSpec, parse_duration};
+use crate::model::timespec::{TimeParseError, TimeSpec, parse_duration};
 use crate::platform::localtime::{self, LocalTime};
 use crate::present::format;
 use crate::store::{EndedRow, Moment, MomentRow, Reader};
@@ -17,14 +17,25 @@ fn now() -> f64 {
         .unwrap_or(0.0)
 }
 
+/// Why a `--at` TIME names no moment; carries the text given.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AtError {
+    #[error(transparent)]
+    Parse(#[from] TimeParseError),
+    #[error("{0:?}: not a local time this system can convert")]
+    NotConvertible(String),
+    #[error("the local date is not known")]
+    NoLocalDate,
+}
+
 /// A `--at` TIME as seconds since the epoch; the message says the forms.
-pub fn resolve(at: &str) -> Result<f64, String> {
+pub fn resolve(at: &str) -> Result<f64, AtError> {
     let spec: TimeSpec = at.parse()?;
     let now = now();
     let local = |t: LocalTime| {
         localtime::to_epoch(t)
             .map(|s| s as f64)
-            .ok_or_else(|| format!("{at:?}: not a local time this system can convert"))
+            .ok_or_else(|| AtError::NotConvertible(at.to_string()))
     };
     match spec {
         TimeSpec::Ago(secs) => Ok(now - secs),
@@ -48,7 +59,7 @@ pub fn resolve(at: &str) -> Result<f64, String> {
             minute,
             second,
         } => {
-            let today = localtime::of(now).ok_or("the local date is not known")?;
+            let today = localtime::of(now).ok_or(AtError::NoLocalDate)?;
             local(LocalTime {
                 hour,
                 minute,

@@ -4,8 +4,20 @@
 //! with `re:` is one regex instead.
 
 use super::sample::ProcSample;
-use super::why::{WaitReason, WhyTag};
+use super::why::{UnknownReason, WaitReason, WhyTag};
 use regex::{Regex, RegexBuilder};
+
+/// Why typed filter text is no filter.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum FilterError {
+    #[error("bad regex {pattern:?}: {error}")]
+    Regex {
+        pattern: String,
+        error: regex::Error,
+    },
+    #[error(transparent)]
+    Reason(#[from] UnknownReason),
+}
 
 #[derive(Clone, Debug)]
 pub enum Term {
@@ -22,7 +34,7 @@ pub enum Filter {
 
 impl Filter {
     /// Parses what the user typed; empty input means no filter.
-    pub fn parse(input: &str) -> Result<Option<Filter>, String> {
+    pub fn parse(input: &str) -> Result<Option<Filter>, FilterError> {
         if let Some(pattern) = input.strip_prefix("re:") {
             if pattern.is_empty() {
                 return Ok(None);
@@ -32,14 +44,17 @@ impl Filter {
                 .size_limit(1 << 20)
                 .build()
                 .map(|r| Some(Filter::Regex(r)))
-                .map_err(|e| format!("bad regex {pattern:?}: {e}"));
+                .map_err(|error| FilterError::Regex {
+                    pattern: pattern.to_string(),
+                    error,
+                });
         }
         let mut terms = Vec::new();
         let mut phrase: Vec<&str> = Vec::new();
         for word in input.split_whitespace() {
             match WaitReason::parse_filter(word) {
                 Some(Ok(r)) => terms.push(Term::Why(r)),
-                Some(Err(e)) => return Err(e),
+                Some(Err(e)) => return Err(e.into()),
                 None => phrase.push(word),
             }
         }
@@ -117,7 +132,12 @@ mod tests {
                 .unwrap()
                 .matches(&p, None)
         );
-        assert!(Filter::parse("re:(").unwrap_err().contains("bad regex"));
+        assert!(
+            Filter::parse("re:(")
+                .unwrap_err()
+                .to_string()
+                .contains("bad regex")
+        );
     }
 
     #[test]
@@ -147,6 +167,11 @@ mod tests {
                 .unwrap()
                 .matches(&p, Some(&input))
         );
-        assert!(Filter::parse("why:sleepy").unwrap_err().contains("sleepy"));
+        assert!(
+            Filter::parse("why:sleepy")
+                .unwrap_err()
+                .to_string()
+                .contains("sleepy")
+        );
     }
 }

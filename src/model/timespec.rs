@@ -21,6 +21,15 @@ pub enum TimeSpec {
 
 const FORMS: &str = "`YYYY-MM-DD HH:MM:SS`, `HH:MM:SS` (today, local time) or relative such as `-5m`, `-90s`, `-2h`";
 
+/// Why a time or a duration is not one; each carries the text given.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TimeParseError {
+    #[error("{0:?} is not a time: use {FORMS}")]
+    NotATime(String),
+    #[error("{0:?} is not a duration: use a number with s, m, h or d (`10m`)")]
+    NotADuration(String),
+}
+
 fn hms(s: &str) -> Option<(u32, u32, u32)> {
     let mut f = s.split(':');
     let mut n = || -> Option<u32> {
@@ -40,11 +49,11 @@ fn ymd(s: &str) -> Option<(i32, u32, u32)> {
 }
 
 impl std::str::FromStr for TimeSpec {
-    type Err = String;
+    type Err = TimeParseError;
 
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, TimeParseError> {
         let t = s.trim();
-        let bad = || format!("{s:?} is not a time: use {FORMS}");
+        let bad = || TimeParseError::NotATime(s.to_string());
         if let Some(rel) = t.strip_prefix('-') {
             return parse_duration(rel).map(TimeSpec::Ago).map_err(|_| bad());
         }
@@ -70,7 +79,7 @@ impl std::str::FromStr for TimeSpec {
 }
 
 /// `90`, `90s`, `10m`, `2h`, `1d`, `1.5h`: seconds.
-pub fn parse_duration(s: &str) -> Result<f64, String> {
+pub fn parse_duration(s: &str) -> Result<f64, TimeParseError> {
     let t = s.trim();
     let (num, unit) = match t.find(|c: char| !(c.is_ascii_digit() || c == '.')) {
         Some(i) => t.split_at(i),
@@ -81,17 +90,11 @@ pub fn parse_duration(s: &str) -> Result<f64, String> {
         "m" => 60.0,
         "h" => 3600.0,
         "d" => 86400.0,
-        _ => {
-            return Err(format!(
-                "{s:?} is not a duration: use a number with s, m, h or d (`10m`)"
-            ));
-        }
+        _ => return Err(TimeParseError::NotADuration(s.to_string())),
     };
     match num.parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 && !num.is_empty() => Ok(v * mult),
-        _ => Err(format!(
-            "{s:?} is not a duration: use a number with s, m, h or d (`10m`)"
-        )),
+        _ => Err(TimeParseError::NotADuration(s.to_string())),
     }
 }
 
@@ -132,7 +135,7 @@ mod tests {
             "-",
             "1:2:3",
         ] {
-            let e = bad.parse::<TimeSpec>().unwrap_err();
+            let e = bad.parse::<TimeSpec>().unwrap_err().to_string();
             assert!(
                 e.contains("is not a time") && e.contains("HH:MM:SS"),
                 "{bad}: {e}"

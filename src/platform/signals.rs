@@ -61,14 +61,22 @@ const REALTIME: [&str; 31] = [
     "RTMAX-6", "RTMAX-5", "RTMAX-4", "RTMAX-3", "RTMAX-2", "RTMAX-1", "RTMAX",
 ];
 
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SignalParseError {
+    #[error("no signal number {0}")]
+    NoNumber(i32),
+    #[error("unknown signal {0:?}")]
+    Unknown(String),
+}
+
 /// `TERM`, `SIGTERM`, `term` or `15` to a signal number.
-pub fn parse(s: &str) -> Result<i32, String> {
+pub fn parse(s: &str) -> Result<i32, SignalParseError> {
     let t = s.trim();
     if let Ok(n) = t.parse::<i32>() {
         return if all().iter().any(|(_, m)| *m == n) {
             Ok(n)
         } else {
-            Err(format!("no signal number {n}"))
+            Err(SignalParseError::NoNumber(n))
         };
     }
     let up = t.to_ascii_uppercase();
@@ -77,7 +85,7 @@ pub fn parse(s: &str) -> Result<i32, String> {
         .into_iter()
         .find(|(n, _)| *n == name)
         .map(|(_, n)| n)
-        .ok_or_else(|| format!("unknown signal {s:?}"))
+        .ok_or_else(|| SignalParseError::Unknown(s.to_string()))
 }
 
 /// `SIGTERM`, or the number when unknown.

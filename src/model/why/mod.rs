@@ -116,11 +116,16 @@ impl std::fmt::Display for WaitReason {
     }
 }
 
+/// A name that is no wait reason; carries the text given.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown wait reason {0:?} (one of: {names})", names = WaitReason::ALL.map(|r| r.label()).join(", "))]
+pub struct UnknownReason(pub String);
+
 impl std::str::FromStr for WaitReason {
-    type Err = String;
+    type Err = UnknownReason;
 
     /// Parses a label, case-insensitively; `event_loop` and `eventloop` are accepted too.
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, UnknownReason> {
         let norm: String = s
             .trim()
             .to_ascii_lowercase()
@@ -130,10 +135,7 @@ impl std::str::FromStr for WaitReason {
         WaitReason::ALL
             .into_iter()
             .find(|r| r.label().replace('-', "") == norm)
-            .ok_or_else(|| {
-                let names: Vec<_> = WaitReason::ALL.iter().map(|r| r.label()).collect();
-                format!("unknown wait reason {s:?} (one of: {})", names.join(", "))
-            })
+            .ok_or_else(|| UnknownReason(s.to_string()))
     }
 }
 
@@ -185,7 +187,7 @@ impl ProcessWhy {
 
 impl WaitReason {
     /// A `why:NAME` filter term: `None` when `term` is not one, else the parse.
-    pub(crate) fn parse_filter(term: &str) -> Option<Result<WaitReason, String>> {
+    pub(crate) fn parse_filter(term: &str) -> Option<Result<WaitReason, UnknownReason>> {
         let rest = term.trim().strip_prefix("why:")?;
         Some(rest.parse())
     }

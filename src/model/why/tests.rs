@@ -416,6 +416,7 @@ fn labels_parse_and_serialize() {
         "nap"
             .parse::<WaitReason>()
             .unwrap_err()
+            .to_string()
             .contains("event-loop")
     );
 }

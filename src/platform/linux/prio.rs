@@ -4,9 +4,13 @@
 
 use crate::platform::PlatformError;
 
-/// `ESRCH` is gone, `EPERM` another user's process, anything else as is.
 fn errno(pid: i32) -> PlatformError {
-    let e = std::io::Error::last_os_error();
+    error_of(pid, std::io::Error::last_os_error())
+}
+
+/// `ESRCH` is gone, `EPERM` another user's process, `EACCES` a change that
+/// needs privilege, anything else as is.
+fn error_of(pid: i32, e: std::io::Error) -> PlatformError {
     match e.raw_os_error() {
         Some(libc::ESRCH) => PlatformError::NoSuchProcess { pid },
         Some(libc::EPERM) => PlatformError::PermissionDenied { pid },
@@ -44,10 +48,16 @@ pub fn set_policy(pid: i32, policy: i32) -> Result<(), PlatformError> {
     if r == 0 {
         return Ok(());
     }
-    Err(match errno(pid) {
+    Err(privileged(errno(pid)))
+}
+
+/// For a policy or an I/O class, EPERM is what needs privilege, not whose
+/// process it is.
+fn privileged(e: PlatformError) -> PlatformError {
+    match e {
         PlatformError::PermissionDenied { pid } => PlatformError::NeedsPrivilege { pid },
         e => e,
-    })
+    }
 }
 
 const IOPRIO_WHO_PROCESS: i32 = 1;
@@ -70,8 +80,38 @@ pub fn set_ioprio(pid: i32, class: usize, level: i32) -> Result<(), PlatformErro
     if r == 0 {
         return Ok(());
     }
-    Err(match errno(pid) {
-        PlatformError::PermissionDenied { pid } => PlatformError::NeedsPrivilege { pid },
-        e => e,
-    })
+    Err(privileged(errno(pid)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Error;
+
+    #[test]
+    fn errno_names_gone_apart_from_denied() {
+        let of = |n| error_of(7, Error::from_raw_os_error(n));
+        assert!(matches!(
+            of(libc::ESRCH),
+            PlatformError::NoSuchProcess { pid: 7 }
+        ));
+        assert!(matches!(
+            of(libc::EPERM),
+            PlatformError::PermissionDenied { pid: 7 }
+        ));
+        assert!(matches!(
+            of(libc::EACCES),
+            PlatformError::NeedsPrivilege { pid: 7 }
+        ));
+        assert!(matches!(of(libc::EINVAL), PlatformError::Os { pid: 7, .. }));
+        // A policy's EPERM needs privilege; its ESRCH is still gone.
+        assert!(matches!(
+            privileged(of(libc::EPERM)),
+            PlatformError::NeedsPrivilege { pid: 7 }
+        ));
+        assert!(matches!(
+            privileged(of(libc::ESRCH)),
+            PlatformError::NoSuchProcess { pid: 7 }
+        ));
+    }
 }
