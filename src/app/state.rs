@@ -100,6 +100,8 @@ pub struct App {
     pub pane_id: u64,
     /// Draw without colour: bold and reverse only (`NO_COLOR`).
     pub no_color: bool,
+    /// The palette (`--theme`, the config's `theme`); `no_color` wins over it.
+    pub theme: crate::present::theme::ThemeName,
     /// The last few minutes of every process and the machine, a point a
     /// refresh: the detail pane's charts and WHY timeline.
     pub history: History,
@@ -127,6 +129,7 @@ impl App {
             held_snapshot: None,
             pane_id: 0,
             no_color: false,
+            theme: Default::default(),
             history: History::default(),
         }
     }

@@ -151,7 +151,9 @@ fn audit_refusal(action: &str, p: &crate::model::ProcSample, refusal: Refusal) -
 fn policy(args: &StopArgs) -> Result<Policy, String> {
     let mut policy = match &args.ladder {
         Some(p) => p.clone(),
-        None => crate::app::config::Config::load()?.policy()?,
+        None => crate::app::config::Config::load()
+            .map_err(|e| format!("{e:#}"))?
+            .policy()?,
     };
     if args.all_at_once {
         policy.order = Order::AllAtOnce;
