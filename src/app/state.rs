@@ -226,6 +226,11 @@ impl App {
         self.pane_id
     }
 
+    /// Bold and reverse only: `NO_COLOR`, or the mono theme.
+    pub fn colourless(&self) -> bool {
+        self.no_color || self.theme == crate::present::theme::ThemeName::Mono
+    }
+
     pub fn say(&mut self, msg: impl Into<String>) {
         self.ui.status = Some(msg.into());
         self.ui.status_ttl = 5;
