@@ -101,17 +101,24 @@ fn a_bad_file_stops_the_tui_and_ps() {
     std::fs::write(&bad, "sort = \"cpu\"\ndelay = true\n").unwrap();
     let path = bad.to_str().unwrap();
     let want = format!("whytop: {path}:2:9: delay: invalid type: boolean `true`, expected u64");
+    // stop's ladder comes from the config: a bad one stops it before it acts.
+    let kid = tagged_sleep(&marker("cfgstop"));
+    let kid_pid = kid.pid().to_string();
     for args in [
         &["--config", path][..],
         &["--config", path, "ps"],
         &["ps", "--config", path],
         &["-t", "--config", path],
+        &["--config", path, "stop", &kid_pid],
     ] {
         let out = whytop(home.path(), args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert_eq!(stderr(&out).trim(), want, "{args:?}");
         assert!(out.stdout.is_empty(), "{args:?}");
     }
+    // SAFETY: signal 0 only asks whether our own child still exists.
+    assert_eq!(unsafe { libc::kill(kid.pid(), 0) }, 0, "not stopped");
+    drop(kid);
     // The user's own file, found where XDG_CONFIG_HOME says.
     std::fs::create_dir_all(home.path().join("whytop")).unwrap();
     let own = home.path().join("whytop/config.toml");
