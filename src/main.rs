@@ -7,6 +7,7 @@ use whytop::cli::{Cli, Command};
 fn main() {
     whytop::platform::tune_allocator();
     let cli = Cli::parse();
+    cli.apply_globals();
     let code = match &cli.command {
         Some(Command::Ps(args)) => whytop::cli::ps::run(args),
         Some(Command::Why(args)) => whytop::cli::why::run(args),
@@ -19,6 +20,7 @@ fn main() {
         Some(Command::Snapshot(args)) => whytop::cli::snapshot::run(args),
         Some(Command::Record(args)) => whytop::cli::record::run(args),
         Some(Command::Ended(args)) => whytop::cli::recorded::ended(args),
+        Some(Command::Config(args)) => whytop::cli::config::run(args),
         Some(Command::Man) => whytop::cli::docs::run_man(),
         Some(Command::Completions(args)) => whytop::cli::docs::run_completions(args),
         None => whytop::app::run(&cli.app_options(), whytop::ui::render),

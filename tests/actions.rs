@@ -501,9 +501,10 @@ fn stop_takes_its_ladder_from_the_config_file_unless_given() {
     let q = Proc::spawn(Command::new("sleep").arg("120"));
     let out = whytop(data.path(), &["stop", &q.pid().to_string()]);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    // A config that does not hold is a usage error, as in every command.
+    assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("config.toml"),
+        err.contains("config.toml:1:10: ladder: "),
         "the message names the file: {err}"
     );
     assert!(alive(q.pid()), "a malformed config acts on nothing");

@@ -457,3 +457,65 @@ fn control_characters_are_replaced_on_a_terminal_and_kept_in_a_pipe() {
         "{shown:?}"
     );
 }
+
+/// A child writing alternately to stdout and stderr: `-n N` prints N lines
+/// in all, in the order they were written, when both go to one file; to two
+/// files, N lines in all and a note that their order between files is not
+/// known; followed, new lines come in the order they are written.
+#[test]
+fn n_lines_in_all_in_time_order_across_stdout_and_stderr() {
+    let alternate = "for i in 1 2 3 4 5 6; do echo out$i; echo err$i >&2; done";
+    // One file (`>log 2>&1`): its order is the order written.
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("both.log");
+    let w = writer_after_go(dir.path(), &log, alternate);
+    std::fs::write(dir.path().join("go"), "").unwrap();
+    wait_for("all twelve lines written", || {
+        let t = std::fs::read_to_string(&log).unwrap_or_default();
+        if t.contains("err6\n") { Ok(()) } else { Err(t) }
+    });
+    let (out, err) = logs(&[&w.pid().to_string(), "-n", "5"]);
+    let want: String = ["err4", "out5", "err5", "out6", "err6"]
+        .iter()
+        .map(|l| format!("[stdout+stderr] {l}\n"))
+        .collect();
+    assert_eq!(out, want, "{err}");
+
+    // Two files: N lines in all, each file in order, the one written last last.
+    let out_log = dir.path().join("out.log");
+    let err_log = dir.path().join("err.log");
+    let (ready, go) = (dir.path().join("ready2"), dir.path().join("go2"));
+    let script = format!(
+        "exec >{o} 2>{e}; {alternate}; touch {ready}; while [ ! -e {go} ]; do sleep 0.05; done; \
+         for i in 7 8 9; do echo out$i; sleep 0.4; echo err$i >&2; sleep 0.4; done; exec sleep 300",
+        o = out_log.display(),
+        e = err_log.display(),
+        ready = ready.display(),
+        go = go.display()
+    );
+    let two = Proc::spawn_group(Command::new("sh").args(["-c", &script]));
+    wait_until_exists(&ready);
+    let (out, err) = logs(&[&two.pid().to_string(), "-n", "4"]);
+    assert_eq!(
+        out, "[stderr] err3\n[stderr] err4\n[stderr] err5\n[stderr] err6\n",
+        "{err}"
+    );
+    assert!(err.contains("separate files"), "{err}");
+    let (out, _) = logs(&[&two.pid().to_string(), "-n", "8"]);
+    assert_eq!(out.lines().count(), 8, "{out}");
+    assert!(
+        out.starts_with("[stdout] out5\n[stdout] out6\n[stderr] err1\n"),
+        "{out}"
+    );
+
+    // Followed: the lines written from now on, in the order written.
+    let f = Follow::start(two.pid());
+    // The backlog first (20 lines by default: all twelve).
+    for _ in 0..12 {
+        f.next("the backlog");
+    }
+    std::fs::write(&go, "").unwrap();
+    let got: Vec<String> = (0..6).map(|_| f.next_text("a new line")).collect();
+    assert_eq!(got, ["out7", "err7", "out8", "err8", "out9", "err9"]);
+    f.finish();
+}

@@ -728,3 +728,79 @@ fn ended_view_says_when_how_and_what_each_was_doing() {
     key(&mut app, KeyCode::Esc);
     assert!(!screen(&app).contains("Ended (newest first"));
 }
+
+/// A screen with its colours: the text, then each cell's style as a letter,
+/// then what each letter stands for.
+fn styled(app: &App) -> String {
+    let buf = cells(app);
+    let mut legend: Vec<String> = Vec::new();
+    let mut text = String::new();
+    let mut styles = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            let c = &buf[(x, y)];
+            text.push_str(c.symbol());
+            let desc = format!("fg {:?} bg {:?} {:?}", c.fg, c.bg, c.modifier);
+            let i = legend.iter().position(|d| *d == desc).unwrap_or_else(|| {
+                legend.push(desc);
+                legend.len() - 1
+            });
+            styles.push(char::from_digit(i as u32 % 36, 36).unwrap());
+        }
+        text.push('\n');
+        styles.push('\n');
+    }
+    let legend: Vec<String> = legend
+        .iter()
+        .enumerate()
+        .map(|(i, d)| format!("{}: {d}", char::from_digit(i as u32 % 36, 36).unwrap()))
+        .collect();
+    format!("{text}\n{styles}\n{}\n", legend.join("\n"))
+}
+
+/// dark (today's), light, mono and NO_COLOR: the same screen, its colours as
+/// each theme draws them. Mono and NO_COLOR have none; light has no yellow or
+/// white text on the terminal's background.
+#[test]
+fn themes_dark_light_mono_and_no_color() {
+    use ratatui::style::Color;
+    use whytop::present::ThemeName;
+    let mut app = app();
+    update(&mut app, Msg::Resize(80, 14));
+    for (name, theme, no_color) in [
+        ("theme_dark", ThemeName::Dark, false),
+        ("theme_light", ThemeName::Light, false),
+        ("theme_mono", ThemeName::Mono, false),
+        ("theme_no_color", ThemeName::Light, true),
+    ] {
+        app.theme = theme;
+        app.no_color = no_color;
+        let buf = cells(&app);
+        let coloured = buf
+            .content
+            .iter()
+            .any(|c| c.fg != Color::Reset || c.bg != Color::Reset);
+        assert_eq!(coloured, !no_color && theme != ThemeName::Mono, "{name}");
+        if theme == ThemeName::Light && !no_color {
+            assert!(
+                !buf.content.iter().any(|c| c.bg == Color::Reset
+                    && matches!(c.fg, Color::Yellow | Color::White | Color::LightYellow)),
+                "light: no washed-out text"
+            );
+        }
+        insta::assert_snapshot!(name, styled(&app));
+    }
+    assert_eq!(
+        {
+            app.no_color = false;
+            app.theme = ThemeName::Mono;
+            styled(&app)
+        },
+        {
+            app.theme = ThemeName::Dark;
+            app.no_color = true;
+            styled(&app)
+        },
+        "mono is what NO_COLOR gives"
+    );
+}

@@ -867,3 +867,73 @@ fn the_ended_view_says_how_each_process_ended() {
     t.keys(&["q"]);
     t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
 }
+
+/// `--theme mono` draws no colour, `--theme light` and a config's
+/// `theme = "light"` draw the light palette (its 256-colour tones).
+#[test]
+fn theme_flag_and_config_theme() {
+    let light_tone = |p: &[Vec<u32>]| {
+        p.iter()
+            .any(|s| s.windows(3).any(|w| w[0] == 38 && w[1] == 5 && w[2] == 130))
+    };
+    let t = Tmux::shell(120, 30);
+    start(&t, "--theme mono");
+    let mono = sgr_params(&t.screen_escaped());
+    assert!(!has_colour(&mono), "mono drew colour: {mono:?}");
+    assert!(mono.iter().flatten().any(|&p| p == 7), "reverse stays");
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+    // The CPU meters' yellow and the WHY column's colours, in darker tones.
+    let busy = Proc::spawn(Command::new("sh").args(["-c", "while :; do :; done"]));
+    start(&t, "--theme light");
+    t.wait_screen("light tones", |_| {
+        light_tone(&sgr_params(&t.screen_escaped()))
+    });
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("light.toml");
+    std::fs::write(&file, "theme = \"light\"\n").unwrap();
+    start(&t, &format!("--config {}", file.display()));
+    t.wait_screen("light tones from the config", |_| {
+        light_tone(&sgr_params(&t.screen_escaped()))
+    });
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+    drop(busy);
+}
+
+/// `Z` freezes the table: a process killed meanwhile stays on screen, marked
+/// FROZEN; `Z` again resumes and it is gone.
+#[test]
+fn z_freezes_the_table_and_resumes() {
+    let tag = marker("frz");
+    let sleeper = common::tagged_sleep(&tag);
+    let t = Tmux::shell(140, 30);
+    start(&t, "");
+    t.keys(&["F4"]);
+    t.type_text(&tag);
+    t.keys(&["Enter"]);
+    let row = format!("{tag} 300");
+    t.wait_screen("our sleep listed", |s| s.contains(&row));
+    t.keys(&["Z"]);
+    t.wait_screen("the FROZEN mark", |s| {
+        s.contains("FROZEN") && s.contains(&row)
+    });
+    let pid = sleeper.pid();
+    drop(sleeper); // killed and reaped
+    assert!(!alive(pid));
+    // Six refreshes (-d 5) and more: the table keeps the moment it froze.
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    while std::time::Instant::now() < until {
+        let s = t.screen();
+        assert!(s.contains(&row) && s.contains("FROZEN"), "frozen:\n{s}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    t.keys(&["Z"]);
+    t.wait_screen("resumed without the killed sleep", |s| {
+        !s.contains("FROZEN") && !s.contains(&row) && s.contains("PID")
+    });
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+}

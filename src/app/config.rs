@@ -1,98 +1,211 @@
 //! Settings: the embedded default, patched by the user's file, then by flags.
+//! A file that does not parse or holds a wrong value is an error that names
+//! the file, the line, the column and the key: nothing is silently ignored.
 
-use crate::actions::ladder::{Order, Policy, PolicyError};
+use super::options::BadUsage;
+use crate::actions::ladder::{Order, Policy};
 use crate::model::sort::SortColumn;
+use crate::present::theme::ThemeName;
 use serde::Deserialize;
-use std::path::PathBuf;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
 
 pub const DEFAULT_CONFIG: &str = include_str!("../../config/whytop.toml");
 
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug)]
 pub struct Config {
     pub delay: u64,
     pub tree: bool,
     pub sort: String,
     pub ladder: String,
     pub ladder_order: Order,
+    pub theme: ThemeName,
 }
 
-/// Why the settings are not usable; the user's file is named when it is at fault.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("{0}")]
-    Malformed(String),
-    #[error("delay must be 1..=36000 tenths of a second, not {0}")]
-    Delay(u64),
-    #[error("unknown sort column {0:?}")]
-    Sort(String),
-    #[error("ladder: {0}")]
-    Ladder(PolicyError),
-    #[error("{}: {error}", path.display())]
-    InFile {
-        path: PathBuf,
-        error: Box<ConfigError>,
-    },
-    #[error("{}: {error}", path.display())]
-    Read {
-        path: PathBuf,
-        error: std::io::Error,
-    },
-}
-
-/// A user config file patches the default: every field optional.
+/// A config file as written: every key optional, each value with where it
+/// stands, so a wrong one is reported at its line and column.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct UserConfig {
-    delay: Option<u64>,
-    tree: Option<bool>,
-    sort: Option<String>,
-    ladder: Option<String>,
-    ladder_order: Option<Order>,
+struct ConfigFile {
+    delay: Option<Spanned<u64>>,
+    tree: Option<Spanned<bool>>,
+    sort: Option<Spanned<String>>,
+    ladder: Option<Spanned<String>>,
+    ladder_order: Option<Spanned<Order>>,
+    theme: Option<Spanned<String>>,
 }
 
+/// What is wrong with a config file, and where.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {}{message}", key.as_ref().map(|k| format!("{k}: ")).unwrap_or_default())]
+pub struct ConfigError {
+    /// The path, or `built-in default`.
+    pub file: String,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    /// The key concerned, when the error is about one.
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn at(file: &str, text: &str, span: Range<usize>, key: Option<&str>, message: String) -> Self {
+        let start = span.start.min(text.len());
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        ConfigError {
+            file: file.into(),
+            line: text[..start].matches('\n').count() + 1,
+            column: text[line_start..start].chars().count() + 1,
+            key: key.map(str::to_string),
+            message,
+        }
+    }
+}
+
+/// The built-in default's name in errors (it parses: a unit test holds it).
+const DEFAULT_NAME: &str = "built-in default";
+
 impl Config {
-    pub fn parse(user: Option<&str>) -> Result<Config, ConfigError> {
-        let mut c: Config =
-            toml::from_str(DEFAULT_CONFIG).map_err(|e| ConfigError::Malformed(e.to_string()))?;
-        if let Some(text) = user {
-            let u: UserConfig = toml::from_str(text)
-                .map_err(|e| ConfigError::Malformed(e.message().to_string()))?;
-            c.delay = u.delay.unwrap_or(c.delay);
-            c.tree = u.tree.unwrap_or(c.tree);
-            c.sort = u.sort.unwrap_or(c.sort);
-            c.ladder = u.ladder.unwrap_or(c.ladder);
-            c.ladder_order = u.ladder_order.unwrap_or(c.ladder_order);
+    /// The default patched by `user`: (its name in errors, its text).
+    pub fn parse(user: Option<(&str, &str)>) -> Result<Config, ConfigError> {
+        let mut c = Config {
+            delay: 10,
+            tree: false,
+            sort: "cpu".into(),
+            ladder: String::new(),
+            ladder_order: Order::default(),
+            theme: ThemeName::default(),
+        };
+        c.patch(DEFAULT_NAME, DEFAULT_CONFIG)?;
+        if let Some((file, text)) = user {
+            c.patch(file, text)?;
         }
-        if !(1..=36000).contains(&c.delay) {
-            return Err(ConfigError::Delay(c.delay));
-        }
-        c.sort_column()?;
-        c.policy().map_err(ConfigError::Ladder)?;
         Ok(c)
     }
 
-    /// The default patched by the user's `config.toml`; an error names the file.
-    pub fn load() -> Result<Config, ConfigError> {
-        let user = read_user_file("config.toml")?;
-        Config::parse(user.as_ref().map(|(_, t)| t.as_str())).map_err(|e| match &user {
-            Some((path, _)) => ConfigError::InFile {
-                path: path.clone(),
-                error: Box::new(e),
-            },
-            None => e,
-        })
+    /// Sets what `text` sets, each value checked where it stands.
+    fn patch(&mut self, file: &str, text: &str) -> Result<(), ConfigError> {
+        let f: ConfigFile = toml::from_str(text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let key = key_at(text, span.clone());
+            ConfigError::at(file, text, span, key.as_deref(), e.message().to_string())
+        })?;
+        let wrong = |key: &str, span: Range<usize>, message: String| {
+            ConfigError::at(file, text, span, Some(key), message)
+        };
+        if let Some(d) = f.delay {
+            if !(1..=36000).contains(d.get_ref()) {
+                let msg = format!("must be 1..=36000 tenths of a second, not {}", d.get_ref());
+                return Err(wrong("delay", d.span(), msg));
+            }
+            self.delay = d.into_inner();
+        }
+        if let Some(t) = f.tree {
+            self.tree = t.into_inner();
+        }
+        if let Some(s) = f.sort {
+            if SortColumn::parse(s.get_ref()).is_none() {
+                let msg = format!(
+                    "unknown sort column {:?}; one of: pid, user, pri, ni, virt, res, s, cpu, mem, time, why, command",
+                    s.get_ref()
+                );
+                return Err(wrong("sort", s.span(), msg));
+            }
+            self.sort = s.into_inner();
+        }
+        if let Some(l) = f.ladder {
+            Policy::parse(l.get_ref()).map_err(|e| wrong("ladder", l.span(), e.to_string()))?;
+            self.ladder = l.into_inner();
+        }
+        if let Some(o) = f.ladder_order {
+            self.ladder_order = o.into_inner();
+        }
+        if let Some(t) = f.theme {
+            self.theme = ThemeName::parse(t.get_ref()).ok_or_else(|| {
+                let msg = format!(
+                    "unknown theme {:?}; one of: {}",
+                    t.get_ref(),
+                    ThemeName::names()
+                );
+                wrong("theme", t.span(), msg)
+            })?;
+        }
+        Ok(())
     }
 
-    pub fn policy(&self) -> Result<Policy, PolicyError> {
-        let mut p = Policy::parse(&self.ladder)?;
+    /// The default patched by the file in force (`--config PATH`, else the
+    /// user's `config.toml` if there is one).
+    pub fn load() -> anyhow::Result<Config> {
+        let user = match chosen_file() {
+            Some(path) => Some(read_named(path)?),
+            None => read_user_file("config.toml").map_err(anyhow::Error::msg)?,
+        };
+        let named = user
+            .as_ref()
+            .map(|(p, t)| (p.display().to_string(), t.as_str()));
+        Config::parse(named.as_ref().map(|(p, t)| (p.as_str(), *t))).map_err(usage)
+    }
+
+    /// Checks the file at `path` as whytop would load it.
+    pub fn check(path: &Path) -> anyhow::Result<Config> {
+        let (path, text) = read_named(path)?;
+        Config::parse(Some((&path.display().to_string(), &text))).map_err(usage)
+    }
+
+    pub fn policy(&self) -> Result<Policy, String> {
+        let mut p = Policy::parse(&self.ladder).map_err(|e| e.to_string())?;
         p.order = self.ladder_order;
         Ok(p)
     }
 
-    pub fn sort_column(&self) -> Result<SortColumn, ConfigError> {
-        SortColumn::parse(&self.sort).ok_or_else(|| ConfigError::Sort(self.sort.clone()))
+    pub fn sort_column(&self) -> Result<SortColumn, String> {
+        SortColumn::parse(&self.sort).ok_or_else(|| format!("unknown sort column {:?}", self.sort))
     }
+}
+
+/// The key a parse error is about: the one its line assigns (`key = value`),
+/// or the span itself when it is a key (an unknown one).
+fn key_at(text: &str, span: Range<usize>) -> Option<String> {
+    let start = span.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..start];
+    let key = match before.find('=') {
+        Some(eq) => &before[..eq],
+        None => text.get(span)?,
+    };
+    let key = key.trim().trim_matches('"');
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    plain.then(|| key.to_string())
+}
+
+/// `--config PATH`: the file every command loads instead of the user's.
+static CHOSEN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Names the config file for this run (the command line's `--config`).
+pub fn choose_file(path: PathBuf) {
+    let _ = CHOSEN.set(path);
+}
+
+fn chosen_file() -> Option<&'static Path> {
+    CHOSEN.get().map(PathBuf::as_path)
+}
+
+/// A file named on the command line: it must exist (else exit 2, as a wrong flag).
+fn read_named(path: &Path) -> anyhow::Result<(PathBuf, String)> {
+    std::fs::read_to_string(path)
+        .map(|t| (path.to_path_buf(), t))
+        .map_err(|e| BadUsage(format!("{}: {e}", path.display())).into())
+}
+
+/// A config that does not hold is a usage error: whytop does not start with it.
+fn usage(e: ConfigError) -> anyhow::Error {
+    BadUsage(e.to_string()).into()
 }
 
 /// `$XDG_CONFIG_HOME/whytop` (or the platform's equivalent).
@@ -102,7 +215,7 @@ pub fn config_dir() -> Option<PathBuf> {
 
 /// Reads a user file if present. Missing is fine; unreadable or malformed is an
 /// error naming the path, so nothing is silently ignored.
-pub fn read_user_file(name: &str) -> Result<Option<(PathBuf, String)>, ConfigError> {
+pub fn read_user_file(name: &str) -> Result<Option<(PathBuf, String)>, String> {
     let Some(dir) = config_dir() else {
         return Ok(None);
     };
@@ -110,7 +223,7 @@ pub fn read_user_file(name: &str) -> Result<Option<(PathBuf, String)>, ConfigErr
     match std::fs::read_to_string(&path) {
         Ok(text) => Ok(Some((path, text))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(ConfigError::Read { path, error }),
+        Err(e) => Err(format!("{}: {e}", path.display())),
     }
 }
 
@@ -118,48 +231,66 @@ pub fn read_user_file(name: &str) -> Result<Option<(PathBuf, String)>, ConfigErr
 mod tests {
     use super::*;
 
+    fn user(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Some(("my.toml", text)))
+    }
+
+    fn err(text: &str) -> String {
+        user(text).unwrap_err().to_string()
+    }
+
     #[test]
     fn defaults_and_patches() {
         let c = Config::parse(None).unwrap();
         assert_eq!(
-            (c.delay, c.tree, c.sort_column().unwrap()),
-            (10, false, SortColumn::Cpu)
+            (c.delay, c.tree, c.sort_column().unwrap(), c.theme),
+            (10, false, SortColumn::Cpu, ThemeName::Dark)
         );
-        let c = Config::parse(Some("delay = 5\nsort = \"mem\"\n")).unwrap();
-        assert_eq!((c.delay, c.sort_column().unwrap()), (5, SortColumn::Mem));
+        let c = user("delay = 5\nsort = \"mem\"\ntheme = \"light\"\n").unwrap();
+        assert_eq!(
+            (c.delay, c.sort_column().unwrap(), c.theme),
+            (5, SortColumn::Mem, ThemeName::Light)
+        );
+        let c = user("ladder = \"HUP:1,KILL:2\"\nladder_order = \"all-at-once\"").unwrap();
+        assert_eq!(c.policy().unwrap().order, Order::AllAtOnce);
     }
 
     #[test]
-    fn malformed_is_a_clear_error() {
-        assert!(Config::parse(Some("delay = \"fast\"")).is_err());
-        assert!(
-            Config::parse(Some("colour = 1"))
-                .unwrap_err()
-                .to_string()
-                .contains("colour")
+    fn every_error_names_file_line_column_and_key() {
+        assert_eq!(
+            err("tree = true\ndelay = \"fast\"\n"),
+            "my.toml:2:9: delay: invalid type: string \"fast\", expected u64"
         );
+        let unknown = err("delay = 5\n  colour = 1\n");
         assert!(
-            Config::parse(Some("sort = \"speed\""))
-                .unwrap_err()
-                .to_string()
-                .contains("speed")
+            unknown.starts_with("my.toml:2:3: colour: unknown field `colour`"),
+            "{unknown}"
         );
+        assert_eq!(
+            err("sort = \"speed\""),
+            "my.toml:1:8: sort: unknown sort column \"speed\"; one of: pid, user, pri, ni, virt, res, s, cpu, mem, time, why, command"
+        );
+        assert!(err("\n\ndelay = 0").starts_with("my.toml:3:9: delay: must be 1..=36000"));
+        assert!(err("ladder = \"TERM\"").starts_with("my.toml:1:10: ladder: "));
+        assert!(err("theme = \"neon\"").starts_with("my.toml:1:9: theme: unknown theme \"neon\""));
         assert!(
-            Config::parse(Some("delay = 0"))
-                .unwrap_err()
-                .to_string()
-                .contains("delay")
+            err("ladder_order = \"random\"").starts_with("my.toml:1:16: ladder_order: "),
+            "{}",
+            err("ladder_order = \"random\"")
         );
-        assert!(
-            Config::parse(Some("ladder = \"TERM\""))
-                .unwrap_err()
-                .to_string()
-                .contains("ladder")
+        // Syntax: where the parser stopped.
+        let syntax = user("delay = 5\ntree = \n").unwrap_err();
+        assert_eq!(
+            (syntax.file.as_str(), syntax.line),
+            ("my.toml", 2),
+            "{syntax}"
         );
-        let c = Config::parse(Some(
-            "ladder = \"HUP:1,KILL:2\"\nladder_order = \"all-at-once\"",
-        ))
-        .unwrap();
-        assert_eq!(c.policy().unwrap().order, Order::AllAtOnce);
+    }
+
+    #[test]
+    fn the_default_file_sets_every_key() {
+        let f: ConfigFile = toml::from_str(DEFAULT_CONFIG).unwrap();
+        assert!(f.delay.is_some() && f.tree.is_some() && f.sort.is_some());
+        assert!(f.ladder.is_some() && f.ladder_order.is_some() && f.theme.is_some());
     }
 }

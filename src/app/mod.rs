@@ -1,7 +1,7 @@
 //! The event loop and the state it drives. `update` is the only place state changes.
 
 pub(crate) mod action;
-pub(crate) mod config;
+pub mod config;
 pub(crate) mod diagnostics;
 pub(crate) mod effects;
 pub mod keymap;
@@ -19,8 +19,8 @@ pub(crate) mod terminal;
 pub mod update;
 pub(crate) mod worker_pool;
 
-pub use options::Options;
-pub use run::{BadUsage, run};
+pub use options::{BadUsage, Options};
+pub use run::run;
 
 #[cfg(test)]
 mod overlay_tests;

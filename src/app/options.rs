@@ -23,4 +23,12 @@ pub struct Options {
     /// Leave the mouse to the terminal (htop's -M): no clicks, but its own
     /// selection and copy work.
     pub no_mouse: bool,
+    /// `--theme`: wins over the config's `theme`.
+    pub theme: Option<crate::present::theme::ThemeName>,
 }
+
+/// A flag's value or a config file is wrong (a bad regex, an unknown key):
+/// exit 2, as for every command.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadUsage(pub String);

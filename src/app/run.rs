@@ -5,7 +5,7 @@ use super::config::{Config, read_user_file};
 use super::effects::Executor;
 use super::keymap::Keymap;
 use super::msg::{Effect, Msg};
-use super::options::Options;
+use super::options::{BadUsage, Options};
 use super::state::App;
 use super::{terminal, update::update};
 use crate::collectors::{self, CollectorCmd};
@@ -22,14 +22,9 @@ use tokio::time::{Instant, sleep_until};
 /// Frames are drawn at most this often; events in between are coalesced.
 const FRAME: Duration = Duration::from_millis(16);
 
-/// A flag's value is wrong (a bad regex): exit 2, as for every command.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct BadUsage(pub String);
-
 /// Builds the app from config files and flags; errors here leave the terminal untouched.
 pub(crate) fn prepare(cli: &Options) -> anyhow::Result<App> {
-    let config = Config::load().map_err(anyhow::Error::msg)?;
+    let config = Config::load()?;
     let user_keys = read_user_file("keymap.toml").map_err(anyhow::Error::msg)?;
     let keymap = Keymap::with_user(user_keys.as_ref().map(|(_, t)| t.as_str()))
         .map_err(|e| anyhow::anyhow!("{}: {e}", path_of(&user_keys)))?;
@@ -54,6 +49,7 @@ pub(crate) fn prepare(cli: &Options) -> anyhow::Result<App> {
     let mut app = App::new(keymap, opts, delay);
     app.policy = config.policy().map_err(anyhow::Error::msg)?;
     app.no_color = cli.no_color;
+    app.theme = cli.theme.unwrap_or(config.theme);
     app.ui.filter_text = filter_text;
     Ok(app)
 }

@@ -100,6 +100,8 @@ pub struct App {
     pub pane_id: u64,
     /// Draw without colour: bold and reverse only (`NO_COLOR`).
     pub no_color: bool,
+    /// The palette (`--theme`, the config's `theme`); `no_color` wins over it.
+    pub theme: crate::present::theme::ThemeName,
     /// The last few minutes of every process and the machine, a point a
     /// refresh: the detail pane's charts and WHY timeline.
     pub history: History,
@@ -127,6 +129,7 @@ impl App {
             held_snapshot: None,
             pane_id: 0,
             no_color: false,
+            theme: Default::default(),
             history: History::default(),
         }
     }
@@ -221,6 +224,11 @@ impl App {
     pub(crate) fn next_pane_id(&mut self) -> u64 {
         self.pane_id += 1;
         self.pane_id
+    }
+
+    /// Bold and reverse only: `NO_COLOR`, or the mono theme.
+    pub fn colourless(&self) -> bool {
+        self.no_color || self.theme == crate::present::theme::ThemeName::Mono
     }
 
     pub fn say(&mut self, msg: impl Into<String>) {

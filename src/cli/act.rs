@@ -8,7 +8,6 @@ use crate::actions::outcome::{ActionOutcome, OutcomeKind};
 use crate::actions::sched::{self, SchedChange};
 use crate::actions::targets::{self, Refusal};
 use crate::actions::{priority, stop};
-use crate::app::config::{Config, ConfigError};
 use crate::model::Pid;
 use crate::platform::cancel::CancelToken;
 use crate::platform::signals;
@@ -149,10 +148,13 @@ fn audit_refusal(action: &str, p: &crate::model::ProcSample, refusal: Refusal) -
 }
 
 /// The ladder: `--ladder` wins over the config file's, which wins over the default.
-fn policy(args: &StopArgs) -> Result<Policy, ConfigError> {
+/// A config file that does not hold is a usage error (exit 2), as everywhere.
+fn policy(args: &StopArgs) -> anyhow::Result<Policy> {
     let mut policy = match &args.ladder {
         Some(p) => p.clone(),
-        None => Config::load()?.policy().map_err(ConfigError::Ladder)?,
+        None => crate::app::config::Config::load()?
+            .policy()
+            .map_err(anyhow::Error::msg)?,
     };
     if args.all_at_once {
         policy.order = Order::AllAtOnce;
@@ -161,10 +163,7 @@ fn policy(args: &StopArgs) -> Result<Policy, ConfigError> {
 }
 
 pub fn stop(args: &StopArgs) -> anyhow::Result<i32> {
-    let policy = match policy(args) {
-        Ok(p) => p,
-        Err(e) => return fail(e),
-    };
+    let policy = policy(args)?;
     let Some(named) = super::target::named("stop", args.pid)? else {
         return Ok(1);
     };

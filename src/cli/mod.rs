@@ -16,6 +16,7 @@ macro_rules! errln {
 }
 
 pub mod act;
+pub mod config;
 pub mod docs;
 mod interrupt;
 pub mod logs;
@@ -68,6 +69,16 @@ pub struct Cli {
     )]
     pub pids: Vec<crate::model::Pid>,
 
+    /// Colours: dark (the default), light (for a light background), mono (bold
+    /// and reverse only). `NO_COLOR` set: no colour whatever the theme.
+    #[arg(long = "theme", value_name = "NAME", value_parser = parse_theme)]
+    pub theme: Option<crate::present::theme::ThemeName>,
+
+    /// Read this config file instead of $XDG_CONFIG_HOME/whytop/config.toml
+    /// (every command: the TUI, ps's sort, stop's ladder).
+    #[arg(long = "config", value_name = "PATH", global = true)]
+    pub config: Option<std::path::PathBuf>,
+
     /// Leave the mouse to the terminal (no clicks; its own selection works), as htop's -M.
     #[arg(short = 'M', long = "no-mouse")]
     pub no_mouse: bool,
@@ -76,7 +87,20 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+fn parse_theme(s: &str) -> Result<crate::present::theme::ThemeName, String> {
+    use crate::present::theme::ThemeName;
+    ThemeName::parse(s)
+        .ok_or_else(|| format!("unknown theme {s:?}; one of: {}", ThemeName::names()))
+}
+
 impl Cli {
+    /// What every command shares: the config file `--config` names.
+    pub fn apply_globals(&self) {
+        if let Some(path) = &self.config {
+            crate::app::config::choose_file(path.clone());
+        }
+    }
+
     /// The flags the TUI takes, as the app takes them.
     pub fn app_options(&self) -> crate::app::Options {
         crate::app::Options {
@@ -92,6 +116,7 @@ impl Cli {
             // no-color.org: present and not empty means no colour.
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
             no_mouse: self.no_mouse,
+            theme: self.theme,
         }
     }
 }
@@ -122,6 +147,8 @@ pub enum Command {
     Record(record::RecordArgs),
     /// List processes that ended recently, from the recording.
     Ended(recorded::EndedArgs),
+    /// Print the default config (`--print-default`) or check a config file (`--check PATH`).
+    Config(config::ConfigArgs),
     /// Print whytop's man page (roff): `whytop man > whytop.1`.
     Man,
     /// Print a shell completion script: `whytop completions bash|zsh|fish`.

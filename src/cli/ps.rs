@@ -28,7 +28,8 @@ pub struct PsArgs {
     /// Only processes whose command, name, user or pid holds TEXT (`re:` for a regex).
     #[arg(long, value_name = "TEXT")]
     pub filter: Option<String>,
-    /// Sort by this column: pid, user, pri, ni, virt, res, s, cpu, mem, time, why, command.
+    /// Sort by this column: pid, user, pri, ni, virt, res, s, cpu, mem, time, why, command
+    /// (default: the config's `sort`; pid with --tree).
     #[arg(long, value_name = "COLUMN", value_parser = parse_sort)]
     pub sort: Option<SortColumn>,
     /// Milliseconds between the two samples CPU% is measured over (at least 100:
@@ -99,16 +100,20 @@ pub fn run(args: &PsArgs) -> anyhow::Result<i32> {
             return Ok(2);
         }
     };
+    // The config's sort, as the TUI takes it; a bad file stops ps as it stops the TUI.
+    let config_sort = crate::app::config::Config::load()?
+        .sort_column()
+        .map_err(anyhow::Error::msg)?;
     let platform = crate::platform::native()?;
     let (prev, cur, mut platform) =
         crate::collectors::sampler::collect_pair(platform, Duration::from_millis(args.interval))?;
     let (prev_procs, prev_ns) = (Arc::clone(&prev.procs), prev.mono_ns);
     let table = derive(Some(&prev), Arc::new(cur));
-    let sort = args.sort.unwrap_or(if args.tree {
-        SortColumn::Pid
-    } else {
-        SortColumn::Cpu
-    });
+    let sort = match args.sort {
+        Some(s) => s,
+        None if args.tree => SortColumn::Pid,
+        None => config_sort,
+    };
     let opts = ViewOptions {
         sort,
         descending: !args.tree && sort.descending_by_default(),

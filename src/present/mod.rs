@@ -9,3 +9,5 @@ pub(crate) mod layout;
 pub(crate) mod panes;
 pub(crate) mod theme;
 pub(crate) mod why_text;
+
+pub use theme::ThemeName;

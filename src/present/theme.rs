@@ -4,6 +4,40 @@ use crate::model::ProcState;
 use crate::model::why::{WaitReason, WhyTag};
 use ratatui::style::{Color, Modifier, Style};
 
+/// The palettes whytop draws with: `--theme NAME`, the config's `theme`.
+/// The panes draw in the dark palette; another theme recolours the frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ThemeName {
+    /// For a dark background (today's colours).
+    #[default]
+    Dark,
+    /// For a light background: no yellow or white text, darker tones.
+    Light,
+    /// No colour: bold and reverse only (what `NO_COLOR` gives whatever the theme).
+    Mono,
+}
+
+impl ThemeName {
+    pub const ALL: [ThemeName; 3] = [ThemeName::Dark, ThemeName::Light, ThemeName::Mono];
+
+    pub fn parse(name: &str) -> Option<ThemeName> {
+        Self::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ThemeName::Dark => "dark",
+            ThemeName::Light => "light",
+            ThemeName::Mono => "mono",
+        }
+    }
+
+    /// "dark, light, mono", for messages.
+    pub fn names() -> String {
+        Self::ALL.map(ThemeName::name).join(", ")
+    }
+}
+
 pub const TITLE: Style = Style::new().fg(Color::Black).bg(Color::Green);
 pub const TITLE_SORTED: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
 pub const SELECTED: Style = Style::new().fg(Color::Black).bg(Color::Cyan);

@@ -95,7 +95,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let frame = ChartFrame {
         width,
         delay: app.delay,
-        no_color: app.no_color,
+        no_color: app.colourless(),
     };
     if let Some(h) = history {
         out.extend(history_chart::why_timeline(h, &frame));

@@ -10,6 +10,7 @@ pub(crate) mod help;
 pub(crate) mod history_chart;
 pub(crate) mod ladder;
 pub mod layout;
+pub(crate) mod light;
 pub(crate) mod logs;
 pub(crate) mod monochrome;
 pub(crate) mod signal_menu;
@@ -50,7 +51,10 @@ pub fn render(app: &App, f: &mut Frame) {
         Overlay::Capture(_) => capture::render(app, f, a.table),
         _ => {}
     }
-    if app.no_color {
-        monochrome::strip(f.buffer_mut());
+    use crate::present::theme::ThemeName;
+    match app.theme {
+        _ if app.colourless() => monochrome::strip(f.buffer_mut()),
+        ThemeName::Light => light::recolour(f.buffer_mut()),
+        ThemeName::Dark | ThemeName::Mono => {}
     }
 }

@@ -64,6 +64,11 @@ impl FileTail {
         Ok(t)
     }
 
+    /// When the file was last written (None: unknown).
+    pub fn modified(&self) -> Option<std::time::SystemTime> {
+        self.file.metadata().and_then(|m| m.modified()).ok()
+    }
+
     pub fn poll(&mut self, emit: &mut impl FnMut(Event)) {
         let Ok(len) = self.file.metadata().map(|m| m.len()) else {
             return;

@@ -174,13 +174,24 @@ pub fn tail(
     }
     let proc_ = handle::open(key).ok();
     let mut files: Vec<FileTail> = Vec::new();
+    // Each file's backlog, held until all are open: `backlog` lines in all.
+    let mut held: Vec<Vec<Event>> = Vec::new();
     let mut journal = None;
     for s in &plan.sources {
         match s {
-            Source::File { path, label } => match FileTail::open(path, label, backlog, &mut emit) {
-                Ok(t) => files.push(t),
-                Err(e) => emit(Event::Note(format!("{}: {e}", path.display()))),
-            },
+            Source::File { path, label } => {
+                let mut lines = Vec::new();
+                match FileTail::open(path, label, backlog, &mut |ev| match ev {
+                    Event::Line(_) => lines.push(ev),
+                    other => emit(other),
+                }) {
+                    Ok(t) => {
+                        files.push(t);
+                        held.push(lines);
+                    }
+                    Err(e) => emit(Event::Note(format!("{}: {e}", path.display()))),
+                }
+            }
             Source::Journal => {
                 journal = Journal::start(
                     journal_cmd(key.pid, backlog, follow),
@@ -217,6 +228,7 @@ pub fn tail(
             }
         }
     }
+    emit_backlog(&files, held, backlog, &mut emit);
     if !follow {
         if let Some(j) = journal.as_mut() {
             j.drain(&mut emit);
@@ -248,6 +260,35 @@ pub fn tail(
         }
         // A stop wakes this at once; the next turn sees it.
         stop.sleep_or_cancelled(Duration::from_millis(100));
+    }
+}
+
+/// The files' backlogs as one: the last `backlog` lines in all. Separate
+/// stdout and stderr files hold no time of their lines, so the order between
+/// them is unknown (said in a note): the file written last comes last, its
+/// lines nearest the present. One file written by both (`>log 2>&1`) is one
+/// source, in the order it was written.
+fn emit_backlog(
+    files: &[FileTail],
+    held: Vec<Vec<Event>>,
+    backlog: usize,
+    emit: &mut impl FnMut(Event),
+) {
+    let mut by_age: Vec<(Option<std::time::SystemTime>, Vec<Event>)> =
+        files.iter().map(FileTail::modified).zip(held).collect();
+    if by_age.iter().filter(|(_, l)| !l.is_empty()).count() > 1 {
+        emit(Event::Note(
+            "stdout and stderr are separate files, which keep no time of their lines: \
+             each file's lines are in order, the file written last comes last; new lines \
+             show as they come"
+                .into(),
+        ));
+    }
+    by_age.sort_by_key(|(m, _)| *m);
+    let all: Vec<Event> = by_age.into_iter().flat_map(|(_, l)| l).collect();
+    let skip = all.len().saturating_sub(backlog);
+    for ev in all.into_iter().skip(skip) {
+        emit(ev);
     }
 }
 
