@@ -2,6 +2,7 @@
 
 use crate::actions::ladder::{Order, Policy};
 use crate::model::sort::SortColumn;
+use crate::present::meters::{MeterKind, parse_list};
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -15,6 +16,8 @@ pub struct Config {
     pub sort: String,
     pub ladder: String,
     pub ladder_order: Order,
+    /// The header's meters in order (`present::meters` names).
+    pub meters: Vec<String>,
 }
 
 /// A user config file patches the default: every field optional.
@@ -26,6 +29,7 @@ struct UserConfig {
     sort: Option<String>,
     ladder: Option<String>,
     ladder_order: Option<Order>,
+    meters: Option<Vec<String>>,
 }
 
 impl Config {
@@ -38,6 +42,7 @@ impl Config {
             c.sort = u.sort.unwrap_or(c.sort);
             c.ladder = u.ladder.unwrap_or(c.ladder);
             c.ladder_order = u.ladder_order.unwrap_or(c.ladder_order);
+            c.meters = u.meters.unwrap_or(c.meters);
         }
         if !(1..=36000).contains(&c.delay) {
             return Err(format!(
@@ -47,6 +52,7 @@ impl Config {
         }
         c.sort_column()?;
         c.policy().map_err(|e| format!("ladder: {e}"))?;
+        c.meter_kinds()?;
         Ok(c)
     }
 
@@ -63,6 +69,10 @@ impl Config {
         let mut p = Policy::parse(&self.ladder)?;
         p.order = self.ladder_order;
         Ok(p)
+    }
+
+    pub fn meter_kinds(&self) -> Result<Vec<MeterKind>, String> {
+        parse_list(&self.meters).map_err(|e| format!("meters: {e}"))
     }
 
     pub fn sort_column(&self) -> Result<SortColumn, String> {
@@ -132,5 +142,18 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(c.policy().unwrap().order, Order::AllAtOnce);
+    }
+
+    #[test]
+    fn meters_default_to_htops_and_are_checked() {
+        let c = Config::parse(None).unwrap();
+        assert_eq!(c.meter_kinds().unwrap(), MeterKind::DEFAULT);
+        let c = Config::parse(Some("meters = [\"cpus\", \"clock\", \"io-pressure\"]")).unwrap();
+        assert_eq!(
+            c.meter_kinds().unwrap(),
+            [MeterKind::Cpus, MeterKind::Clock, MeterKind::IoPressure]
+        );
+        let e = Config::parse(Some("meters = [\"fan\"]")).unwrap_err();
+        assert!(e.contains("meters") && e.contains("fan"), "{e}");
     }
 }
