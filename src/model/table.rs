@@ -190,7 +190,7 @@ mod tests {
         assert_eq!(t.counts.threads, 2);
         assert_eq!(t.counts.kernel_threads, 1);
         assert_eq!(t.counts.zombie, 1);
-        assert_eq!(t.counts.sleeping, 1);
+        assert_eq!(t.counts.sleeping, 2);
         assert_eq!(t.find_pid(2), Some(1));
         assert_eq!(t.find(t.snapshot.procs[0].key()), Some(0));
     }
