@@ -26,6 +26,11 @@ pub struct UiState {
     /// Cursor position in the view; kept when the selected process vanishes.
     pub cursor: usize,
     pub scroll: usize,
+    /// Cells the table is scrolled sideways (Left/Right).
+    pub hscroll: u16,
+    /// COMMAND shows the program's name without its directory (htop's `p`
+    /// off); the full path is the default, as htop's.
+    pub program_name_only: bool,
     /// The filter in force, as typed (the filter prompt edits it live).
     pub filter_text: String,
     /// The last search accepted, for n/N.

@@ -197,7 +197,10 @@ mod tests {
         let sys = SystemSample::default();
         let plan = HeaderPlan::new(&MeterKind::DEFAULT, &sys);
         // No PSI in a default sample: the pressure line is left out.
-        assert_eq!(plan.right, [MeterKind::Tasks, MeterKind::Load, MeterKind::Uptime]);
+        assert_eq!(
+            plan.right,
+            [MeterKind::Tasks, MeterKind::Load, MeterKind::Uptime]
+        );
         assert_eq!(plan.lines(2), 4);
         assert_eq!(plan.lines(8), 7);
         assert_eq!(plan.lines(32), 11);

@@ -36,10 +36,7 @@ pub const MEM_KINDS: [Style; 4] = [
     Style::new().fg(Color::Yellow),
 ];
 /// htop's swap bar: used, cache.
-pub const SWAP_KINDS: [Style; 2] = [
-    Style::new().fg(Color::Red),
-    Style::new().fg(Color::Yellow),
-];
+pub const SWAP_KINDS: [Style; 2] = [Style::new().fg(Color::Red), Style::new().fg(Color::Yellow)];
 /// Under `NO_COLOR` each part of a bar has its own character, as htop's
 /// monochrome scheme: the first part `|`, then `#`, `*`, `@`, `$`, `%`, `&`, `.`.
 pub const MONO_BAR: [char; 8] = ['|', '#', '*', '@', '$', '%', '&', '.'];

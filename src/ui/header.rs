@@ -32,7 +32,10 @@ pub fn bar(label: &str, parts: &[Part], value: &str, width: u16, mono: bool) -> 
     }
     let text: Vec<char> = value.chars().collect();
     let text_at = inner.saturating_sub(text.len());
-    let mut spans = vec![Span::styled(label.to_string(), theme::LABEL), Span::raw("[")];
+    let mut spans = vec![
+        Span::styled(label.to_string(), theme::LABEL),
+        Span::raw("["),
+    ];
     let mut run = String::new();
     let mut run_style = theme::DIM;
     for i in 0..inner {
@@ -142,9 +145,8 @@ fn share(part: u64, total: u64) -> f64 {
 }
 
 fn bar_meter(m: MeterKind, sys: &SystemSample, width: u16, mono: bool) -> Line<'static> {
-    let used_of = |used: u64, total: u64| {
-        format!("{}/{}", format::bytes(used), format::bytes(total))
-    };
+    let used_of =
+        |used: u64, total: u64| format!("{}/{}", format::bytes(used), format::bytes(total));
     match m {
         MeterKind::Swap => {
             let t = sys.swap_total;
@@ -259,6 +261,10 @@ mod tests {
         // The value over a full bar takes the colour of the part under it.
         let l = super::bar("  0", &[(1.0, theme::CPU_KINDS[2])], "99%", 10, false);
         assert_eq!(text(&l), "  0[||99%]");
-        assert!(l.spans.iter().any(|s| s.content.contains("99%") && s.style == theme::CPU_KINDS[2]));
+        assert!(
+            l.spans
+                .iter()
+                .any(|s| s.content.contains("99%") && s.style == theme::CPU_KINDS[2])
+        );
     }
 }
