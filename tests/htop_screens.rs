@@ -409,6 +409,16 @@ fn live_tasks_equal_a_count_made_from_proc() {
         let (a, b, _) = whytop::collectors::collect_pair(platform, Duration::from_millis(100))
             .map_err(|e| e.to_string())?;
         let after = count_from_proc();
+        // The bars' figures come from /proc too: a split per CPU, memory as htop splits it.
+        let online = std::fs::read_to_string("/proc/stat")
+            .unwrap()
+            .lines()
+            .filter(|l| l.starts_with("cpu") && !l.starts_with("cpu "))
+            .count();
+        assert_eq!(b.system.cpu_kinds.len(), online);
+        let split = b.system.mem_split.unwrap();
+        assert_eq!(split.used, b.system.mem_used);
+        assert!(split.used + split.buffers + split.shared + split.cache <= b.system.mem_total);
         let mut app = App::new(
             Keymap::default_map(),
             ViewOptions::default(),
