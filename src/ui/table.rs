@@ -116,7 +116,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
             theme::DIM
         };
         // COMMAND reaches past the screen's edge by as much as the line scrolled.
-        put(buf, x, y, w + h, &cmd, false, style);
+        put(buf, x, y, w.saturating_add(h), &cmd, false, style);
         // The mark in the PID cell's first place, free unless the pid takes
         // all seven: seen without colour too.
         if tagged && pos[0].1 > 0 && p.pid < 1_000_000 {
@@ -152,7 +152,7 @@ fn put_scrolled(
     if h == 0 {
         return put(buf, left + x, y, w, text, right, style);
     }
-    if x + w <= h {
+    if x.saturating_add(w) <= h {
         return;
     }
     let len = text.chars().count() as u16;
