@@ -100,6 +100,7 @@ fn snapshot(mono_s: u64, extra_cpu: &[(i32, u64)]) -> Arc<Snapshot> {
             boot_time: 0,
             cpu_pressure: Some(12.5),
             cpu_ticks: None,
+            ..Default::default()
         },
         procs: Arc::new(procs),
         with_threads: false,
@@ -168,7 +169,7 @@ fn tree_view_and_folding() {
     key(&mut app, KeyCode::Home);
     typed(&mut app, "jj");
     assert_eq!(app.selected_sample().unwrap().pid, 310);
-    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Char('-'));
     insta::assert_snapshot!("tree_folded", screen(&app));
 }
 
@@ -573,9 +574,18 @@ fn no_color_draws_the_same_screen_with_bold_and_reverse_only() {
     );
     app.no_color = true;
     let plain = cells(&app);
-    assert_eq!(screen(&app), {
+    // The same screen, but that each part of a bar has its own character
+    // (htop's monochrome: `|` nice, `#` user, `*` system...).
+    let bars_as_pipes = |s: String| -> String {
+        s.chars()
+            .map(|c| if "#*@$%&.".contains(c) { '|' } else { c })
+            .collect()
+    };
+    let mono = screen(&app);
+    assert!(mono.lines().next().unwrap().contains("[####"), "{mono}");
+    assert_eq!(bars_as_pipes(mono), {
         app.no_color = false;
-        screen(&app)
+        bars_as_pipes(screen(&app))
     });
     for (i, (p, c)) in plain.content.iter().zip(&coloured.content).enumerate() {
         assert_eq!((p.fg, p.bg), (Color::Reset, Color::Reset), "cell {i}");

@@ -99,6 +99,11 @@ pub enum Action {
     FocusPane,
     /// In the detail pane: it takes the whole screen / half of it.
     FullScreen,
+    /// The table sideways: long command lines read to their end (htop's Left/Right).
+    ScrollLeft,
+    ScrollRight,
+    /// The program's full path / its name alone in COMMAND (htop's `p`).
+    ProgramPath,
 }
 
 impl Action {
@@ -194,6 +199,9 @@ impl Action {
             Self::UntagAll => "untag all",
             Self::FocusPane => "keys scroll the details / move in the table",
             Self::FullScreen => "details full screen / below the table",
+            Self::ScrollLeft => "scroll the table left",
+            Self::ScrollRight => "scroll the table right (long commands)",
+            Self::ProgramPath => "program's full path / name only",
         }
     }
 }

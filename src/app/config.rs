@@ -5,6 +5,7 @@
 use super::options::BadUsage;
 use crate::actions::ladder::{Order, Policy};
 use crate::model::sort::SortColumn;
+use crate::present::meters::{MeterKind, parse_list};
 use crate::present::theme::ThemeName;
 use serde::Deserialize;
 use std::ops::Range;
@@ -21,6 +22,8 @@ pub struct Config {
     pub ladder: String,
     pub ladder_order: Order,
     pub theme: ThemeName,
+    /// The header's meters in order (`present::meters` names).
+    pub meters: Vec<String>,
 }
 
 /// A config file as written: every key optional, each value with where it
@@ -34,6 +37,7 @@ struct ConfigFile {
     ladder: Option<Spanned<String>>,
     ladder_order: Option<Spanned<Order>>,
     theme: Option<Spanned<String>>,
+    meters: Option<Spanned<Vec<String>>>,
 }
 
 /// What is wrong with a config file, and where.
@@ -78,6 +82,7 @@ impl Config {
             ladder: String::new(),
             ladder_order: Order::default(),
             theme: ThemeName::default(),
+            meters: Vec::new(),
         };
         c.patch(DEFAULT_NAME, DEFAULT_CONFIG)?;
         if let Some((file, text)) = user {
@@ -123,6 +128,10 @@ impl Config {
         if let Some(o) = f.ladder_order {
             self.ladder_order = o.into_inner();
         }
+        if let Some(m) = f.meters {
+            parse_list(m.get_ref()).map_err(|e| wrong("meters", m.span(), e.to_string()))?;
+            self.meters = m.into_inner();
+        }
         if let Some(t) = f.theme {
             self.theme = ThemeName::parse(t.get_ref()).ok_or_else(|| {
                 let msg = format!(
@@ -159,6 +168,10 @@ impl Config {
         let mut p = Policy::parse(&self.ladder).map_err(|e| e.to_string())?;
         p.order = self.ladder_order;
         Ok(p)
+    }
+
+    pub fn meter_kinds(&self) -> Result<Vec<MeterKind>, String> {
+        parse_list(&self.meters).map_err(|e| format!("meters: {e}"))
     }
 
     pub fn sort_column(&self) -> Result<SortColumn, String> {
@@ -284,6 +297,22 @@ mod tests {
             (syntax.file.as_str(), syntax.line),
             ("my.toml", 2),
             "{syntax}"
+        );
+    }
+
+    #[test]
+    fn meters_default_to_htops_and_are_checked() {
+        let c = Config::parse(None).unwrap();
+        assert_eq!(c.meter_kinds().unwrap(), MeterKind::DEFAULT);
+        let c = user("meters = [\"cpus\", \"clock\", \"io-pressure\"]").unwrap();
+        assert_eq!(
+            c.meter_kinds().unwrap(),
+            [MeterKind::Cpus, MeterKind::Clock, MeterKind::IoPressure]
+        );
+        let e = err("meters = [\"fan\"]");
+        assert!(
+            e.starts_with("my.toml:1:10: meters: ") && e.contains("fan"),
+            "{e}"
         );
     }
 

@@ -48,6 +48,7 @@ pub(crate) fn prepare(cli: &Options) -> anyhow::Result<App> {
     let delay = Duration::from_millis(100 * cli.delay.unwrap_or(config.delay));
     let mut app = App::new(keymap, opts, delay);
     app.policy = config.policy().map_err(anyhow::Error::msg)?;
+    app.meters = config.meter_kinds().map_err(anyhow::Error::msg)?;
     app.no_color = cli.no_color;
     app.theme = cli.theme.unwrap_or(config.theme);
     app.ui.filter_text = filter_text;

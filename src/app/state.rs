@@ -12,6 +12,7 @@ use crate::model::history::History;
 use crate::model::view::{self, ViewOptions, ViewRow};
 use crate::model::{ProcDetail, ProcKey, ProcessTable, Snapshot, derive};
 use crate::present::layout::{Areas, Panes};
+use crate::present::meters::{HeaderPlan, MeterKind};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,6 +26,11 @@ pub struct UiState {
     /// Cursor position in the view; kept when the selected process vanishes.
     pub cursor: usize,
     pub scroll: usize,
+    /// Cells the table is scrolled sideways (Left/Right).
+    pub hscroll: u16,
+    /// COMMAND shows the program's name without its directory (htop's `p`
+    /// off); the full path is the default, as htop's.
+    pub program_name_only: bool,
     /// The filter in force, as typed (the filter prompt edits it live).
     pub filter_text: String,
     /// The last search accepted, for n/N.
@@ -105,6 +111,8 @@ pub struct App {
     /// The last few minutes of every process and the machine, a point a
     /// refresh: the detail pane's charts and WHY timeline.
     pub history: History,
+    /// The header's meters in order (config `meters`).
+    pub meters: Vec<MeterKind>,
 }
 
 impl App {
@@ -131,6 +139,7 @@ impl App {
             no_color: false,
             theme: Default::default(),
             history: History::default(),
+            meters: MeterKind::DEFAULT.to_vec(),
         }
     }
 
@@ -192,11 +201,21 @@ impl App {
     /// What the panes' geometry depends on.
     pub(crate) fn panes(&self) -> Panes {
         Panes {
-            cores: self.table.snapshot.system.cpu_percent.len(),
+            header_lines: self.header_plan().lines(self.cpu_count()),
             ladder_targets: self.ladder.as_ref().map(|l| l.targets.len()),
             detail: self.ui.overlay.mode() == Mode::Detail,
             detail_full: self.ui.detail_full,
         }
+    }
+
+    /// What the header draws where, for this system.
+    pub fn header_plan(&self) -> HeaderPlan {
+        HeaderPlan::new(&self.meters, &self.table.snapshot.system)
+    }
+
+    /// CPUs the header shows a bar for.
+    pub fn cpu_count(&self) -> usize {
+        self.table.snapshot.system.cpu_percent.len()
     }
 
     /// The panes at the size the app last heard of (for mouse clicks and paging).

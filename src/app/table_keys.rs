@@ -88,6 +88,18 @@ pub(crate) fn act(app: &mut App, a: Action) -> Vec<Effect> {
             return focus_effect(app);
         }
         Action::FullScreen => app.ui.detail_full = !app.ui.detail_full,
+        Action::ScrollLeft => app.ui.hscroll = app.ui.hscroll.saturating_sub(HSCROLL_STEP),
+        Action::ScrollRight => {
+            app.ui.hscroll = (app.ui.hscroll + HSCROLL_STEP).min(widest_overflow(app));
+        }
+        Action::ProgramPath => {
+            app.ui.program_name_only = !app.ui.program_name_only;
+            app.say(if app.ui.program_name_only {
+                "programs by name"
+            } else {
+                "programs with their path"
+            });
+        }
         Action::Freeze => {
             app.ui.frozen = !app.ui.frozen;
             if !app.ui.frozen
@@ -129,6 +141,29 @@ pub(crate) fn act(app: &mut App, a: Action) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// Cells a Left/Right moves the table, as htop's.
+const HSCROLL_STEP: u16 = 5;
+
+/// How far right the table can go: until the longest command's end (tree
+/// branches included) is in view, and no further.
+fn widest_overflow(app: &App) -> u16 {
+    let width = app.areas().table.width;
+    let cmd_w = crate::present::columns::positions(width)
+        .last()
+        .map_or(0, |(_, w)| *w);
+    let procs = &app.table.snapshot.procs;
+    let longest = app
+        .view
+        .iter()
+        .filter_map(|r| {
+            let p = procs.get(r.idx)?;
+            Some(r.tree_prefix().chars().count() + p.command().chars().count())
+        })
+        .max()
+        .unwrap_or(0);
+    u16::try_from(longest.saturating_sub(cmd_w as usize)).unwrap_or(u16::MAX)
 }
 
 /// The collector reads detail fields only for the process the detail pane shows.

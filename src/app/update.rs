@@ -293,7 +293,9 @@ fn mouse(app: &mut App, m: crossterm::event::MouseEvent) -> Vec<Effect> {
         MouseEventKind::ScrollDown => app.set_cursor(app.ui.cursor + 3),
         MouseEventKind::ScrollUp => app.set_cursor(app.ui.cursor.saturating_sub(3)),
         MouseEventKind::Down(MouseButton::Left) if inside && m.row == t.y => {
-            if let Some(col) = crate::present::columns::column_at(t.width, m.column - t.x) {
+            // The titles scroll sideways with the rows.
+            let x = m.column - t.x + app.ui.hscroll;
+            if let Some(col) = crate::present::columns::column_at(t.width, x) {
                 sort_by(app, col);
             }
         }

@@ -164,6 +164,77 @@ pub struct SystemSample {
     /// history derives the shares of each refresh from two of these.
     #[serde(default)]
     pub cpu_ticks: Option<CpuTicks>,
+    /// Per CPU, its last refresh by kind, as htop's bars split it (Linux
+    /// `/proc/stat`); empty where the platform does not say.
+    #[serde(default)]
+    pub cpu_kinds: Vec<CpuShares>,
+    /// Memory as htop splits it (Linux `/proc/meminfo`); `mem_used` is its `used`.
+    #[serde(default)]
+    pub mem_split: Option<MemSplit>,
+    /// Swapped pages also still in memory (`SwapCached`), not in `swap_used`.
+    #[serde(default)]
+    pub swap_cache: u64,
+    /// Threads runnable right now, kernel threads included (`procs_running`
+    /// of `/proc/stat`): htop's `running`.
+    #[serde(default)]
+    pub procs_running: Option<u32>,
+    /// Pressure stall information: `some` averages over 10 s, 60 s and 300 s,
+    /// percent (Linux `/proc/pressure/{cpu,io,memory}`).
+    #[serde(default)]
+    pub pressure: Pressure,
+}
+
+/// One CPU's last refresh by kind, percent of its time; the kinds and their
+/// order are htop's detailed CPU meter's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CpuShares {
+    pub nice: f32,
+    pub user: f32,
+    pub system: f32,
+    pub irq: f32,
+    pub softirq: f32,
+    pub steal: f32,
+    pub guest: f32,
+    pub iowait: f32,
+}
+
+impl CpuShares {
+    /// The kinds in the bar's order, left to right.
+    pub fn parts(&self) -> [f32; 8] {
+        [
+            self.nice,
+            self.user,
+            self.system,
+            self.irq,
+            self.softirq,
+            self.steal,
+            self.guest,
+            self.iowait,
+        ]
+    }
+
+    /// Busy percent as htop prints it: everything but idle and iowait.
+    pub fn busy(&self) -> f32 {
+        self.parts()[..7].iter().sum()
+    }
+}
+
+/// Memory by use as htop computes it, bytes: `used` is MemTotal - MemFree -
+/// Buffers - Cached - SReclaimable; `cache` is Cached + SReclaimable - Shmem.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemSplit {
+    pub used: u64,
+    pub buffers: u64,
+    pub shared: u64,
+    pub cache: u64,
+}
+
+/// `some` stall averages (10 s, 60 s, 300 s), percent, per resource.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Pressure {
+    pub cpu: Option<[f32; 3]>,
+    pub io: Option<[f32; 3]>,
+    pub memory: Option<[f32; 3]>,
 }
 
 /// Cumulative CPU time of all CPUs by kind, clock ticks, as the kernel counts it.

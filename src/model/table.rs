@@ -11,12 +11,17 @@ pub struct RowStats {
     pub mem_percent: f32,
 }
 
-/// Tasks by state, as the header counts them (processes, not threads).
+/// Tasks as htop's header counts them, and processes by state.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct StateCounts {
+    /// Processes that are not kernel threads (htop's `Tasks: N`).
     pub tasks: usize,
+    /// Their threads beyond the main one (htop's `M thr`).
     pub threads: usize,
+    /// Kernel threads (htop's `K kthr`).
     pub kernel_threads: usize,
+    /// Threads runnable now, at most one a CPU (htop's `R running`): the
+    /// kernel's count when it gives one, else processes in state R.
     pub running: usize,
     pub sleeping: usize,
     pub disk_sleep: usize,
@@ -99,10 +104,11 @@ pub fn derive(prev: Option<&Snapshot>, cur: Arc<Snapshot>) -> ProcessTable {
         if p.tgid.is_some() {
             continue;
         }
-        counts.tasks += 1;
-        counts.threads += p.threads as usize;
         if p.kernel_thread {
             counts.kernel_threads += 1;
+        } else {
+            counts.tasks += 1;
+            counts.threads += p.threads.saturating_sub(1) as usize;
         }
         match p.state {
             ProcState::Running => counts.running += 1,
@@ -112,6 +118,10 @@ pub fn derive(prev: Option<&Snapshot>, cur: Arc<Snapshot>) -> ProcessTable {
             ProcState::Zombie => counts.zombie += 1,
             ProcState::Dead | ProcState::Unknown => {}
         }
+    }
+    if let Some(n) = cur.system.procs_running {
+        let cpus = cur.system.cpu_percent.len().max(1);
+        counts.running = (n as usize).min(cpus);
     }
     ProcessTable {
         snapshot: cur,
@@ -171,13 +181,27 @@ mod tests {
         a.threads = 3;
         let mut z = sample(2, 1, "dead");
         z.state = ProcState::Zombie;
-        let t = derive(None, snap(0, vec![a, z]));
+        let mut k = sample(3, 2, "kworker/0:1");
+        k.kernel_thread = true;
+        let t = derive(None, snap(0, vec![a, z, k]));
         assert_eq!(t.stats[0].mem_percent, 25.0);
+        // As htop: processes, their threads beyond the main one, kernel threads.
         assert_eq!(t.counts.tasks, 2);
-        assert_eq!(t.counts.threads, 4);
+        assert_eq!(t.counts.threads, 2);
+        assert_eq!(t.counts.kernel_threads, 1);
         assert_eq!(t.counts.zombie, 1);
-        assert_eq!(t.counts.sleeping, 1);
+        assert_eq!(t.counts.sleeping, 2);
         assert_eq!(t.find_pid(2), Some(1));
         assert_eq!(t.find(t.snapshot.procs[0].key()), Some(0));
+    }
+
+    #[test]
+    fn running_is_the_kernels_count_at_most_one_a_cpu() {
+        let mut s = (*snap(0, vec![sample(1, 0, "init")])).clone();
+        s.system.cpu_percent = vec![0.0; 2];
+        s.system.procs_running = Some(1);
+        assert_eq!(derive(None, Arc::new(s.clone())).counts.running, 1);
+        s.system.procs_running = Some(7);
+        assert_eq!(derive(None, Arc::new(s)).counts.running, 2);
     }
 }

@@ -19,6 +19,7 @@ pub(crate) mod macos;
 pub(crate) mod os;
 pub mod privilege;
 pub(crate) mod proc_handle;
+pub(crate) mod proc_system;
 pub(crate) mod sched;
 pub(crate) mod signals;
 pub mod stackfmt;

@@ -1,11 +1,17 @@
-//! System-wide figures for the header, through sysinfo on every OS.
+//! System-wide figures for the header: on Linux from `/proc/stat`,
+//! `/proc/meminfo` and `/proc/pressure` (split by kind as htop splits them),
+//! elsewhere through sysinfo.
 
-use crate::model::{CpuTicks, SystemSample};
+use crate::model::SystemSample;
 use sysinfo::{CpuRefreshKind, MemoryRefreshKind, RefreshKind, System};
 
 pub struct SystemSampler {
     /// None when sysinfo cannot read this system: the header then shows zeros.
     sys: Option<System>,
+    /// The previous `/proc/stat` per-CPU counters, which shares are measured
+    /// against (empty before the first reading: since boot).
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    prev_cpus: Vec<super::proc_system::KindTicks>,
 }
 
 impl Default for SystemSampler {
@@ -21,6 +27,7 @@ impl SystemSampler {
             .with_memory(MemoryRefreshKind::everything());
         Self {
             sys: System::new_with_specifics(kind).ok(),
+            prev_cpus: Vec::new(),
         }
     }
 
@@ -33,105 +40,67 @@ impl SystemSampler {
             boot_time: System::boot_time().unwrap_or(0),
             ..Default::default()
         };
+        let (cpus_read, mem_read) = self.read_proc(&mut s);
         if let Some(sys) = &mut self.sys {
-            sys.refresh_cpu_usage();
-            sys.refresh_memory();
-            s.cpu_percent = sys.cpus().iter().map(|c| c.usage()).collect();
-            s.mem_total = sys.total_memory();
-            s.mem_used = sys.used_memory();
-            s.swap_total = sys.total_swap();
-            s.swap_used = sys.used_swap();
+            if !cpus_read {
+                sys.refresh_cpu_usage();
+                s.cpu_percent = sys.cpus().iter().map(|c| c.usage()).collect();
+            }
+            if !mem_read {
+                sys.refresh_memory();
+                s.mem_total = sys.total_memory();
+                s.mem_used = sys.used_memory();
+                s.swap_total = sys.total_swap();
+                s.swap_used = sys.used_swap();
+            }
         }
-        s.cpu_pressure = cpu_pressure();
-        s.cpu_ticks = cpu_ticks();
         s
     }
-}
 
-#[cfg(target_os = "linux")]
-fn cpu_ticks() -> Option<CpuTicks> {
-    // The first line is all CPUs; only it is read (the file is a few hundred bytes a CPU).
-    use std::io::Read;
-    let mut buf = [0u8; 256];
-    let n = std::fs::File::open("/proc/stat")
-        .ok()?
-        .read(&mut buf)
-        .ok()?;
-    parse_cpu_ticks(std::str::from_utf8(&buf[..n]).ok()?.lines().next()?)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn cpu_ticks() -> Option<CpuTicks> {
-    None
-}
-
-/// The `cpu  user nice system idle iowait irq softirq steal ...` line of `/proc/stat`.
-#[cfg_attr(not(target_os = "linux"), allow(dead_code))] // a portable parser of a Linux file
-pub fn parse_cpu_ticks(line: &str) -> Option<CpuTicks> {
-    let mut f = line.split_ascii_whitespace();
-    if f.next()? != "cpu" {
-        return None;
-    }
-    let v: Vec<u64> = f.take(8).map(|x| x.parse().ok()).collect::<Option<_>>()?;
-    let at = |i: usize| v.get(i).copied().unwrap_or(0);
-    if v.len() < 4 {
-        return None;
-    }
-    Some(CpuTicks {
-        user: at(0) + at(1),
-        system: at(2) + at(5) + at(6),
-        idle: at(3),
-        iowait: at(4),
-        steal: at(7),
-    })
-}
-
-#[cfg(target_os = "linux")]
-fn cpu_pressure() -> Option<f32> {
-    parse_pressure(
-        &std::fs::read_to_string(std::path::Path::new(super::PROC_ROOT).join("pressure/cpu"))
-            .ok()?,
-    )
-}
-
-#[cfg(not(target_os = "linux"))]
-fn cpu_pressure() -> Option<f32> {
-    None
-}
-
-/// `some avg10=` of a PSI file (`some avg10=1.23 avg60=... total=...`).
-#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-pub fn parse_pressure(text: &str) -> Option<f32> {
-    let some = text.lines().find(|l| l.starts_with("some "))?;
-    some.split_ascii_whitespace()
-        .find_map(|f| f.strip_prefix("avg10="))?
-        .parse()
-        .ok()
-        .filter(|v: &f32| v.is_finite())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn pressure_is_some_avg10() {
-        let text = "some avg10=12.34 avg60=3.00 avg300=1.00 total=123\n\
-                    full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n";
-        assert_eq!(super::parse_pressure(text), Some(12.34));
-        assert_eq!(super::parse_pressure("full avg10=1.0"), None);
-        assert_eq!(super::parse_pressure("some avg10=x"), None);
-        assert_eq!(super::parse_pressure(""), None);
+    /// Fills what the proc files say; which of CPUs and memory they said.
+    #[cfg(target_os = "linux")]
+    fn read_proc(&mut self, s: &mut SystemSample) -> (bool, bool) {
+        use super::proc_system as ps;
+        let root = std::path::Path::new(super::PROC_ROOT);
+        let read = |name: &str| std::fs::read_to_string(root.join(name)).ok();
+        let mut cpus_read = false;
+        if let Some(text) = read("stat") {
+            let stat = ps::parse_stat(&text);
+            s.cpu_ticks = stat.all.as_ref().map(ps::totals);
+            s.procs_running = stat.procs_running;
+            if !stat.cpus.is_empty() {
+                // A CPU that went offline and back: measured since boot.
+                let zero = [0u64; 10];
+                s.cpu_kinds = stat
+                    .cpus
+                    .iter()
+                    .enumerate()
+                    .map(|(i, cur)| ps::shares(self.prev_cpus.get(i).unwrap_or(&zero), cur))
+                    .collect();
+                s.cpu_percent = s.cpu_kinds.iter().map(|k| k.busy()).collect();
+                self.prev_cpus = stat.cpus;
+                cpus_read = true;
+            }
+        }
+        let mem = read("meminfo").as_deref().and_then(ps::parse_meminfo);
+        if let Some(m) = mem {
+            s.mem_total = m.total;
+            s.mem_used = m.split.used;
+            s.mem_split = Some(m.split);
+            s.swap_total = m.swap_total;
+            s.swap_used = m.swap_used;
+            s.swap_cache = m.swap_cache;
+        }
+        let psi = |name: &str| read(name).as_deref().and_then(ps::parse_pressure);
+        s.pressure.cpu = psi("pressure/cpu");
+        s.pressure.io = psi("pressure/io");
+        s.pressure.memory = psi("pressure/memory");
+        s.cpu_pressure = s.pressure.cpu.map(|p| p[0]);
+        (cpus_read, mem.is_some())
     }
 
-    #[test]
-    fn cpu_ticks_by_kind() {
-        let t = super::parse_cpu_ticks("cpu  10 2 30 400 5 6 7 8 0 0").unwrap();
-        assert_eq!(
-            (t.user, t.system, t.idle, t.iowait, t.steal),
-            (12, 43, 400, 5, 8)
-        );
-        // Old kernels stop after idle.
-        assert_eq!(super::parse_cpu_ticks("cpu 1 2 3 4").unwrap().idle, 4);
-        assert_eq!(super::parse_cpu_ticks("cpu0 1 2 3 4"), None);
-        assert_eq!(super::parse_cpu_ticks("cpu 1 x 3 4"), None);
+    #[cfg(not(target_os = "linux"))]
+    fn read_proc(&mut self, _: &mut SystemSample) -> (bool, bool) {
+        (false, false)
     }
 }

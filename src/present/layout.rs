@@ -7,8 +7,8 @@ use ratatui::layout::Rect;
 /// What the geometry depends on, as the app has it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Panes {
-    /// CPU cores the header shows a meter for.
-    pub cores: usize,
+    /// Lines the header's meters take (`meters::HeaderPlan::lines`).
+    pub header_lines: u16,
     /// Targets of the running stop (`None`: no stop running).
     pub ladder_targets: Option<usize>,
     /// The detail pane is open.
@@ -44,19 +44,12 @@ impl Areas {
     }
 }
 
-/// Lines the CPU meters take: one core a line, two a line past eight cores.
-pub fn cpu_lines(cores: usize) -> u16 {
-    let per_line = if cores > 8 { 2 } else { 1 };
-    cores.div_ceil(per_line).max(1) as u16
-}
-
 /// The panes at size `(w, h)`. Drawing passes the frame's own size: the terminal
 /// may have changed size since the last resize event (say, while suspended), and
 /// a pane outside the buffer would panic.
 pub fn areas_in(panes: Panes, (w, h): (u16, u16)) -> Areas {
     let full = Rect::new(0, 0, w, h);
-    let cores = panes.cores;
-    let header_h = (cpu_lines(cores) + 2).max(3).min(h.saturating_sub(3) / 2);
+    let header_h = panes.header_lines.min(h.saturating_sub(3) / 2);
     let status_h = u16::from(h > 0);
     let ladder_h =
         ladder_height(panes.ladder_targets).min(h.saturating_sub(header_h + status_h) / 2);

@@ -6,6 +6,7 @@
 pub mod columns;
 pub(crate) mod format;
 pub(crate) mod layout;
+pub mod meters;
 pub(crate) mod panes;
 pub(crate) mod theme;
 pub(crate) mod why_text;

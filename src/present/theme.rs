@@ -49,7 +49,31 @@ pub const ERROR: Style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD
 pub const KEY: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
 pub const METER_LOW: Style = Style::new().fg(Color::Green);
 pub const METER_MID: Style = Style::new().fg(Color::Yellow);
-pub const METER_HIGH: Style = Style::new().fg(Color::Red);
+
+/// htop's CPU bar colours, in `CpuShares::parts` order: nice, user, system,
+/// irq, softirq, steal, guest, iowait.
+pub const CPU_KINDS: [Style; 8] = [
+    Style::new().fg(Color::Blue),
+    Style::new().fg(Color::Green),
+    Style::new().fg(Color::Red),
+    Style::new().fg(Color::Yellow),
+    Style::new().fg(Color::Magenta),
+    Style::new().fg(Color::Cyan),
+    Style::new().fg(Color::Cyan),
+    Style::new().fg(Color::DarkGray),
+];
+/// htop's memory bar: used, buffers, shared, cache.
+pub const MEM_KINDS: [Style; 4] = [
+    Style::new().fg(Color::Green),
+    Style::new().fg(Color::Blue),
+    Style::new().fg(Color::Magenta),
+    Style::new().fg(Color::Yellow),
+];
+/// htop's swap bar: used, cache.
+pub const SWAP_KINDS: [Style; 2] = [Style::new().fg(Color::Red), Style::new().fg(Color::Yellow)];
+/// Under `NO_COLOR` each part of a bar has its own character, as htop's
+/// monochrome scheme: the first part `|`, then `#`, `*`, `@`, `$`, `%`, `&`, `.`.
+pub const MONO_BAR: [char; 8] = ['|', '#', '*', '@', '$', '%', '&', '.'];
 
 pub fn state(s: ProcState) -> Style {
     match s {
@@ -83,15 +107,5 @@ pub fn why(tag: WhyTag) -> Style {
         }
         WaitReason::Zombie => s.fg(Color::Red),
         WaitReason::Idle | WaitReason::Unknown => s.fg(Color::DarkGray),
-    }
-}
-
-pub fn meter(percent: f64) -> Style {
-    if percent >= 90.0 {
-        METER_HIGH
-    } else if percent >= 60.0 {
-        METER_MID
-    } else {
-        METER_LOW
     }
 }

@@ -1,122 +1,224 @@
-//! Header meters: per-core CPU, memory and swap on the left; tasks, load and uptime on the right.
+//! The header as htop draws it: per-CPU bars split by kind, memory and swap
+//! bars, and text meters (tasks, load, uptime, clock, pressure), placed as
+//! `present::meters` plans them from the app's list.
 
 use super::{format, theme};
 use crate::app::state::App;
+use crate::model::{StateCounts, SystemSample};
+use crate::present::meters::{CpuGrid, MeterKind};
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// An htop-style bar: `CPU0[|||||       12.5%]`, `width` cells in all.
-pub fn meter(label: &str, fraction: f64, value: &str, width: u16) -> Line<'static> {
+/// One part of a bar: its share of the whole (0..=1) and colour; its place
+/// in the bar gives its monochrome character.
+type Part = (f64, Style);
+
+/// An htop-style bar, `width` cells in all: `CPU[|||||||      12.5%]`. The
+/// value is written over the bar's right end, in the colour of the part under
+/// each of its characters, as htop does. `mono`: each part drawn with its own
+/// character (htop's monochrome), since colour does not tell them apart.
+pub fn bar(label: &str, parts: &[Part], value: &str, width: u16, mono: bool) -> Line<'static> {
     let inner = (width as usize).saturating_sub(label.len() + 2);
-    let fill = ((fraction.clamp(0.0, 1.0) * inner as f64).round() as usize).min(inner);
-    let text_room = inner.saturating_sub(value.len());
-    let bars = fill.min(text_room);
-    Line::from(vec![
+    // Where each part ends, rounded on the running total so parts never
+    // overflow the bar.
+    let mut ends = Vec::with_capacity(parts.len());
+    let mut sum = 0.0;
+    for (share, _) in parts {
+        sum += share.clamp(0.0, 1.0);
+        ends.push(((sum.min(1.0) * inner as f64).round() as usize).min(inner));
+    }
+    let text: Vec<char> = value.chars().collect();
+    let text_at = inner.saturating_sub(text.len());
+    let mut spans = vec![
         Span::styled(label.to_string(), theme::LABEL),
         Span::raw("["),
-        Span::styled("|".repeat(bars), theme::meter(fraction * 100.0)),
-        Span::raw(" ".repeat(text_room - bars)),
-        Span::styled(value.to_string(), theme::DIM),
-        Span::raw("]"),
-    ])
+    ];
+    let mut run = String::new();
+    let mut run_style = theme::DIM;
+    for i in 0..inner {
+        let part = ends.iter().position(|e| i < *e);
+        let style = part.map_or(theme::DIM, |k| parts[k].1);
+        let c = match (i.checked_sub(text_at).and_then(|t| text.get(t)), part) {
+            (Some(c), _) => *c,
+            (None, Some(k)) if mono => theme::MONO_BAR[k % theme::MONO_BAR.len()],
+            (None, Some(_)) => '|',
+            (None, None) => ' ',
+        };
+        if style != run_style && !run.is_empty() {
+            spans.push(Span::styled(std::mem::take(&mut run), run_style));
+        }
+        run_style = style;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, run_style));
+    }
+    spans.push(Span::raw("]"));
+    Line::from(spans)
 }
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let sys = &app.table.snapshot.system;
+    let plan = app.header_plan();
     let half = area.width / 2;
+    let right_w = area.width.saturating_sub(half + 1);
+    let mono = app.colourless();
     let mut left: Vec<Line> = Vec::new();
-    let cores = &sys.cpu_percent;
-    let two_per_line = cores.len() > 8;
-    let cell = if two_per_line {
-        half.saturating_sub(1) / 2
-    } else {
-        half.saturating_sub(1)
-    };
-    let mut line: Vec<Span> = Vec::new();
-    for (i, pct) in cores.iter().enumerate() {
-        let m = meter(
-            &format!("{i:>3}"),
-            *pct as f64 / 100.0,
-            &format!("{pct:.1}%"),
-            cell,
-        );
-        line.extend(m.spans);
-        if !two_per_line || i % 2 == 1 || i + 1 == cores.len() {
-            left.push(Line::from(std::mem::take(&mut line)));
-        } else {
-            line.push(Span::raw(" "));
-        }
+    let mut right: Vec<Line> = Vec::new();
+    if plan.cpus {
+        let n = sys.cpu_percent.len();
+        let grid = CpuGrid::for_cpus(n);
+        let (a, b) = grid.split(n);
+        left.extend(cpu_rows(sys, a, grid, half.saturating_sub(1), mono));
+        right.extend(cpu_rows(sys, b, grid, right_w, mono));
     }
-    let mem_frac = if sys.mem_total > 0 {
-        sys.mem_used as f64 / sys.mem_total as f64
-    } else {
-        0.0
-    };
-    let swap_frac = if sys.swap_total > 0 {
-        sys.swap_used as f64 / sys.swap_total as f64
-    } else {
-        0.0
-    };
-    let mem_text = format!(
-        "{}/{}",
-        format::bytes(sys.mem_used),
-        format::bytes(sys.mem_total)
-    );
-    let swap_text = format!(
-        "{}/{}",
-        format::bytes(sys.swap_used),
-        format::bytes(sys.swap_total)
-    );
-    left.push(meter("Mem", mem_frac, &mem_text, half.saturating_sub(1)));
-    left.push(meter("Swp", swap_frac, &swap_text, half.saturating_sub(1)));
-
-    let c = &app.table.counts;
-    let right = vec![
-        Line::from(vec![
-            Span::styled("Tasks: ", theme::LABEL),
-            Span::raw(format!(
-                "{}, {} thr, {} kthr; ",
-                c.tasks, c.threads, c.kernel_threads
-            )),
-            Span::styled(format!("{} running", c.running), theme::METER_LOW),
-            Span::raw(state_tail(c)),
-        ]),
-        Line::from(vec![
-            Span::styled("Load average: ", theme::LABEL),
-            Span::raw(format!(
-                "{:.2} {:.2} {:.2}",
-                sys.load[0], sys.load[1], sys.load[2]
-            )),
-        ]),
-        Line::from(
-            [
-                Span::styled("Uptime: ", theme::LABEL),
-                Span::raw(format::uptime(sys.uptime_secs)),
-            ]
-            .into_iter()
-            .chain(sys.cpu_pressure.into_iter().flat_map(|p| {
-                [
-                    Span::styled("  CPU pressure: ", theme::LABEL),
-                    Span::raw(format!("{p:.1}%")),
-                ]
-            }))
-            .collect::<Vec<_>>(),
-        ),
-    ];
+    for m in &plan.left {
+        left.push(bar_meter(*m, sys, half.saturating_sub(1), mono));
+    }
+    for m in &plan.right {
+        right.push(text_meter(*m, app));
+    }
     let l = Rect::new(area.x, area.y, half, area.height);
-    let r = Rect::new(
-        area.x + half + 1,
-        area.y,
-        area.width.saturating_sub(half + 1),
-        area.height,
-    );
+    let r = Rect::new(area.x + half + 1, area.y, right_w, area.height);
     f.render_widget(Paragraph::new(left), l);
     f.render_widget(Paragraph::new(right), r);
 }
 
-fn state_tail(c: &crate::model::StateCounts) -> String {
+/// The bars of CPUs `cpus`, `grid.per_row` to a line `width` cells wide.
+fn cpu_rows(
+    sys: &SystemSample,
+    cpus: std::ops::Range<usize>,
+    grid: CpuGrid,
+    width: u16,
+    mono: bool,
+) -> Vec<Line<'static>> {
+    let per = grid.per_row as u16;
+    let cell = width.saturating_sub(per - 1) / per;
+    let ids: Vec<usize> = cpus.collect();
+    ids.chunks(grid.per_row)
+        .map(|row| {
+            let mut spans = Vec::new();
+            for (j, i) in row.iter().enumerate() {
+                if j > 0 {
+                    spans.push(Span::raw(" "));
+                }
+                spans.extend(cpu_bar(sys, *i, cell, mono).spans);
+            }
+            Line::from(spans)
+        })
+        .collect()
+}
+
+fn cpu_bar(sys: &SystemSample, i: usize, width: u16, mono: bool) -> Line<'static> {
+    let label = format!("{i:>3}");
+    match sys.cpu_kinds.get(i) {
+        Some(k) => {
+            let parts: Vec<Part> = k
+                .parts()
+                .iter()
+                .zip(theme::CPU_KINDS)
+                .map(|(p, s)| (f64::from(*p) / 100.0, s))
+                .collect();
+            bar(&label, &parts, &format!("{:.1}%", k.busy()), width, mono)
+        }
+        // No split on this platform: all of it as user time.
+        None => {
+            let pct = sys.cpu_percent.get(i).copied().unwrap_or(0.0);
+            let parts = [
+                (0.0, theme::CPU_KINDS[0]),
+                (f64::from(pct) / 100.0, theme::CPU_KINDS[1]),
+            ];
+            bar(&label, &parts, &format!("{pct:.1}%"), width, mono)
+        }
+    }
+}
+
+fn share(part: u64, total: u64) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        part as f64 / total as f64
+    }
+}
+
+fn bar_meter(m: MeterKind, sys: &SystemSample, width: u16, mono: bool) -> Line<'static> {
+    let used_of =
+        |used: u64, total: u64| format!("{}/{}", format::bytes(used), format::bytes(total));
+    match m {
+        MeterKind::Swap => {
+            let t = sys.swap_total;
+            let parts = [
+                (share(sys.swap_used, t), theme::SWAP_KINDS[0]),
+                (share(sys.swap_cache, t), theme::SWAP_KINDS[1]),
+            ];
+            bar("Swp", &parts, &used_of(sys.swap_used, t), width, mono)
+        }
+        _ => {
+            let t = sys.mem_total;
+            let split = sys.mem_split.unwrap_or(crate::model::MemSplit {
+                used: sys.mem_used,
+                ..Default::default()
+            });
+            let parts: Vec<Part> = [split.used, split.buffers, split.shared, split.cache]
+                .iter()
+                .zip(theme::MEM_KINDS)
+                .map(|(b, s)| (share(*b, t), s))
+                .collect();
+            bar("Mem", &parts, &used_of(sys.mem_used, t), width, mono)
+        }
+    }
+}
+
+fn text_meter(m: MeterKind, app: &App) -> Line<'static> {
+    let snap = &app.table.snapshot;
+    let sys = &snap.system;
+    let labelled = |label: &str, value: String| {
+        Line::from(vec![
+            Span::styled(label.to_string(), theme::LABEL),
+            Span::raw(value),
+        ])
+    };
+    let psi = |label: &str, p: Option<[f32; 3]>| {
+        let [a, b, c] = p.unwrap_or_default();
+        labelled(label, format!("{a:.2}% {b:.2}% {c:.2}%"))
+    };
+    match m {
+        MeterKind::Tasks => tasks(&app.table.counts),
+        MeterKind::Load => labelled(
+            "Load average: ",
+            format!("{:.2} {:.2} {:.2}", sys.load[0], sys.load[1], sys.load[2]),
+        ),
+        MeterKind::Uptime => labelled("Uptime: ", format::uptime(sys.uptime_secs)),
+        MeterKind::Clock => {
+            let t = format::local_time(snap.taken_at);
+            let hms = t.rsplit(' ').next().unwrap_or(&t).to_string();
+            labelled("Time: ", hms)
+        }
+        MeterKind::CpuPressure => psi("PSI some CPU:    ", sys.pressure.cpu),
+        MeterKind::IoPressure => psi("PSI some IO:     ", sys.pressure.io),
+        MeterKind::MemoryPressure => psi("PSI some memory: ", sys.pressure.memory),
+        MeterKind::Cpus | MeterKind::Memory | MeterKind::Swap => Line::default(),
+    }
+}
+
+/// `Tasks: N, M thr, K kthr; R running`, then what whytop adds: processes in
+/// disk sleep, stopped and zombie, when there are any.
+fn tasks(c: &StateCounts) -> Line<'static> {
+    Line::from(vec![
+        Span::styled("Tasks: ", theme::LABEL),
+        Span::raw(format!(
+            "{}, {} thr, {} kthr; ",
+            c.tasks, c.threads, c.kernel_threads
+        )),
+        Span::styled(format!("{} running", c.running), theme::METER_LOW),
+        Span::raw(state_tail(c)),
+    ])
+}
+
+fn state_tail(c: &StateCounts) -> String {
     let mut s = String::new();
     for (n, what) in [
         (c.disk_sleep, "disk"),
@@ -132,12 +234,37 @@ fn state_tail(c: &crate::model::StateCounts) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::theme;
+
+    fn text(l: &ratatui::text::Line) -> String {
+        l.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
     #[test]
-    fn meter_fills_in_proportion() {
-        let l = super::meter("CPU", 0.5, "50.0%", 30);
-        let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-        assert_eq!(text.len(), 30);
-        assert!(text.starts_with("CPU[|||||||||||||"), "{text}");
-        assert!(text.ends_with("50.0%]"), "{text}");
+    fn bar_fills_in_proportion() {
+        let l = super::bar("CPU", &[(0.5, theme::METER_LOW)], "50.0%", 30, false);
+        let t = text(&l);
+        assert_eq!(t.len(), 30);
+        assert!(t.starts_with("CPU[|||||||||||||"), "{t}");
+        assert!(t.ends_with("50.0%]"), "{t}");
+    }
+
+    #[test]
+    fn parts_keep_their_order_and_monochrome_characters() {
+        let parts = [
+            (0.2, theme::CPU_KINDS[0]),
+            (0.2, theme::CPU_KINDS[1]),
+            (0.2, theme::CPU_KINDS[2]),
+        ];
+        let t = text(&super::bar("  0", &parts, "", 15, true));
+        assert_eq!(t, "  0[||##**    ]");
+        // The value over a full bar takes the colour of the part under it.
+        let l = super::bar("  0", &[(1.0, theme::CPU_KINDS[2])], "99%", 10, false);
+        assert_eq!(text(&l), "  0[||99%]");
+        assert!(
+            l.spans
+                .iter()
+                .any(|s| s.content.contains("99%") && s.style == theme::CPU_KINDS[2])
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! The panes of the app as drawn: `present::layout` at the app's size.
 
 use crate::app::state::App;
-pub use crate::present::layout::{Areas, cpu_lines};
+pub use crate::present::layout::Areas;
 
 /// The panes at the size the app last heard of (for mouse clicks and paging).
 pub fn areas(app: &App) -> Areas {

@@ -18,6 +18,11 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
         return;
     }
     let pos = positions(area.width);
+    // The line as if `h` cells wider, its first `h` cells scrolled off the left.
+    let h = app.ui.hscroll;
+    let put = |buf: &mut Buffer, x: u16, y: u16, w: u16, text: &str, right: bool, style: Style| {
+        put_scrolled(buf, area.x, x, y, w, text, right, style, h)
+    };
     buf.set_style(Rect::new(area.x, area.y, area.width, 1), theme::TITLE);
     for ((x, w), c) in pos.iter().zip(COLUMNS).filter(|((_, w), _)| *w > 0) {
         let mut title = c.sort.title().to_string();
@@ -38,7 +43,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
             }
             w += 1;
         }
-        put(buf, area.x + x, area.y, w, &title, c.right, style);
+        put(buf, x, area.y, w, &title, c.right, style);
     }
     let rows = area.height as usize - 1;
     let t = &app.table;
@@ -89,7 +94,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
             why_cell,
         ];
         for (((x, w), c), (text, style)) in pos.iter().zip(COLUMNS).zip(cells.iter()) {
-            put(buf, area.x + x, y, *w, text, c.right, *style);
+            put(buf, *x, y, *w, text, c.right, *style);
         }
         let (x, w) = pos[COLUMNS.len() - 1];
         let mut cmd = vr.tree_prefix();
@@ -97,19 +102,72 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
             cmd.push_str(&format::printable(&p.comm));
             cmd.push_str(" (thread)");
         } else {
-            cmd.push_str(&format::shown_command(&p.command()));
+            let full = p.command();
+            let shown = if app.ui.program_name_only && !p.kernel_thread {
+                name_only(&full)
+            } else {
+                &full
+            };
+            cmd.push_str(&format::shown_command(shown));
         }
         let style = if selected || tagged || !p.kernel_thread {
             base
         } else {
             theme::DIM
         };
-        put(buf, area.x + x, y, w, &cmd, false, style);
+        // COMMAND reaches past the screen's edge by as much as the line scrolled.
+        put(buf, x, y, w.saturating_add(h), &cmd, false, style);
         // The mark in the PID cell's first place, free unless the pid takes
         // all seven: seen without colour too.
         if tagged && pos[0].1 > 0 && p.pid < 1_000_000 {
-            put(buf, area.x, y, 1, "*", false, base);
+            put(buf, 0, y, 1, "*", false, base);
         }
+    }
+}
+
+/// A command line with its program's directory taken off (`/usr/bin/python3
+/// x.py` -> `python3 x.py`).
+fn name_only(cmd: &str) -> &str {
+    let program = cmd.split(' ').next().unwrap_or(cmd);
+    match program.rfind('/') {
+        Some(i) => &cmd[i + 1..],
+        None => cmd,
+    }
+}
+
+/// `put` for a cell at `x` of a line scrolled `h` cells to the left: what
+/// falls left of the edge is cut off.
+#[allow(clippy::too_many_arguments)] // put's arguments plus where the line starts and its shift
+fn put_scrolled(
+    buf: &mut Buffer,
+    left: u16,
+    x: u16,
+    y: u16,
+    w: u16,
+    text: &str,
+    right: bool,
+    style: Style,
+    h: u16,
+) {
+    if h == 0 {
+        return put(buf, left + x, y, w, text, right, style);
+    }
+    if x.saturating_add(w) <= h {
+        return;
+    }
+    let len = text.chars().count() as u16;
+    let pad = if right && len < w { w - len } else { 0 };
+    let skip = h.saturating_sub(x);
+    let laid: String = std::iter::repeat_n(' ', pad as usize)
+        .chain(text.chars())
+        .skip(skip as usize)
+        .collect();
+    // Padding is not drawn, as `put` does not draw it.
+    let lead = laid.chars().take_while(|c| *c == ' ').count() as u16;
+    let room = w - skip;
+    if lead < room {
+        let at = left + x.saturating_sub(h) + lead;
+        buf.set_stringn(at, y, &laid[lead as usize..], (room - lead) as usize, style);
     }
 }
 

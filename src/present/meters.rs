@@ -1,0 +1,208 @@
+//! The header's meters as data: which the header draws, in what order, and
+//! where each goes (config `meters = [...]`; setup edits the same list).
+//!
+//! As htop's default: the CPU bars on top, split over both halves when there
+//! are more than four; bars (memory, swap) below them on the left, text meters
+//! (tasks, load, ...) on the right.
+
+use crate::model::SystemSample;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MeterKind {
+    /// One bar per CPU, split by kind.
+    Cpus,
+    Memory,
+    Swap,
+    Tasks,
+    Load,
+    Uptime,
+    Clock,
+    CpuPressure,
+    IoPressure,
+    MemoryPressure,
+}
+
+impl MeterKind {
+    pub const ALL: [MeterKind; 10] = [
+        MeterKind::Cpus,
+        MeterKind::Memory,
+        MeterKind::Swap,
+        MeterKind::Tasks,
+        MeterKind::Load,
+        MeterKind::Uptime,
+        MeterKind::Clock,
+        MeterKind::CpuPressure,
+        MeterKind::IoPressure,
+        MeterKind::MemoryPressure,
+    ];
+
+    /// The header without a config: htop's default plus CPU pressure, the
+    /// machine-wide figure for "waiting for a CPU".
+    pub const DEFAULT: [MeterKind; 7] = [
+        MeterKind::Cpus,
+        MeterKind::Memory,
+        MeterKind::Swap,
+        MeterKind::Tasks,
+        MeterKind::Load,
+        MeterKind::Uptime,
+        MeterKind::CpuPressure,
+    ];
+
+    /// The config's name for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            MeterKind::Cpus => "cpus",
+            MeterKind::Memory => "memory",
+            MeterKind::Swap => "swap",
+            MeterKind::Tasks => "tasks",
+            MeterKind::Load => "load",
+            MeterKind::Uptime => "uptime",
+            MeterKind::Clock => "clock",
+            MeterKind::CpuPressure => "cpu-pressure",
+            MeterKind::IoPressure => "io-pressure",
+            MeterKind::MemoryPressure => "memory-pressure",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<MeterKind> {
+        MeterKind::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// A bar goes in the left half, a line of text in the right.
+    pub fn is_bar(self) -> bool {
+        matches!(self, MeterKind::Memory | MeterKind::Swap)
+    }
+
+    /// Whether it has anything to show on this system (PSI needs Linux 4.20).
+    pub fn available(self, sys: &SystemSample) -> bool {
+        match self {
+            MeterKind::CpuPressure => sys.pressure.cpu.is_some(),
+            MeterKind::IoPressure => sys.pressure.io.is_some(),
+            MeterKind::MemoryPressure => sys.pressure.memory.is_some(),
+            _ => true,
+        }
+    }
+}
+
+/// A config's list of names as meters; an unknown name is an error that names it.
+pub fn parse_list(names: &[String]) -> Result<Vec<MeterKind>, String> {
+    names
+        .iter()
+        .map(|n| {
+            MeterKind::parse(n).ok_or_else(|| {
+                let known: Vec<&str> = MeterKind::ALL.iter().map(|m| m.name()).collect();
+                format!("unknown meter {n:?} (known: {})", known.join(", "))
+            })
+        })
+        .collect()
+}
+
+/// How the CPU bars are laid out: `halves` 1 (all on the left) or 2 (first
+/// half left, second right), `per_row` bars side by side in each half. As
+/// htop: one column up to 4 CPUs, two up to 8, four beyond.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CpuGrid {
+    pub halves: usize,
+    pub per_row: usize,
+}
+
+impl CpuGrid {
+    pub fn for_cpus(n: usize) -> CpuGrid {
+        match n {
+            0..=4 => CpuGrid {
+                halves: 1,
+                per_row: 1,
+            },
+            5..=8 => CpuGrid {
+                halves: 2,
+                per_row: 1,
+            },
+            _ => CpuGrid {
+                halves: 2,
+                per_row: 2,
+            },
+        }
+    }
+
+    /// The CPUs each half shows: the left takes the odd one out.
+    pub fn split(self, n: usize) -> (std::ops::Range<usize>, std::ops::Range<usize>) {
+        if self.halves == 1 {
+            (0..n, n..n)
+        } else {
+            let left = n.div_ceil(2);
+            (0..left, left..n)
+        }
+    }
+
+    /// Lines the bars of `cpus` CPUs take in one half.
+    pub fn rows(self, cpus: usize) -> usize {
+        cpus.div_ceil(self.per_row)
+    }
+}
+
+/// What goes in each half, top to bottom.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HeaderPlan {
+    pub cpus: bool,
+    pub left: Vec<MeterKind>,
+    pub right: Vec<MeterKind>,
+}
+
+impl HeaderPlan {
+    pub fn new(meters: &[MeterKind], sys: &SystemSample) -> HeaderPlan {
+        let shown = meters.iter().copied().filter(|m| m.available(sys));
+        let (left, right) = shown
+            .filter(|m| *m != MeterKind::Cpus)
+            .partition(|m| m.is_bar());
+        HeaderPlan {
+            cpus: meters.contains(&MeterKind::Cpus),
+            left,
+            right,
+        }
+    }
+
+    /// Lines the header takes with `cpus` CPUs.
+    pub fn lines(&self, cpus: usize) -> u16 {
+        let (l, r) = if self.cpus {
+            let grid = CpuGrid::for_cpus(cpus);
+            let (a, b) = grid.split(cpus.max(1));
+            (grid.rows(a.len()), grid.rows(b.len()))
+        } else {
+            (0, 0)
+        };
+        (l + self.left.len()).max(r + self.right.len()) as u16
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_unknown_is_named() {
+        for m in MeterKind::ALL {
+            assert_eq!(MeterKind::parse(m.name()), Some(m));
+        }
+        let e = parse_list(&["cpus".into(), "fan".into()]).unwrap_err();
+        assert!(e.contains("\"fan\""), "{e}");
+    }
+
+    #[test]
+    fn cpu_grid_as_htop() {
+        let g = |n| CpuGrid::for_cpus(n);
+        assert_eq!((g(1).halves, g(1).per_row), (1, 1));
+        assert_eq!((g(8).halves, g(8).per_row), (2, 1));
+        assert_eq!((g(32).halves, g(32).per_row), (2, 2));
+        assert_eq!(g(5).split(5), (0..3, 3..5));
+        let sys = SystemSample::default();
+        let plan = HeaderPlan::new(&MeterKind::DEFAULT, &sys);
+        // No PSI in a default sample: the pressure line is left out.
+        assert_eq!(
+            plan.right,
+            [MeterKind::Tasks, MeterKind::Load, MeterKind::Uptime]
+        );
+        assert_eq!(plan.lines(2), 4);
+        assert_eq!(plan.lines(8), 7);
+        assert_eq!(plan.lines(32), 11);
+    }
+}
