@@ -231,17 +231,13 @@ pub struct EndedArgs {
 
 /// How a process ended, in words.
 pub fn how(e: &EndedRow) -> String {
-    match (e.exit_code, e.exit_signal) {
-        (_, Some(sig)) => {
-            let mut s = format!("killed by {}", crate::platform::signals::name(sig));
-            if e.core_dumped == Some(true) {
-                s.push_str(" (core dumped)");
-            }
-            s
-        }
-        (Some(code), None) => format!("exit {code}"),
-        (None, None) if e.source == "sampler" => "gone (not seen how)".into(),
-        (None, None) => e.source.clone(),
+    let signal = e.exit_signal.map(crate::platform::signals::name);
+    let known =
+        crate::model::ending::words(e.exit_code, signal.as_deref(), e.core_dumped == Some(true));
+    match known {
+        Some(words) => words,
+        None if e.source == "sampler" => "gone (not seen how)".into(),
+        None => e.source.clone(),
     }
 }
 

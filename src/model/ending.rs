@@ -32,18 +32,21 @@ impl ExitReport {
 }
 
 /// What ended a process, in words: `exit 3`, `killed by SIGSEGV (core dumped)`.
-pub fn how(exit: &ExitReport) -> String {
-    match (exit.code, exit.signal) {
-        (_, Some(sig)) => {
-            let name = exit.signal_name.clone().unwrap_or_else(|| sig.to_string());
-            if exit.core_dumped {
-                format!("killed by {name} (core dumped)")
-            } else {
-                format!("killed by {name}")
-            }
-        }
-        (Some(code), None) => format!("exit {code}"),
-        (None, None) => "ended".into(),
+pub fn how(exit: &ExitReport) -> Option<String> {
+    let name = exit
+        .signal
+        .map(|sig| exit.signal_name.clone().unwrap_or_else(|| sig.to_string()));
+    words(exit.code, name.as_deref(), exit.core_dumped)
+}
+
+/// The words for an exit code or a (named) signal; None when neither is known.
+/// The TUI's Ended view and `whytop ended` say it the same way.
+pub fn words(code: Option<i32>, signal: Option<&str>, core_dumped: bool) -> Option<String> {
+    match (code, signal) {
+        (_, Some(name)) if core_dumped => Some(format!("killed by {name} (core dumped)")),
+        (_, Some(name)) => Some(format!("killed by {name}")),
+        (Some(code), None) => Some(format!("exit {code}")),
+        (None, None) => None,
     }
 }
 
@@ -57,14 +60,14 @@ mod tests {
             code: Some(3),
             ..Default::default()
         };
-        assert_eq!(how(&e), "exit 3");
+        assert_eq!(how(&e).unwrap(), "exit 3");
         e.code = None;
         e.signal = Some(11);
         e.signal_name = Some("SIGSEGV".into());
         e.core_dumped = true;
-        assert_eq!(how(&e), "killed by SIGSEGV (core dumped)");
+        assert_eq!(how(&e).unwrap(), "killed by SIGSEGV (core dumped)");
         e.signal_name = None;
         e.core_dumped = false;
-        assert_eq!(how(&e), "killed by 11");
+        assert_eq!(how(&e).unwrap(), "killed by 11");
     }
 }

@@ -45,11 +45,17 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     if lines.is_empty() {
         lines.push(Line::styled("no actions recorded yet", theme::DIM));
     }
+    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
+    scrolled_pane(app, f, area, " Audit log (newest first; Esc closes) ", para);
+}
+
+/// A bordered pane over `area` whose text scrolls with the overlay's keys and
+/// stops at its end (the audit log, the Ended view).
+pub(crate) fn scrolled_pane(app: &App, f: &mut Frame, area: Rect, title: &str, para: Paragraph) {
     f.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(" Audit log (newest first; Esc closes) ");
-    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
+        .title(title.to_string());
     let count = para.line_count(area.width.saturating_sub(2));
     let top = app.ui.overlay_extent.measure(
         count,

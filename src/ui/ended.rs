@@ -10,7 +10,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 /// The view's lines: a heading, one line per ended process, then what the
 /// refreshes never saw.
@@ -102,7 +102,7 @@ fn row(e: &Ended, now: f64, exits_known: bool) -> Line<'static> {
         |s| format::duration_secs((at - s.started_at).max(0.0).round() as u64),
     );
     let how = match &e.exit {
-        Some(x) => ending::how(x),
+        Some(x) => ending::how(x).unwrap_or_else(|| "ended".into()),
         None if exits_known => "gone (no exit reported)".into(),
         None => "gone".into(),
     };
@@ -129,17 +129,6 @@ fn row(e: &Ended, now: f64, exits_known: bool) -> Line<'static> {
 }
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
-    let lines = lines(app);
-    f.render_widget(Clear, area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(" Ended (newest first; Esc closes) ");
-    let para = Paragraph::new(lines);
-    let count = para.line_count(area.width.saturating_sub(2));
-    let top = app.ui.overlay_extent.measure(
-        count,
-        area.height.saturating_sub(2) as usize,
-        app.ui.overlay.pane_scroll(),
-    );
-    f.render_widget(para.block(block).scroll((top as u16, 0)), area);
+    let para = Paragraph::new(lines(app));
+    super::audit::scrolled_pane(app, f, area, " Ended (newest first; Esc closes) ", para);
 }
