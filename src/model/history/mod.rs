@@ -51,6 +51,10 @@ pub struct ShortLived {
 }
 
 const SHORT_LIVED_PARENTS: usize = 64;
+/// Ended processes kept at most, oldest dropped first: a build ending
+/// hundreds of processes a second keeps minutes of them, not megabytes.
+pub const MAX_ENDED: usize = 2000;
+
 /// Refreshes an exit may arrive after its process was last missing.
 const LATE_EXIT: u64 = 3;
 
@@ -186,6 +190,8 @@ impl History {
         let keep = self.ended_keep;
         let seq = self.seq;
         self.ended.retain(|e| seq - e.ended_seq < keep);
+        let over = self.ended.len().saturating_sub(MAX_ENDED);
+        self.ended.drain(..over);
     }
 
     fn end(&mut self, key: ProcKey, history: ProcHistory, prev: Option<&Snapshot>) {

@@ -212,3 +212,24 @@ fn exits_find_their_process_and_short_lived_ones_are_counted() {
     let ea2 = h.ended().iter().find(|e| e.key == a2.key()).unwrap();
     assert_eq!(ea2.exit.as_ref().and_then(|x| x.signal), Some(11));
 }
+
+/// Thousands of processes ending between two refreshes: the newest
+/// `MAX_ENDED` are kept, not every one.
+#[test]
+fn a_churn_of_ends_keeps_a_bounded_list_of_the_newest() {
+    let mut h = History::default();
+    let first: Vec<_> = (1..=5000)
+        .map(|pid| (sample(pid, 1, "w"), WaitReason::Timer))
+        .collect();
+    h.push(None, &table(1, first));
+    h.push(
+        None,
+        &table(2, vec![(sample(9999, 1, "keep"), WaitReason::Timer)]),
+    );
+    assert_eq!(h.ended().len(), MAX_ENDED);
+    assert_eq!(
+        h.ended().last().map(|e| e.key.pid),
+        Some(5000),
+        "the newest kept"
+    );
+}
