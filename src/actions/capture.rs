@@ -191,7 +191,11 @@ fn run_attempt(
     }) {
         Ok(stdout) => read_report(a, stdout)
             .map_err(|e| e.to_string())
-            .and_then(|out| stackfmt::parse(a.format, &out).map(|t| (out, t)))
+            .and_then(|out| {
+                stackfmt::parse(a.format, &out)
+                    .map(|t| (out, t))
+                    .map_err(|e| e.to_string())
+            })
             .map_err(Some),
         Err(RunError::Cancelled) => Err(None),
         Err(e) => Err(Some(e.to_string())),

@@ -1,5 +1,7 @@
 use std::path::PathBuf;
 
+use crate::platform::decode_error::DecodeError;
+
 #[derive(Debug, thiserror::Error)]
 pub enum PlatformError {
     #[error("cannot read {path}: {source}")]
@@ -8,7 +10,7 @@ pub enum PlatformError {
         source: std::io::Error,
     },
     #[error("malformed {path}: {why}")]
-    Malformed { path: PathBuf, why: String },
+    Malformed { path: PathBuf, why: DecodeError },
     #[error("no such process: pid {pid}")]
     NoSuchProcess { pid: i32 },
     #[error("permission denied for pid {pid}")]

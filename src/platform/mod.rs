@@ -5,6 +5,7 @@ pub mod cancel;
 pub mod clock;
 pub mod cn_proc;
 pub mod darwin_decode;
+pub mod decode_error;
 pub(crate) mod error;
 pub(crate) mod exit_events;
 pub mod external;

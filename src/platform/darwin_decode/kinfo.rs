@@ -10,6 +10,8 @@
 //! transcribes the C structs and asserts at compile time, for the real
 //! target, that these offsets match.
 
+use crate::platform::decode_error::DecodeError;
+
 use super::c_chars;
 
 /// `sizeof(struct kinfo_proc)` on 64-bit macOS.
@@ -94,12 +96,13 @@ impl KinfoProc {
 
 /// Decodes the bytes `sysctl(KERN_PROC_PID)` wrote. Fewer than
 /// `KINFO_PROC_SIZE` bytes (the sysctl writes 0 for a pid that is gone) is an error.
-pub fn decode_kinfo_proc(buf: &[u8]) -> Result<KinfoProc, String> {
+pub fn decode_kinfo_proc(buf: &[u8]) -> Result<KinfoProc, DecodeError> {
     if buf.len() < KINFO_PROC_SIZE {
-        return Err(format!(
-            "kinfo_proc: {} bytes, expected {KINFO_PROC_SIZE}",
-            buf.len()
-        ));
+        return Err(DecodeError::Short {
+            what: "kinfo_proc",
+            got: buf.len(),
+            need: KINFO_PROC_SIZE,
+        });
     }
     let i32_at = |o: usize| i32::from_ne_bytes(buf[o..o + 4].try_into().expect("4 bytes"));
     let u32_at = |o: usize| u32::from_ne_bytes(buf[o..o + 4].try_into().expect("4 bytes"));

@@ -11,6 +11,8 @@
 //! Only processes that ran, changed state, group or terminal, or are new are
 //! "fresh" (re-judged).
 
+use crate::platform::decode_error::DecodeError;
+
 use super::kinfo::KinfoProc;
 use super::sample::TaskInfo;
 
@@ -97,13 +99,14 @@ pub fn ask_task(is_zombie: bool, refused_before: bool) -> bool {
 }
 
 /// The bytes of a `KERN_PROC_ALL` answer, as `kinfo_proc` records.
-pub fn decode_kinfo_all(buf: &[u8]) -> Result<Vec<KinfoProc>, String> {
+pub fn decode_kinfo_all(buf: &[u8]) -> Result<Vec<KinfoProc>, DecodeError> {
     use super::kinfo::{KINFO_PROC_SIZE, decode_kinfo_proc};
     if !buf.len().is_multiple_of(KINFO_PROC_SIZE) {
-        return Err(format!(
-            "KERN_PROC_ALL: {} bytes, not a whole number of {KINFO_PROC_SIZE}-byte records",
-            buf.len()
-        ));
+        return Err(DecodeError::Ragged {
+            what: "KERN_PROC_ALL",
+            got: buf.len(),
+            record: KINFO_PROC_SIZE,
+        });
     }
     buf.chunks_exact(KINFO_PROC_SIZE)
         .map(decode_kinfo_proc)

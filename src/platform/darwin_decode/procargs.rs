@@ -15,6 +15,8 @@
 //! environment and no apple strings at all. Every exec'd process has apple
 //! strings, so a buffer that ends with argv means "withheld", not "empty".
 
+use crate::platform::decode_error::DecodeError;
+
 /// The executable path and argument vector of one process.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProcArgs {
@@ -76,13 +78,20 @@ impl ProcArgs {
 /// A buffer that ends early (the kernel copies at most `kern.argmax` bytes)
 /// yields the arguments that fit; one with no room for `argc` or a negative
 /// `argc` is malformed.
-pub fn decode_procargs2(buf: &[u8]) -> Result<ProcArgs, String> {
+pub fn decode_procargs2(buf: &[u8]) -> Result<ProcArgs, DecodeError> {
     let Some((argc, rest)) = buf.split_first_chunk::<4>() else {
-        return Err(format!("{} bytes: too short for argc", buf.len()));
+        return Err(DecodeError::Short {
+            what: "KERN_PROCARGS2 argc",
+            got: buf.len(),
+            need: 4,
+        });
     };
     let argc = i32::from_ne_bytes(*argc);
     if argc < 0 {
-        return Err(format!("negative argc {argc}"));
+        return Err(DecodeError::Invalid {
+            what: "argc",
+            value: argc.to_string(),
+        });
     }
     let (exec_path, mut rest) = take_cstr(rest);
     // Skip the NUL padding between the exec path and argv[0].

@@ -110,7 +110,7 @@ impl BsdInfo {
 
 /// After `setpriority(PRIO_DARWIN_PROCESS)`: whether the flags read back
 /// (`pbi_flags`) show the state that was asked for.
-pub fn background_took(wanted: bool, flags_after: u32) -> Result<(), String> {
+pub fn background_took(wanted: bool, flags_after: u32) -> Result<(), BackgroundNotTaken> {
     let b = BsdInfo {
         flags: flags_after,
         ..BsdInfo::default()
@@ -118,12 +118,19 @@ pub fn background_took(wanted: bool, flags_after: u32) -> Result<(), String> {
     if b.background() == wanted {
         Ok(())
     } else {
-        Err(format!(
-            "background reads back {} after setting it {}",
-            if b.background() { "on" } else { "off" },
-            if wanted { "on" } else { "off" }
-        ))
+        Err(BackgroundNotTaken { wanted })
     }
+}
+
+/// The background state read back is not the one that was set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("background reads back {} after setting it {}", on_off(!self.wanted), on_off(self.wanted))]
+pub struct BackgroundNotTaken {
+    pub wanted: bool,
+}
+
+fn on_off(b: bool) -> &'static str {
+    if b { "on" } else { "off" }
 }
 
 /// What a failed `setpriority` on macOS means (`bsd/kern/kern_resource.c`).
@@ -359,7 +366,7 @@ mod tests {
         assert_eq!(background_took(true, PROC_FLAG_EXT_DARWINBG), Ok(()));
         assert_eq!(background_took(false, PROC_FLAG_CONTROLT), Ok(()));
         let e = background_took(true, PROC_FLAG_CONTROLT).unwrap_err();
-        assert!(e.contains("reads back off"), "{e}");
+        assert!(e.to_string().contains("reads back off"), "{e}");
         // Only the process itself can clear its own internal background.
         assert!(background_took(false, PROC_FLAG_DARWINBG).is_err());
     }

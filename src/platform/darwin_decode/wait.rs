@@ -238,8 +238,8 @@ pub struct MacWaitHints {
     pub vfork_parent_waiting: bool,
     pub threads: Vec<ThreadHint>,
     pub summary: Option<ThreadSummary>,
-    /// Why the threads could not be read (for example "permission denied").
-    pub threads_unreadable: Option<String>,
+    /// Why the threads could not be read (another user's process, say).
+    pub threads_unreadable: Option<UnreadableWhy>,
 }
 
 impl MacWaitHints {
@@ -269,13 +269,14 @@ pub fn thread_states(threads: &[ThreadHint]) -> Option<ThreadStates> {
     })
 }
 
-/// Why the threads could not be read, as evidence: `EPERM` (another user's
-/// process without root) is a permission gap, anything else is said as it is.
-pub fn threads_unreadable(why: &str) -> UnreadableWhy {
-    if why.contains("permission denied") {
-        UnreadableWhy::PermissionDenied
-    } else {
-        UnreadableWhy::Other(why.to_string())
+/// Why the threads could not be read, as evidence: `EPERM`/`EACCES`
+/// (another user's process without root) is a permission gap, `ESRCH` an
+/// exit mid-read, anything else is said as it is.
+pub fn threads_unreadable(err: &std::io::Error) -> UnreadableWhy {
+    match err.raw_os_error() {
+        Some(libc::EPERM | libc::EACCES) => UnreadableWhy::PermissionDenied,
+        Some(libc::ESRCH) => UnreadableWhy::Gone,
+        _ => UnreadableWhy::Other(err.to_string()),
     }
 }
 
@@ -293,7 +294,7 @@ pub fn apply_hints(h: &MacWaitHints, e: &mut Evidence) {
         None => e.thread_states = thread_states(&h.threads),
         Some(why) => e.unreadable.push(Unreadable {
             what: "threads".into(),
-            why: threads_unreadable(why),
+            why: why.clone(),
         }),
     }
     mark_missing_on_macos(e);
@@ -312,7 +313,7 @@ pub fn mark_missing_on_macos(e: &mut Evidence) {
 }
 
 /// Assembles the hints from a decoded `kinfo_proc` and the thread read.
-pub fn build_hints(k: &KinfoProc, threads: Result<Vec<ThreadHint>, String>) -> MacWaitHints {
+pub fn build_hints(k: &KinfoProc, threads: Result<Vec<ThreadHint>, UnreadableWhy>) -> MacWaitHints {
     let terminal = terminal_role(k.has_controlling_tty(), k.tdev, k.pgid, k.tpgid);
     let (threads, threads_unreadable) = match threads {
         Ok(t) => (t, None),
@@ -446,15 +447,25 @@ mod tests {
             ..shell_fixture() // pgid 4242, tpgid 4300: background
         };
         let k = decode_kinfo_proc(&kinfo_bytes(&f)).unwrap();
-        let h = build_hints(&k, Err("permission denied".into()));
+        let h = build_hints(&k, Err(UnreadableWhy::PermissionDenied));
         assert_eq!(h.terminal, TerminalRole::Background);
         assert!(h.stopped && h.traced);
         assert!(h.threads.is_empty() && h.summary.is_none());
-        assert_eq!(h.threads_unreadable.as_deref(), Some("permission denied"));
+        assert_eq!(h.threads_unreadable, Some(UnreadableWhy::PermissionDenied));
         assert!(!h.foreground_waiting());
         // The hints serialize for `--json` and diagnostics bundles.
         let j = serde_json::to_value(&h).unwrap();
         assert_eq!(j["terminal"], "background");
+    }
+
+    #[test]
+    fn thread_read_errors_become_evidence_by_errno() {
+        use std::io::Error;
+        let of = |n| threads_unreadable(&Error::from_raw_os_error(n));
+        assert_eq!(of(libc::EPERM), UnreadableWhy::PermissionDenied);
+        assert_eq!(of(libc::EACCES), UnreadableWhy::PermissionDenied);
+        assert_eq!(of(libc::ESRCH), UnreadableWhy::Gone);
+        assert!(matches!(of(libc::EIO), UnreadableWhy::Other(_)));
     }
 
     /// What the macOS backend starts from: the process list's fields.
@@ -518,7 +529,10 @@ mod tests {
         // Another user's process: the threads cannot be read, and the detail says why.
         let mut e = listed(4242, Some("ttys003"), vec![]);
         e.state = Some(ProcState::Unknown);
-        apply_hints(&build_hints(&bg, Err("permission denied".into())), &mut e);
+        apply_hints(
+            &build_hints(&bg, Err(UnreadableWhy::PermissionDenied)),
+            &mut e,
+        );
         let v = classify(&e);
         assert_eq!(v.reason, WaitReason::Unknown);
         assert!(

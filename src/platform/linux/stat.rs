@@ -1,5 +1,7 @@
 //! Decoder of `/proc/PID/stat` (and `/proc/PID/task/TID/stat`).
 
+use crate::platform::decode_error::DecodeError;
+
 /// The fields of one `stat` line that whytop uses.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stat {
@@ -58,24 +60,33 @@ pub(crate) const PF_KTHREAD: u64 = 0x0020_0000;
 
 /// Parses a stat line. The comm sits between the first `(` and the *last* `)`,
 /// since it may itself hold spaces, parentheses or a newline.
-pub fn parse_stat(buf: &[u8]) -> Result<Stat, String> {
+pub fn parse_stat(buf: &[u8]) -> Result<Stat, DecodeError> {
     let open = buf
         .iter()
         .position(|&b| b == b'(')
-        .ok_or("no '(' before comm")?;
+        .ok_or(DecodeError::Missing("'(' before comm"))?;
     let close = buf
         .iter()
         .rposition(|&b| b == b')')
-        .ok_or("no ')' after comm")?;
+        .ok_or(DecodeError::Missing("')' after comm"))?;
     if close < open {
-        return Err("')' before '('".into());
+        return Err(DecodeError::Invalid {
+            what: "comm delimiters",
+            value: "')' before '('".into(),
+        });
     }
     let pid = std::str::from_utf8(&buf[..open])
         .ok()
         .and_then(|s| s.trim().parse().ok())
-        .ok_or("bad pid")?;
+        .ok_or_else(|| DecodeError::Invalid {
+            what: "pid",
+            value: String::from_utf8_lossy(&buf[..open]).trim().to_string(),
+        })?;
     let comm = String::from_utf8_lossy(&buf[open + 1..close]).into_owned();
-    let rest = std::str::from_utf8(&buf[close + 1..]).map_err(|_| "non-UTF-8 fields")?;
+    let rest = std::str::from_utf8(&buf[close + 1..]).map_err(|e| DecodeError::Invalid {
+        what: "fields after comm (not UTF-8)",
+        value: format!("byte {}", close + 1 + e.valid_up_to()),
+    })?;
     // f[0] is field 3 (state) of proc(5); fields past the last one used are
     // not kept (on the stack: this runs thousands of times a refresh).
     let mut fields = [""; 47];
@@ -86,17 +97,25 @@ pub fn parse_stat(buf: &[u8]) -> Result<Stat, String> {
     }
     let f = &fields[..n];
     if f.len() < 22 {
-        return Err(format!("only {} fields after comm", f.len()));
+        return Err(DecodeError::TooFewFields {
+            got: f.len(),
+            need: 22,
+        });
     }
-    fn num<T: std::str::FromStr>(f: &[&str], field: usize) -> Result<T, String> {
-        f[field - 3]
-            .parse()
-            .map_err(|_| format!("field {field} is not a number: {:?}", f[field - 3]))
+    fn num<T: std::str::FromStr>(f: &[&str], field: usize) -> Result<T, DecodeError> {
+        f[field - 3].parse().map_err(|_| DecodeError::NotANumber {
+            field,
+            value: f[field - 3].to_string(),
+        })
     }
     Ok(Stat {
         pid,
         comm,
-        state: f[0].as_bytes().first().copied().ok_or("empty state")?,
+        state: f[0]
+            .as_bytes()
+            .first()
+            .copied()
+            .ok_or(DecodeError::Missing("state"))?,
         ppid: num(f, 4)?,
         pgrp: num(f, 5)?,
         session: num(f, 6)?,

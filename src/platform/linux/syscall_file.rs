@@ -3,9 +3,10 @@
 
 use crate::model::syscalls::Arch;
 use crate::model::why::{Syscall, SyscallState};
+use crate::platform::decode_error::DecodeError;
 
 /// Parses the file's text; the number is decoded to a name for `arch`.
-pub fn parse_syscall(text: &str, arch: Option<Arch>) -> Result<SyscallState, String> {
+pub fn parse_syscall(text: &str, arch: Option<Arch>) -> Result<SyscallState, DecodeError> {
     let text = text.trim();
     if text == "running" {
         return Ok(SyscallState::Running);
@@ -13,11 +14,17 @@ pub fn parse_syscall(text: &str, arch: Option<Arch>) -> Result<SyscallState, Str
     let f: Vec<&str> = text.split_ascii_whitespace().collect();
     let nr: i64 = f
         .first()
-        .ok_or("empty")?
+        .ok_or(DecodeError::Missing("syscall number"))?
         .parse()
-        .map_err(|_| format!("bad syscall number {:?}", f[0]))?;
-    let hex = |s: &str| -> Result<u64, String> {
-        u64::from_str_radix(s.trim_start_matches("0x"), 16).map_err(|_| format!("bad hex {s:?}"))
+        .map_err(|_| DecodeError::Invalid {
+            what: "syscall number",
+            value: f[0].to_string(),
+        })?;
+    let hex = |s: &str| -> Result<u64, DecodeError> {
+        u64::from_str_radix(s.trim_start_matches("0x"), 16).map_err(|_| DecodeError::Invalid {
+            what: "hex",
+            value: s.to_string(),
+        })
     };
     match f.len() {
         3 if nr < 0 => Ok(SyscallState::NotInSyscall {
@@ -41,7 +48,10 @@ pub fn parse_syscall(text: &str, arch: Option<Arch>) -> Result<SyscallState, Str
                 pc: hex(f[8])?,
             }))
         }
-        n => Err(format!("{n} fields")),
+        n => Err(DecodeError::Invalid {
+            what: "field count (3 or 9)",
+            value: n.to_string(),
+        }),
     }
 }
 

@@ -228,7 +228,7 @@ impl Platform for MacPlatform {
                     Ok(t) => e.thread_states = wait::thread_states(&t),
                     Err(err) => e.unreadable.push(Unreadable {
                         what: "threads".into(),
-                        why: wait::threads_unreadable(&why(&err)),
+                        why: wait::threads_unreadable(&err),
                     }),
                 }
             } else {
@@ -338,7 +338,7 @@ impl Platform for MacPlatform {
         let mut buf = vec![0u8; libproc::argmax()];
         match libproc::procargs(pid, &mut buf)
             .map_err(|e| procargs_error(e.raw_os_error(), sample.uid, euid()).to_string())
-            .and_then(|n| decode_procargs2(&buf[..n]))
+            .and_then(|n| decode_procargs2(&buf[..n]).map_err(|e| e.to_string()))
         {
             Ok(args) if args.env_withheld => f.unreadable.push(
                 "environment: withheld by macOS (System Integrity Protection hides a restricted process's environment, even from root)"

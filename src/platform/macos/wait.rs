@@ -1,11 +1,13 @@
 //! `wait_hints`: what macOS tells about why one process waits (see
 //! `darwin_decode::wait` for the decoding and what each hint means).
 
-use super::{libproc, why};
+use super::libproc;
 use crate::model::Pid;
 use crate::platform::PlatformError;
 use crate::platform::darwin_decode::kinfo::decode_kinfo_proc;
-use crate::platform::darwin_decode::wait::{MacWaitHints, RawThreadInfo, ThreadHint, build_hints};
+use crate::platform::darwin_decode::wait::{
+    MacWaitHints, RawThreadInfo, ThreadHint, build_hints, threads_unreadable,
+};
 use std::io;
 
 /// The terminal role, flags and per-thread run states of one process.
@@ -21,7 +23,7 @@ pub fn wait_hints(pid: Pid) -> Result<MacWaitHints, PlatformError> {
         .ok_or(PlatformError::NoSuchProcess { pid })?;
     let k =
         decode_kinfo_proc(&bytes).map_err(|why| PlatformError::Malformed { path: path(), why })?;
-    let threads = read_threads(pid).map_err(|e| why(&e));
+    let threads = read_threads(pid).map_err(|e| threads_unreadable(&e));
     Ok(build_hints(&k, threads))
 }
 

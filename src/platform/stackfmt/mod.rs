@@ -1,6 +1,8 @@
 //! Parsers of stack tools' text into `CallTree`: pure, portable, and total (any
 //! input gives a tree or an error, never a panic).
 
+use crate::platform::decode_error::DecodeError;
+
 pub(crate) mod eu_stack;
 pub(crate) mod gdb;
 pub mod jstack;
@@ -80,7 +82,7 @@ pub fn detect(text: &str) -> Option<Format> {
 }
 
 /// Parses `text` as `format`; an empty tree is an error naming the format.
-pub fn parse(format: Format, text: &str) -> Result<CallTree, String> {
+pub fn parse(format: Format, text: &str) -> Result<CallTree, DecodeError> {
     let tree = match format {
         Format::Gdb => gdb::parse(text),
         Format::EuStack => eu_stack::parse(text),
@@ -91,7 +93,7 @@ pub fn parse(format: Format, text: &str) -> Result<CallTree, String> {
         Format::Spindump => spindump::parse(text),
     };
     if tree.threads.iter().all(|t| t.frames.is_empty()) {
-        return Err(format!("no {format:?} stack frames in the output"));
+        return Err(DecodeError::NoFrames { format });
     }
     Ok(tree)
 }
