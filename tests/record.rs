@@ -169,6 +169,10 @@ fn ps_and_why_at_a_moment_give_that_moments_reason() {
     let before = local(phases[0].1 - 30.0, false);
     let o = whytop(&["why", &pid, "--at", &before, "--db", db.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    // A pid the recording did not see at a recorded moment is gone (exit 3).
+    let o = whytop(&["why", "2147483", "--at", &at, "--db", db.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("was not running at"), "{}", text(&o));
 }
 
 #[test]

@@ -51,13 +51,29 @@ impl ActionOutcome {
         self.kind == OutcomeKind::Done
     }
 
-    /// The CLI's exit code: 0 when done, 1 for every way it was not (README).
+    /// The CLI's exit code (README): the kind's.
     pub fn exit_code(&self) -> i32 {
-        i32::from(!self.is_done())
+        self.kind.exit_code()
     }
 }
 
+/// The CLI's exit code for a bad flag, regex or config file: not an outcome
+/// of an action, so not a kind.
+pub const EXIT_USAGE: i32 = 2;
+
 impl OutcomeKind {
+    /// The CLI's exit code, the same in every command (README): 0 done, 1
+    /// failed, 3 gone, 4 denied, 5 refused; 2 is a usage error.
+    pub const fn exit_code(self) -> i32 {
+        match self {
+            Self::Done => 0,
+            Self::Failed => 1,
+            Self::Gone => 3,
+            Self::Denied => 4,
+            Self::Refused => 5,
+        }
+    }
+
     pub fn of_platform(e: &PlatformError) -> Self {
         match e {
             PlatformError::NoSuchProcess { .. } => Self::Gone,
@@ -126,7 +142,11 @@ mod tests {
             OutcomeKind::Failed
         );
         assert_eq!(ActionOutcome::done("ok").exit_code(), 0);
-        assert_eq!(ActionOutcome::new(OutcomeKind::Gone, "x").exit_code(), 1);
+        assert_eq!(ActionOutcome::new(OutcomeKind::Failed, "x").exit_code(), 1);
+        assert_eq!(ActionOutcome::new(OutcomeKind::Gone, "x").exit_code(), 3);
+        assert_eq!(OutcomeKind::Denied.exit_code(), 4);
+        assert_eq!(OutcomeKind::Refused.exit_code(), 5);
+        assert_ne!(EXIT_USAGE, OutcomeKind::Failed.exit_code());
         assert_eq!(
             serde_json::to_value(OutcomeKind::Denied).unwrap(),
             serde_json::json!("denied")

@@ -173,7 +173,7 @@ pub fn why_at(pid: i32, at: &str, db: Option<&PathBuf>, json: bool) -> anyhow::R
             localtime::format(m.taken_at),
             reader.path().display()
         );
-        return Ok(1);
+        return Ok(crate::actions::outcome::OutcomeKind::Gone.exit_code());
     };
     let mut out = String::new();
     if json {

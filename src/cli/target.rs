@@ -1,6 +1,7 @@
 //! The process a subcommand names: one listing, the platform that read it, and
 //! a clear message when there is no such process.
 
+use crate::actions::outcome::{EXIT_USAGE, OutcomeKind};
 use crate::model::{Pid, ProcSample};
 use crate::platform::{ListOptions, Platform};
 use std::sync::Arc;
@@ -17,11 +18,11 @@ impl Named {
     }
 }
 
-/// `None` after telling the user `whytop CMD: no such process: pid N` (or,
-/// for a thread id, which process it belongs to).
-pub fn named(cmd: &str, pid: Pid) -> anyhow::Result<Option<Named>> {
+/// The exit code, after telling the user `whytop CMD: no such process: pid
+/// N` (gone) or, for a thread id, which process it belongs to (a usage error).
+pub fn named(cmd: &str, pid: Pid) -> anyhow::Result<Result<Named, i32>> {
     Ok(match named_or_thread(pid)? {
-        Found::Process(n) => Some(n),
+        Found::Process(n) => Ok(n),
         Found::Thread(n, tid) => {
             let p = n.sample();
             errln!(
@@ -29,11 +30,11 @@ pub fn named(cmd: &str, pid: Pid) -> anyhow::Result<Option<Named>> {
                 p.pid,
                 crate::present::format::printable(&p.comm)
             );
-            None
+            Err(EXIT_USAGE)
         }
         Found::Nothing => {
             errln!("whytop {cmd}: no such process: pid {pid}");
-            None
+            Err(OutcomeKind::Gone.exit_code())
         }
     })
 }
