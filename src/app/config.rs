@@ -3,9 +3,9 @@
 //! the file, the line, the column and the key: nothing is silently ignored.
 
 use super::options::BadUsage;
-use crate::actions::ladder::{Order, Policy};
-use crate::model::sort::SortColumn;
-use crate::present::meters::{MeterKind, parse_list};
+use crate::actions::ladder::{Order, Policy, PolicyError};
+use crate::model::sort::{SortColumn, UnknownColumn};
+use crate::present::meters::{MeterKind, UnknownMeter, parse_list};
 use crate::present::theme::ThemeName;
 use serde::Deserialize;
 use std::ops::Range;
@@ -133,14 +133,8 @@ impl Config {
             self.meters = m.into_inner();
         }
         if let Some(t) = f.theme {
-            self.theme = ThemeName::parse(t.get_ref()).ok_or_else(|| {
-                let msg = format!(
-                    "unknown theme {:?}; one of: {}",
-                    t.get_ref(),
-                    ThemeName::names()
-                );
-                wrong("theme", t.span(), msg)
-            })?;
+            self.theme = ThemeName::named(t.get_ref())
+                .map_err(|e| wrong("theme", t.span(), e.to_string()))?;
         }
         Ok(())
     }
@@ -150,7 +144,7 @@ impl Config {
     pub fn load() -> anyhow::Result<Config> {
         let user = match chosen_file() {
             Some(path) => Some(read_named(path)?),
-            None => read_user_file("config.toml").map_err(anyhow::Error::msg)?,
+            None => read_user_file("config.toml")?,
         };
         let named = user
             .as_ref()
@@ -164,18 +158,18 @@ impl Config {
         Config::parse(Some((&path.display().to_string(), &text))).map_err(usage)
     }
 
-    pub fn policy(&self) -> Result<Policy, String> {
-        let mut p = Policy::parse(&self.ladder).map_err(|e| e.to_string())?;
+    pub fn policy(&self) -> Result<Policy, PolicyError> {
+        let mut p = Policy::parse(&self.ladder)?;
         p.order = self.ladder_order;
         Ok(p)
     }
 
-    pub fn meter_kinds(&self) -> Result<Vec<MeterKind>, String> {
-        parse_list(&self.meters).map_err(|e| format!("meters: {e}"))
+    pub fn meter_kinds(&self) -> Result<Vec<MeterKind>, UnknownMeter> {
+        parse_list(&self.meters)
     }
 
-    pub fn sort_column(&self) -> Result<SortColumn, String> {
-        SortColumn::parse(&self.sort).ok_or_else(|| format!("unknown sort column {:?}", self.sort))
+    pub fn sort_column(&self) -> Result<SortColumn, UnknownColumn> {
+        SortColumn::named(&self.sort)
     }
 }
 
@@ -228,7 +222,7 @@ pub fn config_dir() -> Option<PathBuf> {
 
 /// Reads a user file if present. Missing is fine; unreadable or malformed is an
 /// error naming the path, so nothing is silently ignored.
-pub fn read_user_file(name: &str) -> Result<Option<(PathBuf, String)>, String> {
+pub fn read_user_file(name: &str) -> Result<Option<(PathBuf, String)>, UserFileError> {
     let Some(dir) = config_dir() else {
         return Ok(None);
     };
@@ -236,8 +230,17 @@ pub fn read_user_file(name: &str) -> Result<Option<(PathBuf, String)>, String> {
     match std::fs::read_to_string(&path) {
         Ok(text) => Ok(Some((path, text))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("{}: {e}", path.display())),
+        Err(source) => Err(UserFileError { path, source }),
     }
+}
+
+/// A user file (config, keymap) that is there but cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+pub struct UserFileError {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
 }
 
 #[cfg(test)]

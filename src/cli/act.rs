@@ -153,9 +153,7 @@ fn audit_refusal(action: &str, p: &crate::model::ProcSample, refusal: Refusal) -
 fn policy(args: &StopArgs) -> anyhow::Result<Policy> {
     let mut policy = match &args.ladder {
         Some(p) => p.clone(),
-        None => crate::app::config::Config::load()?
-            .policy()
-            .map_err(anyhow::Error::msg)?,
+        None => crate::app::config::Config::load()?.policy()?,
     };
     if args.all_at_once {
         policy.order = Order::AllAtOnce;

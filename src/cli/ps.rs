@@ -2,7 +2,7 @@
 
 use crate::collectors::why::ChildIndex;
 use crate::model::ProcSample;
-use crate::model::sort::SortColumn;
+use crate::model::sort::{SortColumn, UnknownColumn};
 use crate::model::view::{self, ViewOptions};
 use crate::model::why::usage::CpuUsage;
 use crate::model::why::{
@@ -46,15 +46,8 @@ pub struct PsArgs {
     pub db: Option<std::path::PathBuf>,
 }
 
-/// A `--sort` value that names no column.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown column {0:?}; one of: pid, user, pri, ni, virt, res, s, cpu, mem, time, why, command"
-)]
-pub(crate) struct UnknownColumn(String);
-
 pub(crate) fn parse_sort(s: &str) -> Result<SortColumn, UnknownColumn> {
-    SortColumn::parse(s).ok_or_else(|| UnknownColumn(s.to_string()))
+    SortColumn::named(s)
 }
 
 /// One row of `whytop ps --json`. The README documents every field.
@@ -101,9 +94,7 @@ pub fn run(args: &PsArgs) -> anyhow::Result<i32> {
         }
     };
     // The config's sort, as the TUI takes it; a bad file stops ps as it stops the TUI.
-    let config_sort = crate::app::config::Config::load()?
-        .sort_column()
-        .map_err(anyhow::Error::msg)?;
+    let config_sort = crate::app::config::Config::load()?.sort_column()?;
     let platform = crate::platform::native()?;
     let (prev, cur, mut platform) =
         crate::collectors::sampler::collect_pair(platform, Duration::from_millis(args.interval))?;

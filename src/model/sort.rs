@@ -57,6 +57,11 @@ impl SortColumn {
 
     /// Parses a column name as the CLI's `--sort` takes it (case-insensitive; header
     /// titles and plain words both work: `cpu`, `CPU%`, `rss`, `time+`).
+    /// `parse`, with an error that names the value and the columns there are.
+    pub fn named(s: &str) -> Result<Self, UnknownColumn> {
+        Self::parse(s).ok_or_else(|| UnknownColumn(s.to_string()))
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim().to_ascii_lowercase();
         Some(match s.trim_end_matches(['%', '+']) {
@@ -126,3 +131,10 @@ fn command_of(p: &super::ProcSample) -> &str {
         &p.cmdline
     }
 }
+
+/// A sort column's name (`--sort`, the config's `sort`) that names no column.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown column {0:?}; one of: pid, user, pri, ni, virt, res, s, cpu, mem, time, why, command"
+)]
+pub struct UnknownColumn(pub String);

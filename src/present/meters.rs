@@ -85,16 +85,21 @@ impl MeterKind {
 }
 
 /// A config's list of names as meters; an unknown name is an error that names it.
-pub fn parse_list(names: &[String]) -> Result<Vec<MeterKind>, String> {
+pub fn parse_list(names: &[String]) -> Result<Vec<MeterKind>, UnknownMeter> {
     names
         .iter()
-        .map(|n| {
-            MeterKind::parse(n).ok_or_else(|| {
-                let known: Vec<&str> = MeterKind::ALL.iter().map(|m| m.name()).collect();
-                format!("unknown meter {n:?} (known: {})", known.join(", "))
-            })
-        })
+        .map(|n| MeterKind::parse(n).ok_or_else(|| UnknownMeter(n.clone())))
         .collect()
+}
+
+/// A meter's name that names no meter.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown meter {0:?} (known: {known})", known = known_meters())]
+pub struct UnknownMeter(pub String);
+
+fn known_meters() -> String {
+    let known: Vec<&str> = MeterKind::ALL.iter().map(|m| m.name()).collect();
+    known.join(", ")
 }
 
 /// How the CPU bars are laid out: `halves` 1 (all on the left) or 2 (first
@@ -184,7 +189,8 @@ mod tests {
             assert_eq!(MeterKind::parse(m.name()), Some(m));
         }
         let e = parse_list(&["cpus".into(), "fan".into()]).unwrap_err();
-        assert!(e.contains("\"fan\""), "{e}");
+        assert_eq!(e, UnknownMeter("fan".into()));
+        assert!(e.to_string().contains("\"fan\" (known: cpus, "), "{e}");
     }
 
     #[test]

@@ -24,6 +24,11 @@ impl ThemeName {
         Self::ALL.into_iter().find(|t| t.name() == name)
     }
 
+    /// `parse`, with an error that names the value and the themes there are.
+    pub fn named(name: &str) -> Result<ThemeName, UnknownTheme> {
+        Self::parse(name).ok_or_else(|| UnknownTheme(name.to_string()))
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             ThemeName::Dark => "dark",
@@ -37,6 +42,11 @@ impl ThemeName {
         Self::ALL.map(ThemeName::name).join(", ")
     }
 }
+
+/// A theme's name (`--theme`, the config's `theme`) that names no theme.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown theme {0:?}; one of: {names}", names = ThemeName::names())]
+pub struct UnknownTheme(pub String);
 
 pub const TITLE: Style = Style::new().fg(Color::Black).bg(Color::Green);
 pub const TITLE_SORTED: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
