@@ -1,6 +1,8 @@
 //! Decoder of the kernel's process events connector (netlink `CN_PROC`)
 //! messages: portable, on bytes, so it is tested everywhere with fixtures.
 //! The socket itself is `linux/cn_proc_socket.rs`.
+// Elsewhere only the tests call it; the Linux build reports dead code.
+#![cfg_attr(not(target_os = "linux"), allow(dead_code))]
 
 /// `NLMSG_DONE`: every connector message comes as one.
 pub const NLMSG_DONE: u16 = 3;

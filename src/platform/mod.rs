@@ -3,9 +3,9 @@
 
 pub mod cancel;
 pub mod clock;
-pub mod cn_proc;
+pub(crate) mod cn_proc;
 pub mod darwin_decode;
-pub mod decode_error;
+pub(crate) mod decode_error;
 pub(crate) mod error;
 pub(crate) mod exit_events;
 pub mod external;
@@ -14,7 +14,7 @@ pub(crate) mod handle;
 pub(crate) mod job_control;
 #[cfg(target_os = "linux")]
 pub mod linux;
-pub mod localtime;
+pub(crate) mod localtime;
 #[cfg(target_os = "macos")]
 pub(crate) mod macos;
 pub(crate) mod os;

@@ -2,9 +2,9 @@
 //! (only what changed, plus keyframes), pruning to the retention, and reading
 //! a moment or the ended processes back.
 
-pub mod reader;
-pub mod schema;
-pub mod writer;
+pub(crate) mod reader;
+pub(crate) mod schema;
+pub(crate) mod writer;
 
 pub use reader::{EndedRow, Moment, MomentRow, Reader};
 pub use writer::{KernelExit, Writer, WriterOptions};

@@ -1,7 +1,6 @@
 //! Reads a recording back: the processes at one moment, and those that ended.
 
 use super::{StoreError, sql_err};
-use crate::model::why::WaitReason;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -284,11 +283,6 @@ impl Reader {
             .map_err(&e)?;
         rows.collect::<Result<_, _>>().map_err(e)
     }
-}
-
-/// `why` as a WHY word, for callers that want the enum.
-pub fn reason(why: &str) -> WaitReason {
-    why.parse().unwrap_or_default()
 }
 
 /// Seconds since the epoch as a plain UTC-free number for messages; the CLI

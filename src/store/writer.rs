@@ -162,10 +162,6 @@ impl Writer {
         self.exits.insert(pid, exit);
     }
 
-    pub fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     /// Writes one refresh, in one transaction.
     pub fn write(&mut self, table: &ProcessTable, interval_s: f64) -> Result<Written, StoreError> {
         let path = self.path.clone();

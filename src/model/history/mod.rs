@@ -9,12 +9,12 @@
 //! An ended process's history is kept for `ended_keep` refreshes (the Ended
 //! view's list) and then freed.
 
-pub mod process;
-pub mod ring;
-pub mod system;
+pub(crate) mod process;
+pub(crate) mod ring;
+pub(crate) mod system;
 
 pub use process::{ProcHistory, ProcPoint};
-pub use system::{CpuKinds, SysPoint, SystemHistory};
+pub use system::SystemHistory;
 
 use super::ending::ExitReport;
 use super::table::ProcessTable;

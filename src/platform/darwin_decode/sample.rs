@@ -13,12 +13,7 @@ use crate::model::{Pid, ProcSample, ProcState};
 use std::sync::Arc;
 
 /// `pbi_flags` bits (`<sys/proc_info.h>`).
-pub const PROC_FLAG_SYSTEM: u32 = 0x1;
 pub const PROC_FLAG_TRACED: u32 = 0x2;
-pub const PROC_FLAG_INEXIT: u32 = 0x4;
-pub const PROC_FLAG_PPWAIT: u32 = 0x8;
-pub const PROC_FLAG_SLEADER: u32 = 0x20;
-pub const PROC_FLAG_CTTY: u32 = 0x40;
 pub const PROC_FLAG_CONTROLT: u32 = 0x80;
 /// `<sys/proc_info_private.h>`: darwin background, set by the process itself
 /// (`trp_int_darwinbg`) or from outside (`trp_ext_darwinbg`, what

@@ -17,8 +17,8 @@
 use super::kinfo::{KinfoProc, P_PPWAIT, P_WEXIT};
 use super::state::{SSTOP, SZOMB};
 use super::tty::NODEV;
+use crate::model::Pid;
 use crate::model::why::{Evidence, ThreadStates, Unreadable, UnreadableWhy};
-use crate::model::{Pid, ProcState};
 use serde::{Deserialize, Serialize};
 
 /// `pth_run_state` values (`<mach/thread_info.h>`).
@@ -141,21 +141,6 @@ pub struct ThreadSummary {
     pub shortest_wait_secs: Option<u32>,
 }
 
-impl ThreadSummary {
-    /// The letter as a `ProcState` (I: idle, a wait of over 20 s; H: `Dead`).
-    pub fn state(&self) -> ProcState {
-        match self.letter {
-            'R' => ProcState::Running,
-            'U' => ProcState::DiskSleep,
-            'S' => ProcState::Sleeping,
-            'I' => ProcState::Idle,
-            'T' => ProcState::Stopped,
-            'H' => ProcState::Dead,
-            _ => ProcState::Unknown,
-        }
-    }
-}
-
 /// `mach_state_order` from adv_cmds: lower is "more active".
 fn order(t: &ThreadHint) -> (u8, char) {
     match t.run_state {
@@ -242,19 +227,6 @@ pub struct MacWaitHints {
     pub threads_unreadable: Option<UnreadableWhy>,
 }
 
-impl MacWaitHints {
-    /// Foreground of its terminal and every thread in an interruptible wait:
-    /// the shape of a process blocked reading the terminal (a prompt, `cat`).
-    /// Evidence, not proof: a foreground process can wait on anything.
-    pub fn foreground_waiting(&self) -> bool {
-        self.terminal == TerminalRole::Foreground
-            && self
-                .summary
-                .as_ref()
-                .is_some_and(|s| matches!(s.letter, 'S' | 'I'))
-    }
-}
-
 /// The run-state counts the classifier judges (`Evidence::thread_states`).
 pub fn thread_states(threads: &[ThreadHint]) -> Option<ThreadStates> {
     let s = summarize_threads(threads)?;
@@ -339,6 +311,7 @@ pub fn build_hints(k: &KinfoProc, threads: Result<Vec<ThreadHint>, UnreadableWhy
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ProcState;
     use crate::platform::darwin_decode::kinfo::{
         P_CONTROLT, P_TRACED, decode_kinfo_proc,
         tests::{Fixture, kinfo_bytes, shell_fixture},
@@ -406,7 +379,7 @@ mod tests {
             (1, 2, 1, 1)
         );
         assert_eq!(s.shortest_wait_secs, Some(2));
-        assert_eq!(s.state(), ProcState::Running);
+        assert_eq!(s.letter, 'R');
     }
 
     #[test]
@@ -434,7 +407,7 @@ mod tests {
         assert_eq!(h.terminal, TerminalRole::Foreground);
         assert_eq!(h.tty_dev, Some((16 << 24) | 3));
         assert_eq!(h.tpgid, 4300);
-        assert!(h.foreground_waiting());
+        assert_eq!(h.terminal, TerminalRole::Foreground);
         assert!(!h.stopped && !h.traced && !h.zombie);
         assert_eq!(h.summary.as_ref().map(|s| s.letter), Some('S'));
     }
@@ -452,7 +425,6 @@ mod tests {
         assert!(h.stopped && h.traced);
         assert!(h.threads.is_empty() && h.summary.is_none());
         assert_eq!(h.threads_unreadable, Some(UnreadableWhy::PermissionDenied));
-        assert!(!h.foreground_waiting());
         // The hints serialize for `--json` and diagnostics bundles.
         let j = serde_json::to_value(&h).unwrap();
         assert_eq!(j["terminal"], "background");
@@ -561,6 +533,10 @@ mod tests {
         let h = build_hints(&k, Ok(vec![thread(TH_STATE_WAITING, 600)]));
         assert_eq!(h.terminal, TerminalRole::None);
         assert_eq!((h.tpgid, h.tty_dev), (-1, None));
-        assert_eq!(h.summary.unwrap().state(), ProcState::Idle);
+        assert_eq!(
+            h.summary.unwrap().letter,
+            'I',
+            "a wait of over 20 s is idle"
+        );
     }
 }

@@ -9,8 +9,8 @@
 //! (`PROC_PIDTBSDINFO`), `getsid` and the command line (`KERN_PROCARGS2`) are
 //! read for new processes and after an exec only; see `darwin_decode::pass`.
 
-pub mod ffi;
-pub mod handle;
+pub(crate) mod ffi;
+pub(crate) mod handle;
 mod libproc;
 mod wait;
 

@@ -93,7 +93,9 @@ pub fn parse(format: Format, text: &str) -> Result<CallTree, DecodeError> {
         Format::Spindump => spindump::parse(text),
     };
     if tree.threads.iter().all(|t| t.frames.is_empty()) {
-        return Err(DecodeError::NoFrames { format });
+        return Err(DecodeError::NoFrames {
+            tool: format.tool(),
+        });
     }
     Ok(tree)
 }
