@@ -84,7 +84,7 @@ pub fn record(rec: &Record) -> Result<(), DataError> {
 
 const NAME: &str = "audit.jsonl";
 
-pub struct AuditLog {
+pub(crate) struct AuditLog {
     dir: PathBuf,
     name: String,
 }
@@ -92,14 +92,14 @@ pub struct AuditLog {
 /// What a reader found: the records, and how many lines were not records
 /// (torn, edited by hand, or not JSON at all).
 #[derive(Clone, Debug, Default)]
-pub struct Recent {
+pub(crate) struct Recent {
     pub records: Vec<Record>,
     pub unparsable: usize,
 }
 
 impl AuditLog {
     /// `audit.jsonl` in the data directory.
-    pub fn open_default() -> Result<AuditLog, DataError> {
+    pub(crate) fn open_default() -> Result<AuditLog, DataError> {
         Ok(AuditLog::at(super::datadir::data_dir()?.join(NAME)))
     }
 
@@ -161,7 +161,7 @@ impl AuditLog {
 
     /// The last `n` records, newest last; lines that do not parse are skipped
     /// and counted.
-    pub fn recent(&self, n: usize) -> Result<Recent, DataError> {
+    pub(crate) fn recent(&self, n: usize) -> Result<Recent, DataError> {
         let path = self.path();
         let dir = PrivateDir::open(&self.dir)?;
         let Some(mut f) = dir.open_file(&self.name, OpenHow::Read)? else {

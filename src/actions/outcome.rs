@@ -47,7 +47,7 @@ impl ActionOutcome {
         }
     }
 
-    pub fn is_done(&self) -> bool {
+    pub(crate) fn is_done(&self) -> bool {
         self.kind == OutcomeKind::Done
     }
 
@@ -59,7 +59,7 @@ impl ActionOutcome {
 
 /// The CLI's exit code for a bad flag, regex or config file: not an outcome
 /// of an action, so not a kind.
-pub const EXIT_USAGE: i32 = 2;
+pub(crate) const EXIT_USAGE: i32 = 2;
 
 impl OutcomeKind {
     /// The CLI's exit code, the same in every command (README): 0 done, 1
@@ -74,7 +74,7 @@ impl OutcomeKind {
         }
     }
 
-    pub fn of_platform(e: &PlatformError) -> Self {
+    pub(crate) fn of_platform(e: &PlatformError) -> Self {
         match e {
             PlatformError::NoSuchProcess { .. } => Self::Gone,
             PlatformError::PermissionDenied { .. } | PlatformError::NeedsPrivilege { .. } => {
@@ -84,7 +84,7 @@ impl OutcomeKind {
         }
     }
 
-    pub fn of_priority(e: &PriorityError) -> Self {
+    pub(crate) fn of_priority(e: &PriorityError) -> Self {
         match e {
             PriorityError::Gone(_) => Self::Gone,
             PriorityError::NeedsRoot { .. }
@@ -96,7 +96,7 @@ impl OutcomeKind {
         }
     }
 
-    pub fn of_bundle(e: &BundleError) -> Self {
+    pub(crate) fn of_bundle(e: &BundleError) -> Self {
         match e {
             BundleError::Gone(_) => Self::Gone,
             BundleError::Platform(p) => Self::of_platform(p),
@@ -104,7 +104,7 @@ impl OutcomeKind {
         }
     }
 
-    pub fn of_delivery(e: &DeliverError) -> Self {
+    pub(crate) fn of_delivery(e: &DeliverError) -> Self {
         match e {
             DeliverError::Platform(p) => Self::of_platform(p),
             DeliverError::Refused(_) => Self::Refused,

@@ -9,7 +9,7 @@ use crate::platform::cancel::CancelToken;
 use serde_json::{Value, json};
 use std::sync::mpsc::Receiver;
 
-pub fn refs(targets: &[Target]) -> Vec<TargetRef> {
+pub(crate) fn refs(targets: &[Target]) -> Vec<TargetRef> {
     targets
         .iter()
         .map(|t| TargetRef::new(t.key, t.command.clone()))
@@ -39,7 +39,7 @@ pub fn params(policy: &Policy, extra: Value) -> Value {
 
 /// Runs the ladder (blocking) between its two audit lines. The second value is
 /// the first audit failure, if any: reported by the caller, never fatal.
-pub fn run_audited(
+pub(crate) fn run_audited(
     targets: Vec<Target>,
     policy: &Policy,
     params: Value,

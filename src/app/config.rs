@@ -12,7 +12,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
-pub const DEFAULT_CONFIG: &str = include_str!("../../config/whytop.toml");
+pub(crate) const DEFAULT_CONFIG: &str = include_str!("../../config/whytop.toml");
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -43,7 +43,7 @@ struct ConfigFile {
 /// What is wrong with a config file, and where.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{file}:{line}:{column}: {}{message}", key.as_ref().map(|k| format!("{k}: ")).unwrap_or_default())]
-pub struct ConfigError {
+pub(crate) struct ConfigError {
     /// The path, or `built-in default`.
     pub file: String,
     /// 1-based.
@@ -164,11 +164,11 @@ impl Config {
         Ok(p)
     }
 
-    pub fn meter_kinds(&self) -> Result<Vec<MeterKind>, UnknownMeter> {
+    pub(crate) fn meter_kinds(&self) -> Result<Vec<MeterKind>, UnknownMeter> {
         parse_list(&self.meters)
     }
 
-    pub fn sort_column(&self) -> Result<SortColumn, UnknownColumn> {
+    pub(crate) fn sort_column(&self) -> Result<SortColumn, UnknownColumn> {
         SortColumn::named(&self.sort)
     }
 }
@@ -195,7 +195,7 @@ fn key_at(text: &str, span: Range<usize>) -> Option<String> {
 static CHOSEN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 
 /// Names the config file for this run (the command line's `--config`).
-pub fn choose_file(path: PathBuf) {
+pub(crate) fn choose_file(path: PathBuf) {
     let _ = CHOSEN.set(path);
 }
 
@@ -216,13 +216,13 @@ fn usage(e: ConfigError) -> anyhow::Error {
 }
 
 /// `$XDG_CONFIG_HOME/whytop` (or the platform's equivalent).
-pub fn config_dir() -> Option<PathBuf> {
+pub(crate) fn config_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "whytop").map(|d| d.config_dir().to_path_buf())
 }
 
 /// Reads a user file if present. Missing is fine; unreadable or malformed is an
 /// error naming the path, so nothing is silently ignored.
-pub fn read_user_file(name: &str) -> Result<Option<(PathBuf, String)>, UserFileError> {
+pub(crate) fn read_user_file(name: &str) -> Result<Option<(PathBuf, String)>, UserFileError> {
     let Some(dir) = config_dir() else {
         return Ok(None);
     };
@@ -237,7 +237,7 @@ pub fn read_user_file(name: &str) -> Result<Option<(PathBuf, String)>, UserFileE
 /// A user file (config, keymap) that is there but cannot be read.
 #[derive(Debug, thiserror::Error)]
 #[error("{}: {source}", path.display())]
-pub struct UserFileError {
+pub(crate) struct UserFileError {
     pub path: PathBuf,
     #[source]
     pub source: std::io::Error,

@@ -27,7 +27,7 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 14] = [
+    pub(crate) const ALL: [Mode; 14] = [
         Mode::Capture,
         Mode::Logs,
         Mode::LogFilter,

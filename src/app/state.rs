@@ -209,12 +209,12 @@ impl App {
     }
 
     /// What the header draws where, for this system.
-    pub fn header_plan(&self) -> HeaderPlan {
+    pub(crate) fn header_plan(&self) -> HeaderPlan {
         HeaderPlan::new(&self.meters, &self.table.snapshot.system)
     }
 
     /// CPUs the header shows a bar for.
-    pub fn cpu_count(&self) -> usize {
+    pub(crate) fn cpu_count(&self) -> usize {
         self.table.snapshot.system.cpu_percent.len()
     }
 
@@ -246,7 +246,7 @@ impl App {
     }
 
     /// Bold and reverse only: `NO_COLOR`, or the mono theme.
-    pub fn colourless(&self) -> bool {
+    pub(crate) fn colourless(&self) -> bool {
         self.no_color || self.theme == crate::present::theme::ThemeName::Mono
     }
 

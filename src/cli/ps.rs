@@ -52,7 +52,7 @@ pub(crate) fn parse_sort(s: &str) -> Result<SortColumn, UnknownColumn> {
 
 /// One row of `whytop ps --json`. The README documents every field.
 #[derive(Serialize)]
-pub struct PsRow<'a> {
+pub(crate) struct PsRow<'a> {
     pub pid: i32,
     pub ppid: i32,
     pub pgid: i32,

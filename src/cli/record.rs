@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The recording's file name in the data directory.
-pub const DB_NAME: &str = "record.sqlite";
+pub(crate) const DB_NAME: &str = "record.sqlite";
 
 #[derive(clap::Args, Debug)]
 pub struct RecordArgs {
@@ -59,7 +59,7 @@ fn parse_days(s: &str) -> Result<f64, NumberError> {
 
 /// The recording to write: `--db`, else `record.sqlite` in the private data
 /// directory, created there 0600 (never through a symlink) before SQLite opens it.
-pub fn db_for_writing(db: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
+pub(crate) fn db_for_writing(db: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
     if let Some(p) = db {
         // Made private if new; a file the user chose is otherwise left as it is.
         use std::os::unix::fs::OpenOptionsExt;
@@ -82,7 +82,7 @@ pub fn db_for_writing(db: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
 }
 
 /// The recording to read: `--db`, else the data directory's (checked private).
-pub fn db_for_reading(db: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
+pub(crate) fn db_for_reading(db: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
     if let Some(p) = db {
         return Ok(p.clone());
     }

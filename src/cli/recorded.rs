@@ -84,7 +84,7 @@ struct PsAt<'a> {
 }
 
 /// `whytop ps --at TIME`.
-pub fn ps_at(at: &str, db: Option<&PathBuf>, json: bool) -> anyhow::Result<i32> {
+pub(crate) fn ps_at(at: &str, db: Option<&PathBuf>, json: bool) -> anyhow::Result<i32> {
     let t = match resolve(at) {
         Ok(t) => t,
         Err(e) => {
@@ -157,7 +157,7 @@ struct WhyAt<'a> {
 }
 
 /// `whytop why PID --at TIME`.
-pub fn why_at(pid: i32, at: &str, db: Option<&PathBuf>, json: bool) -> anyhow::Result<i32> {
+pub(crate) fn why_at(pid: i32, at: &str, db: Option<&PathBuf>, json: bool) -> anyhow::Result<i32> {
     let t = match resolve(at) {
         Ok(t) => t,
         Err(e) => {

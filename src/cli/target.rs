@@ -6,7 +6,7 @@ use crate::model::{Pid, ProcSample};
 use crate::platform::{ListOptions, Platform};
 use std::sync::Arc;
 
-pub struct Named {
+pub(crate) struct Named {
     pub platform: Box<dyn Platform>,
     pub procs: Arc<Vec<ProcSample>>,
     idx: usize,
@@ -39,7 +39,7 @@ pub fn named(cmd: &str, pid: Pid) -> anyhow::Result<Result<Named, i32>> {
     })
 }
 
-pub enum Found {
+pub(crate) enum Found {
     Process(Named),
     /// Thread `tid` of the process `Named`.
     Thread(Named, Pid),
@@ -47,7 +47,7 @@ pub enum Found {
 }
 
 /// The process `pid` names, or the process a thread id belongs to.
-pub fn named_or_thread(pid: Pid) -> anyhow::Result<Found> {
+pub(crate) fn named_or_thread(pid: Pid) -> anyhow::Result<Found> {
     let mut platform = crate::platform::native()?;
     let procs = platform.list(ListOptions::default())?.procs;
     let at = |procs: &[ProcSample], pid: Pid| {

@@ -259,7 +259,7 @@ fn runtime_done(
 
 /// Takes two passes `gap` apart so rates exist; returns (previous, current) and
 /// the platform, for further reads about single processes.
-pub type Pair = (Snapshot, Snapshot, Box<dyn Platform>);
+pub(crate) type Pair = (Snapshot, Snapshot, Box<dyn Platform>);
 
 pub fn collect_pair(platform: Box<dyn Platform>, gap: Duration) -> Result<Pair, PlatformError> {
     let mut st = State::new(platform, gap);
@@ -271,7 +271,7 @@ pub fn collect_pair(platform: Box<dyn Platform>, gap: Duration) -> Result<Pair, 
 }
 
 /// Passes on the caller's thread, one at a time: the recorder's loop.
-pub struct Headless(State);
+pub(crate) struct Headless(State);
 
 impl Headless {
     pub fn new(platform: Box<dyn Platform>) -> Self {
@@ -293,7 +293,7 @@ pub fn spawn(platform: Box<dyn Platform>, interval: Duration) -> CollectorHandle
 }
 
 /// `spawn` with the runtime prober given (tests stand in a slow one).
-pub fn spawn_with(
+pub(crate) fn spawn_with(
     platform: Box<dyn Platform>,
     interval: Duration,
     prober: Prober,

@@ -26,7 +26,7 @@ pub struct ExitReport {
 
 impl ExitReport {
     /// Whether this exit can be that process's (same pid, started before it).
-    pub fn may_be(&self, key: super::ProcKey) -> bool {
+    pub(crate) fn may_be(&self, key: super::ProcKey) -> bool {
         self.pid == key.pid && key.start_time <= self.at_ticks
     }
 }

@@ -22,7 +22,7 @@ pub enum SortColumn {
 }
 
 impl SortColumn {
-    pub const ALL: [SortColumn; 12] = [
+    pub(crate) const ALL: [SortColumn; 12] = [
         Self::Pid,
         Self::User,
         Self::Priority,

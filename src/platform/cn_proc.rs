@@ -5,12 +5,12 @@
 #![cfg_attr(not(target_os = "linux"), allow(dead_code))]
 
 /// `NLMSG_DONE`: every connector message comes as one.
-pub const NLMSG_DONE: u16 = 3;
+pub(crate) const NLMSG_DONE: u16 = 3;
 /// The connector's process events channel (`CN_IDX_PROC`, `CN_VAL_PROC`).
-pub const CN_IDX_PROC: u32 = 1;
-pub const CN_VAL_PROC: u32 = 1;
+pub(crate) const CN_IDX_PROC: u32 = 1;
+pub(crate) const CN_VAL_PROC: u32 = 1;
 /// `PROC_CN_MCAST_LISTEN`: the subscription message's body.
-pub const PROC_CN_MCAST_LISTEN: u32 = 1;
+pub(crate) const PROC_CN_MCAST_LISTEN: u32 = 1;
 
 const NLMSG_HDR: usize = 16;
 const CN_MSG: usize = 20;
@@ -19,7 +19,7 @@ const PROC_EVENT_EXIT: u32 = 0x8000_0000;
 
 /// What a process's end was, from the wait status the kernel reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Exit {
+pub(crate) struct Exit {
     pub pid: i32,
     /// The thread group (process); only `pid == tgid` is the process ending.
     pub tgid: i32,
@@ -50,7 +50,7 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
 }
 
 /// A wait status (`exit_code` of the exit event) as code or signal.
-pub fn decode_status(status: u32) -> (Option<i32>, Option<i32>, bool) {
+pub(crate) fn decode_status(status: u32) -> (Option<i32>, Option<i32>, bool) {
     let sig = (status & 0x7f) as i32;
     if sig == 0 {
         (Some(((status >> 8) & 0xff) as i32), None, false)
@@ -61,7 +61,7 @@ pub fn decode_status(status: u32) -> (Option<i32>, Option<i32>, bool) {
 
 /// Every event in one datagram (several netlink messages may share it);
 /// what is short or not a process event is skipped.
-pub fn decode(buf: &[u8]) -> Vec<Event> {
+pub(crate) fn decode(buf: &[u8]) -> Vec<Event> {
     let mut out = Vec::new();
     let mut off = 0;
     while off + NLMSG_HDR <= buf.len() {
@@ -116,7 +116,7 @@ fn decode_cn(cn: &[u8]) -> Option<Event> {
 }
 
 /// The subscription message: netlink header, connector header, LISTEN.
-pub fn listen_message(own_pid: u32) -> Vec<u8> {
+pub(crate) fn listen_message(own_pid: u32) -> Vec<u8> {
     let len = (NLMSG_HDR + CN_MSG + 4) as u32;
     let mut m = Vec::with_capacity(len as usize);
     m.extend_from_slice(&len.to_ne_bytes());

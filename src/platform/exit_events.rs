@@ -7,7 +7,9 @@ use crate::platform::cn_proc::Exit;
 /// exits, as the kernel reports it, until it returns false (its receiver is
 /// gone; checked at the next exit). Linux as root only; elsewhere, or when the
 /// subscription is refused, the error says why and nothing is started.
-pub fn watch_exits(mut on_exit: impl FnMut(Exit) -> bool + Send + 'static) -> std::io::Result<()> {
+pub(crate) fn watch_exits(
+    mut on_exit: impl FnMut(Exit) -> bool + Send + 'static,
+) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
         let mut events = crate::platform::linux::cn_proc_socket::ProcEvents::subscribe()?;
@@ -43,7 +45,7 @@ pub fn watch_exits(mut on_exit: impl FnMut(Exit) -> bool + Send + 'static) -> st
 /// that had started by then. (The timestamp leaves out time suspended, so
 /// after a suspend an exit looks earlier: it then matches nothing, never the
 /// wrong process.)
-pub fn ticks_since_boot(timestamp_ns: u64) -> u64 {
+pub(crate) fn ticks_since_boot(timestamp_ns: u64) -> u64 {
     #[cfg(target_os = "linux")]
     let hz = crate::platform::linux::reader_io::sysconf(libc::_SC_CLK_TCK, 100);
     #[cfg(not(target_os = "linux"))]

@@ -61,7 +61,7 @@ pub struct Listing {
 
 /// The rows' state letters set in place when `listing` holds the only reference
 /// to them; copied otherwise.
-pub fn apply_states(listing: &mut Listing, states: &[(usize, ProcState)]) {
+pub(crate) fn apply_states(listing: &mut Listing, states: &[(usize, ProcState)]) {
     let procs = Arc::make_mut(&mut listing.procs);
     for &(i, state) in states {
         if let Some(p) = procs.get_mut(i) {

@@ -13,7 +13,7 @@ use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
-pub enum StoreError {
+pub(crate) enum StoreError {
     #[error("{}: {source}", path.display())]
     Sqlite {
         path: PathBuf,
@@ -40,7 +40,7 @@ fn sql_err(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
 
 /// Opens (creating) the database for writing: WAL, the schema, a check of its
 /// version. A symlink at `path` is refused (SQLite's NOFOLLOW).
-pub fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
+pub(crate) fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
     let e = sql_err(path);
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
@@ -84,7 +84,7 @@ pub fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
 }
 
 /// Opens an existing recording read-only; a missing file says so plainly.
-pub fn open_for_reading(path: &Path) -> Result<Connection, StoreError> {
+pub(crate) fn open_for_reading(path: &Path) -> Result<Connection, StoreError> {
     if !path.exists() {
         return Err(StoreError::Missing { path: path.into() });
     }

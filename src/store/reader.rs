@@ -79,7 +79,7 @@ pub struct EndedRow {
 
 /// The range a recording covers, for messages.
 #[derive(Clone, Copy, Debug, Serialize)]
-pub struct Coverage {
+pub(crate) struct Coverage {
     pub first: f64,
     pub last: f64,
     pub samples: i64,
@@ -97,7 +97,7 @@ impl Reader {
         &self.path
     }
 
-    pub fn coverage(&self) -> Result<Option<Coverage>, StoreError> {
+    pub(crate) fn coverage(&self) -> Result<Option<Coverage>, StoreError> {
         let e = sql_err(&self.path);
         self.conn
             .query_row(

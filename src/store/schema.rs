@@ -7,9 +7,9 @@
 //! process looked like at sample S is its newest row at or before S, and
 //! pruning keeps everything from the last keyframe before the cutoff.
 
-pub const VERSION: i64 = 1;
+pub(crate) const VERSION: i64 = 1;
 
-pub const CREATE: &str = "
+pub(crate) const CREATE: &str = "
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL

@@ -76,7 +76,7 @@ pub struct Writer {
 
 /// What one `write` did, for the recorder's log and its tests.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Written {
+pub(crate) struct Written {
     pub sample_id: i64,
     pub keyframe: bool,
     pub rows: usize,
@@ -158,7 +158,7 @@ impl Writer {
 
     /// The kernel said `pid` exited: the process of that pid found gone at the
     /// next write gets this code or signal.
-    pub fn note_exit(&mut self, pid: i32, exit: KernelExit) {
+    pub(crate) fn note_exit(&mut self, pid: i32, exit: KernelExit) {
         self.exits.insert(pid, exit);
     }
 

@@ -22,7 +22,7 @@ use super::why::WhyTag;
 use super::{Pid, ProcKey, ProcSample, Snapshot};
 
 /// Refreshes kept by default: five minutes at the default 1 s refresh.
-pub const DEFAULT_CAPACITY: usize = 300;
+pub(crate) const DEFAULT_CAPACITY: usize = 300;
 
 /// A process that has ended, with the history it had.
 #[derive(Clone, Debug)]
@@ -53,7 +53,7 @@ pub struct ShortLived {
 const SHORT_LIVED_PARENTS: usize = 64;
 /// Ended processes kept at most, oldest dropped first: a build ending
 /// hundreds of processes a second keeps minutes of them, not megabytes.
-pub const MAX_ENDED: usize = 2000;
+pub(crate) const MAX_ENDED: usize = 2000;
 
 /// Refreshes an exit may arrive after its process was last missing.
 const LATE_EXIT: u64 = 3;
@@ -70,7 +70,7 @@ impl ShortLived {
     }
 
     /// Parents with the most short-lived children first.
-    pub fn by_parent_sorted(&self) -> Vec<(Pid, u64)> {
+    pub(crate) fn by_parent_sorted(&self) -> Vec<(Pid, u64)> {
         let mut v = self.by_parent.clone();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v
@@ -115,14 +115,6 @@ impl History {
             short_lived: ShortLived::default(),
             system: SystemHistory::new(capacity.max(1)),
         }
-    }
-
-    pub fn capacity(&self) -> usize {
-        self.capacity
-    }
-
-    pub fn seq(&self) -> u64 {
-        self.seq
     }
 
     /// Adds one refresh: a point for every process in the table (thread rows
@@ -250,17 +242,15 @@ impl History {
         &self.ended
     }
 
-    /// Frees an ended process's history before its time (the user dismissed it).
-    pub fn forget_ended(&mut self, key: ProcKey) {
-        self.ended.retain(|e| e.key != key);
-    }
-
     /// Live processes whose history has a ring (changed at least once).
-    pub fn allocated(&self) -> usize {
+    // Only the tests read it (the compiler reports what nothing else uses).
+    #[cfg(test)]
+    pub(crate) fn allocated(&self) -> usize {
         self.live.iter().filter(|(_, h)| h.allocated()).count()
     }
 
-    pub fn live_len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn live_len(&self) -> usize {
         self.live.len()
     }
 }
@@ -275,7 +265,7 @@ fn find_process(procs: &[ProcSample], key: ProcKey) -> Option<&ProcSample> {
 }
 
 /// The WHY word of the newest point, with the refreshes it has lasted.
-pub fn why_since(h: &ProcHistory) -> (WhyTag, u32) {
+pub(crate) fn why_since(h: &ProcHistory) -> (WhyTag, u32) {
     let p = h.last();
     (
         WhyTag {

@@ -2,7 +2,7 @@
 
 /// Holds at most `capacity` points, allocated once, oldest first.
 #[derive(Clone, Debug)]
-pub struct Ring<T: Copy> {
+pub(crate) struct Ring<T: Copy> {
     buf: Box<[T]>,
     /// Index of the oldest point.
     head: usize,
@@ -11,7 +11,7 @@ pub struct Ring<T: Copy> {
 
 impl<T: Copy> Ring<T> {
     /// A ring of `capacity` (at least 1) filled with `n` copies of `fill`.
-    pub fn filled(capacity: usize, fill: T, n: usize) -> Self {
+    pub(crate) fn filled(capacity: usize, fill: T, n: usize) -> Self {
         let capacity = capacity.max(1);
         Ring {
             buf: vec![fill; capacity].into_boxed_slice(),

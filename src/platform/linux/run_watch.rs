@@ -12,7 +12,7 @@ fn fingerprint(buf: &[u8]) -> Option<u64> {
 /// The fingerprint and the run delay: the time spent runnable but waiting for
 /// a CPU, ns (which only grows, and only as the task gets a CPU or is
 /// dequeued, so a task that never ran keeps it too).
-pub fn sched_read(buf: &[u8]) -> Option<(u64, u64)> {
+pub(crate) fn sched_read(buf: &[u8]) -> Option<(u64, u64)> {
     let text = std::str::from_utf8(buf).ok()?;
     let mut it = text.split_ascii_whitespace();
     let run: u64 = it.next()?.parse().ok()?;

@@ -4,7 +4,7 @@
 //! low, most of all for large, multi-threaded processes.
 
 /// Resident pages: the second of statm's numbers.
-pub fn parse_resident_pages(buf: &[u8]) -> Option<u64> {
+pub(crate) fn parse_resident_pages(buf: &[u8]) -> Option<u64> {
     std::str::from_utf8(buf)
         .ok()?
         .split_ascii_whitespace()

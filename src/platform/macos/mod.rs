@@ -25,7 +25,7 @@ pub fn background(pid: Pid) -> Option<bool> {
 }
 
 /// The executable's path (`proc_pidpath`).
-pub fn exe_path(pid: Pid) -> Option<std::path::PathBuf> {
+pub(crate) fn exe_path(pid: Pid) -> Option<std::path::PathBuf> {
     libproc::pid_path(pid)
         .ok()
         .filter(|p| !p.is_empty())
@@ -63,7 +63,7 @@ struct Kept {
     task_refused: bool,
 }
 
-pub struct MacPlatform {
+pub(crate) struct MacPlatform {
     timebase: Timebase,
     kept: HashMap<Pid, Kept>,
     users: UserCache,
