@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 pub struct Reader {
     conn: Connection,
     path: PathBuf,
+    /// The recording's schema version (1 lacks OOM kills and ladder steps).
+    version: i64,
 }
 
 /// The sample a moment is answered from.
@@ -73,6 +75,15 @@ pub struct EndedRow {
     /// `sampler` (it was missing from a sample: how it ended is not known),
     /// or `kernel` (the exit status came from the process events connector).
     pub source: String,
+    /// Whether the OOM killer killed it, from the kernel log the recorder
+    /// read (Linux as root); null when that was not known.
+    pub oom_killed: Option<bool>,
+    /// The memory cgroup whose limit it hit, when the kernel named it.
+    pub oom_cgroup: Option<String>,
+    /// whytop's stop ladder ended it: at this step (0-based) and signal,
+    /// from the audit record matched by pid and start time.
+    pub ladder_step: Option<i64>,
+    pub ladder_signal: Option<String>,
     pub last_why: Option<String>,
     pub cpu_time_secs: Option<f64>,
     pub peak_rss_bytes: Option<i64>,
@@ -88,9 +99,11 @@ pub struct Coverage {
 
 impl Reader {
     pub fn open(path: &Path) -> Result<Reader, StoreError> {
+        let (conn, version) = super::open_for_reading(path)?;
         Ok(Reader {
-            conn: super::open_for_reading(path)?,
+            conn,
             path: path.into(),
+            version,
         })
     }
 
@@ -249,15 +262,21 @@ impl Reader {
     /// Processes that ended at or after `since` (seconds since the epoch), newest first.
     pub fn ended(&self, since: f64) -> Result<Vec<EndedRow>, StoreError> {
         let e = sql_err(&self.path);
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT pid, start_time, comm, command, user, started_at, ended_at, last_seen_at,
-                   exit_code, exit_signal, core_dumped, end_source, last_why, cpu_time_s, peak_rss
-                 FROM processes WHERE ended_at IS NOT NULL AND ended_at >= ?1
-                 ORDER BY ended_at DESC, pid",
-            )
-            .map_err(&e)?;
+        // Version 1 has no columns for the OOM killer and the ladder.
+        let sql = if self.version >= 2 {
+            "SELECT pid, start_time, comm, command, user, started_at, ended_at, last_seen_at,
+               exit_code, exit_signal, core_dumped, end_source, last_why, cpu_time_s, peak_rss,
+               oom_killed, oom_cgroup, ladder_step, ladder_signal
+             FROM processes WHERE ended_at IS NOT NULL AND ended_at >= ?1
+             ORDER BY ended_at DESC, pid"
+        } else {
+            "SELECT pid, start_time, comm, command, user, started_at, ended_at, last_seen_at,
+               exit_code, exit_signal, core_dumped, end_source, last_why, cpu_time_s, peak_rss,
+               NULL, NULL, NULL, NULL
+             FROM processes WHERE ended_at IS NOT NULL AND ended_at >= ?1
+             ORDER BY ended_at DESC, pid"
+        };
+        let mut st = self.conn.prepare_cached(sql).map_err(&e)?;
         let rows = st
             .query_map([since], |r| {
                 let started_at: Option<f64> = r.get(5)?;
@@ -276,6 +295,10 @@ impl Reader {
                     exit_signal: r.get(9)?,
                     core_dumped: r.get(10)?,
                     source: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
+                    oom_killed: r.get(15)?,
+                    oom_cgroup: r.get(16)?,
+                    ladder_step: r.get(17)?,
+                    ladder_signal: r.get(18)?,
                     last_why: r.get(12)?,
                     cpu_time_secs: r.get(13)?,
                     peak_rss_bytes: r.get(14)?,
