@@ -495,7 +495,8 @@ fn an_oom_kill_in_a_small_memory_cgroup_shows_in_ended() {
 
 /// A process `whytop stop` ended at its first step: the recorder reads the
 /// ladder's audit record and `whytop ended` says the step, for that process
-/// (pid and start time) only.
+/// (pid and start time) only. As root, forks and execs of short-lived
+/// children are counted per parent.
 #[test]
 fn a_stop_by_whytops_ladder_shows_the_step_in_ended() {
     let dir = tempfile::tempdir().unwrap();
@@ -519,6 +520,31 @@ fn a_stop_by_whytops_ladder_shows_the_step_in_ended() {
         .unwrap();
     assert!(o.status.success(), "{}", text(&o));
     p.0.wait().unwrap();
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        // Twenty children too short-lived for a sample: their forks and
+        // execs are counted under this test (the kernel's process events).
+        for _ in 0..20 {
+            Command::new("true").status().unwrap();
+        }
+        let me = std::process::id();
+        wait_for("forks and execs counted under the test", || {
+            let c = rusqlite::Connection::open(&db).map_err(|e| e.to_string())?;
+            let (forks, execs): (i64, i64) = c
+                .query_row(
+                    "SELECT coalesce(sum(forks), 0), coalesce(sum(execs), 0) FROM spawns
+                     WHERE ppid = ?1",
+                    [me],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .map_err(|e| e.to_string())?;
+            if forks >= 20 && execs >= 20 {
+                Ok(())
+            } else {
+                Err(format!("{forks} forks, {execs} execs"))
+            }
+        });
+    }
     let row = ended_row(&db, pid, |r| !r["ladder_signal"].is_null());
     assert_eq!(row["ladder_signal"], "SIGTERM", "{row}");
     assert_eq!(row["ladder_step"], 0, "{row}");
@@ -531,4 +557,14 @@ fn a_stop_by_whytops_ladder_shows_the_step_in_ended() {
         "{}",
         text(&o)
     );
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        let me = std::process::id();
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with("Most forks") && l.contains(&format!(" {me}: "))),
+            "{}",
+            text(&o)
+        );
+    }
 }

@@ -289,6 +289,26 @@ pub fn ended(args: &EndedArgs) -> anyhow::Result<i32> {
             reader.path().display()
         );
     }
+    let spawns = reader.spawns(now() - args.since, 5)?;
+    if !spawns.is_empty() {
+        let by: Vec<String> = spawns
+            .iter()
+            .map(|x| {
+                format!(
+                    "{} {}: {} forks, {} execs",
+                    x.comm.as_deref().map_or("?".into(), format::printable),
+                    x.ppid,
+                    x.forks,
+                    x.execs
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "Most forks (the kernel's process events): {}",
+            by.join("; ")
+        );
+    }
     let unknown = rows.iter().filter(|e| e.oom_killed.is_none()).count();
     if unknown > 0 {
         let _ = writeln!(

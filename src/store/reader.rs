@@ -309,6 +309,48 @@ impl Reader {
     }
 }
 
+/// Forks and execs under one parent over a span of the recording.
+#[derive(Clone, Debug, Serialize)]
+pub struct SpawnRow {
+    pub ppid: i32,
+    /// Its name as recorded (the newest process of that pid), if it was.
+    pub comm: Option<String>,
+    pub forks: i64,
+    pub execs: i64,
+}
+
+impl Reader {
+    /// Parents by the forks under them in samples taken at or after `since`,
+    /// most first, at most `limit` (version 1 recordings have none).
+    pub fn spawns(&self, since: f64, limit: usize) -> Result<Vec<SpawnRow>, StoreError> {
+        if self.version < 2 {
+            return Ok(Vec::new());
+        }
+        let e = sql_err(&self.path);
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT x.ppid, (SELECT comm FROM processes WHERE pid = x.ppid
+                   ORDER BY start_time DESC LIMIT 1), sum(x.forks), sum(x.execs)
+                 FROM spawns x JOIN samples s ON s.id = x.sample_id
+                 WHERE s.taken_at >= ?1
+                 GROUP BY x.ppid ORDER BY sum(x.forks) DESC, x.ppid LIMIT ?2",
+            )
+            .map_err(&e)?;
+        let rows = st
+            .query_map(params![since, limit as i64], |r| {
+                Ok(SpawnRow {
+                    ppid: r.get(0)?,
+                    comm: r.get(1)?,
+                    forks: r.get(2)?,
+                    execs: r.get(3)?,
+                })
+            })
+            .map_err(&e)?;
+        rows.collect::<Result<_, _>>().map_err(e)
+    }
+}
+
 /// `why` as a WHY word, for callers that want the enum.
 pub fn reason(why: &str) -> WaitReason {
     why.parse().unwrap_or_default()
