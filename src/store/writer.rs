@@ -424,7 +424,11 @@ impl Writer {
         }
         // Exits of processes no sample saw (they lived less than an interval).
         self.exits.retain(|_, x| x.at > now - 60.0);
-        self.oom_kills.retain(|x| x.at > now - 60.0);
+        // A kill is kept while its process may still be listed (a zombie its
+        // parent has not reaped), however long.
+        let open = &self.open;
+        self.oom_kills
+            .retain(|x| x.at > now - 60.0 || open.keys().any(|k| x.may_be(*k)));
         if !self.ladder_stops.is_empty() {
             // By pid and start time: only the process the ladder stopped.
             let mut stop = tx

@@ -53,6 +53,13 @@ impl Kmsg {
                         self.parser = Parser::default();
                         continue;
                     }
+                    // A record longer than the buffer would be refused again
+                    // and again: skip to the end.
+                    Some(libc::EINVAL) => {
+                        let _ = self.file.seek(SeekFrom::End(0));
+                        self.parser = Parser::default();
+                        break;
+                    }
                     // EAGAIN: nothing more for now; anything else: try next time.
                     _ => break,
                 },
