@@ -261,4 +261,12 @@ fn the_ended_view_loads_the_audit_log_when_something_just_ended() {
     assert_eq!(n, 3);
     key(&mut app, KeyCode::Esc);
     assert_eq!(loads(&update(&mut app, snap(10, &[10]))), 0, "closed");
+    // A ladder of this whytop finished: its record is read back at once.
+    let done = crate::actions::ladder::Outcome {
+        targets: vec![],
+        cancelled: false,
+        elapsed_secs: 0.1,
+        sent: vec![],
+    };
+    assert_eq!(loads(&update(&mut app, Msg::LadderDone(done))), 1);
 }
