@@ -29,8 +29,9 @@ impl OomEvents {
         ))
     }
 
-    /// The kills logged since the last call, their times as wall clock and
-    /// as the ticks since boot that start times count in.
+    /// The kills logged since the last call (read at each pass, so a kill is
+    /// at most a refresh old), their times as wall clock and as the ticks
+    /// since boot that start times count in.
     pub fn drain(&mut self) -> Vec<OomKill> {
         #[cfg(target_os = "linux")]
         {
@@ -40,6 +41,11 @@ impl OomEvents {
             }
             let hz = crate::platform::linux::reader_io::sysconf(libc::_SC_CLK_TCK, 100);
             let mono_us = crate::platform::clock::monotonic_ns() / 1000;
+            // The log's clock stops while the machine is suspended; start
+            // times count on: the time suspended so far is added, so a process
+            // started after a resume can still be matched to its kill.
+            let suspended_us =
+                (crate::platform::clock::boottime_ns() / 1000).saturating_sub(mono_us);
             let wall = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_secs_f64())
@@ -52,7 +58,8 @@ impl OomEvents {
                     cgroup: k.cgroup,
                     memcg: k.memcg,
                     at: wall - mono_us.saturating_sub(k.usec) as f64 / 1e6,
-                    at_ticks: (u128::from(k.usec) * u128::from(hz) / 1_000_000) as u64,
+                    at_ticks: (u128::from(k.usec + suspended_us) * u128::from(hz) / 1_000_000)
+                        as u64,
                 })
                 .collect()
         }
