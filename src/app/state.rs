@@ -99,6 +99,9 @@ pub struct App {
     pub policy: Policy,
     pub ladder: Option<LadderView>,
     pub audit: Vec<Record>,
+    /// Processes whytop's stop ladders ended, from the audit records (the
+    /// Ended view's "stopped by whytop's ladder").
+    pub ladder_stops: Vec<crate::model::ending::LadderStop>,
     /// The newest pass while frozen, shown when the freeze ends.
     pub held_snapshot: Option<Arc<Snapshot>>,
     /// The number of the last log tail or capture started: a late message
@@ -134,6 +137,7 @@ impl App {
             policy: Policy::default(),
             ladder: None,
             audit: Vec::new(),
+            ladder_stops: Vec::new(),
             held_snapshot: None,
             pane_id: 0,
             no_color: false,

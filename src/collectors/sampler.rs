@@ -91,6 +91,8 @@ struct State {
     last_detail: Option<Arc<ProcDetail>>,
     /// Exits as the kernel reports them (Linux as root), drained each pass.
     exits: Option<Receiver<ExitReport>>,
+    /// The kernel log's OOM kills (Linux as root), drained each pass.
+    oom: Option<crate::platform::oom_events::OomEvents>,
 }
 
 impl State {
@@ -109,6 +111,7 @@ impl State {
             probing: None,
             last_detail: None,
             exits: None,
+            oom: None,
         }
     }
 }
@@ -146,6 +149,9 @@ fn pass(st: &mut State) -> Result<Snapshot, PlatformError> {
             .map(|rx| rx.try_iter().collect())
             .unwrap_or_default(),
         exits_known: st.exits.is_some(),
+        // Read after the listing: a kill of a process it missed is logged by now.
+        oom_kills: st.oom.as_mut().map(|o| o.drain()).unwrap_or_default(),
+        oom_known: st.oom.is_some(),
     })
 }
 
@@ -282,6 +288,13 @@ impl Headless {
     pub fn pass(&mut self) -> Result<Snapshot, PlatformError> {
         pass(&mut self.0)
     }
+
+    /// From now on each pass carries the OOM kills the kernel logged since the
+    /// last (Linux as root); the error says why not.
+    pub(crate) fn watch_oom_kills(&mut self) -> std::io::Result<()> {
+        self.0.oom = Some(crate::platform::oom_events::OomEvents::open()?);
+        Ok(())
+    }
 }
 
 /// Starts the sampling thread; it publishes its first snapshot when its first
@@ -305,6 +318,7 @@ pub(crate) fn spawn_with(
     let mut st = State::new(platform, interval);
     st.probe_to = Some((cmd_tx.clone(), prober));
     st.exits = watch_exits();
+    st.oom = crate::platform::oom_events::OomEvents::open().ok();
     let stop = CancelToken::new();
     let (exited_tx, exited) = channel::<()>();
     let thread_stop = stop.clone();

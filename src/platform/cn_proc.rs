@@ -15,6 +15,7 @@ pub(crate) const PROC_CN_MCAST_LISTEN: u32 = 1;
 const NLMSG_HDR: usize = 16;
 const CN_MSG: usize = 20;
 const PROC_EVENT_FORK: u32 = 0x0000_0001;
+const PROC_EVENT_EXEC: u32 = 0x0000_0002;
 const PROC_EVENT_EXIT: u32 = 0x8000_0000;
 
 /// What a process's end was, from the wait status the kernel reports.
@@ -40,6 +41,11 @@ pub enum Event {
         parent_tgid: i32,
         child_pid: i32,
         child_tgid: i32,
+    },
+    /// The process (thread group `tgid`) ran a new program.
+    Exec {
+        pid: i32,
+        tgid: i32,
     },
     Exit(Exit),
     Other(u32),
@@ -98,6 +104,10 @@ fn decode_cn(cn: &[u8]) -> Option<Event> {
             parent_tgid: at(1)?,
             child_pid: at(2)?,
             child_tgid: at(3)?,
+        },
+        PROC_EVENT_EXEC => Event::Exec {
+            pid: at(0)?,
+            tgid: at(1)?,
         },
         PROC_EVENT_EXIT => {
             let (code, signal, core_dumped) = decode_status(u32_at(ev, data + 8)?);
@@ -203,7 +213,11 @@ mod tests {
                 child_tgid: 44
             }
         );
-        assert_eq!(decode(&datagram(2, &[5, 5])), vec![Event::Other(2)]);
+        assert_eq!(
+            decode(&datagram(PROC_EVENT_EXEC, &[5, 5])),
+            vec![Event::Exec { pid: 5, tgid: 5 }]
+        );
+        assert_eq!(decode(&datagram(4, &[5, 5])), vec![Event::Other(4)]);
         let full = datagram(PROC_EVENT_EXIT, &[42, 42, 0x300, 17, 1, 1]);
         for cut in 0..full.len() {
             let _ = decode(&full[..cut]); // never panics on a short read

@@ -1,7 +1,7 @@
 //! Exits as the kernel reports them, on a thread of their own (Linux, as root:
 //! the process events connector).
 
-use crate::platform::cn_proc::Exit;
+use crate::platform::cn_proc::{Event, Exit};
 
 /// Calls `on_exit` on a thread of its own for every process (not thread) that
 /// exits, as the kernel reports it, until it returns false (its receiver is
@@ -9,6 +9,18 @@ use crate::platform::cn_proc::Exit;
 /// subscription is refused, the error says why and nothing is started.
 pub(crate) fn watch_exits(
     mut on_exit: impl FnMut(Exit) -> bool + Send + 'static,
+) -> std::io::Result<()> {
+    watch_events(move |e| match e {
+        Event::Exit(x) if x.pid == x.tgid => on_exit(x),
+        _ => true,
+    })
+}
+
+/// Calls `on_event` on a thread of its own for every process event the kernel
+/// reports (forks, execs and exits, of threads too), until it returns false.
+/// Linux as root only, as `watch_exits`.
+pub(crate) fn watch_events(
+    mut on_event: impl FnMut(Event) -> bool + Send + 'static,
 ) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
@@ -19,10 +31,7 @@ pub(crate) fn watch_exits(
             .spawn(move || {
                 while let Ok(evs) = events.read() {
                     for e in evs {
-                        if let crate::platform::cn_proc::Event::Exit(x) = e
-                            && x.pid == x.tgid
-                            && !on_exit(x)
-                        {
+                        if !on_event(e) {
                             return;
                         }
                     }
@@ -32,7 +41,7 @@ pub(crate) fn watch_exits(
     }
     #[cfg(not(target_os = "linux"))]
     {
-        let _ = &mut on_exit;
+        let _ = &mut on_event;
         Err(std::io::Error::new(
             std::io::ErrorKind::Unsupported,
             "the process events connector is Linux's",

@@ -17,6 +17,7 @@ pub mod linux;
 pub(crate) mod localtime;
 #[cfg(target_os = "macos")]
 pub(crate) mod macos;
+pub mod oom_events;
 pub(crate) mod os;
 pub mod privilege;
 pub(crate) mod proc_handle;

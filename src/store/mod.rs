@@ -2,9 +2,9 @@
 //! (only what changed, plus keyframes), pruning to the retention, and reading
 //! a moment or the ended processes back.
 
-pub(crate) mod reader;
-pub(crate) mod schema;
-pub(crate) mod writer;
+pub mod reader;
+pub mod schema;
+pub mod writer;
 
 pub use reader::{EndedRow, Moment, MomentRow, Reader};
 pub use writer::{KernelExit, Writer, WriterOptions};
@@ -72,6 +72,17 @@ pub(crate) fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
             .map_err(&e)?;
         }
         Some(v) if v == schema::VERSION => {}
+        Some(1) => {
+            // An older recording: its columns are added, its rows kept.
+            let tx = conn.unchecked_transaction().map_err(&e)?;
+            tx.execute_batch(schema::MIGRATE_1_TO_2).map_err(&e)?;
+            tx.execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'schema_version'",
+                [schema::VERSION.to_string()],
+            )
+            .map_err(&e)?;
+            tx.commit().map_err(&e)?;
+        }
         Some(found) => {
             return Err(StoreError::Version {
                 path: path.into(),
@@ -83,8 +94,9 @@ pub(crate) fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-/// Opens an existing recording read-only; a missing file says so plainly.
-pub(crate) fn open_for_reading(path: &Path) -> Result<Connection, StoreError> {
+/// Opens an existing recording read-only, with its schema version (1 is read
+/// too: what it lacks reads as not known); a missing file says so plainly.
+pub(crate) fn open_for_reading(path: &Path) -> Result<(Connection, i64), StoreError> {
     if !path.exists() {
         return Err(StoreError::Missing { path: path.into() });
     }
@@ -102,14 +114,14 @@ pub(crate) fn open_for_reading(path: &Path) -> Result<Connection, StoreError> {
         .map_err(&e)?
         .parse()
         .unwrap_or(-1);
-    if found != schema::VERSION {
+    if !(1..=schema::VERSION).contains(&found) {
         return Err(StoreError::Version {
             path: path.into(),
             found,
             wanted: schema::VERSION,
         });
     }
-    Ok(conn)
+    Ok((conn, found))
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ pub(crate) mod system;
 pub use process::{ProcHistory, ProcPoint};
 pub use system::SystemHistory;
 
-use super::ending::ExitReport;
+use super::ending::{ExitReport, OomKill};
 use super::table::ProcessTable;
 use super::why::WhyTag;
 use super::{Pid, ProcKey, ProcSample, Snapshot};
@@ -38,6 +38,8 @@ pub struct Ended {
     pub last: Option<ProcSample>,
     /// How it ended, when the kernel said (Linux as root).
     pub exit: Option<ExitReport>,
+    /// The OOM killer's kill of it, from the kernel log (Linux as root).
+    pub oom: Option<OomKill>,
 }
 
 /// Exits of processes no snapshot ever held (they lived less than a
@@ -90,6 +92,8 @@ pub struct History {
     last_taken_at: f64,
     /// Exits reported for processes still listed (zombies not yet reaped).
     pending_exits: Vec<ExitReport>,
+    /// Kills logged for processes still listed (not yet gone).
+    pending_oom: Vec<OomKill>,
     pub short_lived: ShortLived,
     pub system: SystemHistory,
 }
@@ -112,9 +116,14 @@ impl History {
             ended: Vec::new(),
             last_taken_at: 0.0,
             pending_exits: Vec::new(),
+            pending_oom: Vec::new(),
             short_lived: ShortLived::default(),
             system: SystemHistory::new(capacity.max(1)),
         }
+    }
+
+    pub(crate) fn seq(&self) -> u64 {
+        self.seq
     }
 
     /// Adds one refresh: a point for every process in the table (thread rows
@@ -178,6 +187,7 @@ impl History {
             }
         }
         self.match_exits(&snap.exits);
+        self.match_oom_kills(&snap.oom_kills);
         self.last_taken_at = snap.taken_at;
         let keep = self.ended_keep;
         let seq = self.seq;
@@ -195,6 +205,7 @@ impl History {
             history,
             last,
             exit: None,
+            oom: None,
         });
     }
 
@@ -222,11 +233,37 @@ impl History {
     }
 
     fn live_process_with(&self, x: &ExitReport) -> bool {
-        let from = self.live.partition_point(|(k, _)| k.pid < x.pid);
+        self.live_with(x.pid, |k| x.may_be(k))
+    }
+
+    fn live_with(&self, pid: Pid, may_be: impl Fn(ProcKey) -> bool) -> bool {
+        let from = self.live.partition_point(|(k, _)| k.pid < pid);
         self.live[from..]
             .iter()
-            .take_while(|(k, _)| k.pid == x.pid)
-            .any(|(k, _)| x.may_be(*k))
+            .take_while(|(k, _)| k.pid == pid)
+            .any(|(k, _)| may_be(*k))
+    }
+
+    /// Gives each logged OOM kill to the process it ended, as exits are given
+    /// (by pid and start time, never to a later owner of the pid): one that
+    /// ended in the last few refreshes, or one still listed (kept until it
+    /// goes). A kill of a process never listed is dropped.
+    fn match_oom_kills(&mut self, new: &[OomKill]) {
+        let mut kills = std::mem::take(&mut self.pending_oom);
+        kills.extend(new.iter().cloned());
+        for k in kills {
+            let seq = self.seq;
+            let ended = self
+                .ended
+                .iter_mut()
+                .filter(|e| e.oom.is_none() && seq - e.ended_seq < LATE_EXIT && k.may_be(e.key))
+                .max_by_key(|e| e.key.start_time);
+            if let Some(e) = ended {
+                e.oom = Some(k);
+            } else if self.live_with(k.pid, |key| k.may_be(key)) {
+                self.pending_oom.push(k);
+            }
+        }
     }
 
     /// The history of a live process, or of one in the ended list.
