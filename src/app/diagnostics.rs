@@ -21,7 +21,8 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
                 title: format!("{} {}", sample.pid, sample.comm),
                 ..Default::default()
             }));
-            vec![Effect::StartCapture { id, sample }]
+            let procs = std::sync::Arc::clone(&app.table.snapshot.procs);
+            vec![Effect::StartCapture { id, sample, procs }]
         }
         (Overlay::Capture(c), Action::Close) => {
             let running = c.result.is_none();

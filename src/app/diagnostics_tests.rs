@@ -72,6 +72,7 @@ fn capture_of(pid: i32, threads: usize) -> Capture {
         notes: Vec::new(),
         exited: false,
         raw: String::new(),
+        why: None,
     }
 }
 

@@ -1,7 +1,8 @@
 //! `whytop why PID`: what one process waits for, with the evidence, as text or JSON.
 
 use super::target::{Found, Named};
-use crate::collectors::why::{ChildIndex, process_why};
+use crate::collectors::stack_why::StackLeaves;
+use crate::collectors::why::{ChildIndex, process_why_stacked};
 use crate::model::why::classify;
 use crate::model::why::profile::{Profile, ProfileReport};
 use crate::model::why::usage::CpuUsage;
@@ -36,6 +37,11 @@ pub struct WhyArgs {
         allow_hyphen_values = true
     )]
     pub at: Option<String>,
+    /// Capture its stacks first (macOS `sample` or spindump, gdb or eu-stack
+    /// on Linux) and, where no syscall or wait channel tells, judge from
+    /// each thread's innermost frames.
+    #[arg(long, conflicts_with = "at")]
+    pub stack: bool,
     /// The recording `--at` reads (default: record.sqlite in whytop's data directory).
     #[arg(long, value_name = "PATH", requires = "at")]
     pub db: Option<std::path::PathBuf>,
@@ -76,7 +82,15 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
         }
     };
     let first = named.sample().clone();
-    let Some(m) = measure(named.platform.as_mut(), &first, args) else {
+    let stacks = if args.stack {
+        match stack_leaves(&first) {
+            Ok(s) => Some(s),
+            Err(code) => return Ok(code),
+        }
+    } else {
+        None
+    };
+    let Some(m) = measure(named.platform.as_mut(), &first, args, stacks.as_ref()) else {
         errln!("whytop why: pid {} exited while being read", first.pid);
         return Ok(1);
     };
@@ -219,7 +233,12 @@ struct Measured {
 /// Samples `first`'s process every `--interval` (once, or for `--watch`
 /// seconds) and judges it each time; `None` when it is gone before the first
 /// judgement. A process that exits during `--watch` ends the watch early.
-fn measure(platform: &mut dyn Platform, first: &ProcSample, args: &WhyArgs) -> Option<Measured> {
+fn measure(
+    platform: &mut dyn Platform,
+    first: &ProcSample,
+    args: &WhyArgs,
+    stacks: Option<&StackLeaves>,
+) -> Option<Measured> {
     let interval = Duration::from_millis(args.interval);
     let watch = args.watch.and_then(|s| Duration::try_from_secs_f64(s).ok());
     let started = Instant::now();
@@ -242,7 +261,9 @@ fn measure(platform: &mut dyn Platform, first: &ProcSample, args: &WhyArgs) -> O
         };
         let dt = at.duration_since(prev_at).as_nanos() as u64;
         let usage = CpuUsage::between(&prev, &cur, dt);
-        let Some(w) = process_why(platform, &cur, &listing.procs, None, usage.as_ref()) else {
+        let Some(w) =
+            process_why_stacked(platform, &cur, &listing.procs, None, usage.as_ref(), stacks)
+        else {
             break;
         };
         if let Some(u) = &usage {
@@ -262,4 +283,32 @@ fn measure(platform: &mut dyn Platform, first: &ProcSample, args: &WhyArgs) -> O
         }
     }
     last
+}
+
+/// `--stack`: `p`'s stacks by the best tool present, as leaf verdicts; the
+/// exit code when no tool could read them (said on stderr).
+fn stack_leaves(p: &ProcSample) -> Result<StackLeaves, i32> {
+    use crate::actions::capture::{self, CaptureOptions, Tools};
+    let dir = capture::default_dir().map_err(|e| {
+        errln!("whytop why: {e}");
+        1
+    })?;
+    let cancel = crate::platform::cancel::CancelToken::new();
+    let c = capture::capture(
+        p,
+        std::path::Path::new(crate::platform::PROC_ROOT),
+        &Tools::from_env(),
+        &dir,
+        CaptureOptions::default(),
+        &cancel,
+        |_| {},
+    );
+    for n in &c.notes {
+        errln!("whytop why: {n}");
+    }
+    if c.tree.threads.iter().all(|t| t.frames.is_empty()) {
+        errln!("whytop why: no stacks could be read for pid {}", p.pid);
+        return Err(1);
+    }
+    Ok(StackLeaves::from_tree(&c.tree, &c.tool))
 }

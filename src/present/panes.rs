@@ -35,6 +35,24 @@ pub fn capture_lines(
                 .unwrap_or_default(),
         ),
     ])];
+    if let Some(w) = &r.why {
+        out.push(Line::from(vec![
+            Span::styled("why: ", theme::LABEL),
+            Span::styled(
+                w.main.reason.label().to_string(),
+                theme::why((&w.main).into()),
+            ),
+            Span::raw(
+                super::why_text::verdict_line(&w.main)[w.main.reason.label().len()..].to_string(),
+            ),
+        ]));
+        if !w.main.decided_by.is_empty() {
+            out.push(Line::from(vec![
+                Span::styled("because: ", theme::LABEL),
+                Span::raw(super::why_text::because_line(&w.main)),
+            ]));
+        }
+    }
     for n in &r.notes {
         out.push(Line::styled(n.clone(), theme::DIM));
     }

@@ -10,6 +10,7 @@ pub(crate) mod profile;
 mod restart;
 mod resumed;
 pub(crate) mod settle;
+mod stack_leaf;
 pub(crate) mod thread_input;
 pub(crate) mod thread_wait;
 mod threads;
@@ -26,6 +27,7 @@ pub use evidence::{
 };
 pub use restart::{ResumedCall, resumed_call};
 pub use resumed::{EarlierCall, Resumed};
+pub use stack_leaf::StackLeaf;
 
 use serde::{Deserialize, Serialize};
 
