@@ -40,8 +40,13 @@ pub struct WhyArgs {
     /// Capture its stacks first (macOS `sample` or spindump, gdb or eu-stack
     /// on Linux) and, where no syscall or wait channel tells, judge from
     /// each thread's innermost frames.
-    #[arg(long, conflicts_with = "at")]
+    #[arg(long, conflicts_with_all = ["at", "stack_from"])]
     pub stack: bool,
+    /// Judge with the stacks of a saved capture instead (macOS sample or
+    /// spindump, gdb, eu-stack: one tool's output, as `whytop sample --from`
+    /// reads; of a many-process spindump, the section of PID).
+    #[arg(long, value_name = "FILE", conflicts_with = "at")]
+    pub stack_from: Option<std::path::PathBuf>,
     /// The recording `--at` reads (default: record.sqlite in whytop's data directory).
     #[arg(long, value_name = "PATH", requires = "at")]
     pub db: Option<std::path::PathBuf>,
@@ -82,13 +87,16 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
         }
     };
     let first = named.sample().clone();
-    let stacks = if args.stack {
-        match stack_leaves(&first) {
+    let stacks = match (&args.stack_from, args.stack) {
+        (Some(file), _) => match saved_leaves(file, first.pid) {
             Ok(s) => Some(s),
             Err(code) => return Ok(code),
-        }
-    } else {
-        None
+        },
+        (None, true) => match stack_leaves(&first) {
+            Ok(s) => Some(s),
+            Err(code) => return Ok(code),
+        },
+        (None, false) => None,
     };
     let Some(m) = measure(named.platform.as_mut(), &first, args, stacks.as_ref()) else {
         errln!("whytop why: pid {} exited while being read", first.pid);
@@ -311,4 +319,31 @@ fn stack_leaves(p: &ProcSample) -> Result<StackLeaves, i32> {
         return Err(1);
     }
     Ok(StackLeaves::from_tree(&c.tree, &c.tool))
+}
+
+/// `--stack-from FILE`: the leaf verdicts of a saved capture (its format
+/// detected; of a many-process spindump, `pid`'s section).
+fn saved_leaves(file: &std::path::Path, pid: Pid) -> Result<StackLeaves, i32> {
+    use crate::platform::stackfmt::{self, Format, spindump};
+    let fail = |why: String| {
+        errln!("whytop why: {}: {why}", file.display());
+        1
+    };
+    let bytes = std::fs::read(file).map_err(|e| fail(e.to_string()))?;
+    let text = String::from_utf8_lossy(&bytes);
+    let format =
+        stackfmt::detect(&text).ok_or_else(|| fail("not a capture whytop knows".into()))?;
+    let mut body: &str = &text;
+    if format == Format::Spindump {
+        let all = spindump::processes(&text);
+        if all.len() > 1 {
+            body = all
+                .iter()
+                .find(|s| s.pid == Some(pid))
+                .map(|s| s.text)
+                .ok_or_else(|| fail(format!("no process {pid} among its {}", all.len())))?;
+        }
+    }
+    let tree = stackfmt::parse(format, body).map_err(|e| fail(e.to_string()))?;
+    Ok(StackLeaves::from_tree(&tree, format.tool()))
 }

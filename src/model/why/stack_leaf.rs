@@ -25,7 +25,7 @@ pub struct StackLeaf {
 /// A judgement from `e.stack`, when a capture gave one the rules know.
 pub(super) fn judge(e: &Evidence) -> Option<Judgement> {
     let s = e.stack.as_ref()?;
-    let from = format!("from its {} stack, in {}", s.tool, s.frame);
+    let from = format!("its stack by {} ends in {}", s.tool, s.frame);
     let j = match s.word.as_str() {
         "input" => input(e, s, &from),
         "lock" => Judgement::new(
