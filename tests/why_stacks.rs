@@ -119,7 +119,7 @@ fn judged_from_stacks(pid: i32, want: &str, frame_hint: &str) {
 
 #[test]
 fn a_sleep_of_another_user_is_a_timer_from_its_stack() {
-    let p = common::Proc::spawn(&mut as_user(NOBODY, "sleep").arg("600"));
+    let p = common::Proc::spawn(as_user(NOBODY, "sleep").arg("600"));
     settled(p.pid());
     judged_from_stacks(p.pid(), "timer", "nanosleep");
 }
