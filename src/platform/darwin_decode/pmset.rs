@@ -55,6 +55,9 @@ pub fn parse_assertions(text: &str) -> Vec<Assertion> {
         } else if let Some(last) = out.last_mut() {
             if let Some(p) = t.strip_prefix("Created for PID:") {
                 last.created_for = p.trim().trim_end_matches('.').parse().ok();
+            } else if let Some(p) = on_behalf_of(t) {
+                // caffeinate -w / `caffeinate make`: held for the process it names.
+                last.created_for = Some(p);
             }
             last.details.push(t.to_string());
         }
@@ -89,6 +92,14 @@ fn assertion_line(rest: &str) -> Option<Assertion> {
         created_for: None,
         details: Vec::new(),
     })
+}
+
+/// `Details: caffeinate asserting on behalf of 'make' (pid 8120)`: 8120.
+fn on_behalf_of(line: &str) -> Option<i32> {
+    let rest = line.strip_prefix("Details:")?;
+    let (_, tail) = rest.split_once(" on behalf of ")?;
+    let (_, pid) = tail.rsplit_once("(pid ")?;
+    pid.trim_end_matches(')').trim().parse().ok()
 }
 
 fn hms(s: &str) -> Option<u64> {
