@@ -3,12 +3,13 @@
 use super::target::{Found, Named};
 use crate::collectors::stack_why::StackLeaves;
 use crate::collectors::why::{ChildIndex, process_why_stacked};
+use crate::model::provenance::Provenance;
 use crate::model::why::classify;
 use crate::model::why::profile::{Profile, ProfileReport};
 use crate::model::why::usage::CpuUsage;
 use crate::model::{Pid, ProcSample};
 use crate::platform::{ListOptions, Platform};
-use crate::present::{format, why_text};
+use crate::present::{format, provenance_text, why_text};
 use serde::Serialize;
 use std::fmt::Write;
 use std::time::{Duration, Instant};
@@ -72,6 +73,9 @@ struct WhyReport<'a> {
     /// for a CPU, and each wait reason.
     #[serde(skip_serializing_if = "Option::is_none")]
     profile: Option<ProfileReport>,
+    /// launchd job, power assertions, signature and quarantine (macOS only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provenance: Option<&'a Provenance>,
 }
 
 pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
@@ -105,6 +109,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
     let (p, w, usage, profile) = (&m.sample, m.why, m.usage, m.profile);
     let command = super::ps::redacted(&p.command()).into_owned();
     let runtime = crate::collectors::runtime::probe(p, std::time::Duration::from_secs(5));
+    let provenance = named.platform.provenance(p);
     let mut out = String::new();
     if args.json {
         let report = WhyReport {
@@ -118,6 +123,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
             runtime: runtime.as_ref(),
             usage,
             profile: Some(profile.clone()),
+            provenance: provenance.as_ref(),
         };
         return super::emit(&(serde_json::to_string_pretty(&report)? + "\n"));
     }
@@ -149,6 +155,11 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
         && (h.waiting_in.is_some() || h.note.is_some())
     {
         writeln!(out, "{}: {}", h.runtime, why_text::runtime_text(h))?;
+    }
+    if let Some(prov) = &provenance {
+        for (label, text) in provenance_text::lines(prov) {
+            writeln!(out, "{}: {text}", label.to_lowercase())?;
+        }
     }
     writeln!(out, "evidence:")?;
     for line in why_text::evidence_lines(&w.main.evidence) {
@@ -204,6 +215,7 @@ fn thread(args: &WhyArgs, mut named: Named, tid: Pid) -> anyhow::Result<i32> {
             runtime: None,
             usage: None,
             profile: None,
+            provenance: None,
         };
         return super::emit(&(serde_json::to_string_pretty(&report)? + "\n"));
     }
@@ -346,4 +358,85 @@ fn saved_leaves(file: &std::path::Path, pid: Pid) -> Result<StackLeaves, i32> {
     }
     let tree = stackfmt::parse(format, body).map_err(|e| fail(e.to_string()))?;
     Ok(StackLeaves::from_tree(&tree, format.tool()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::why::{Evidence, Verdict, WaitReason};
+    use crate::platform::darwin_decode::{provenance as decode, quarantine};
+
+    fn fixture(name: &str) -> String {
+        let path = format!(
+            "{}/tests/fixtures/darwin/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    fn report_json(provenance: Option<&Provenance>) -> serde_json::Value {
+        let why = Verdict {
+            reason: WaitReason::Timer,
+            detail: "sleeping".into(),
+            ready_for_input: false,
+            weak: false,
+            child: None,
+            decided_by: Vec::new(),
+            evidence: Evidence::default(),
+        };
+        let r = WhyReport {
+            pid: 54109,
+            thread_of: None,
+            start_time: 1,
+            command: "/usr/local/bin/otelcol-sumo",
+            user: Some("_otelcol-sumo"),
+            why: &why,
+            threads: &[],
+            runtime: None,
+            usage: None,
+            profile: None,
+            provenance,
+        };
+        serde_json::to_value(&r).unwrap()
+    }
+
+    #[test]
+    fn json_carries_the_provenance_on_macos_and_nothing_elsewhere() {
+        // As the macOS backend assembles it from the recorded outputs.
+        let p = Provenance {
+            launchd: decode::launchd_label(&fixture("launchctl-list-root.txt"), 54109).map(|l| {
+                decode::launchd_job(&l, "system", &fixture("launchctl-print-otelcol.txt"))
+            }),
+            power: decode::power(&fixture("pmset-assertions-caffeinate.txt"), 57888),
+            signature: Some(decode::signature(&fixture("codesign-vscode.txt"))),
+            quarantine: quarantine::parse("0083;697af740;Safari;"),
+            unreadable: Vec::new(),
+        };
+        let v = report_json(Some(&p));
+        let prov = &v["provenance"];
+        assert_eq!(prov["launchd"]["label"], "otelcol-sumo");
+        assert_eq!(prov["launchd"]["domain"], "system");
+        assert_eq!(prov["launchd"]["keep_alive"], true);
+        assert_eq!(
+            prov["launchd"]["plist"],
+            "/Library/LaunchDaemons/com.sumologic.otelcol-sumo.plist"
+        );
+        assert_eq!(prov["power"][0]["kind"], "PreventUserIdleSystemSleep");
+        assert_eq!(prov["power"][0]["held_by"], "57889 caffeinate");
+        assert_eq!(prov["power"][0]["prevents_sleep"], true);
+        assert_eq!(prov["power"][0]["held_secs"], 3943);
+        assert_eq!(prov["signature"]["identifier"], "com.microsoft.VSCode");
+        assert_eq!(prov["signature"]["team"], "UBF8T346G9");
+        assert_eq!(
+            prov["signature"]["authorities"][0],
+            "Developer ID Application: Microsoft Corporation (UBF8T346G9)"
+        );
+        assert_eq!(prov["signature"]["notarized"], true);
+        assert_eq!(prov["quarantine"]["agent"], "Safari");
+        assert_eq!(prov["quarantine"]["flags"], 0x83);
+        assert_eq!(prov["quarantine"]["user_approved"], false);
+        assert!(prov.get("unreadable").is_none(), "{prov}");
+        // Linux: no such facts, no key.
+        assert!(report_json(None).get("provenance").is_none());
+    }
 }

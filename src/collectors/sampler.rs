@@ -200,6 +200,7 @@ fn read_detail(st: &mut State) -> Option<Arc<ProcDetail>> {
             .filter(|(k, _, _)| *k == key)
             .and_then(|(_, _, h)| h.clone());
         d.sched = crate::platform::sched::describe(key.pid);
+        d.provenance = st.platform.provenance(sample);
     }
     let d = Arc::new(d);
     st.last_detail = Some(Arc::clone(&d));

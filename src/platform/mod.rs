@@ -120,6 +120,13 @@ pub trait Platform: Send {
         .with_sample(sample)
     }
 
+    /// Who stands behind a process: its launchd job, the power assertions it
+    /// holds, its executable's signature and quarantine (macOS, from the
+    /// Mac's own tools). None where the platform has no such things.
+    fn provenance(&mut self, _sample: &ProcSample) -> Option<crate::model::provenance::Provenance> {
+        None
+    }
+
     /// Forget what is cached about `pid`, so the next pass reads it afresh
     /// (after whytop itself changed it: a renice does not make it run).
     fn invalidate(&mut self, _pid: crate::model::Pid) {}

@@ -1,0 +1,112 @@
+//! The Mac's own tools, run for `model::provenance`: `launchctl list` and
+//! `launchctl print` (the owning job), `pmset -g assertions`, `codesign -dv
+//! --verbose=4` and `xattr -p com.apple.quarantine` of its executable. Thin:
+//! the outputs are decoded in `darwin_decode::provenance`. Each tool has a
+//! deadline; what one process gave is kept for a minute, since the detail
+//! pane asks at every refresh.
+
+use crate::model::ProcKey;
+use crate::model::provenance::{LaunchdJob, Provenance};
+use crate::platform::darwin_decode::{provenance as decode, quarantine};
+use crate::platform::external::{Finished, run_output};
+use std::collections::HashMap;
+use std::process::Command;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+const TIMEOUT: Duration = Duration::from_secs(5);
+const FRESH_FOR: Duration = Duration::from_secs(60);
+
+static CACHE: Mutex<Option<HashMap<ProcKey, (Instant, Provenance)>>> = Mutex::new(None);
+
+/// What stands behind process `key`, whose executable is `exe`.
+pub(super) fn of(key: ProcKey, exe: Option<&str>) -> Provenance {
+    {
+        let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+        let map = cache.get_or_insert_with(HashMap::new);
+        map.retain(|_, (at, _)| at.elapsed() < FRESH_FOR);
+        if let Some((_, p)) = map.get(&key) {
+            return p.clone();
+        }
+    }
+    let p = read(key.pid, exe);
+    let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+    cache
+        .get_or_insert_with(HashMap::new)
+        .insert(key, (Instant::now(), p.clone()));
+    p
+}
+
+/// `program args`, by absolute path, within the deadline.
+fn tool(program: &str, args: &[&str]) -> Result<Finished, String> {
+    let mut c = Command::new(program);
+    c.args(args);
+    run_output(c, TIMEOUT).map_err(|e| format!("{program}: {e}"))
+}
+
+/// The first line of a tool's stderr, for a note.
+fn said(f: &Finished) -> String {
+    f.stderr
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("failed")
+        .trim()
+        .to_string()
+}
+
+fn read(pid: i32, exe: Option<&str>) -> Provenance {
+    let mut p = Provenance::default();
+    // `launchctl list` lists the caller's domain: the system's as root, else
+    // the user's own agents.
+    let domain = match super::euid() {
+        0 => "system".to_string(),
+        uid => format!("gui/{uid}"),
+    };
+    match tool("/bin/launchctl", &["list"]) {
+        Ok(f) if f.success => {
+            if let Some(label) = decode::launchd_label(&f.stdout, pid) {
+                let target = format!("{domain}/{label}");
+                p.launchd = Some(match tool("/bin/launchctl", &["print", &target]) {
+                    Ok(f) if f.success => decode::launchd_job(&label, &domain, &f.stdout),
+                    other => {
+                        let why = other.map_or_else(|e| e, |f| said(&f));
+                        p.unreadable
+                            .push(format!("launchctl print {target}: {why}"));
+                        LaunchdJob {
+                            label,
+                            domain: domain.clone(),
+                            ..Default::default()
+                        }
+                    }
+                });
+            }
+        }
+        Ok(f) => p.unreadable.push(format!("launchctl list: {}", said(&f))),
+        Err(e) => p.unreadable.push(e),
+    }
+    match tool("/usr/bin/pmset", &["-g", "assertions"]) {
+        Ok(f) if f.success => p.power = decode::power(&f.stdout, pid),
+        Ok(f) => p.unreadable.push(format!("pmset: {}", said(&f))),
+        Err(e) => p.unreadable.push(e),
+    }
+    let Some(exe) = exe else {
+        p.unreadable
+            .push("signature and quarantine: its executable's path is unreadable".into());
+        return p;
+    };
+    // codesign prints its answer on stderr, and exits 1 for unsigned code.
+    match tool("/usr/bin/codesign", &["-dv", "--verbose=4", exe]) {
+        Ok(f) if f.success || f.stderr.contains("not signed at all") => {
+            p.signature = Some(decode::signature(&f.stderr));
+        }
+        Ok(f) => p.unreadable.push(format!("codesign: {}", said(&f))),
+        Err(e) => p.unreadable.push(e),
+    }
+    match tool("/usr/bin/xattr", &["-p", "com.apple.quarantine", exe]) {
+        Ok(f) if f.success => p.quarantine = quarantine::parse(&f.stdout),
+        Ok(f) if quarantine::is_absent(&f.stderr) => {}
+        Ok(f) => p.unreadable.push(format!("xattr: {}", said(&f))),
+        Err(e) => p.unreadable.push(e),
+    }
+    p
+}
