@@ -236,6 +236,22 @@ mod tests {
     }
 
     #[test]
+    fn run_output_keeps_stderr_and_the_status() {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo answer >&2; echo out; exit 1"]);
+        let f = run_output(cmd, Duration::from_secs(20)).unwrap();
+        assert!(!f.success);
+        assert_eq!(
+            (f.stdout.as_str(), f.stderr.as_str()),
+            ("out\n", "answer\n")
+        );
+        assert_eq!(
+            run_output(Command::new("/nonexistent/tool"), Duration::from_secs(5)).unwrap_err(),
+            RunError::NotInstalled("/nonexistent/tool".into())
+        );
+    }
+
+    #[test]
     fn a_failing_command_reports_a_meaningful_line() {
         let mut cmd = Command::new("sh");
         cmd.args([

@@ -126,3 +126,39 @@ pub fn log_body_rows(notes: &[String], dropped: u64, table: Rect) -> usize {
     let inner = Block::default().borders(Borders::ALL).inner(table);
     (inner.height as usize).saturating_sub(log_head_lines(notes, dropped, inner.width).len())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::why::{Evidence, StackLeaf, classify_process};
+
+    #[test]
+    fn the_capture_pane_leads_with_the_verdict_its_stacks_gave() {
+        let main = Evidence {
+            pid: 7,
+            stack: Some(StackLeaf {
+                word: "lock".into(),
+                frame: "__psynch_cvwait".into(),
+                weak: false,
+                tool: "sample".into(),
+            }),
+            ..Default::default()
+        };
+        let c = Capture {
+            pid: 7,
+            tool: "sample".into(),
+            tree: Default::default(),
+            kernel: Default::default(),
+            saved: None,
+            notes: Vec::new(),
+            exited: false,
+            raw: String::new(),
+            why: Some(classify_process(&main, &[])),
+        };
+        let (lines, _) = capture_lines(Some(&c), false, &HashSet::new(), 0);
+        let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        assert!(text[1].starts_with("why: lock: waiting on a lock"), "{text:?}");
+        assert!(text[1].contains("__psynch_cvwait"), "{text:?}");
+        assert_eq!(text[2], "because: stack frame __psynch_cvwait (sample)");
+    }
+}
