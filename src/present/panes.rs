@@ -157,7 +157,10 @@ mod tests {
         };
         let (lines, _) = capture_lines(Some(&c), false, &HashSet::new(), 0);
         let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-        assert!(text[1].starts_with("why: lock: waiting on a lock"), "{text:?}");
+        assert!(
+            text[1].starts_with("why: lock: waiting on a lock"),
+            "{text:?}"
+        );
         assert!(text[1].contains("__psynch_cvwait"), "{text:?}");
         assert_eq!(text[2], "because: stack frame __psynch_cvwait (sample)");
     }

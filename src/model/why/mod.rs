@@ -11,6 +11,7 @@ mod restart;
 mod resumed;
 pub(crate) mod settle;
 mod stack_leaf;
+mod stack_wait;
 pub(crate) mod thread_input;
 pub(crate) mod thread_wait;
 mod threads;
