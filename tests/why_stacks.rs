@@ -183,3 +183,38 @@ fn whytop_sample_prints_the_verdict_its_capture_gives() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["why"]["main"]["reason"], "timer", "{v:#}");
 }
+
+/// `whytop why --stack` captures first: the stacks are in the evidence
+/// (here, as root, the readable syscall still decides).
+#[test]
+fn whytop_why_stack_captures_and_keeps_the_leaf_in_the_evidence() {
+    let data = tempfile::tempdir().unwrap();
+    let p = common::Proc::spawn(as_user(NOBODY, "sleep").arg("600"));
+    settled(p.pid());
+    let out = Command::new(common::bin())
+        .args([
+            "why",
+            &p.pid().to_string(),
+            "--stack",
+            "--json",
+            "--interval",
+            "100",
+        ])
+        .env("WHYTOP_DATA_DIR", data.path())
+        .env_remove("SHELL")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["why"]["reason"], "timer", "{v:#}");
+    let stack = &v["why"]["evidence"]["stack"];
+    assert_eq!(stack["word"], "timer", "{v:#}");
+    assert!(
+        ["eu-stack", "gdb"].contains(&stack["tool"].as_str().unwrap()),
+        "{stack}"
+    );
+}

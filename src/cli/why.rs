@@ -96,10 +96,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
             Ok(s) => Some(s),
             Err(code) => return Ok(code),
         },
-        (None, true) => match stack_leaves(&first) {
-            Ok(s) => Some(s),
-            Err(code) => return Ok(code),
-        },
+        (None, true) => stack_leaves(&first),
         (None, false) => None,
     };
     let Some(m) = measure(named.platform.as_mut(), &first, args, stacks.as_ref()) else {
@@ -305,14 +302,17 @@ fn measure(
     last
 }
 
-/// `--stack`: `p`'s stacks by the best tool present, as leaf verdicts; the
-/// exit code when no tool could read them (said on stderr).
-fn stack_leaves(p: &ProcSample) -> Result<StackLeaves, i32> {
+/// `--stack`: `p`'s stacks by the best tool present, as leaf verdicts; None
+/// (said on stderr) when no tool could read them: it is judged without.
+fn stack_leaves(p: &ProcSample) -> Option<StackLeaves> {
     use crate::actions::capture::{self, CaptureOptions, Tools};
-    let dir = capture::default_dir().map_err(|e| {
-        errln!("whytop why: {e}");
-        1
-    })?;
+    let dir = match capture::default_dir() {
+        Ok(d) => d,
+        Err(e) => {
+            errln!("whytop why: stacks not captured: {e}");
+            return None;
+        }
+    };
     let cancel = crate::platform::cancel::CancelToken::new();
     let c = capture::capture(
         p,
@@ -327,10 +327,13 @@ fn stack_leaves(p: &ProcSample) -> Result<StackLeaves, i32> {
         errln!("whytop why: {n}");
     }
     if c.tree.threads.iter().all(|t| t.frames.is_empty()) {
-        errln!("whytop why: no stacks could be read for pid {}", p.pid);
-        return Err(1);
+        errln!(
+            "whytop why: no stacks could be read for pid {}; judged without them",
+            p.pid
+        );
+        return None;
     }
-    Ok(StackLeaves::from_tree(&c.tree, &c.tool))
+    Some(StackLeaves::from_tree(&c.tree, &c.tool))
 }
 
 /// `--stack-from FILE`: the leaf verdicts of a saved capture (its format
