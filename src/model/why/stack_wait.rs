@@ -20,9 +20,7 @@ pub(super) fn judge(e: &Evidence) -> Option<Judgement> {
         ),
         "ipc" => Judgement::new(
             EventLoop,
-            format!(
-                "waiting for a Mach message (IPC: a run loop, or a reply from a service) ({from})"
-            ),
+            format!("waiting for a Mach message, in a run loop or for a service's reply ({from})"),
         ),
         "child" => child(e, &from),
         "event-loop" => Judgement::new(
@@ -47,7 +45,11 @@ fn input(e: &Evidence, s: &StackLeaf, from: &str) -> Judgement {
     let fg = e.foreground() == Some(true);
     let tty = e.tty.as_deref().unwrap_or("its terminal");
     if !s.weak {
-        let mut j = Judgement::new(Input, format!("reading its terminal {tty} ({from})"));
+        let what = match &e.tty {
+            Some(t) => format!("its terminal {t}"),
+            None => "a terminal".into(),
+        };
+        let mut j = Judgement::new(Input, format!("reading {what} ({from})"));
         j.ready = fg;
         return j;
     }
