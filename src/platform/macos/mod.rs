@@ -390,7 +390,7 @@ impl Platform for MacPlatform {
         sample: &crate::model::ProcSample,
     ) -> Option<crate::model::provenance::Provenance> {
         let exe = libproc::pid_path(sample.pid).ok().filter(|p| !p.is_empty());
-        Some(provenance::of(sample.key(), exe.as_deref()))
+        Some(provenance::of(sample.key(), sample.uid, exe.as_deref()))
     }
 
     fn detail(&mut self, key: ProcKey) -> Result<ProcDetail, PlatformError> {

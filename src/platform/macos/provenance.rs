@@ -1,5 +1,6 @@
-//! The Mac's own tools, run for `model::provenance`: `launchctl list` and
-//! `launchctl print` (the owning job), `pmset -g assertions`, `codesign -dv
+//! The Mac's own tools, run for `model::provenance`: `launchctl list` (as
+//! root also `launchctl asuser UID launchctl list`) and `launchctl print`
+//! (the owning job), `pmset -g assertions`, `codesign -dv
 //! --verbose=4` and `xattr -p com.apple.quarantine` of its executable. Thin:
 //! the outputs are decoded in `darwin_decode::provenance`. Each tool has a
 //! deadline; what one process gave is kept for a minute, since the detail
@@ -19,8 +20,8 @@ const FRESH_FOR: Duration = Duration::from_secs(60);
 
 static CACHE: Mutex<Option<HashMap<ProcKey, (Instant, Provenance)>>> = Mutex::new(None);
 
-/// What stands behind process `key`, whose executable is `exe`.
-pub(super) fn of(key: ProcKey, exe: Option<&str>) -> Provenance {
+/// What stands behind process `key` (of user `uid`), whose executable is `exe`.
+pub(super) fn of(key: ProcKey, uid: Option<u32>, exe: Option<&str>) -> Provenance {
     {
         let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
         let map = cache.get_or_insert_with(HashMap::new);
@@ -29,7 +30,7 @@ pub(super) fn of(key: ProcKey, exe: Option<&str>) -> Provenance {
             return p.clone();
         }
     }
-    let p = read(key.pid, exe);
+    let p = read(key.pid, uid, exe);
     let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
     cache
         .get_or_insert_with(HashMap::new)
@@ -54,36 +55,9 @@ fn said(f: &Finished) -> String {
         .to_string()
 }
 
-fn read(pid: i32, exe: Option<&str>) -> Provenance {
+fn read(pid: i32, uid: Option<u32>, exe: Option<&str>) -> Provenance {
     let mut p = Provenance::default();
-    // `launchctl list` lists the caller's domain: the system's as root, else
-    // the user's own agents.
-    let domain = match super::euid() {
-        0 => "system".to_string(),
-        uid => format!("gui/{uid}"),
-    };
-    match tool("/bin/launchctl", &["list"]) {
-        Ok(f) if f.success => {
-            if let Some(label) = decode::launchd_label(&f.stdout, pid) {
-                let target = format!("{domain}/{label}");
-                p.launchd = Some(match tool("/bin/launchctl", &["print", &target]) {
-                    Ok(f) if f.success => decode::launchd_job(&label, &domain, &f.stdout),
-                    other => {
-                        let why = other.map_or_else(|e| e, |f| said(&f));
-                        p.unreadable
-                            .push(format!("launchctl print {target}: {why}"));
-                        LaunchdJob {
-                            label,
-                            domain: domain.clone(),
-                            ..Default::default()
-                        }
-                    }
-                });
-            }
-        }
-        Ok(f) => p.unreadable.push(format!("launchctl list: {}", said(&f))),
-        Err(e) => p.unreadable.push(e),
-    }
+    launchd(&mut p, pid, uid);
     match tool("/usr/bin/pmset", &["-g", "assertions"]) {
         Ok(f) if f.success => p.power = decode::power(&f.stdout, pid),
         Ok(f) => p.unreadable.push(format!("pmset: {}", said(&f))),
@@ -109,4 +83,56 @@ fn read(pid: i32, exe: Option<&str>) -> Provenance {
         Err(e) => p.unreadable.push(e),
     }
     p
+}
+
+/// The job that owns `pid`, from `launchctl list` of each domain whytop may
+/// list: its user's own agents (`gui/UID`); as root, the system's daemons,
+/// then, through `launchctl asuser`, the agents of the process's user.
+fn launchd(p: &mut Provenance, pid: i32, uid: Option<u32>) {
+    let euid = super::euid();
+    let mut domains: Vec<(String, Vec<String>)> = Vec::new();
+    if euid == 0 {
+        domains.push(("system".into(), vec!["list".into()]));
+        if let Some(u) = uid.filter(|u| *u != 0) {
+            domains.push((
+                format!("gui/{u}"),
+                ["asuser", &u.to_string(), "/bin/launchctl", "list"]
+                    .map(String::from)
+                    .into(),
+            ));
+        }
+    } else {
+        domains.push((format!("gui/{euid}"), vec!["list".into()]));
+    }
+    for (domain, args) in domains {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let label = match tool("/bin/launchctl", &args) {
+            Ok(f) if f.success => decode::launchd_label(&f.stdout, pid),
+            Ok(f) => {
+                p.unreadable
+                    .push(format!("launchctl list ({domain}): {}", said(&f)));
+                None
+            }
+            Err(e) => {
+                p.unreadable.push(e);
+                None
+            }
+        };
+        let Some(label) = label else { continue };
+        let target = format!("{domain}/{label}");
+        p.launchd = Some(match tool("/bin/launchctl", &["print", &target]) {
+            Ok(f) if f.success => decode::launchd_job(&label, &domain, &f.stdout),
+            other => {
+                let why = other.map_or_else(|e| e, |f| said(&f));
+                p.unreadable
+                    .push(format!("launchctl print {target}: {why}"));
+                LaunchdJob {
+                    label,
+                    domain,
+                    ..Default::default()
+                }
+            }
+        });
+        return;
+    }
 }
