@@ -43,10 +43,10 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
             return Ok(2);
         }
     };
-    let Some(named) = super::target::named("sample", pid)? else {
+    let Some(mut named) = super::target::named("sample", pid)? else {
         return Ok(1);
     };
-    let p = named.sample();
+    let p = named.sample().clone();
     let dir = match capture::default_dir() {
         Ok(d) => d,
         Err(e) => {
@@ -57,7 +57,7 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
     let cancel = CancelToken::new();
     let mut announced = String::new();
     let mut c = capture::capture(
-        p,
+        &p,
         std::path::Path::new(crate::platform::PROC_ROOT),
         &Tools::from_env(),
         &dir,
@@ -74,9 +74,8 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
             }
         },
     );
-    let mut named = named;
-    let (sample, procs) = (named.sample().clone(), std::sync::Arc::clone(&named.procs));
-    capture::judge(&mut c, named.platform.as_mut(), &sample, &procs);
+    let procs = std::sync::Arc::clone(&named.procs);
+    capture::judge(&mut c, named.platform.as_mut(), &p, &procs);
     for n in &c.notes {
         errln!("whytop sample: {n}");
     }

@@ -42,9 +42,11 @@ pub fn capture_lines(
                 w.main.reason.label().to_string(),
                 theme::why((&w.main).into()),
             ),
-            Span::raw(
-                super::why_text::verdict_line(&w.main)[w.main.reason.label().len()..].to_string(),
-            ),
+            Span::raw(format!(
+                ": {}{}",
+                format::printable(&w.main.detail),
+                if w.main.weak { " (weak evidence)" } else { "" }
+            )),
         ]));
         if !w.main.decided_by.is_empty() {
             out.push(Line::from(vec![
