@@ -200,7 +200,7 @@ pub fn build(
         parents,
         children,
         why: why.map(|w| w.main),
-        provenance: platform.provenance(p),
+        provenance: platform.provenance(p, true),
         stack: None,
         unreadable: facts.unreadable,
     })

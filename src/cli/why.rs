@@ -106,7 +106,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
     let (p, w, usage, profile) = (&m.sample, m.why, m.usage, m.profile);
     let command = super::ps::redacted(&p.command()).into_owned();
     let runtime = crate::collectors::runtime::probe(p, std::time::Duration::from_secs(5));
-    let provenance = named.platform.provenance(p);
+    let provenance = named.platform.provenance(p, true);
     let mut out = String::new();
     if args.json {
         let report = WhyReport {

@@ -216,7 +216,8 @@ fn read_detail(st: &mut State) -> Option<Arc<ProcDetail>> {
             .filter(|(k, _, _)| *k == key)
             .and_then(|(_, _, h)| h.clone());
         d.sched = crate::platform::sched::describe(key.pid);
-        d.provenance = st.platform.provenance(sample);
+        // Read off this thread: the pane shows it from the refresh after.
+        d.provenance = st.platform.provenance(sample, false);
     }
     let d = Arc::new(d);
     st.last_detail = Some(Arc::clone(&d));

@@ -122,8 +122,13 @@ pub trait Platform: Send {
 
     /// Who stands behind a process: its launchd job, the power assertions it
     /// holds, its executable's signature and quarantine (macOS, from the
-    /// Mac's own tools). None where the platform has no such things.
-    fn provenance(&mut self, _sample: &ProcSample) -> Option<crate::model::provenance::Provenance> {
+    /// Mac's own tools). None where the platform has no such things; with
+    /// `wait` false, also while it is still being read (ask again later).
+    fn provenance(
+        &mut self,
+        _sample: &ProcSample,
+        _wait: bool,
+    ) -> Option<crate::model::provenance::Provenance> {
         None
     }
 

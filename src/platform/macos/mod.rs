@@ -388,9 +388,10 @@ impl Platform for MacPlatform {
     fn provenance(
         &mut self,
         sample: &crate::model::ProcSample,
+        wait: bool,
     ) -> Option<crate::model::provenance::Provenance> {
         let exe = libproc::pid_path(sample.pid).ok().filter(|p| !p.is_empty());
-        Some(provenance::of(sample.key(), sample.uid, exe.as_deref()))
+        provenance::of(sample.key(), sample.uid, exe, wait)
     }
 
     fn detail(&mut self, key: ProcKey) -> Result<ProcDetail, PlatformError> {

@@ -4,7 +4,8 @@
 //! --verbose=4` and `xattr -p com.apple.quarantine` of its executable. Thin:
 //! the outputs are decoded in `darwin_decode::provenance`. Each tool has a
 //! deadline; what one process gave is kept for a minute, since the detail
-//! pane asks at every refresh.
+//! pane asks at every refresh, and for the pane it is read off the
+//! collector's thread, so a slow tool never holds up a refresh.
 
 use crate::model::ProcKey;
 use crate::model::provenance::{LaunchdJob, Provenance};
@@ -18,24 +19,63 @@ use std::time::{Duration, Instant};
 const TIMEOUT: Duration = Duration::from_secs(5);
 const FRESH_FOR: Duration = Duration::from_secs(60);
 
-static CACHE: Mutex<Option<HashMap<ProcKey, (Instant, Provenance)>>> = Mutex::new(None);
+/// A process's provenance: being read on a thread of its own, or read.
+enum Entry {
+    Reading(Instant),
+    Ready(Instant, Box<Provenance>),
+}
 
-/// What stands behind process `key` (of user `uid`), whose executable is `exe`.
-pub(super) fn of(key: ProcKey, uid: Option<u32>, exe: Option<&str>) -> Provenance {
-    {
-        let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
-        let map = cache.get_or_insert_with(HashMap::new);
-        map.retain(|_, (at, _)| at.elapsed() < FRESH_FOR);
-        if let Some((_, p)) = map.get(&key) {
-            return p.clone();
+impl Entry {
+    fn fresh(&self) -> bool {
+        match self {
+            // A reader runs five tools of 5 s each at most.
+            Entry::Reading(at) => at.elapsed() < 6 * TIMEOUT,
+            Entry::Ready(at, _) => at.elapsed() < FRESH_FOR,
         }
     }
-    let p = read(key.pid, uid, exe);
+}
+
+static CACHE: Mutex<Option<HashMap<ProcKey, Entry>>> = Mutex::new(None);
+
+fn keep(key: ProcKey, p: &Provenance) {
     let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
     cache
         .get_or_insert_with(HashMap::new)
-        .insert(key, (Instant::now(), p.clone()));
-    p
+        .insert(key, Entry::Ready(Instant::now(), Box::new(p.clone())));
+}
+
+/// What stands behind process `key` (of user `uid`), whose executable is
+/// `exe`. With `wait` false (the collector, between refreshes), a process not
+/// read yet is read on a thread of its own and None comes back until then.
+pub(super) fn of(
+    key: ProcKey,
+    uid: Option<u32>,
+    exe: Option<String>,
+    wait: bool,
+) -> Option<Provenance> {
+    {
+        let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+        let map = cache.get_or_insert_with(HashMap::new);
+        map.retain(|_, e| e.fresh());
+        match map.get(&key) {
+            Some(Entry::Ready(_, p)) => return Some((**p).clone()),
+            Some(Entry::Reading(_)) if !wait => return None,
+            _ => {}
+        }
+        if !wait {
+            map.insert(key, Entry::Reading(Instant::now()));
+            let spawned = std::thread::Builder::new()
+                .name("whytop-provenance".into())
+                .spawn(move || keep(key, &read(key.pid, uid, exe.as_deref())));
+            if spawned.is_err() {
+                map.remove(&key);
+            }
+            return None;
+        }
+    }
+    let p = read(key.pid, uid, exe.as_deref());
+    keep(key, &p);
+    Some(p)
 }
 
 /// `program args`, by absolute path, within the deadline.
