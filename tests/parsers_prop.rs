@@ -66,6 +66,15 @@ fn all_text_parsers(text: &str) {
         let _ = stackfmt::parse(f, text);
     }
     let _ = stackfmt::jstack::threads(text);
+    // The Mac's tools' text: launchctl, pmset, codesign, the quarantine attribute.
+    {
+        use whytop::platform::darwin_decode::{provenance, quarantine};
+        let _ = provenance::launchd_label(text, 54109);
+        let _ = provenance::launchd_job("label", "system", text);
+        let _ = provenance::power(text, 1006);
+        let _ = provenance::signature(text);
+        let _ = quarantine::parse(text);
+    }
     for line in text.lines() {
         let _ = whytop::model::logline::parse_journal_json(line);
         let _ = whytop::model::logline::parse_macos_ndjson(line);
@@ -109,6 +118,11 @@ proptest! {
 
     #[test]
     fn text_parsers_take_mangled_real_captures(b in mutated(fixtures("tests/fixtures/stacks"))) {
+        all_text_parsers(&String::from_utf8_lossy(&b));
+    }
+
+    #[test]
+    fn text_parsers_take_mangled_real_mac_tool_outputs(b in mutated(fixtures("tests/fixtures/darwin"))) {
         all_text_parsers(&String::from_utf8_lossy(&b));
     }
 

@@ -852,3 +852,48 @@ fn themes_dark_light_mono_and_no_color() {
         "mono is what NO_COLOR gives"
     );
 }
+
+/// A recorded output of one of the Mac's tools (tests/fixtures/darwin).
+fn darwin_fixture(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/darwin/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+#[test]
+fn detail_pane_with_macos_launchd_power_and_signature() {
+    use whytop::platform::darwin_decode::{provenance as decode, quarantine};
+    let mut app = app();
+    update(&mut app, Msg::Resize(140, 30));
+    key(&mut app, KeyCode::Enter);
+    // Filled from the recorded outputs as the macOS backend fills it; the
+    // daemon holds caffeinate's assertions (pmset names pid 57888).
+    let provenance = whytop::model::provenance::Provenance {
+        launchd: decode::launchd_label(&darwin_fixture("launchctl-list-root.txt"), 54109).map(
+            |l| decode::launchd_job(&l, "system", &darwin_fixture("launchctl-print-otelcol.txt")),
+        ),
+        power: decode::power(&darwin_fixture("pmset-assertions-caffeinate.txt"), 57888),
+        signature: Some(decode::signature(&darwin_fixture("codesign-vscode.txt"))),
+        quarantine: quarantine::parse("0083;697af740;Safari;"),
+        unreadable: Vec::new(),
+    };
+    let d = whytop::model::ProcDetail {
+        key: app.ui.selected,
+        exe: Some("/usr/local/bin/otelcol-sumo".into()),
+        provenance: Some(provenance),
+        ..Default::default()
+    };
+    update(&mut app, Msg::Detail(Some(Arc::new(d))));
+    key(&mut app, KeyCode::Char('f'));
+    let text = screen(&app);
+    assert!(
+        text.contains("KeepAlive: killing it makes launchd start it again"),
+        "{text}"
+    );
+    let masked = regex::Regex::new(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+        .unwrap()
+        .replace_all(&text, "<time>");
+    insta::assert_snapshot!("detail_macos_provenance", masked);
+}

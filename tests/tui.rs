@@ -527,6 +527,9 @@ fn capture_pane_shows_parsed_stacks_and_the_raw_text() {
     });
     assert!(s.contains("nanosleep"), "{s}");
     assert!(s.contains(&p.pid().to_string()));
+    // The verdict the capture gives leads the pane, with what decided it.
+    assert!(s.contains("why: timer"), "{s}");
+    assert!(s.contains("because: "), "{s}");
     t.keys(&["R"]);
     t.wait_screen("the raw text", |s| s.contains("=== kernel ==="));
     t.keys(&["Escape"]);

@@ -74,6 +74,9 @@ pub(crate) struct Bundle {
     pub parents: Vec<Relative>,
     pub children: Vec<Relative>,
     pub why: Option<Verdict>,
+    /// launchd job, power assertions, signature and quarantine (macOS).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<crate::model::provenance::Provenance>,
     /// A stack capture, when asked for.
     pub stack: Option<serde_json::Value>,
     /// What could not be read, and why.
@@ -197,6 +200,7 @@ pub fn build(
         parents,
         children,
         why: why.map(|w| w.main),
+        provenance: platform.provenance(p, true),
         stack: None,
         unreadable: facts.unreadable,
     })

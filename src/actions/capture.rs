@@ -60,6 +60,27 @@ pub struct Capture {
     /// The tools' own text, as saved.
     #[serde(skip)]
     pub raw: String,
+    /// The WHY its stacks give (see `judge`), when judged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<crate::model::why::ProcessWhy>,
+}
+
+/// Judges `p` with each thread's leaf frames from capture `c` laid on its
+/// evidence, read now that the tools have let go of it: where the platform
+/// gives no syscall or wait channel (macOS; a Linux process whose syscall
+/// file is unreadable) the stacks name the reason.
+pub(crate) fn judge(
+    c: &mut Capture,
+    platform: &mut dyn crate::platform::Platform,
+    p: &ProcSample,
+    procs: &[ProcSample],
+) {
+    if c.exited {
+        return;
+    }
+    let leaves = crate::collectors::stack_why::StackLeaves::from_tree(&c.tree, &c.tool);
+    c.why =
+        crate::collectors::why::process_why_stacked(platform, p, procs, None, None, Some(&leaves));
 }
 
 struct Attempt {
@@ -387,6 +408,7 @@ pub fn capture(
         notes,
         exited,
         raw,
+        why: None,
     }
 }
 

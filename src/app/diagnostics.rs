@@ -18,10 +18,12 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
             let id = app.next_pane_id();
             app.ui.overlay = Overlay::Capture(Box::new(CaptureView {
                 id,
+                key: Some(sample.key()),
                 title: format!("{} {}", sample.pid, sample.comm),
                 ..Default::default()
             }));
-            vec![Effect::StartCapture { id, sample }]
+            let procs = std::sync::Arc::clone(&app.table.snapshot.procs);
+            vec![Effect::StartCapture { id, sample, procs }]
         }
         (Overlay::Capture(c), Action::Close) => {
             let running = c.result.is_none();
@@ -274,10 +276,25 @@ pub(crate) fn capture_progress(app: &mut App, id: u64, p: crate::actions::captur
     }
 }
 
-pub(crate) fn capture_done(app: &mut App, id: u64, result: crate::actions::capture::Capture) {
-    if let Some(c) = capture_pane(app, id) {
-        c.running = None;
-        c.result = Some(result);
+/// Shows capture `id`'s result; its stacks, if they were judged, go to the
+/// collector, so the detail pane's verdict on that process uses them too.
+pub(crate) fn capture_done(
+    app: &mut App,
+    id: u64,
+    result: crate::actions::capture::Capture,
+) -> Vec<Effect> {
+    let Some(c) = capture_pane(app, id) else {
+        return Vec::new();
+    };
+    let judged = result.why.is_some();
+    let leaves = crate::collectors::stack_why::StackLeaves::from_tree(&result.tree, &result.tool);
+    c.running = None;
+    c.result = Some(result);
+    match c.key {
+        Some(key) if judged => vec![Effect::Collector(crate::collectors::CollectorCmd::Stacks(
+            key, leaves,
+        ))],
+        _ => Vec::new(),
     }
 }
 

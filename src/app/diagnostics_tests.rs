@@ -72,6 +72,7 @@ fn capture_of(pid: i32, threads: usize) -> Capture {
         notes: Vec::new(),
         exited: false,
         raw: String::new(),
+        why: None,
     }
 }
 
@@ -273,6 +274,31 @@ fn a_bundle_is_saved_from_the_shown_listing() {
         [Effect::SaveBundle { key, procs }] => {
             assert_eq!(Some(*key), app.ui.selected);
             assert!(Arc::ptr_eq(procs, &app.table.snapshot.procs));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_judged_capture_hands_its_stacks_to_the_collector() {
+    let mut app = app(100, 30);
+    let key = app.ui.selected.expect("a selection");
+    let id = started_id(&act(&mut app, Action::Capture));
+    assert_eq!(app.ui.overlay.capture().unwrap().key, Some(key));
+    let mut c = capture_of(10, 1);
+    // Not judged (the process exited, or no platform): nothing to hand on.
+    assert!(update(&mut app, Msg::CaptureDone(id, Box::new(c.clone()))).is_empty());
+    let id = started_id(&act(&mut app, Action::Capture));
+    c.why = Some(crate::model::why::classify_process(
+        &crate::model::why::Evidence::default(),
+        &[],
+    ));
+    let effects = update(&mut app, Msg::CaptureDone(id, Box::new(c)));
+    match &effects[..] {
+        [Effect::Collector(crate::collectors::CollectorCmd::Stacks(k, leaves))] => {
+            assert_eq!(*k, key);
+            // The fixture's threads wait in futex_wait: a lock, by thread id.
+            assert!(leaves.any());
         }
         other => panic!("{other:?}"),
     }

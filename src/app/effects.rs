@@ -68,6 +68,28 @@ fn save_bundle(
     ))
 }
 
+/// The verdict a finished capture's stacks give, read through the platform
+/// the bundles use (opened on first need); none when it cannot be opened.
+fn judge_capture(
+    platform: &Mutex<Option<Box<dyn Platform>>>,
+    c: &mut capture::Capture,
+    sample: &crate::model::ProcSample,
+    procs: &[crate::model::ProcSample],
+) {
+    let mut platform = platform.lock().unwrap_or_else(PoisonError::into_inner);
+    let platform = match &mut *platform {
+        Some(p) => p,
+        opened => match crate::platform::native() {
+            Ok(p) => opened.insert(p),
+            Err(e) => {
+                c.notes.push(format!("not judged: {e}"));
+                return;
+            }
+        },
+    };
+    capture::judge(c, platform.as_mut(), sample, procs);
+}
+
 impl Executor {
     /// Runs `job` on the pool; if no thread can be had, the user is told.
     fn spawn(&self, job: impl FnOnce() + Send + 'static) {
@@ -238,12 +260,13 @@ impl Executor {
                 });
             }
             Effect::StopLogs => self.stop_logs(),
-            Effect::StartCapture { id, sample } => {
+            Effect::StartCapture { id, sample, procs } => {
                 let cancel = CancelToken::new();
                 if let Some(old) = self.capture.replace(cancel.clone()) {
                     old.cancel();
                 }
                 let root = self.proc_root.clone();
+                let platform = Arc::clone(&self.bundle_platform);
                 self.spawn(move || {
                     let dir = match capture::default_dir() {
                         Ok(d) => d,
@@ -264,6 +287,10 @@ impl Executor {
                             let _ = progress_tx.send(Msg::CaptureProgress(id, p));
                         },
                     );
+                    let mut c = c;
+                    if !cancel.is_cancelled() {
+                        judge_capture(&platform, &mut c, &sample, &procs);
+                    }
                     let _ = tx.send(Msg::CaptureDone(id, Box::new(c)));
                 });
             }

@@ -71,6 +71,9 @@ pub enum Effect {
     StartCapture {
         id: u64,
         sample: Box<crate::model::ProcSample>,
+        /// The listing it was chosen from: its children, for the verdict the
+        /// stacks give.
+        procs: Arc<Vec<crate::model::ProcSample>>,
     },
     CancelCapture,
     Sched {

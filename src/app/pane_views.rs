@@ -8,6 +8,8 @@ use crate::model::ProcKey;
 pub struct CaptureView {
     /// Which capture this pane shows: results of any other are stale.
     pub id: u64,
+    /// The process captured, as chosen.
+    pub key: Option<ProcKey>,
     pub title: String,
     /// The tool and its time left, while running.
     pub running: Option<Progress>,

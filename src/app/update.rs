@@ -72,10 +72,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             diagnostics::capture_progress(app, id, p);
             Vec::new()
         }
-        Msg::CaptureDone(id, c) => {
-            diagnostics::capture_done(app, id, *c);
-            Vec::new()
-        }
+        Msg::CaptureDone(id, c) => diagnostics::capture_done(app, id, *c),
         Msg::Log(id, ev) => {
             diagnostics::log_event(app, id, ev);
             Vec::new()

@@ -3,6 +3,7 @@
 use crate::actions::capture::{self, Tools};
 use crate::model::Pid;
 use crate::platform::cancel::CancelToken;
+use crate::present::why_text;
 use std::fmt::Write;
 use std::time::Duration;
 
@@ -42,11 +43,11 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
             return Ok(2);
         }
     };
-    let named = match super::target::named("sample", pid)? {
+    let mut named = match super::target::named("sample", pid)? {
         Ok(n) => n,
         Err(code) => return Ok(code),
     };
-    let p = named.sample();
+    let p = named.sample().clone();
     let dir = match capture::default_dir() {
         Ok(d) => d,
         Err(e) => {
@@ -56,8 +57,8 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
     };
     let cancel = CancelToken::new();
     let mut announced = String::new();
-    let c = capture::capture(
-        p,
+    let mut c = capture::capture(
+        &p,
         std::path::Path::new(crate::platform::PROC_ROOT),
         &Tools::from_env(),
         &dir,
@@ -74,6 +75,8 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
             }
         },
     );
+    let procs = std::sync::Arc::clone(&named.procs);
+    capture::judge(&mut c, named.platform.as_mut(), &p, &procs);
     for n in &c.notes {
         errln!("whytop sample: {n}");
     }
@@ -100,6 +103,12 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
     writeln!(out, "pid {} stacks by {}", c.pid, c.tool)?;
     if let Some(path) = &c.saved {
         writeln!(out, "raw output saved: {}", path.display())?;
+    }
+    if let Some(w) = &c.why {
+        writeln!(out, "why: {}", why_text::verdict_line(&w.main))?;
+        if !w.main.decided_by.is_empty() {
+            writeln!(out, "because: {}", why_text::because_line(&w.main))?;
+        }
     }
     let kernel = (c.tool != "kernel").then_some(&c.kernel);
     super::stack_text::write_tree(&mut out, &c.tree, kernel)?;

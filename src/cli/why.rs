@@ -2,13 +2,15 @@
 
 use super::target::{Found, Named};
 use crate::actions::outcome::OutcomeKind;
-use crate::collectors::why::{ChildIndex, process_why};
+use crate::collectors::stack_why::StackLeaves;
+use crate::collectors::why::{ChildIndex, process_why_stacked};
+use crate::model::provenance::Provenance;
 use crate::model::why::classify;
 use crate::model::why::profile::{Profile, ProfileReport};
 use crate::model::why::usage::CpuUsage;
 use crate::model::{Pid, ProcSample};
 use crate::platform::{ListOptions, Platform};
-use crate::present::{format, why_text};
+use crate::present::{format, provenance_text, why_text};
 use serde::Serialize;
 use std::fmt::Write;
 use std::time::{Duration, Instant};
@@ -39,6 +41,16 @@ pub struct WhyArgs {
         allow_hyphen_values = true
     )]
     pub at: Option<String>,
+    /// Capture its stacks first (macOS `sample` or spindump, gdb or eu-stack
+    /// on Linux) and, where no syscall or wait channel tells, judge from
+    /// each thread's innermost frames.
+    #[arg(long, conflicts_with_all = ["at", "stack_from"])]
+    pub stack: bool,
+    /// Judge with the stacks of a saved capture instead (macOS sample or
+    /// spindump, gdb, eu-stack: one tool's output, as `whytop sample --from`
+    /// reads; of a many-process spindump, the section of PID).
+    #[arg(long, value_name = "FILE", conflicts_with = "at")]
+    pub stack_from: Option<std::path::PathBuf>,
     /// The recording `--at` reads (default: record.sqlite in whytop's data directory).
     #[arg(long, value_name = "PATH", requires = "at")]
     pub db: Option<std::path::PathBuf>,
@@ -64,6 +76,9 @@ struct WhyReport<'a> {
     /// for a CPU, and each wait reason.
     #[serde(skip_serializing_if = "Option::is_none")]
     profile: Option<ProfileReport>,
+    /// launchd job, power assertions, signature and quarantine (macOS only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provenance: Option<&'a Provenance>,
 }
 
 pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
@@ -79,13 +94,22 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
         }
     };
     let first = named.sample().clone();
-    let Some(m) = measure(named.platform.as_mut(), &first, args) else {
+    let stacks = match (&args.stack_from, args.stack) {
+        (Some(file), _) => match saved_leaves(file, first.pid) {
+            Ok(s) => Some(s),
+            Err(code) => return Ok(code),
+        },
+        (None, true) => stack_leaves(&first),
+        (None, false) => None,
+    };
+    let Some(m) = measure(named.platform.as_mut(), &first, args, stacks.as_ref()) else {
         errln!("whytop why: pid {} exited while being read", first.pid);
         return Ok(GONE);
     };
     let (p, w, usage, profile) = (&m.sample, m.why, m.usage, m.profile);
     let command = super::ps::redacted(&p.command()).into_owned();
     let runtime = crate::collectors::runtime::probe(p, std::time::Duration::from_secs(5));
+    let provenance = named.platform.provenance(p, true);
     let mut out = String::new();
     if args.json {
         let report = WhyReport {
@@ -99,6 +123,7 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
             runtime: runtime.as_ref(),
             usage,
             profile: Some(profile.clone()),
+            provenance: provenance.as_ref(),
         };
         return super::emit(&(serde_json::to_string_pretty(&report)? + "\n"));
     }
@@ -130,6 +155,11 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
         && (h.waiting_in.is_some() || h.note.is_some())
     {
         writeln!(out, "{}: {}", h.runtime, why_text::runtime_text(h))?;
+    }
+    if let Some(prov) = &provenance {
+        for (label, text) in provenance_text::lines(prov) {
+            writeln!(out, "{}: {text}", label.to_lowercase())?;
+        }
     }
     writeln!(out, "evidence:")?;
     for line in why_text::evidence_lines(&w.main.evidence) {
@@ -185,6 +215,7 @@ fn thread(args: &WhyArgs, mut named: Named, tid: Pid) -> anyhow::Result<i32> {
             runtime: None,
             usage: None,
             profile: None,
+            provenance: None,
         };
         return super::emit(&(serde_json::to_string_pretty(&report)? + "\n"));
     }
@@ -222,7 +253,12 @@ struct Measured {
 /// Samples `first`'s process every `--interval` (once, or for `--watch`
 /// seconds) and judges it each time; `None` when it is gone before the first
 /// judgement. A process that exits during `--watch` ends the watch early.
-fn measure(platform: &mut dyn Platform, first: &ProcSample, args: &WhyArgs) -> Option<Measured> {
+fn measure(
+    platform: &mut dyn Platform,
+    first: &ProcSample,
+    args: &WhyArgs,
+    stacks: Option<&StackLeaves>,
+) -> Option<Measured> {
     let interval = Duration::from_millis(args.interval);
     let watch = args.watch.and_then(|s| Duration::try_from_secs_f64(s).ok());
     let started = Instant::now();
@@ -245,7 +281,9 @@ fn measure(platform: &mut dyn Platform, first: &ProcSample, args: &WhyArgs) -> O
         };
         let dt = at.duration_since(prev_at).as_nanos() as u64;
         let usage = CpuUsage::between(&prev, &cur, dt);
-        let Some(w) = process_why(platform, &cur, &listing.procs, None, usage.as_ref()) else {
+        let Some(w) =
+            process_why_stacked(platform, &cur, &listing.procs, None, usage.as_ref(), stacks)
+        else {
             break;
         };
         if let Some(u) = &usage {
@@ -265,4 +303,146 @@ fn measure(platform: &mut dyn Platform, first: &ProcSample, args: &WhyArgs) -> O
         }
     }
     last
+}
+
+/// `--stack`: `p`'s stacks by the best tool present, as leaf verdicts; None
+/// (said on stderr) when no tool could read them: it is judged without.
+fn stack_leaves(p: &ProcSample) -> Option<StackLeaves> {
+    use crate::actions::capture::{self, CaptureOptions, Tools};
+    let dir = match capture::default_dir() {
+        Ok(d) => d,
+        Err(e) => {
+            errln!("whytop why: stacks not captured: {e}");
+            return None;
+        }
+    };
+    let cancel = crate::platform::cancel::CancelToken::new();
+    let c = capture::capture(
+        p,
+        std::path::Path::new(crate::platform::PROC_ROOT),
+        &Tools::from_env(),
+        &dir,
+        CaptureOptions::default(),
+        &cancel,
+        |_| {},
+    );
+    for n in &c.notes {
+        errln!("whytop why: {n}");
+    }
+    if c.tree.threads.iter().all(|t| t.frames.is_empty()) {
+        errln!(
+            "whytop why: no stacks could be read for pid {}; judged without them",
+            p.pid
+        );
+        return None;
+    }
+    Some(StackLeaves::from_tree(&c.tree, &c.tool))
+}
+
+/// `--stack-from FILE`: the leaf verdicts of a saved capture (its format
+/// detected; of a many-process spindump, `pid`'s section).
+fn saved_leaves(file: &std::path::Path, pid: Pid) -> Result<StackLeaves, i32> {
+    use crate::platform::stackfmt::{self, Format, spindump};
+    let fail = |why: String| {
+        errln!("whytop why: {}: {why}", file.display());
+        1
+    };
+    let bytes = std::fs::read(file).map_err(|e| fail(e.to_string()))?;
+    let text = String::from_utf8_lossy(&bytes);
+    let format =
+        stackfmt::detect(&text).ok_or_else(|| fail("not a capture whytop knows".into()))?;
+    let mut body: &str = &text;
+    if format == Format::Spindump {
+        let all = spindump::processes(&text);
+        if all.len() > 1 {
+            body = all
+                .iter()
+                .find(|s| s.pid == Some(pid))
+                .map(|s| s.text)
+                .ok_or_else(|| fail(format!("no process {pid} among its {}", all.len())))?;
+        }
+    }
+    let tree = stackfmt::parse(format, body).map_err(|e| fail(e.to_string()))?;
+    Ok(StackLeaves::from_tree(&tree, format.tool()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::why::{Evidence, Verdict, WaitReason};
+    use crate::platform::darwin_decode::{provenance as decode, quarantine};
+
+    fn fixture(name: &str) -> String {
+        let path = format!(
+            "{}/tests/fixtures/darwin/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    fn report_json(provenance: Option<&Provenance>) -> serde_json::Value {
+        let why = Verdict {
+            reason: WaitReason::Timer,
+            detail: "sleeping".into(),
+            ready_for_input: false,
+            weak: false,
+            child: None,
+            decided_by: Vec::new(),
+            evidence: Evidence::default(),
+        };
+        let r = WhyReport {
+            pid: 54109,
+            thread_of: None,
+            start_time: 1,
+            command: "/usr/local/bin/otelcol-sumo",
+            user: Some("_otelcol-sumo"),
+            why: &why,
+            threads: &[],
+            runtime: None,
+            usage: None,
+            profile: None,
+            provenance,
+        };
+        serde_json::to_value(&r).unwrap()
+    }
+
+    #[test]
+    fn json_carries_the_provenance_on_macos_and_nothing_elsewhere() {
+        // As the macOS backend assembles it from the recorded outputs.
+        let p = Provenance {
+            launchd: decode::launchd_label(&fixture("launchctl-list-root.txt"), 54109).map(|l| {
+                decode::launchd_job(&l, "system", &fixture("launchctl-print-otelcol.txt"))
+            }),
+            power: decode::power(&fixture("pmset-assertions-caffeinate.txt"), 57888),
+            signature: Some(decode::signature(&fixture("codesign-vscode.txt"))),
+            quarantine: quarantine::parse("0083;697af740;Safari;"),
+            unreadable: Vec::new(),
+        };
+        let v = report_json(Some(&p));
+        let prov = &v["provenance"];
+        assert_eq!(prov["launchd"]["label"], "otelcol-sumo");
+        assert_eq!(prov["launchd"]["domain"], "system");
+        assert_eq!(prov["launchd"]["keep_alive"], true);
+        assert_eq!(
+            prov["launchd"]["plist"],
+            "/Library/LaunchDaemons/com.sumologic.otelcol-sumo.plist"
+        );
+        assert_eq!(prov["power"][0]["kind"], "PreventUserIdleSystemSleep");
+        assert_eq!(prov["power"][0]["held_by"], "57889 caffeinate");
+        assert_eq!(prov["power"][0]["prevents_sleep"], true);
+        assert_eq!(prov["power"][0]["held_secs"], 3943);
+        assert_eq!(prov["signature"]["identifier"], "com.microsoft.VSCode");
+        assert_eq!(prov["signature"]["team"], "UBF8T346G9");
+        assert_eq!(
+            prov["signature"]["authorities"][0],
+            "Developer ID Application: Microsoft Corporation (UBF8T346G9)"
+        );
+        assert_eq!(prov["signature"]["notarized"], true);
+        assert_eq!(prov["quarantine"]["agent"], "Safari");
+        assert_eq!(prov["quarantine"]["flags"], 0x83);
+        assert_eq!(prov["quarantine"]["user_approved"], false);
+        assert!(prov.get("unreadable").is_none(), "{prov}");
+        // Linux: no such facts, no key.
+        assert!(report_json(None).get("provenance").is_none());
+    }
 }

@@ -2,6 +2,7 @@
 
 pub(crate) mod runtime;
 pub(crate) mod sampler;
+pub mod stack_why;
 pub mod why;
 
 pub use sampler::{CollectorCmd, CollectorHandle, collect_pair, spawn};

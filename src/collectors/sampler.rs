@@ -1,7 +1,7 @@
 //! The blocking sampling thread: one pass per interval, latest snapshot wins.
 
 use super::runtime::{self, Prober, worker::ProbeWorker};
-use super::why::{WhyTracker, process_why};
+use super::why::{WhyTracker, process_why_stacked};
 use crate::model::RuntimeHint;
 use crate::model::ending::ExitReport;
 use crate::model::{ProcDetail, ProcKey, ProcSample, Snapshot};
@@ -29,7 +29,14 @@ pub enum CollectorCmd {
     Invalidate(crate::model::Pid),
     /// A runtime probe finished (sent by the collector's probe thread).
     RuntimeDone(ProcKey, Option<RuntimeHint>),
+    /// The leaf verdicts of a stack capture the user took: the detail's
+    /// verdict on that process uses them for `STACKS_FOR`.
+    Stacks(ProcKey, super::stack_why::StackLeaves),
 }
+
+/// How long a capture's stacks stay evidence for the detail pane: a stack is
+/// a moment, and the process moves on.
+const STACKS_FOR: Duration = Duration::from_secs(60);
 
 pub struct CollectorHandle {
     pub snapshots: watch::Receiver<Arc<Snapshot>>,
@@ -93,6 +100,8 @@ struct State {
     exits: Option<Receiver<ExitReport>>,
     /// The kernel log's OOM kills (Linux as root), drained each pass.
     oom: Option<crate::platform::oom_events::OomEvents>,
+    /// The last capture's leaf verdicts, of which process and when.
+    stacks: Option<(ProcKey, Instant, super::stack_why::StackLeaves)>,
 }
 
 impl State {
@@ -112,6 +121,7 @@ impl State {
             last_detail: None,
             exits: None,
             oom: None,
+            stacks: None,
         }
     }
 }
@@ -191,12 +201,18 @@ fn read_detail(st: &mut State) -> Option<Arc<ProcDetail>> {
     let last = Arc::clone(&st.last);
     if let Some(sample) = last.iter().find(|p| p.key() == key) {
         let history = st.why.history(key);
-        d.why = process_why(
+        let stacks = st
+            .stacks
+            .as_ref()
+            .filter(|(k, at, _)| *k == key && at.elapsed() < STACKS_FOR)
+            .map(|(_, _, l)| l);
+        d.why = process_why_stacked(
             st.platform.as_mut(),
             sample,
             &last,
             Some(&st.why),
             history.as_ref().and_then(|h| h.usage.as_ref()),
+            stacks,
         );
         d.history = history.map(|h| h.why);
         ask_runtime(st, sample);
@@ -206,6 +222,8 @@ fn read_detail(st: &mut State) -> Option<Arc<ProcDetail>> {
             .filter(|(k, _, _)| *k == key)
             .and_then(|(_, _, h)| h.clone());
         d.sched = crate::platform::sched::describe(key.pid);
+        // Read off this thread: the pane shows it from the refresh after.
+        d.provenance = st.platform.provenance(sample, false);
     }
     let d = Arc::new(d);
     st.last_detail = Some(Arc::clone(&d));
@@ -395,6 +413,12 @@ fn run(mut st: State, cmds: Receiver<CollectorCmd>, stop: &CancelToken, out: Out
                     st.focus = k;
                     let _ = out.details.send(read_detail(&mut st));
                 }
+                Ok(CollectorCmd::Stacks(key, leaves)) => {
+                    st.stacks = Some((key, Instant::now(), leaves));
+                    if st.focus == Some(key) {
+                        let _ = out.details.send(read_detail(&mut st));
+                    }
+                }
                 Ok(CollectorCmd::ShowThreads(t)) => {
                     st.opts.threads = t;
                     break;
@@ -523,5 +547,80 @@ mod tests {
         };
         assert_eq!(hint.runtime, format!("python {pid}"));
         assert!(hint.note.unwrap().starts_with("slow tool: no answer"));
+    }
+
+    #[test]
+    fn a_capture_s_stacks_reach_the_detail_of_its_process() {
+        let sleeper = Reaped(
+            Command::new("sleep")
+                .arg("300")
+                .stdin(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        let pid = sleeper.0.id() as i32;
+        let platform = crate::platform::native().unwrap();
+        let c = spawn(platform, Duration::from_millis(200));
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let key = loop {
+            let snap = c.snapshots.borrow().clone();
+            if let Some(p) = snap.procs.iter().find(|p| p.pid == pid) {
+                break p.key();
+            }
+            assert!(Instant::now() < deadline, "sleep never listed");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        c.commands.send(CollectorCmd::Focus(Some(key))).unwrap();
+        // Its stack as a capture of it gave it (recorded eu-stack of a sleep,
+        // its thread renumbered to this one's pid).
+        let text = crate::model::testutil::stack_fixture("eu-stack-sleep.txt")
+            .replace("29570", &pid.to_string());
+        let tree =
+            crate::platform::stackfmt::parse(crate::platform::stackfmt::Format::EuStack, &text)
+                .unwrap();
+        let leaves = super::super::stack_why::StackLeaves::from_tree(&tree, "eu-stack");
+        let other = ProcKey {
+            pid: key.pid,
+            start_time: key.start_time + 1,
+        };
+        // Another process's stacks (the same pid, started at another time) are not its.
+        c.commands
+            .send(CollectorCmd::Stacks(other, leaves.clone()))
+            .unwrap();
+        let judged = |c: &CollectorHandle| {
+            c.details
+                .borrow()
+                .clone()
+                .filter(|d| d.key == Some(key))
+                .and_then(|d| d.why.clone())
+        };
+        let blind = loop {
+            if let Some(w) = judged(&c) {
+                break w;
+            }
+            assert!(Instant::now() < deadline, "no detail");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert_eq!(blind.main.evidence.stack, None);
+        c.commands.send(CollectorCmd::Stacks(key, leaves)).unwrap();
+        let stack = loop {
+            let d = c.details.borrow().clone();
+            if let Some(s) = d
+                .filter(|d| d.key == Some(key))
+                .and_then(|d| d.why.clone())
+                .and_then(|w| w.main.evidence.stack)
+            {
+                break s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no stack in the detail's evidence"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert_eq!(
+            (stack.word.as_str(), stack.tool.as_str()),
+            ("timer", "eu-stack")
+        );
     }
 }

@@ -497,12 +497,29 @@ pub fn process_why(
     tracker: Option<&WhyTracker>,
     usage: Option<&CpuUsage>,
 ) -> Option<ProcessWhy> {
+    process_why_stacked(platform, sample, procs, tracker, usage, None)
+}
+
+/// `process_why` with the leaf frames of a stack capture laid on each
+/// thread's evidence (see `stack_why`): what names the reason where the
+/// platform gives no syscall or wait channel.
+pub(crate) fn process_why_stacked(
+    platform: &mut dyn Platform,
+    sample: &ProcSample,
+    procs: &[ProcSample],
+    tracker: Option<&WhyTracker>,
+    usage: Option<&CpuUsage>,
+    stacks: Option<&super::stack_why::StackLeaves>,
+) -> Option<ProcessWhy> {
     let children = ChildIndex::new(procs).children(sample.pid);
     let mut main = platform.wait_evidence(sample, children, true).ok()?;
     if let Some(t) = tracker {
         t.annotate(sample.key(), &mut main);
     }
-    let threads = platform.thread_evidence(sample.key(), true);
+    let mut threads = platform.thread_evidence(sample.key(), true);
+    if let Some(s) = stacks {
+        s.lay_on(&mut main, &mut threads);
+    }
     let mut w = classify_process_with(&main, &threads, usage);
     if main.state == Some(ProcState::Traced)
         && let Some(t) = main.tracer

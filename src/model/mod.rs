@@ -6,6 +6,7 @@ pub(crate) mod facts;
 pub(crate) mod filter;
 pub(crate) mod history;
 pub mod logline;
+pub mod provenance;
 pub(crate) mod runtime;
 pub(crate) mod sample;
 pub mod sort;

@@ -268,6 +268,9 @@ pub struct ProcDetail {
     /// How long its reason has lasted and where its last minute went.
     #[serde(default)]
     pub history: Option<crate::model::why::profile::WhyHistory>,
+    /// launchd job, power assertions, signature, quarantine (macOS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<crate::model::provenance::Provenance>,
 }
 
 /// Everything one collection pass produced.

@@ -36,11 +36,45 @@ pub fn run(cmd: Command, timeout: Duration) -> Result<String, RunError> {
 /// As `run`, also ended early when `cancel` is cancelled; `tick` hears the time
 /// left about every 100 ms.
 pub fn run_with(
+    cmd: Command,
+    timeout: Duration,
+    cancel: Option<&CancelToken>,
+    tick: impl FnMut(Duration),
+) -> Result<String, RunError> {
+    let program = cmd.get_program().to_string_lossy().into_owned();
+    let done = run_to_end(cmd, timeout, cancel, tick)?;
+    if done.success {
+        Ok(done.stdout)
+    } else {
+        let why = error_line(&done.stderr).unwrap_or_else(|| format!("failed ({})", done.status));
+        Err(RunError::Failed(format!("{program}: {why}")))
+    }
+}
+
+/// What a tool printed by the time it exited, whatever its exit status.
+#[derive(Debug)]
+pub(crate) struct Finished {
+    pub success: bool,
+    pub status: std::process::ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `cmd` as `run` does, but hands back both outputs and the status: for
+/// a tool whose answer is on stderr (`codesign -dv`) or whose failure is an
+/// answer (`xattr -p` of an attribute the file lacks).
+// The macOS backend's (codesign, xattr); elsewhere only the tests call it.
+#[cfg_attr(not(target_os = "macos"), allow(dead_code))]
+pub(crate) fn run_output(cmd: Command, timeout: Duration) -> Result<Finished, RunError> {
+    run_to_end(cmd, timeout, None, |_| {})
+}
+
+fn run_to_end(
     mut cmd: Command,
     timeout: Duration,
     cancel: Option<&CancelToken>,
     mut tick: impl FnMut(Duration),
-) -> Result<String, RunError> {
+) -> Result<Finished, RunError> {
     let program = cmd.get_program().to_string_lossy().into_owned();
     let mut child = cmd
         .process_group(0)
@@ -94,14 +128,12 @@ pub fn run_with(
             Err(e) => return Err(RunError::Failed(e.to_string())),
         }
     };
-    let stdout = out.join().unwrap_or_default();
-    let stderr = err.join().unwrap_or_default();
-    if status.success() {
-        Ok(stdout)
-    } else {
-        let why = error_line(&stderr).unwrap_or_else(|| format!("failed ({status})"));
-        Err(RunError::Failed(format!("{program}: {why}")))
-    }
+    Ok(Finished {
+        success: status.success(),
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+    })
 }
 
 /// Kills the group `child` leads, then reaps `child`. Not yet reaped, the child
@@ -203,6 +235,22 @@ mod tests {
             "get ruby VM state: Couldn't get ruby version: Failed to locate Ruby version symbol"
         );
         assert_eq!(error_line(""), None);
+    }
+
+    #[test]
+    fn run_output_keeps_stderr_and_the_status() {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo answer >&2; echo out; exit 1"]);
+        let f = run_output(cmd, Duration::from_secs(20)).unwrap();
+        assert!(!f.success);
+        assert_eq!(
+            (f.stdout.as_str(), f.stderr.as_str()),
+            ("out\n", "answer\n")
+        );
+        assert_eq!(
+            run_output(Command::new("/nonexistent/tool"), Duration::from_secs(5)).unwrap_err(),
+            RunError::NotInstalled("/nonexistent/tool".into())
+        );
     }
 
     #[test]

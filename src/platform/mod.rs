@@ -121,6 +121,18 @@ pub trait Platform: Send {
         .with_sample(sample)
     }
 
+    /// Who stands behind a process: its launchd job, the power assertions it
+    /// holds, its executable's signature and quarantine (macOS, from the
+    /// Mac's own tools). None where the platform has no such things; with
+    /// `wait` false, also while it is still being read (ask again later).
+    fn provenance(
+        &mut self,
+        _sample: &ProcSample,
+        _wait: bool,
+    ) -> Option<crate::model::provenance::Provenance> {
+        None
+    }
+
     /// Forget what is cached about `pid`, so the next pass reads it afresh
     /// (after whytop itself changed it: a renice does not make it run).
     fn invalidate(&mut self, _pid: crate::model::Pid) {}

@@ -8,6 +8,7 @@ pub(crate) mod format;
 pub(crate) mod layout;
 pub mod meters;
 pub(crate) mod panes;
+pub(crate) mod provenance_text;
 pub(crate) mod theme;
 pub(crate) mod why_text;
 

@@ -35,6 +35,26 @@ pub(crate) fn capture_lines(
                 .unwrap_or_default(),
         ),
     ])];
+    if let Some(w) = &r.why {
+        out.push(Line::from(vec![
+            Span::styled("why: ", theme::LABEL),
+            Span::styled(
+                w.main.reason.label().to_string(),
+                theme::why((&w.main).into()),
+            ),
+            Span::raw(format!(
+                ": {}{}",
+                format::printable(&w.main.detail),
+                if w.main.weak { " (weak evidence)" } else { "" }
+            )),
+        ]));
+        if !w.main.decided_by.is_empty() {
+            out.push(Line::from(vec![
+                Span::styled("because: ", theme::LABEL),
+                Span::raw(super::why_text::because_line(&w.main)),
+            ]));
+        }
+    }
     for n in &r.notes {
         out.push(Line::styled(n.clone(), theme::DIM));
     }
@@ -107,4 +127,43 @@ pub(crate) fn log_head_lines(notes: &[String], dropped: u64, width: u16) -> Vec<
 pub(crate) fn log_body_rows(notes: &[String], dropped: u64, table: Rect) -> usize {
     let inner = Block::default().borders(Borders::ALL).inner(table);
     (inner.height as usize).saturating_sub(log_head_lines(notes, dropped, inner.width).len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::why::{Evidence, StackLeaf, classify_process};
+
+    #[test]
+    fn the_capture_pane_leads_with_the_verdict_its_stacks_gave() {
+        let main = Evidence {
+            pid: 7,
+            stack: Some(StackLeaf {
+                word: "lock".into(),
+                frame: "__psynch_cvwait".into(),
+                weak: false,
+                tool: "sample".into(),
+            }),
+            ..Default::default()
+        };
+        let c = Capture {
+            pid: 7,
+            tool: "sample".into(),
+            tree: Default::default(),
+            kernel: Default::default(),
+            saved: None,
+            notes: Vec::new(),
+            exited: false,
+            raw: String::new(),
+            why: Some(classify_process(&main, &[])),
+        };
+        let (lines, _) = capture_lines(Some(&c), false, &HashSet::new(), 0);
+        let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        assert!(
+            text[1].starts_with("why: lock: waiting on a lock"),
+            "{text:?}"
+        );
+        assert!(text[1].contains("__psynch_cvwait"), "{text:?}");
+        assert_eq!(text[2], "because: stack frame __psynch_cvwait (sample)");
+    }
 }

@@ -65,6 +65,13 @@ pub(crate) fn evidence_lines(e: &Evidence) -> Vec<String> {
             .unwrap_or_default();
         out.push(format!("traced by {t}{name}"));
     }
+    if let Some(s) = &e.stack {
+        let weak = if s.weak { "?" } else { "" };
+        out.push(format!(
+            "stack ({}): {}{weak} in {}",
+            s.tool, s.word, s.frame
+        ));
+    }
     if let Some(t) = &e.thread_states {
         out.push(format!(
             "threads: {} running, {} waiting, {} uninterruptible, {} stopped",

@@ -1,7 +1,7 @@
 //! The detail pane for the selected process.
 
 use super::history_chart::{self, ChartFrame};
-use super::{format, theme, why_text};
+use super::{format, provenance_text, theme, why_text};
 use crate::app::state::{App, Overlay};
 use crate::model::{ProcSample, ProcessTable};
 use ratatui::Frame;
@@ -107,6 +107,11 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         ));
     }
     out.extend(identity(app, p, detail, &pending));
+    if let Some(prov) = detail.and_then(|d| d.provenance.as_ref()) {
+        for (label, text) in provenance_text::lines(prov) {
+            out.push(field(label, text));
+        }
+    }
     if let Some(w) = why.filter(|w| !w.threads.is_empty()) {
         out.push(field("Threads", why_text::thread_summary(w)));
         for t in w.threads.iter().take(32) {

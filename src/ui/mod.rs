@@ -20,7 +20,7 @@ pub(crate) mod table;
 
 // What the TUI shares with the app and the CLI, under the names the panes use.
 pub use crate::present::columns;
-pub(crate) use crate::present::{format, theme, why_text};
+pub(crate) use crate::present::{format, provenance_text, theme, why_text};
 
 use crate::app::state::{App, Overlay};
 use ratatui::Frame;

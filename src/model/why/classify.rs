@@ -245,7 +245,10 @@ fn sleeping(e: &Evidence) -> Judgement {
                 "sleeping outside a system call (a fault or a signal stop)",
             )
         }),
-        None => from_wchan(e)
+        // A captured stack is what the user asked for: before the wait channel
+        // (a kernel function, where it is readable at all) and the run states.
+        None => super::stack_wait::judge(e)
+            .or_else(|| from_wchan(e))
             .or_else(|| super::threads::judge(e))
             .unwrap_or_else(|| missing(e)),
     }

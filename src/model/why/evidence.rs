@@ -47,6 +47,10 @@ pub struct Evidence {
     /// syscall or wait channel (macOS).
     #[serde(default)]
     pub thread_states: Option<ThreadStates>,
+    /// What a stack the user captured says it waits in (with no syscall or
+    /// wait channel to tell): the leaf rules' word and the deciding frame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack: Option<super::stack_leaf::StackLeaf>,
     /// Direct children (of the whole process, zombies included); `None`: unknown.
     pub children: Option<Vec<ChildRef>>,
     /// Evidence that was looked for and could not be had, with why.

@@ -10,6 +10,8 @@ pub(crate) mod profile;
 mod restart;
 mod resumed;
 pub(crate) mod settle;
+mod stack_leaf;
+mod stack_wait;
 pub(crate) mod thread_input;
 pub(crate) mod thread_wait;
 mod threads;
@@ -26,6 +28,7 @@ pub use evidence::{
 };
 pub use restart::{ResumedCall, resumed_call};
 pub use resumed::{EarlierCall, Resumed};
+pub use stack_leaf::StackLeaf;
 
 use serde::{Deserialize, Serialize};
 

@@ -3,7 +3,7 @@
 
 /// What the signature says.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Signature {
+pub(crate) struct Signature {
     /// False for "code object is not signed at all".
     pub signed: bool,
     pub identifier: Option<String>,
@@ -21,40 +21,7 @@ pub struct Signature {
     pub notarization_stapled: bool,
 }
 
-impl Signature {
-    /// One line for the detail pane.
-    pub fn summary(&self) -> String {
-        if !self.signed {
-            return "not signed".into();
-        }
-        let who = if self.adhoc {
-            "ad-hoc (no identity)".to_string()
-        } else if self.platform_binary {
-            "Apple (part of macOS)".to_string()
-        } else {
-            self.authorities
-                .first()
-                .cloned()
-                .unwrap_or_else(|| "unknown authority".into())
-        };
-        let mut s = who;
-        if let Some(id) = &self.identifier {
-            s.push_str(&format!(", {id}"));
-        }
-        if let Some(t) = &self.team {
-            s.push_str(&format!(", team {t}"));
-        }
-        if self.hardened_runtime {
-            s.push_str(", hardened runtime");
-        }
-        if self.notarization_stapled {
-            s.push_str(", notarized (ticket stapled)");
-        }
-        s
-    }
-}
-
-pub fn parse_codesign(text: &str) -> Signature {
+pub(crate) fn parse_codesign(text: &str) -> Signature {
     let mut s = Signature {
         signed: !text.contains("is not signed at all") && text.contains('='),
         ..Signature::default()
@@ -124,7 +91,6 @@ Internal requirements count=1 size=64
         assert_eq!(s.identifier.as_deref(), Some("com.apple.sleep"));
         assert_eq!(s.team, None);
         assert_eq!(s.authorities[0], "Software Signing");
-        assert_eq!(s.summary(), "Apple (part of macOS), com.apple.sleep");
     }
 
     #[test]
@@ -142,15 +108,13 @@ TeamIdentifier=AB12CD34EF
         assert!(s.hardened_runtime && s.notarization_stapled && !s.platform_binary);
         assert_eq!(s.team.as_deref(), Some("AB12CD34EF"));
         assert_eq!(
-            s.summary(),
-            "Developer ID Application: Example Ltd (AB12CD34EF), com.example.syncd, team AB12CD34EF, hardened runtime, notarized (ticket stapled)"
+            s.authorities[0],
+            "Developer ID Application: Example Ltd (AB12CD34EF)"
         );
         let adhoc = "Identifier=a.out-55554944\nCodeDirectory v=20400 size=300 flags=0x20002(adhoc,linker-signed) hashes=6+0 location=embedded\nSignature=adhoc\nTeamIdentifier=not set\n";
         let s = parse_codesign(adhoc);
         assert!(s.adhoc && !s.hardened_runtime);
-        assert!(s.summary().starts_with("ad-hoc"));
         let none = parse_codesign("/tmp/x: code object is not signed at all\n");
         assert!(!none.signed);
-        assert_eq!(none.summary(), "not signed");
     }
 }

@@ -6,7 +6,7 @@
 
 /// One row of `launchctl list`.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct ListedJob {
+pub(crate) struct ListedJob {
     /// None for a job that is loaded but not running (`-`).
     pub pid: Option<i32>,
     /// The last exit status (negative: killed by that signal).
@@ -14,7 +14,7 @@ pub struct ListedJob {
     pub label: String,
 }
 
-pub fn parse_list(text: &str) -> Vec<ListedJob> {
+pub(crate) fn parse_list(text: &str) -> Vec<ListedJob> {
     text.lines()
         .filter(|l| !l.starts_with("PID"))
         .filter_map(|l| {
@@ -32,13 +32,13 @@ pub fn parse_list(text: &str) -> Vec<ListedJob> {
 }
 
 /// The job whose process is `pid`, if the list has one.
-pub fn job_of(jobs: &[ListedJob], pid: i32) -> Option<&ListedJob> {
+pub(crate) fn job_of(jobs: &[ListedJob], pid: i32) -> Option<&ListedJob> {
     jobs.iter().find(|j| j.pid == Some(pid))
 }
 
 /// What `launchctl print` says of one service.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Service {
+pub(crate) struct Service {
     pub path: Option<String>,
     pub state: Option<String>,
     pub program: Option<String>,
@@ -50,14 +50,14 @@ pub struct Service {
 
 impl Service {
     /// launchd restarts it when it exits: killing it is not stopping it.
-    pub fn keep_alive(&self) -> bool {
+    pub(crate) fn keep_alive(&self) -> bool {
         self.properties.iter().any(|p| p == "keepalive")
     }
 }
 
 /// The top level of one service's block (nested blocks such as `arguments`
 /// and `environment` are skipped).
-pub fn parse_print(text: &str) -> Service {
+pub(crate) fn parse_print(text: &str) -> Service {
     let mut s = Service::default();
     let mut depth = 0usize;
     for line in text.lines() {

@@ -7,16 +7,18 @@
 // Elsewhere only the tests call them; the macOS build reports dead code.
 #![cfg_attr(not(target_os = "macos"), allow(dead_code))]
 
-// Decoders no call site uses yet (issue 13: QoS, launchd, power and
-// signature): public so the dead-code report stays about the rest.
-pub mod codesign;
+pub(crate) mod codesign;
 pub mod fdinfo;
 pub mod kinfo;
-pub mod launchd;
+pub(crate) mod launchd;
 pub(crate) mod pass;
-pub mod pmset;
+pub(crate) mod pmset;
 pub mod procargs;
+pub mod provenance;
+// No call site uses it yet (issue 13's QOS column): public so the dead-code
+// report stays about the rest.
 pub mod qos;
+pub mod quarantine;
 pub(crate) mod sample;
 pub(crate) mod state;
 pub(crate) mod time;

@@ -5,7 +5,7 @@
 
 /// One assertion a process holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Assertion {
+pub(crate) struct Assertion {
     pub pid: i32,
     /// The owner's name as pmset prints it (`caffeinate`, `coreaudiod`).
     pub process: String,
@@ -24,7 +24,7 @@ pub struct Assertion {
 
 impl Assertion {
     /// Keeps the whole Mac awake (not only the display).
-    pub fn prevents_sleep(&self) -> bool {
+    pub(crate) fn prevents_sleep(&self) -> bool {
         matches!(
             self.kind.as_str(),
             "PreventUserIdleSystemSleep" | "PreventSystemSleep" | "PreventUserIdleSleep"
@@ -33,7 +33,7 @@ impl Assertion {
 }
 
 /// Every assertion listed by owning process.
-pub fn parse_assertions(text: &str) -> Vec<Assertion> {
+pub(crate) fn parse_assertions(text: &str) -> Vec<Assertion> {
     let mut out: Vec<Assertion> = Vec::new();
     let mut listed = false;
     for line in text.lines() {
@@ -55,6 +55,9 @@ pub fn parse_assertions(text: &str) -> Vec<Assertion> {
         } else if let Some(last) = out.last_mut() {
             if let Some(p) = t.strip_prefix("Created for PID:") {
                 last.created_for = p.trim().trim_end_matches('.').parse().ok();
+            } else if let Some(p) = on_behalf_of(t) {
+                // caffeinate -w / `caffeinate make`: held for the process it names.
+                last.created_for = Some(p);
             }
             last.details.push(t.to_string());
         }
@@ -91,6 +94,14 @@ fn assertion_line(rest: &str) -> Option<Assertion> {
     })
 }
 
+/// `Details: caffeinate asserting on behalf of 'make' (pid 8120)`: 8120.
+fn on_behalf_of(line: &str) -> Option<i32> {
+    let rest = line.strip_prefix("Details:")?;
+    let (_, tail) = rest.split_once(" on behalf of ")?;
+    let (_, pid) = tail.rsplit_once("(pid ")?;
+    pid.trim_end_matches(')').trim().parse().ok()
+}
+
 fn hms(s: &str) -> Option<u64> {
     let mut parts = s.split(':').map(|p| p.parse::<u64>().ok());
     let (h, m, sec) = (parts.next()??, parts.next()??, parts.next()??);
@@ -98,7 +109,7 @@ fn hms(s: &str) -> Option<u64> {
 }
 
 /// The assertions `pid` holds itself or has a daemon hold for it.
-pub fn held_by(all: &[Assertion], pid: i32) -> Vec<&Assertion> {
+pub(crate) fn held_by(all: &[Assertion], pid: i32) -> Vec<&Assertion> {
     all.iter()
         .filter(|a| a.pid == pid || a.created_for == Some(pid))
         .collect()

@@ -12,6 +12,7 @@
 pub(crate) mod ffi;
 pub(crate) mod handle;
 mod libproc;
+mod provenance;
 mod wait;
 
 pub use wait::{thread_hints, wait_hints};
@@ -381,6 +382,16 @@ impl Platform for MacPlatform {
             Err(e) => f.unreadable.push(format!("open files: {}", why(&e))),
         }
         f
+    }
+
+    /// launchd job, power assertions, signature and quarantine (see `provenance`).
+    fn provenance(
+        &mut self,
+        sample: &crate::model::ProcSample,
+        wait: bool,
+    ) -> Option<crate::model::provenance::Provenance> {
+        let exe = libproc::pid_path(sample.pid).ok().filter(|p| !p.is_empty());
+        provenance::of(sample.key(), sample.uid, exe, wait)
     }
 
     fn detail(&mut self, key: ProcKey) -> Result<ProcDetail, PlatformError> {

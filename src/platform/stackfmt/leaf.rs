@@ -5,6 +5,7 @@
 //! `ipc` for a Mach message wait, which has no Linux counterpart.
 
 use crate::model::callstack::Frame;
+use crate::model::why::StackLeaf;
 
 /// The verdict for one thread's stack.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -70,6 +71,16 @@ pub(crate) fn leaf_wait(frames: &[Frame]) -> Option<LeafWait> {
             frame: f.function.clone(),
             weak,
         })
+    })
+}
+
+/// `leaf_wait` as evidence for the classifier: the word as data, naming `tool`.
+pub fn stack_leaf(frames: &[Frame], tool: &str) -> Option<StackLeaf> {
+    leaf_wait(frames).map(|w| StackLeaf {
+        word: w.word.to_string(),
+        frame: w.frame,
+        weak: w.weak,
+        tool: tool.to_string(),
     })
 }
 
