@@ -3,6 +3,7 @@
 //! a moment or the ended processes back.
 
 pub mod reader;
+pub mod replay;
 pub mod schema;
 pub mod writer;
 
