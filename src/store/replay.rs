@@ -29,6 +29,8 @@ pub struct Position {
     pub index: usize,
     pub count: usize,
     pub taken_at: f64,
+    /// The recorder's interval at that sample, seconds.
+    pub interval_s: f64,
     pub first: f64,
     pub last: f64,
 }
@@ -127,6 +129,7 @@ impl Timeline {
             index,
             count: self.marks.len(),
             taken_at: self.marks.get(index).map_or(0.0, |m| m.taken_at),
+            interval_s: self.marks.get(index).map_or(1.0, |m| m.interval_s),
             first: self.marks.first().map_or(0.0, |m| m.taken_at),
             last: self.marks.last().map_or(0.0, |m| m.taken_at),
         }
