@@ -17,7 +17,11 @@ fn snap(t: f64, pids: &[i32]) -> Arc<Snapshot> {
     Arc::new(Snapshot {
         taken_at: t,
         mono_ns: (t * 1e9) as u64,
-        procs: Arc::new(pids.iter().map(|p| sample(*p, 1, &format!("p{p}"))).collect()),
+        procs: Arc::new(
+            pids.iter()
+                .map(|p| sample(*p, 1, &format!("p{p}")))
+                .collect(),
+        ),
         ..Default::default()
     })
 }
@@ -78,8 +82,14 @@ fn brackets_and_braces_step_a_replay() {
     let c = KeyCode::Char;
     assert_eq!(moves(&key(&mut app, c(']'))), vec![ReplayCmd::Step(1)]);
     assert_eq!(moves(&key(&mut app, c('['))), vec![ReplayCmd::Step(-1)]);
-    assert_eq!(moves(&key(&mut app, c('}'))), vec![ReplayCmd::StepSecs(60.0)]);
-    assert_eq!(moves(&key(&mut app, c('{'))), vec![ReplayCmd::StepSecs(-60.0)]);
+    assert_eq!(
+        moves(&key(&mut app, c('}'))),
+        vec![ReplayCmd::StepSecs(60.0)]
+    );
+    assert_eq!(
+        moves(&key(&mut app, c('{'))),
+        vec![ReplayCmd::StepSecs(-60.0)]
+    );
     // In the details and the Ended view too.
     key(&mut app, KeyCode::Enter);
     assert!(matches!(app.ui.overlay, Overlay::Detail { .. }));
@@ -129,7 +139,11 @@ fn every_action_key_says_it_is_not_available_and_does_nothing() {
                 key(&mut app, KeyCode::Enter);
                 // The details take only the action keys their section binds.
                 let ev = KeyEvent::new(k, KeyModifiers::NONE);
-                if app.keymap.lookup(super::keymap::Mode::Detail, &ev).is_none() {
+                if app
+                    .keymap
+                    .lookup(super::keymap::Mode::Detail, &ev)
+                    .is_none()
+                {
                     continue;
                 }
             }
@@ -185,7 +199,11 @@ fn frames_show_the_moment_and_its_history() {
     let mut app = app(true);
     assert_eq!(app.view.len(), 2);
     assert_eq!(app.replay.as_ref().unwrap().position, Some(position(1, 5)));
-    assert_eq!(app.delay, Duration::from_millis(500), "the recorder's interval");
+    assert_eq!(
+        app.delay,
+        Duration::from_millis(500),
+        "the recorder's interval"
+    );
     // A step on: 11 is gone, in the Ended view with its history.
     update(
         &mut app,
@@ -199,7 +217,11 @@ fn frames_show_the_moment_and_its_history() {
     assert_eq!(app.view.len(), 1);
     let ended: Vec<i32> = app.history.ended().iter().map(|e| e.key.pid).collect();
     assert_eq!(ended, vec![11]);
-    assert_eq!(app.history.ended()[0].history.len(), 2, "two points recorded");
+    assert_eq!(
+        app.history.ended()[0].history.len(),
+        2,
+        "two points recorded"
+    );
     assert_eq!(app.ui.status.as_deref(), Some("the end of the recording"));
     // A jump back starts the history again from what it was sent.
     update(

@@ -10,18 +10,18 @@ use super::state::{App, ReplayView};
 use super::{terminal, update::update};
 use crate::collectors::replay::{ReplayCmd, ReplayFrame, ReplayHandle};
 use crate::collectors::{self, CollectorCmd};
-use crate::model::{ProcDetail, Snapshot};
-use std::sync::Arc;
-use tokio::sync::mpsc::UnboundedReceiver;
-use tokio::sync::watch;
 use crate::model::Filter;
 use crate::model::view::ViewOptions;
+use crate::model::{ProcDetail, Snapshot};
 use crossterm::event::{Event, EventStream};
 use futures_util::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::signal::unix::{Signal, SignalKind, signal};
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::watch;
 use tokio::time::{Instant, sleep_until};
 
 /// Frames are drawn at most this often; events in between are coalesced.
@@ -93,13 +93,7 @@ pub fn run(opts: &Options, draw: fn(&App, &mut ratatui::Frame)) -> anyhow::Resul
     terminal::install_panic_hook();
     let mouse = !opts.no_mouse;
     terminal::enter(mouse)?;
-    let result = rt.block_on(event_loop(
-        app,
-        feeds,
-        opts.proc_root.clone(),
-        draw,
-        mouse,
-    ));
+    let result = rt.block_on(event_loop(app, feeds, opts.proc_root.clone(), draw, mouse));
     terminal::leave();
     result.map(|()| 0)
 }

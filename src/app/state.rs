@@ -8,12 +8,12 @@ use crate::actions::ladder::Policy;
 pub use crate::actions::audit::Record;
 pub use crate::actions::capture::Progress;
 pub use crate::actions::targets::Target;
-pub use crate::store::replay::Position as ReplayPosition;
 use crate::model::history::History;
 use crate::model::view::{self, ViewOptions, ViewRow};
 use crate::model::{ProcDetail, ProcKey, ProcessTable, Snapshot, derive};
 use crate::present::layout::{Areas, Panes};
 use crate::present::meters::{HeaderPlan, MeterKind};
+pub use crate::store::replay::Position as ReplayPosition;
 use std::sync::Arc;
 use std::time::Duration;
 

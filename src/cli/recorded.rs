@@ -240,7 +240,7 @@ pub struct ReplayArgs {
     pub db: Option<PathBuf>,
     /// Where to start: `YYYY-MM-DD HH:MM:SS`, `HH:MM:SS` (today) or relative
     /// (`-5m`); the newest sample when not given.
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub at: Option<String>,
 }
 

@@ -1,7 +1,7 @@
 //! Sampling loops: they read through a `Platform` and publish snapshots; they never draw.
 
-pub(crate) mod runtime;
 pub mod replay;
+pub(crate) mod runtime;
 pub(crate) mod sampler;
 pub mod why;
 

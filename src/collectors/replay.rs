@@ -112,7 +112,8 @@ impl Replayer {
     /// again first when it may go past the end known (a recorder may still
     /// be writing).
     fn land(&mut self, from: Option<i64>, cmd: ReplayCmd) -> Result<Landing, StoreError> {
-        let find = |t: &Timeline| from.and_then(|id| t.marks.binary_search_by_key(&id, |m| m.id).ok());
+        let find =
+            |t: &Timeline| from.and_then(|id| t.marks.binary_search_by_key(&id, |m| m.id).ok());
         let at_end = find(&self.timeline).is_none_or(|i| i + 1 >= self.timeline.len());
         let onward = match cmd {
             ReplayCmd::Step(n) => n > 0 && at_end,

@@ -64,4 +64,3 @@ pub fn resolve(at: &str) -> Result<f64, AtError> {
         }
     }
 }
-

@@ -92,7 +92,10 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
             "Why",
             tag.map(|t| {
                 if replay {
-                    format!("{} (as recorded: the reason is kept, not its evidence)", t.text())
+                    format!(
+                        "{} (as recorded: the reason is kept, not its evidence)",
+                        t.text()
+                    )
                 } else {
                     format!("{} (reading the evidence…)", t.text())
                 }

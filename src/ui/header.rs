@@ -236,6 +236,8 @@ fn text_meter(m: MeterKind, app: &App) -> Line<'static> {
             "Load average: ",
             format!("{:.2} {:.2} {:.2}", sys.load[0], sys.load[1], sys.load[2]),
         ),
+        // The recording keeps no uptime: said, not shown as zero.
+        MeterKind::Uptime if app.replay.is_some() => labelled("Uptime: ", "not recorded".into()),
         MeterKind::Uptime => labelled("Uptime: ", format::uptime(sys.uptime_secs)),
         MeterKind::Clock => {
             let t = format::local_time(snap.taken_at);

@@ -39,7 +39,9 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     for mode in modes {
         out.push(Line::styled(
             match mode {
-                Mode::Replay => "In a replay (whytop replay), over the other modes' keys".to_string(),
+                Mode::Replay => {
+                    "In a replay (whytop replay), over the other modes' keys".to_string()
+                }
                 m => format!("In {} mode", m.name()),
             },
             theme::LABEL,

@@ -1,0 +1,186 @@
+//! `whytop replay` on a real recording, in a real terminal: a process that
+//! existed then shows at that moment and is gone at the end; the action keys
+//! say they are not available and signal nothing.
+#![allow(clippy::unwrap_used)] // a test may unwrap: a panic is its failure
+
+mod common;
+
+use common::{Proc, Tmux, bin, marker, wait_for};
+use std::path::Path;
+use std::process::Command;
+
+/// A recorder writing `db` every 0.5 s, killed (SIGKILL) by pid at the end.
+fn recorder(db: &Path, data: &Path) -> Proc {
+    let mut cmd = Command::new(bin());
+    cmd.env("WHYTOP_DATA_DIR", data)
+        .args(["record", "--interval", "0.5", "--db"])
+        .arg(db);
+    Proc::spawn(&mut cmd)
+}
+
+fn query<T: rusqlite::types::FromSql>(db: &Path, sql: &str, pid: i32) -> Result<T, String> {
+    let c = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| e.to_string())?;
+    c.query_row(sql, [pid], |r| r.get::<_, Option<T>>(0))
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("nothing yet for pid {pid}"))
+}
+
+/// When the recording first saw `pid`.
+fn first_seen(db: &Path, pid: i32) -> Result<f64, String> {
+    query(
+        db,
+        "SELECT s.taken_at FROM processes p JOIN samples s ON s.id = p.first_sample
+         WHERE p.pid = ?1",
+        pid,
+    )
+}
+
+/// The newest sample's time.
+fn last_sample(db: &Path) -> Result<f64, String> {
+    query(db, "SELECT max(taken_at) FROM samples WHERE ?1 = ?1", 0)
+}
+
+/// `t` as local `YYYY-MM-DD HH:MM:SS`, by date(1).
+fn local(t: f64) -> String {
+    let o = Command::new("date")
+        .arg("-d")
+        .arg(format!("@{}", t as i64))
+        .arg("+%Y-%m-%d %H:%M:%S")
+        .output()
+        .unwrap();
+    String::from_utf8(o.stdout).unwrap().trim().to_string()
+}
+
+/// `sample N of M` in the replay's header line.
+fn sample_of(screen: &str) -> Option<(u64, u64)> {
+    let line = screen.lines().find(|l| l.contains("REPLAY"))?;
+    let rest = &line[line.find(" sample ")? + 8..];
+    let mut words = rest.split_whitespace();
+    let n = words.next()?.parse().ok()?;
+    let _of = words.next()?;
+    let m = words.next()?.parse().ok()?;
+    Some((n, m))
+}
+
+/// The table's rows that name `text` (the status line says the filter, not a row).
+fn rows_with<'a>(screen: &'a str, text: &str) -> Vec<&'a str> {
+    screen
+        .lines()
+        .filter(|l| l.contains(text) && !l.contains("filter:"))
+        .collect()
+}
+
+fn state_of(pid: i32) -> char {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    stat[stat.rfind(')').unwrap() + 2..].chars().next().unwrap()
+}
+
+#[test]
+fn replay_shows_a_process_then_and_not_at_the_end_and_refuses_actions() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("rec.sqlite");
+    let tag = marker("replay");
+    let gone_tag = format!("{tag}gone");
+    let stays_tag = format!("{tag}stays");
+    let stays = common::tagged_sleep(&stays_tag);
+    let gone = common::tagged_sleep(&gone_tag);
+    let (gone_pid, stays_pid) = (gone.pid(), stays.pid());
+    let rec = recorder(&db, dir.path());
+    let seen = wait_for("the recording to see the process", || {
+        first_seen(&db, gone_pid)
+    });
+    // Two seconds in: the moment asked for (whole seconds) is after its first sample.
+    let at = seen.floor() + 2.0;
+    wait_for("samples past that moment", || {
+        let t = last_sample(&db)?;
+        if t > at + 0.5 {
+            Ok(())
+        } else {
+            Err(format!("last sample {t}, waiting for {at}"))
+        }
+    });
+    drop(gone); // SIGKILL to its pid, reaped
+    wait_for("the recording to see it gone", || {
+        query::<i64>(
+            &db,
+            "SELECT end_sample FROM processes WHERE pid = ?1",
+            gone_pid,
+        )
+    });
+    let ended = last_sample(&db).unwrap();
+    wait_for("a sample after that", || {
+        let t = last_sample(&db)?;
+        if t > ended + 0.4 {
+            Ok(())
+        } else {
+            Err(format!("last sample {t}"))
+        }
+    });
+    drop(rec);
+
+    let t = Tmux::shell(160, 40);
+    t.type_text(&format!(
+        "WHYTOP_DATA_DIR={} {} -F {tag} replay --db {} --at '{}'",
+        dir.path().display(),
+        bin(),
+        db.display(),
+        local(at)
+    ));
+    t.keys(&["Enter"]);
+    let s = t.wait_screen("the replay at that moment, with the process", |s| {
+        s.contains("REPLAY") && !rows_with(s, &gone_tag).is_empty()
+    });
+    let (start, count) = sample_of(&s).unwrap_or_else(|| panic!("no position:\n{s}"));
+    assert!(start < count, "not at the end yet:\n{s}");
+    assert!(!rows_with(&s, &stays_tag).is_empty(), "{s}");
+    assert!(
+        s.contains(&local(at)[..16]),
+        "the recorded time is shown:\n{s}"
+    );
+
+    // `]` to the end, one sample at a time.
+    let mut n = start;
+    while n < count {
+        t.keys(&["]"]);
+        let s = t.wait_screen(&format!("sample {} of {count}", n + 1), |s| {
+            sample_of(s).is_some_and(|(i, _)| i > n)
+        });
+        n = sample_of(&s).unwrap().0;
+    }
+    let s = t.wait_screen("the last sample drawn", |s| {
+        sample_of(s) == Some((count, count))
+    });
+    assert!(rows_with(&s, &gone_tag).is_empty(), "gone at the end:\n{s}");
+    assert!(!rows_with(&s, &stays_tag).is_empty(), "{s}");
+
+    // The one row left is the process still alive: no key signals it.
+    for (k, what) in [
+        ("x", "stop"),
+        ("z", "pause"),
+        ("F9", "signal"),
+        ("F7", "nice"),
+    ] {
+        t.keys(&[k]);
+        t.wait_screen(&format!("{k} refused"), |s| {
+            s.contains(what) && s.contains("not available in a replay")
+        });
+        assert!(
+            !t.screen().contains(" Send signal ") && !t.screen().contains(" Confirm "),
+            "{k} opened a dialog:\n{}",
+            t.screen()
+        );
+    }
+    assert_eq!(state_of(stays_pid), 'S', "still sleeping, not stopped");
+
+    // The Ended view, from the recording: the process that went.
+    t.keys(&["E"]);
+    let s = t.wait_screen("the Ended view with it", |s| {
+        s.contains("ENDED") && s.contains(&gone_pid.to_string())
+    });
+    assert!(s.contains(&gone_tag), "{s}");
+    t.keys(&["q"]);
+    t.keys(&["q"]);
+    t.wait_screen("the shell again", |s| s.trim_end().ends_with("READY$"));
+    drop(stays);
+}
