@@ -184,3 +184,152 @@ fn replay_shows_a_process_then_and_not_at_the_end_and_refuses_actions() {
     t.wait_screen("the shell again", |s| s.trim_end().ends_with("READY$"));
     drop(stays);
 }
+
+/// A process of the recording the screen test writes.
+fn sample(pid: i32, cmd: &str, cpu_s: u64) -> whytop::model::ProcSample {
+    use whytop::model::{ProcInfo, ProcSample, ProcState};
+    ProcSample {
+        pid,
+        ppid: 1,
+        pgid: pid,
+        sid: 1,
+        tty_nr: 0,
+        tpgid: -1,
+        state: ProcState::Sleeping,
+        priority: 20,
+        nice: 0,
+        threads: 1,
+        start_time: 1000 + pid as u64,
+        cpu_ns: cpu_s * 1_000_000_000,
+        run_delay_ns: 0,
+        rss_bytes: (pid as u64) << 20,
+        vsz_bytes: 0,
+        tgid: None,
+        info: std::sync::Arc::new(ProcInfo {
+            uid: Some(1000),
+            user: Some("dev".into()),
+            started_at: 1_800_000_000.0,
+            comm: cmd.split(' ').next().unwrap().into(),
+            cmdline: cmd.into(),
+            ..Default::default()
+        }),
+    }
+}
+
+fn screen(app: &whytop::app::state::App) -> String {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let (w, h) = app.ui.size;
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| whytop::ui::render(app, f)).unwrap();
+    let buf = term.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The recorded times shown in local time (this machine's zone), masked.
+fn masked(screen: &str, times: &[f64], db: &Path) -> String {
+    let mut s = screen.replace(&db.display().to_string(), "<db>");
+    for t in times {
+        let full = whytop::platform::localtime::format(*t);
+        let hms = full.rsplit(' ').next().unwrap().to_string();
+        s = s
+            .replace(&full, "YYYY-MM-DD HH:MM:SS")
+            .replace(&hms, "HH:MM:SS");
+    }
+    s
+}
+
+#[test]
+fn a_replay_screen_from_a_recording_steps_on_through_the_replay_source() {
+    use whytop::app::keymap::Keymap;
+    use whytop::app::msg::{Effect, Msg};
+    use whytop::app::state::{App, ReplayView};
+    use whytop::app::update::update;
+    use whytop::model::why::{WaitReason, WhyTag};
+    use whytop::model::{Snapshot, derive};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("rec.sqlite");
+    let mut w = whytop::store::Writer::open(
+        &db,
+        whytop::store::WriterOptions {
+            keyframe_secs: 300.0,
+            retain_secs: None,
+        },
+        Box::new(|s: &str| s.to_string()),
+    )
+    .unwrap();
+    let t0 = 1_800_000_000.0;
+    let times: Vec<f64> = (0..4).map(|i| t0 + f64::from(i)).collect();
+    for (i, t) in times.iter().enumerate() {
+        let mut procs = vec![
+            (
+                sample(10, "/usr/bin/editor notes.txt", 1),
+                WaitReason::Input,
+            ),
+            (
+                sample(20, "/usr/bin/build --all", 2 + i as u64),
+                WaitReason::Running,
+            ),
+        ];
+        if i < 2 {
+            procs.push((sample(30, "sleep 300", 0), WaitReason::Timer));
+        }
+        let (procs, why): (Vec<_>, Vec<_>) =
+            procs.into_iter().map(|(p, r)| (p, WhyTag::of(r))).unzip();
+        let snap = Snapshot {
+            taken_at: *t,
+            mono_ns: (*t * 1e9) as u64,
+            procs: std::sync::Arc::new(procs),
+            why,
+            ..Default::default()
+        };
+        w.write(&derive(None, std::sync::Arc::new(snap)), 1.0)
+            .unwrap();
+    }
+    drop(w);
+
+    let rec = whytop::store::replay::Recording::open(&db).unwrap();
+    let mut src = whytop::collectors::replay::spawn(rec, Some(t0 + 1.5)).unwrap();
+    let mut app = App::new(
+        Keymap::default_map(),
+        whytop::model::view::ViewOptions::default(),
+        std::time::Duration::from_secs(1),
+    );
+    app.replay = Some(ReplayView {
+        db: db.display().to_string(),
+        position: None,
+    });
+    update(&mut app, Msg::Resize(100, 12));
+    let frame = src.frames.blocking_recv().unwrap();
+    assert!(frame.reset && frame.snapshots.len() == 2, "{frame:?}");
+    update(&mut app, Msg::Replay(Box::new(frame)));
+    insta::assert_snapshot!(
+        "replay_at_the_second_sample",
+        masked(&screen(&app), &times, &db)
+    );
+
+    // `]` asks the source for one sample on; it sends that sample alone.
+    let key = crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char(']'),
+        crossterm::event::KeyModifiers::NONE,
+    );
+    for e in update(&mut app, Msg::Key(key)) {
+        if let Effect::Replay(cmd) = e {
+            src.commands.send(cmd).unwrap();
+        }
+    }
+    let frame = src.frames.blocking_recv().unwrap();
+    assert!(!frame.reset && frame.snapshots.len() == 1, "{frame:?}");
+    update(&mut app, Msg::Replay(Box::new(frame)));
+    let s = masked(&screen(&app), &times, &db);
+    assert!(!s.contains("sleep 300"), "gone at the third sample:\n{s}");
+    insta::assert_snapshot!("replay_a_sample_on", s);
+    let ended: Vec<i32> = app.history.ended().iter().map(|e| e.key.pid).collect();
+    assert_eq!(ended, vec![30], "in the Ended view");
+}
