@@ -333,3 +333,38 @@ fn a_replay_screen_from_a_recording_steps_on_through_the_replay_source() {
     let ended: Vec<i32> = app.history.ended().iter().map(|e| e.key.pid).collect();
     assert_eq!(ended, vec![30], "in the Ended view");
 }
+
+#[test]
+fn replay_says_what_is_wrong_before_it_takes_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("none.sqlite");
+    let run = |args: &[&str]| {
+        Command::new(bin())
+            .env("WHYTOP_DATA_DIR", dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["replay", "--db", missing.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("none.sqlite") && err.contains("no recording there"),
+        "{err}"
+    );
+    let o = run(&["replay", "--db", missing.to_str().unwrap(), "--at", "soon"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("\"soon\"") && err.contains("HH:MM:SS"),
+        "{err}"
+    );
+    // A relative time is a value, not a flag.
+    let o = run(&["replay", "--db", missing.to_str().unwrap(), "--at", "-5m"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -213,3 +213,46 @@ fn note(cmd: ReplayCmd, l: Landing, t: &Timeline) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::replay::Mark;
+
+    fn timeline() -> Timeline {
+        Timeline {
+            marks: [100.0, 101.0, 102.0, 500.0]
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Mark {
+                    id: i as i64 + 1,
+                    taken_at: *t,
+                    interval_s: 1.0,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_move_that_cannot_go_as_asked_says_why() {
+        let t = timeline();
+        let say = |cmd, l| note(cmd, l, &t).unwrap_or_default();
+        let at = |x: f64| ReplayCmd::Seek(x);
+        assert!(say(at(50.0), t.at(50.0)).contains("before the recording, which starts at"));
+        assert!(
+            say(at(300.0), t.at(300.0)).contains("nothing recorded near"),
+            "the recorder was not running then"
+        );
+        assert_eq!(say(at(101.5), t.at(101.5)), "");
+        assert_eq!(say(ReplayCmd::Seek(f64::INFINITY), t.at(f64::INFINITY)), "");
+        assert_eq!(
+            say(ReplayCmd::Step(1), t.step(3, 1)),
+            "the end of the recording"
+        );
+        assert_eq!(
+            say(ReplayCmd::StepSecs(-60.0), t.step_secs(1, -60.0)),
+            "the start of the recording"
+        );
+        assert_eq!(say(ReplayCmd::Step(1), t.step(1, 1)), "");
+    }
+}
