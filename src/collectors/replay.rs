@@ -40,8 +40,14 @@ pub struct ReplayHandle {
     pub commands: Sender<ReplayCmd>,
 }
 
-/// Samples sent before the one a jump lands on: as many as the history keeps.
-const WINDOW: usize = DEFAULT_CAPACITY;
+/// Samples sent for a jump, the one it lands on last: as many as the
+/// history keeps, fewer where there are many processes (a jump reads and
+/// derives every process of every sample: about 5 us each, measured), never
+/// fewer than a minute's worth at 1 s.
+fn window(procs: u32) -> usize {
+    const PROCESS_ROWS: usize = 60_000;
+    (PROCESS_ROWS / procs.max(1) as usize).clamp(60, DEFAULT_CAPACITY)
+}
 
 /// Starts the replay thread on `rec`, first at `at` (the newest sample when None).
 pub fn spawn(rec: Recording, at: Option<f64>) -> std::io::Result<ReplayHandle> {
@@ -170,7 +176,7 @@ impl Replayer {
                 note,
             }
         } else {
-            let from = (to + 1).saturating_sub(WINDOW);
+            let from = (to + 1).saturating_sub(window(self.timeline.marks[to].procs));
             let mut snapshots = Vec::with_capacity(to + 1 - from);
             let mut prev = None;
             for m in &self.timeline.marks[from..=to] {
@@ -228,9 +234,18 @@ mod tests {
                     id: i as i64 + 1,
                     taken_at: *t,
                     interval_s: 1.0,
+                    procs: 1,
                 })
                 .collect(),
         }
+    }
+
+    #[test]
+    fn a_jump_sends_fewer_samples_where_there_are_many_processes() {
+        assert_eq!(window(100), DEFAULT_CAPACITY);
+        assert_eq!(window(0), DEFAULT_CAPACITY);
+        assert_eq!(window(1000), 60);
+        assert_eq!(window(5000), 60);
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub struct Mark {
     pub id: i64,
     pub taken_at: f64,
     pub interval_s: f64,
+    /// Processes in it.
+    pub procs: u32,
 }
 
 /// Where a replay stands, for the header.
@@ -230,7 +232,7 @@ impl Recording {
         let e = sql_err(&self.path);
         let mut st = self
             .conn
-            .prepare_cached("SELECT id, taken_at, interval_s FROM samples ORDER BY id")
+            .prepare_cached("SELECT id, taken_at, interval_s, procs FROM samples ORDER BY id")
             .map_err(&e)?;
         let marks = st
             .query_map([], |r| {
@@ -238,6 +240,7 @@ impl Recording {
                     id: r.get(0)?,
                     taken_at: r.get(1)?,
                     interval_s: r.get(2)?,
+                    procs: r.get(3)?,
                 })
             })
             .map_err(&e)?

@@ -12,6 +12,7 @@ fn marks(times: &[f64]) -> Timeline {
                 id: i as i64 + 1,
                 taken_at: *t,
                 interval_s: 1.0,
+                procs: 1,
             })
             .collect(),
     }
