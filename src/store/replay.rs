@@ -164,6 +164,9 @@ pub struct Recording {
     conn: Connection,
     path: PathBuf,
     live: Live,
+    /// The recorder had the kernel's exit reports (it ran as root on
+    /// Linux): one ending came with them. Read with the timeline.
+    kernel_exits: bool,
 }
 
 const PROC_COLUMNS: &str = "p.id, p.pid, p.start_time, p.started_at, p.uid, p.user, p.comm,
@@ -220,6 +223,7 @@ impl Recording {
             conn: super::open_for_reading(path)?,
             path: path.into(),
             live: Live::default(),
+            kernel_exits: false,
         })
     }
 
@@ -228,8 +232,16 @@ impl Recording {
     }
 
     /// Every sample, oldest first (read again to follow a recorder still running).
-    pub fn timeline(&self) -> Result<Timeline, StoreError> {
+    pub fn timeline(&mut self) -> Result<Timeline, StoreError> {
         let e = sql_err(&self.path);
+        self.kernel_exits = self
+            .conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM processes WHERE end_source = 'kernel')",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(&e)?;
         let mut st = self
             .conn
             .prepare_cached("SELECT id, taken_at, interval_s, procs FROM samples ORDER BY id")
@@ -275,7 +287,7 @@ impl Recording {
             with_threads: false,
             why,
             exits,
-            exits_known: false,
+            exits_known: self.kernel_exits,
         })
     }
 

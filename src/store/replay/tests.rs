@@ -198,3 +198,46 @@ fn snapshots_built_step_by_step_match_those_read_whole() {
     assert_eq!(seen(&back), seen(&stepped[1]));
     assert_eq!(stepped[3].procs[0].rss_bytes, 4096 * 10);
 }
+
+#[test]
+fn an_exit_the_kernel_reported_comes_with_the_sample_it_ended_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.sqlite");
+    let mut w = Writer::open(
+        &db,
+        WriterOptions::default(),
+        Box::new(|s: &str| s.to_string()),
+    )
+    .unwrap();
+    let both = vec![
+        (proc(10, "a", 0), WaitReason::Input),
+        (proc(20, "b", 0), WaitReason::Timer),
+    ];
+    w.write(&table(300.0, both), 1.0).unwrap();
+    w.note_exit(
+        20,
+        crate::store::KernelExit {
+            code: Some(3),
+            signal: None,
+            core_dumped: false,
+            at: 300.5,
+        },
+    );
+    w.write(
+        &table(301.0, vec![(proc(10, "a", 0), WaitReason::Input)]),
+        1.0,
+    )
+    .unwrap();
+    let mut rec = Recording::open(&db).unwrap();
+    let tl = rec.timeline().unwrap();
+    let first = rec.snapshot(&tl.marks[0], None).unwrap();
+    assert!(first.exits.is_empty());
+    let second = rec.snapshot(&tl.marks[1], Some(&tl.marks[0])).unwrap();
+    assert!(second.exits_known, "the recorder had the kernel's reports");
+    let x: Vec<_> = second.exits.iter().map(|x| (x.pid, x.code, x.at)).collect();
+    assert_eq!(x, vec![(20, Some(3), 300.5)]);
+    assert!(second.exits[0].may_be(ProcKey {
+        pid: 20,
+        start_time: 1020
+    }));
+}
