@@ -134,9 +134,20 @@ fn replay_shows_a_process_then_and_not_at_the_end_and_refuses_actions() {
     let (start, count) = sample_of(&s).unwrap_or_else(|| panic!("no position:\n{s}"));
     assert!(start < count, "not at the end yet:\n{s}");
     assert!(!rows_with(&s, &stays_tag).is_empty(), "{s}");
+    // The header shows the time of the sample it answers from: the newest at or before.
+    let shown: f64 = {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.query_row(
+            "SELECT max(taken_at) FROM samples WHERE taken_at <= ?1",
+            [at],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
     assert!(
-        s.contains(&local(at)[..16]),
-        "the recorded time is shown:\n{s}"
+        s.contains(&format!(" REPLAY  {}  ", local(shown))),
+        "the recorded time {} is shown:\n{s}",
+        local(shown)
     );
 
     // `]` to the end, one sample at a time.
