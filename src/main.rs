@@ -20,6 +20,9 @@ fn main() {
         Some(Command::Snapshot(args)) => whytop::cli::snapshot::run(args),
         Some(Command::Record(args)) => whytop::cli::record::run(args),
         Some(Command::Ended(args)) => whytop::cli::recorded::ended(args),
+        Some(Command::Replay(args)) => {
+            whytop::cli::recorded::replay(args, cli.app_options(), whytop::ui::render)
+        }
         Some(Command::Config(args)) => whytop::cli::config::run(args),
         Some(Command::Man) => whytop::cli::docs::run_man(),
         Some(Command::Completions(args)) => whytop::cli::docs::run_completions(args),

@@ -104,6 +104,14 @@ pub(crate) enum Action {
     ScrollRight,
     /// The program's full path / its name alone in COMMAND (htop's `p`).
     ProgramPath,
+    /// In a replay: one sample back / on.
+    ReplayBack,
+    ReplayForward,
+    /// In a replay: a minute of recorded time back / on.
+    ReplayBackMinute,
+    ReplayForwardMinute,
+    /// In a replay: type a time to go to.
+    ReplayGoto,
 }
 
 impl Action {
@@ -202,6 +210,11 @@ impl Action {
             Self::ScrollLeft => "scroll the table left",
             Self::ScrollRight => "scroll the table right (long commands)",
             Self::ProgramPath => "program's full path / name only",
+            Self::ReplayBack => "replay: one sample back",
+            Self::ReplayForward => "replay: one sample on",
+            Self::ReplayBackMinute => "replay: a minute back",
+            Self::ReplayForwardMinute => "replay: a minute on",
+            Self::ReplayGoto => "replay: go to a time (HH:MM:SS, YYYY-MM-DD HH:MM:SS, -5m)",
         }
     }
 }

@@ -167,11 +167,12 @@ impl Executor {
         }
     }
 
-    /// Everything but Suspend, which needs the terminal and stays with the loop.
+    /// Everything but Suspend, which needs the terminal, and a replay's moves,
+    /// which go to its source: both stay with the loop.
     pub fn run(&mut self, effect: Effect) {
         let tx = self.to_ui.clone();
         match effect {
-            Effect::Suspend => {}
+            Effect::Suspend | Effect::Replay(_) => {}
             Effect::Collector(cmd) => {
                 let _ = self.collector.send(cmd);
             }

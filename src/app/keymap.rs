@@ -24,10 +24,14 @@ pub enum Mode {
     Logs,
     LogFilter,
     Capture,
+    /// Keys taken first in a replay, over the table's and the panes'.
+    Replay,
+    /// The replay's prompt for a time.
+    ReplayTime,
 }
 
 impl Mode {
-    pub(crate) const ALL: [Mode; 14] = [
+    pub(crate) const ALL: [Mode; 16] = [
         Mode::Capture,
         Mode::Logs,
         Mode::LogFilter,
@@ -42,6 +46,8 @@ impl Mode {
         Mode::Nice,
         Mode::Audit,
         Mode::Ended,
+        Mode::Replay,
+        Mode::ReplayTime,
     ];
 
     pub fn name(self) -> &'static str {
@@ -60,6 +66,8 @@ impl Mode {
             Mode::Logs => "logs",
             Mode::LogFilter => "log-filter",
             Mode::Capture => "capture",
+            Mode::Replay => "replay",
+            Mode::ReplayTime => "replay-time",
         }
     }
 }

@@ -10,6 +10,7 @@ pub(crate) mod options;
 pub(crate) mod overlay;
 pub(crate) mod pane_views;
 pub(crate) mod process_actions;
+pub(crate) mod replay;
 pub(crate) mod run;
 mod search;
 pub mod state;
@@ -19,10 +20,12 @@ pub(crate) mod terminal;
 pub mod update;
 pub(crate) mod worker_pool;
 
-pub use options::{BadUsage, Options};
+pub use options::{BadUsage, Options, ReplayFrom};
 pub use run::run;
 
 #[cfg(test)]
 mod overlay_tests;
+#[cfg(test)]
+mod replay_tests;
 #[cfg(test)]
 mod tagged_tests;

@@ -29,11 +29,15 @@ pub enum Msg {
     /// earlier, cancelled capture must not fill the pane of the current one.
     CaptureProgress(u64, crate::actions::capture::Progress),
     CaptureDone(u64, Box<crate::actions::capture::Capture>),
+    /// Where a replay moved to, with the recorded snapshots that lead there.
+    Replay(Box<crate::collectors::replay::ReplayFrame>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     Collector(CollectorCmd),
+    /// Move the replay (the event loop hands it to the replay source).
+    Replay(crate::collectors::replay::ReplayCmd),
     Suspend,
     StartLadder {
         targets: Vec<Target>,

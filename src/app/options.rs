@@ -25,6 +25,16 @@ pub struct Options {
     pub no_mouse: bool,
     /// `--theme`: wins over the config's `theme`.
     pub theme: Option<crate::present::theme::ThemeName>,
+    /// `whytop replay`: the TUI on this recording, not the live system.
+    pub replay: Option<ReplayFrom>,
+}
+
+/// The recording a replay opens, and where in it.
+#[derive(Clone, Debug)]
+pub struct ReplayFrom {
+    pub db: PathBuf,
+    /// Seconds since the epoch (the newest sample when None).
+    pub at: Option<f64>,
 }
 
 /// A flag's value or a config file is wrong (a bad regex, an unknown key):

@@ -54,6 +54,11 @@ pub enum Overlay {
         filtering: bool,
     },
     Capture(Box<CaptureView>),
+    /// In a replay, the time to go to as typed, and why it is not one.
+    TimePrompt {
+        input: String,
+        error: Option<String>,
+    },
 }
 
 /// htop's search as it is typed: the text, why it matches nothing, and the
@@ -119,6 +124,7 @@ impl Overlay {
                 filtering: true, ..
             } => Mode::LogFilter,
             Overlay::Capture(_) => Mode::Capture,
+            Overlay::TimePrompt { .. } => Mode::ReplayTime,
         }
     }
 

@@ -66,7 +66,11 @@ fn open(app: &mut App, mode: Mode) {
             open(app, Mode::Logs);
             KeyCode::Char('/')
         }
-        Mode::Normal => return,
+        Mode::ReplayTime => {
+            app.replay = Some(Default::default());
+            KeyCode::Char('@')
+        }
+        Mode::Normal | Mode::Replay => return,
     };
     key(app, k);
     assert_eq!(app.ui.overlay.mode(), mode, "{k:?} opens {mode:?}");

@@ -6,17 +6,22 @@ use super::effects::Executor;
 use super::keymap::Keymap;
 use super::msg::{Effect, Msg};
 use super::options::{BadUsage, Options};
-use super::state::App;
+use super::state::{App, ReplayView};
 use super::{terminal, update::update};
+use crate::collectors::replay::{ReplayCmd, ReplayFrame, ReplayHandle};
 use crate::collectors::{self, CollectorCmd};
 use crate::model::Filter;
 use crate::model::view::ViewOptions;
+use crate::model::{ProcDetail, Snapshot};
 use crossterm::event::{Event, EventStream};
 use futures_util::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::signal::unix::{Signal, SignalKind, signal};
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::watch;
 use tokio::time::{Instant, sleep_until};
 
 /// Frames are drawn at most this often; events in between are coalesced.
@@ -64,35 +69,84 @@ fn path_of(f: &Option<(std::path::PathBuf, String)>) -> String {
 /// Runs the TUI until the user quits; `draw` renders a frame of the app (the
 /// binary passes `ui::render`: the app does not know how it is drawn).
 pub fn run(opts: &Options, draw: fn(&App, &mut ratatui::Frame)) -> anyhow::Result<i32> {
-    let app = prepare(opts)?;
+    let mut app = prepare(opts)?;
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         anyhow::bail!(
             "the TUI needs a terminal on stdin and stdout (for one table printed, `whytop ps`)"
         );
     }
-    let platform = crate::platform::native()?;
-    let collector = collectors::spawn(platform, app.delay);
+    let feeds = match &opts.replay {
+        None => Feeds::live(collectors::spawn(crate::platform::native()?, app.delay)),
+        Some(from) => {
+            let rec = crate::store::replay::Recording::open(&from.db)?;
+            app.replay = Some(ReplayView {
+                db: from.db.display().to_string(),
+                position: None,
+            });
+            Feeds::replay(collectors::replay::spawn(rec, from.at)?)
+        }
+    };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     terminal::install_panic_hook();
     let mouse = !opts.no_mouse;
     terminal::enter(mouse)?;
-    let result = rt.block_on(event_loop(
-        app,
-        collector,
-        opts.proc_root.clone(),
-        draw,
-        mouse,
-    ));
+    let result = rt.block_on(event_loop(app, feeds, opts.proc_root.clone(), draw, mouse));
     terminal::leave();
     result.map(|()| 0)
 }
 
+/// What the loop takes data from: the live collector's watches, or a
+/// replay's frames; the ends the other source would use are idle channels
+/// (their senders kept, so they never wake the loop).
+struct Feeds {
+    snaps: watch::Receiver<Arc<Snapshot>>,
+    details: watch::Receiver<Option<Arc<ProcDetail>>>,
+    errors: watch::Receiver<Option<String>>,
+    commands: std::sync::mpsc::Sender<CollectorCmd>,
+    frames: UnboundedReceiver<ReplayFrame>,
+    replay: Option<std::sync::mpsc::Sender<ReplayCmd>>,
+    /// The collector's thread (joined when dropped) or the idle senders.
+    _keep: Box<dyn std::any::Any>,
+}
+
+impl Feeds {
+    fn live(c: collectors::CollectorHandle) -> Feeds {
+        let (idle, frames) = tokio::sync::mpsc::unbounded_channel();
+        Feeds {
+            snaps: c.snapshots,
+            details: c.details,
+            errors: c.errors,
+            commands: c.commands,
+            frames,
+            replay: None,
+            _keep: Box::new((c.thread, idle)),
+        }
+    }
+
+    fn replay(r: ReplayHandle) -> Feeds {
+        let (s, snaps) = watch::channel(Arc::new(Snapshot::default()));
+        let (d, details) = watch::channel(None);
+        let (e, errors) = watch::channel(None);
+        // Focus and refresh requests have no collector to go to: dropped.
+        let (commands, _) = std::sync::mpsc::channel();
+        Feeds {
+            snaps,
+            details,
+            errors,
+            commands,
+            frames: r.frames,
+            replay: Some(r.commands),
+            _keep: Box::new((s, d, e)),
+        }
+    }
+}
+
 async fn event_loop(
     mut app: App,
-    c: collectors::CollectorHandle,
+    c: Feeds,
     proc_root: std::path::PathBuf,
     draw: fn(&App, &mut ratatui::Frame),
     mouse: bool,
@@ -100,7 +154,7 @@ async fn event_loop(
     let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let size = term.size()?;
     update(&mut app, Msg::Resize(size.width, size.height));
-    let (mut snaps, mut details, mut errors) = (c.snapshots, c.details, c.errors);
+    let (mut snaps, mut details, mut errors, mut frames) = (c.snaps, c.details, c.errors, c.frames);
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     // TERM, HUP, and every other signal that would end the process (in raw
@@ -155,6 +209,7 @@ async fn event_loop(
                 dirty |= (had && app.ui.status.is_none()) || app.ladder.is_some();
                 continue;
             }
+            Some(f) = frames.recv() => Msg::Replay(Box::new(f)),
             Some(m) = bg_rx.recv() => m,
             () = any_signal(&mut ending) => return Ok(()),
         };
@@ -163,6 +218,10 @@ async fn event_loop(
                 terminal::suspend(mouse)?;
                 term.clear()?;
                 let _ = c.commands.send(CollectorCmd::RefreshNow);
+            } else if let Effect::Replay(cmd) = effect {
+                if let Some(r) = &c.replay {
+                    let _ = r.send(cmd);
+                }
             } else {
                 exec.run(effect);
             }

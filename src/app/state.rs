@@ -13,6 +13,7 @@ use crate::model::view::{self, ViewOptions, ViewRow};
 use crate::model::{ProcDetail, ProcKey, ProcessTable, Snapshot, derive};
 use crate::present::layout::{Areas, Panes};
 use crate::present::meters::{HeaderPlan, MeterKind};
+pub use crate::store::replay::Position as ReplayPosition;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -116,6 +117,17 @@ pub struct App {
     pub history: History,
     /// The header's meters in order (config `meters`).
     pub meters: Vec<MeterKind>,
+    /// `whytop replay`: the table shows a recording, not the live system.
+    pub replay: Option<ReplayView>,
+}
+
+/// What the header says of a replay.
+#[derive(Clone, Debug, Default)]
+pub struct ReplayView {
+    /// The recording, as its path reads.
+    pub db: String,
+    /// Where it stands (None until the first sample is read).
+    pub position: Option<ReplayPosition>,
 }
 
 impl App {
@@ -144,6 +156,7 @@ impl App {
             theme: Default::default(),
             history: History::default(),
             meters: MeterKind::DEFAULT.to_vec(),
+            replay: None,
         }
     }
 
@@ -205,7 +218,9 @@ impl App {
     /// What the panes' geometry depends on.
     pub(crate) fn panes(&self) -> Panes {
         Panes {
-            header_lines: self.header_plan().lines(self.cpu_count()),
+            // A replay says so on a line of its own above the meters.
+            header_lines: self.header_plan().lines(self.cpu_count())
+                + u16::from(self.replay.is_some()),
             ladder_targets: self.ladder.as_ref().map(|l| l.targets.len()),
             detail: self.ui.overlay.mode() == Mode::Detail,
             detail_full: self.ui.detail_full,

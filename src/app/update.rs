@@ -7,6 +7,7 @@ use super::diagnostics;
 use super::keymap::Mode;
 use super::msg::{Effect, Msg};
 use super::process_actions;
+use super::replay;
 use super::search;
 use super::state::{App, Overlay};
 use super::table_keys::{self, apply_filter, close, focus_effect, sort_by};
@@ -18,7 +19,7 @@ use crossterm::event::{
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(k) if k.kind == KeyEventKind::Release => Vec::new(),
-        Msg::Key(k) => match app.keymap.lookup(app.ui.overlay.mode(), &k) {
+        Msg::Key(k) => match replay::lookup(app, &k) {
             Some(a) => act(app, a),
             None => unbound(app, &k),
         },
@@ -82,6 +83,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.audit = records;
             Vec::new()
         }
+        Msg::Replay(f) => replay::frame(app, *f),
         Msg::Tick => {
             if app.ui.status_ttl > 0 {
                 app.ui.status_ttl -= 1;
@@ -114,6 +116,7 @@ fn unbound(app: &mut App, k: &KeyEvent) -> Vec<Effect> {
             input.push(c);
         }
         (Overlay::SearchPrompt(_), KeyCode::Char(c)) if plain => search::typed(app, c),
+        (Overlay::TimePrompt { .. }, KeyCode::Char(c)) if plain => replay::typed(app, c),
         (Overlay::FilterPrompt { .. }, KeyCode::Char(c)) if plain => {
             app.ui.filter_text.push(c);
             apply_filter(app);
@@ -163,6 +166,9 @@ fn starts_diagnostics(a: Action) -> bool {
 /// Dispatch on the open overlay first, then the action.
 pub(crate) fn act(app: &mut App, a: Action) -> Vec<Effect> {
     app.ui.quit_armed &= a == Action::Quit;
+    if let Some(effects) = replay::intercept(app, a) {
+        return effects;
+    }
     match app.ui.overlay.mode() {
         Mode::Normal => table_keys::act(app, a),
         Mode::Filter => filter_key(app, a),
@@ -185,6 +191,9 @@ pub(crate) fn act(app: &mut App, a: Action) -> Vec<Effect> {
             None => Vec::new(),
         },
         Mode::Logs | Mode::LogFilter | Mode::Capture => diagnostics::act(app, a),
+        Mode::ReplayTime => replay::prompt_key(app, a),
+        // A section looked up before the overlay's, never an overlay's own.
+        Mode::Replay => Vec::new(),
     }
 }
 

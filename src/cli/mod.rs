@@ -117,6 +117,7 @@ impl Cli {
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
             no_mouse: self.no_mouse,
             theme: self.theme,
+            replay: None,
         }
     }
 }
@@ -147,6 +148,9 @@ pub enum Command {
     Record(record::RecordArgs),
     /// List processes that ended recently, from the recording.
     Ended(recorded::EndedArgs),
+    /// Open the TUI on a recording: [ ] step a sample, { } a minute, @ types a
+    /// time; everything but actions works.
+    Replay(recorded::ReplayArgs),
     /// Print the default config (`--print-default`) or check a config file (`--check PATH`).
     Config(config::ConfigArgs),
     /// Print whytop's man page (roff): `whytop man > whytop.1`.

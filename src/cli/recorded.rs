@@ -1,8 +1,8 @@
 //! Answers from the recording: `ps --at`, `why PID --at`, `ended`.
 
 use super::record::db_for_reading;
-use crate::model::timespec::{TimeParseError, TimeSpec, parse_duration};
-use crate::platform::localtime::{self, LocalTime};
+use crate::model::timespec::parse_duration;
+use crate::platform::localtime;
 use crate::present::format;
 use crate::store::{EndedRow, Moment, MomentRow, Reader};
 use serde::Serialize;
@@ -17,58 +17,7 @@ fn now() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Why a `--at` TIME names no moment; carries the text given.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum AtError {
-    #[error(transparent)]
-    Parse(#[from] TimeParseError),
-    #[error("{0:?}: not a local time this system can convert")]
-    NotConvertible(String),
-    #[error("the local date is not known")]
-    NoLocalDate,
-}
-
-/// A `--at` TIME as seconds since the epoch; the message says the forms.
-pub fn resolve(at: &str) -> Result<f64, AtError> {
-    let spec: TimeSpec = at.parse()?;
-    let now = now();
-    let local = |t: LocalTime| {
-        localtime::to_epoch(t)
-            .map(|s| s as f64)
-            .ok_or_else(|| AtError::NotConvertible(at.to_string()))
-    };
-    match spec {
-        TimeSpec::Ago(secs) => Ok(now - secs),
-        TimeSpec::At {
-            year,
-            month,
-            day,
-            hour,
-            minute,
-            second,
-        } => local(LocalTime {
-            year,
-            month,
-            day,
-            hour,
-            minute,
-            second,
-        }),
-        TimeSpec::Today {
-            hour,
-            minute,
-            second,
-        } => {
-            let today = localtime::of(now).ok_or(AtError::NoLocalDate)?;
-            local(LocalTime {
-                hour,
-                minute,
-                second,
-                ..today
-            })
-        }
-    }
-}
+pub use crate::present::at_time::{AtError, resolve};
 
 fn open(db: Option<&PathBuf>) -> anyhow::Result<Reader> {
     Ok(Reader::open(&db_for_reading(db)?)?)
@@ -317,4 +266,38 @@ pub fn ended(args: &EndedArgs) -> anyhow::Result<i32> {
         );
     }
     super::emit(&out)
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReplayArgs {
+    /// The recording (default: record.sqlite in whytop's data directory).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Where to start: `YYYY-MM-DD HH:MM:SS`, `HH:MM:SS` (today) or relative
+    /// (`-5m`); the newest sample when not given.
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub at: Option<String>,
+}
+
+/// `whytop replay`: the TUI on a recording; `opts` are the TUI's other flags.
+pub fn replay(
+    args: &ReplayArgs,
+    mut opts: crate::app::Options,
+    draw: fn(&crate::app::state::App, &mut ratatui::Frame),
+) -> anyhow::Result<i32> {
+    let at = match args.at.as_deref().map(resolve).transpose() {
+        Ok(t) => t,
+        Err(e) => {
+            errln!("whytop replay: --at {e}");
+            return Ok(2);
+        }
+    };
+    let db = db_for_reading(args.db.as_ref())?;
+    // Said before the terminal is taken: no recording, or an empty one.
+    let reader = Reader::open(&db)?;
+    if reader.coverage()?.is_none() {
+        anyhow::bail!("{}: the recording holds no samples yet", db.display());
+    }
+    opts.replay = Some(crate::app::ReplayFrom { db, at });
+    crate::app::run(&opts, draw)
 }

@@ -1,8 +1,9 @@
 //! Sampling loops: they read through a `Platform` and publish snapshots; they never draw.
 
+pub mod replay;
 pub(crate) mod runtime;
 pub(crate) mod sampler;
-pub mod stack_why;
+pub(crate) mod stack_why;
 pub mod why;
 
 pub use sampler::{CollectorCmd, CollectorHandle, collect_pair, spawn};

@@ -2,7 +2,7 @@
 
 /// A local calendar time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct LocalTime {
+pub struct LocalTime {
     pub year: i32,
     pub month: u32,
     pub day: u32,

@@ -14,10 +14,10 @@ pub(crate) mod handle;
 pub(crate) mod job_control;
 #[cfg(target_os = "linux")]
 pub mod linux;
-pub(crate) mod localtime;
+pub mod localtime;
 #[cfg(target_os = "macos")]
 pub(crate) mod macos;
-pub mod oom_events;
+pub(crate) mod oom_events;
 pub(crate) mod os;
 pub mod privilege;
 pub(crate) mod proc_handle;

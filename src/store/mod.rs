@@ -2,9 +2,10 @@
 //! (only what changed, plus keyframes), pruning to the retention, and reading
 //! a moment or the ended processes back.
 
-pub mod reader;
-pub mod schema;
-pub mod writer;
+pub(crate) mod reader;
+pub mod replay;
+pub(crate) mod schema;
+pub(crate) mod writer;
 
 pub use reader::{EndedRow, Moment, MomentRow, Reader};
 pub use writer::{KernelExit, Writer, WriterOptions};
@@ -13,7 +14,7 @@ use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum StoreError {
+pub enum StoreError {
     #[error("{}: {source}", path.display())]
     Sqlite {
         path: PathBuf,

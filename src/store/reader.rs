@@ -310,7 +310,7 @@ impl Reader {
 
 /// Forks and execs under one parent over a span of the recording.
 #[derive(Clone, Debug, Serialize)]
-pub(crate) struct SpawnRow {
+pub struct SpawnRow {
     pub ppid: i32,
     /// Its name as recorded (the newest process of that pid), if it was.
     pub comm: Option<String>,
@@ -348,6 +348,11 @@ impl Reader {
             .map_err(&e)?;
         rows.collect::<Result<_, _>>().map_err(e)
     }
+}
+
+/// `why` as a WHY word, for callers that want the enum.
+pub(crate) fn reason(why: &str) -> crate::model::why::WaitReason {
+    why.parse().unwrap_or_default()
 }
 
 /// Seconds since the epoch as a plain UTC-free number for messages; the CLI

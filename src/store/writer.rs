@@ -86,7 +86,7 @@ pub struct Writer {
 
 /// What one `write` did, for the recorder's log and its tests.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Written {
+pub struct Written {
     pub sample_id: i64,
     pub keyframe: bool,
     pub rows: usize,

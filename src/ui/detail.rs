@@ -48,8 +48,11 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         return vec![Line::raw("no process selected")];
     };
     let detail = app.detail.as_ref().filter(|d| d.key == Some(p.key()));
+    let replay = app.replay.is_some();
     let pending = || {
-        if detail.is_none() {
+        if replay {
+            "not recorded".to_string()
+        } else if detail.is_none() {
             "reading…".to_string()
         } else {
             "unreadable".to_string()
@@ -87,8 +90,17 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         }
         None => out.push(field(
             "Why",
-            tag.map(|t| format!("{} (reading the evidence…)", t.text()))
-                .unwrap_or_else(pending),
+            tag.map(|t| {
+                if replay {
+                    format!(
+                        "{} (as recorded: the reason is kept, not its evidence)",
+                        t.text()
+                    )
+                } else {
+                    format!("{} (reading the evidence…)", t.text())
+                }
+            })
+            .unwrap_or_else(pending),
         )),
     }
     let history = app.history.process(p.key());

@@ -37,10 +37,13 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     // Newest end first; the kernel's time where it said, else the last sighting.
     ended.sort_by(|a, b| ended_at(b).total_cmp(&ended_at(a)));
     if ended.is_empty() {
-        let none = if filter.is_some() {
-            "nothing that matches the filter has ended since whytop started"
-        } else {
-            "nothing has ended since whytop started"
+        let none = match (filter.is_some(), app.replay.is_some()) {
+            (true, false) => "nothing that matches the filter has ended since whytop started",
+            (false, false) => "nothing has ended since whytop started",
+            (true, true) => {
+                "nothing that matches the filter ended in the recorded minutes before this moment"
+            }
+            (false, true) => "nothing ended in the recorded minutes before this moment",
         };
         out.push(Line::styled(none, theme::DIM));
     }

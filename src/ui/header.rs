@@ -3,7 +3,7 @@
 //! `present::meters` plans them from the app's list.
 
 use super::{format, theme};
-use crate::app::state::App;
+use crate::app::state::{App, ReplayView};
 use crate::model::{StateCounts, SystemSample};
 use crate::present::meters::{CpuGrid, MeterKind};
 use ratatui::Frame;
@@ -60,7 +60,52 @@ pub fn bar(label: &str, parts: &[Part], value: &str, width: u16, mono: bool) -> 
     Line::from(spans)
 }
 
+/// The mark of a replay, never mistaken for the live system's header.
+const REPLAY_MARK: Style = Style::new()
+    .fg(ratatui::style::Color::Black)
+    .bg(ratatui::style::Color::Yellow)
+    .add_modifier(ratatui::style::Modifier::BOLD);
+
+/// ` REPLAY  2026-12-07 23:40:01  sample 12 of 40 (23:39:55 to 23:40:15)  rec.sqlite`
+pub(crate) fn replay_line(r: &ReplayView) -> Line<'static> {
+    let mut spans = vec![Span::styled(" REPLAY ", REPLAY_MARK)];
+    match &r.position {
+        Some(p) => {
+            let hms = |t: f64| {
+                let s = format::local_time(t);
+                s.rsplit(' ').next().unwrap_or(&s).to_string()
+            };
+            spans.push(Span::styled(
+                format!(" {} ", format::local_time(p.taken_at)),
+                theme::LABEL.add_modifier(ratatui::style::Modifier::BOLD),
+            ));
+            spans.push(Span::raw(format!(
+                " sample {} of {} ({} to {})  {}",
+                p.index + 1,
+                p.count,
+                hms(p.first),
+                hms(p.last),
+                r.db
+            )));
+        }
+        None => spans.push(Span::raw(format!(" reading {}…", r.db))),
+    }
+    Line::from(spans)
+}
+
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
+    // A replay's line first, above the meters of the moment it shows.
+    let area = match &app.replay {
+        Some(r) if area.height > 0 => {
+            f.render_widget(Paragraph::new(replay_line(r)), Rect { height: 1, ..area });
+            Rect {
+                y: area.y + 1,
+                height: area.height - 1,
+                ..area
+            }
+        }
+        _ => area,
+    };
     let sys = &app.table.snapshot.system;
     let plan = app.header_plan();
     let half = area.width / 2;
@@ -191,6 +236,8 @@ fn text_meter(m: MeterKind, app: &App) -> Line<'static> {
             "Load average: ",
             format!("{:.2} {:.2} {:.2}", sys.load[0], sys.load[1], sys.load[2]),
         ),
+        // The recording keeps no uptime: said, not shown as zero.
+        MeterKind::Uptime if app.replay.is_some() => labelled("Uptime: ", "not recorded".into()),
         MeterKind::Uptime => labelled("Uptime: ", format::uptime(sys.uptime_secs)),
         MeterKind::Clock => {
             let t = format::local_time(snap.taken_at);

@@ -13,7 +13,15 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         Line::styled("whytop: why is each process not running?", theme::LABEL),
         Line::raw(""),
     ];
-    for mode in [
+    if app.replay.is_some() {
+        out.push(Line::raw(
+            "A replay: the table shows a recording. Every key but actions works; \
+             stop, signal, nice, scheduling, bundle, capture and log tail are not available.",
+        ));
+        out.push(Line::raw(""));
+    }
+    // A replay's keys first in a replay; after the rest in the live TUI.
+    let mut modes = vec![
         Mode::Normal,
         Mode::Filter,
         Mode::Sort,
@@ -22,9 +30,20 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         Mode::Signal,
         Mode::Logs,
         Mode::Capture,
-    ] {
+    ];
+    if app.replay.is_some() {
+        modes.insert(0, Mode::Replay);
+    } else {
+        modes.push(Mode::Replay);
+    }
+    for mode in modes {
         out.push(Line::styled(
-            format!("In {} mode", mode.name()),
+            match mode {
+                Mode::Replay => {
+                    "In a replay (whytop replay), over the other modes' keys".to_string()
+                }
+                m => format!("In {} mode", m.name()),
+            },
             theme::LABEL,
         ));
         for (action, keys) in app.keymap.bindings(mode) {

@@ -62,6 +62,21 @@ pub fn line(app: &App) -> Line<'static> {
             Span::raw("▏"),
         ]);
     }
+    if let Overlay::TimePrompt { input, error } = &app.ui.overlay {
+        let mut spans = vec![
+            Span::styled("Go to: ", theme::KEY),
+            Span::raw(input.clone()),
+            Span::raw("▏"),
+        ];
+        match error {
+            Some(e) => spans.push(Span::styled(format!("  {e}"), theme::ERROR)),
+            None => spans.push(Span::styled(
+                "  HH:MM:SS, YYYY-MM-DD HH:MM:SS or -5m; Enter goes, Esc leaves",
+                theme::DIM,
+            )),
+        }
+        return Line::from(spans);
+    }
     if let Some(e) = &app.collector_error {
         return Line::styled(format!("cannot read processes: {e}"), theme::ERROR);
     }
@@ -98,9 +113,16 @@ pub fn line(app: &App) -> Line<'static> {
         used += m.content.chars().count();
         spans.push(m);
     }
-    let bindings = app.keymap.bindings(Mode::Normal);
+    let mut bindings = app.keymap.bindings(Mode::Normal);
+    // A replay offers its moves where the live footer offers nice and kill.
+    let footer: &[(Action, &str)] = if app.replay.is_some() {
+        bindings.splice(0..0, app.keymap.bindings(Mode::Replay));
+        &REPLAY_FOOTER
+    } else {
+        &FOOTER
+    };
     used += filter.chars().count();
-    for (action, what) in FOOTER {
+    for &(action, what) in footer {
         // An action the keymap leaves unbound is not offered.
         let Some((_, keys)) = bindings.iter().find(|(a, _)| *a == action) else {
             continue;
@@ -139,6 +161,19 @@ const FOOTER: [(Action, &str); 10] = [
     (Action::SignalMenu, "Kill"),
     (Action::Quit, "Quit"),
     (Action::Stop, "Stop"),
+];
+
+const REPLAY_FOOTER: [(Action, &str); 10] = [
+    (Action::Help, "Help"),
+    (Action::ReplayBack, "Back"),
+    (Action::ReplayForward, "On"),
+    (Action::ReplayBackMinute, "-1min"),
+    (Action::ReplayForwardMinute, "+1min"),
+    (Action::ReplayGoto, "Time"),
+    (Action::Filter, "Filter"),
+    (Action::Tree, "Tree"),
+    (Action::SortMenu, "SortBy"),
+    (Action::Quit, "Quit"),
 ];
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
