@@ -33,6 +33,7 @@ fn proc_(pid: i32, ppid: i32, cmd: &str, cpu_s: u64, rss_mib: u64) -> ProcSample
         rss_bytes: rss_mib << 20,
         vsz_bytes: (rss_mib * 3) << 20,
         tgid: None,
+        extra: Default::default(),
         info: Arc::new(ProcInfo {
             tty: None,
             uid: Some(1000),
@@ -282,11 +283,7 @@ fn detail_pane() {
 fn narrow_columns_show_their_sort_arrow_and_80_columns_leave_room_for_the_command() {
     let mut app = app();
     for (col, title) in [("s", "S▽"), ("pri", "PRI▽")] {
-        app.opts.sort = whytop::ui::columns::COLUMNS
-            .iter()
-            .map(|c| c.sort)
-            .find(|c| c.title().eq_ignore_ascii_case(col))
-            .unwrap();
+        app.opts.sort = whytop::ui::columns::parse(col).unwrap();
         app.opts.descending = true;
         app.rebuild_view();
         let s = screen(&app);

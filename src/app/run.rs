@@ -49,6 +49,7 @@ pub(crate) fn prepare(cli: &Options) -> anyhow::Result<App> {
     let mut app = App::new(keymap, opts, delay);
     app.policy = config.policy().map_err(anyhow::Error::msg)?;
     app.meters = config.meter_kinds().map_err(anyhow::Error::msg)?;
+    app.columns = config.column_ids().map_err(anyhow::Error::msg)?;
     app.no_color = cli.no_color;
     app.theme = cli.theme.unwrap_or(config.theme);
     app.ui.filter_text = filter_text;
@@ -73,6 +74,10 @@ pub fn run(opts: &Options, draw: fn(&App, &mut ratatui::Frame)) -> anyhow::Resul
     }
     let platform = crate::platform::native()?;
     let collector = collectors::spawn(platform, app.delay);
+    let (io, oom) = crate::present::columns::extra_reads(&app.columns);
+    if io || oom {
+        let _ = collector.commands.send(CollectorCmd::ExtraReads(io, oom));
+    }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;

@@ -113,6 +113,8 @@ pub struct App {
     pub history: History,
     /// The header's meters in order (config `meters`).
     pub meters: Vec<MeterKind>,
+    /// The table's columns in order (config `columns`).
+    pub columns: Vec<crate::model::sort::SortColumn>,
 }
 
 impl App {
@@ -140,6 +142,7 @@ impl App {
             theme: Default::default(),
             history: History::default(),
             meters: MeterKind::DEFAULT.to_vec(),
+            columns: crate::present::columns::DEFAULT.to_vec(),
         }
     }
 
@@ -248,6 +251,16 @@ impl App {
     /// Bold and reverse only: `NO_COLOR`, or the mono theme.
     pub fn colourless(&self) -> bool {
         self.no_color || self.theme == crate::present::theme::ThemeName::Mono
+    }
+
+    /// The column `step` places after (or before) the sorted one among those
+    /// shown, round the end (`>`, `<`).
+    pub(crate) fn sort_step(&self, step: isize) -> crate::model::sort::SortColumn {
+        let n = self.columns.len().max(1) as isize;
+        match self.columns.iter().position(|c| *c == self.opts.sort) {
+            Some(i) => self.columns[(i as isize + step).rem_euclid(n) as usize],
+            None => self.columns.first().copied().unwrap_or(self.opts.sort),
+        }
     }
 
     pub fn say(&mut self, msg: impl Into<String>) {

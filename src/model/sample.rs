@@ -87,8 +87,48 @@ pub struct ProcSample {
     pub vsz_bytes: u64,
     /// For a thread row: the process (thread group) it belongs to.
     pub tgid: Option<Pid>,
+    /// What only some columns show (faults, last CPU, I/O, OOM score).
+    #[serde(flatten)]
+    pub extra: ProcExtra,
     #[serde(flatten)]
     pub info: Arc<ProcInfo>,
+}
+
+/// Figures behind the optional columns; 0 or None where the platform does not
+/// say (macOS), and I/O and the OOM score only while such a column is shown.
+/// Counters only grow: the table's rates come from two samples of them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcExtra {
+    /// Minor and major page faults, the whole process's (Linux `stat`).
+    #[serde(default)]
+    pub minflt: u64,
+    #[serde(default)]
+    pub majflt: u64,
+    /// Times its main thread was put on a CPU (`schedstat`): a switch in for
+    /// each switch out, so its context switches, voluntary or not.
+    #[serde(default)]
+    pub ctxsw: u64,
+    /// The CPU it last ran on.
+    #[serde(default)]
+    pub processor: i32,
+    /// Resident pages shared with other processes (file-backed, shmem), bytes.
+    #[serde(default)]
+    pub shared_bytes: u64,
+    /// Bytes it caused to be read from and written to storage (`/proc/PID/io`
+    /// read_bytes, write_bytes); None: not asked for, or unreadable (another
+    /// user's process, for a user who is not root).
+    #[serde(default)]
+    pub io: Option<IoBytes>,
+    /// The kernel's OOM-killer badness, 0..=2000 (`/proc/PID/oom_score`).
+    #[serde(default)]
+    pub oom_score: Option<u32>,
+}
+
+/// Storage I/O counters of a process, bytes since it started.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IoBytes {
+    pub read: u64,
+    pub write: u64,
 }
 
 /// The slow-changing part of a sample, shared between passes.

@@ -27,11 +27,12 @@
 //!
 //! Only samples whose wait evidence may have changed are reported fresh.
 
+use super::io_file::{parse_io, parse_oom_score};
 use super::pid_churn::{FULL_LIST_EVERY, PidChurn};
 use super::reader_io::{ReadAtToEnd, cmdline_into, raise_fd_limit, read_into, sysconf};
 use super::run_watch::sched_read;
 use super::stat::{PF_KTHREAD, Stat, parse_stat};
-use super::statm::parse_resident_pages;
+use super::statm::parse_resident_shared;
 use super::tty::tty_name;
 use super::users::UserNames;
 use crate::model::sorted_map::SortedMap;
@@ -114,6 +115,12 @@ pub struct ProcReader {
     /// pid reused by a new process): gone like the unseen, for `reread_orphans`.
     replaced: Vec<Pid>,
     churn: PidChurn,
+    /// Read `io` and `oom_score` too (a column shows them).
+    io: bool,
+    oom: bool,
+    /// What is read changed: re-read every process this pass, so none shows
+    /// an empty cell until it runs.
+    reread_all: bool,
 }
 
 impl Drop for ProcReader {
@@ -147,7 +154,19 @@ impl ProcReader {
             held: 0,
             buf: Vec::with_capacity(1024),
             replaced: Vec::new(),
+            io: false,
+            oom: false,
+            reread_all: false,
         }
+    }
+
+    /// Whether to read the storage I/O counters and the OOM score of every
+    /// process (only while a column shows them: they cost a file each).
+    pub fn set_extras(&mut self, io: bool, oom: bool) {
+        if (io, oom) != (self.io, self.oom) {
+            self.reread_all = true;
+        }
+        (self.io, self.oom) = (io, oom);
     }
 
     pub fn boot_time(&self) -> u64 {
@@ -213,6 +232,7 @@ impl ProcReader {
             out.extend(tasks);
         }
         drop(last);
+        self.reread_all = false;
         self.give_foregrounds(&mut out, &mut fresh, foreground, idle_on_tty);
         let mut gone = self.drop_unseen();
         gone.append(&mut self.replaced);
@@ -287,7 +307,7 @@ impl ProcReader {
                 &mut self.buf,
             )
             .and_then(|_| sched_read(&self.buf));
-            let now = read.map(|(f, _)| f);
+            let now = read.map(|r| r.fingerprint);
             let ran = now.is_none() || now != Some(e.sched);
             // Other threads may have run: their CPU time and count are in `stat`.
             let threaded = prev.is_some_and(|p| p.threads > 1);
@@ -295,10 +315,11 @@ impl ProcReader {
                 && !ran
                 && !threaded
                 && !due(pid, self.pass)
+                && !self.reread_all
             {
                 let mut s = p.clone();
-                if let Some((_, wait)) = read {
-                    s.run_delay_ns = wait;
+                if let Some(r) = read {
+                    s.run_delay_ns = r.wait;
                 }
                 return Some((s, Got::Kept));
             }
@@ -306,8 +327,9 @@ impl ProcReader {
             e.sched = now.unwrap_or(UNREAD);
             if alive && let Some(p) = prev {
                 let mut s = p.clone();
-                if let Some((_, wait)) = read {
-                    s.run_delay_ns = wait;
+                if let Some(r) = read {
+                    s.run_delay_ns = r.wait;
+                    s.extra.ctxsw = r.slices;
                 }
                 if let Some(got) = self.read_stat(pid, &mut s, ran) {
                     return Some((s, got));
@@ -370,6 +392,7 @@ impl ProcReader {
         } else {
             s.rss_bytes = rss;
         }
+        self.read_extras(pid, s);
         Some(got)
     }
 
@@ -482,8 +505,10 @@ impl ProcReader {
         let sched_fd = File::open(dir.join("schedstat")).ok();
         let read = read_into(sched_fd.as_ref(), || dir.join("schedstat"), &mut self.buf)
             .and_then(|_| sched_read(&self.buf));
-        let sched = read.map(|(f, _)| f);
-        sample.run_delay_ns = read.map_or(0, |(_, w)| w);
+        let sched = read.map(|r| r.fingerprint);
+        sample.run_delay_ns = read.map_or(0, |r| r.wait);
+        sample.extra.ctxsw = read.map_or(0, |r| r.slices);
+        self.read_extras(pid, &mut sample);
         // The budget is the process's: two readers at once (whytop's tests, a
         // bundle beside the TUI) must not run it out of fds between them.
         let hold = HELD_FDS.load(Ordering::Relaxed) + 2 <= self.fd_budget;
@@ -515,10 +540,33 @@ impl ProcReader {
     fn exact_rss(&mut self, pid: Pid, s: &mut ProcSample) {
         let dir = || self.root.join(pid.to_string()).join("statm");
         if read_into(None, dir, &mut self.buf).is_some()
-            && let Some(pages) = parse_resident_pages(&self.buf)
+            && let Some((pages, shared)) = parse_resident_shared(&self.buf)
         {
             s.rss_bytes = pages.saturating_mul(self.page_size);
+            s.extra.shared_bytes = shared.saturating_mul(self.page_size);
         }
+    }
+
+    /// The I/O counters and OOM score, each when asked for (opened, read,
+    /// closed, as `statm`: whenever `stat` is read). Unreadable: None, and the
+    /// detail pane says why.
+    fn read_extras(&mut self, pid: Pid, s: &mut ProcSample) {
+        if !self.io && !self.oom {
+            (s.extra.io, s.extra.oom_score) = (None, None);
+            return;
+        }
+        let dir = self.root.join(pid.to_string());
+        s.extra.io = if self.io {
+            read_into(None, || dir.join("io"), &mut self.buf).and_then(|_| parse_io(&self.buf))
+        } else {
+            None
+        };
+        s.extra.oom_score = if self.oom {
+            read_into(None, || dir.join("oom_score"), &mut self.buf)
+                .and_then(|_| parse_oom_score(&self.buf))
+        } else {
+            None
+        };
     }
 
     /// Thread rows of one process (not cached: only when the user shows threads).
@@ -544,6 +592,7 @@ impl ProcReader {
             t.threads = 1;
             // One memory map for all threads: the process's exact figure.
             t.rss_bytes = proc_.rss_bytes;
+            t.extra.shared_bytes = proc_.extra.shared_bytes;
             out.push(t);
         }
         out
@@ -630,6 +679,7 @@ fn new_sample(st: &Stat, clk_tck: u64, page: u64, boot: u64) -> ProcSample {
         rss_bytes: 0,
         vsz_bytes: 0,
         tgid: None,
+        extra: Default::default(),
         info: Arc::new(ProcInfo {
             tty: None,
             uid: None,
@@ -659,6 +709,9 @@ fn apply_stat(s: &mut ProcSample, st: &Stat, clk_tck: u64, page: u64) {
     s.nice = st.nice;
     s.threads = st.num_threads;
     s.cpu_ns = st.cpu_ns(clk_tck);
+    s.extra.minflt = st.minflt;
+    s.extra.majflt = st.majflt;
+    s.extra.processor = st.processor;
     s.rss_bytes = st.rss_pages.max(0) as u64 * page;
     s.vsz_bytes = st.vsize;
 }
