@@ -27,6 +27,10 @@ pub struct Config {
     pub meters: Vec<String>,
     /// The table's columns in order (`present::columns` names).
     pub columns: Vec<String>,
+    /// COMMAND shows programs with their directory (htop's `p`).
+    pub program_path: bool,
+    /// Quitting writes what setup (F2) or `p` changed back to the file.
+    pub save_on_quit: bool,
 }
 
 /// A config file as written: every key optional, each value with where it
@@ -43,6 +47,8 @@ struct ConfigFile {
     meters: Option<Spanned<Vec<String>>>,
     /// Each name with its own place, so a wrong one is pointed at.
     columns: Option<Spanned<Vec<Spanned<String>>>>,
+    program_path: Option<Spanned<bool>>,
+    save_on_quit: Option<Spanned<bool>>,
 }
 
 /// What is wrong with a config file, and where.
@@ -89,6 +95,8 @@ impl Config {
             theme: ThemeName::default(),
             meters: Vec::new(),
             columns: Vec::new(),
+            program_path: true,
+            save_on_quit: true,
         };
         c.patch(DEFAULT_NAME, DEFAULT_CONFIG)?;
         if let Some((file, text)) = user {
@@ -116,6 +124,12 @@ impl Config {
         }
         if let Some(t) = f.tree {
             self.tree = t.into_inner();
+        }
+        if let Some(p) = f.program_path {
+            self.program_path = p.into_inner();
+        }
+        if let Some(s) = f.save_on_quit {
+            self.save_on_quit = s.into_inner();
         }
         if let Some(s) = f.sort {
             if columns::parse(s.get_ref()).is_none() {
@@ -237,6 +251,13 @@ pub fn choose_file(path: PathBuf) {
 
 fn chosen_file() -> Option<&'static Path> {
     CHOSEN.get().map(PathBuf::as_path)
+}
+
+/// The file settings are saved to: the one `--config` names, else the user's.
+pub fn save_path() -> Option<PathBuf> {
+    chosen_file()
+        .map(Path::to_path_buf)
+        .or_else(|| Some(config_dir()?.join("config.toml")))
 }
 
 /// A file named on the command line: it must exist (else exit 2, as a wrong flag).
@@ -389,5 +410,6 @@ mod tests {
         assert!(f.delay.is_some() && f.tree.is_some() && f.sort.is_some());
         assert!(f.ladder.is_some() && f.ladder_order.is_some() && f.theme.is_some());
         assert!(f.columns.is_some() && f.meters.is_some());
+        assert!(f.program_path.is_some() && f.save_on_quit.is_some());
     }
 }

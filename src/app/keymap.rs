@@ -24,10 +24,12 @@ pub enum Mode {
     Logs,
     LogFilter,
     Capture,
+    Setup,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 14] = [
+    pub const ALL: [Mode; 15] = [
+        Mode::Setup,
         Mode::Capture,
         Mode::Logs,
         Mode::LogFilter,
@@ -60,6 +62,7 @@ impl Mode {
             Mode::Logs => "logs",
             Mode::LogFilter => "log-filter",
             Mode::Capture => "capture",
+            Mode::Setup => "setup",
         }
     }
 }

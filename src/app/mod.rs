@@ -2,6 +2,7 @@
 
 pub(crate) mod action;
 pub mod config;
+pub(crate) mod config_write;
 pub(crate) mod diagnostics;
 pub(crate) mod effects;
 pub mod keymap;
@@ -12,6 +13,8 @@ pub mod pane_views;
 pub(crate) mod process_actions;
 pub(crate) mod run;
 mod search;
+pub(crate) mod settings_save;
+pub mod setup;
 pub mod state;
 pub(crate) mod table_keys;
 pub(crate) mod tagged;

@@ -54,6 +54,8 @@ pub enum Overlay {
         filtering: bool,
     },
     Capture(Box<CaptureView>),
+    /// F2: columns, meters and options.
+    Setup(super::setup::SetupView),
 }
 
 /// htop's search as it is typed: the text, why it matches nothing, and the
@@ -119,6 +121,7 @@ impl Overlay {
                 filtering: true, ..
             } => Mode::LogFilter,
             Overlay::Capture(_) => Mode::Capture,
+            Overlay::Setup(_) => Mode::Setup,
         }
     }
 

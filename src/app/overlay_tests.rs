@@ -62,6 +62,7 @@ fn open(app: &mut App, mode: Mode) {
         Mode::Ended => KeyCode::Char('E'),
         Mode::Logs => KeyCode::Char('l'),
         Mode::Capture => KeyCode::Char('s'),
+        Mode::Setup => KeyCode::F(2),
         Mode::LogFilter => {
             open(app, Mode::Logs);
             KeyCode::Char('/')

@@ -50,6 +50,8 @@ pub(crate) fn prepare(cli: &Options) -> anyhow::Result<App> {
     app.policy = config.policy().map_err(anyhow::Error::msg)?;
     app.meters = config.meter_kinds().map_err(anyhow::Error::msg)?;
     app.columns = config.column_ids().map_err(anyhow::Error::msg)?;
+    app.ui.program_name_only = !config.program_path;
+    app.save_on_quit = config.save_on_quit;
     app.no_color = cli.no_color;
     app.theme = cli.theme.unwrap_or(config.theme);
     app.ui.filter_text = filter_text;
@@ -92,7 +94,12 @@ pub fn run(opts: &Options, draw: fn(&App, &mut ratatui::Frame)) -> anyhow::Resul
         mouse,
     ));
     terminal::leave();
-    result.map(|()| 0)
+    let app = result?;
+    if let Err(e) = super::settings_save::on_quit(&app) {
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "whytop: settings not saved: {e}");
+    }
+    Ok(0)
 }
 
 async fn event_loop(
@@ -101,7 +108,7 @@ async fn event_loop(
     proc_root: std::path::PathBuf,
     draw: fn(&App, &mut ratatui::Frame),
     mouse: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<App> {
     let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let size = term.size()?;
     update(&mut app, Msg::Resize(size.width, size.height));
@@ -140,7 +147,7 @@ async fn event_loop(
                 Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(e.into()),
-                None => return Ok(()),
+                None => return Ok(app),
             },
             r = snaps.changed() => {
                 if r.is_err() { anyhow::bail!("the collector stopped"); }
@@ -161,7 +168,7 @@ async fn event_loop(
                 continue;
             }
             Some(m) = bg_rx.recv() => m,
-            () = any_signal(&mut ending) => return Ok(()),
+            () = any_signal(&mut ending) => return Ok(app),
         };
         for effect in update(&mut app, msg) {
             if effect == Effect::Suspend {
@@ -173,7 +180,7 @@ async fn event_loop(
             }
         }
         if app.quit {
-            return Ok(());
+            return Ok(app);
         }
         dirty = true;
     }

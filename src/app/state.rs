@@ -115,6 +115,10 @@ pub struct App {
     pub meters: Vec<MeterKind>,
     /// The table's columns in order (config `columns`).
     pub columns: Vec<crate::model::sort::SortColumn>,
+    /// Quitting saves the settings changed (config `save_on_quit`).
+    pub save_on_quit: bool,
+    /// The config keys setup or `p` changed this session: what a save writes.
+    pub settings_changed: std::collections::BTreeSet<&'static str>,
 }
 
 impl App {
@@ -143,6 +147,8 @@ impl App {
             history: History::default(),
             meters: MeterKind::DEFAULT.to_vec(),
             columns: crate::present::columns::DEFAULT.to_vec(),
+            save_on_quit: true,
+            settings_changed: Default::default(),
         }
     }
 
@@ -261,6 +267,11 @@ impl App {
             Some(i) => self.columns[(i as isize + step).rem_euclid(n) as usize],
             None => self.columns.first().copied().unwrap_or(self.opts.sort),
         }
+    }
+
+    /// Notes that the setting under config key `key` changed.
+    pub(crate) fn changed(&mut self, key: &'static str) {
+        self.settings_changed.insert(key);
     }
 
     pub fn say(&mut self, msg: impl Into<String>) {

@@ -93,8 +93,10 @@ pub(crate) fn act(app: &mut App, a: Action) -> Vec<Effect> {
         Action::ScrollRight => {
             app.ui.hscroll = (app.ui.hscroll + HSCROLL_STEP).min(widest_overflow(app));
         }
+        Action::Setup => super::setup::open(app),
         Action::ProgramPath => {
             app.ui.program_name_only = !app.ui.program_name_only;
+            app.changed("program_path");
             app.say(if app.ui.program_name_only {
                 "programs by name"
             } else {

@@ -175,6 +175,7 @@ pub(crate) fn act(app: &mut App, a: Action) -> Vec<Effect> {
             None => Vec::new(),
         },
         Mode::Logs | Mode::LogFilter | Mode::Capture => diagnostics::act(app, a),
+        Mode::Setup => super::setup::act(app, a),
     }
 }
 
