@@ -247,8 +247,8 @@ fn ps_shows_the_config_columns_of_a_real_process() {
         "rss_bytes",
         "shared_bytes",
         "processor",
-        "minflt",
-        "ctxsw",
+        "minflt_per_sec",
+        "ctxsw_per_sec",
         "oom_score",
     ] {
         assert!(r[field].is_number(), "{field}: {r}");

@@ -836,16 +836,18 @@ fn extra_columns_with_rates_from_two_samples() {
                 p.tty = Some("pts/3".into());
             }
             p.extra = ProcExtra {
-                minflt: k * 150 * i,
-                majflt: k * i / 2,
-                ctxsw: k * 1000 * i,
-                processor: (i % 2) as i32,
-                shared_bytes: i << 20,
-                io: (p.pid != 200).then_some(IoBytes {
-                    read: (k * i * 3) << 20,
-                    write: k * i * 700,
+                minflt: (k * 150 * i) as u32,
+                majflt: (k * i / 2) as u32,
+                ctxsw: (k * 1000 * i) as u32,
+                processor: (i % 2) as u16,
+                shared_kib: (i as u32) << 10,
+                io: (p.pid != 200).then(|| {
+                    Box::new(IoBytes {
+                        read: (k * i * 3) << 20,
+                        write: k * i * 700,
+                    })
                 }),
-                oom_score: Some(i as u32 * 100),
+                oom_score: Some(i as u16 * 100),
             };
         }
         Arc::new(s)

@@ -96,32 +96,35 @@ pub struct ProcSample {
 
 /// Figures behind the optional columns; 0 or None where the platform does not
 /// say (macOS), and I/O and the OOM score only while such a column is shown.
-/// Counters only grow: the table's rates come from two samples of them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// 32 bytes a sample (5,000 samples in two or three passes at once): the
+/// counters keep their low 32 bits, which is all a rate between two samples
+/// needs (it takes the wrapping difference), and I/O, rarely shown, is boxed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcExtra {
-    /// Minor and major page faults, the whole process's (Linux `stat`).
+    /// Minor and major page faults, the whole process's (Linux `stat`),
+    /// modulo 2^32.
     #[serde(default)]
-    pub minflt: u64,
+    pub minflt: u32,
     #[serde(default)]
-    pub majflt: u64,
+    pub majflt: u32,
     /// Times its main thread was put on a CPU (`schedstat`): a switch in for
-    /// each switch out, so its context switches, voluntary or not.
+    /// each switch out, so its context switches, voluntary or not; modulo 2^32.
     #[serde(default)]
-    pub ctxsw: u64,
+    pub ctxsw: u32,
+    /// Resident memory shared with other processes (file-backed, shmem), KiB.
+    #[serde(default)]
+    pub shared_kib: u32,
     /// The CPU it last ran on.
     #[serde(default)]
-    pub processor: i32,
-    /// Resident pages shared with other processes (file-backed, shmem), bytes.
+    pub processor: u16,
+    /// The kernel's OOM-killer badness, 0..=2000 (`/proc/PID/oom_score`).
     #[serde(default)]
-    pub shared_bytes: u64,
+    pub oom_score: Option<u16>,
     /// Bytes it caused to be read from and written to storage (`/proc/PID/io`
     /// read_bytes, write_bytes); None: not asked for, or unreadable (another
     /// user's process, for a user who is not root).
     #[serde(default)]
-    pub io: Option<IoBytes>,
-    /// The kernel's OOM-killer badness, 0..=2000 (`/proc/PID/oom_score`).
-    #[serde(default)]
-    pub oom_score: Option<u32>,
+    pub io: Option<Box<IoBytes>>,
 }
 
 /// Storage I/O counters of a process, bytes since it started.
@@ -331,4 +334,14 @@ pub struct Snapshot {
     /// Whether exits are reported at all (then one missing means none came).
     #[serde(default)]
     pub exits_known: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every sample carries one, 5,000 of them in two or three passes at once.
+    #[test]
+    fn the_extra_figures_stay_small() {
+        let n = std::mem::size_of::<super::ProcExtra>();
+        assert!(n <= 32, "{n}");
+    }
 }

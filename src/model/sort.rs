@@ -77,7 +77,7 @@ impl SortColumn {
             Self::Nice => p.nice.cmp(&q.nice),
             Self::Virt => p.vsz_bytes.cmp(&q.vsz_bytes),
             Self::Res => p.rss_bytes.cmp(&q.rss_bytes),
-            Self::Shr => p.extra.shared_bytes.cmp(&q.extra.shared_bytes),
+            Self::Shr => p.extra.shared_kib.cmp(&q.extra.shared_kib),
             Self::State => p.state.letter().cmp(&q.state.letter()),
             Self::Cpu => s.cpu_percent.total_cmp(&r.cpu_percent),
             Self::Mem => s.mem_percent.total_cmp(&r.mem_percent),

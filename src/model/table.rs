@@ -144,11 +144,13 @@ pub fn derive(prev: Option<&Snapshot>, cur: Arc<Snapshot>) -> ProcessTable {
 fn rates(st: &mut RowStats, q: &super::ProcSample, p: &super::ProcSample, wall_ns: u64) {
     let per_s =
         |before: u64, now: u64| (now.saturating_sub(before) as f64 * 1e9 / wall_ns as f64) as f32;
+    // The 32-bit counters wrap: their difference is taken round the wrap.
+    let per_s32 = |before: u32, now: u32| per_s(0, u64::from(now.wrapping_sub(before)));
     let (a, b) = (&q.extra, &p.extra);
-    st.minflt_rate = per_s(a.minflt, b.minflt);
-    st.majflt_rate = per_s(a.majflt, b.majflt);
-    st.ctxsw_rate = per_s(a.ctxsw, b.ctxsw);
-    if let (Some(x), Some(y)) = (a.io, b.io) {
+    st.minflt_rate = per_s32(a.minflt, b.minflt);
+    st.majflt_rate = per_s32(a.majflt, b.majflt);
+    st.ctxsw_rate = per_s32(a.ctxsw, b.ctxsw);
+    if let (Some(x), Some(y)) = (&a.io, &b.io) {
         st.io_read_rate = Some(per_s(x.read, y.read));
         st.io_write_rate = Some(per_s(x.write, y.write));
     }
@@ -188,23 +190,23 @@ mod tests {
     #[test]
     fn counter_rates_per_second_and_io_only_where_both_samples_have_it() {
         let mut a = sample(10, 1, "io");
-        a.extra.minflt = 100;
+        a.extra.minflt = u32::MAX - 99; // it wraps between the samples
         a.extra.majflt = 2;
         a.extra.ctxsw = 50;
-        a.extra.io = Some(crate::model::IoBytes {
+        a.extra.io = Some(Box::new(crate::model::IoBytes {
             read: 0,
             write: 4096,
-        });
+        }));
         let mut b = sample(11, 1, "unreadable");
         let prev = snap(0, vec![a.clone(), b.clone()]);
-        a.extra.minflt += 300;
+        a.extra.minflt = a.extra.minflt.wrapping_add(300);
         a.extra.majflt += 1;
         a.extra.ctxsw += 25;
-        a.extra.io = Some(crate::model::IoBytes {
+        a.extra.io = Some(Box::new(crate::model::IoBytes {
             read: 1 << 20,
             write: 4096 + 2048,
-        });
-        b.extra.io = Some(crate::model::IoBytes { read: 5, write: 5 });
+        }));
+        b.extra.io = Some(Box::new(crate::model::IoBytes { read: 5, write: 5 }));
         // Half a second: every delta counts twice.
         let t = derive(Some(&prev), snap(500_000_000, vec![a, b]));
         let s = t.stats[0];

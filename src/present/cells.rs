@@ -33,7 +33,7 @@ pub fn text(c: C, row: &Row) -> String {
         C::Nice => p.nice.to_string(),
         C::Virt => format::bytes(p.vsz_bytes),
         C::Res => format::bytes(p.rss_bytes),
-        C::Shr => format::bytes(p.extra.shared_bytes),
+        C::Shr => format::bytes(u64::from(p.extra.shared_kib) * 1024),
         C::State => p.state.letter().to_string(),
         C::Cpu => format!("{:.1}", s.cpu_percent),
         C::Mem => format!("{:.1}", s.mem_percent),
@@ -101,7 +101,7 @@ mod tests {
         let mut p = sample(42, 7, "db");
         p.threads = 9;
         p.extra.processor = 3;
-        p.extra.shared_bytes = 2 << 20;
+        p.extra.shared_kib = 2048;
         p.extra.oom_score = Some(666);
         let s = RowStats {
             io_read_rate: Some(1536.0 * 1024.0),

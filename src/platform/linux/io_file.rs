@@ -26,7 +26,7 @@ pub fn parse_io(buf: &[u8]) -> Option<IoBytes> {
 }
 
 /// The one number of `oom_score`.
-pub fn parse_oom_score(buf: &[u8]) -> Option<u32> {
+pub fn parse_oom_score(buf: &[u8]) -> Option<u16> {
     std::str::from_utf8(buf).ok()?.trim().parse().ok()
 }
 

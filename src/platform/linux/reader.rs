@@ -329,7 +329,7 @@ impl ProcReader {
                 let mut s = p.clone();
                 if let Some(r) = read {
                     s.run_delay_ns = r.wait;
-                    s.extra.ctxsw = r.slices;
+                    s.extra.ctxsw = r.slices as u32;
                 }
                 if let Some(got) = self.read_stat(pid, &mut s, ran) {
                     return Some((s, got));
@@ -507,7 +507,7 @@ impl ProcReader {
             .and_then(|_| sched_read(&self.buf));
         let sched = read.map(|r| r.fingerprint);
         sample.run_delay_ns = read.map_or(0, |r| r.wait);
-        sample.extra.ctxsw = read.map_or(0, |r| r.slices);
+        sample.extra.ctxsw = read.map_or(0, |r| r.slices as u32);
         self.read_extras(pid, &mut sample);
         // The budget is the process's: two readers at once (whytop's tests, a
         // bundle beside the TUI) must not run it out of fds between them.
@@ -543,7 +543,8 @@ impl ProcReader {
             && let Some((pages, shared)) = parse_resident_shared(&self.buf)
         {
             s.rss_bytes = pages.saturating_mul(self.page_size);
-            s.extra.shared_bytes = shared.saturating_mul(self.page_size);
+            let kib = shared.saturating_mul(self.page_size) / 1024;
+            s.extra.shared_kib = u32::try_from(kib).unwrap_or(u32::MAX);
         }
     }
 
@@ -557,7 +558,9 @@ impl ProcReader {
         }
         let dir = self.root.join(pid.to_string());
         s.extra.io = if self.io {
-            read_into(None, || dir.join("io"), &mut self.buf).and_then(|_| parse_io(&self.buf))
+            read_into(None, || dir.join("io"), &mut self.buf)
+                .and_then(|_| parse_io(&self.buf))
+                .map(Box::new)
         } else {
             None
         };
@@ -592,7 +595,7 @@ impl ProcReader {
             t.threads = 1;
             // One memory map for all threads: the process's exact figure.
             t.rss_bytes = proc_.rss_bytes;
-            t.extra.shared_bytes = proc_.extra.shared_bytes;
+            t.extra.shared_kib = proc_.extra.shared_kib;
             out.push(t);
         }
         out
@@ -709,9 +712,10 @@ fn apply_stat(s: &mut ProcSample, st: &Stat, clk_tck: u64, page: u64) {
     s.nice = st.nice;
     s.threads = st.num_threads;
     s.cpu_ns = st.cpu_ns(clk_tck);
-    s.extra.minflt = st.minflt;
-    s.extra.majflt = st.majflt;
-    s.extra.processor = st.processor;
+    // Counters modulo 2^32 (see `ProcExtra`).
+    s.extra.minflt = st.minflt as u32;
+    s.extra.majflt = st.majflt as u32;
+    s.extra.processor = u16::try_from(st.processor).unwrap_or(0);
     s.rss_bytes = st.rss_pages.max(0) as u64 * page;
     s.vsz_bytes = st.vsize;
 }
