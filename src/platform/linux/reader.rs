@@ -808,6 +808,55 @@ mod tests {
         assert!(seen, "not listed within {FULL_LIST_EVERY} quiet passes");
     }
 
+    /// Faults, last CPU and SHR come with `stat` and `statm`; `io` and
+    /// `oom_score` only once asked for, and then at the next pass for every
+    /// process, idle ones included; asked no more, they are dropped.
+    #[test]
+    fn extra_figures_and_io_only_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("loadavg"), "0.00 0.00 0.00 1/9 10\n").unwrap();
+        let d = root.join("10");
+        std::fs::create_dir(&d).unwrap();
+        // minflt 77, majflt 5, processor (field 39) 3.
+        let stat = "10 (w) S 1 10 10 0 -1 4194560 77 0 5 0 0 0 0 0 20 0 2 0 5 1000 10 \
+                    18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 0\n";
+        std::fs::write(d.join("stat"), stat).unwrap();
+        std::fs::write(d.join("schedstat"), "100 0 42\n").unwrap();
+        std::fs::write(d.join("statm"), "300 20 8 1 0 5 0\n").unwrap();
+        std::fs::write(d.join("cmdline"), "w\0").unwrap();
+        std::fs::write(
+            d.join("io"),
+            "rchar: 1\nread_bytes: 4096\nwrite_bytes: 512\n",
+        )
+        .unwrap();
+        std::fs::write(d.join("oom_score"), "667\n").unwrap();
+        let mut r = super::ProcReader::new(root.to_path_buf(), "/etc/passwd");
+        let first = r.list(false).unwrap().0;
+        let e = &first[0].extra;
+        assert_eq!((e.minflt, e.majflt, e.processor, e.ctxsw), (77, 5, 3, 42));
+        assert_eq!(e.shared_kib, 8 * r.page_size as u32 / 1024);
+        assert_eq!((e.io.is_none(), e.oom_score), (true, None), "not asked for");
+        r.set_extras(true, true);
+        // It did not run (same schedstat), yet it is read for the new columns.
+        let second = r.list(false).unwrap().0;
+        let io = second[0].extra.io.as_deref().copied();
+        assert_eq!(
+            io,
+            Some(crate::model::IoBytes {
+                read: 4096,
+                write: 512
+            })
+        );
+        assert_eq!(second[0].extra.oom_score, Some(667));
+        r.set_extras(false, false);
+        let third = r.list(false).unwrap().0;
+        assert_eq!(
+            (third[0].extra.io.is_none(), third[0].extra.oom_score),
+            (true, None)
+        );
+    }
+
     /// Amending a pass's states changes its rows where they are (no second
     /// copy of the table at the peak), and the next pass still reads.
     #[test]
