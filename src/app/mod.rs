@@ -15,6 +15,7 @@ pub(crate) mod run;
 mod search;
 pub(crate) mod settings_save;
 pub mod setup;
+pub mod setup_view;
 pub mod state;
 pub(crate) mod table_keys;
 pub(crate) mod tagged;

@@ -55,7 +55,7 @@ pub enum Overlay {
     },
     Capture(Box<CaptureView>),
     /// F2: columns, meters and options.
-    Setup(super::setup::SetupView),
+    Setup(super::setup_view::SetupView),
 }
 
 /// htop's search as it is typed: the text, why it matches nothing, and the

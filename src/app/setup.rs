@@ -13,46 +13,7 @@ use crate::present::meters::MeterKind;
 use crate::present::theme::ThemeName;
 use std::time::Duration;
 
-/// The part of setup the keys act in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum SetupSection {
-    #[default]
-    Columns,
-    Meters,
-    Options,
-}
-
-impl SetupSection {
-    const ALL: [SetupSection; 3] = [Self::Columns, Self::Meters, Self::Options];
-
-    fn step(self, by: isize) -> Self {
-        let i = Self::ALL.iter().position(|s| *s == self).unwrap_or(0) as isize;
-        Self::ALL[(i + by).rem_euclid(3) as usize]
-    }
-}
-
-/// Setup's cursor: a section and a line in it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct SetupView {
-    pub section: SetupSection,
-    pub cursor: usize,
-}
-
-/// The options' lines, in order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SetupOption {
-    Delay,
-    Theme,
-    ProgramPath,
-    SaveOnQuit,
-}
-
-pub const OPTIONS: [SetupOption; 4] = [
-    SetupOption::Delay,
-    SetupOption::Theme,
-    SetupOption::ProgramPath,
-    SetupOption::SaveOnQuit,
-];
+pub use super::setup_view::{OPTIONS, SetupOption, SetupSection, SetupView};
 
 /// The delays Left/Right step through, tenths of a second (htop's -d).
 const DELAYS: [u64; 10] = [1, 2, 5, 10, 15, 20, 30, 50, 100, 300];
@@ -130,7 +91,6 @@ pub(crate) fn act(app: &mut App, a: Action) -> Vec<Effect> {
             app.ui.overlay = Overlay::Table;
             return Vec::new();
         }
-        Action::Quit => return super::table_keys::act(app, a),
         _ => return Vec::new(),
     }
     app.ui.overlay = Overlay::Setup(v);

@@ -175,6 +175,8 @@ pub(crate) fn act(app: &mut App, a: Action) -> Vec<Effect> {
             None => Vec::new(),
         },
         Mode::Logs | Mode::LogFilter | Mode::Capture => diagnostics::act(app, a),
+        // Quitting from setup is quitting (a running stop asks first).
+        Mode::Setup if a == Action::Quit => table_keys::act(app, a),
         Mode::Setup => super::setup::act(app, a),
     }
 }
