@@ -893,6 +893,12 @@ fn setup_shows_and_orders_columns_and_the_table_follows() {
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Right);
     assert_eq!(app.delay, Duration::from_millis(1500));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Right);
+    assert_eq!(app.theme, whytop::present::ThemeName::Light);
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Left);
+    assert_eq!(app.theme, whytop::present::ThemeName::Mono, "round the end");
     key(&mut app, KeyCode::Esc);
     let s = screen(&app);
     let header = s.lines().find(|l| l.contains("COMMAND")).unwrap();
