@@ -24,6 +24,6 @@ pub mod present;
 // The one tree allowed system calls, FFI and cfg(target_os) (tests/layers.rs).
 pub mod platform;
 #[forbid(unsafe_code)]
-pub mod store;
+pub(crate) mod store;
 #[forbid(unsafe_code)]
 pub mod ui;

@@ -291,7 +291,7 @@ fn lowering_nice_without_privilege_is_refused_saying_root_is_needed() {
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(out.status.code(), Some(4), "{err}");
     assert!(err.contains("needs root"), "{err}");
     let audit = audit_lines(data.path());
     assert!(
@@ -327,7 +327,7 @@ fn a_policy_that_needs_root_is_denied_by_kind() {
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(out.status.code(), Some(4), "{err}");
     assert!(err.contains("needs root"), "{err}");
     let audit = audit_lines(data.path());
     assert_eq!(audit[0]["outcome"]["kind"], "denied", "{audit:?}");
@@ -347,7 +347,7 @@ fn a_signal_to_another_users_process_is_denied_by_kind() {
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(out.status.code(), Some(4), "{err}");
     assert!(err.contains("permission denied"), "{err}");
     let audit = audit_lines(data.path());
     assert_eq!(audit[0]["outcome"]["kind"], "denied", "{audit:?}");
@@ -376,10 +376,10 @@ fn signals_by_name_and_refusals() {
             .ok_or("not yet".to_string())
     });
     let out = whytop(data.path(), &["stop", "1"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(5));
     assert!(String::from_utf8_lossy(&out.stderr).contains("init"));
     let out = whytop(data.path(), &["signal", "2147483", "TERM"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such process"));
     let actions: Vec<String> = audit_lines(data.path())
         .iter()
@@ -403,7 +403,7 @@ fn protected_targets_are_refused_for_every_action_unless_forced() {
     ] {
         let out = whytop(data.path(), args);
         let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(5), "{args:?}: {err}");
         assert!(err.contains("--force"), "{args:?}: {err}");
     }
     let refused = audit_lines(data.path());
@@ -422,7 +422,7 @@ fn a_group_signal_never_reaches_whytops_own_group() {
         &["signal", &p.pid().to_string(), "TERM", "--group"],
     );
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(out.status.code(), Some(5), "{err}");
     assert!(err.contains("holds whytop itself"), "{err}");
     assert_eq!(state_of(p.pid()), Some('S'), "the sleep was not signalled");
     // Its own group is fine, and every member gets the signal.

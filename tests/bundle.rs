@@ -114,7 +114,7 @@ fn bundle_of_a_missing_process_is_a_clear_error() {
         .env("WHYTOP_DATA_DIR", data.path())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such process"));
 }
 

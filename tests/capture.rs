@@ -333,7 +333,7 @@ fn cli_sample_of_a_process_that_exits_says_so_and_fails() {
     let _p = reaper.join().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}\n{err}");
+    assert_eq!(out.status.code(), Some(3), "{stdout}\n{err}");
     // The kernel's view was read before the tool ran (as root it has frames);
     // either way the CLI says the process exited and fails.
     assert!(err.contains(&format!("pid {pid} exited before")), "{err}");

@@ -212,7 +212,7 @@ fn why_names_the_reason_with_evidence_and_ps_json_carries_it() {
         .args(["why", "2147483"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such process"));
 }
 
@@ -315,7 +315,7 @@ fn why_of_a_thread_id_explains_that_thread() {
         .args(["renice", &tid.to_string(), "5"])
         .output()
         .unwrap();
-    assert_eq!(renice.status.code(), Some(1));
+    assert_eq!(renice.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&renice.stderr).contains(&format!("is a thread of process {pid}")),
         "{renice:?}"
@@ -398,14 +398,14 @@ fn a_full_stderr_or_stdout_never_aborts_a_command() {
     };
     let gone = "999999";
     let cases: &[(&[&str], i32)] = &[
-        (&["stop", gone], 1),
-        (&["signal", gone, "TERM"], 1),
-        (&["renice", gone, "5"], 1),
-        (&["sched", gone], 1),
-        (&["why", gone], 1),
-        (&["logs", gone], 1),
-        (&["sample", gone], 1),
-        (&["snapshot", gone], 1),
+        (&["stop", gone], 3),
+        (&["signal", gone, "TERM"], 3),
+        (&["renice", gone, "5"], 3),
+        (&["sched", gone], 3),
+        (&["why", gone], 3),
+        (&["logs", gone], 3),
+        (&["sample", gone], 3),
+        (&["snapshot", gone], 3),
         (&["ps", "--filter", "re:("], 2),
         (&["--no-such-flag"], 2),
     ];

@@ -238,7 +238,7 @@ fn renice_of_a_pid_reused_after_the_check_changes_nothing() {
         reuse_between_check_and_act(&["renice", "19"], "after-check");
     assert_ne!(before[0], Some(19));
     assert_eq!(ns.stat_field(pid, 19), before[0], "N's nice untouched");
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
     assert!(
         last_outcome(&data)["error"].is_string(),
         "{:?}",
@@ -256,7 +256,7 @@ fn sched_of_a_pid_reused_after_the_check_changes_nothing() {
         reuse_between_check_and_act(&["sched", "--policy", "fifo"], "after-check");
     assert_eq!(before[1], Some(0));
     assert_eq!(ns.stat_field(pid, 41), before[1], "N's policy untouched");
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
     assert!(last_outcome(&data)["error"].is_string());
     let _ = std::fs::remove_dir_all(data);
 }

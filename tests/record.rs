@@ -169,6 +169,10 @@ fn ps_and_why_at_a_moment_give_that_moments_reason() {
     let before = local(phases[0].1 - 30.0, false);
     let o = whytop(&["why", &pid, "--at", &before, "--db", db.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    // A pid the recording did not see at a recorded moment is gone (exit 3).
+    let o = whytop(&["why", "2147483", "--at", &at, "--db", db.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("was not running at"), "{}", text(&o));
 }
 
 #[test]
@@ -379,4 +383,192 @@ fn retention_prunes_old_samples() {
         "{}",
         text(&o)
     );
+}
+
+/// Is `pid` in the recording, alive, with `tag` in its command line?
+fn recorded_alive(db: &Path, pid: u32, tag: &str) -> Result<(), String> {
+    let c = rusqlite::Connection::open(db).map_err(|e| e.to_string())?;
+    let n: i64 = c
+        .query_row(
+            "SELECT count(*) FROM processes p JOIN proc_samples s ON s.proc_id = p.id
+             WHERE p.pid = ?1 AND s.state != 'Z' AND p.command LIKE '%' || ?2 || '%'",
+            rusqlite::params![pid, tag],
+            |r| r.get(0),
+        )
+        .map_err(|e| e.to_string())?;
+    if n > 0 {
+        Ok(())
+    } else {
+        Err(format!("pid {pid} not recorded yet"))
+    }
+}
+
+/// `whytop ended --json` from `db`: the row of `pid`, once it is there and
+/// `done` says it is complete.
+fn ended_row(db: &Path, pid: u32, done: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    wait_for(&format!("pid {pid} in `whytop ended`"), || {
+        let o = whytop(&[
+            "ended",
+            "--json",
+            "--since",
+            "10m",
+            "--db",
+            db.to_str().unwrap(),
+        ]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).map_err(|_| text(&o))?;
+        v.as_array()
+            .and_then(|rows| rows.iter().find(|r| r["pid"] == pid).cloned())
+            .filter(|r| done(r))
+            .ok_or_else(|| text(&o))
+    })
+}
+
+/// A child that allocates without end inside a memory cgroup limited to 32 MiB
+/// (no swap) is killed by the OOM killer; as root the recorder reads the kill
+/// from the kernel log and `whytop ended` says so, with the cgroup. Not root:
+/// it says plainly that whether the OOM killer ended a process is not known.
+#[test]
+fn an_oom_kill_in_a_small_memory_cgroup_shows_in_ended() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_in(&dir);
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    if !root {
+        let _rec = recorder(&db, "0.2", &[]);
+        wait_for("the first sample", || last_sample(&db));
+        let tag = format!("whytoptest{}oomunknown", std::process::id());
+        let mut p = Proc::spawn(Command::new("sh").args(["-c", "sleep 1; exit 0", &tag]));
+        let pid = p.0.id();
+        wait_for("recorded alive", || recorded_alive(&db, pid, &tag));
+        p.0.wait().unwrap();
+        let row = ended_row(&db, pid, |_| true);
+        assert!(row["oom_killed"].is_null(), "{row}");
+        let o = whytop(&["ended", "--since", "10m", "--db", db.to_str().unwrap()]);
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("OOM killer ended them is not known"),
+            "{}",
+            text(&o)
+        );
+        return;
+    }
+    let name = format!("whytop-test-oom-{}", std::process::id());
+    let cg = common::memcg::MemoryCgroup::new(&name, 32 << 20)
+        .unwrap_or_else(|why| panic!("a memory cgroup for the OOM test: {why}"));
+    let _rec = recorder(&db, "0.2", &[]);
+    wait_for("the first sample", || last_sample(&db));
+    let tag = format!("whytoptest{}oomhog", std::process::id());
+    let go = dir.path().join("go");
+    let hog = "import os, sys, time\nwith open(sys.argv[1], 'w') as f: f.write(str(os.getpid()))\nwhile not os.path.exists(sys.argv[2]): time.sleep(0.05)\nhog = []\nwhile True: hog.append(b'x' * (1 << 20))\n";
+    use std::os::unix::process::CommandExt;
+    let mut p = Proc::spawn(
+        Command::new(python())
+            .arg0(&tag)
+            .args(["-c", hog])
+            .arg(cg.procs())
+            .arg(&go),
+    );
+    let pid = p.0.id();
+    wait_for("the hog recorded alive, in its cgroup", || {
+        let procs = std::fs::read_to_string(cg.procs()).map_err(|e| e.to_string())?;
+        if !procs.split_whitespace().any(|p| p == pid.to_string()) {
+            return Err(format!("not in {} yet", cg.dir.display()));
+        }
+        recorded_alive(&db, pid, &tag)
+    });
+    std::fs::write(&go, "").unwrap();
+    let status = p.0.wait().unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(libc::SIGKILL), "{status:?}");
+    let row = ended_row(&db, pid, |r| !r["oom_killed"].is_null());
+    assert_eq!(row["oom_killed"], true, "{row}");
+    assert_eq!(row["oom_cgroup"], cg.name.as_str(), "{row}");
+    assert_eq!(row["exit_signal"], libc::SIGKILL, "{row}");
+    let o = whytop(&["ended", "--since", "10m", "--db", db.to_str().unwrap()]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    let line = out.lines().find(|l| l.contains(&tag)).unwrap_or_default();
+    assert!(
+        line.contains(&format!(
+            "killed by the OOM killer (memory cgroup {})",
+            cg.name
+        )),
+        "cgroup v{}:\n{}",
+        cg.version,
+        text(&o)
+    );
+}
+
+/// A process `whytop stop` ended at its first step: the recorder reads the
+/// ladder's audit record and `whytop ended` says the step, for that process
+/// (pid and start time) only. As root, forks and execs of short-lived
+/// children are counted per parent.
+#[test]
+fn a_stop_by_whytops_ladder_shows_the_step_in_ended() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let db = db_in(&dir);
+    let _rec = Proc::spawn(
+        Command::new(bin())
+            .env("WHYTOP_DATA_DIR", &data)
+            .args(["record", "--interval", "0.2", "--db"])
+            .arg(&db),
+    );
+    wait_for("the first sample", || last_sample(&db));
+    let tag = format!("whytoptest{}ladder", std::process::id());
+    let mut p = Proc::spawn(Command::new("bash").args(["-c", &format!("exec -a {tag} sleep 300")]));
+    let pid = p.0.id();
+    wait_for("recorded alive", || recorded_alive(&db, pid, &tag));
+    let o = Command::new(bin())
+        .env("WHYTOP_DATA_DIR", &data)
+        .args(["stop", &pid.to_string(), "--ladder", "TERM:5,KILL:1"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    p.0.wait().unwrap();
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        // Twenty children too short-lived for a sample: their forks and
+        // execs are counted under this test (the kernel's process events).
+        for _ in 0..20 {
+            Command::new("true").status().unwrap();
+        }
+        let me = std::process::id();
+        wait_for("forks and execs counted under the test", || {
+            let c = rusqlite::Connection::open(&db).map_err(|e| e.to_string())?;
+            let (forks, execs): (i64, i64) = c
+                .query_row(
+                    "SELECT coalesce(sum(forks), 0), coalesce(sum(execs), 0) FROM spawns
+                     WHERE ppid = ?1",
+                    [me],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .map_err(|e| e.to_string())?;
+            if forks >= 20 && execs >= 20 {
+                Ok(())
+            } else {
+                Err(format!("{forks} forks, {execs} execs"))
+            }
+        });
+    }
+    let row = ended_row(&db, pid, |r| !r["ladder_signal"].is_null());
+    assert_eq!(row["ladder_signal"], "SIGTERM", "{row}");
+    assert_eq!(row["ladder_step"], 0, "{row}");
+    assert_eq!(row["exit_signal"], libc::SIGTERM, "{row}");
+    let o = whytop(&["ended", "--since", "10m", "--db", db.to_str().unwrap()]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    let line = out.lines().find(|l| l.contains(&tag)).unwrap_or_default();
+    assert!(
+        line.contains("stopped by whytop's ladder at SIGTERM step"),
+        "{}",
+        text(&o)
+    );
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        let me = std::process::id();
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with("Most forks") && l.contains(&format!(" {me}: "))),
+            "{}",
+            text(&o)
+        );
+    }
 }

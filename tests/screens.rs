@@ -107,6 +107,8 @@ fn snapshot(mono_s: u64, extra_cpu: &[(i32, u64)]) -> Arc<Snapshot> {
         with_threads: false,
         exits: Vec::new(),
         exits_known: false,
+        oom_kills: Vec::new(),
+        oom_known: false,
     })
 }
 
@@ -716,12 +718,23 @@ fn ended_view_says_when_how_and_what_each_was_doing() {
         // Not 420's: it exited before 420 started (a process before it with its pid).
         exit(420, 310, Some(7), None, 10),
     ];
+    // The OOM killer's kill of 500 (from the kernel log), and one logged
+    // before 421 started: not 421's.
+    s.oom_known = true;
+    let oom = |pid, at_ticks| whytop::model::ending::OomKill {
+        pid,
+        comm: "x".into(),
+        cgroup: Some("/batch".into()),
+        memcg: true,
+        at: 2.5,
+        at_ticks,
+    };
+    s.oom_kills = vec![oom(500, 5000), oom(421, 10)];
     update(&mut app, Msg::Snapshot(Arc::new(s)));
     key(&mut app, KeyCode::Char('E'));
     let text = screen(&app);
     assert!(text.contains("exit 3"), "{text}");
     assert!(text.contains("killed by SIGSEGV (core dumped)"), "{text}");
-    assert!(text.contains("gone (no exit reported)"), "{text}");
     assert!(
         !text.contains("exit 7"),
         "an earlier process's exit is not make's:\n{text}"
@@ -731,7 +744,32 @@ fn ended_view_says_when_how_and_what_each_was_doing() {
         "{text}"
     );
     assert!(!text.contains("hunter2"), "redacted: {text}");
+    assert!(
+        text.contains("killed by the OOM killer (memory cgroup /batch)"),
+        "{text}"
+    );
+    assert!(!text.contains("known as root"), "{text}");
     insta::assert_snapshot!(text);
+    // whytop's ladder stopped 421, by its audit record; a record of another
+    // process with 421's pid (another start time) is not 421's.
+    let stop = |start_time: u64| {
+        let outcome = serde_json::json!({"targets": [{"pid": 421, "start_time": start_time,
+            "command": "cc", "ended": "step", "step": 2, "signal": "SIGKILL"}],
+            "cancelled": false, "elapsed_secs": 1.0, "sent": []});
+        whytop::actions::audit::Record::new("stop", serde_json::json!({}), vec![], outcome)
+    };
+    update(&mut app, Msg::Audit(vec![stop(77)]));
+    assert!(
+        !screen(&app).contains("whytop's ladder"),
+        "{}",
+        screen(&app)
+    );
+    update(&mut app, Msg::Audit(vec![stop(1421)]));
+    let text = screen(&app);
+    assert!(
+        text.contains("stopped by whytop's ladder at SIGKILL step"),
+        "{text}"
+    );
     key(&mut app, KeyCode::Esc);
     assert!(!screen(&app).contains("Ended (newest first"));
 }

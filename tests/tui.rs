@@ -937,3 +937,90 @@ fn z_freezes_the_table_and_resumes() {
     t.keys(&["q"]);
     t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
 }
+
+/// The Ended view of the real binary says "killed by the OOM killer" (with
+/// the memory cgroup) for a child that allocated without end in a 32 MiB
+/// cgroup, and "stopped by whytop's ladder at SIGTERM step" for one that
+/// `whytop stop` ended (its audit record, by pid and start time). Not root:
+/// the view says plainly that OOM kills are not known.
+#[test]
+fn the_ended_view_says_oom_kills_and_ladder_steps() {
+    let tag = marker("endhow");
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let t = Tmux::shell(220, 50);
+    if !root {
+        start_with_env(
+            &t,
+            &format!("WHYTOP_DATA_DIR={}", data.display()),
+            &format!("--filter {tag}"),
+        );
+        t.keys(&["E"]);
+        t.wait_screen("the Ended view's word on OOM kills", |s| {
+            s.contains("Whether the OOM killer ended one") && s.contains("here it is not known")
+        });
+        t.keys(&["Escape", "q"]);
+        return;
+    }
+    let name = format!("whytop-test-tui-oom-{}", std::process::id());
+    let cg = common::memcg::MemoryCgroup::new(&name, 32 << 20)
+        .unwrap_or_else(|why| panic!("a memory cgroup for the OOM test: {why}"));
+    let go = dir.path().join("go");
+    let hog_code = "import os, sys, time\nwith open(sys.argv[1], 'w') as f: f.write(str(os.getpid()))\nwhile not os.path.exists(sys.argv[2]): time.sleep(0.05)\nhog = []\nwhile True: hog.append(b'x' * (1 << 20))\n";
+    use std::os::unix::process::CommandExt;
+    let mut hog = Proc::spawn(
+        Command::new(common::python())
+            .arg0(format!("{tag}hog"))
+            .args(["-c", hog_code])
+            .arg(cg.procs())
+            .arg(&go),
+    );
+    let mut sleeper =
+        Proc::spawn(Command::new("bash").args(["-c", &format!("exec -a {tag}sleeper sleep 300")]));
+    start_with_env(
+        &t,
+        &format!("WHYTOP_DATA_DIR={}", data.display()),
+        &format!("--filter {tag}"),
+    );
+    t.wait_screen("both children", |s| {
+        s.contains(&format!("{tag}hog")) && s.contains(&format!("{tag}sleeper"))
+    });
+    std::fs::write(&go, "").unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(hog.0.wait().unwrap().signal(), Some(libc::SIGKILL));
+    let o = Command::new(common::bin())
+        .env("WHYTOP_DATA_DIR", &data)
+        .args([
+            "stop",
+            &sleeper.pid().to_string(),
+            "--ladder",
+            "TERM:5,KILL:1",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    sleeper.0.wait().unwrap();
+    t.wait_screen("both gone from the table", |s| {
+        !s.contains(&format!("{tag}hog")) && !s.contains(&format!("{tag}sleeper"))
+    });
+    t.keys(&["E"]);
+    let s = t.wait_screen("the Ended view with how both ended", |s| {
+        let line = |name: &str| {
+            s.lines()
+                .find(|l| l.contains(&format!("{tag}{name}")))
+                .unwrap_or_default()
+                .to_string()
+        };
+        line("hog").contains(&format!(
+            "killed by the OOM killer (memory cgroup {})",
+            cg.name
+        )) && line("sleeper").contains("stopped by whytop's ladder at SIGTERM step")
+    });
+    assert!(!s.contains("here it is not known"), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_screen("the table again", |s| !s.contains("Ended (newest first"));
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+}

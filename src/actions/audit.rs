@@ -84,7 +84,7 @@ pub fn record(rec: &Record) -> Result<(), DataError> {
 
 const NAME: &str = "audit.jsonl";
 
-pub struct AuditLog {
+pub(crate) struct AuditLog {
     dir: PathBuf,
     name: String,
 }
@@ -92,14 +92,14 @@ pub struct AuditLog {
 /// What a reader found: the records, and how many lines were not records
 /// (torn, edited by hand, or not JSON at all).
 #[derive(Clone, Debug, Default)]
-pub struct Recent {
+pub(crate) struct Recent {
     pub records: Vec<Record>,
     pub unparsable: usize,
 }
 
 impl AuditLog {
     /// `audit.jsonl` in the data directory.
-    pub fn open_default() -> Result<AuditLog, DataError> {
+    pub(crate) fn open_default() -> Result<AuditLog, DataError> {
         Ok(AuditLog::at(super::datadir::data_dir()?.join(NAME)))
     }
 
@@ -161,7 +161,7 @@ impl AuditLog {
 
     /// The last `n` records, newest last; lines that do not parse are skipped
     /// and counted.
-    pub fn recent(&self, n: usize) -> Result<Recent, DataError> {
+    pub(crate) fn recent(&self, n: usize) -> Result<Recent, DataError> {
         let path = self.path();
         let dir = PrivateDir::open(&self.dir)?;
         let Some(mut f) = dir.open_file(&self.name, OpenHow::Read)? else {
@@ -180,6 +180,55 @@ impl AuditLog {
             }
         }
         Ok(recent)
+    }
+}
+
+/// Follows the log as it grows: each call reads the whole records appended
+/// since the last (the recorder's source of ladder stops). Opened at the log's
+/// end; a log cut shorter (rotated by hand) is read again from its start.
+pub(crate) struct AuditTail {
+    log: AuditLog,
+    offset: u64,
+}
+
+impl AuditTail {
+    pub(crate) fn from_end(log: AuditLog) -> AuditTail {
+        let offset = std::fs::metadata(log.path()).map_or(0, |m| m.len());
+        AuditTail { log, offset }
+    }
+
+    /// Records appended since the last call (none while the log is missing);
+    /// a line being written is left for the next call, one that does not
+    /// parse is skipped.
+    pub(crate) fn new_records(&mut self) -> Result<Vec<Record>, DataError> {
+        use std::os::unix::fs::FileExt;
+        let path = self.log.path();
+        let dir = match PrivateDir::open(&self.log.dir) {
+            Ok(d) => d,
+            Err(_) if !self.log.dir.exists() => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let Some(f) = dir.open_file(&self.log.name, OpenHow::Read)? else {
+            return Ok(Vec::new());
+        };
+        let len = f.metadata().map_err(|e| DataError::io(&path, e))?.len();
+        if len < self.offset {
+            self.offset = 0;
+        }
+        if len == self.offset {
+            return Ok(Vec::new());
+        }
+        let mut bytes = vec![0; (len - self.offset) as usize];
+        f.read_exact_at(&mut bytes, self.offset)
+            .map_err(|e| DataError::io(&path, e))?;
+        let Some(end) = bytes.iter().rposition(|&b| b == b'\n') else {
+            return Ok(Vec::new());
+        };
+        self.offset += end as u64 + 1;
+        Ok(String::from_utf8_lossy(&bytes[..end])
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect())
     }
 }
 
@@ -248,6 +297,34 @@ mod tests {
         assert_eq!(all.records[2].targets[0].pid, 2);
         assert_eq!(all.records[2].who, Who::me());
         assert_eq!(all.records[2].outcome, "ok");
+    }
+
+    #[test]
+    fn a_tail_reads_only_what_is_appended_after_it_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = || AuditLog::at(dir.path().join("audit.jsonl"));
+        let rec = |n: i64| Record::new("stop", serde_json::json!({"n": n}), vec![], "x".into());
+        let mut missing = AuditTail::from_end(log());
+        assert!(missing.new_records().unwrap().is_empty());
+        log().append(&rec(1)).unwrap();
+        let mut tail = AuditTail::from_end(log());
+        assert!(tail.new_records().unwrap().is_empty(), "opened at the end");
+        log().append(&rec(2)).unwrap();
+        // Half a line (a writer mid-write) waits for the next call.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(log().path())
+            .unwrap()
+            .write_all(b"{\"when\":1")
+            .unwrap();
+        let got = tail.new_records().unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].params["n"], 2);
+        assert_eq!(
+            missing.new_records().unwrap().len(),
+            2,
+            "from the start of a new log"
+        );
     }
 
     #[test]

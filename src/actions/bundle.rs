@@ -14,7 +14,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 #[derive(Debug, Serialize)]
-pub struct Identity {
+pub(crate) struct Identity {
     pub pid: i32,
     pub start_time: u64,
     pub started_at: f64,
@@ -32,13 +32,13 @@ pub struct Exe {
 }
 
 #[derive(Debug, Serialize)]
-pub struct EnvVar {
+pub(crate) struct EnvVar {
     pub name: String,
     pub value: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct ThreadWhy {
+pub(crate) struct ThreadWhy {
     pub tid: Option<i32>,
     pub comm: Option<String>,
     pub state: Option<char>,
@@ -47,13 +47,13 @@ pub struct ThreadWhy {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Relative {
+pub(crate) struct Relative {
     pub pid: i32,
     pub command: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Bundle {
+pub(crate) struct Bundle {
     pub whytop_version: &'static str,
     pub taken_at: f64,
     pub identity: Identity,
@@ -82,7 +82,7 @@ pub struct Bundle {
 
 /// Why no bundle was made or saved.
 #[derive(Debug, thiserror::Error)]
-pub enum BundleError {
+pub(crate) enum BundleError {
     /// Not in the listing: it exited (or its pid is another's now).
     #[error("no such process: pid {0}")]
     Gone(i32),

@@ -11,7 +11,7 @@ use crate::model::Pid;
 use crate::platform::handle::{self, ProcHandle};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Standing {
+pub(crate) enum Standing {
     Descendant,
     /// No longer in the tree: its parent is now `ppid`.
     Moved {
@@ -22,7 +22,7 @@ pub enum Standing {
 
 /// The standing of each target. `ppid_now(i)`: target `i`'s parent now (None once
 /// it exited); `signalled(i)`: this stop has sent target `i` a signal.
-pub fn standings(
+pub(crate) fn standings(
     targets: &[Target],
     ppid_now: impl Fn(usize) -> Option<Pid>,
     signalled: impl Fn(usize) -> bool,
@@ -71,7 +71,7 @@ pub fn recheck(targets: Vec<Target>) -> (Vec<Target>, Vec<(Target, Pid)>) {
 }
 
 /// `pid 12 (sleep) is no longer a descendant of pid 10: its parent is now 1; left alone`.
-pub fn describe_moved(t: &Target, root: Pid, ppid: Pid) -> String {
+pub(crate) fn describe_moved(t: &Target, root: Pid, ppid: Pid) -> String {
     format!(
         "pid {} ({}) is no longer a descendant of pid {root}: its parent is now {ppid}; left alone",
         t.key.pid, t.command

@@ -9,7 +9,7 @@ pub mod deliver;
 pub mod ladder;
 pub(crate) mod lineage;
 pub(crate) mod logtail;
-pub mod outcome;
+pub(crate) mod outcome;
 pub(crate) mod priority;
 pub(crate) mod redact;
 pub(crate) mod save;

@@ -47,18 +47,34 @@ impl ActionOutcome {
         }
     }
 
-    pub fn is_done(&self) -> bool {
+    pub(crate) fn is_done(&self) -> bool {
         self.kind == OutcomeKind::Done
     }
 
-    /// The CLI's exit code: 0 when done, 1 for every way it was not (README).
+    /// The CLI's exit code (README): the kind's.
     pub fn exit_code(&self) -> i32 {
-        i32::from(!self.is_done())
+        self.kind.exit_code()
     }
 }
 
+/// The CLI's exit code for a bad flag, regex or config file: not an outcome
+/// of an action, so not a kind.
+pub(crate) const EXIT_USAGE: i32 = 2;
+
 impl OutcomeKind {
-    pub fn of_platform(e: &PlatformError) -> Self {
+    /// The CLI's exit code, the same in every command (README): 0 done, 1
+    /// failed, 3 gone, 4 denied, 5 refused; 2 is a usage error.
+    pub const fn exit_code(self) -> i32 {
+        match self {
+            Self::Done => 0,
+            Self::Failed => 1,
+            Self::Gone => 3,
+            Self::Denied => 4,
+            Self::Refused => 5,
+        }
+    }
+
+    pub(crate) fn of_platform(e: &PlatformError) -> Self {
         match e {
             PlatformError::NoSuchProcess { .. } => Self::Gone,
             PlatformError::PermissionDenied { .. } | PlatformError::NeedsPrivilege { .. } => {
@@ -68,7 +84,7 @@ impl OutcomeKind {
         }
     }
 
-    pub fn of_priority(e: &PriorityError) -> Self {
+    pub(crate) fn of_priority(e: &PriorityError) -> Self {
         match e {
             PriorityError::Gone(_) => Self::Gone,
             PriorityError::NeedsRoot { .. }
@@ -80,7 +96,7 @@ impl OutcomeKind {
         }
     }
 
-    pub fn of_bundle(e: &BundleError) -> Self {
+    pub(crate) fn of_bundle(e: &BundleError) -> Self {
         match e {
             BundleError::Gone(_) => Self::Gone,
             BundleError::Platform(p) => Self::of_platform(p),
@@ -88,7 +104,7 @@ impl OutcomeKind {
         }
     }
 
-    pub fn of_delivery(e: &DeliverError) -> Self {
+    pub(crate) fn of_delivery(e: &DeliverError) -> Self {
         match e {
             DeliverError::Platform(p) => Self::of_platform(p),
             DeliverError::Refused(_) => Self::Refused,
@@ -126,7 +142,11 @@ mod tests {
             OutcomeKind::Failed
         );
         assert_eq!(ActionOutcome::done("ok").exit_code(), 0);
-        assert_eq!(ActionOutcome::new(OutcomeKind::Gone, "x").exit_code(), 1);
+        assert_eq!(ActionOutcome::new(OutcomeKind::Failed, "x").exit_code(), 1);
+        assert_eq!(ActionOutcome::new(OutcomeKind::Gone, "x").exit_code(), 3);
+        assert_eq!(OutcomeKind::Denied.exit_code(), 4);
+        assert_eq!(OutcomeKind::Refused.exit_code(), 5);
+        assert_ne!(EXIT_USAGE, OutcomeKind::Failed.exit_code());
         assert_eq!(
             serde_json::to_value(OutcomeKind::Denied).unwrap(),
             serde_json::json!("denied")

@@ -8,7 +8,7 @@ use crate::platform::handle::{self, ProcHandle};
 use crate::platform::test_pause::{self, Point};
 
 #[derive(Debug, thiserror::Error)]
-pub enum PriorityError {
+pub(crate) enum PriorityError {
     #[error("no such process: pid {0} (exited, or its pid now belongs to another process)")]
     Gone(i32),
     #[error("pid {pid}: lowering nice to {nice} needs root (or CAP_SYS_NICE)")]

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 /// A file-name-safe form of a command: letters, digits, `-_.`; at most 40 chars.
-pub fn safe_name(s: &str) -> String {
+pub(crate) fn safe_name(s: &str) -> String {
     let cleaned: String = s
         .chars()
         .map(|c| {
@@ -28,7 +28,7 @@ pub fn safe_name(s: &str) -> String {
 }
 
 /// `20261124-125100`, local time.
-pub fn stamp() -> String {
+pub(crate) fn stamp() -> String {
     let t = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -41,7 +41,7 @@ pub fn stamp() -> String {
 /// Saves `bytes` as `dir/stem.ext`, or `dir/stem-2.ext`... if taken. The content
 /// is complete on disk (synced) before the name appears; every name is
 /// relative to the directory's fd, so a symlink planted there is never followed.
-pub fn save_unique(
+pub(crate) fn save_unique(
     dir: &PrivateDir,
     stem: &str,
     ext: &str,

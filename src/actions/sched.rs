@@ -19,12 +19,12 @@ pub enum SchedChange {
 }
 
 /// The next policy in the TUI's cycle: other → batch → idle → other.
-pub fn next_policy(pid: i32) -> Option<SchedChange> {
+pub(crate) fn next_policy(pid: i32) -> Option<SchedChange> {
     os::next_policy(os::policy(pid)?).map(SchedChange::Policy)
 }
 
 /// The next I/O class in the TUI's cycle: best-effort → idle → realtime → best-effort.
-pub fn next_io(pid: i32) -> Option<SchedChange> {
+pub(crate) fn next_io(pid: i32) -> Option<SchedChange> {
     if !HAS_POLICIES {
         return None;
     }
@@ -38,7 +38,7 @@ pub fn next_io(pid: i32) -> Option<SchedChange> {
 }
 
 /// Applies `change` to exactly the process `key` names (through its handle).
-pub fn apply(key: ProcKey, change: SchedChange) -> Result<String, PriorityError> {
+pub(crate) fn apply(key: ProcKey, change: SchedChange) -> Result<String, PriorityError> {
     let supported = match change {
         SchedChange::Policy(_) | SchedChange::Io(..) => HAS_POLICIES,
         SchedChange::Background(_) => HAS_BACKGROUND,
@@ -69,7 +69,7 @@ pub fn apply(key: ProcKey, change: SchedChange) -> Result<String, PriorityError>
 
 /// Why a `--policy` or `--io` value is not one; each names the text given.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum SchedParseError {
+pub(crate) enum SchedParseError {
     #[error("scheduling policies ({0}) are a Linux feature")]
     NoPolicies(String),
     #[error("I/O classes ({0}) are a Linux feature")]
@@ -83,7 +83,7 @@ pub enum SchedParseError {
 }
 
 /// Parses the CLI's `--policy` value.
-pub fn parse_policy(s: &str) -> Result<SchedChange, SchedParseError> {
+pub(crate) fn parse_policy(s: &str) -> Result<SchedChange, SchedParseError> {
     if !HAS_POLICIES {
         return Err(SchedParseError::NoPolicies(s.to_string()));
     }
@@ -95,7 +95,7 @@ pub fn parse_policy(s: &str) -> Result<SchedChange, SchedParseError> {
 }
 
 /// Parses the CLI's `--io CLASS[:LEVEL]` value.
-pub fn parse_io(s: &str) -> Result<SchedChange, SchedParseError> {
+pub(crate) fn parse_io(s: &str) -> Result<SchedChange, SchedParseError> {
     if !HAS_POLICIES {
         return Err(SchedParseError::NoIoClasses(s.to_string()));
     }

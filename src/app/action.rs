@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Action {
+pub(crate) enum Action {
     /// Unbinds a key in a user keymap.
     None,
     Quit,
@@ -119,7 +119,7 @@ pub enum Action {
 
 impl Action {
     /// Keys that act on the selected process (handled in `process_actions`).
-    pub fn acts_on_processes(self) -> bool {
+    pub(crate) fn acts_on_processes(self) -> bool {
         matches!(
             self,
             Self::Stop
@@ -138,7 +138,7 @@ impl Action {
     }
 
     /// The help overlay's words for it.
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             Self::None => "nothing",
             Self::Quit => "quit",

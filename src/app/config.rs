@@ -3,17 +3,17 @@
 //! the file, the line, the column and the key: nothing is silently ignored.
 
 use super::options::BadUsage;
-use crate::actions::ladder::{Order, Policy};
+use crate::actions::ladder::{Order, Policy, PolicyError};
 use crate::model::sort::SortColumn;
-use crate::present::columns;
-use crate::present::meters::{MeterKind, parse_list};
+use crate::present::columns::{self, UnknownColumn};
+use crate::present::meters::{MeterKind, UnknownMeter, parse_list};
 use crate::present::theme::ThemeName;
 use serde::Deserialize;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
-pub const DEFAULT_CONFIG: &str = include_str!("../../config/whytop.toml");
+pub(crate) const DEFAULT_CONFIG: &str = include_str!("../../config/whytop.toml");
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -54,7 +54,7 @@ struct ConfigFile {
 /// What is wrong with a config file, and where.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{file}:{line}:{column}: {}{message}", key.as_ref().map(|k| format!("{k}: ")).unwrap_or_default())]
-pub struct ConfigError {
+pub(crate) struct ConfigError {
     /// The path, or `built-in default`.
     pub file: String,
     /// 1-based.
@@ -169,14 +169,8 @@ impl Config {
                 .collect();
         }
         if let Some(t) = f.theme {
-            self.theme = ThemeName::parse(t.get_ref()).ok_or_else(|| {
-                let msg = format!(
-                    "unknown theme {:?}; one of: {}",
-                    t.get_ref(),
-                    ThemeName::names()
-                );
-                wrong("theme", t.span(), msg)
-            })?;
+            self.theme = ThemeName::named(t.get_ref())
+                .map_err(|e| wrong("theme", t.span(), e.to_string()))?;
         }
         Ok(())
     }
@@ -186,7 +180,7 @@ impl Config {
     pub fn load() -> anyhow::Result<Config> {
         let user = match chosen_file() {
             Some(path) => Some(read_named(path)?),
-            None => read_user_file("config.toml").map_err(anyhow::Error::msg)?,
+            None => read_user_file("config.toml")?,
         };
         let named = user
             .as_ref()
@@ -200,26 +194,26 @@ impl Config {
         Config::parse(Some((&path.display().to_string(), &text))).map_err(usage)
     }
 
-    pub fn policy(&self) -> Result<Policy, String> {
-        let mut p = Policy::parse(&self.ladder).map_err(|e| e.to_string())?;
+    pub fn policy(&self) -> Result<Policy, PolicyError> {
+        let mut p = Policy::parse(&self.ladder)?;
         p.order = self.ladder_order;
         Ok(p)
     }
 
-    pub fn meter_kinds(&self) -> Result<Vec<MeterKind>, String> {
-        parse_list(&self.meters).map_err(|e| format!("meters: {e}"))
+    pub(crate) fn meter_kinds(&self) -> Result<Vec<MeterKind>, UnknownMeter> {
+        parse_list(&self.meters)
     }
 
-    pub fn sort_column(&self) -> Result<SortColumn, String> {
-        columns::parse(&self.sort).ok_or_else(|| format!("unknown sort column {:?}", self.sort))
+    pub(crate) fn sort_column(&self) -> Result<SortColumn, UnknownColumn> {
+        columns::named(&self.sort)
     }
 
     /// The table's columns (the default's when the config names none).
-    pub fn column_ids(&self) -> Result<Vec<SortColumn>, String> {
+    pub(crate) fn column_ids(&self) -> Result<Vec<SortColumn>, UnknownColumn> {
         if self.columns.is_empty() {
             return Ok(columns::DEFAULT.to_vec());
         }
-        columns::parse_list(&self.columns).map_err(|e| format!("columns: {e}"))
+        columns::parse_list(&self.columns)
     }
 }
 
@@ -245,7 +239,7 @@ fn key_at(text: &str, span: Range<usize>) -> Option<String> {
 static CHOSEN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 
 /// Names the config file for this run (the command line's `--config`).
-pub fn choose_file(path: PathBuf) {
+pub(crate) fn choose_file(path: PathBuf) {
     let _ = CHOSEN.set(path);
 }
 
@@ -273,13 +267,13 @@ fn usage(e: ConfigError) -> anyhow::Error {
 }
 
 /// `$XDG_CONFIG_HOME/whytop` (or the platform's equivalent).
-pub fn config_dir() -> Option<PathBuf> {
+pub(crate) fn config_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "whytop").map(|d| d.config_dir().to_path_buf())
 }
 
 /// Reads a user file if present. Missing is fine; unreadable or malformed is an
 /// error naming the path, so nothing is silently ignored.
-pub fn read_user_file(name: &str) -> Result<Option<(PathBuf, String)>, String> {
+pub(crate) fn read_user_file(name: &str) -> Result<Option<(PathBuf, String)>, UserFileError> {
     let Some(dir) = config_dir() else {
         return Ok(None);
     };
@@ -287,8 +281,17 @@ pub fn read_user_file(name: &str) -> Result<Option<(PathBuf, String)>, String> {
     match std::fs::read_to_string(&path) {
         Ok(text) => Ok(Some((path, text))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("{}: {e}", path.display())),
+        Err(source) => Err(UserFileError { path, source }),
     }
+}
+
+/// A user file (config, keymap) that is there but cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+pub(crate) struct UserFileError {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
 }
 
 #[cfg(test)]

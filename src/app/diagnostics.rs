@@ -252,7 +252,7 @@ pub fn typed(app: &mut App, c: char) {
 }
 
 /// An event of tail `id`; a stopped tail's late lines are dropped.
-pub fn log_event(app: &mut App, id: u64, ev: Event) {
+pub(crate) fn log_event(app: &mut App, id: u64, ev: Event) {
     let Some(l) = app.ui.overlay.logs_mut().filter(|l| l.id == id) else {
         return;
     };
@@ -268,13 +268,13 @@ fn capture_pane(app: &mut App, id: u64) -> Option<&mut CaptureView> {
     app.ui.overlay.capture_mut().filter(|c| c.id == id)
 }
 
-pub fn capture_progress(app: &mut App, id: u64, p: crate::actions::capture::Progress) {
+pub(crate) fn capture_progress(app: &mut App, id: u64, p: crate::actions::capture::Progress) {
     if let Some(c) = capture_pane(app, id) {
         c.running = Some(p);
     }
 }
 
-pub fn capture_done(app: &mut App, id: u64, result: crate::actions::capture::Capture) {
+pub(crate) fn capture_done(app: &mut App, id: u64, result: crate::actions::capture::Capture) {
     if let Some(c) = capture_pane(app, id) {
         c.running = None;
         c.result = Some(result);

@@ -29,7 +29,7 @@ struct RunningLadder {
 
 /// What effects need across calls: where results go, the pool the jobs run on
 /// and the tokens of what runs long.
-pub struct Executor {
+pub(crate) struct Executor {
     pub to_ui: UnboundedSender<Msg>,
     pub collector: mpsc::Sender<CollectorCmd>,
     ladder: Option<RunningLadder>,

@@ -28,7 +28,7 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 15] = [
+    pub(crate) const ALL: [Mode; 15] = [
         Mode::Setup,
         Mode::Capture,
         Mode::Logs,

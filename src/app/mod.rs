@@ -1,20 +1,20 @@
 //! The event loop and the state it drives. `update` is the only place state changes.
 
 pub(crate) mod action;
-pub mod config;
+pub(crate) mod config;
 pub(crate) mod config_write;
 pub(crate) mod diagnostics;
 pub(crate) mod effects;
 pub mod keymap;
 pub mod msg;
 pub(crate) mod options;
-pub mod overlay;
-pub mod pane_views;
+pub(crate) mod overlay;
+pub(crate) mod pane_views;
 pub(crate) mod process_actions;
 pub(crate) mod run;
 mod search;
 pub(crate) mod settings_save;
-pub mod setup;
+pub(crate) mod setup;
 pub mod setup_view;
 pub mod state;
 pub(crate) mod table_keys;

@@ -136,7 +136,7 @@ impl Overlay {
         }
     }
 
-    pub fn pane_scroll_mut(&mut self) -> Option<&mut usize> {
+    pub(crate) fn pane_scroll_mut(&mut self) -> Option<&mut usize> {
         match self {
             Overlay::Detail { scroll, .. }
             | Overlay::Help { scroll }
@@ -153,7 +153,7 @@ impl Overlay {
         }
     }
 
-    pub fn logs_mut(&mut self) -> Option<&mut LogView> {
+    pub(crate) fn logs_mut(&mut self) -> Option<&mut LogView> {
         match self {
             Overlay::Logs { view, .. } => Some(view),
             _ => None,
@@ -167,7 +167,7 @@ impl Overlay {
         }
     }
 
-    pub fn capture_mut(&mut self) -> Option<&mut CaptureView> {
+    pub(crate) fn capture_mut(&mut self) -> Option<&mut CaptureView> {
         match self {
             Overlay::Capture(c) => Some(c),
             _ => None,

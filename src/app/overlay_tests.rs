@@ -299,3 +299,43 @@ fn setup_columns_tell_the_collector_and_one_column_stays() {
     key(&mut app, KeyCode::Esc);
     assert!(matches!(app.ui.overlay, Overlay::Table));
 }
+
+/// The Ended view reads the audit log (for whytop's ladder stops) when it
+/// opens, and again while it is open just after a process ended; not on
+/// every refresh, and not with the view closed.
+#[test]
+fn the_ended_view_loads_the_audit_log_when_something_just_ended() {
+    use super::msg::Effect;
+    let mut app = app();
+    let snap = |mono_ns, pids: &[i32]| {
+        Msg::Snapshot(Arc::new(Snapshot {
+            mono_ns,
+            procs: Arc::new(pids.iter().map(|&p| sample(p, 1, "x")).collect()),
+            ..Default::default()
+        }))
+    };
+    let loads = |fx: &[Effect]| fx.iter().filter(|e| **e == Effect::LoadAudit).count();
+    assert_eq!(loads(&update(&mut app, snap(2, &[10, 11, 12]))), 0);
+    let fx = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('E'), KeyModifiers::NONE)),
+    );
+    assert!(matches!(app.ui.overlay, Overlay::Ended { .. }));
+    assert_eq!(loads(&fx), 1, "{fx:?}");
+    // 12 ends: read again for a few refreshes, then no more.
+    let mut n = 0;
+    for i in 0..6 {
+        n += loads(&update(&mut app, snap(3 + i, &[10, 11])));
+    }
+    assert_eq!(n, 3);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(loads(&update(&mut app, snap(10, &[10]))), 0, "closed");
+    // A ladder of this whytop finished: its record is read back at once.
+    let done = crate::actions::ladder::Outcome {
+        targets: vec![],
+        cancelled: false,
+        elapsed_secs: 0.1,
+        sent: vec![],
+    };
+    assert_eq!(loads(&update(&mut app, Msg::LadderDone(done))), 1);
+}

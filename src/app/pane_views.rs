@@ -47,9 +47,9 @@ pub struct LogView {
 }
 
 impl LogView {
-    pub const CAPACITY: usize = 5000;
+    pub(crate) const CAPACITY: usize = 5000;
     /// Long lines fill the ring by size before they do by count.
-    pub const MAX_BYTES: usize = 4 << 20;
+    pub(crate) const MAX_BYTES: usize = 4 << 20;
 
     pub fn push(&mut self, line: crate::model::logline::LogLine) {
         let shows = self.shows(&line);

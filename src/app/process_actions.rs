@@ -282,7 +282,7 @@ fn renice_selected(app: &mut App, nice: i32) -> Vec<Effect> {
     vec![Effect::Renice { key, command, nice }]
 }
 
-pub fn ladder_progress(app: &mut App, p: Progress) {
+pub(crate) fn ladder_progress(app: &mut App, p: Progress) {
     let Some(l) = &mut app.ladder else { return };
     match p {
         Progress::Step {
@@ -307,7 +307,7 @@ pub fn ladder_progress(app: &mut App, p: Progress) {
     }
 }
 
-pub fn ladder_done(app: &mut App, o: Outcome) {
+pub(crate) fn ladder_done(app: &mut App, o: Outcome) {
     app.ladder = None;
     let mut by: Vec<String> = Vec::new();
     for t in &o.targets {

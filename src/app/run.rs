@@ -25,14 +25,14 @@ const FRAME: Duration = Duration::from_millis(16);
 /// Builds the app from config files and flags; errors here leave the terminal untouched.
 pub(crate) fn prepare(cli: &Options) -> anyhow::Result<App> {
     let config = Config::load()?;
-    let user_keys = read_user_file("keymap.toml").map_err(anyhow::Error::msg)?;
+    let user_keys = read_user_file("keymap.toml")?;
     let keymap = Keymap::with_user(user_keys.as_ref().map(|(_, t)| t.as_str()))
         .map_err(|e| anyhow::anyhow!("{}: {e}", path_of(&user_keys)))?;
     let tree = cli.tree || config.tree;
     let sort = cli.sort.unwrap_or(if tree {
         crate::model::sort::SortColumn::Pid
     } else {
-        config.sort_column().map_err(anyhow::Error::msg)?
+        config.sort_column()?
     });
     let filter_text = cli.filter.clone().unwrap_or_default();
     let filter = Filter::parse(&filter_text)
@@ -47,9 +47,9 @@ pub(crate) fn prepare(cli: &Options) -> anyhow::Result<App> {
     };
     let delay = Duration::from_millis(100 * cli.delay.unwrap_or(config.delay));
     let mut app = App::new(keymap, opts, delay);
-    app.policy = config.policy().map_err(anyhow::Error::msg)?;
-    app.meters = config.meter_kinds().map_err(anyhow::Error::msg)?;
-    app.columns = config.column_ids().map_err(anyhow::Error::msg)?;
+    app.policy = config.policy()?;
+    app.meters = config.meter_kinds()?;
+    app.columns = config.column_ids()?;
     app.ui.program_name_only = !config.program_path;
     app.save_on_quit = config.save_on_quit;
     app.no_color = cli.no_color;

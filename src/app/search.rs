@@ -69,7 +69,7 @@ pub fn typed(app: &mut App, c: char) {
     edit(app, |s| s.push(c));
 }
 
-pub fn backspace(app: &mut App) {
+pub(crate) fn backspace(app: &mut App) {
     edit(app, |s| {
         s.pop();
     });

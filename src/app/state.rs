@@ -99,6 +99,9 @@ pub struct App {
     pub policy: Policy,
     pub ladder: Option<LadderView>,
     pub audit: Vec<Record>,
+    /// Processes whytop's stop ladders ended, from the audit records (the
+    /// Ended view's "stopped by whytop's ladder").
+    pub ladder_stops: Vec<crate::model::ending::LadderStop>,
     /// The newest pass while frozen, shown when the freeze ends.
     pub held_snapshot: Option<Arc<Snapshot>>,
     /// The number of the last log tail or capture started: a late message
@@ -140,6 +143,7 @@ impl App {
             policy: Policy::default(),
             ladder: None,
             audit: Vec::new(),
+            ladder_stops: Vec::new(),
             held_snapshot: None,
             pane_id: 0,
             no_color: false,
@@ -218,12 +222,12 @@ impl App {
     }
 
     /// What the header draws where, for this system.
-    pub fn header_plan(&self) -> HeaderPlan {
+    pub(crate) fn header_plan(&self) -> HeaderPlan {
         HeaderPlan::new(&self.meters, &self.table.snapshot.system)
     }
 
     /// CPUs the header shows a bar for.
-    pub fn cpu_count(&self) -> usize {
+    pub(crate) fn cpu_count(&self) -> usize {
         self.table.snapshot.system.cpu_percent.len()
     }
 
@@ -255,7 +259,7 @@ impl App {
     }
 
     /// Bold and reverse only: `NO_COLOR`, or the mono theme.
-    pub fn colourless(&self) -> bool {
+    pub(crate) fn colourless(&self) -> bool {
         self.no_color || self.theme == crate::present::theme::ThemeName::Mono
     }
 

@@ -117,7 +117,11 @@ pub(crate) fn act(app: &mut App, a: Action) -> Vec<Effect> {
             });
         }
         Action::Help => app.ui.overlay = Overlay::Help { scroll: 0 },
-        Action::EndedView => app.ui.overlay = Overlay::Ended { scroll: 0 },
+        Action::EndedView => {
+            app.ui.overlay = Overlay::Ended { scroll: 0 };
+            // Which of them a stop ladder ended: from the audit log.
+            return vec![Effect::LoadAudit];
+        }
         Action::KernelThreads => {
             app.opts.hide_kernel = !app.opts.hide_kernel;
             app.say(if app.opts.hide_kernel {

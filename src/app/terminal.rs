@@ -30,7 +30,7 @@ pub fn leave() {
 }
 
 /// Restores the terminal before the previous hook prints the panic message.
-pub fn install_panic_hook() {
+pub(crate) fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         leave();
@@ -39,7 +39,7 @@ pub fn install_panic_hook() {
 }
 
 /// Ctrl-Z: give the terminal back, stop like any job, and take it again on `fg`.
-pub fn suspend(mouse: bool) -> std::io::Result<()> {
+pub(crate) fn suspend(mouse: bool) -> std::io::Result<()> {
     leave();
     crate::platform::job_control::stop_self();
     enter(mouse)

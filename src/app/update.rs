@@ -34,7 +34,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Snapshot(s) => {
             app.ingest(s);
-            focus_effect(app)
+            let mut fx = focus_effect(app);
+            // While the Ended view is open, a process that just ended may have
+            // been stopped by a ladder (this one's or another whytop's): its
+            // audit record comes a moment after.
+            let seq = app.history.seq();
+            if matches!(app.ui.overlay, Overlay::Ended { .. })
+                && app.history.ended().iter().any(|e| seq - e.ended_seq < 3)
+            {
+                fx.push(Effect::LoadAudit);
+            }
+            fx
         }
         Msg::Detail(d) => {
             app.detail = d;
@@ -50,7 +60,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::LadderDone(o) => {
             process_actions::ladder_done(app, o);
-            Vec::new()
+            // Its audit record is written: the Ended view says the step.
+            vec![Effect::LoadAudit]
         }
         Msg::ActionDone(o) => {
             app.say(o.message);
@@ -69,6 +80,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Audit(records) => {
+            app.ladder_stops = crate::actions::stop::ladder_stops(&records);
             app.audit = records;
             Vec::new()
         }

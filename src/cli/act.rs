@@ -103,9 +103,10 @@ fn report(o: &ActionOutcome) -> i32 {
     o.exit_code()
 }
 
-fn fail(msg: impl std::fmt::Display) -> anyhow::Result<i32> {
+/// Tells why whytop would not act; exits as refused.
+fn refuse(msg: impl std::fmt::Display) -> anyhow::Result<i32> {
     errln!("whytop: {msg}");
-    Ok(1)
+    Ok(OutcomeKind::Refused.exit_code())
 }
 
 /// Appends to the audit log. A record that cannot be written does not undo
@@ -152,9 +153,7 @@ fn audit_refusal(action: &str, p: &crate::model::ProcSample, refusal: Refusal) -
 fn policy(args: &StopArgs) -> anyhow::Result<Policy> {
     let mut policy = match &args.ladder {
         Some(p) => p.clone(),
-        None => crate::app::config::Config::load()?
-            .policy()
-            .map_err(anyhow::Error::msg)?,
+        None => crate::app::config::Config::load()?.policy()?,
     };
     if args.all_at_once {
         policy.order = Order::AllAtOnce;
@@ -164,13 +163,14 @@ fn policy(args: &StopArgs) -> anyhow::Result<Policy> {
 
 pub fn stop(args: &StopArgs) -> anyhow::Result<i32> {
     let policy = policy(args)?;
-    let Some(named) = super::target::named("stop", args.pid)? else {
-        return Ok(1);
+    let named = match super::target::named("stop", args.pid)? {
+        Ok(n) => n,
+        Err(code) => return Ok(code),
     };
     let (procs, p) = (&named.procs, named.sample());
     let targets = match targets::plan(procs, p.key(), !args.no_tree, args.force) {
         Ok(t) => t,
-        Err(refusal) => return fail(audit_refusal("stop", p, refusal)),
+        Err(refusal) => return refuse(audit_refusal("stop", p, refusal)),
     };
     if !args.json {
         errln!(
@@ -244,11 +244,12 @@ pub fn stop(args: &StopArgs) -> anyhow::Result<i32> {
 }
 
 pub fn signal(args: &SignalArgs) -> anyhow::Result<i32> {
-    let Some(named) = super::target::named("signal", args.pid)? else {
-        return Ok(1);
+    let named = match super::target::named("signal", args.pid)? {
+        Ok(n) => n,
+        Err(code) => return Ok(code),
     };
     if let Some(refusal) = refused("signal", &named, args.force) {
-        return fail(refusal);
+        return refuse(refusal);
     }
     let p = named.sample();
     let key = p.key();
@@ -278,11 +279,12 @@ pub fn signal(args: &SignalArgs) -> anyhow::Result<i32> {
 }
 
 pub fn renice(args: &ReniceArgs) -> anyhow::Result<i32> {
-    let Some(named) = super::target::named("renice", args.pid)? else {
-        return Ok(1);
+    let named = match super::target::named("renice", args.pid)? {
+        Ok(n) => n,
+        Err(code) => return Ok(code),
     };
     if let Some(refusal) = refused("renice", &named, args.force) {
-        return fail(refusal);
+        return refuse(refusal);
     }
     let p = named.sample();
     let key = p.key();
@@ -307,8 +309,9 @@ pub fn renice(args: &ReniceArgs) -> anyhow::Result<i32> {
 }
 
 pub fn sched_cmd(args: &SchedArgs) -> anyhow::Result<i32> {
-    let Some(named) = super::target::named("sched", args.pid)? else {
-        return Ok(1);
+    let named = match super::target::named("sched", args.pid)? {
+        Ok(n) => n,
+        Err(code) => return Ok(code),
     };
     let p = named.sample();
     let key = p.key();
@@ -330,7 +333,7 @@ pub fn sched_cmd(args: &SchedArgs) -> anyhow::Result<i32> {
         return Ok(0);
     }
     if let Some(refusal) = refused("sched", &named, args.force) {
-        return fail(refusal);
+        return refuse(refusal);
     }
     let mut code = 0;
     for change in changes {

@@ -19,7 +19,7 @@ pub struct CompletionsArgs {
 }
 
 /// The man page of whytop, its subcommands as sections, as roff.
-pub fn man_page() -> anyhow::Result<Vec<u8>> {
+pub(crate) fn man_page() -> anyhow::Result<Vec<u8>> {
     let command = super::Cli::command();
     let mut page = Vec::new();
     clap_mangen::Man::new(command.clone()).render(&mut page)?;

@@ -5,7 +5,7 @@ use crate::platform::cancel::CancelToken;
 
 /// Blocks INT, TERM and HUP in this thread (and so in threads spawned after) and
 /// hands them to a thread that cancels `cancel` at the first.
-pub fn cancel_on_signal(cancel: CancelToken) {
+pub(crate) fn cancel_on_signal(cancel: CancelToken) {
     crate::platform::job_control::on_signals(
         &[libc::SIGINT, libc::SIGTERM, libc::SIGHUP],
         move || {

@@ -21,8 +21,9 @@ pub struct LogsArgs {
 }
 
 pub fn run(args: &LogsArgs) -> anyhow::Result<i32> {
-    let Some(named) = super::target::named("logs", args.pid)? else {
-        return Ok(1);
+    let named = match super::target::named("logs", args.pid)? {
+        Ok(n) => n,
+        Err(code) => return Ok(code),
     };
     let p = named.sample();
     let plan = logtail::plan(std::path::Path::new(crate::platform::PROC_ROOT), p.pid);

@@ -88,10 +88,10 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-fn parse_theme(s: &str) -> Result<crate::present::theme::ThemeName, String> {
-    use crate::present::theme::ThemeName;
-    ThemeName::parse(s)
-        .ok_or_else(|| format!("unknown theme {s:?}; one of: {}", ThemeName::names()))
+fn parse_theme(
+    s: &str,
+) -> Result<crate::present::theme::ThemeName, crate::present::theme::UnknownTheme> {
+    crate::present::theme::ThemeName::named(s)
 }
 
 impl Cli {

@@ -47,14 +47,13 @@ pub struct PsArgs {
     pub db: Option<std::path::PathBuf>,
 }
 
-/// A `--sort` value that names no column.
 pub(crate) fn parse_sort(s: &str) -> Result<SortColumn, crate::present::columns::UnknownColumn> {
-    crate::present::columns::parse_list(&[s]).map(|c| c[0])
+    crate::present::columns::named(s)
 }
 
 /// One row of `whytop ps --json`. The README documents every field.
 #[derive(Serialize)]
-pub struct PsRow<'a> {
+pub(crate) struct PsRow<'a> {
     pub pid: i32,
     pub ppid: i32,
     pub pgid: i32,
@@ -111,8 +110,8 @@ pub fn run(args: &PsArgs) -> anyhow::Result<i32> {
     // The config's sort and columns, as the TUI takes them; a bad file stops
     // ps as it stops the TUI.
     let config = crate::app::config::Config::load()?;
-    let config_sort = config.sort_column().map_err(anyhow::Error::msg)?;
-    let columns = config.column_ids().map_err(anyhow::Error::msg)?;
+    let config_sort = config.sort_column()?;
+    let columns = config.column_ids()?;
     // JSON has every field; the table reads what its columns need.
     let (io, oom) = if args.json {
         (true, true)

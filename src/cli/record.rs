@@ -3,6 +3,7 @@
 use crate::actions::datadir::{PrivateDir, data_dir};
 use crate::collectors::sampler::Headless;
 use crate::model::{Snapshot, derive};
+use crate::platform::cn_proc::Event;
 use crate::platform::fs_safe::OpenHow;
 use crate::store::{KernelExit, Writer, WriterOptions};
 use std::path::PathBuf;
@@ -10,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The recording's file name in the data directory.
-pub const DB_NAME: &str = "record.sqlite";
+pub(crate) const DB_NAME: &str = "record.sqlite";
 
 #[derive(clap::Args, Debug)]
 pub struct RecordArgs {
@@ -59,7 +60,7 @@ fn parse_days(s: &str) -> Result<f64, NumberError> {
 
 /// The recording to write: `--db`, else `record.sqlite` in the private data
 /// directory, created there 0600 (never through a symlink) before SQLite opens it.
-pub fn db_for_writing(db: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
+pub(crate) fn db_for_writing(db: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
     if let Some(p) = db {
         // Made private if new; a file the user chose is otherwise left as it is.
         use std::os::unix::fs::OpenOptionsExt;
@@ -82,7 +83,7 @@ pub fn db_for_writing(db: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
 }
 
 /// The recording to read: `--db`, else the data directory's (checked private).
-pub fn db_for_reading(db: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
+pub(crate) fn db_for_reading(db: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
     if let Some(p) = db {
         return Ok(p.clone());
     }
@@ -123,16 +124,35 @@ pub fn run(args: &RecordArgs) -> anyhow::Result<i32> {
             "everything".into()
         }
     );
-    // As root on Linux, exits (code, signal) as the kernel reports them.
-    let (exit_tx, exits) = std::sync::mpsc::channel();
-    match crate::platform::exit_events::watch_exits(move |x| exit_tx.send((x, wall_now())).is_ok())
-    {
-        Ok(()) => errln!("whytop record: exit codes and signals from the kernel's process events"),
+    // As root on Linux, exits (code, signal) as the kernel reports them, and
+    // the forks and execs of processes too short-lived for a sample.
+    let (event_tx, events) = std::sync::mpsc::channel();
+    match crate::platform::exit_events::watch_events(move |e| {
+        event_tx.send((e, wall_now())).is_ok()
+    }) {
+        Ok(()) => errln!(
+            "whytop record: exit codes and signals, forks and execs from the kernel's process events"
+        ),
         Err(e) => errln!(
             "whytop record: no exit codes or signals ({e}; the process events connector needs root on Linux): ended processes are those the sampler saw go"
         ),
     }
     let mut sampler = Headless::new(crate::platform::native()?);
+    // As root on Linux, the OOM killer's kills from the kernel log.
+    match sampler.watch_oom_kills() {
+        Ok(()) => {
+            writer.set_oom_known(true);
+            errln!("whytop record: OOM kills from the kernel log");
+        }
+        Err(e) => errln!(
+            "whytop record: OOM kills are not known ({e}; reading the kernel log needs root on Linux)"
+        ),
+    }
+    // Processes whytop's stop ladder ended, from the audit log's new records.
+    let mut audit = crate::actions::audit::AuditLog::open_default()
+        .ok()
+        .map(crate::actions::audit::AuditTail::from_end);
+    let mut spawns = Spawns::default();
     let interval = Duration::from_secs_f64(args.interval);
     let mut prev: Option<Arc<Snapshot>> = None;
     let mut next = Instant::now();
@@ -142,16 +162,21 @@ pub fn run(args: &RecordArgs) -> anyhow::Result<i32> {
             Ok(snap) => {
                 let snap = Arc::new(snap);
                 let table = derive(prev.as_deref(), Arc::clone(&snap));
-                for (x, at) in exits.try_iter() {
-                    writer.note_exit(
-                        x.pid,
-                        KernelExit {
-                            code: x.code,
-                            signal: x.signal,
-                            core_dumped: x.core_dumped,
-                            at,
-                        },
-                    );
+                for (e, at) in events.try_iter() {
+                    spawns.event(&mut writer, e, at, &snap);
+                }
+                for k in &snap.oom_kills {
+                    writer.note_oom_kill(k.clone());
+                }
+                if let Some(tail) = audit.as_mut() {
+                    match tail.new_records() {
+                        Ok(records) => {
+                            for s in crate::actions::stop::ladder_stops(&records) {
+                                writer.note_ladder_stop(s);
+                            }
+                        }
+                        Err(e) => errln!("whytop record: {e}"),
+                    }
                 }
                 // A write that fails (a full disk) is said and retried at the next sample.
                 if !args.no_write
@@ -174,5 +199,56 @@ pub fn run(args: &RecordArgs) -> anyhow::Result<i32> {
             next = now + interval;
         }
         std::thread::sleep(next - now);
+    }
+}
+
+/// Who forked whom, from the process events, so an exec is counted under the
+/// parent of the process that ran it; forgotten at its exit.
+#[derive(Default)]
+struct Spawns {
+    parent: std::collections::HashMap<i32, i32>,
+}
+
+/// More than this many processes forked and not seen to exit (exits lost to
+/// an overrun) and the map starts afresh.
+const MAX_PARENTS: usize = 100_000;
+
+impl Spawns {
+    fn event(&mut self, writer: &mut Writer, e: Event, at: f64, snap: &Snapshot) {
+        match e {
+            Event::Fork {
+                parent_tgid,
+                child_pid,
+                child_tgid,
+            } if child_pid == child_tgid => {
+                if self.parent.len() >= MAX_PARENTS {
+                    self.parent.clear();
+                }
+                self.parent.insert(child_tgid, parent_tgid);
+                writer.note_spawn(parent_tgid, false);
+            }
+            Event::Exec { tgid, .. } => {
+                let ppid = self.parent.get(&tgid).copied().unwrap_or_else(|| {
+                    snap.procs
+                        .binary_search_by_key(&tgid, |p| p.pid)
+                        .ok()
+                        .map_or(0, |i| snap.procs[i].ppid)
+                });
+                writer.note_spawn(ppid, true);
+            }
+            Event::Exit(x) if x.pid == x.tgid => {
+                self.parent.remove(&x.pid);
+                writer.note_exit(
+                    x.pid,
+                    KernelExit {
+                        code: x.code,
+                        signal: x.signal,
+                        core_dumped: x.core_dumped,
+                        at,
+                    },
+                );
+            }
+            _ => {}
+        }
     }
 }

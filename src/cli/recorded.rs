@@ -84,7 +84,7 @@ struct PsAt<'a> {
 }
 
 /// `whytop ps --at TIME`.
-pub fn ps_at(at: &str, db: Option<&PathBuf>, json: bool) -> anyhow::Result<i32> {
+pub(crate) fn ps_at(at: &str, db: Option<&PathBuf>, json: bool) -> anyhow::Result<i32> {
     let t = match resolve(at) {
         Ok(t) => t,
         Err(e) => {
@@ -157,7 +157,7 @@ struct WhyAt<'a> {
 }
 
 /// `whytop why PID --at TIME`.
-pub fn why_at(pid: i32, at: &str, db: Option<&PathBuf>, json: bool) -> anyhow::Result<i32> {
+pub(crate) fn why_at(pid: i32, at: &str, db: Option<&PathBuf>, json: bool) -> anyhow::Result<i32> {
     let t = match resolve(at) {
         Ok(t) => t,
         Err(e) => {
@@ -173,7 +173,7 @@ pub fn why_at(pid: i32, at: &str, db: Option<&PathBuf>, json: bool) -> anyhow::R
             localtime::format(m.taken_at),
             reader.path().display()
         );
-        return Ok(1);
+        return Ok(crate::actions::outcome::OutcomeKind::Gone.exit_code());
     };
     let mut out = String::new();
     if json {
@@ -229,8 +229,16 @@ pub struct EndedArgs {
     pub db: Option<PathBuf>,
 }
 
-/// How a process ended, in words.
+/// How a process ended, in words: the OOM killer's kill or whytop's ladder
+/// where the recording knows, else its exit code or signal.
 pub fn how(e: &EndedRow) -> String {
+    if e.oom_killed == Some(true) {
+        // The recorder notes a cgroup only for a memory cgroup's OOM.
+        return crate::model::ending::oom_words(e.oom_cgroup.is_some(), e.oom_cgroup.as_deref());
+    }
+    if let Some(signal) = &e.ladder_signal {
+        return crate::model::ending::ladder_words(signal);
+    }
     let signal = e.exit_signal.map(crate::platform::signals::name);
     let known =
         crate::model::ending::words(e.exit_code, signal.as_deref(), e.core_dumped == Some(true));
@@ -253,13 +261,13 @@ pub fn ended(args: &EndedArgs) -> anyhow::Result<i32> {
     }
     let _ = writeln!(
         out,
-        "{:<19} {:>7} {:>9} {:<28} {:<11} {:>9} {:>6} COMMAND",
+        "{:<19} {:>7} {:>9} {:<42} {:<11} {:>9} {:>6} COMMAND",
         "ENDED", "PID", "RAN", "HOW", "LAST WHY", "TIME+", "PEAK"
     );
     for e in &rows {
         let _ = writeln!(
             out,
-            "{:<19} {:>7} {:>9} {:<28} {:<11} {:>9} {:>6} {}",
+            "{:<19} {:>7} {:>9} {:<42} {:<11} {:>9} {:>6} {}",
             localtime::format(e.ended_at),
             e.pid,
             e.lifetime_secs
@@ -279,6 +287,33 @@ pub fn ended(args: &EndedArgs) -> anyhow::Result<i32> {
             "(nothing ended in the last {} by the recording {})",
             format::duration_secs(args.since as u64),
             reader.path().display()
+        );
+    }
+    let spawns = reader.spawns(now() - args.since, 5)?;
+    if !spawns.is_empty() {
+        let by: Vec<String> = spawns
+            .iter()
+            .map(|x| {
+                format!(
+                    "{} {}: {} forks, {} execs",
+                    x.comm.as_deref().map_or("?".into(), format::printable),
+                    x.ppid,
+                    x.forks,
+                    x.execs
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "Most forks (the kernel's process events): {}",
+            by.join("; ")
+        );
+    }
+    let unknown = rows.iter().filter(|e| e.oom_killed.is_none()).count();
+    if unknown > 0 {
+        let _ = writeln!(
+            out,
+            "(whether the OOM killer ended them is not known for {unknown} of these: the recorder reads its kills from the kernel log, /dev/kmsg, as root on Linux)"
         );
     }
     super::emit(&out)

@@ -42,8 +42,9 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
             return Ok(2);
         }
     };
-    let Some(named) = super::target::named("sample", pid)? else {
-        return Ok(1);
+    let named = match super::target::named("sample", pid)? {
+        Ok(n) => n,
+        Err(code) => return Ok(code),
     };
     let p = named.sample();
     let dir = match capture::default_dir() {
@@ -108,7 +109,7 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
             "whytop sample: pid {} exited before a tool could read its stacks; above is the kernel's view from just before",
             c.pid
         );
-        return Ok(1);
+        return Ok(crate::actions::outcome::OutcomeKind::Gone.exit_code());
     }
     Ok(code)
 }

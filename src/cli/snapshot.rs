@@ -18,8 +18,9 @@ pub struct SnapshotArgs {
 }
 
 pub fn run(args: &SnapshotArgs) -> anyhow::Result<i32> {
-    let Some(mut named) = super::target::named("snapshot", args.pid)? else {
-        return Ok(1);
+    let mut named = match super::target::named("snapshot", args.pid)? {
+        Ok(n) => n,
+        Err(code) => return Ok(code),
     };
     let (procs, p) = (std::sync::Arc::clone(&named.procs), named.sample().clone());
     let key = p.key();
@@ -27,7 +28,7 @@ pub fn run(args: &SnapshotArgs) -> anyhow::Result<i32> {
         Ok(b) => b,
         Err(e) => {
             errln!("whytop snapshot: {e}");
-            return Ok(1);
+            return Ok(crate::actions::outcome::OutcomeKind::of_bundle(&e).exit_code());
         }
     };
     if args.with_stack {

@@ -1,11 +1,12 @@
 //! The process a subcommand names: one listing, the platform that read it, and
 //! a clear message when there is no such process.
 
+use crate::actions::outcome::{EXIT_USAGE, OutcomeKind};
 use crate::model::{Pid, ProcSample};
 use crate::platform::{ListOptions, Platform};
 use std::sync::Arc;
 
-pub struct Named {
+pub(crate) struct Named {
     pub platform: Box<dyn Platform>,
     pub procs: Arc<Vec<ProcSample>>,
     idx: usize,
@@ -17,11 +18,11 @@ impl Named {
     }
 }
 
-/// `None` after telling the user `whytop CMD: no such process: pid N` (or,
-/// for a thread id, which process it belongs to).
-pub fn named(cmd: &str, pid: Pid) -> anyhow::Result<Option<Named>> {
+/// The exit code, after telling the user `whytop CMD: no such process: pid
+/// N` (gone) or, for a thread id, which process it belongs to (a usage error).
+pub fn named(cmd: &str, pid: Pid) -> anyhow::Result<Result<Named, i32>> {
     Ok(match named_or_thread(pid)? {
-        Found::Process(n) => Some(n),
+        Found::Process(n) => Ok(n),
         Found::Thread(n, tid) => {
             let p = n.sample();
             errln!(
@@ -29,16 +30,16 @@ pub fn named(cmd: &str, pid: Pid) -> anyhow::Result<Option<Named>> {
                 p.pid,
                 crate::present::format::printable(&p.comm)
             );
-            None
+            Err(EXIT_USAGE)
         }
         Found::Nothing => {
             errln!("whytop {cmd}: no such process: pid {pid}");
-            None
+            Err(OutcomeKind::Gone.exit_code())
         }
     })
 }
 
-pub enum Found {
+pub(crate) enum Found {
     Process(Named),
     /// Thread `tid` of the process `Named`.
     Thread(Named, Pid),
@@ -46,7 +47,7 @@ pub enum Found {
 }
 
 /// The process `pid` names, or the process a thread id belongs to.
-pub fn named_or_thread(pid: Pid) -> anyhow::Result<Found> {
+pub(crate) fn named_or_thread(pid: Pid) -> anyhow::Result<Found> {
     let mut platform = crate::platform::native()?;
     let procs = platform.list(ListOptions::default())?.procs;
     let at = |procs: &[ProcSample], pid: Pid| {

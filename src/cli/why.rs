@@ -1,6 +1,7 @@
 //! `whytop why PID`: what one process waits for, with the evidence, as text or JSON.
 
 use super::target::{Found, Named};
+use crate::actions::outcome::OutcomeKind;
 use crate::collectors::why::{ChildIndex, process_why};
 use crate::model::why::classify;
 use crate::model::why::profile::{Profile, ProfileReport};
@@ -11,6 +12,8 @@ use crate::present::{format, why_text};
 use serde::Serialize;
 use std::fmt::Write;
 use std::time::{Duration, Instant};
+
+const GONE: i32 = OutcomeKind::Gone.exit_code();
 
 #[derive(clap::Args, Debug)]
 pub struct WhyArgs {
@@ -72,13 +75,13 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
         Found::Thread(n, tid) => return thread(args, n, tid),
         Found::Nothing => {
             errln!("whytop why: no such process: pid {}", args.pid);
-            return Ok(1);
+            return Ok(GONE);
         }
     };
     let first = named.sample().clone();
     let Some(m) = measure(named.platform.as_mut(), &first, args) else {
         errln!("whytop why: pid {} exited while being read", first.pid);
-        return Ok(1);
+        return Ok(GONE);
     };
     let (p, w, usage, profile) = (&m.sample, m.why, m.usage, m.profile);
     let command = super::ps::redacted(&p.command()).into_owned();
@@ -161,14 +164,14 @@ fn thread(args: &WhyArgs, mut named: Named, tid: Pid) -> anyhow::Result<i32> {
         .find(|s| s.pid == tid && s.tgid == Some(p.pid))
     else {
         errln!("whytop why: thread {tid} of process {} exited", p.pid);
-        return Ok(1);
+        return Ok(GONE);
     };
     let children = ChildIndex::new(&listing.procs).children(p.pid);
     let e = match named.platform.wait_evidence(t, children, true) {
         Ok(e) => e,
         Err(_) => {
             errln!("whytop why: thread {tid} exited while being read");
-            return Ok(1);
+            return Ok(GONE);
         }
     };
     let v = classify(&e);

@@ -96,6 +96,8 @@ struct State {
     last_detail: Option<Arc<ProcDetail>>,
     /// Exits as the kernel reports them (Linux as root), drained each pass.
     exits: Option<Receiver<ExitReport>>,
+    /// The kernel log's OOM kills (Linux as root), drained each pass.
+    oom: Option<crate::platform::oom_events::OomEvents>,
 }
 
 impl State {
@@ -114,6 +116,7 @@ impl State {
             probing: None,
             last_detail: None,
             exits: None,
+            oom: None,
         }
     }
 }
@@ -151,6 +154,9 @@ fn pass(st: &mut State) -> Result<Snapshot, PlatformError> {
             .map(|rx| rx.try_iter().collect())
             .unwrap_or_default(),
         exits_known: st.exits.is_some(),
+        // Read after the listing: a kill of a process it missed is logged by now.
+        oom_kills: st.oom.as_mut().map(|o| o.drain()).unwrap_or_default(),
+        oom_known: st.oom.is_some(),
     })
 }
 
@@ -264,7 +270,7 @@ fn runtime_done(
 
 /// Takes two passes `gap` apart so rates exist; returns (previous, current) and
 /// the platform, for further reads about single processes.
-pub type Pair = (Snapshot, Snapshot, Box<dyn Platform>);
+pub(crate) type Pair = (Snapshot, Snapshot, Box<dyn Platform>);
 
 pub fn collect_pair(platform: Box<dyn Platform>, gap: Duration) -> Result<Pair, PlatformError> {
     collect_pair_with(platform, gap, ListOptions::default())
@@ -286,7 +292,7 @@ pub fn collect_pair_with(
 }
 
 /// Passes on the caller's thread, one at a time: the recorder's loop.
-pub struct Headless(State);
+pub(crate) struct Headless(State);
 
 impl Headless {
     pub fn new(platform: Box<dyn Platform>) -> Self {
@@ -296,6 +302,13 @@ impl Headless {
     /// One pass: every process, why each waits, and the header figures.
     pub fn pass(&mut self) -> Result<Snapshot, PlatformError> {
         pass(&mut self.0)
+    }
+
+    /// From now on each pass carries the OOM kills the kernel logged since the
+    /// last (Linux as root); the error says why not.
+    pub(crate) fn watch_oom_kills(&mut self) -> std::io::Result<()> {
+        self.0.oom = Some(crate::platform::oom_events::OomEvents::open()?);
+        Ok(())
     }
 }
 
@@ -308,7 +321,7 @@ pub fn spawn(platform: Box<dyn Platform>, interval: Duration) -> CollectorHandle
 }
 
 /// `spawn` with the runtime prober given (tests stand in a slow one).
-pub fn spawn_with(
+pub(crate) fn spawn_with(
     platform: Box<dyn Platform>,
     interval: Duration,
     prober: Prober,
@@ -320,6 +333,7 @@ pub fn spawn_with(
     let mut st = State::new(platform, interval);
     st.probe_to = Some((cmd_tx.clone(), prober));
     st.exits = watch_exits();
+    st.oom = crate::platform::oom_events::OomEvents::open().ok();
     let stop = CancelToken::new();
     let (exited_tx, exited) = channel::<()>();
     let thread_stop = stop.clone();

@@ -111,7 +111,7 @@ pub struct History {
 }
 
 /// Children by parent pid over one listing, built once a pass.
-pub struct ChildIndex<'a> {
+pub(crate) struct ChildIndex<'a> {
     procs: &'a [ProcSample],
     /// (parent, index): 8 bytes a process, built every pass.
     by_parent: Vec<(Pid, u32)>,

@@ -28,7 +28,7 @@ pub struct CallTree {
 impl CallTree {
     /// Adds a frame to the last thread (starting an unnamed one if there is none:
     /// single-threaded output often has no thread header).
-    pub fn push_frame(&mut self, f: Frame) {
+    pub(crate) fn push_frame(&mut self, f: Frame) {
         if self.threads.is_empty() {
             self.threads.push(ThreadStack::default());
         }
@@ -37,7 +37,7 @@ impl CallTree {
 
     /// The kernel's side of thread `id` in one line, innermost first, without the
     /// syscall entry boilerplate every stack ends in: `hrtimer_nanosleep ← common_nsleep`.
-    pub fn summary_of(&self, id: Option<i64>) -> Option<String> {
+    pub(crate) fn summary_of(&self, id: Option<i64>) -> Option<String> {
         let t = self.threads.iter().find(|t| t.id == id)?;
         let names: Vec<&str> = t
             .frames

@@ -26,9 +26,59 @@ pub struct ExitReport {
 
 impl ExitReport {
     /// Whether this exit can be that process's (same pid, started before it).
-    pub fn may_be(&self, key: super::ProcKey) -> bool {
+    pub(crate) fn may_be(&self, key: super::ProcKey) -> bool {
         self.pid == key.pid && key.start_time <= self.at_ticks
     }
+}
+
+/// A kill by the OOM killer, from the kernel log (Linux as root).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OomKill {
+    pub pid: Pid,
+    /// The name the kernel logged.
+    pub comm: String,
+    /// The memory cgroup whose limit was hit (None: the machine's memory ran
+    /// out, or the kernel did not say which).
+    pub cgroup: Option<String>,
+    /// A memory cgroup's limit, not the machine's memory.
+    pub memcg: bool,
+    /// When it was logged, seconds since the Unix epoch.
+    pub at: f64,
+    /// When, in the clock ticks since boot that `ProcKey::start_time` counts.
+    pub at_ticks: u64,
+}
+
+impl OomKill {
+    /// Whether this kill can be that process's (same pid, started before it):
+    /// never a later owner of the pid.
+    pub(crate) fn may_be(&self, key: super::ProcKey) -> bool {
+        self.pid == key.pid && key.start_time <= self.at_ticks
+    }
+}
+
+/// A process whose end whytop's stop ladder saw, from its audit record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LadderStop {
+    pub key: super::ProcKey,
+    /// The step (0-based) it ended in, and that step's signal (`SIGTERM`).
+    pub step: usize,
+    pub signal: String,
+    /// When the ladder's record was written, seconds since the Unix epoch.
+    pub at: f64,
+}
+
+/// `killed by the OOM killer (memory cgroup /a)`.
+pub(crate) fn oom_words(memcg: bool, cgroup: Option<&str>) -> String {
+    match cgroup {
+        Some(c) => format!("killed by the OOM killer (memory cgroup {c})"),
+        None if memcg => "killed by the OOM killer (a memory cgroup's limit)".into(),
+        None => "killed by the OOM killer".into(),
+    }
+}
+
+/// `stopped by whytop's ladder at SIGTERM step`.
+pub(crate) fn ladder_words(signal: &str) -> String {
+    format!("stopped by whytop's ladder at {signal} step")
 }
 
 /// What ended a process, in words: `exit 3`, `killed by SIGSEGV (core dumped)`.
@@ -69,5 +119,30 @@ mod tests {
         e.signal_name = None;
         e.core_dumped = false;
         assert_eq!(how(&e).unwrap(), "killed by 11");
+        assert_eq!(
+            oom_words(true, Some("/a")),
+            "killed by the OOM killer (memory cgroup /a)"
+        );
+        assert_eq!(oom_words(false, None), "killed by the OOM killer");
+        assert_eq!(
+            ladder_words("SIGTERM"),
+            "stopped by whytop's ladder at SIGTERM step"
+        );
+    }
+
+    #[test]
+    fn an_oom_kill_is_never_a_later_owner_of_the_pid() {
+        let k = OomKill {
+            pid: 7,
+            at_ticks: 100,
+            ..Default::default()
+        };
+        let key = |start_time| crate::model::ProcKey { pid: 7, start_time };
+        assert!(k.may_be(key(90)));
+        assert!(!k.may_be(key(101)), "started after the kill");
+        assert!(!k.may_be(crate::model::ProcKey {
+            pid: 8,
+            start_time: 90
+        }));
     }
 }

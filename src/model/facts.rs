@@ -46,7 +46,7 @@ pub struct ProcFacts {
 
 impl ProcFacts {
     /// Fills the usage figures the table already has.
-    pub fn with_sample(mut self, s: &crate::model::ProcSample) -> Self {
+    pub(crate) fn with_sample(mut self, s: &crate::model::ProcSample) -> Self {
         self.usage.rss_bytes = s.rss_bytes;
         self.usage.vsz_bytes = s.vsz_bytes;
         self.usage.threads = s.threads;

@@ -209,7 +209,7 @@ pub fn parse_macos_ndjson(line: &str) -> Option<LogLine> {
 }
 
 /// `log`'s timestamp, `YYYY-MM-DD HH:MM:SS[.ffffff]±hhmm`, as seconds since the epoch.
-pub fn parse_log_timestamp(t: &str) -> Option<f64> {
+pub(crate) fn parse_log_timestamp(t: &str) -> Option<f64> {
     let (date, rest) = t.trim().split_once(' ')?;
     let mut d = date.splitn(3, '-').map(|x| x.parse::<i64>().ok());
     let (y, mo, day) = (d.next()??, d.next()??, d.next()??);

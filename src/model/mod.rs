@@ -4,7 +4,7 @@ pub(crate) mod callstack;
 pub mod ending;
 pub(crate) mod facts;
 pub(crate) mod filter;
-pub mod history;
+pub(crate) mod history;
 pub mod logline;
 pub(crate) mod runtime;
 pub(crate) mod sample;
@@ -12,7 +12,7 @@ pub mod sort;
 pub(crate) mod sorted_map;
 pub mod syscalls;
 pub(crate) mod table;
-pub mod timespec;
+pub(crate) mod timespec;
 pub mod view;
 pub mod why;
 

@@ -334,6 +334,13 @@ pub struct Snapshot {
     /// Whether exits are reported at all (then one missing means none came).
     #[serde(default)]
     pub exits_known: bool,
+    /// Kills by the OOM killer logged since the previous snapshot (Linux as
+    /// root, from the kernel log).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub oom_kills: Vec<crate::model::ending::OomKill>,
+    /// Whether OOM kills are known at all (the kernel log could be read).
+    #[serde(default)]
+    pub oom_known: bool,
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ const TAIL_MAX: usize = 32;
 
 /// Sorted entries `[..sorted]`, then a short unsorted tail of new ones.
 #[derive(Clone, Debug)]
-pub struct SortedMap<K, V> {
+pub(crate) struct SortedMap<K, V> {
     items: Vec<(K, V)>,
     sorted: usize,
     /// Where the last `get_mut` found its key: a pass looks its processes up in
@@ -40,7 +40,7 @@ impl<K: Ord + Copy, V> SortedMap<K, V> {
     /// Room for `additional` more entries: exactly that plus a sixteenth, so
     /// a table that grows by a few a pass is not copied every pass, and never
     /// doubled.
-    pub fn reserve(&mut self, additional: usize) {
+    pub(crate) fn reserve(&mut self, additional: usize) {
         let need = self.items.len() + additional;
         if need > self.items.capacity() {
             self.items
@@ -68,7 +68,7 @@ impl<K: Ord + Copy, V> SortedMap<K, V> {
         self.position(key).map(|i| &self.items[i].1)
     }
 
-    pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+    pub(crate) fn get_mut(&mut self, key: &K) -> Option<&mut V> {
         let i = self.position(key)?;
         self.hint = i;
         Some(&mut self.items[i].1)
@@ -128,7 +128,7 @@ impl<K: Ord + Copy, V> SortedMap<K, V> {
 
     /// Gives back room left by processes that ended, once the table is much
     /// smaller than it was (a storm of short-lived processes passed).
-    pub fn shrink_if_sparse(&mut self) {
+    pub(crate) fn shrink_if_sparse(&mut self) {
         if self.items.capacity() > 64 && self.items.len() < self.items.capacity() / 2 {
             self.items.shrink_to_fit();
         }

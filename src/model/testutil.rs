@@ -34,7 +34,7 @@ pub fn sample(pid: i32, ppid: i32, comm: &str) -> ProcSample {
 }
 
 /// A recorded tool output under `tests/fixtures/stacks/`.
-pub fn stack_fixture(name: &str) -> String {
+pub(crate) fn stack_fixture(name: &str) -> String {
     let path = format!(
         "{}/tests/fixtures/stacks/{name}",
         env!("CARGO_MANIFEST_DIR")

@@ -3,7 +3,7 @@
 //! durations such as `90s`, `10m`, `2h`, `1d`.
 
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum TimeSpec {
+pub(crate) enum TimeSpec {
     /// A local calendar date and time.
     At {
         year: i32,
@@ -79,7 +79,7 @@ impl std::str::FromStr for TimeSpec {
 }
 
 /// `90`, `90s`, `10m`, `2h`, `1d`, `1.5h`: seconds.
-pub fn parse_duration(s: &str) -> Result<f64, TimeParseError> {
+pub(crate) fn parse_duration(s: &str) -> Result<f64, TimeParseError> {
     let t = s.trim();
     let (num, unit) = match t.find(|c: char| !(c.is_ascii_digit() || c == '.')) {
         Some(i) => t.split_at(i),

@@ -31,7 +31,7 @@ pub struct Only {
 }
 
 impl Only {
-    pub fn admits(&self, p: &crate::model::ProcSample) -> bool {
+    pub(crate) fn admits(&self, p: &crate::model::ProcSample) -> bool {
         let user_ok = self.user.as_deref().is_none_or(|u| {
             p.user.as_deref() == Some(u) || p.uid.is_some_and(|id| id.to_string() == u)
         });

@@ -34,7 +34,7 @@ impl CancelToken {
         self.inner.woken.notify_all();
     }
 
-    pub fn is_cancelled(&self) -> bool {
+    pub(crate) fn is_cancelled(&self) -> bool {
         *self
             .inner
             .cancelled
@@ -43,7 +43,7 @@ impl CancelToken {
     }
 
     /// Waits `d`, or less if cancelled meanwhile; true if cancelled.
-    pub fn sleep_or_cancelled(&self, d: Duration) -> bool {
+    pub(crate) fn sleep_or_cancelled(&self, d: Duration) -> bool {
         let deadline = Instant::now() + d;
         let mut c = self
             .inner

@@ -1,23 +1,26 @@
 //! Decoder of the kernel's process events connector (netlink `CN_PROC`)
 //! messages: portable, on bytes, so it is tested everywhere with fixtures.
 //! The socket itself is `linux/cn_proc_socket.rs`.
+// Elsewhere only the tests call it; the Linux build reports dead code.
+#![cfg_attr(not(target_os = "linux"), allow(dead_code))]
 
 /// `NLMSG_DONE`: every connector message comes as one.
-pub const NLMSG_DONE: u16 = 3;
+pub(crate) const NLMSG_DONE: u16 = 3;
 /// The connector's process events channel (`CN_IDX_PROC`, `CN_VAL_PROC`).
-pub const CN_IDX_PROC: u32 = 1;
-pub const CN_VAL_PROC: u32 = 1;
+pub(crate) const CN_IDX_PROC: u32 = 1;
+pub(crate) const CN_VAL_PROC: u32 = 1;
 /// `PROC_CN_MCAST_LISTEN`: the subscription message's body.
-pub const PROC_CN_MCAST_LISTEN: u32 = 1;
+pub(crate) const PROC_CN_MCAST_LISTEN: u32 = 1;
 
 const NLMSG_HDR: usize = 16;
 const CN_MSG: usize = 20;
 const PROC_EVENT_FORK: u32 = 0x0000_0001;
+const PROC_EVENT_EXEC: u32 = 0x0000_0002;
 const PROC_EVENT_EXIT: u32 = 0x8000_0000;
 
 /// What a process's end was, from the wait status the kernel reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Exit {
+pub(crate) struct Exit {
     pub pid: i32,
     /// The thread group (process); only `pid == tgid` is the process ending.
     pub tgid: i32,
@@ -39,6 +42,11 @@ pub enum Event {
         child_pid: i32,
         child_tgid: i32,
     },
+    /// The process (thread group `tgid`) ran a new program.
+    Exec {
+        pid: i32,
+        tgid: i32,
+    },
     Exit(Exit),
     Other(u32),
 }
@@ -48,7 +56,7 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
 }
 
 /// A wait status (`exit_code` of the exit event) as code or signal.
-pub fn decode_status(status: u32) -> (Option<i32>, Option<i32>, bool) {
+pub(crate) fn decode_status(status: u32) -> (Option<i32>, Option<i32>, bool) {
     let sig = (status & 0x7f) as i32;
     if sig == 0 {
         (Some(((status >> 8) & 0xff) as i32), None, false)
@@ -59,7 +67,7 @@ pub fn decode_status(status: u32) -> (Option<i32>, Option<i32>, bool) {
 
 /// Every event in one datagram (several netlink messages may share it);
 /// what is short or not a process event is skipped.
-pub fn decode(buf: &[u8]) -> Vec<Event> {
+pub(crate) fn decode(buf: &[u8]) -> Vec<Event> {
     let mut out = Vec::new();
     let mut off = 0;
     while off + NLMSG_HDR <= buf.len() {
@@ -97,6 +105,10 @@ fn decode_cn(cn: &[u8]) -> Option<Event> {
             child_pid: at(2)?,
             child_tgid: at(3)?,
         },
+        PROC_EVENT_EXEC => Event::Exec {
+            pid: at(0)?,
+            tgid: at(1)?,
+        },
         PROC_EVENT_EXIT => {
             let (code, signal, core_dumped) = decode_status(u32_at(ev, data + 8)?);
             Event::Exit(Exit {
@@ -114,7 +126,7 @@ fn decode_cn(cn: &[u8]) -> Option<Event> {
 }
 
 /// The subscription message: netlink header, connector header, LISTEN.
-pub fn listen_message(own_pid: u32) -> Vec<u8> {
+pub(crate) fn listen_message(own_pid: u32) -> Vec<u8> {
     let len = (NLMSG_HDR + CN_MSG + 4) as u32;
     let mut m = Vec::with_capacity(len as usize);
     m.extend_from_slice(&len.to_ne_bytes());
@@ -201,7 +213,11 @@ mod tests {
                 child_tgid: 44
             }
         );
-        assert_eq!(decode(&datagram(2, &[5, 5])), vec![Event::Other(2)]);
+        assert_eq!(
+            decode(&datagram(PROC_EVENT_EXEC, &[5, 5])),
+            vec![Event::Exec { pid: 5, tgid: 5 }]
+        );
+        assert_eq!(decode(&datagram(4, &[5, 5])), vec![Event::Other(4)]);
         let full = datagram(PROC_EVENT_EXIT, &[42, 42, 0x300, 17, 1, 1]);
         for cut in 0..full.len() {
             let _ = decode(&full[..cut]); // never panics on a short read

@@ -2,8 +2,6 @@
 //! decoders do not know the path or pid they read; callers wrap this in
 //! `PlatformError::Malformed { path, why }`, which does.
 
-use crate::platform::stackfmt::Format;
-
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
     /// Fewer bytes than the record's fixed layout.
@@ -32,6 +30,6 @@ pub enum DecodeError {
     #[error("only {got} fields after comm, expected {need}")]
     TooFewFields { got: usize, need: usize },
     /// A tool's output that holds no stack frame of its format.
-    #[error("no {format:?} stack frames in the output")]
-    NoFrames { format: Format },
+    #[error("no {tool} stack frames in the output")]
+    NoFrames { tool: &'static str },
 }

@@ -1,13 +1,27 @@
 //! Exits as the kernel reports them, on a thread of their own (Linux, as root:
 //! the process events connector).
 
-use crate::platform::cn_proc::Exit;
+use crate::platform::cn_proc::{Event, Exit};
 
 /// Calls `on_exit` on a thread of its own for every process (not thread) that
 /// exits, as the kernel reports it, until it returns false (its receiver is
 /// gone; checked at the next exit). Linux as root only; elsewhere, or when the
 /// subscription is refused, the error says why and nothing is started.
-pub fn watch_exits(mut on_exit: impl FnMut(Exit) -> bool + Send + 'static) -> std::io::Result<()> {
+pub(crate) fn watch_exits(
+    mut on_exit: impl FnMut(Exit) -> bool + Send + 'static,
+) -> std::io::Result<()> {
+    watch_events(move |e| match e {
+        Event::Exit(x) if x.pid == x.tgid => on_exit(x),
+        _ => true,
+    })
+}
+
+/// Calls `on_event` on a thread of its own for every process event the kernel
+/// reports (forks, execs and exits, of threads too), until it returns false.
+/// Linux as root only, as `watch_exits`.
+pub(crate) fn watch_events(
+    mut on_event: impl FnMut(Event) -> bool + Send + 'static,
+) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
         let mut events = crate::platform::linux::cn_proc_socket::ProcEvents::subscribe()?;
@@ -17,10 +31,7 @@ pub fn watch_exits(mut on_exit: impl FnMut(Exit) -> bool + Send + 'static) -> st
             .spawn(move || {
                 while let Ok(evs) = events.read() {
                     for e in evs {
-                        if let crate::platform::cn_proc::Event::Exit(x) = e
-                            && x.pid == x.tgid
-                            && !on_exit(x)
-                        {
+                        if !on_event(e) {
                             return;
                         }
                     }
@@ -30,7 +41,7 @@ pub fn watch_exits(mut on_exit: impl FnMut(Exit) -> bool + Send + 'static) -> st
     }
     #[cfg(not(target_os = "linux"))]
     {
-        let _ = &mut on_exit;
+        let _ = &mut on_event;
         Err(std::io::Error::new(
             std::io::ErrorKind::Unsupported,
             "the process events connector is Linux's",
@@ -43,7 +54,7 @@ pub fn watch_exits(mut on_exit: impl FnMut(Exit) -> bool + Send + 'static) -> st
 /// that had started by then. (The timestamp leaves out time suspended, so
 /// after a suspend an exit looks earlier: it then matches nothing, never the
 /// wrong process.)
-pub fn ticks_since_boot(timestamp_ns: u64) -> u64 {
+pub(crate) fn ticks_since_boot(timestamp_ns: u64) -> u64 {
     #[cfg(target_os = "linux")]
     let hz = crate::platform::linux::reader_io::sysconf(libc::_SC_CLK_TCK, 100);
     #[cfg(not(target_os = "linux"))]

@@ -11,7 +11,7 @@ use std::os::fd::{AsRawFd, FromRawFd};
 /// O_CLOEXEC, and O_NONBLOCK so a FIFO put in a file's place cannot hang us
 /// (it has no effect on regular files).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OpenHow {
+pub(crate) enum OpenHow {
     /// Read and append, created (mode 0600 before the umask) if missing.
     Append,
     /// Read only; fails if missing.
@@ -49,7 +49,7 @@ fn open_raw(dir: &File, name: &str, flags: libc::c_int, mode: libc::c_uint) -> i
 }
 
 /// Opens `name` in `dir`; a symlink there fails (ELOOP).
-pub fn open_at(dir: &File, name: &str, how: OpenHow) -> io::Result<File> {
+pub(crate) fn open_at(dir: &File, name: &str, how: OpenHow) -> io::Result<File> {
     let flags = libc::O_NONBLOCK
         | match how {
             OpenHow::Append => libc::O_RDWR | libc::O_APPEND | libc::O_CREAT,
@@ -60,12 +60,12 @@ pub fn open_at(dir: &File, name: &str, how: OpenHow) -> io::Result<File> {
 }
 
 /// Opens the directory `name` in `dir`; a symlink there fails.
-pub fn open_dir_at(dir: &File, name: &str) -> io::Result<File> {
+pub(crate) fn open_dir_at(dir: &File, name: &str) -> io::Result<File> {
     open_raw(dir, name, libc::O_RDONLY | libc::O_DIRECTORY, 0)
 }
 
 /// Makes the directory `name` in `dir` with `mode` (before the umask).
-pub fn mkdir_at(dir: &File, name: &str, mode: u32) -> io::Result<()> {
+pub(crate) fn mkdir_at(dir: &File, name: &str, mode: u32) -> io::Result<()> {
     let c = component(name)?;
     // SAFETY: c is a valid NUL-terminated string; dir's fd is open while borrowed.
     check(unsafe { libc::mkdirat(dir.as_raw_fd(), c.as_ptr(), mode as libc::mode_t) }).map(drop)
@@ -73,7 +73,7 @@ pub fn mkdir_at(dir: &File, name: &str, mode: u32) -> io::Result<()> {
 
 /// Gives the file `from` in `dir` the second name `to`; fails if `to` exists
 /// (even as a symlink, which is not followed).
-pub fn link_at(dir: &File, from: &str, to: &str) -> io::Result<()> {
+pub(crate) fn link_at(dir: &File, from: &str, to: &str) -> io::Result<()> {
     let (f, t) = (component(from)?, component(to)?);
     let fd = dir.as_raw_fd();
     // SAFETY: both names are valid NUL-terminated strings; flags 0: no following.
@@ -81,14 +81,14 @@ pub fn link_at(dir: &File, from: &str, to: &str) -> io::Result<()> {
 }
 
 /// Removes the name `name` from `dir` (a symlink itself, never what it names).
-pub fn unlink_at(dir: &File, name: &str) -> io::Result<()> {
+pub(crate) fn unlink_at(dir: &File, name: &str) -> io::Result<()> {
     let c = component(name)?;
     // SAFETY: c is a valid NUL-terminated string; dir's fd is open while borrowed.
     check(unsafe { libc::unlinkat(dir.as_raw_fd(), c.as_ptr(), 0) }).map(drop)
 }
 
 /// The effective user id.
-pub fn euid() -> u32 {
+pub(crate) fn euid() -> u32 {
     // SAFETY: geteuid has no preconditions and cannot fail.
     unsafe { libc::geteuid() }
 }

@@ -29,7 +29,7 @@ pub fn open(key: ProcKey) -> Result<Box<dyn ProcHandle>, PlatformError> {
 }
 
 /// whytop's own process group.
-pub fn own_process_group() -> Pid {
+pub(crate) fn own_process_group() -> Pid {
     // SAFETY: getpgrp cannot fail and has no preconditions.
     unsafe { libc::getpgrp() }
 }

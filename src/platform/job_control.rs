@@ -3,7 +3,7 @@
 
 /// Stops this process as a job stops (SIGTSTP's default action); returns
 /// after SIGCONT (`fg`).
-pub fn stop_self() {
+pub(crate) fn stop_self() {
     // SAFETY: raise has no memory-safety preconditions. SIGTSTP's default action
     // stops the process; execution continues here after SIGCONT.
     unsafe { libc::raise(libc::SIGTSTP) };
@@ -12,7 +12,7 @@ pub fn stop_self() {
 /// Blocks `signals` in this thread (and so in threads spawned after) and hands
 /// them to a thread that calls `on_signal` for each, until it returns false.
 /// Nothing happens when the mask cannot be set.
-pub fn on_signals(signals: &[i32], mut on_signal: impl FnMut() -> bool + Send + 'static) {
+pub(crate) fn on_signals(signals: &[i32], mut on_signal: impl FnMut() -> bool + Send + 'static) {
     // SAFETY: the set is initialised by sigemptyset before use; masking and
     // sigwait have no other preconditions.
     unsafe {

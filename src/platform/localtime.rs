@@ -2,7 +2,7 @@
 
 /// A local calendar time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LocalTime {
+pub(crate) struct LocalTime {
     pub year: i32,
     pub month: u32,
     pub day: u32,
@@ -36,7 +36,7 @@ pub fn of(epoch_secs: f64) -> Option<LocalTime> {
 
 /// Seconds since the epoch of a local calendar time (daylight saving as the
 /// zone has it then); None when the C library cannot say.
-pub fn to_epoch(t: LocalTime) -> Option<i64> {
+pub(crate) fn to_epoch(t: LocalTime) -> Option<i64> {
     let mut tm = zeroed_tm();
     tm.tm_year = t.year - 1900;
     tm.tm_mon = t.month as i32 - 1;

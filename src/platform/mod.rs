@@ -3,9 +3,9 @@
 
 pub mod cancel;
 pub mod clock;
-pub mod cn_proc;
+pub(crate) mod cn_proc;
 pub mod darwin_decode;
-pub mod decode_error;
+pub(crate) mod decode_error;
 pub(crate) mod error;
 pub(crate) mod exit_events;
 pub mod external;
@@ -14,9 +14,10 @@ pub(crate) mod handle;
 pub(crate) mod job_control;
 #[cfg(target_os = "linux")]
 pub mod linux;
-pub mod localtime;
+pub(crate) mod localtime;
 #[cfg(target_os = "macos")]
 pub(crate) mod macos;
+pub mod oom_events;
 pub(crate) mod os;
 pub mod privilege;
 pub(crate) mod proc_handle;
@@ -65,7 +66,7 @@ pub struct Listing {
 
 /// The rows' state letters set in place when `listing` holds the only reference
 /// to them; copied otherwise.
-pub fn apply_states(listing: &mut Listing, states: &[(usize, ProcState)]) {
+pub(crate) fn apply_states(listing: &mut Listing, states: &[(usize, ProcState)]) {
     let procs = Arc::make_mut(&mut listing.procs);
     for &(i, state) in states {
         if let Some(p) = procs.get_mut(i) {

@@ -2,6 +2,6 @@
 //! `platform/` asks these instead of writing `cfg(target_os)` itself.
 
 /// Built for Linux.
-pub const LINUX: bool = cfg!(target_os = "linux");
+pub(crate) const LINUX: bool = cfg!(target_os = "linux");
 /// Built for macOS.
-pub const MACOS: bool = cfg!(target_os = "macos");
+pub(crate) const MACOS: bool = cfg!(target_os = "macos");

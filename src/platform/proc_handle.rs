@@ -6,7 +6,7 @@ use crate::platform::PlatformError;
 
 /// Where a process sits in the tree now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Lineage {
+pub(crate) struct Lineage {
     pub ppid: Pid,
     pub pgid: Pid,
 }
@@ -35,7 +35,7 @@ pub trait ProcHandle: Send {
 
 /// A process group's members as verified at one moment: signalling them reaches
 /// exactly those processes (through their handles), never one that took a pid since.
-pub struct GroupMembers {
+pub(crate) struct GroupMembers {
     pub members: Vec<Box<dyn ProcHandle>>,
 }
 

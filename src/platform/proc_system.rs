@@ -7,11 +7,11 @@ use crate::model::{CpuShares, CpuTicks, MemSplit};
 
 /// One `cpu` line's counters, clock ticks since boot, in the file's order:
 /// user nice system idle iowait irq softirq steal guest guest_nice.
-pub type KindTicks = [u64; 10];
+pub(crate) type KindTicks = [u64; 10];
 
 /// What the header takes from `/proc/stat`.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct StatFile {
+pub(crate) struct StatFile {
     /// The `cpu` line (all CPUs).
     pub all: Option<KindTicks>,
     /// `cpu0`, `cpu1`, ... in the file's order (an offline CPU has no line).
@@ -53,7 +53,7 @@ fn kind_ticks<'a>(fields: impl Iterator<Item = &'a str>) -> Option<KindTicks> {
 }
 
 /// The history's all-CPU counters from the `cpu` line.
-pub fn totals(t: &KindTicks) -> CpuTicks {
+pub(crate) fn totals(t: &KindTicks) -> CpuTicks {
     CpuTicks {
         user: t[0] + t[1],
         system: t[2] + t[5] + t[6],
@@ -95,7 +95,7 @@ pub fn shares(prev: &KindTicks, cur: &KindTicks) -> CpuShares {
 
 /// What the header takes from `/proc/meminfo`, bytes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct MemInfo {
+pub(crate) struct MemInfo {
     pub total: u64,
     pub split: MemSplit,
     pub swap_total: u64,
@@ -105,7 +105,7 @@ pub struct MemInfo {
 }
 
 /// None without a MemTotal line (not a meminfo file).
-pub fn parse_meminfo(text: &str) -> Option<MemInfo> {
+pub(crate) fn parse_meminfo(text: &str) -> Option<MemInfo> {
     let mut v = [None::<u64>; 9];
     const NAMES: [&str; 9] = [
         "MemTotal:",
@@ -154,7 +154,7 @@ pub fn parse_meminfo(text: &str) -> Option<MemInfo> {
 }
 
 /// `some avg10 avg60 avg300` of a PSI file (`some avg10=1.23 avg60=... total=...`).
-pub fn parse_pressure(text: &str) -> Option<[f32; 3]> {
+pub(crate) fn parse_pressure(text: &str) -> Option<[f32; 3]> {
     let some = text.lines().find(|l| l.starts_with("some "))?;
     let mut out = [0.0f32; 3];
     for (slot, key) in out.iter_mut().zip(["avg10=", "avg60=", "avg300="]) {

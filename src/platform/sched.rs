@@ -6,7 +6,7 @@ use crate::model::Pid;
 
 /// CPU scheduling policies by name (empty where there are none to choose).
 #[cfg(target_os = "linux")]
-pub const POLICIES: &[(&str, i32)] = &[
+pub(crate) const POLICIES: &[(&str, i32)] = &[
     ("other", libc::SCHED_OTHER),
     ("batch", libc::SCHED_BATCH),
     ("idle", libc::SCHED_IDLE),
@@ -14,17 +14,17 @@ pub const POLICIES: &[(&str, i32)] = &[
     ("rr", libc::SCHED_RR),
 ];
 #[cfg(not(target_os = "linux"))]
-pub const POLICIES: &[(&str, i32)] = &[];
+pub(crate) const POLICIES: &[(&str, i32)] = &[];
 
 /// I/O classes by index (Linux); index 0 is "none" (follows nice).
-pub const IO_CLASSES: [&str; 4] = ["none", "realtime", "best-effort", "idle"];
+pub(crate) const IO_CLASSES: [&str; 4] = ["none", "realtime", "best-effort", "idle"];
 
 /// Whether CPU policies and I/O classes can be set here (Linux).
-pub const HAS_POLICIES: bool = cfg!(target_os = "linux");
+pub(crate) const HAS_POLICIES: bool = cfg!(target_os = "linux");
 /// Whether the background state can be set here (macOS).
-pub const HAS_BACKGROUND: bool = cfg!(target_os = "macos");
+pub(crate) const HAS_BACKGROUND: bool = cfg!(target_os = "macos");
 
-pub fn policy_name(p: i32) -> &'static str {
+pub(crate) fn policy_name(p: i32) -> &'static str {
     POLICIES
         .iter()
         .find(|(_, v)| *v == p)
@@ -33,7 +33,7 @@ pub fn policy_name(p: i32) -> &'static str {
 }
 
 /// The next policy in the TUI's cycle: other → batch → idle → other.
-pub fn next_policy(current: i32) -> Option<i32> {
+pub(crate) fn next_policy(current: i32) -> Option<i32> {
     let name = match policy_name(current) {
         "other" => "batch",
         "batch" => "idle",
@@ -43,7 +43,7 @@ pub fn next_policy(current: i32) -> Option<i32> {
 }
 
 /// `policy batch, I/O idle` (Linux), or what this OS offers.
-pub fn describe(pid: Pid) -> Option<String> {
+pub(crate) fn describe(pid: Pid) -> Option<String> {
     if HAS_BACKGROUND {
         let on = background(pid)?;
         return Some(format!("background {}", if on { "on" } else { "off" }));
@@ -74,7 +74,7 @@ pub fn policy(pid: Pid) -> Option<i32> {
 }
 
 /// The current I/O class and level of `pid` (Linux).
-pub fn io_class(pid: Pid) -> Option<(usize, i32)> {
+pub(crate) fn io_class(pid: Pid) -> Option<(usize, i32)> {
     #[cfg(target_os = "linux")]
     {
         super::linux::prio::get_ioprio(pid).ok()

@@ -6,13 +6,13 @@
 use crate::model::syscalls::Arch;
 
 /// How many bytes before the PC `nr_at_site` looks at.
-pub const WINDOW: usize = 16;
+pub(crate) const WINDOW: usize = 16;
 
 /// The number loaded by the instructions ending at the PC (`code` is the
 /// `WINDOW` bytes before it), when they have the plain wrapper shape:
 /// x86_64 `mov $nr, %eax` (optionally `mov %rcx, %r10`) then `syscall`;
 /// aarch64 `mov x8, #nr` within the four instructions before `svc #0`.
-pub fn nr_at_site(arch: Arch, code: &[u8]) -> Option<i64> {
+pub(crate) fn nr_at_site(arch: Arch, code: &[u8]) -> Option<i64> {
     let nr = match arch {
         Arch::X86_64 => x86_64(code)?,
         Arch::Aarch64 => aarch64(code)?,

@@ -5,7 +5,7 @@
 use crate::model::SystemSample;
 use sysinfo::{CpuRefreshKind, MemoryRefreshKind, RefreshKind, System};
 
-pub struct SystemSampler {
+pub(crate) struct SystemSampler {
     /// None when sysinfo cannot read this system: the header then shows zeros.
     sys: Option<System>,
     /// The previous `/proc/stat` per-CPU counters, which shares are measured

@@ -7,7 +7,7 @@
 //! which a handler cannot return from safely; a panic restores the terminal
 //! through the panic hook.
 
-pub fn terminating() -> Vec<i32> {
+pub(crate) fn terminating() -> Vec<i32> {
     let mut v = vec![
         libc::SIGHUP,
         libc::SIGINT,

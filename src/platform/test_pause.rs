@@ -6,7 +6,7 @@
 
 /// Where whytop may be paused. The names are what `WHYTOP_TEST_PAUSE` names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Point {
+pub(crate) enum Point {
     /// An action verified its target and is about to call into it.
     AfterCheck,
     /// Inside the platform: the last identity check passed, the kernel call is next.

@@ -1,13 +1,13 @@
 //! Who whytop runs as, by uid and passwd name.
 
 /// The real user id of this process.
-pub fn current_uid() -> u32 {
+pub(crate) fn current_uid() -> u32 {
     // SAFETY: getuid cannot fail.
     unsafe { libc::getuid() }
 }
 
 /// The passwd name of `uid` (NSS-aware, through getpwuid_r).
-pub fn user_name(uid: u32) -> Option<String> {
+pub(crate) fn user_name(uid: u32) -> Option<String> {
     let mut buf = vec![0u8; 4096];
     // SAFETY: libc::passwd is integers and pointers: all zeroes (null pointers) is a valid value.
     let mut pw: libc::passwd = unsafe { std::mem::zeroed() };

@@ -303,6 +303,14 @@ pub fn parse(s: &str) -> Option<SortColumn> {
         .map(|c| c.id)
 }
 
+/// `parse`, with an error that names the value and the columns there are.
+pub fn named(s: &str) -> Result<SortColumn, UnknownColumn> {
+    parse(s).ok_or_else(|| UnknownColumn {
+        index: 0,
+        name: s.to_string(),
+    })
+}
+
 /// Every column's name, for messages: `pid, ppid, ...`.
 pub fn names() -> String {
     let all: Vec<&str> = REGISTRY.iter().map(|c| c.name).collect();

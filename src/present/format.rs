@@ -18,7 +18,7 @@ pub fn bytes(b: u64) -> String {
 }
 
 /// CPU time as TIME+ shows it: `m:ss.cc`, or `h:mm:ss` past an hour (`HhMM` past 100 hours).
-pub fn cpu_time(ns: u64) -> String {
+pub(crate) fn cpu_time(ns: u64) -> String {
     let cs = ns / 10_000_000;
     let secs = cs / 100;
     let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
@@ -32,7 +32,7 @@ pub fn cpu_time(ns: u64) -> String {
 }
 
 /// A span as people say it: `32 s`, `14 m`, `3 h 5 m`, `2 d 4 h`.
-pub fn duration_secs(secs: u64) -> String {
+pub(crate) fn duration_secs(secs: u64) -> String {
     match secs {
         0..60 => format!("{secs} s"),
         60..3600 => format!("{} m", secs / 60),
@@ -42,7 +42,7 @@ pub fn duration_secs(secs: u64) -> String {
 }
 
 /// Uptime as `3 days, 04:05:06`.
-pub fn uptime(secs: u64) -> String {
+pub(crate) fn uptime(secs: u64) -> String {
     let days = secs / 86400;
     let hms = format!(
         "{:02}:{:02}:{:02}",
@@ -58,12 +58,12 @@ pub fn uptime(secs: u64) -> String {
 }
 
 /// A wall-clock time (seconds since the epoch) as local `YYYY-MM-DD HH:MM:SS`.
-pub fn local_time(epoch_secs: f64) -> String {
+pub(crate) fn local_time(epoch_secs: f64) -> String {
     crate::platform::localtime::format(epoch_secs)
 }
 
 /// Text safe to put in a terminal cell: control characters (a newline in a comm) become `?`.
-pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     if s.chars().any(char::is_control) {
         s.chars()
             .map(|c| if c.is_control() { '?' } else { c })
@@ -77,7 +77,7 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
 /// A command line as the screen shows it: secrets taken out (as in the audit
 /// log and bundles: a password on a command line is not for a shared screen)
 /// and made printable.
-pub fn shown_command(command: &str) -> String {
+pub(crate) fn shown_command(command: &str) -> String {
     printable(&crate::actions::redact::redact_text(command)).into_owned()
 }
 

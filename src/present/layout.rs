@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 
 /// What the geometry depends on, as the app has it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Panes {
+pub(crate) struct Panes {
     /// Lines the header's meters take (`meters::HeaderPlan::lines`).
     pub header_lines: u16,
     /// Targets of the running stop (`None`: no stop running).
@@ -18,10 +18,10 @@ pub struct Panes {
 }
 
 /// Target lines the stop's pane shows; the rest are counted on one more line.
-pub const LADDER_SHOWN: usize = 5;
+pub(crate) const LADDER_SHOWN: usize = 5;
 
 /// Lines the running stop's pane takes (0: none running).
-pub fn ladder_height(targets: Option<usize>) -> u16 {
+pub(crate) fn ladder_height(targets: Option<usize>) -> u16 {
     targets
         .map(|n| 3 + n.min(LADDER_SHOWN + 1) as u16)
         .unwrap_or(0)
@@ -39,7 +39,7 @@ pub struct Areas {
 }
 
 impl Areas {
-    pub fn table_rows(&self) -> usize {
+    pub(crate) fn table_rows(&self) -> usize {
         self.table.height.saturating_sub(1) as usize
     }
 }
@@ -47,7 +47,7 @@ impl Areas {
 /// The panes at size `(w, h)`. Drawing passes the frame's own size: the terminal
 /// may have changed size since the last resize event (say, while suspended), and
 /// a pane outside the buffer would panic.
-pub fn areas_in(panes: Panes, (w, h): (u16, u16)) -> Areas {
+pub(crate) fn areas_in(panes: Panes, (w, h): (u16, u16)) -> Areas {
     let full = Rect::new(0, 0, w, h);
     let header_h = panes.header_lines.min(h.saturating_sub(3) / 2);
     let status_h = u16::from(h > 0);

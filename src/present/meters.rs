@@ -23,7 +23,7 @@ pub enum MeterKind {
 }
 
 impl MeterKind {
-    pub const ALL: [MeterKind; 10] = [
+    pub(crate) const ALL: [MeterKind; 10] = [
         MeterKind::Cpus,
         MeterKind::Memory,
         MeterKind::Swap,
@@ -38,7 +38,7 @@ impl MeterKind {
 
     /// The header without a config: htop's default plus CPU pressure, the
     /// machine-wide figure for "waiting for a CPU".
-    pub const DEFAULT: [MeterKind; 7] = [
+    pub(crate) const DEFAULT: [MeterKind; 7] = [
         MeterKind::Cpus,
         MeterKind::Memory,
         MeterKind::Swap,
@@ -69,7 +69,7 @@ impl MeterKind {
     }
 
     /// A bar goes in the left half, a line of text in the right.
-    pub fn is_bar(self) -> bool {
+    pub(crate) fn is_bar(self) -> bool {
         matches!(self, MeterKind::Memory | MeterKind::Swap)
     }
 
@@ -85,29 +85,34 @@ impl MeterKind {
 }
 
 /// A config's list of names as meters; an unknown name is an error that names it.
-pub fn parse_list(names: &[String]) -> Result<Vec<MeterKind>, String> {
+pub(crate) fn parse_list(names: &[String]) -> Result<Vec<MeterKind>, UnknownMeter> {
     names
         .iter()
-        .map(|n| {
-            MeterKind::parse(n).ok_or_else(|| {
-                let known: Vec<&str> = MeterKind::ALL.iter().map(|m| m.name()).collect();
-                format!("unknown meter {n:?} (known: {})", known.join(", "))
-            })
-        })
+        .map(|n| MeterKind::parse(n).ok_or_else(|| UnknownMeter(n.clone())))
         .collect()
+}
+
+/// A meter's name that names no meter.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown meter {0:?} (known: {known})", known = known_meters())]
+pub(crate) struct UnknownMeter(pub String);
+
+fn known_meters() -> String {
+    let known: Vec<&str> = MeterKind::ALL.iter().map(|m| m.name()).collect();
+    known.join(", ")
 }
 
 /// How the CPU bars are laid out: `halves` 1 (all on the left) or 2 (first
 /// half left, second right), `per_row` bars side by side in each half. As
 /// htop: one column up to 4 CPUs, two up to 8, four beyond.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CpuGrid {
+pub(crate) struct CpuGrid {
     pub halves: usize,
     pub per_row: usize,
 }
 
 impl CpuGrid {
-    pub fn for_cpus(n: usize) -> CpuGrid {
+    pub(crate) fn for_cpus(n: usize) -> CpuGrid {
         match n {
             0..=4 => CpuGrid {
                 halves: 1,
@@ -142,7 +147,7 @@ impl CpuGrid {
 
 /// What goes in each half, top to bottom.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct HeaderPlan {
+pub(crate) struct HeaderPlan {
     pub cpus: bool,
     pub left: Vec<MeterKind>,
     pub right: Vec<MeterKind>,
@@ -184,7 +189,8 @@ mod tests {
             assert_eq!(MeterKind::parse(m.name()), Some(m));
         }
         let e = parse_list(&["cpus".into(), "fan".into()]).unwrap_err();
-        assert!(e.contains("\"fan\""), "{e}");
+        assert_eq!(e, UnknownMeter("fan".into()));
+        assert!(e.to_string().contains("\"fan\" (known: cpus, "), "{e}");
     }
 
     #[test]

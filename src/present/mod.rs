@@ -3,7 +3,7 @@
 //! a click lands in them, the panes' geometry, and the lines of the capture and
 //! log panes the app pages through.
 
-pub mod cells;
+pub(crate) mod cells;
 pub mod columns;
 pub(crate) mod format;
 pub(crate) mod layout;

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 /// `result`: the finished capture (`None`: still starting); `raw`: its raw
 /// text instead; `folded`: the threads shown folded; `cursor`: the thread the
 /// cursor is on.
-pub fn capture_lines(
+pub(crate) fn capture_lines(
     result: Option<&Capture>,
     raw: bool,
     folded: &HashSet<usize>,
@@ -80,7 +80,7 @@ pub fn capture_lines(
 }
 
 /// Rows the capture pane's body has in `table` (below the gauge while a tool runs).
-pub fn capture_body_rows(running: bool, table: Rect) -> usize {
+pub(crate) fn capture_body_rows(running: bool, table: Rect) -> usize {
     let inner = Block::default().borders(Borders::ALL).inner(table);
     let gauge = running;
     (inner.height as usize).saturating_sub(usize::from(gauge))
@@ -88,7 +88,7 @@ pub fn capture_body_rows(running: bool, table: Rect) -> usize {
 
 /// The pane's lines above the log itself: notes wrapped to `width`, and how
 /// many lines the ring dropped.
-pub fn log_head_lines(notes: &[String], dropped: u64, width: u16) -> Vec<Line<'static>> {
+pub(crate) fn log_head_lines(notes: &[String], dropped: u64, width: u16) -> Vec<Line<'static>> {
     let mut lines: Vec<Line> = notes
         .iter()
         .flat_map(|n| format::wrap(&format::printable(n), width as usize))
@@ -104,7 +104,7 @@ pub fn log_head_lines(notes: &[String], dropped: u64, width: u16) -> Vec<Line<'s
 }
 
 /// Rows left for log lines in `table` (what a page is when scrolling).
-pub fn log_body_rows(notes: &[String], dropped: u64, table: Rect) -> usize {
+pub(crate) fn log_body_rows(notes: &[String], dropped: u64, table: Rect) -> usize {
     let inner = Block::default().borders(Borders::ALL).inner(table);
     (inner.height as usize).saturating_sub(log_head_lines(notes, dropped, inner.width).len())
 }

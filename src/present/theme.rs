@@ -18,10 +18,15 @@ pub enum ThemeName {
 }
 
 impl ThemeName {
-    pub const ALL: [ThemeName; 3] = [ThemeName::Dark, ThemeName::Light, ThemeName::Mono];
+    pub(crate) const ALL: [ThemeName; 3] = [ThemeName::Dark, ThemeName::Light, ThemeName::Mono];
 
     pub fn parse(name: &str) -> Option<ThemeName> {
         Self::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    /// `parse`, with an error that names the value and the themes there are.
+    pub fn named(name: &str) -> Result<ThemeName, UnknownTheme> {
+        Self::parse(name).ok_or_else(|| UnknownTheme(name.to_string()))
     }
 
     pub fn name(self) -> &'static str {
@@ -38,21 +43,26 @@ impl ThemeName {
     }
 }
 
-pub const TITLE: Style = Style::new().fg(Color::Black).bg(Color::Green);
-pub const TITLE_SORTED: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
-pub const SELECTED: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
+/// A theme's name (`--theme`, the config's `theme`) that names no theme.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown theme {0:?}; one of: {names}", names = ThemeName::names())]
+pub struct UnknownTheme(pub String);
+
+pub(crate) const TITLE: Style = Style::new().fg(Color::Black).bg(Color::Green);
+pub(crate) const TITLE_SORTED: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
+pub(crate) const SELECTED: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
 /// A tagged row, as htop colours it (bold stays without colour).
-pub const TAGGED: Style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
-pub const LABEL: Style = Style::new().fg(Color::Cyan);
-pub const DIM: Style = Style::new().fg(Color::DarkGray);
+pub(crate) const TAGGED: Style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+pub(crate) const LABEL: Style = Style::new().fg(Color::Cyan);
+pub(crate) const DIM: Style = Style::new().fg(Color::DarkGray);
 pub const ERROR: Style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
-pub const KEY: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
-pub const METER_LOW: Style = Style::new().fg(Color::Green);
-pub const METER_MID: Style = Style::new().fg(Color::Yellow);
+pub(crate) const KEY: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
+pub(crate) const METER_LOW: Style = Style::new().fg(Color::Green);
+pub(crate) const METER_MID: Style = Style::new().fg(Color::Yellow);
 
 /// htop's CPU bar colours, in `CpuShares::parts` order: nice, user, system,
 /// irq, softirq, steal, guest, iowait.
-pub const CPU_KINDS: [Style; 8] = [
+pub(crate) const CPU_KINDS: [Style; 8] = [
     Style::new().fg(Color::Blue),
     Style::new().fg(Color::Green),
     Style::new().fg(Color::Red),
@@ -63,17 +73,18 @@ pub const CPU_KINDS: [Style; 8] = [
     Style::new().fg(Color::DarkGray),
 ];
 /// htop's memory bar: used, buffers, shared, cache.
-pub const MEM_KINDS: [Style; 4] = [
+pub(crate) const MEM_KINDS: [Style; 4] = [
     Style::new().fg(Color::Green),
     Style::new().fg(Color::Blue),
     Style::new().fg(Color::Magenta),
     Style::new().fg(Color::Yellow),
 ];
 /// htop's swap bar: used, cache.
-pub const SWAP_KINDS: [Style; 2] = [Style::new().fg(Color::Red), Style::new().fg(Color::Yellow)];
+pub(crate) const SWAP_KINDS: [Style; 2] =
+    [Style::new().fg(Color::Red), Style::new().fg(Color::Yellow)];
 /// Under `NO_COLOR` each part of a bar has its own character, as htop's
 /// monochrome scheme: the first part `|`, then `#`, `*`, `@`, `$`, `%`, `&`, `.`.
-pub const MONO_BAR: [char; 8] = ['|', '#', '*', '@', '$', '%', '&', '.'];
+pub(crate) const MONO_BAR: [char; 8] = ['|', '#', '*', '@', '$', '%', '&', '.'];
 
 pub fn state(s: ProcState) -> Style {
     match s {

@@ -4,7 +4,7 @@ use crate::model::RuntimeHint;
 use crate::model::why::{Evidence, FdRole, ProcessWhy, SyscallState, Verdict};
 
 /// `read(0, 0x7ffd1000, 1024)`, `running`, or `not in a syscall`.
-pub fn syscall_text(e: &Evidence) -> Option<String> {
+pub(crate) fn syscall_text(e: &Evidence) -> Option<String> {
     Some(match e.syscall.as_ref()? {
         SyscallState::Running => "running".to_string(),
         SyscallState::NotInSyscall { .. } => {
@@ -46,7 +46,7 @@ fn resumed_text(e: &Evidence) -> Option<String> {
 }
 
 /// The raw evidence, one item per line: wait channel, syscall, fds, terminal, children, gaps.
-pub fn evidence_lines(e: &Evidence) -> Vec<String> {
+pub(crate) fn evidence_lines(e: &Evidence) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(w) = &e.wchan {
         out.push(format!("wchan {w}"));
@@ -110,19 +110,19 @@ pub fn evidence_lines(e: &Evidence) -> Vec<String> {
 }
 
 /// One line for a verdict: `input: reading its terminal … (weak: …)`.
-pub fn verdict_line(v: &Verdict) -> String {
+pub(crate) fn verdict_line(v: &Verdict) -> String {
     let weak = if v.weak { " (weak evidence)" } else { "" };
     let line = format!("{}: {}{weak}", v.reason.label(), v.detail);
     super::format::printable(&line).into_owned()
 }
 
 /// What decided a verdict, in one line fit for a terminal.
-pub fn because_line(v: &Verdict) -> String {
+pub(crate) fn because_line(v: &Verdict) -> String {
     super::format::printable(&v.decided_by.join("; ")).into_owned()
 }
 
 /// `12 threads: 10 lock, 1 event-loop, 1 running`.
-pub fn thread_summary(w: &ProcessWhy) -> String {
+pub(crate) fn thread_summary(w: &ProcessWhy) -> String {
     let counts: Vec<String> = w
         .thread_counts()
         .iter()
@@ -133,7 +133,7 @@ pub fn thread_summary(w: &ProcessWhy) -> String {
 
 /// What a runtime's tool saw, after its label: `waiting in java.lang.Thread.sleep(Native
 /// Method), …; thread state TIMED_WAITING (sleeping) (jcmd)`, or why there is nothing.
-pub fn runtime_text(h: &RuntimeHint) -> String {
+pub(crate) fn runtime_text(h: &RuntimeHint) -> String {
     let line = match (&h.waiting_in, &h.note) {
         (Some(w), _) => {
             let state = h
@@ -150,7 +150,7 @@ pub fn runtime_text(h: &RuntimeHint) -> String {
 }
 
 /// The runtime's name as a label: `Python`, `Ruby`, `JVM` (short names are acronyms).
-pub fn runtime_label(h: &RuntimeHint) -> String {
+pub(crate) fn runtime_label(h: &RuntimeHint) -> String {
     let name = h.runtime.as_str();
     match name.chars().next() {
         _ if name.len() <= 3 => name.to_uppercase(),
@@ -176,7 +176,7 @@ fn role_text(r: FdRole) -> &'static str {
 
 /// `lock for 32 s (no CPU used: a deadlock or an idle pool?)  ·  last minute:
 /// running 40 %, waiting for CPU 10 %, disk 50 %`.
-pub fn history_line(
+pub(crate) fn history_line(
     h: &crate::model::why::profile::WhyHistory,
     tag: Option<crate::model::why::WhyTag>,
 ) -> String {

@@ -13,7 +13,7 @@ use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
-pub enum StoreError {
+pub(crate) enum StoreError {
     #[error("{}: {source}", path.display())]
     Sqlite {
         path: PathBuf,
@@ -40,7 +40,7 @@ fn sql_err(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
 
 /// Opens (creating) the database for writing: WAL, the schema, a check of its
 /// version. A symlink at `path` is refused (SQLite's NOFOLLOW).
-pub fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
+pub(crate) fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
     let e = sql_err(path);
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
@@ -72,6 +72,17 @@ pub fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
             .map_err(&e)?;
         }
         Some(v) if v == schema::VERSION => {}
+        Some(1) => {
+            // An older recording: its columns are added, its rows kept.
+            let tx = conn.unchecked_transaction().map_err(&e)?;
+            tx.execute_batch(schema::MIGRATE_1_TO_2).map_err(&e)?;
+            tx.execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'schema_version'",
+                [schema::VERSION.to_string()],
+            )
+            .map_err(&e)?;
+            tx.commit().map_err(&e)?;
+        }
         Some(found) => {
             return Err(StoreError::Version {
                 path: path.into(),
@@ -83,8 +94,9 @@ pub fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-/// Opens an existing recording read-only; a missing file says so plainly.
-pub fn open_for_reading(path: &Path) -> Result<Connection, StoreError> {
+/// Opens an existing recording read-only, with its schema version (1 is read
+/// too: what it lacks reads as not known); a missing file says so plainly.
+pub(crate) fn open_for_reading(path: &Path) -> Result<(Connection, i64), StoreError> {
     if !path.exists() {
         return Err(StoreError::Missing { path: path.into() });
     }
@@ -102,14 +114,14 @@ pub fn open_for_reading(path: &Path) -> Result<Connection, StoreError> {
         .map_err(&e)?
         .parse()
         .unwrap_or(-1);
-    if found != schema::VERSION {
+    if !(1..=schema::VERSION).contains(&found) {
         return Err(StoreError::Version {
             path: path.into(),
             found,
             wanted: schema::VERSION,
         });
     }
-    Ok(conn)
+    Ok((conn, found))
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! Reads a recording back: the processes at one moment, and those that ended.
 
 use super::{StoreError, sql_err};
-use crate::model::why::WaitReason;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -9,6 +8,8 @@ use std::path::{Path, PathBuf};
 pub struct Reader {
     conn: Connection,
     path: PathBuf,
+    /// The recording's schema version (1 lacks OOM kills and ladder steps).
+    version: i64,
 }
 
 /// The sample a moment is answered from.
@@ -73,6 +74,15 @@ pub struct EndedRow {
     /// `sampler` (it was missing from a sample: how it ended is not known),
     /// or `kernel` (the exit status came from the process events connector).
     pub source: String,
+    /// Whether the OOM killer killed it, from the kernel log the recorder
+    /// read (Linux as root); null when that was not known.
+    pub oom_killed: Option<bool>,
+    /// The memory cgroup whose limit it hit, when the kernel named it.
+    pub oom_cgroup: Option<String>,
+    /// whytop's stop ladder ended it: at this step (0-based) and signal,
+    /// from the audit record matched by pid and start time.
+    pub ladder_step: Option<i64>,
+    pub ladder_signal: Option<String>,
     pub last_why: Option<String>,
     pub cpu_time_secs: Option<f64>,
     pub peak_rss_bytes: Option<i64>,
@@ -80,7 +90,7 @@ pub struct EndedRow {
 
 /// The range a recording covers, for messages.
 #[derive(Clone, Copy, Debug, Serialize)]
-pub struct Coverage {
+pub(crate) struct Coverage {
     pub first: f64,
     pub last: f64,
     pub samples: i64,
@@ -88,9 +98,11 @@ pub struct Coverage {
 
 impl Reader {
     pub fn open(path: &Path) -> Result<Reader, StoreError> {
+        let (conn, version) = super::open_for_reading(path)?;
         Ok(Reader {
-            conn: super::open_for_reading(path)?,
+            conn,
             path: path.into(),
+            version,
         })
     }
 
@@ -98,7 +110,7 @@ impl Reader {
         &self.path
     }
 
-    pub fn coverage(&self) -> Result<Option<Coverage>, StoreError> {
+    pub(crate) fn coverage(&self) -> Result<Option<Coverage>, StoreError> {
         let e = sql_err(&self.path);
         self.conn
             .query_row(
@@ -249,15 +261,21 @@ impl Reader {
     /// Processes that ended at or after `since` (seconds since the epoch), newest first.
     pub fn ended(&self, since: f64) -> Result<Vec<EndedRow>, StoreError> {
         let e = sql_err(&self.path);
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT pid, start_time, comm, command, user, started_at, ended_at, last_seen_at,
-                   exit_code, exit_signal, core_dumped, end_source, last_why, cpu_time_s, peak_rss
-                 FROM processes WHERE ended_at IS NOT NULL AND ended_at >= ?1
-                 ORDER BY ended_at DESC, pid",
-            )
-            .map_err(&e)?;
+        // Version 1 has no columns for the OOM killer and the ladder.
+        let sql = if self.version >= 2 {
+            "SELECT pid, start_time, comm, command, user, started_at, ended_at, last_seen_at,
+               exit_code, exit_signal, core_dumped, end_source, last_why, cpu_time_s, peak_rss,
+               oom_killed, oom_cgroup, ladder_step, ladder_signal
+             FROM processes WHERE ended_at IS NOT NULL AND ended_at >= ?1
+             ORDER BY ended_at DESC, pid"
+        } else {
+            "SELECT pid, start_time, comm, command, user, started_at, ended_at, last_seen_at,
+               exit_code, exit_signal, core_dumped, end_source, last_why, cpu_time_s, peak_rss,
+               NULL, NULL, NULL, NULL
+             FROM processes WHERE ended_at IS NOT NULL AND ended_at >= ?1
+             ORDER BY ended_at DESC, pid"
+        };
+        let mut st = self.conn.prepare_cached(sql).map_err(&e)?;
         let rows = st
             .query_map([since], |r| {
                 let started_at: Option<f64> = r.get(5)?;
@@ -276,6 +294,10 @@ impl Reader {
                     exit_signal: r.get(9)?,
                     core_dumped: r.get(10)?,
                     source: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
+                    oom_killed: r.get(15)?,
+                    oom_cgroup: r.get(16)?,
+                    ladder_step: r.get(17)?,
+                    ladder_signal: r.get(18)?,
                     last_why: r.get(12)?,
                     cpu_time_secs: r.get(13)?,
                     peak_rss_bytes: r.get(14)?,
@@ -286,9 +308,46 @@ impl Reader {
     }
 }
 
-/// `why` as a WHY word, for callers that want the enum.
-pub fn reason(why: &str) -> WaitReason {
-    why.parse().unwrap_or_default()
+/// Forks and execs under one parent over a span of the recording.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct SpawnRow {
+    pub ppid: i32,
+    /// Its name as recorded (the newest process of that pid), if it was.
+    pub comm: Option<String>,
+    pub forks: i64,
+    pub execs: i64,
+}
+
+impl Reader {
+    /// Parents by the forks under them in samples taken at or after `since`,
+    /// most first, at most `limit` (version 1 recordings have none).
+    pub fn spawns(&self, since: f64, limit: usize) -> Result<Vec<SpawnRow>, StoreError> {
+        if self.version < 2 {
+            return Ok(Vec::new());
+        }
+        let e = sql_err(&self.path);
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT x.ppid, (SELECT comm FROM processes WHERE pid = x.ppid
+                   ORDER BY start_time DESC LIMIT 1), sum(x.forks), sum(x.execs)
+                 FROM spawns x JOIN samples s ON s.id = x.sample_id
+                 WHERE s.taken_at >= ?1
+                 GROUP BY x.ppid ORDER BY sum(x.forks) DESC, x.ppid LIMIT ?2",
+            )
+            .map_err(&e)?;
+        let rows = st
+            .query_map(params![since, limit as i64], |r| {
+                Ok(SpawnRow {
+                    ppid: r.get(0)?,
+                    comm: r.get(1)?,
+                    forks: r.get(2)?,
+                    execs: r.get(3)?,
+                })
+            })
+            .map_err(&e)?;
+        rows.collect::<Result<_, _>>().map_err(e)
+    }
 }
 
 /// Seconds since the epoch as a plain UTC-free number for messages; the CLI

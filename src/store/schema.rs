@@ -1,4 +1,4 @@
-//! The recording's schema (version 1), documented for `sqlite3` users in the
+//! The recording's schema (version 2), documented for `sqlite3` users in the
 //! README. Times are seconds since the Unix epoch (REAL); sizes are bytes.
 //!
 //! A process's row in `proc_samples` is written only when something in it
@@ -7,9 +7,19 @@
 //! process looked like at sample S is its newest row at or before S, and
 //! pruning keeps everything from the last keyframe before the cutoff.
 
-pub const VERSION: i64 = 1;
+pub(crate) const VERSION: i64 = 2;
 
-pub const CREATE: &str = "
+/// Version 1 to 2: how a process ended beyond its wait status (the OOM
+/// killer, whytop's stop ladder), and forks and execs counted per parent.
+/// Run once, in the transaction that sets the version.
+pub(crate) const MIGRATE_1_TO_2: &str = "
+ALTER TABLE processes ADD COLUMN oom_killed INTEGER;
+ALTER TABLE processes ADD COLUMN oom_cgroup TEXT;
+ALTER TABLE processes ADD COLUMN ladder_step INTEGER;
+ALTER TABLE processes ADD COLUMN ladder_signal TEXT;
+";
+
+pub(crate) const CREATE: &str = "
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -58,6 +68,10 @@ CREATE TABLE IF NOT EXISTS processes (
     last_why      TEXT,
     cpu_time_s    REAL,
     peak_rss      INTEGER,
+    oom_killed    INTEGER,
+    oom_cgroup    TEXT,
+    ladder_step   INTEGER,
+    ladder_signal TEXT,
     UNIQUE (pid, start_time)
 );
 CREATE INDEX IF NOT EXISTS processes_ended_at ON processes(ended_at);
@@ -78,4 +92,11 @@ CREATE TABLE IF NOT EXISTS proc_samples (
     PRIMARY KEY (proc_id, sample_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS proc_samples_sample ON proc_samples(sample_id);
+CREATE TABLE IF NOT EXISTS spawns (
+    sample_id INTEGER NOT NULL,
+    ppid      INTEGER NOT NULL,
+    forks     INTEGER NOT NULL,
+    execs     INTEGER NOT NULL,
+    PRIMARY KEY (sample_id, ppid)
+) WITHOUT ROWID;
 ";

@@ -251,3 +251,120 @@ fn an_exec_renames_the_process() {
         ("sleep", "sleep 5")
     );
 }
+
+/// An OOM kill goes to the process of its pid that had started by then, not
+/// to a later owner of the pid; a ladder stop to the process of its pid and
+/// start time; forks and execs are counted for the sample.
+#[test]
+fn oom_kills_and_ladder_stops_are_written_to_their_process() {
+    use crate::model::ending::{LadderStop, OomKill};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.sqlite");
+    let mut w = writer(&db, 100.0, None);
+    w.set_oom_known(true);
+    let a = proc(10, "a"); // start_time 1010
+    let b = proc(20, "b"); // start_time 1020
+    let c = proc(30, "c");
+    w.write(
+        &table(
+            1000.0,
+            vec![
+                (a.clone(), WaitReason::Timer),
+                (b.clone(), WaitReason::Timer),
+                (c.clone(), WaitReason::Timer),
+            ],
+        ),
+        1.0,
+    )
+    .unwrap();
+    let kill = |pid, at_ticks| OomKill {
+        pid,
+        comm: "x".into(),
+        cgroup: Some("/small".into()),
+        memcg: true,
+        at: 1000.5,
+        at_ticks,
+    };
+    // a's kill; one for pid 20 logged before b started is not b's.
+    w.note_oom_kill(kill(10, 1500));
+    w.note_oom_kill(kill(20, 1000));
+    w.note_spawn(10, false);
+    w.note_spawn(10, false);
+    w.note_spawn(10, true);
+    w.write(&table(1001.0, vec![(c.clone(), WaitReason::Timer)]), 1.0)
+        .unwrap();
+    // The ladder's record comes after c went; one with c's pid and another
+    // start time is not c's.
+    w.write(&table(1002.0, vec![]), 1.0).unwrap();
+    for start_time in [7, c.start_time] {
+        w.note_ladder_stop(LadderStop {
+            key: crate::model::ProcKey {
+                pid: 30,
+                start_time,
+            },
+            step: 1,
+            signal: "SIGKILL".into(),
+            at: 1002.5,
+        });
+    }
+    w.write(&table(1003.0, vec![]), 1.0).unwrap();
+    let r = Reader::open(&db).unwrap();
+    let ended = r.ended(0.0).unwrap();
+    let by = |pid| ended.iter().find(|e| e.pid == pid).unwrap();
+    assert_eq!(by(10).oom_killed, Some(true));
+    assert_eq!(by(10).oom_cgroup.as_deref(), Some("/small"));
+    assert_eq!(by(20).oom_killed, Some(false), "known, and not b's");
+    assert_eq!(by(20).ladder_step, None);
+    assert_eq!(
+        (by(30).ladder_step, by(30).ladder_signal.as_deref()),
+        (Some(1), Some("SIGKILL"))
+    );
+    let spawns: (i64, i64, i64) = w
+        .connection()
+        .query_row("SELECT ppid, forks, execs FROM spawns", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!(spawns, (10, 2, 1));
+}
+
+/// A version 1 recording is read as it is (no OOM or ladder columns: not
+/// known), and migrated in place when the recorder opens it again.
+#[test]
+fn a_version_1_recording_is_read_and_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.sqlite");
+    let mut w = writer(&db, 100.0, None);
+    w.write(
+        &table(1000.0, vec![(proc(10, "a"), WaitReason::Timer)]),
+        1.0,
+    )
+    .unwrap();
+    w.write(&table(1001.0, vec![]), 1.0).unwrap();
+    drop(w);
+    // Back to version 1 as it was: without the new columns and table.
+    let c = rusqlite::Connection::open(&db).unwrap();
+    for col in ["oom_killed", "oom_cgroup", "ladder_step", "ladder_signal"] {
+        c.execute_batch(&format!("ALTER TABLE processes DROP COLUMN {col}"))
+            .unwrap();
+    }
+    c.execute_batch("DROP TABLE spawns; UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+        .unwrap();
+    drop(c);
+    let ended = Reader::open(&db).unwrap().ended(0.0).unwrap();
+    assert_eq!((ended[0].pid, ended[0].oom_killed), (10, None));
+    let mut w = writer(&db, 100.0, None);
+    w.write(&table(1002.0, vec![]), 1.0).unwrap();
+    let v: String = w
+        .connection()
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(v, schema::VERSION.to_string());
+    drop(w);
+    let ended = Reader::open(&db).unwrap().ended(0.0).unwrap();
+    assert_eq!((ended[0].pid, ended[0].oom_killed), (10, None));
+}

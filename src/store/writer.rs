@@ -3,6 +3,7 @@
 //! a keyframe), new processes, and the ones that ended. Prunes at keyframes.
 
 use super::{StoreError, sql_err};
+use crate::model::ending::{LadderStop, OomKill};
 use crate::model::table::ProcessTable;
 use crate::model::why::WhyTag;
 use crate::model::{ProcKey, ProcSample};
@@ -70,13 +71,22 @@ pub struct Writer {
     prev_ticks: Option<crate::model::CpuTicks>,
     /// Exits the kernel reported, by pid, not yet matched to a process that ended.
     exits: HashMap<i32, KernelExit>,
+    /// Whether OOM kills are known (the kernel log is read): then a process
+    /// that ended without one is recorded as not OOM-killed.
+    oom_known: bool,
+    /// OOM kills logged, not yet matched to a process that ended.
+    oom_kills: Vec<OomKill>,
+    /// Processes whytop's ladder ended, from audit records not yet written.
+    ladder_stops: Vec<LadderStop>,
+    /// Forks and execs since the last write, per parent.
+    spawns: HashMap<i32, (u64, u64)>,
     /// Command lines go through this before they are written (redaction).
     redact: Box<dyn Fn(&str) -> String + Send>,
 }
 
 /// What one `write` did, for the recorder's log and its tests.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Written {
+pub(crate) struct Written {
     pub sample_id: i64,
     pub keyframe: bool,
     pub rows: usize,
@@ -152,17 +162,51 @@ impl Writer {
             last_taken_at: None,
             prev_ticks: None,
             exits: HashMap::new(),
+            oom_known: false,
+            oom_kills: Vec::new(),
+            ladder_stops: Vec::new(),
+            spawns: HashMap::new(),
             redact,
         })
     }
 
     /// The kernel said `pid` exited: the process of that pid found gone at the
     /// next write gets this code or signal.
-    pub fn note_exit(&mut self, pid: i32, exit: KernelExit) {
+    pub(crate) fn note_exit(&mut self, pid: i32, exit: KernelExit) {
         self.exits.insert(pid, exit);
     }
 
-    pub fn connection(&self) -> &Connection {
+    /// OOM kills are read from the kernel log from now on.
+    pub(crate) fn set_oom_known(&mut self, known: bool) {
+        self.oom_known = known;
+    }
+
+    /// The OOM killer killed `kill.pid`: the process of that pid that had
+    /// started by then, found gone at a write, gets it (never a later owner).
+    pub(crate) fn note_oom_kill(&mut self, kill: OomKill) {
+        self.oom_kills.push(kill);
+    }
+
+    /// whytop's stop ladder ended this process (its audit record): written to
+    /// its row, by pid and start time, at the next write.
+    pub(crate) fn note_ladder_stop(&mut self, stop: LadderStop) {
+        self.ladder_stops.push(stop);
+    }
+
+    /// A fork (a new process, not a thread) or an exec by a child of `ppid`,
+    /// counted for the next sample.
+    pub(crate) fn note_spawn(&mut self, ppid: i32, exec: bool) {
+        let c = self.spawns.entry(ppid).or_default();
+        if exec {
+            c.1 += 1;
+        } else {
+            c.0 += 1;
+        }
+    }
+
+    /// The tests look at what was written.
+    #[cfg(test)]
+    pub(crate) fn connection(&self) -> &Connection {
         &self.conn
     }
 
@@ -331,7 +375,8 @@ impl Writer {
                     "UPDATE processes SET end_sample = ?2, last_seen_at = ?3,
                        ended_at = coalesce(ended_at, ?4), end_source = coalesce(end_source, ?5),
                        last_why = ?6, cpu_time_s = ?7, peak_rss = ?8,
-                       exit_code = ?9, exit_signal = ?10, core_dumped = ?11
+                       exit_code = ?9, exit_signal = ?10, core_dumped = ?11,
+                       oom_killed = ?12, oom_cgroup = ?13
                      WHERE id = ?1",
                 )
                 .map_err(&e)?;
@@ -343,6 +388,17 @@ impl Writer {
                     .exits
                     .remove(&k.pid)
                     .filter(|x| self.last_taken_at.is_none_or(|t| x.at >= t - 1.0));
+                // Its kill, if the OOM killer's: same pid, logged after it started.
+                let oom = self
+                    .oom_kills
+                    .iter()
+                    .position(|x| x.may_be(k))
+                    .map(|i| self.oom_kills.swap_remove(i));
+                let oom_killed = match &oom {
+                    Some(_) => Some(true),
+                    None if self.oom_known => Some(false),
+                    None => None,
+                };
                 end.execute(params![
                     o.id,
                     sample_id,
@@ -361,6 +417,8 @@ impl Writer {
                     exit.and_then(|x| x.code),
                     exit.and_then(|x| x.signal),
                     exit.map(|x| x.core_dumped),
+                    oom_killed,
+                    oom.and_then(|x| x.cgroup),
                 ])
                 .map_err(&e)?;
                 w.ended += 1;
@@ -368,6 +426,41 @@ impl Writer {
         }
         // Exits of processes no sample saw (they lived less than an interval).
         self.exits.retain(|_, x| x.at > now - 60.0);
+        // A kill is kept while its process may still be listed (a zombie its
+        // parent has not reaped), however long.
+        let open = &self.open;
+        self.oom_kills
+            .retain(|x| x.at > now - 60.0 || open.keys().any(|k| x.may_be(*k)));
+        if !self.ladder_stops.is_empty() {
+            // By pid and start time: only the process the ladder stopped.
+            let mut stop = tx
+                .prepare_cached(
+                    "UPDATE processes SET ladder_step = ?3, ladder_signal = ?4
+                     WHERE pid = ?1 AND start_time = ?2",
+                )
+                .map_err(&e)?;
+            for s in self.ladder_stops.drain(..) {
+                stop.execute(params![
+                    s.key.pid,
+                    s.key.start_time as i64,
+                    s.step as i64,
+                    s.signal
+                ])
+                .map_err(&e)?;
+            }
+        }
+        if !self.spawns.is_empty() {
+            let mut ins = tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO spawns (sample_id, ppid, forks, execs)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(&e)?;
+            for (ppid, (forks, execs)) in self.spawns.drain() {
+                ins.execute(params![sample_id, ppid, forks as i64, execs as i64])
+                    .map_err(&e)?;
+            }
+        }
         if keyframe {
             // Peaks so far, so `ended` has them even after a crash.
             let mut peak = tx
@@ -434,6 +527,7 @@ fn prune(tx: &rusqlite::Transaction<'_>, cutoff: f64) -> rusqlite::Result<usize>
     )?;
     let Some(base) = base else { return Ok(0) };
     tx.execute("DELETE FROM proc_samples WHERE sample_id < ?1", [base])?;
+    tx.execute("DELETE FROM spawns WHERE sample_id < ?1", [base])?;
     tx.execute(
         "DELETE FROM processes WHERE end_sample IS NOT NULL AND end_sample <= ?1",
         [base],

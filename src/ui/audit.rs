@@ -9,7 +9,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 /// One record as a line: time, who, action, targets, outcome.
-pub fn record_line(r: &Record) -> String {
+pub(crate) fn record_line(r: &Record) -> String {
     let when = super::format::local_time(r.when);
     let targets: Vec<String> = r.targets.iter().map(|t| t.pid.to_string()).collect();
     let outcome = match &r.outcome {

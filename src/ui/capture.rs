@@ -17,7 +17,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 }
 
 /// Every line of the pane's body, and where each thread's heading is.
-pub fn all_lines(app: &App) -> (Vec<Line<'static>>, Vec<usize>) {
+pub(crate) fn all_lines(app: &App) -> (Vec<Line<'static>>, Vec<usize>) {
     let Some(c) = app.ui.overlay.capture() else {
         return Default::default();
     };

@@ -93,7 +93,7 @@ fn yes_no(what: &str) -> Line<'static> {
 
 /// A signal, nice or scheduling change for the tagged processes: what, and
 /// exactly which processes, by pid and name.
-pub fn tagged_lines(p: &TaggedPlan) -> Vec<Line<'static>> {
+pub(crate) fn tagged_lines(p: &TaggedPlan) -> Vec<Line<'static>> {
     let n = p.targets.len();
     let what = match p.change {
         TaggedChange::Signal(s) => format!("Send {}", signals::name(s)),
@@ -134,7 +134,7 @@ pub fn render(app: &App, p: &PendingStop, f: &mut Frame, area: Rect) {
     draw(lines(app, p), f, area);
 }
 
-pub fn render_tagged(p: &TaggedPlan, f: &mut Frame, area: Rect) {
+pub(crate) fn render_tagged(p: &TaggedPlan, f: &mut Frame, area: Rect) {
     draw(tagged_lines(p), f, area);
 }
 

@@ -17,7 +17,7 @@ fn field(label: &str, value: String) -> Line<'static> {
 }
 
 /// `1 systemd › 640 sshd › 702 bash`, outermost first.
-pub fn parent_chain(t: &ProcessTable, p: &ProcSample) -> String {
+pub(crate) fn parent_chain(t: &ProcessTable, p: &ProcSample) -> String {
     let mut chain = Vec::new();
     let mut ppid = p.ppid;
     while ppid > 0 && chain.len() < 64 {

@@ -4,7 +4,7 @@
 
 use super::{format, theme};
 use crate::app::state::App;
-use crate::model::ending;
+use crate::model::ending::{self, LadderStop};
 use crate::model::history::{Ended, why_since};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -18,7 +18,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     let snap = &app.table.snapshot;
     let now = snap.taken_at;
     let head = format!(
-        "{:<9} {:>5} {:>7} {:>8}  {:<32} {:<10}  {:>8} {:>9}  COMMAND",
+        "{:<9} {:>5} {:>7} {:>8}  {:<HOW_WIDTH$} {:<10}  {:>8} {:>9}  COMMAND",
         "ENDED", "AGO", "PID", "LIVED", "HOW", "LAST WHY", "CPU TIME", "PEAK RSS"
     );
     let mut out = vec![Line::styled(head, theme::LABEL)];
@@ -45,12 +45,19 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         out.push(Line::styled(none, theme::DIM));
     }
     for e in &ended {
-        out.push(row(e, now, snap.exits_known));
+        let stop = app.ladder_stops.iter().find(|s| s.key == e.key);
+        out.push(row(e, stop, now, snap.exits_known));
     }
     out.push(Line::raw(""));
     if !snap.exits_known {
         out.push(Line::styled(
             "How each ended (exit code, signal) is known as root on Linux, from the kernel's process events; here only that it went.",
+            theme::DIM,
+        ));
+    }
+    if !snap.oom_known {
+        out.push(Line::styled(
+            "Whether the OOM killer ended one is known as root on Linux, from the kernel log (/dev/kmsg); here it is not known.",
             theme::DIM,
         ));
     }
@@ -91,7 +98,27 @@ fn ended_at(e: &Ended) -> f64 {
     e.exit.as_ref().map_or(e.last_seen_at, |x| x.at)
 }
 
-fn row(e: &Ended, now: f64, exits_known: bool) -> Line<'static> {
+/// Wide enough for `stopped by whytop's ladder at SIGTERM step`; a longer
+/// cgroup name pushes the rest of its row right.
+const HOW_WIDTH: usize = 42;
+
+/// How it ended: the OOM killer's kill or whytop's ladder where known, else
+/// what the kernel's exit said.
+fn how(e: &Ended, stop: Option<&LadderStop>, exits_known: bool) -> String {
+    if let Some(k) = &e.oom {
+        return ending::oom_words(k.memcg, k.cgroup.as_deref());
+    }
+    if let Some(s) = stop {
+        return ending::ladder_words(&s.signal);
+    }
+    match &e.exit {
+        Some(x) => ending::how(x).unwrap_or_else(|| "ended".into()),
+        None if exits_known => "gone (no exit reported)".into(),
+        None => "gone".into(),
+    }
+}
+
+fn row(e: &Ended, stop: Option<&LadderStop>, now: f64, exits_known: bool) -> Line<'static> {
     let at = ended_at(e);
     let when = format::local_time(at);
     let clock = when.get(11..).unwrap_or(&when).to_string();
@@ -101,11 +128,7 @@ fn row(e: &Ended, now: f64, exits_known: bool) -> Line<'static> {
         || "?".into(),
         |s| format::duration_secs((at - s.started_at).max(0.0).round() as u64),
     );
-    let how = match &e.exit {
-        Some(x) => ending::how(x).unwrap_or_else(|| "ended".into()),
-        None if exits_known => "gone (no exit reported)".into(),
-        None => "gone".into(),
-    };
+    let how = how(e, stop, exits_known);
     let (tag, _) = why_since(&e.history);
     let cpu = last.map_or_else(|| "?".into(), |s| format::cpu_time(s.cpu_ns));
     let peak = format::bytes(e.history.peak_rss_bytes());
@@ -117,12 +140,13 @@ fn row(e: &Ended, now: f64, exits_known: bool) -> Line<'static> {
         }
     });
     let how_style = match &e.exit {
+        _ if e.oom.is_some() => theme::ERROR,
         Some(x) if x.signal.is_some() || x.code.is_some_and(|c| c != 0) => theme::ERROR,
         _ => Style::default(),
     };
     Line::from(vec![
         Span::raw(format!("{clock:<9} {ago:>5} {:>7} {lived:>8}  ", e.key.pid)),
-        Span::styled(format!("{how:<32} "), how_style),
+        Span::styled(format!("{how:<HOW_WIDTH$} "), how_style),
         Span::styled(format!("{:<10}", tag.text()), theme::why(tag)),
         Span::raw(format!("  {cpu:>8} {peak:>9}  {command}")),
     ])

@@ -21,7 +21,7 @@ const EIGHTHS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇'
 
 /// What the charts need beside the history: room, the refresh, and whether
 /// colour is shown (without it the timeline prints each reason's initial).
-pub struct ChartFrame {
+pub(crate) struct ChartFrame {
     pub width: u16,
     pub delay: Duration,
     pub no_color: bool,
@@ -35,7 +35,7 @@ impl ChartFrame {
 }
 
 /// The timeline and its legend line.
-pub fn why_timeline(h: &ProcHistory, frame: &ChartFrame) -> Vec<Line<'static>> {
+pub(crate) fn why_timeline(h: &ProcHistory, frame: &ChartFrame) -> Vec<Line<'static>> {
     let points = newest(h, frame.columns());
     if points.is_empty() {
         return Vec::new();

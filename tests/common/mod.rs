@@ -1,6 +1,7 @@
 //! Helpers for tests that drive real processes and a real terminal.
 #![allow(dead_code)]
 
+pub mod memcg;
 pub mod pidns;
 
 use std::process::{Child, Command, Stdio};

@@ -1,7 +1,7 @@
 //! Lines out of a byte stream in bounded memory: at most `limit` bytes of a
 //! line are held, the rest only counted, whatever the writer sends.
 
-pub struct Assembler {
+pub(crate) struct Assembler {
     head: Vec<u8>,
     cut: u64,
     limit: usize,
@@ -18,7 +18,7 @@ impl Assembler {
 
     /// Takes `bytes`; `line(head, cut)` is called for each line they finish
     /// (without its newline).
-    pub fn feed(&mut self, mut bytes: &[u8], mut line: impl FnMut(&[u8], u64)) {
+    pub(crate) fn feed(&mut self, mut bytes: &[u8], mut line: impl FnMut(&[u8], u64)) {
         while let Some(i) = bytes.iter().position(|&b| b == b'\n') {
             self.take(&bytes[..i]);
             line(&self.head, self.cut);
@@ -34,7 +34,7 @@ impl Assembler {
     }
 
     /// The unfinished line so far, if any.
-    pub fn pending(&self) -> Option<(&[u8], u64)> {
+    pub(crate) fn pending(&self) -> Option<(&[u8], u64)> {
         (!self.head.is_empty() || self.cut > 0).then_some((&self.head[..], self.cut))
     }
 

@@ -9,14 +9,14 @@ const CHUNK: usize = 64 * 1024;
 
 /// Where a line sits: `start..end`, its newline not included.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Span {
+pub(crate) struct Span {
     pub start: u64,
     pub end: u64,
 }
 
 /// The last `n` lines of the first `len` bytes of `f`, oldest first. A last
 /// line without a newline counts as a line.
-pub fn last_lines(f: &File, len: u64, n: usize) -> std::io::Result<Vec<Span>> {
+pub(crate) fn last_lines(f: &File, len: u64, n: usize) -> std::io::Result<Vec<Span>> {
     scan(f, len, n, CHUNK)
 }
 

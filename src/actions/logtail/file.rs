@@ -15,7 +15,7 @@ use std::path::Path;
 const PER_POLL: u64 = 16 << 20;
 const CHUNK: usize = 64 * 1024;
 
-pub struct FileTail {
+pub(crate) struct FileTail {
     file: File,
     pos: u64,
     label: String,
@@ -65,7 +65,7 @@ impl FileTail {
     }
 
     /// When the file was last written (None: unknown).
-    pub fn modified(&self) -> Option<std::time::SystemTime> {
+    pub(crate) fn modified(&self) -> Option<std::time::SystemTime> {
         self.file.metadata().and_then(|m| m.modified()).ok()
     }
 

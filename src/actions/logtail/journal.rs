@@ -19,10 +19,10 @@ const STDERR_LIMIT: usize = 4096;
 const DRAIN_LIMIT: Duration = Duration::from_secs(60);
 
 /// What a command's exit status and stderr mean for the user; None when all is well.
-pub type Explain = fn(Option<i32>, &str) -> Option<String>;
+pub(crate) type Explain = fn(Option<i32>, &str) -> Option<String>;
 
 /// The plain explanation: the status and what the command said.
-pub fn explain_plainly(code: Option<i32>, stderr: &str) -> Option<String> {
+pub(crate) fn explain_plainly(code: Option<i32>, stderr: &str) -> Option<String> {
     match code {
         Some(0) => None,
         Some(c) if stderr.trim().is_empty() => Some(format!("exited with status {c}")),
@@ -36,7 +36,7 @@ enum Item {
     TooLong(u64),
 }
 
-pub struct Journal {
+pub(crate) struct Journal {
     child: std::process::Child,
     rx: std::sync::mpsc::Receiver<Item>,
     stderr: Option<std::thread::JoinHandle<Vec<u8>>>,

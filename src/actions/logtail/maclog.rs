@@ -6,7 +6,7 @@
 /// How far back `log show` looks: the process's age, at most an hour, in
 /// whole minutes (`--last Nm`), at least one. A longer window makes `log`
 /// scan more of the store for a backlog the pane cuts to its last lines anyway.
-pub fn backlog_minutes(age_secs: u64) -> u64 {
+pub(crate) fn backlog_minutes(age_secs: u64) -> u64 {
     age_secs.min(3600).div_ceil(60).max(1)
 }
 
@@ -15,7 +15,7 @@ fn predicate(pid: i32) -> String {
 }
 
 /// `log show`: what the process logged in the last `minutes`, then it exits.
-pub fn show_args(pid: i32, minutes: u64) -> Vec<String> {
+pub(crate) fn show_args(pid: i32, minutes: u64) -> Vec<String> {
     [
         "show",
         "--last",
@@ -31,7 +31,7 @@ pub fn show_args(pid: i32, minutes: u64) -> Vec<String> {
 }
 
 /// `log stream`: new entries as they come; its first line is a header.
-pub fn stream_args(pid: i32) -> Vec<String> {
+pub(crate) fn stream_args(pid: i32) -> Vec<String> {
     [
         "stream",
         "--level",
@@ -47,7 +47,7 @@ pub fn stream_args(pid: i32) -> Vec<String> {
 
 /// What to tell the user when `log` exits with `code` and wrote `stderr`;
 /// None for a clean exit.
-pub fn explain_failure(code: Option<i32>, stderr: &str) -> Option<String> {
+pub(crate) fn explain_failure(code: Option<i32>, stderr: &str) -> Option<String> {
     let said = stderr.trim();
     let said = said.strip_prefix("log: ").unwrap_or(said);
     match code {
@@ -69,7 +69,7 @@ pub fn explain_failure(code: Option<i32>, stderr: &str) -> Option<String> {
 
 /// How old a process is, from its macOS start stamp (`ProcKey::start_time`:
 /// microseconds since the epoch) and the time now.
-pub fn age_secs(start_micros: u64, now: std::time::SystemTime) -> u64 {
+pub(crate) fn age_secs(start_micros: u64, now: std::time::SystemTime) -> u64 {
     let now_us = now
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_micros() as u64);
@@ -77,7 +77,7 @@ pub fn age_secs(start_micros: u64, now: std::time::SystemTime) -> u64 {
 }
 
 /// Keeps the newest `n` of a backlog as it streams in: memory stays at `n` lines.
-pub fn push_capped<T>(lines: &mut std::collections::VecDeque<T>, item: T, n: usize) {
+pub(crate) fn push_capped<T>(lines: &mut std::collections::VecDeque<T>, item: T, n: usize) {
     if n == 0 {
         return;
     }

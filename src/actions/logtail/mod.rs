@@ -24,7 +24,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Source {
+pub(crate) enum Source {
     Journal,
     /// macOS unified logging: `log show` for the backlog, `log stream` to follow.
     MacLog,
@@ -36,7 +36,7 @@ pub enum Source {
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub sources: Vec<Source>,
     /// Why some output cannot be followed, in words for the user.
     pub notes: Vec<String>,

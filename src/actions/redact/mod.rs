@@ -58,7 +58,7 @@ const INNOCENT_NAMES: [&str; 5] = [
 
 /// True for names that look like they hold a secret. Over-redacting costs a
 /// value in a bug report; under-redacting leaks a credential: when in doubt, secret.
-pub fn looks_secret(name: &str) -> bool {
+pub(crate) fn looks_secret(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     if INNOCENT_NAMES.contains(&upper.as_str()) || upper.starts_with("XDG_SESSION_") {
         return false;
@@ -71,11 +71,11 @@ pub fn looks_secret(name: &str) -> bool {
     SECRET_PARTS.iter().any(|s| kept.contains(s))
 }
 
-pub const REDACTED: &str = "<redacted>";
+pub(crate) const REDACTED: &str = "<redacted>";
 
 /// `text` (a command line, an environment value, a header) with every secret
 /// taken out that its shape or the words before it give away.
-pub fn redact_text(text: &str) -> String {
+pub(crate) fn redact_text(text: &str) -> String {
     let t = url::redact_urls(text);
     let t = shape::redact_shapes(&t);
     words::redact_words(&t)
@@ -83,7 +83,7 @@ pub fn redact_text(text: &str) -> String {
 
 /// `NAME=value` pairs with the values of secret-looking names replaced and
 /// every other value through `redact_text`.
-pub fn redact_env(pairs: Vec<(String, String)>, redact: bool) -> Vec<(String, String)> {
+pub(crate) fn redact_env(pairs: Vec<(String, String)>, redact: bool) -> Vec<(String, String)> {
     if !redact {
         return pairs;
     }

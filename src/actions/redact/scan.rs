@@ -24,7 +24,10 @@ fn b64url(b: u8) -> bool {
 
 /// Replaces every non-overlapping match, left to right. `at(text, i)` says
 /// whether a match starts at byte `i`: `Some((end, replacement))`.
-pub fn replace_each(text: &str, at: impl Fn(&str, usize) -> Option<(usize, String)>) -> String {
+pub(crate) fn replace_each(
+    text: &str,
+    at: impl Fn(&str, usize) -> Option<(usize, String)>,
+) -> String {
     let mut out = String::with_capacity(text.len());
     let mut done = 0;
     let mut i = 0;
@@ -45,7 +48,7 @@ pub fn replace_each(text: &str, at: impl Fn(&str, usize) -> Option<(usize, Strin
 
 /// `(-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----)(?s:.*?)(-----END [A-Z0-9 ]*PRIVATE KEY-----|\z)`:
 /// the body goes, the two armour lines stay.
-pub fn pem(text: &str, i: usize, redacted: &str) -> Option<(usize, String)> {
+pub(crate) fn pem(text: &str, i: usize, redacted: &str) -> Option<(usize, String)> {
     let body = i + armour(&text[i..], "-----BEGIN ")?;
     // The first END armour line after the body (the lazy `.*?`), else the end.
     let mut j = body;
@@ -72,7 +75,7 @@ fn armour(s: &str, lead: &str) -> Option<usize> {
 }
 
 /// `\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*`: a JWT, whole.
-pub fn jwt(text: &str, i: usize, redacted: &str) -> Option<(usize, String)> {
+pub(crate) fn jwt(text: &str, i: usize, redacted: &str) -> Option<(usize, String)> {
     if !word_start(text, i) {
         return None;
     }
@@ -119,7 +122,7 @@ fn prefix_len(s: &str, pattern: &str) -> Option<usize> {
 }
 
 /// `\b(sk_live_|…|glpat-)[A-Za-z0-9_-]{8,}`: the prefix stays (it says what kind of key was there).
-pub fn issuer_token(text: &str, i: usize, redacted: &str) -> Option<(usize, String)> {
+pub(crate) fn issuer_token(text: &str, i: usize, redacted: &str) -> Option<(usize, String)> {
     if !word_start(text, i) {
         return None;
     }
@@ -130,7 +133,7 @@ pub fn issuer_token(text: &str, i: usize, redacted: &str) -> Option<(usize, Stri
 }
 
 /// `\b(AKIA|ASIA)[0-9A-Z]{16}\b`: an AWS access key id; the prefix stays.
-pub fn aws_key(text: &str, i: usize, redacted: &str) -> Option<(usize, String)> {
+pub(crate) fn aws_key(text: &str, i: usize, redacted: &str) -> Option<(usize, String)> {
     let rest = &text[i..];
     if !(rest.starts_with("AKIA") || rest.starts_with("ASIA")) || !word_start(text, i) {
         return None;
@@ -151,7 +154,7 @@ fn pair_lead(c: char) -> bool {
 /// `(^|[\s?&;,'"(])(-{0,2}[A-Za-z_][A-Za-z0-9_.\-]*)=([^\s&;,'"]+)`, the
 /// value replaced when `secret(key)` says so. Returns the match whatever the
 /// key, as a regex replace would consume it.
-pub fn key_value(
+pub(crate) fn key_value(
     text: &str,
     i: usize,
     redacted: &str,
@@ -215,7 +218,7 @@ fn finish_pair(
 /// `(?i)(https?://(?:hooks\.slack\.com/(?:services|triggers|workflows)/|
 /// (?:ptb\.|canary\.)?discord(?:app)?\.com/api/(?:v\d+/)?webhooks/))[^\s'"?#]+`:
 /// everything after a webhook's prefix is its secret.
-pub fn webhook(text: &str, i: usize, redacted: &str) -> Option<(usize, String)> {
+pub(crate) fn webhook(text: &str, i: usize, redacted: &str) -> Option<(usize, String)> {
     let s = &text[i..];
     let mut j = take_ci(s, 0, "http")?;
     j = take_ci(s, j, "s").unwrap_or(j);

@@ -6,7 +6,7 @@ use super::{REDACTED, looks_secret};
 
 /// PEM private keys, JWTs, issuer-prefixed tokens, AWS key ids, then
 /// secret-looking `key=value` pairs, each pass over the last one's output.
-pub fn redact_shapes(text: &str) -> String {
+pub(crate) fn redact_shapes(text: &str) -> String {
     let t = replace_each(text, |t, i| pem(t, i, REDACTED));
     let t = replace_each(&t, |t, i| jwt(t, i, REDACTED));
     let t = replace_each(&t, |t, i| issuer_token(t, i, REDACTED));
@@ -38,7 +38,7 @@ mod tests {
         ]
     });
 
-    pub fn by_regex(text: &str) -> String {
+    pub(crate) fn by_regex(text: &str) -> String {
         let [pem, jwt, prefixed, aws, pair] = &*ORACLE;
         let t = pem.replace_all(text, format!("${{1}}{REDACTED}${{3}}"));
         let t = jwt.replace_all(&t, REDACTED);

@@ -26,7 +26,7 @@ const LOGIN_SCHEMES: [&str; 12] = [
 const HTTP_SCHEMES: [&str; 5] = ["http", "https", "ws", "wss", "git+https"];
 
 /// Webhooks first, then every URL's userinfo.
-pub fn redact_urls(text: &str) -> String {
+pub(crate) fn redact_urls(text: &str) -> String {
     let text = replace_each(text, |t, i| webhook(t, i, REDACTED));
     userinfo(&text)
 }

@@ -156,7 +156,7 @@ fn known_tool(word: &str) -> bool {
 
 /// Every whitespace-separated word of `text` that the words before it mark as
 /// secret is replaced; the whitespace is kept as it was.
-pub fn redact_words(text: &str) -> String {
+pub(crate) fn redact_words(text: &str) -> String {
     let spans: Vec<(usize, usize)> = word_spans(text);
     let words: Vec<&str> = spans.iter().map(|&(s, e)| &text[s..e]).collect();
     let mut out: Vec<String> = words.iter().map(|w| w.to_string()).collect();

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-pub struct Jvm;
+pub(crate) struct Jvm;
 
 /// jcmd is a JVM itself: about a second to start on an idle 2-core machine,
 /// several under load, plus the target's time to start its attach listener.
@@ -31,7 +31,7 @@ const TOOL_JVM: [&str; 3] = [
 ];
 
 #[derive(Debug, PartialEq, thiserror::Error)]
-pub enum JvmProbeError {
+pub(crate) enum JvmProbeError {
     #[error(
         "jcmd is not installed (it comes with a JDK: apt-get install openjdk-17-jdk-headless): kernel evidence only"
     )]

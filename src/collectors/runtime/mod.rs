@@ -12,11 +12,11 @@ use crate::model::{ProcSample, ProcState};
 use std::time::Duration;
 
 /// What asks a process's runtime where it waits (`probe`, or a stand-in in tests).
-pub type Prober = fn(&ProcSample, Duration) -> Option<RuntimeHint>;
+pub(crate) type Prober = fn(&ProcSample, Duration) -> Option<RuntimeHint>;
 
 /// A runtime handler. To add one (Node, PHP...), implement this and list it
 /// in `HANDLERS`.
-pub trait RuntimeHandler: Sync {
+pub(crate) trait RuntimeHandler: Sync {
     fn name(&self) -> &'static str;
     /// The tool it runs (`py-spy`).
     fn tool(&self) -> &'static str;
@@ -40,17 +40,17 @@ fn program_name(p: &ProcSample) -> Option<&str> {
 }
 
 /// Whether `p` runs Python (the capture prefers py-spy for it).
-pub fn is_python(p: &ProcSample) -> bool {
+pub(crate) fn is_python(p: &ProcSample) -> bool {
     python::Python.applies(p)
 }
 
 /// Whether `p` runs a JVM (the capture asks jcmd for its Java threads).
-pub fn is_jvm(p: &ProcSample) -> bool {
+pub(crate) fn is_jvm(p: &ProcSample) -> bool {
     jvm::Jvm.applies(p)
 }
 
 /// Whether some handler knows `p`'s runtime.
-pub fn recognised(p: &ProcSample) -> bool {
+pub(crate) fn recognised(p: &ProcSample) -> bool {
     HANDLERS.iter().any(|h| h.applies(p))
 }
 

@@ -54,7 +54,7 @@ impl RuntimeHandler for Python {
 }
 
 /// The frames under the `"MainThread"` header (or the first thread), innermost first.
-pub fn main_thread_frames(dump: &str) -> Vec<String> {
+pub(crate) fn main_thread_frames(dump: &str) -> Vec<String> {
     let mut frames = Vec::new();
     let mut inside = false;
     let mut seen_thread = false;

@@ -8,7 +8,7 @@ use crate::model::{ProcKey, ProcSample, RuntimeHint};
 use std::sync::mpsc::{Sender, channel};
 use std::time::Duration;
 
-pub struct ProbeWorker {
+pub(crate) struct ProbeWorker {
     requests: Sender<ProcSample>,
 }
 
@@ -36,7 +36,7 @@ impl ProbeWorker {
     }
 
     /// Asks for a probe of `sample`'s process.
-    pub fn request(&self, sample: ProcSample) {
+    pub(crate) fn request(&self, sample: ProcSample) {
         let _ = self.requests.send(sample);
     }
 }

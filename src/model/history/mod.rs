@@ -9,20 +9,20 @@
 //! An ended process's history is kept for `ended_keep` refreshes (the Ended
 //! view's list) and then freed.
 
-pub mod process;
-pub mod ring;
-pub mod system;
+pub(crate) mod process;
+pub(crate) mod ring;
+pub(crate) mod system;
 
 pub use process::{ProcHistory, ProcPoint};
-pub use system::{CpuKinds, SysPoint, SystemHistory};
+pub use system::SystemHistory;
 
-use super::ending::ExitReport;
+use super::ending::{ExitReport, OomKill};
 use super::table::ProcessTable;
 use super::why::WhyTag;
 use super::{Pid, ProcKey, ProcSample, Snapshot};
 
 /// Refreshes kept by default: five minutes at the default 1 s refresh.
-pub const DEFAULT_CAPACITY: usize = 300;
+pub(crate) const DEFAULT_CAPACITY: usize = 300;
 
 /// A process that has ended, with the history it had.
 #[derive(Clone, Debug)]
@@ -38,6 +38,8 @@ pub struct Ended {
     pub last: Option<ProcSample>,
     /// How it ended, when the kernel said (Linux as root).
     pub exit: Option<ExitReport>,
+    /// The OOM killer's kill of it, from the kernel log (Linux as root).
+    pub oom: Option<OomKill>,
 }
 
 /// Exits of processes no snapshot ever held (they lived less than a
@@ -53,7 +55,7 @@ pub struct ShortLived {
 const SHORT_LIVED_PARENTS: usize = 64;
 /// Ended processes kept at most, oldest dropped first: a build ending
 /// hundreds of processes a second keeps minutes of them, not megabytes.
-pub const MAX_ENDED: usize = 2000;
+pub(crate) const MAX_ENDED: usize = 2000;
 
 /// Refreshes an exit may arrive after its process was last missing.
 const LATE_EXIT: u64 = 3;
@@ -70,7 +72,7 @@ impl ShortLived {
     }
 
     /// Parents with the most short-lived children first.
-    pub fn by_parent_sorted(&self) -> Vec<(Pid, u64)> {
+    pub(crate) fn by_parent_sorted(&self) -> Vec<(Pid, u64)> {
         let mut v = self.by_parent.clone();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v
@@ -90,6 +92,8 @@ pub struct History {
     last_taken_at: f64,
     /// Exits reported for processes still listed (zombies not yet reaped).
     pending_exits: Vec<ExitReport>,
+    /// Kills logged for processes still listed (not yet gone).
+    pending_oom: Vec<OomKill>,
     pub short_lived: ShortLived,
     pub system: SystemHistory,
 }
@@ -112,16 +116,13 @@ impl History {
             ended: Vec::new(),
             last_taken_at: 0.0,
             pending_exits: Vec::new(),
+            pending_oom: Vec::new(),
             short_lived: ShortLived::default(),
             system: SystemHistory::new(capacity.max(1)),
         }
     }
 
-    pub fn capacity(&self) -> usize {
-        self.capacity
-    }
-
-    pub fn seq(&self) -> u64 {
+    pub(crate) fn seq(&self) -> u64 {
         self.seq
     }
 
@@ -186,6 +187,7 @@ impl History {
             }
         }
         self.match_exits(&snap.exits);
+        self.match_oom_kills(&snap.oom_kills);
         self.last_taken_at = snap.taken_at;
         let keep = self.ended_keep;
         let seq = self.seq;
@@ -203,6 +205,7 @@ impl History {
             history,
             last,
             exit: None,
+            oom: None,
         });
     }
 
@@ -230,11 +233,37 @@ impl History {
     }
 
     fn live_process_with(&self, x: &ExitReport) -> bool {
-        let from = self.live.partition_point(|(k, _)| k.pid < x.pid);
+        self.live_with(x.pid, |k| x.may_be(k))
+    }
+
+    fn live_with(&self, pid: Pid, may_be: impl Fn(ProcKey) -> bool) -> bool {
+        let from = self.live.partition_point(|(k, _)| k.pid < pid);
         self.live[from..]
             .iter()
-            .take_while(|(k, _)| k.pid == x.pid)
-            .any(|(k, _)| x.may_be(*k))
+            .take_while(|(k, _)| k.pid == pid)
+            .any(|(k, _)| may_be(*k))
+    }
+
+    /// Gives each logged OOM kill to the process it ended, as exits are given
+    /// (by pid and start time, never to a later owner of the pid): one that
+    /// ended in the last few refreshes, or one still listed (kept until it
+    /// goes). A kill of a process never listed is dropped.
+    fn match_oom_kills(&mut self, new: &[OomKill]) {
+        let mut kills = std::mem::take(&mut self.pending_oom);
+        kills.extend(new.iter().cloned());
+        for k in kills {
+            let seq = self.seq;
+            let ended = self
+                .ended
+                .iter_mut()
+                .filter(|e| e.oom.is_none() && seq - e.ended_seq < LATE_EXIT && k.may_be(e.key))
+                .max_by_key(|e| e.key.start_time);
+            if let Some(e) = ended {
+                e.oom = Some(k);
+            } else if self.live_with(k.pid, |key| k.may_be(key)) {
+                self.pending_oom.push(k);
+            }
+        }
     }
 
     /// The history of a live process, or of one in the ended list.
@@ -250,17 +279,15 @@ impl History {
         &self.ended
     }
 
-    /// Frees an ended process's history before its time (the user dismissed it).
-    pub fn forget_ended(&mut self, key: ProcKey) {
-        self.ended.retain(|e| e.key != key);
-    }
-
     /// Live processes whose history has a ring (changed at least once).
-    pub fn allocated(&self) -> usize {
+    // Only the tests read it (the compiler reports what nothing else uses).
+    #[cfg(test)]
+    pub(crate) fn allocated(&self) -> usize {
         self.live.iter().filter(|(_, h)| h.allocated()).count()
     }
 
-    pub fn live_len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn live_len(&self) -> usize {
         self.live.len()
     }
 }
@@ -275,7 +302,7 @@ fn find_process(procs: &[ProcSample], key: ProcKey) -> Option<&ProcSample> {
 }
 
 /// The WHY word of the newest point, with the refreshes it has lasted.
-pub fn why_since(h: &ProcHistory) -> (WhyTag, u32) {
+pub(crate) fn why_since(h: &ProcHistory) -> (WhyTag, u32) {
     let p = h.last();
     (
         WhyTag {

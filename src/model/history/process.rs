@@ -114,7 +114,7 @@ impl ProcHistory {
     }
 
     /// Oldest to newest.
-    pub fn points(&self) -> Vec<ProcPoint> {
+    pub(crate) fn points(&self) -> Vec<ProcPoint> {
         match &self.ring {
             Some(r) => r.iter().collect(),
             None => vec![self.last; self.count as usize],
@@ -135,12 +135,14 @@ impl ProcHistory {
 
     /// Refreshes in a row, the newest included, with the newest WHY word
     /// (not capped by the capacity: "input for 14 m" outlives the ring).
-    pub fn why_for(&self) -> u32 {
+    pub(crate) fn why_for(&self) -> u32 {
         self.same_why
     }
 
     /// Whether a ring has been allocated (the history changed at least once).
-    pub fn allocated(&self) -> bool {
+    // Only the tests read it (the compiler reports what nothing else uses).
+    #[cfg(test)]
+    pub(crate) fn allocated(&self) -> bool {
         self.ring.is_some()
     }
 

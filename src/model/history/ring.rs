@@ -2,7 +2,7 @@
 
 /// Holds at most `capacity` points, allocated once, oldest first.
 #[derive(Clone, Debug)]
-pub struct Ring<T: Copy> {
+pub(crate) struct Ring<T: Copy> {
     buf: Box<[T]>,
     /// Index of the oldest point.
     head: usize,
@@ -11,7 +11,7 @@ pub struct Ring<T: Copy> {
 
 impl<T: Copy> Ring<T> {
     /// A ring of `capacity` (at least 1) filled with `n` copies of `fill`.
-    pub fn filled(capacity: usize, fill: T, n: usize) -> Self {
+    pub(crate) fn filled(capacity: usize, fill: T, n: usize) -> Self {
         let capacity = capacity.max(1);
         Ring {
             buf: vec![fill; capacity].into_boxed_slice(),
@@ -20,16 +20,8 @@ impl<T: Copy> Ring<T> {
         }
     }
 
-    pub fn capacity(&self) -> usize {
-        self.buf.len()
-    }
-
     pub fn len(&self) -> usize {
         self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 
     pub fn push(&mut self, v: T) {
@@ -62,7 +54,7 @@ mod tests {
     #[test]
     fn keeps_the_newest_capacity_points_in_order() {
         let mut r = Ring::filled(3, 0u8, 0);
-        assert!(r.is_empty());
+        assert_eq!(r.len(), 0);
         assert_eq!(r.last(), None);
         for v in 1..=5 {
             r.push(v);

@@ -58,19 +58,25 @@ impl SysPoint {
         })
     }
 
-    pub fn mem_percent(self) -> f32 {
+    // The header's history graph (issue 12) is to read these; until then,
+    // only the tests of the encoding do.
+    #[cfg(test)]
+    pub(crate) fn mem_percent(self) -> f32 {
         f32::from(self.mem) / 2.0
     }
 
-    pub fn mem_used_bytes(self) -> u64 {
+    #[cfg(test)]
+    pub(crate) fn mem_used_bytes(self) -> u64 {
         u64::from(self.mem_used_mib) << 20
     }
 
-    pub fn swap_percent(self) -> f32 {
+    #[cfg(test)]
+    pub(crate) fn swap_percent(self) -> f32 {
         f32::from(self.swap) / 2.0
     }
 
-    pub fn load1(self) -> f64 {
+    #[cfg(test)]
+    pub(crate) fn load1(self) -> f64 {
         f64::from(self.load1) / 100.0
     }
 
@@ -142,7 +148,11 @@ impl SystemHistory {
     }
 
     /// Oldest to newest.
-    pub fn points(&self) -> impl DoubleEndedIterator<Item = SysPoint> + ExactSizeIterator + '_ {
+    // Only the tests read it (the compiler reports what nothing else uses).
+    #[cfg(test)]
+    pub(crate) fn points(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = SysPoint> + ExactSizeIterator + '_ {
         self.ring.iter()
     }
 

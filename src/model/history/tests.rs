@@ -233,3 +233,62 @@ fn a_churn_of_ends_keeps_a_bounded_list_of_the_newest() {
         "the newest kept"
     );
 }
+
+fn with_oom(mut t: ProcessTable, kills: Vec<(i32, u64)>) -> ProcessTable {
+    let mut s = (*t.snapshot).clone();
+    s.oom_kills = kills
+        .into_iter()
+        .map(|(pid, at_ticks)| crate::model::ending::OomKill {
+            pid,
+            at_ticks,
+            memcg: true,
+            cgroup: Some("/t".into()),
+            ..Default::default()
+        })
+        .collect();
+    t.snapshot = Arc::new(s);
+    t
+}
+
+/// An OOM kill goes to the process it killed (by pid and start time), also
+/// when it is logged while the process is still listed, and never to a later
+/// owner of the pid.
+#[test]
+fn oom_kills_find_their_process_never_a_later_one() {
+    let mut h = History::new(8, 8);
+    let mut a = sample(10, 1, "a");
+    a.start_time = 100;
+    let mut b = sample(20, 1, "b");
+    b.start_time = 100;
+    let first = table(
+        1,
+        vec![
+            (a.clone(), WaitReason::Timer),
+            (b.clone(), WaitReason::Timer),
+        ],
+    );
+    h.push(None, &first);
+    // a is killed and gone; b's kill is logged while it is still listed.
+    let second = with_oom(
+        table(2, vec![(b.clone(), WaitReason::Timer)]),
+        vec![(10, 200), (20, 210)],
+    );
+    h.push(Some(&first.snapshot), &second);
+    let ea = h.ended().iter().find(|e| e.key == a.key()).unwrap();
+    assert_eq!(
+        ea.oom.as_ref().and_then(|k| k.cgroup.as_deref()),
+        Some("/t")
+    );
+    // b goes at the next refresh: the kill kept meanwhile is its.
+    let mut b2 = sample(20, 1, "b2");
+    b2.start_time = 300;
+    let third = table(3, vec![(b2.clone(), WaitReason::Timer)]);
+    h.push(Some(&second.snapshot), &third);
+    let eb = h.ended().iter().find(|e| e.key == b.key()).unwrap();
+    assert!(eb.oom.is_some());
+    // b2 (pid 20 again, started after that kill) ends: an old kill is not its.
+    let fourth = with_oom(table(4, vec![]), vec![(20, 250)]);
+    h.push(Some(&third.snapshot), &fourth);
+    let eb2 = h.ended().iter().find(|e| e.key == b2.key()).unwrap();
+    assert!(eb2.oom.is_none(), "{:?}", eb2.oom);
+}

@@ -3,7 +3,7 @@
 //! `SYS_*` constants of the libc crate, plus the numbers shared by every
 //! architecture since 4.20 (424 and up).
 
-pub static NAMES: [&str; 468] = [
+pub(crate) static NAMES: [&str; 468] = [
     "io_setup",
     "io_destroy",
     "io_submit",

@@ -2,7 +2,7 @@
 //! Generated from the `SYS_*` constants of the libc crate (0.2.191), plus the
 //! numbers shared by every architecture since 4.20 (424 and up) that it lacks.
 
-pub static NAMES: [&str; 468] = [
+pub(crate) static NAMES: [&str; 468] = [
     "read",
     "write",
     "open",

@@ -65,7 +65,7 @@ impl Evidence {
     }
 
     /// The first three live children, for a detail line: `12 (make), 13 (cc)`.
-    pub fn some_children(kids: &[&ChildRef]) -> String {
+    pub(crate) fn some_children(kids: &[&ChildRef]) -> String {
         kids.iter()
             .take(3)
             .map(|c| c.describe())
@@ -74,7 +74,7 @@ impl Evidence {
     }
 
     /// Children that have not exited.
-    pub fn live_children(&self) -> Option<Vec<&ChildRef>> {
+    pub(crate) fn live_children(&self) -> Option<Vec<&ChildRef>> {
         let c = self.children.as_ref()?;
         Some(
             c.iter()
@@ -84,7 +84,7 @@ impl Evidence {
     }
 
     /// Whether the device path names its controlling terminal (`/dev/tty` always does).
-    pub fn is_own_tty(&self, path: &str) -> bool {
+    pub(crate) fn is_own_tty(&self, path: &str) -> bool {
         path == "/dev/tty"
             || self
                 .tty
@@ -139,7 +139,9 @@ pub struct Syscall {
 }
 
 impl Syscall {
-    pub fn decoded(arch: Arch, nr: i64, args: [u64; 6]) -> Self {
+    /// A syscall as the tests build one (the backends fill in sp and pc).
+    #[cfg(test)]
+    pub(crate) fn decoded(arch: Arch, nr: i64, args: [u64; 6]) -> Self {
         let name = crate::model::syscalls::name(arch, nr).map(str::to_string);
         Syscall {
             nr,
@@ -156,7 +158,7 @@ impl Syscall {
     }
 
     /// Argument `i` as a C `int` (fds, pids and flags are passed sign-extended or truncated).
-    pub fn int_arg(&self, i: usize) -> i32 {
+    pub(crate) fn int_arg(&self, i: usize) -> i32 {
         self.args[i] as u32 as i32
     }
 
@@ -168,7 +170,7 @@ impl Syscall {
     /// Argument `i` for people: small negatives signed (`-1`, whether passed
     /// as a 64-bit value or a 32-bit int), small numbers in decimal, the rest
     /// (addresses) in hex.
-    pub fn arg_text(&self, i: usize) -> String {
+    pub(crate) fn arg_text(&self, i: usize) -> String {
         let v = self.args[i];
         let wide = v as i64;
         let int = v as u32 as i32;
@@ -195,7 +197,7 @@ impl Syscall {
     }
 
     /// `wait4(-1)`, `pause()`: the name and its first argument, if it takes one.
-    pub fn short_text(&self) -> String {
+    pub(crate) fn short_text(&self) -> String {
         match self.arity() {
             Some(0) => format!("{}()", self.name()),
             _ => format!("{}({})", self.name(), self.arg_text(0)),
@@ -222,7 +224,7 @@ pub enum FdRole {
 }
 
 impl FdRole {
-    pub fn watched(self) -> bool {
+    pub(crate) fn watched(self) -> bool {
         matches!(self, FdRole::WatchRead | FdRole::WatchWrite)
     }
 }
@@ -274,7 +276,7 @@ pub enum FdTarget {
 
 impl FdTarget {
     /// A short description for details: `/dev/pts/3`, `pipe`, `socket tcp 0.0.0.0:80 (listening)`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             FdTarget::Terminal { path } => path.clone(),
             FdTarget::PtyMaster => "pty master".into(),
@@ -301,7 +303,7 @@ pub struct SocketInfo {
 }
 
 impl SocketInfo {
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let mut s = self.proto.clone();
         if let Some(l) = self.local.as_deref().filter(|l| !l.is_empty()) {
             s.push(' ');
@@ -325,7 +327,7 @@ pub struct ChildRef {
 }
 
 impl ChildRef {
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match &self.comm {
             Some(c) => format!("{} ({c})", self.pid),
             None => self.pid.to_string(),
@@ -406,7 +408,7 @@ impl Evidence {
     /// foreground group, children. A backend without wait channels or syscall
     /// files (macOS) starts here and marks the rest as not available, so the
     /// classifier says `unknown` with that reason rather than guessing.
-    pub fn from_sample(s: &crate::model::ProcSample, children: Vec<ChildRef>) -> Evidence {
+    pub(crate) fn from_sample(s: &crate::model::ProcSample, children: Vec<ChildRef>) -> Evidence {
         Evidence {
             pid: s.tgid.unwrap_or(s.pid),
             tid: s.tgid.map(|_| s.pid),

@@ -68,7 +68,7 @@ pub enum WaitReason {
 }
 
 impl WaitReason {
-    pub const ALL: [WaitReason; 16] = [
+    pub(crate) const ALL: [WaitReason; 16] = [
         WaitReason::Running,
         WaitReason::Starved,
         WaitReason::Input,
@@ -192,33 +192,6 @@ impl WaitReason {
         Some(rest.parse())
     }
 }
-
-/// What a table row carries: the verdict without its evidence (small, cheap to
-/// clone into every snapshot). The full `Verdict` is for the detail pane.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WhySummary {
-    pub reason: WaitReason,
-    pub detail: String,
-    pub ready_for_input: bool,
-    pub weak: bool,
-    pub child: Option<crate::model::Pid>,
-}
-
-impl From<&Verdict> for WhySummary {
-    fn from(v: &Verdict) -> Self {
-        WhySummary {
-            reason: v.reason,
-            detail: v.detail.clone(),
-            ready_for_input: v.ready_for_input,
-            weak: v.weak,
-            child: v.child,
-        }
-    }
-}
-
-/// Verdicts of one pass, by process identity: what the collector can attach
-/// beside `Snapshot::procs` without changing `ProcSample`.
-pub type WhyMap = std::collections::HashMap<crate::model::ProcKey, WhySummary>;
 
 /// The part of a verdict every table row carries: five bytes, cheap enough to
 /// keep for every process between passes. The detail pane reads the full verdict.

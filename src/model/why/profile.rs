@@ -14,7 +14,7 @@ use super::usage::CpuUsage;
 use serde::{Deserialize, Serialize};
 
 /// How fast older time fades in the table's profile, seconds.
-pub const WINDOW_SECS: f32 = 60.0;
+pub(crate) const WINDOW_SECS: f32 = 60.0;
 
 const SLOTS: usize = 4;
 const EMPTY: u8 = u8::MAX;
@@ -22,7 +22,7 @@ const ON_CPU: u8 = 200;
 const CPU_WAIT: u8 = 201;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Profile {
+pub(crate) struct Profile {
     /// What each slot counts: a `WaitReason` index, `ON_CPU`, `CPU_WAIT` or `EMPTY`.
     codes: [u8; SLOTS],
     secs: [f32; SLOTS],
@@ -151,7 +151,7 @@ impl Profile {
     }
 
     /// The time the profile holds, seconds.
-    pub fn total(&self) -> f32 {
+    pub(crate) fn total(&self) -> f32 {
         self.codes
             .iter()
             .zip(&self.secs)

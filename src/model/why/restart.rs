@@ -47,7 +47,7 @@ fn family_of_kernel_fn(f: &str) -> Option<&'static str> {
 }
 
 /// `poll_schedule_timeout.constprop.0` -> `poll_schedule_timeout`.
-pub fn base_name(f: &str) -> &str {
+pub(crate) fn base_name(f: &str) -> &str {
     let f = f.split('+').next().unwrap_or(f);
     f.split_once('.').map_or(f, |(b, _)| b)
 }

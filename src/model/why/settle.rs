@@ -39,7 +39,7 @@ pub fn word(reason: WaitReason, state: ProcState, usage: Option<&CpuUsage>) -> W
 }
 
 /// The tag, settled (see the module's rules).
-pub fn settle_tag(tag: WhyTag, state: ProcState, usage: Option<&CpuUsage>) -> WhyTag {
+pub(crate) fn settle_tag(tag: WhyTag, state: ProcState, usage: Option<&CpuUsage>) -> WhyTag {
     let reason = word(tag.reason, state, usage);
     if reason == tag.reason {
         return tag;
@@ -54,7 +54,7 @@ pub fn settle_tag(tag: WhyTag, state: ProcState, usage: Option<&CpuUsage>) -> Wh
 
 /// The verdict, settled, with a detail that says why it changed. `threads`:
 /// the verdicts of its other threads, when read (to say how many run).
-pub fn settle_verdict(
+pub(crate) fn settle_verdict(
     v: &mut Verdict,
     state: ProcState,
     usage: Option<&CpuUsage>,

@@ -446,9 +446,6 @@ fn filter_terms_and_summaries() {
     );
     assert!(matches!(WaitReason::parse_filter("why:nope"), Some(Err(_))));
     assert_eq!(WaitReason::parse_filter("python"), None);
-    let v = classify(&ev(ProcState::Running));
-    let s = WhySummary::from(&v);
-    assert_eq!((s.reason, s.ready_for_input), (WaitReason::Running, false));
 }
 
 #[test]

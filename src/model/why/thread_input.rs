@@ -15,14 +15,14 @@ use super::{Verdict, WhyTag};
 /// Main-thread reasons another thread's terminal read may override: waits.
 /// Not running (it is busy: that says more), not stopped or traced (no thread
 /// reads then), not a kernel task, not input already.
-pub fn may_defer(reason: WaitReason) -> bool {
+pub(crate) fn may_defer(reason: WaitReason) -> bool {
     !matches!(reason, Input | Running | Stopped | Traced | Idle)
 }
 
 /// Whether the main thread's `reason` on evidence `main` is worth reading the
 /// other threads for: it is the foreground job of its terminal, has more than
 /// one thread, and its main thread waits on something other than input.
-pub fn worth_a_look(main: &Evidence, reason: WaitReason) -> bool {
+pub(crate) fn worth_a_look(main: &Evidence, reason: WaitReason) -> bool {
     may_defer(reason)
         && main.kernel_thread != Some(true)
         && main.threads.is_some_and(|n| n > 1)
@@ -31,7 +31,7 @@ pub fn worth_a_look(main: &Evidence, reason: WaitReason) -> bool {
 
 /// The process's tag when one of `threads` (tags of its other threads) is
 /// ready for input and the main thread's `main` is not; `None`: no change.
-pub fn combine_tag(main_e: &Evidence, main: WhyTag, threads: &[WhyTag]) -> Option<WhyTag> {
+pub(crate) fn combine_tag(main_e: &Evidence, main: WhyTag, threads: &[WhyTag]) -> Option<WhyTag> {
     if !worth_a_look(main_e, main.reason) {
         return None;
     }
@@ -47,7 +47,7 @@ pub fn combine_tag(main_e: &Evidence, main: WhyTag, threads: &[WhyTag]) -> Optio
 /// The process's verdict when one of `threads` (verdicts of its other
 /// threads) reads its terminal, ready for input, and the main thread's `main`
 /// waits on something else; `None`: the main thread's verdict stands.
-pub fn combine(main: &Verdict, threads: &[Verdict]) -> Option<Verdict> {
+pub(crate) fn combine(main: &Verdict, threads: &[Verdict]) -> Option<Verdict> {
     if !worth_a_look(&main.evidence, main.reason) {
         return None;
     }

@@ -20,7 +20,7 @@ const TELLING: [WaitReason; 8] = [Input, Socket, Pipe, Disk, EventLoop, Child, T
 
 /// Whether the main thread's `reason` on `main` is worth reading the other
 /// threads for: a futex wait in a multi-threaded user process.
-pub fn worth_a_look(main: &Evidence, reason: WaitReason) -> bool {
+pub(crate) fn worth_a_look(main: &Evidence, reason: WaitReason) -> bool {
     reason == Lock
         && main.tid.is_none()
         && main.kernel_thread != Some(true)
@@ -29,7 +29,7 @@ pub fn worth_a_look(main: &Evidence, reason: WaitReason) -> bool {
 
 /// Which other thread stands for the process.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Pick {
+pub(crate) enum Pick {
     /// The thread at this index is the one the main thread joins.
     Joined(usize),
     /// The thread at this index has the most telling reason.
@@ -41,7 +41,7 @@ pub enum Pick {
 }
 
 /// `threads`: each other thread's tid and reason.
-pub fn pick(main: &Evidence, threads: &[(Option<Pid>, WaitReason)]) -> Pick {
+pub(crate) fn pick(main: &Evidence, threads: &[(Option<Pid>, WaitReason)]) -> Pick {
     if let Some(word) = main.futex_word
         && word > 0
         && let Some(i) = threads
@@ -64,7 +64,7 @@ pub fn pick(main: &Evidence, threads: &[(Option<Pid>, WaitReason)]) -> Pick {
 
 /// The process's tag from its threads' tags; `None`: the main thread's stands.
 /// The second value: every thread waits on a futex.
-pub fn combine_tag(
+pub(crate) fn combine_tag(
     main_e: &Evidence,
     main: WhyTag,
     threads: &[(Option<Pid>, WhyTag)],
@@ -93,7 +93,7 @@ pub fn combine_tag(
 }
 
 /// The process's verdict from its threads' verdicts; `None`: no change.
-pub fn combine(main: &Verdict, threads: &[Verdict]) -> Option<Verdict> {
+pub(crate) fn combine(main: &Verdict, threads: &[Verdict]) -> Option<Verdict> {
     if !worth_a_look(&main.evidence, main.reason) {
         return None;
     }

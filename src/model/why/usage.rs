@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 /// A process that used at least this share of one core over the interval is
 /// `running`, whatever its main thread waits on at the instant of the sample
 /// (the workers of a threaded program, a build step between two reads).
-pub const BUSY_SHARE: f64 = 0.10;
+pub(crate) const BUSY_SHARE: f64 = 0.10;
 
 /// A runnable process whose main thread waited for a CPU at least this share of
 /// the interval is `starved`: it wants to run, and others have the CPUs.
-pub const STARVED_SHARE: f64 = 0.5;
+pub(crate) const STARVED_SHARE: f64 = 0.5;
 
 /// One process's use of the last interval.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -41,7 +41,7 @@ impl CpuUsage {
     }
 
     /// CPU used as a share of one core (2.0: two cores' worth).
-    pub fn cpu_share(&self) -> f64 {
+    pub(crate) fn cpu_share(&self) -> f64 {
         if self.interval_ns == 0 {
             return 0.0;
         }
@@ -49,7 +49,7 @@ impl CpuUsage {
     }
 
     /// The share of the interval its main thread waited for a CPU (0 to 1).
-    pub fn wait_share(&self) -> f64 {
+    pub(crate) fn wait_share(&self) -> f64 {
         if self.interval_ns == 0 {
             return 0.0;
         }
@@ -65,7 +65,7 @@ impl CpuUsage {
     }
 
     /// `ran 33 % and waited for a CPU 66 % of the last 1.0 s`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         format!(
             "ran {} and waited for a CPU {} of the last {:.1} s",
             percent(self.cpu_share()),
@@ -77,7 +77,7 @@ impl CpuUsage {
 
 /// A one-second interval with `cpu_ms` of CPU and `wait_ms` waiting for one (tests).
 #[cfg(test)]
-pub fn one_second(cpu_ms: u64, wait_ms: u64) -> CpuUsage {
+pub(crate) fn one_second(cpu_ms: u64, wait_ms: u64) -> CpuUsage {
     CpuUsage {
         interval_ns: 1_000_000_000,
         cpu_ns: cpu_ms * 1_000_000,

@@ -2,12 +2,12 @@
 //! the names of fd types.
 
 /// `PROC_PIDFDVNODEPATHINFO` (sys/proc_info.h).
-pub const PROC_PIDFDVNODEPATHINFO: i32 = 2;
+pub(crate) const PROC_PIDFDVNODEPATHINFO: i32 = 2;
 /// sizeof(struct vnode_fdinfowithpath): proc_fileinfo (24) + vnode_info (152)
 /// + vip_path[MAXPATHLEN = 1024].
-pub const VNODE_FDINFOWITHPATH_SIZE: usize = 1200;
+pub(crate) const VNODE_FDINFOWITHPATH_SIZE: usize = 1200;
 /// Where `vip_path` starts.
-pub const PATH_OFFSET: usize = 24 + 152;
+pub(crate) const PATH_OFFSET: usize = 24 + 152;
 
 /// The NUL-terminated path of a `vnode_fdinfowithpath` buffer.
 pub fn vnode_path(buf: &[u8]) -> Option<String> {
@@ -17,7 +17,7 @@ pub fn vnode_path(buf: &[u8]) -> Option<String> {
 }
 
 /// `PROX_FDTYPE_*` in words.
-pub fn fd_type_name(t: u32) -> &'static str {
+pub(crate) fn fd_type_name(t: u32) -> &'static str {
     match t {
         0 => "atalk",
         1 => "file",

@@ -15,52 +15,51 @@ use crate::platform::decode_error::DecodeError;
 use super::c_chars;
 
 /// `sizeof(struct kinfo_proc)` on 64-bit macOS.
-pub const KINFO_PROC_SIZE: usize = 648;
+pub(crate) const KINFO_PROC_SIZE: usize = 648;
 
 /// Byte offsets of the fields read, within `struct kinfo_proc`.
 pub mod off {
     /// `kp_proc.p_un.__p_starttime.tv_sec` (`long`).
-    pub const P_STARTTIME_SEC: usize = 0;
+    pub(crate) const P_STARTTIME_SEC: usize = 0;
     /// `kp_proc.p_un.__p_starttime.tv_usec` (`int`).
-    pub const P_STARTTIME_USEC: usize = 8;
+    pub(crate) const P_STARTTIME_USEC: usize = 8;
     /// `kp_proc.p_flag` (`int`, `P_*` flags).
-    pub const P_FLAG: usize = 32;
+    pub(crate) const P_FLAG: usize = 32;
     /// `kp_proc.p_stat` (`char`, `S*` states).
-    pub const P_STAT: usize = 36;
+    pub(crate) const P_STAT: usize = 36;
     /// `kp_proc.p_pid`.
-    pub const P_PID: usize = 40;
+    pub(crate) const P_PID: usize = 40;
     /// `kp_proc.p_priority` (`u_char`).
-    pub const P_PRIORITY: usize = 240;
+    pub(crate) const P_PRIORITY: usize = 240;
     /// `kp_proc.p_nice` (`char`).
-    pub const P_NICE: usize = 242;
+    pub(crate) const P_NICE: usize = 242;
     /// `kp_proc.p_comm` (`char[MAXCOMLEN + 1]`).
-    pub const P_COMM: usize = 243;
-    pub const P_COMM_LEN: usize = 17;
+    pub(crate) const P_COMM: usize = 243;
+    pub(crate) const P_COMM_LEN: usize = 17;
     /// `kp_eproc`, after the 296-byte `extern_proc`.
-    pub const EPROC: usize = 296;
+    pub(crate) const EPROC: usize = 296;
     /// `kp_eproc.e_pcred.p_ruid` (real uid).
-    pub const E_PCRED_RUID: usize = EPROC + 16 + 80;
+    pub(crate) const E_PCRED_RUID: usize = EPROC + 16 + 80;
     /// `kp_eproc.e_ucred.cr_uid` (effective uid).
-    pub const E_UCRED_UID: usize = EPROC + 120 + 4;
-    pub const E_PPID: usize = EPROC + 264;
-    pub const E_PGID: usize = EPROC + 268;
+    pub(crate) const E_UCRED_UID: usize = EPROC + 120 + 4;
+    pub(crate) const E_PPID: usize = EPROC + 264;
+    pub(crate) const E_PGID: usize = EPROC + 268;
     /// `kp_eproc.e_tdev` (`dev_t`, `NODEV` when none).
-    pub const E_TDEV: usize = EPROC + 276;
+    pub(crate) const E_TDEV: usize = EPROC + 276;
     /// `kp_eproc.e_tpgid`: foreground process group of the controlling terminal.
-    pub const E_TPGID: usize = EPROC + 280;
+    pub(crate) const E_TPGID: usize = EPROC + 280;
     /// `kp_eproc.e_flag` (`EPROC_*`).
-    pub const E_FLAG: usize = EPROC + 316;
+    pub(crate) const E_FLAG: usize = EPROC + 316;
 }
 
 /// `p_flag` bits (`<sys/proc.h>`).
-pub const P_CONTROLT: i32 = 0x0000_0002;
-pub const P_PPWAIT: i32 = 0x0000_0010;
-pub const P_SYSTEM: i32 = 0x0000_0200;
-pub const P_TRACED: i32 = 0x0000_0800;
-pub const P_WEXIT: i32 = 0x0000_2000;
+pub(crate) const P_CONTROLT: i32 = 0x0000_0002;
+pub(crate) const P_PPWAIT: i32 = 0x0000_0010;
+pub(crate) const P_TRACED: i32 = 0x0000_0800;
+pub(crate) const P_WEXIT: i32 = 0x0000_2000;
 /// `e_flag` bits (`<sys/sysctl.h>`).
-pub const EPROC_CTTY: i32 = 0x01;
-pub const EPROC_SLEADER: i32 = 0x02;
+#[cfg(test)] // the fixtures set it; whytop reads the terminal from e_tdev
+pub(crate) const EPROC_CTTY: i32 = 0x01;
 
 /// The fields of one `kinfo_proc` whytop reads.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -85,7 +84,7 @@ pub struct KinfoProc {
 }
 
 impl KinfoProc {
-    pub fn has_controlling_tty(&self) -> bool {
+    pub(crate) fn has_controlling_tty(&self) -> bool {
         self.p_flag & P_CONTROLT != 0
     }
 
@@ -140,15 +139,15 @@ pub(crate) mod tests {
         pub fn new() -> Self {
             Self { buf: Vec::new() }
         }
-        pub fn align(&mut self, a: usize) {
+        pub(crate) fn align(&mut self, a: usize) {
             while !self.buf.len().is_multiple_of(a) {
                 self.buf.push(0);
             }
         }
-        pub fn i8(&mut self, v: i8) {
+        pub(crate) fn i8(&mut self, v: i8) {
             self.buf.push(v as u8);
         }
-        pub fn i16(&mut self, v: i16) {
+        pub(crate) fn i16(&mut self, v: i16) {
             self.align(2);
             self.buf.extend_from_slice(&v.to_ne_bytes());
         }

@@ -52,7 +52,7 @@ impl Seen {
 
 /// Which per-pid reads a process needs this pass.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Reads {
+pub(crate) struct Reads {
     /// Re-judge it (its wait evidence): it ran, changed, or is new.
     pub fresh: bool,
     /// `PROC_PIDTBSDINFO`: the long name (`pbi_name`), for a new or exec'd process.
@@ -94,12 +94,12 @@ pub fn reads(prev: Option<&Seen>, now: &Seen) -> Reads {
 /// task: ESRCH), nor for a process whose task refused this caller before
 /// (another user's, without root; the refusal does not change while the
 /// process lives).
-pub fn ask_task(is_zombie: bool, refused_before: bool) -> bool {
+pub(crate) fn ask_task(is_zombie: bool, refused_before: bool) -> bool {
     !is_zombie && !refused_before
 }
 
 /// The bytes of a `KERN_PROC_ALL` answer, as `kinfo_proc` records.
-pub fn decode_kinfo_all(buf: &[u8]) -> Result<Vec<KinfoProc>, DecodeError> {
+pub(crate) fn decode_kinfo_all(buf: &[u8]) -> Result<Vec<KinfoProc>, DecodeError> {
     use super::kinfo::{KINFO_PROC_SIZE, decode_kinfo_proc};
     if !buf.len().is_multiple_of(KINFO_PROC_SIZE) {
         return Err(DecodeError::Ragged {

@@ -36,7 +36,7 @@ pub struct ProcArgs {
 /// (xnu `bsd/kern/kern_exec.c`, the `*_KEY` defines). `executable_path=` is
 /// the first apple string but is stored at the front (the exec path) and the
 /// sysctl strips its key.
-pub const APPLE_KEYS: &[&str] = &[
+pub(crate) const APPLE_KEYS: &[&str] = &[
     "pfz=",
     "stack_guard=",
     "malloc_entropy=",
@@ -62,7 +62,7 @@ pub const APPLE_KEYS: &[&str] = &[
 const NANO_ENGAGE: &str = "MallocNanoZone=1";
 
 /// True for a string the kernel appended after the environment.
-pub fn is_apple_string(s: &str) -> bool {
+pub(crate) fn is_apple_string(s: &str) -> bool {
     APPLE_KEYS.iter().any(|k| s.starts_with(k))
 }
 
@@ -131,7 +131,7 @@ pub fn decode_procargs2(buf: &[u8]) -> Result<ProcArgs, DecodeError> {
 
 /// Why `KERN_PROCARGS2` failed, in the detail pane's words.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ArgsError {
+pub(crate) enum ArgsError {
     /// Another user's process and the caller is not root: xnu answers EINVAL
     /// (`sysctl_procargsx`: uid differs and `suser()` fails), which means
     /// "permission denied", not a bad argument.
@@ -156,7 +156,7 @@ impl std::fmt::Display for ArgsError {
 
 /// Classifies a failed `KERN_PROCARGS2` call: `errno`, the target's uid (when
 /// known), the caller's effective uid.
-pub fn procargs_error(errno: Option<i32>, target_uid: Option<u32>, euid: u32) -> ArgsError {
+pub(crate) fn procargs_error(errno: Option<i32>, target_uid: Option<u32>, euid: u32) -> ArgsError {
     match errno {
         Some(libc::EINVAL) if euid != 0 && target_uid.is_some_and(|u| u != euid) => {
             ArgsError::NotYours

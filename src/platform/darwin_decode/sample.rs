@@ -13,28 +13,23 @@ use crate::model::{Pid, ProcSample, ProcState};
 use std::sync::Arc;
 
 /// `pbi_flags` bits (`<sys/proc_info.h>`).
-pub const PROC_FLAG_SYSTEM: u32 = 0x1;
-pub const PROC_FLAG_TRACED: u32 = 0x2;
-pub const PROC_FLAG_INEXIT: u32 = 0x4;
-pub const PROC_FLAG_PPWAIT: u32 = 0x8;
-pub const PROC_FLAG_SLEADER: u32 = 0x20;
-pub const PROC_FLAG_CTTY: u32 = 0x40;
-pub const PROC_FLAG_CONTROLT: u32 = 0x80;
+pub(crate) const PROC_FLAG_TRACED: u32 = 0x2;
+pub(crate) const PROC_FLAG_CONTROLT: u32 = 0x80;
 /// `<sys/proc_info_private.h>`: darwin background, set by the process itself
 /// (`trp_int_darwinbg`) or from outside (`trp_ext_darwinbg`, what
 /// `setpriority(PRIO_DARWIN_PROCESS, pid, PRIO_DARWIN_BG)` on another
 /// process sets); filled in by `proc_get_darwinbgstate`.
-pub const PROC_FLAG_DARWINBG: u32 = 0x8000;
-pub const PROC_FLAG_EXT_DARWINBG: u32 = 0x1_0000;
+pub(crate) const PROC_FLAG_DARWINBG: u32 = 0x8000;
+pub(crate) const PROC_FLAG_EXT_DARWINBG: u32 = 0x1_0000;
 
 /// The `arg` to pass with `PROC_PIDTBSDINFO`: xnu looks a pid up among the
 /// zombies only when it is non-zero (`proc_pidinfo_internal`: `if (arg)
 /// findzomb = 1`), so with 0 an unreaped child reads as gone.
-pub const BSDINFO_FIND_ZOMBIES: u64 = 1;
+pub(crate) const BSDINFO_FIND_ZOMBIES: u64 = 1;
 
 /// The `proc_bsdinfo` fields used, as plain data.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct BsdInfo {
+pub(crate) struct BsdInfo {
     pub pid: Pid,
     pub ppid: Pid,
     pub pgid: Pid,
@@ -57,7 +52,7 @@ pub struct BsdInfo {
 
 impl BsdInfo {
     /// The same fields from a `kinfo_proc` (no `pbi_name` there).
-    pub fn from_kinfo(k: &KinfoProc) -> Self {
+    pub(crate) fn from_kinfo(k: &KinfoProc) -> Self {
         let mut flags = 0;
         if k.p_flag & P_TRACED != 0 {
             flags |= PROC_FLAG_TRACED;
@@ -88,7 +83,7 @@ impl BsdInfo {
     }
 
     /// The name to show: `pbi_name` when set (it is not cut at 16 bytes), else `pbi_comm`.
-    pub fn display_name(&self) -> &str {
+    pub(crate) fn display_name(&self) -> &str {
         if self.name.is_empty() {
             &self.comm
         } else {
@@ -110,7 +105,7 @@ impl BsdInfo {
 
 /// After `setpriority(PRIO_DARWIN_PROCESS)`: whether the flags read back
 /// (`pbi_flags`) show the state that was asked for.
-pub fn background_took(wanted: bool, flags_after: u32) -> Result<(), BackgroundNotTaken> {
+pub(crate) fn background_took(wanted: bool, flags_after: u32) -> Result<(), BackgroundNotTaken> {
     let b = BsdInfo {
         flags: flags_after,
         ..BsdInfo::default()
@@ -125,7 +120,7 @@ pub fn background_took(wanted: bool, flags_after: u32) -> Result<(), BackgroundN
 /// The background state read back is not the one that was set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("background reads back {} after setting it {}", on_off(!self.wanted), on_off(self.wanted))]
-pub struct BackgroundNotTaken {
+pub(crate) struct BackgroundNotTaken {
     pub wanted: bool,
 }
 
@@ -135,7 +130,7 @@ fn on_off(b: bool) -> &'static str {
 
 /// What a failed `setpriority` on macOS means (`bsd/kern/kern_resource.c`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SetPriorityError {
+pub(crate) enum SetPriorityError {
     /// ESRCH: no live process has the pid (`proc_find` fails; zombies too).
     Gone,
     /// EPERM: another user's process (`do_background_proc`, `donice`).
@@ -146,7 +141,7 @@ pub enum SetPriorityError {
     Other(i32),
 }
 
-pub fn setpriority_error(errno: Option<i32>) -> SetPriorityError {
+pub(crate) fn setpriority_error(errno: Option<i32>) -> SetPriorityError {
     match errno {
         Some(libc::ESRCH) => SetPriorityError::Gone,
         Some(libc::EPERM) => SetPriorityError::Denied,
@@ -158,7 +153,7 @@ pub fn setpriority_error(errno: Option<i32>) -> SetPriorityError {
 
 /// The `proc_taskinfo` fields used, as plain data (times in Mach ticks).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TaskInfo {
+pub(crate) struct TaskInfo {
     pub virtual_size: u64,
     pub resident_size: u64,
     pub total_user: u64,
@@ -172,7 +167,7 @@ pub struct TaskInfo {
 
 /// What the backend looked up besides the two structs.
 #[derive(Clone, Debug, Default)]
-pub struct Extras {
+pub(crate) struct Extras {
     pub sid: Pid,
     pub user: Option<Arc<str>>,
     pub tty: Option<Arc<str>>,
@@ -182,7 +177,7 @@ pub struct Extras {
 
 /// Builds one row. `task` is `None` when `PROC_PIDTASKINFO` failed (a zombie,
 /// or another user's process without root): CPU, memory and threads then read 0.
-pub fn build_sample(
+pub(crate) fn build_sample(
     bsd: &BsdInfo,
     task: Option<&TaskInfo>,
     timebase: Timebase,

@@ -9,16 +9,16 @@
 use crate::model::ProcState;
 
 /// `p_stat` / `pbi_status` values (`<sys/proc.h>`).
-pub const SIDL: u32 = 1;
-pub const SRUN: u32 = 2;
-pub const SSLEEP: u32 = 3;
-pub const SSTOP: u32 = 4;
-pub const SZOMB: u32 = 5;
+pub(crate) const SIDL: u32 = 1;
+pub(crate) const SRUN: u32 = 2;
+pub(crate) const SSLEEP: u32 = 3;
+pub(crate) const SSTOP: u32 = 4;
+pub(crate) const SZOMB: u32 = 5;
 
 /// The state of a process from its `p_stat`, whether it is traced, and how many
 /// of its threads are running (`None`: task info unreadable, for example
 /// another user's process without root).
-pub fn proc_state(p_stat: u32, traced: bool, running_threads: Option<u32>) -> ProcState {
+pub(crate) fn proc_state(p_stat: u32, traced: bool, running_threads: Option<u32>) -> ProcState {
     match p_stat {
         SIDL => ProcState::Idle,
         SRUN => match running_threads {

@@ -7,17 +7,17 @@
 /// they happen to be nanoseconds; on Apple Silicon it is 125/3 (one tick is
 /// 41.67 ns), and reading them as nanoseconds under-counts CPU 41-fold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Timebase {
+pub(crate) struct Timebase {
     pub numer: u32,
     pub denom: u32,
 }
 
 impl Timebase {
     /// The identity timebase (Intel Macs), also used when the call fails.
-    pub const IDENTITY: Timebase = Timebase { numer: 1, denom: 1 };
+    pub(crate) const IDENTITY: Timebase = Timebase { numer: 1, denom: 1 };
 
     /// Ticks to nanoseconds, without intermediate overflow; saturates at `u64::MAX`.
-    pub fn to_ns(self, ticks: u64) -> u64 {
+    pub(crate) fn to_ns(self, ticks: u64) -> u64 {
         if self.numer == 0 || self.denom == 0 {
             return ticks;
         }
@@ -28,12 +28,12 @@ impl Timebase {
 
 /// The per-process start stamp used as `ProcKey::start_time` on macOS:
 /// microseconds since the epoch (`p_starttime`, or `pbi_start_tvsec * 1e6 + pbi_start_tvusec`).
-pub fn start_micros(sec: u64, usec: u64) -> u64 {
+pub(crate) fn start_micros(sec: u64, usec: u64) -> u64 {
     sec.saturating_mul(1_000_000).saturating_add(usec)
 }
 
 /// The same start as seconds since the epoch, for display.
-pub fn start_secs(sec: u64, usec: u64) -> f64 {
+pub(crate) fn start_secs(sec: u64, usec: u64) -> f64 {
     sec as f64 + usec as f64 / 1e6
 }
 

@@ -6,25 +6,25 @@
 //! cannot (and is what the tests pin down).
 
 /// `NODEV`: `e_tdev` of a process without a controlling terminal.
-pub const NODEV: u32 = u32::MAX;
+pub(crate) const NODEV: u32 = u32::MAX;
 
 /// The pseudo-terminal slave driver (`/dev/ttysNNN`, xnu `tty_ptmx.c`) has
 /// major 16 on every macOS release to date.
-pub const PTSD_MAJOR: u32 = 16;
+pub(crate) const PTSD_MAJOR: u32 = 16;
 /// The old BSD ptys (`/dev/ttyp0` ..), major 4.
-pub const BSD_PTY_MAJOR: u32 = 4;
+pub(crate) const BSD_PTY_MAJOR: u32 = 4;
 
-pub fn major(dev: u32) -> u32 {
+pub(crate) fn major(dev: u32) -> u32 {
     (dev >> 24) & 0xff
 }
 
-pub fn minor(dev: u32) -> u32 {
+pub(crate) fn minor(dev: u32) -> u32 {
     dev & 0x00ff_ffff
 }
 
 /// `e_tdev` to the name `ps -o tty` would show, with its `tty` prefix
 /// (`ttys003`); `None` for no terminal.
-pub fn tty_name(dev: u32) -> Option<String> {
+pub(crate) fn tty_name(dev: u32) -> Option<String> {
     if dev == NODEV {
         return None;
     }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 #[derive(Default)]
-pub struct UserCache {
+pub(crate) struct UserCache {
     names: HashMap<u32, Arc<str>>,
 }
 
@@ -27,7 +27,7 @@ impl UserCache {
 }
 
 /// One `getpwuid_r` lookup, growing the string buffer on `ERANGE`.
-pub fn lookup(uid: u32) -> Option<String> {
+pub(crate) fn lookup(uid: u32) -> Option<String> {
     let mut buf = vec![0 as libc::c_char; 1024];
     loop {
         // SAFETY: an all-zero `passwd` is valid (null pointers, zero ids).

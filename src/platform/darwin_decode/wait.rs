@@ -17,27 +17,27 @@
 use super::kinfo::{KinfoProc, P_PPWAIT, P_WEXIT};
 use super::state::{SSTOP, SZOMB};
 use super::tty::NODEV;
+use crate::model::Pid;
 use crate::model::why::{Evidence, ThreadStates, Unreadable, UnreadableWhy};
-use crate::model::{Pid, ProcState};
 use serde::{Deserialize, Serialize};
 
 /// `pth_run_state` values (`<mach/thread_info.h>`).
-pub const TH_STATE_RUNNING: i32 = 1;
-pub const TH_STATE_STOPPED: i32 = 2;
-pub const TH_STATE_WAITING: i32 = 3;
-pub const TH_STATE_UNINTERRUPTIBLE: i32 = 4;
-pub const TH_STATE_HALTED: i32 = 5;
+pub(crate) const TH_STATE_RUNNING: i32 = 1;
+pub(crate) const TH_STATE_STOPPED: i32 = 2;
+pub(crate) const TH_STATE_WAITING: i32 = 3;
+pub(crate) const TH_STATE_UNINTERRUPTIBLE: i32 = 4;
+pub(crate) const TH_STATE_HALTED: i32 = 5;
 /// `pth_flags` bits.
-pub const TH_FLAGS_SWAPPED: i32 = 0x1;
-pub const TH_FLAGS_IDLE: i32 = 0x2;
+pub(crate) const TH_FLAGS_SWAPPED: i32 = 0x1;
+pub(crate) const TH_FLAGS_IDLE: i32 = 0x2;
 /// `pth_cpu_usage` is in parts of this scale.
-pub const TH_USAGE_SCALE: i32 = 1000;
+pub(crate) const TH_USAGE_SCALE: i32 = 1000;
 /// `ps` calls a thread waiting longer than this (seconds) idle rather than sleeping.
-pub const IDLE_AFTER_SECS: u32 = 20;
+pub(crate) const IDLE_AFTER_SECS: u32 = 20;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ThreadRunState {
+pub(crate) enum ThreadRunState {
     Running,
     Stopped,
     /// Interruptible wait (a syscall, a Mach message, a lock that can be signalled).
@@ -49,7 +49,7 @@ pub enum ThreadRunState {
 }
 
 impl ThreadRunState {
-    pub fn from_raw(v: i32) -> Self {
+    pub(crate) fn from_raw(v: i32) -> Self {
         match v {
             TH_STATE_RUNNING => Self::Running,
             TH_STATE_STOPPED => Self::Stopped,
@@ -68,7 +68,7 @@ impl ThreadRunState {
 /// microseconds (`time_value_t`), unlike `proc_taskinfo`'s task totals, which
 /// are Mach absolute-time units (see `time::Timebase`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RawThreadInfo {
+pub(crate) struct RawThreadInfo {
     /// `pth_user_time`, ns.
     pub user_time: u64,
     /// `pth_system_time`, ns.
@@ -88,7 +88,7 @@ pub struct RawThreadInfo {
 
 /// One thread, decoded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ThreadHint {
+pub(crate) struct ThreadHint {
     /// The thread id (`PROC_PIDLISTTHREADIDS`, `thread_tid`): the number
     /// `sample` prints as `Thread_N` and spindump as `Thread 0xN`.
     pub id: u64,
@@ -109,7 +109,7 @@ pub struct ThreadHint {
 }
 
 impl ThreadHint {
-    pub fn decode(id: u64, raw: &RawThreadInfo) -> Self {
+    pub(crate) fn decode(id: u64, raw: &RawThreadInfo) -> Self {
         Self {
             id,
             name: super::c_chars(&raw.name),
@@ -128,7 +128,7 @@ impl ThreadHint {
 
 /// Counts per run state and the state `ps` would print.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ThreadSummary {
+pub(crate) struct ThreadSummary {
     /// `ps`'s letter: R, U, S, I, T, H or ?.
     pub letter: char,
     pub running: u32,
@@ -139,21 +139,6 @@ pub struct ThreadSummary {
     pub other: u32,
     /// The shortest sleep among waiting threads, seconds.
     pub shortest_wait_secs: Option<u32>,
-}
-
-impl ThreadSummary {
-    /// The letter as a `ProcState` (I: idle, a wait of over 20 s; H: `Dead`).
-    pub fn state(&self) -> ProcState {
-        match self.letter {
-            'R' => ProcState::Running,
-            'U' => ProcState::DiskSleep,
-            'S' => ProcState::Sleeping,
-            'I' => ProcState::Idle,
-            'T' => ProcState::Stopped,
-            'H' => ProcState::Dead,
-            _ => ProcState::Unknown,
-        }
-    }
 }
 
 /// `mach_state_order` from adv_cmds: lower is "more active".
@@ -170,7 +155,7 @@ fn order(t: &ThreadHint) -> (u8, char) {
 }
 
 /// `None` for no threads (a zombie, or the list was unreadable).
-pub fn summarize_threads(threads: &[ThreadHint]) -> Option<ThreadSummary> {
+pub(crate) fn summarize_threads(threads: &[ThreadHint]) -> Option<ThreadSummary> {
     let most_active = threads.iter().map(order).min()?;
     let mut s = ThreadSummary {
         letter: most_active.1,
@@ -198,7 +183,7 @@ pub fn summarize_threads(threads: &[ThreadHint]) -> Option<ThreadSummary> {
 /// Where the process stands with its controlling terminal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum TerminalRole {
+pub(crate) enum TerminalRole {
     /// No controlling terminal (`P_CONTROLT` clear, or `e_tdev` is `NODEV`).
     None,
     /// Its process group is the terminal's foreground group: it may read the terminal.
@@ -207,7 +192,12 @@ pub enum TerminalRole {
     Background,
 }
 
-pub fn terminal_role(controlling_tty: bool, tdev: u32, pgid: Pid, tpgid: Pid) -> TerminalRole {
+pub(crate) fn terminal_role(
+    controlling_tty: bool,
+    tdev: u32,
+    pgid: Pid,
+    tpgid: Pid,
+) -> TerminalRole {
     if !controlling_tty || tdev == NODEV {
         TerminalRole::None
     } else if tpgid > 0 && tpgid == pgid {
@@ -219,7 +209,7 @@ pub fn terminal_role(controlling_tty: bool, tdev: u32, pgid: Pid, tpgid: Pid) ->
 
 /// Everything macOS tells about one process's waiting, for the classifier.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MacWaitHints {
+pub(crate) struct MacWaitHints {
     pub pid: Pid,
     pub pgid: Pid,
     /// Foreground group of the controlling terminal (-1: no terminal).
@@ -242,21 +232,8 @@ pub struct MacWaitHints {
     pub threads_unreadable: Option<UnreadableWhy>,
 }
 
-impl MacWaitHints {
-    /// Foreground of its terminal and every thread in an interruptible wait:
-    /// the shape of a process blocked reading the terminal (a prompt, `cat`).
-    /// Evidence, not proof: a foreground process can wait on anything.
-    pub fn foreground_waiting(&self) -> bool {
-        self.terminal == TerminalRole::Foreground
-            && self
-                .summary
-                .as_ref()
-                .is_some_and(|s| matches!(s.letter, 'S' | 'I'))
-    }
-}
-
 /// The run-state counts the classifier judges (`Evidence::thread_states`).
-pub fn thread_states(threads: &[ThreadHint]) -> Option<ThreadStates> {
+pub(crate) fn thread_states(threads: &[ThreadHint]) -> Option<ThreadStates> {
     let s = summarize_threads(threads)?;
     Some(ThreadStates {
         running: s.running,
@@ -272,7 +249,7 @@ pub fn thread_states(threads: &[ThreadHint]) -> Option<ThreadStates> {
 /// Why the threads could not be read, as evidence: `EPERM`/`EACCES`
 /// (another user's process without root) is a permission gap, `ESRCH` an
 /// exit mid-read, anything else is said as it is.
-pub fn threads_unreadable(err: &std::io::Error) -> UnreadableWhy {
+pub(crate) fn threads_unreadable(err: &std::io::Error) -> UnreadableWhy {
     match err.raw_os_error() {
         Some(libc::EPERM | libc::EACCES) => UnreadableWhy::PermissionDenied,
         Some(libc::ESRCH) => UnreadableWhy::Gone,
@@ -284,7 +261,7 @@ pub fn threads_unreadable(err: &std::io::Error) -> UnreadableWhy {
 /// `Evidence::from_sample`): the terminal's foreground group as `kinfo_proc`
 /// has it, the thread run states, or why they are missing. There is no wait
 /// channel and no syscall file on macOS; `e` says so for the classifier.
-pub fn apply_hints(h: &MacWaitHints, e: &mut Evidence) {
+pub(crate) fn apply_hints(h: &MacWaitHints, e: &mut Evidence) {
     e.pgrp = Some(h.pgid);
     e.tpgid = Some(h.tpgid);
     if h.terminal == TerminalRole::None {
@@ -301,7 +278,7 @@ pub fn apply_hints(h: &MacWaitHints, e: &mut Evidence) {
 }
 
 /// The evidence macOS never has.
-pub fn mark_missing_on_macos(e: &mut Evidence) {
+pub(crate) fn mark_missing_on_macos(e: &mut Evidence) {
     for what in ["wchan", "syscall"] {
         if e.why_unreadable(what).is_none() {
             e.unreadable.push(Unreadable {
@@ -313,7 +290,10 @@ pub fn mark_missing_on_macos(e: &mut Evidence) {
 }
 
 /// Assembles the hints from a decoded `kinfo_proc` and the thread read.
-pub fn build_hints(k: &KinfoProc, threads: Result<Vec<ThreadHint>, UnreadableWhy>) -> MacWaitHints {
+pub(crate) fn build_hints(
+    k: &KinfoProc,
+    threads: Result<Vec<ThreadHint>, UnreadableWhy>,
+) -> MacWaitHints {
     let terminal = terminal_role(k.has_controlling_tty(), k.tdev, k.pgid, k.tpgid);
     let (threads, threads_unreadable) = match threads {
         Ok(t) => (t, None),
@@ -339,6 +319,7 @@ pub fn build_hints(k: &KinfoProc, threads: Result<Vec<ThreadHint>, UnreadableWhy
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ProcState;
     use crate::platform::darwin_decode::kinfo::{
         P_CONTROLT, P_TRACED, decode_kinfo_proc,
         tests::{Fixture, kinfo_bytes, shell_fixture},
@@ -406,7 +387,7 @@ mod tests {
             (1, 2, 1, 1)
         );
         assert_eq!(s.shortest_wait_secs, Some(2));
-        assert_eq!(s.state(), ProcState::Running);
+        assert_eq!(s.letter, 'R');
     }
 
     #[test]
@@ -434,7 +415,7 @@ mod tests {
         assert_eq!(h.terminal, TerminalRole::Foreground);
         assert_eq!(h.tty_dev, Some((16 << 24) | 3));
         assert_eq!(h.tpgid, 4300);
-        assert!(h.foreground_waiting());
+        assert_eq!(h.terminal, TerminalRole::Foreground);
         assert!(!h.stopped && !h.traced && !h.zombie);
         assert_eq!(h.summary.as_ref().map(|s| s.letter), Some('S'));
     }
@@ -452,7 +433,6 @@ mod tests {
         assert!(h.stopped && h.traced);
         assert!(h.threads.is_empty() && h.summary.is_none());
         assert_eq!(h.threads_unreadable, Some(UnreadableWhy::PermissionDenied));
-        assert!(!h.foreground_waiting());
         // The hints serialize for `--json` and diagnostics bundles.
         let j = serde_json::to_value(&h).unwrap();
         assert_eq!(j["terminal"], "background");
@@ -561,6 +541,10 @@ mod tests {
         let h = build_hints(&k, Ok(vec![thread(TH_STATE_WAITING, 600)]));
         assert_eq!(h.terminal, TerminalRole::None);
         assert_eq!((h.tpgid, h.tty_dev), (-1, None));
-        assert_eq!(h.summary.unwrap().state(), ProcState::Idle);
+        assert_eq!(
+            h.summary.unwrap().letter,
+            'I',
+            "a wait of over 20 s is idle"
+        );
     }
 }

@@ -7,12 +7,12 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
 const NETLINK_CONNECTOR: libc::c_int = 11;
 
-pub struct ProcEvents {
+pub(crate) struct ProcEvents {
     fd: OwnedFd,
 }
 
 impl ProcEvents {
-    pub fn subscribe() -> io::Result<ProcEvents> {
+    pub(crate) fn subscribe() -> io::Result<ProcEvents> {
         // SAFETY: socket takes no pointers; the fd is owned at once.
         let raw = unsafe {
             libc::socket(

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::stat::parse_stat;
 
-pub fn read_detail(root: &Path, key: ProcKey) -> Result<ProcDetail, PlatformError> {
+pub(crate) fn read_detail(root: &Path, key: ProcKey) -> Result<ProcDetail, PlatformError> {
     let dir = root.join(key.pid.to_string());
     let stat_path = dir.join("stat");
     let text =

@@ -13,7 +13,7 @@ pub(crate) const EPOLLRDHUP: u32 = 0x2000;
 
 impl EpollEntry {
     /// Watched for input (readability, urgent data, hang-up), not only for output.
-    pub fn wants_read(&self) -> bool {
+    pub(crate) fn wants_read(&self) -> bool {
         self.events & (EPOLLIN | EPOLLPRI | EPOLLRDHUP) != 0
     }
 }

@@ -7,7 +7,12 @@ use crate::model::why::FdTarget;
 use crate::model::{ProcKey, ProcSample};
 use std::path::Path;
 
-pub fn read_facts(root: &Path, key: ProcKey, sample: &ProcSample, clk_tck: u64) -> ProcFacts {
+pub(crate) fn read_facts(
+    root: &Path,
+    key: ProcKey,
+    sample: &ProcSample,
+    clk_tck: u64,
+) -> ProcFacts {
     let dir = root.join(key.pid.to_string());
     let mut f = ProcFacts::default();
     let mut unreadable = Vec::new();
@@ -115,7 +120,7 @@ fn open_files(dir: &Path) -> std::io::Result<Vec<OpenFile>> {
 }
 
 /// `NAME=value\0...` into pairs (a name without `=` gets an empty value).
-pub fn parse_environ(raw: &[u8]) -> Vec<(String, String)> {
+pub(crate) fn parse_environ(raw: &[u8]) -> Vec<(String, String)> {
     raw.split(|&b| b == 0)
         .filter(|e| !e.is_empty())
         .map(|e| {
@@ -129,7 +134,7 @@ pub fn parse_environ(raw: &[u8]) -> Vec<(String, String)> {
 }
 
 /// `/proc/PID/limits`: a header, then `Name  Soft  Hard  Units` in fixed columns.
-pub fn parse_limits(text: &str) -> Vec<Limit> {
+pub(crate) fn parse_limits(text: &str) -> Vec<Limit> {
     let mut lines = text.lines();
     let Some(header) = lines.next() else {
         return Vec::new();

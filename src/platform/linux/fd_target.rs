@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// Classifies a link text alone (`/dev/pts/3`, `pipe:[123]`, `socket:[45]`,
 /// `anon_inode:[eventfd]`, a path).
-pub fn parse_link(link: &str) -> FdTarget {
+pub(crate) fn parse_link(link: &str) -> FdTarget {
     if let Some(ino) = bracketed(link, "pipe:") {
         return FdTarget::Pipe { inode: ino };
     }
@@ -57,7 +57,7 @@ fn is_pty_master(link: &str) -> bool {
 }
 
 /// Terminal devices by name: pseudo-terminal slaves, virtual consoles, serial lines.
-pub fn is_terminal_path(link: &str) -> bool {
+pub(crate) fn is_terminal_path(link: &str) -> bool {
     let Some(dev) = link.strip_prefix("/dev/") else {
         return false;
     };
@@ -69,7 +69,7 @@ pub fn is_terminal_path(link: &str) -> bool {
 
 /// Reads and classifies fd `fd` of the process whose proc dir is `dir`.
 /// A device path is confirmed by a stat (a regular file under `/dev` is a file).
-pub fn read_fd(dir: &Path, fd: i32) -> Result<FdTarget, std::io::Error> {
+pub(crate) fn read_fd(dir: &Path, fd: i32) -> Result<FdTarget, std::io::Error> {
     let path = dir.join("fd").join(fd.to_string());
     let link = std::fs::read_link(&path)?;
     let text = link.to_string_lossy();

@@ -8,6 +8,8 @@ pub(crate) mod facts;
 pub(crate) mod fd_target;
 pub(crate) mod io_file;
 pub(crate) mod kernel_stack;
+pub(crate) mod kmsg;
+pub mod kmsg_oom;
 pub(crate) mod pid_churn;
 pub(crate) mod pidfd;
 pub(crate) mod prio;

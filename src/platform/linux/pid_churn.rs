@@ -17,9 +17,9 @@ use std::fs::File;
 use std::path::Path;
 
 /// At most this many passes between two reads of the proc root's directory.
-pub const FULL_LIST_EVERY: u32 = 10;
+pub(crate) const FULL_LIST_EVERY: u32 = 10;
 
-pub struct PidChurn {
+pub(crate) struct PidChurn {
     loadavg: Option<File>,
     /// Tasks and the newest pid at the last look (`None`: unknown, so list).
     newest: Option<(u64, u64)>,

@@ -12,7 +12,7 @@ use crate::platform::test_pause::{self, Point};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
-pub struct PidFd {
+pub(crate) struct PidFd {
     fd: OwnedFd,
     key: ProcKey,
     root: PathBuf,

@@ -20,13 +20,13 @@ fn error_of(pid: i32, e: std::io::Error) -> PlatformError {
 }
 
 /// EACCES here means lowering nice without the privilege for it.
-pub fn set_nice(pid: i32, nice: i32) -> Result<(), PlatformError> {
+pub(crate) fn set_nice(pid: i32, nice: i32) -> Result<(), PlatformError> {
     // SAFETY: setpriority reads only its arguments.
     let r = unsafe { libc::setpriority(libc::PRIO_PROCESS, pid as libc::id_t, nice) };
     if r == 0 { Ok(()) } else { Err(errno(pid)) }
 }
 
-pub fn get_policy(pid: i32) -> Result<i32, PlatformError> {
+pub(crate) fn get_policy(pid: i32) -> Result<i32, PlatformError> {
     // SAFETY: reads only its argument.
     let p = unsafe { libc::sched_getscheduler(pid) };
     if p < 0 {
@@ -38,7 +38,7 @@ pub fn get_policy(pid: i32) -> Result<i32, PlatformError> {
 
 /// Real-time policies get priority 1, the others 0. EPERM here is a policy
 /// that needs privilege, not another user's process.
-pub fn set_policy(pid: i32, policy: i32) -> Result<(), PlatformError> {
+pub(crate) fn set_policy(pid: i32, policy: i32) -> Result<(), PlatformError> {
     let prio = i32::from(policy == libc::SCHED_FIFO || policy == libc::SCHED_RR);
     let param = libc::sched_param {
         sched_priority: prio,
@@ -64,7 +64,7 @@ const IOPRIO_WHO_PROCESS: i32 = 1;
 const IOPRIO_CLASS_SHIFT: i32 = 13;
 
 /// (class, level 0..7).
-pub fn get_ioprio(pid: i32) -> Result<(usize, i32), PlatformError> {
+pub(crate) fn get_ioprio(pid: i32) -> Result<(usize, i32), PlatformError> {
     // SAFETY: ioprio_get reads only its scalar arguments.
     let v = unsafe { libc::syscall(libc::SYS_ioprio_get, IOPRIO_WHO_PROCESS, pid) } as i32;
     if v < 0 {
@@ -73,7 +73,7 @@ pub fn get_ioprio(pid: i32) -> Result<(usize, i32), PlatformError> {
     Ok(((v >> IOPRIO_CLASS_SHIFT) as usize & 3, v & 0xff))
 }
 
-pub fn set_ioprio(pid: i32, class: usize, level: i32) -> Result<(), PlatformError> {
+pub(crate) fn set_ioprio(pid: i32, class: usize, level: i32) -> Result<(), PlatformError> {
     let v = ((class as i32) << IOPRIO_CLASS_SHIFT) | level.clamp(0, 7);
     // SAFETY: ioprio_set reads only its scalar arguments.
     let r = unsafe { libc::syscall(libc::SYS_ioprio_set, IOPRIO_WHO_PROCESS, pid, v) };

@@ -276,7 +276,7 @@ impl ProcReader {
     /// the reader's own reference is let go for the change and taken back
     /// after, so the rows are not copied. The next pass starts from the amended
     /// rows (the newer state) for processes that did not run.
-    pub fn amend_states(&mut self, listing: &mut Listing, states: &[(usize, ProcState)]) {
+    pub(crate) fn amend_states(&mut self, listing: &mut Listing, states: &[(usize, ProcState)]) {
         let mine = Arc::ptr_eq(&self.last, &listing.procs);
         if mine {
             self.last = Arc::default();

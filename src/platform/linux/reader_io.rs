@@ -7,7 +7,7 @@ use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::Arc;
 
-pub trait ReadAtToEnd {
+pub(crate) trait ReadAtToEnd {
     fn read_at_to_end(&self, buf: &mut Vec<u8>) -> std::io::Result<usize>;
 }
 
@@ -30,7 +30,7 @@ impl ReadAtToEnd for File {
 
 /// Reads through the held fd when there is one, else opens `path`.
 /// `None`: unreadable or gone.
-pub fn read_into(
+pub(crate) fn read_into(
     fd: Option<&File>,
     path: impl FnOnce() -> std::path::PathBuf,
     buf: &mut Vec<u8>,
@@ -48,7 +48,7 @@ pub fn read_into(
 
 /// The full command line through a reused buffer. Unreadable (permission,
 /// vanished) gives an empty line, not a missing row.
-pub fn cmdline_into(dir: &Path, buf: &mut Vec<u8>) -> Arc<str> {
+pub(crate) fn cmdline_into(dir: &Path, buf: &mut Vec<u8>) -> Arc<str> {
     buf.clear();
     match File::open(dir.join("cmdline")).and_then(|mut f| f.read_to_end(buf)) {
         Ok(_) => decode_cmdline(buf),
@@ -57,7 +57,7 @@ pub fn cmdline_into(dir: &Path, buf: &mut Vec<u8>) -> Arc<str> {
 }
 
 /// NUL-separated argv, decoded in place and joined by spaces: one allocation, the result.
-pub fn decode_cmdline(raw: &mut [u8]) -> Arc<str> {
+pub(crate) fn decode_cmdline(raw: &mut [u8]) -> Arc<str> {
     let raw = match raw.split_last_mut() {
         Some((0, rest)) => rest,
         _ => raw,
@@ -73,14 +73,14 @@ pub fn decode_cmdline(raw: &mut [u8]) -> Arc<str> {
     }
 }
 
-pub fn sysconf(name: libc::c_int, default: u64) -> u64 {
+pub(crate) fn sysconf(name: libc::c_int, default: u64) -> u64 {
     // SAFETY: sysconf has no memory-safety preconditions.
     let v = unsafe { libc::sysconf(name) };
     if v > 0 { v as u64 } else { default }
 }
 
 /// Raises the soft open-file limit to the hard one; returns the soft limit now.
-pub fn raise_fd_limit() -> usize {
+pub(crate) fn raise_fd_limit() -> usize {
     let mut lim = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,

@@ -10,7 +10,7 @@ use std::path::Path;
 
 /// The clues for `sc`, a `restart_syscall` of thread dir `task` in process
 /// `pid`. Each clue that cannot be had is returned with its error, by name.
-pub fn read_resumed(
+pub(crate) fn read_resumed(
     task: &Path,
     pid: Pid,
     sc: &Syscall,
@@ -37,7 +37,7 @@ pub fn read_resumed(
 
 /// `/proc/PID/stack`: `[<0>] hrtimer_nanosleep+0x74/0xf0` per frame, innermost
 /// first; the function names.
-pub fn parse_stack(text: &str) -> Vec<String> {
+pub(crate) fn parse_stack(text: &str) -> Vec<String> {
     text.lines()
         .filter_map(|l| {
             let f = l.split_once("] ").map_or(l, |(_, f)| f).trim();

@@ -11,7 +11,7 @@ fn fingerprint(buf: &[u8]) -> Option<u64> {
 
 /// What one `schedstat` read says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SchedRead {
+pub(crate) struct SchedRead {
     pub fingerprint: u64,
     /// The run delay: the time spent runnable but waiting for a CPU, ns
     /// (which only grows, and only as the task gets a CPU or is dequeued, so
@@ -21,7 +21,7 @@ pub struct SchedRead {
     pub slices: u64,
 }
 
-pub fn sched_read(buf: &[u8]) -> Option<SchedRead> {
+pub(crate) fn sched_read(buf: &[u8]) -> Option<SchedRead> {
     let text = std::str::from_utf8(buf).ok()?;
     let mut it = text.split_ascii_whitespace();
     let run: u64 = it.next()?.parse().ok()?;

@@ -10,7 +10,7 @@ const INET_TABLES: [&str; 4] = ["tcp", "tcp6", "udp", "udp6"];
 
 /// Socket facts for each of `inodes` found in the tables of `net_dir`
 /// (`/proc/PID/net`, so the process's own network namespace).
-pub fn find_sockets(net_dir: &Path, inodes: &[u64]) -> HashMap<u64, SocketInfo> {
+pub(crate) fn find_sockets(net_dir: &Path, inodes: &[u64]) -> HashMap<u64, SocketInfo> {
     let mut found = HashMap::new();
     for table in INET_TABLES.iter().chain(&["unix"]) {
         if found.len() == inodes.len() {
@@ -36,7 +36,7 @@ pub fn find_sockets(net_dir: &Path, inodes: &[u64]) -> HashMap<u64, SocketInfo> 
 }
 
 /// One line of `tcp`/`udp` (v4 or v6): `sl local rem st tx:rx tr:when retr uid timeout inode ...`.
-pub fn parse_inet_line(proto: &str, line: &str) -> Option<(u64, SocketInfo)> {
+pub(crate) fn parse_inet_line(proto: &str, line: &str) -> Option<(u64, SocketInfo)> {
     let f: Vec<&str> = line.split_ascii_whitespace().collect();
     if f.len() < 10 {
         return None;
@@ -109,7 +109,7 @@ fn tcp_state(st: u8) -> &'static str {
 const SO_ACCEPTCON: u32 = 0x0001_0000;
 
 /// One line of `unix`: `Num RefCount Protocol Flags Type St Inode [Path]`.
-pub fn parse_unix_line(line: &str) -> Option<(u64, SocketInfo)> {
+pub(crate) fn parse_unix_line(line: &str) -> Option<(u64, SocketInfo)> {
     let f: Vec<&str> = line.split_ascii_whitespace().collect();
     if f.len() < 7 {
         return None;

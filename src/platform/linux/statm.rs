@@ -5,14 +5,14 @@
 
 /// Resident pages: the second of statm's numbers.
 #[cfg(test)]
-pub fn parse_resident_pages(buf: &[u8]) -> Option<u64> {
+pub(crate) fn parse_resident_pages(buf: &[u8]) -> Option<u64> {
     parse_resident_shared(buf).map(|(r, _)| r)
 }
 
 /// Resident and shared pages: the second and third of statm's numbers (the
 /// third is htop's SHR: file-backed and shmem pages). A line cut short after
 /// the resident figure gives 0 shared.
-pub fn parse_resident_shared(buf: &[u8]) -> Option<(u64, u64)> {
+pub(crate) fn parse_resident_shared(buf: &[u8]) -> Option<(u64, u64)> {
     let mut it = std::str::from_utf8(buf).ok()?.split_ascii_whitespace();
     let resident = it.nth(1)?.parse().ok()?;
     let shared = it.next().and_then(|v| v.parse().ok()).unwrap_or(0);

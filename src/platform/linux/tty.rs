@@ -1,7 +1,7 @@
 //! Names of terminal devices from the `tty_nr` device number.
 
 /// `tty_nr` as `/proc/PID/stat` gives it, decoded to the name `ps` shows.
-pub fn tty_name(tty_nr: u32) -> Option<String> {
+pub(crate) fn tty_name(tty_nr: u32) -> Option<String> {
     if tty_nr == 0 {
         return None;
     }

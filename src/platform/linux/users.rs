@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 #[derive(Default)]
-pub struct UserNames {
+pub(crate) struct UserNames {
     names: HashMap<u32, Arc<str>>,
 }
 

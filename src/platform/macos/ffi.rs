@@ -12,22 +12,22 @@ use libc::{
 use std::mem::{offset_of, size_of};
 
 /// `<sys/proc_info.h>`: list the thread handles of a task (`uint64_t` each).
-pub const PROC_PIDLISTTHREADS: c_int = 6;
+pub(crate) const PROC_PIDLISTTHREADS: c_int = 6;
 /// `<sys/proc_info.h>`: one thread's `proc_threadinfo` by thread id.
-pub const PROC_PIDTHREADID64INFO: c_int = 15;
+pub(crate) const PROC_PIDTHREADID64INFO: c_int = 15;
 /// `<sys/proc_info_private.h>`: list the thread ids of a task (`uint64_t` each).
 pub const PROC_PIDLISTTHREADIDS: c_int = 28;
 
 /// `<mach/mach_time.h>`. Declared here because `libc`'s is deprecated in favour of `mach2`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default)]
-pub struct mach_timebase_info_data_t {
+pub(crate) struct mach_timebase_info_data_t {
     pub numer: u32,
     pub denom: u32,
 }
 
 unsafe extern "C" {
-    pub fn mach_timebase_info(info: *mut mach_timebase_info_data_t) -> c_int;
+    pub(crate) fn mach_timebase_info(info: *mut mach_timebase_info_data_t) -> c_int;
 }
 
 // `struct kinfo_proc`, transcribed from <sys/sysctl.h> and <sys/proc.h>. Never

@@ -17,7 +17,7 @@ use crate::platform::test_pause::{self, Point};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub struct MacHandle {
+pub(crate) struct MacHandle {
     key: ProcKey,
     kq: OwnedFd,
     gone: AtomicBool,

@@ -30,7 +30,7 @@ fn errno() -> io::Error {
     io::Error::last_os_error()
 }
 
-pub fn is_gone(e: &io::Error) -> bool {
+pub(crate) fn is_gone(e: &io::Error) -> bool {
     e.raw_os_error() == Some(libc::ESRCH)
 }
 
@@ -53,7 +53,7 @@ fn pidinfo<T: PidInfo>(pid: i32, flavor: c_int, arg: u64) -> io::Result<T> {
 }
 
 /// Every pid now (unsorted).
-pub fn list_pids() -> io::Result<Vec<i32>> {
+pub(crate) fn list_pids() -> io::Result<Vec<i32>> {
     // SAFETY: a null buffer asks for the count only.
     let n = unsafe { libc::proc_listallpids(null_mut(), 0) };
     if n <= 0 {
@@ -80,16 +80,16 @@ pub fn list_pids() -> io::Result<Vec<i32>> {
 /// `PROC_PIDTBSDINFO` with a non-zero `arg`: only then does xnu look among
 /// zombies too (`proc_pidinfo_internal`: `if (arg) findzomb = 1`); with 0 an
 /// unreaped child answers ESRCH as if it were gone.
-pub fn bsd_info(pid: i32) -> io::Result<libc::proc_bsdinfo> {
+pub(crate) fn bsd_info(pid: i32) -> io::Result<libc::proc_bsdinfo> {
     pidinfo(pid, libc::PROC_PIDTBSDINFO, BSDINFO_FIND_ZOMBIES)
 }
 
-pub fn task_info(pid: i32) -> io::Result<libc::proc_taskinfo> {
+pub(crate) fn task_info(pid: i32) -> io::Result<libc::proc_taskinfo> {
     pidinfo(pid, libc::PROC_PIDTASKINFO, 0)
 }
 
 /// One thread by its id (`PROC_PIDTHREADID64INFO`, the ids `thread_ids` lists).
-pub fn thread_info(pid: i32, thread_id: u64) -> io::Result<libc::proc_threadinfo> {
+pub(crate) fn thread_info(pid: i32, thread_id: u64) -> io::Result<libc::proc_threadinfo> {
     pidinfo(pid, ffi::PROC_PIDTHREADID64INFO, thread_id)
 }
 
@@ -120,7 +120,7 @@ pub fn kinfo(pid: i32) -> io::Result<Option<Vec<u8>>> {
 }
 
 /// The bytes of every process's `kinfo_proc` (`KERN_PROC_ALL`), zombies included.
-pub fn kinfo_all() -> io::Result<Vec<u8>> {
+pub(crate) fn kinfo_all() -> io::Result<Vec<u8>> {
     let mut mib = [libc::CTL_KERN, libc::KERN_PROC, libc::KERN_PROC_ALL, 0];
     for _ in 0..8 {
         let mut len = 0usize;
@@ -157,7 +157,7 @@ pub fn kinfo_all() -> io::Result<Vec<u8>> {
 }
 
 /// `kern.argmax`: the most bytes `KERN_PROCARGS2` can return.
-pub fn argmax() -> usize {
+pub(crate) fn argmax() -> usize {
     let mut mib = [libc::CTL_KERN, libc::KERN_ARGMAX];
     let mut v: c_int = 0;
     let mut len = size_of::<c_int>();
@@ -201,7 +201,7 @@ pub fn procargs(pid: i32, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 /// The executable's path.
-pub fn pid_path(pid: i32) -> io::Result<String> {
+pub(crate) fn pid_path(pid: i32) -> io::Result<String> {
     let mut buf = vec![0u8; libc::PROC_PIDPATHINFO_MAXSIZE as usize];
     // SAFETY: `buf` holds `buf.len()` writable bytes.
     let n = unsafe { libc::proc_pidpath(pid, buf.as_mut_ptr().cast(), buf.len() as u32) };
@@ -225,7 +225,7 @@ pub fn cwd(pid: i32) -> io::Result<String> {
 }
 
 /// How many file descriptors the process has open.
-pub fn fd_count(pid: i32) -> io::Result<usize> {
+pub(crate) fn fd_count(pid: i32) -> io::Result<usize> {
     fds(pid).map(|f| f.len())
 }
 
@@ -233,7 +233,7 @@ pub fn fd_count(pid: i32) -> io::Result<usize> {
 /// `sample` and spindump print), for `thread_info`. `PROC_PIDLISTTHREADS`
 /// would give the threads' pthread pointers instead: 0 for a thread not yet
 /// set up, matching nothing in a stack capture.
-pub fn thread_ids(pid: i32) -> io::Result<Vec<u64>> {
+pub(crate) fn thread_ids(pid: i32) -> io::Result<Vec<u64>> {
     let t = task_info(pid)?;
     let cap = t.pti_threadnum.max(0) as usize + 16;
     let mut ids = vec![0u64; cap];
@@ -255,7 +255,7 @@ pub fn thread_ids(pid: i32) -> io::Result<Vec<u64>> {
 }
 
 /// The Mach timebase, asked once.
-pub fn timebase() -> Timebase {
+pub(crate) fn timebase() -> Timebase {
     static TB: OnceLock<Timebase> = OnceLock::new();
     *TB.get_or_init(|| {
         let mut info = ffi::mach_timebase_info_data_t::default();
@@ -272,7 +272,7 @@ pub fn timebase() -> Timebase {
 }
 
 /// `devname(3)` for a character device; `None` when it cannot name it.
-pub fn dev_name(dev: u32) -> Option<String> {
+pub(crate) fn dev_name(dev: u32) -> Option<String> {
     // devname returns a static buffer: serialize our callers.
     static LOCK: Mutex<()> = Mutex::new(());
     let _guard = LOCK.lock().unwrap_or_else(|p| p.into_inner());
@@ -330,7 +330,7 @@ pub fn fds(pid: i32) -> io::Result<Vec<(i32, u32)>> {
 }
 
 /// The path of a file fd (`PROC_PIDFDVNODEPATHINFO`).
-pub fn fd_path(pid: i32, fd: i32) -> Option<String> {
+pub(crate) fn fd_path(pid: i32, fd: i32) -> Option<String> {
     use crate::platform::darwin_decode::fdinfo::{
         PROC_PIDFDVNODEPATHINFO, VNODE_FDINFOWITHPATH_SIZE, vnode_path,
     };

@@ -9,8 +9,8 @@
 //! (`PROC_PIDTBSDINFO`), `getsid` and the command line (`KERN_PROCARGS2`) are
 //! read for new processes and after an exec only; see `darwin_decode::pass`.
 
-pub mod ffi;
-pub mod handle;
+pub(crate) mod ffi;
+pub(crate) mod handle;
 mod libproc;
 mod wait;
 
@@ -25,7 +25,7 @@ pub fn background(pid: Pid) -> Option<bool> {
 }
 
 /// The executable's path (`proc_pidpath`).
-pub fn exe_path(pid: Pid) -> Option<std::path::PathBuf> {
+pub(crate) fn exe_path(pid: Pid) -> Option<std::path::PathBuf> {
     libproc::pid_path(pid)
         .ok()
         .filter(|p| !p.is_empty())
@@ -63,7 +63,7 @@ struct Kept {
     task_refused: bool,
 }
 
-pub struct MacPlatform {
+pub(crate) struct MacPlatform {
     timebase: Timebase,
     kept: HashMap<Pid, Kept>,
     users: UserCache,

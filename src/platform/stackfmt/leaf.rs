@@ -8,7 +8,7 @@ use crate::model::callstack::Frame;
 
 /// The verdict for one thread's stack.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct LeafWait {
+pub(crate) struct LeafWait {
     /// A WHY word (`lock`, `timer`, ...) or `ipc`.
     pub word: &'static str,
     /// The frame that decided it, as the tool named it.
@@ -63,7 +63,7 @@ fn word_of(name: &str) -> Option<(&'static str, bool)> {
 }
 
 /// The wait the innermost known call of `frames` (innermost first) names.
-pub fn leaf_wait(frames: &[Frame]) -> Option<LeafWait> {
+pub(crate) fn leaf_wait(frames: &[Frame]) -> Option<LeafWait> {
     frames.iter().take(DEPTH).find_map(|f| {
         word_of(bare(&f.function)).map(|(word, weak)| LeafWait {
             word,

@@ -43,7 +43,7 @@ impl Format {
 
 /// Which tool wrote `text`, from the marks each one's output always has;
 /// None when none fits.
-pub fn detect(text: &str) -> Option<Format> {
+pub(crate) fn detect(text: &str) -> Option<Format> {
     let lines = || text.lines().map(str::trim_start);
     let any = |p: &dyn Fn(&str) -> bool| lines().any(p);
     if any(&|l| l.starts_with("Full thread dump ")) {
@@ -93,7 +93,9 @@ pub fn parse(format: Format, text: &str) -> Result<CallTree, DecodeError> {
         Format::Spindump => spindump::parse(text),
     };
     if tree.threads.iter().all(|t| t.frames.is_empty()) {
-        return Err(DecodeError::NoFrames { format });
+        return Err(DecodeError::NoFrames {
+            tool: format.tool(),
+        });
     }
     Ok(tree)
 }

@@ -8,7 +8,7 @@ use crate::model::callstack::{CallTree, Frame, ThreadStack};
 /// One process of a spindump report: its `Process:` line's name and pid, and
 /// its section of the text (up to the next `Process:`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Section<'a> {
+pub(crate) struct Section<'a> {
     pub name: String,
     pub pid: Option<i32>,
     pub text: &'a str,
