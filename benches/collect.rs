@@ -4,6 +4,7 @@
 //! `Platform::list` (the /proc pass), the WHY classification, `derive` and the sorted view, cold (every
 //! process new) and warm (the steady state of a running monitor). CPU time is
 //! the process's user+system time from getrusage, the figure the 40 ms budget is about.
+//! `WHYTOP_BENCH_EXTRAS=1` also reads what the I/O and OOM columns need.
 #![allow(clippy::unwrap_used)] // a bench may unwrap: a panic is its failure
 
 #[cfg(target_os = "linux")]
@@ -30,6 +31,12 @@ fn main() {
         .ok()
         .map(|v| v.split(',').filter_map(|n| n.parse().ok()).collect())
         .unwrap_or_else(|| vec![1000, 5000]);
+    let extras = std::env::var_os("WHYTOP_BENCH_EXTRAS").is_some();
+    let list_opts = ListOptions {
+        io: extras,
+        oom: extras,
+        ..Default::default()
+    };
     for n in counts {
         let base = std::fs::read_dir("/proc")
             .unwrap()
@@ -55,7 +62,7 @@ fn main() {
         let opts = ViewOptions::default();
         let mut why = WhyTracker::default();
         let mut pass = |platform: &mut LinuxPlatform, prev: &mut Option<Arc<Snapshot>>| {
-            let listing = platform.list(ListOptions::default()).unwrap();
+            let listing = platform.list(list_opts).unwrap();
             let mono_ns = whytop::platform::clock::monotonic_ns();
             let before = prev
                 .as_ref()
@@ -84,7 +91,7 @@ fn main() {
         let warm_cpu = (cpu_ms() - c1) / iters as f64;
         let warm_wall = w1.elapsed().as_secs_f64() * 1e3 / iters as f64;
         println!(
-            "collect+derive+view  procs={seen:>5}  cold: {cold_cpu:6.1} ms cpu {cold_wall:6.1} ms wall   warm: {warm_cpu:6.2} ms cpu {warm_wall:6.2} ms wall  (mean of {iters})"
+            "collect+derive+view  procs={seen:>5}  extras={extras}  cold: {cold_cpu:6.1} ms cpu {cold_wall:6.1} ms wall   warm: {warm_cpu:6.2} ms cpu {warm_wall:6.2} ms wall  (mean of {iters})"
         );
         for k in &mut kids {
             let _ = k.kill();

@@ -173,3 +173,86 @@ fn ps_takes_the_config_sort() {
         vec![lo, hi]
     );
 }
+
+/// `whytop ps` shows the config's columns, with the figures of a real
+/// process: its parent, its threads, its terminal, its session and group.
+#[test]
+fn ps_shows_the_config_columns_of_a_real_process() {
+    let home = tempfile::tempdir().unwrap();
+    let tag = marker("cfgcols");
+    let ready = home.path().join("ready");
+    // Three threads beside the main one, on a terminal of its own; it says
+    // its terminal once the threads run.
+    let script = "import os, sys, threading, time\n\
+                  for _ in range(3): threading.Thread(target=time.sleep, args=(300,), daemon=True).start()\n\
+                  open(sys.argv[2], 'w').write(os.ttyname(0))\n\
+                  time.sleep(300)\n";
+    let pty = common::Pty::open();
+    let p = pty.spawn(Command::new(common::python()).args([
+        "-c",
+        script,
+        &tag,
+        ready.to_str().unwrap(),
+    ]));
+    let tty = common::wait_for("the process's terminal", || {
+        std::fs::read_to_string(&ready).map_err(|e| e.to_string())
+    });
+    let tty = tty.trim_start_matches("/dev/").to_string();
+    let file = home.path().join("c.toml");
+    std::fs::write(
+        &file,
+        "columns = [\"pid\", \"ppid\", \"nlwp\", \"tty\", \"sid\", \"pgrp\", \"command\"]\n",
+    )
+    .unwrap();
+    let args = ["--config", file.to_str().unwrap(), "ps", "--filter", &tag];
+    let out = whytop(home.path(), &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut lines = text.lines();
+    let titles: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+    assert_eq!(
+        titles,
+        ["PID", "PPID", "NLWP", "TTY", "SID", "PGRP", "COMMAND"]
+    );
+    let row = lines
+        .find(|l| l.split_whitespace().next() == Some(&p.pid().to_string()))
+        .unwrap_or_else(|| panic!("pid {} not listed:\n{text}", p.pid()));
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    let me = std::process::id().to_string();
+    let pid = p.pid().to_string();
+    assert_eq!(&cells[..6], [&pid, &me, "4", &tty, &pid, &pid], "{row}");
+    assert!(row.contains(&tag), "{row}");
+
+    // --json keeps every field, the new ones included, whatever the columns.
+    let args = [
+        "--config",
+        file.to_str().unwrap(),
+        "ps",
+        "--json",
+        "--filter",
+        &tag,
+    ];
+    let out = whytop(home.path(), &args);
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["pid"] == p.pid())
+        .unwrap();
+    assert_eq!(r["ppid"], std::process::id());
+    assert_eq!(r["threads"], 4);
+    assert_eq!(r["tty"], tty.as_str());
+    for field in [
+        "rss_bytes",
+        "shared_bytes",
+        "processor",
+        "minflt_per_sec",
+        "ctxsw_per_sec",
+        "oom_score",
+    ] {
+        assert!(r[field].is_number(), "{field}: {r}");
+    }
+    // Its own I/O counters are the test's to read.
+    assert!(r["io_read_bytes"].is_number(), "{r}");
+}

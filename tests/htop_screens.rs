@@ -43,6 +43,7 @@ fn proc_(pid: i32, ppid: i32, cmd: &str, threads: u32) -> ProcSample {
         rss_bytes: 10 << 20,
         vsz_bytes: 30 << 20,
         tgid: None,
+        extra: Default::default(),
         info: Arc::new(ProcInfo {
             tty: None,
             uid: Some(1000),

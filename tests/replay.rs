@@ -216,6 +216,7 @@ fn sample(pid: i32, cmd: &str, cpu_s: u64) -> whytop::model::ProcSample {
         rss_bytes: (pid as u64) << 20,
         vsz_bytes: 0,
         tgid: None,
+        extra: Default::default(),
         info: std::sync::Arc::new(ProcInfo {
             uid: Some(1000),
             user: Some("dev".into()),

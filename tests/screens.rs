@@ -33,6 +33,7 @@ fn proc_(pid: i32, ppid: i32, cmd: &str, cpu_s: u64, rss_mib: u64) -> ProcSample
         rss_bytes: rss_mib << 20,
         vsz_bytes: (rss_mib * 3) << 20,
         tgid: None,
+        extra: Default::default(),
         info: Arc::new(ProcInfo {
             tty: None,
             uid: Some(1000),
@@ -284,11 +285,7 @@ fn detail_pane() {
 fn narrow_columns_show_their_sort_arrow_and_80_columns_leave_room_for_the_command() {
     let mut app = app();
     for (col, title) in [("s", "S▽"), ("pri", "PRI▽")] {
-        app.opts.sort = whytop::ui::columns::COLUMNS
-            .iter()
-            .map(|c| c.sort)
-            .find(|c| c.title().eq_ignore_ascii_case(col))
-            .unwrap();
+        app.opts.sort = whytop::ui::columns::parse(col).unwrap();
         app.opts.descending = true;
         app.rebuild_view();
         let s = screen(&app);
@@ -896,4 +893,102 @@ fn detail_pane_with_macos_launchd_power_and_signature() {
         .unwrap()
         .replace_all(&text, "<time>");
     insta::assert_snapshot!("detail_macos_provenance", masked);
+}
+
+/// The config's columns beyond htop's default: the parent, group, session,
+/// terminal, threads, last CPU, shared memory, rates from two samples (I/O
+/// empty where unreadable), the OOM score; `>` steps through the shown ones.
+#[test]
+fn extra_columns_with_rates_from_two_samples() {
+    use whytop::model::{IoBytes, ProcExtra};
+    let mut app = app();
+    app.columns = whytop::ui::columns::parse_list(&[
+        "pid", "ppid", "pgrp", "sid", "tty", "uid", "nlwp", "psr", "shr", "io-read", "io-write",
+        "minflt", "majflt", "ctxsw", "oom", "why", "command",
+    ])
+    .unwrap();
+    update(&mut app, Msg::Resize(150, 12));
+    // Counters `k` seconds on: each process faults, switches and does I/O at
+    // its own pace; sshd's I/O is not readable.
+    let at = |k: u64| {
+        let mut s = (*snapshot(10 + k, &[])).clone();
+        for (i, p) in Arc::make_mut(&mut s.procs).iter_mut().enumerate() {
+            let i = i as u64 + 1;
+            p.threads = i as u32;
+            if p.pid == 310 || p.pid == 420 {
+                p.tty = Some("pts/3".into());
+            }
+            p.extra = ProcExtra {
+                minflt: (k * 150 * i) as u32,
+                majflt: (k * i / 2) as u32,
+                ctxsw: (k * 1000 * i) as u32,
+                processor: (i % 2) as u16,
+                shared_kib: (i as u32) << 10,
+                io: (p.pid != 200).then(|| {
+                    Box::new(IoBytes {
+                        read: (k * i * 3) << 20,
+                        write: k * i * 700,
+                    })
+                }),
+                oom_score: Some(i as u16 * 100),
+            };
+        }
+        Arc::new(s)
+    };
+    update(&mut app, Msg::Snapshot(at(1)));
+    update(&mut app, Msg::Snapshot(at(3)));
+    key(&mut app, KeyCode::Home);
+    insta::assert_snapshot!(screen(&app));
+    // Sorted by CPU% (not shown) until `>`: then the first shown column.
+    key(&mut app, KeyCode::Char('>'));
+    assert_eq!(app.opts.sort, whytop::model::sort::SortColumn::Pid);
+    key(&mut app, KeyCode::Char('>'));
+    assert_eq!(app.opts.sort, whytop::model::sort::SortColumn::Ppid);
+}
+
+/// F2: the columns (shown ones first, in order), meters and options side by
+/// side; Space shows a column, `]` moves it, and the table has it at once.
+#[test]
+fn setup_shows_and_orders_columns_and_the_table_follows() {
+    let mut app = app();
+    update(&mut app, Msg::Resize(80, 24));
+    key(&mut app, KeyCode::F(2));
+    // Down past the twelve shown columns to PPID, the first not shown.
+    for _ in 0..12 {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Char(' '));
+    insta::assert_snapshot!(screen(&app));
+    // PPID went in before COMMAND, the cursor with it; `[` moves it up past WHY.
+    key(&mut app, KeyCode::Char('['));
+    let names: Vec<&str> = app
+        .columns
+        .iter()
+        .map(|c| whytop::ui::columns::name(*c))
+        .collect();
+    assert_eq!(
+        names[names.len() - 3..],
+        ["ppid", "why", "command"],
+        "{names:?}"
+    );
+    // The options: the delay steps and is applied without a restart.
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Right);
+    assert_eq!(app.delay, Duration::from_millis(1500));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Right);
+    assert_eq!(app.theme, whytop::present::ThemeName::Light);
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Left);
+    assert_eq!(app.theme, whytop::present::ThemeName::Mono, "round the end");
+    key(&mut app, KeyCode::Esc);
+    let s = screen(&app);
+    let header = s.lines().find(|l| l.contains("COMMAND")).unwrap();
+    assert!(header.contains("PPID WHY"), "{header}");
+    assert!(
+        app.settings_changed.contains("columns") && app.settings_changed.contains("delay"),
+        "{:?}",
+        app.settings_changed
+    );
 }

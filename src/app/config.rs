@@ -4,7 +4,8 @@
 
 use super::options::BadUsage;
 use crate::actions::ladder::{Order, Policy, PolicyError};
-use crate::model::sort::{SortColumn, UnknownColumn};
+use crate::model::sort::SortColumn;
+use crate::present::columns::{self, UnknownColumn};
 use crate::present::meters::{MeterKind, UnknownMeter, parse_list};
 use crate::present::theme::ThemeName;
 use serde::Deserialize;
@@ -24,6 +25,12 @@ pub struct Config {
     pub theme: ThemeName,
     /// The header's meters in order (`present::meters` names).
     pub meters: Vec<String>,
+    /// The table's columns in order (`present::columns` names).
+    pub columns: Vec<String>,
+    /// COMMAND shows programs with their directory (htop's `p`).
+    pub program_path: bool,
+    /// Quitting writes what setup (F2) or `p` changed back to the file.
+    pub save_on_quit: bool,
 }
 
 /// A config file as written: every key optional, each value with where it
@@ -38,6 +45,10 @@ struct ConfigFile {
     ladder_order: Option<Spanned<Order>>,
     theme: Option<Spanned<String>>,
     meters: Option<Spanned<Vec<String>>>,
+    /// Each name with its own place, so a wrong one is pointed at.
+    columns: Option<Spanned<Vec<Spanned<String>>>>,
+    program_path: Option<Spanned<bool>>,
+    save_on_quit: Option<Spanned<bool>>,
 }
 
 /// What is wrong with a config file, and where.
@@ -83,6 +94,9 @@ impl Config {
             ladder_order: Order::default(),
             theme: ThemeName::default(),
             meters: Vec::new(),
+            columns: Vec::new(),
+            program_path: true,
+            save_on_quit: true,
         };
         c.patch(DEFAULT_NAME, DEFAULT_CONFIG)?;
         if let Some((file, text)) = user {
@@ -111,11 +125,18 @@ impl Config {
         if let Some(t) = f.tree {
             self.tree = t.into_inner();
         }
+        if let Some(p) = f.program_path {
+            self.program_path = p.into_inner();
+        }
+        if let Some(s) = f.save_on_quit {
+            self.save_on_quit = s.into_inner();
+        }
         if let Some(s) = f.sort {
-            if SortColumn::parse(s.get_ref()).is_none() {
+            if columns::parse(s.get_ref()).is_none() {
                 let msg = format!(
-                    "unknown sort column {:?}; one of: pid, user, pri, ni, virt, res, s, cpu, mem, time, why, command",
-                    s.get_ref()
+                    "unknown sort column {:?}; one of: {}",
+                    s.get_ref(),
+                    columns::names()
                 );
                 return Err(wrong("sort", s.span(), msg));
             }
@@ -131,6 +152,21 @@ impl Config {
         if let Some(m) = f.meters {
             parse_list(m.get_ref()).map_err(|e| wrong("meters", m.span(), e.to_string()))?;
             self.meters = m.into_inner();
+        }
+        if let Some(list) = f.columns {
+            let names: Vec<&String> = list.get_ref().iter().map(|n| n.get_ref()).collect();
+            if let Err(e) = columns::parse_list(&names) {
+                let span = list.get_ref()[e.index].span();
+                return Err(wrong("columns", span, e.to_string()));
+            }
+            if names.is_empty() {
+                return Err(wrong("columns", list.span(), "names no column".into()));
+            }
+            self.columns = list
+                .into_inner()
+                .into_iter()
+                .map(|n| n.into_inner())
+                .collect();
         }
         if let Some(t) = f.theme {
             self.theme = ThemeName::named(t.get_ref())
@@ -169,7 +205,15 @@ impl Config {
     }
 
     pub(crate) fn sort_column(&self) -> Result<SortColumn, UnknownColumn> {
-        SortColumn::named(&self.sort)
+        columns::named(&self.sort)
+    }
+
+    /// The table's columns (the default's when the config names none).
+    pub(crate) fn column_ids(&self) -> Result<Vec<SortColumn>, UnknownColumn> {
+        if self.columns.is_empty() {
+            return Ok(columns::DEFAULT.to_vec());
+        }
+        columns::parse_list(&self.columns)
     }
 }
 
@@ -201,6 +245,13 @@ pub(crate) fn choose_file(path: PathBuf) {
 
 fn chosen_file() -> Option<&'static Path> {
     CHOSEN.get().map(PathBuf::as_path)
+}
+
+/// The file settings are saved to: the one `--config` names, else the user's.
+pub(crate) fn save_path() -> Option<PathBuf> {
+    chosen_file()
+        .map(Path::to_path_buf)
+        .or_else(|| Some(config_dir()?.join("config.toml")))
 }
 
 /// A file named on the command line: it must exist (else exit 2, as a wrong flag).
@@ -284,7 +335,10 @@ mod tests {
         );
         assert_eq!(
             err("sort = \"speed\""),
-            "my.toml:1:8: sort: unknown sort column \"speed\"; one of: pid, user, pri, ni, virt, res, s, cpu, mem, time, why, command"
+            format!(
+                "my.toml:1:8: sort: unknown sort column \"speed\"; one of: {}",
+                columns::names()
+            )
         );
         assert!(err("\n\ndelay = 0").starts_with("my.toml:3:9: delay: must be 1..=36000"));
         assert!(err("ladder = \"TERM\"").starts_with("my.toml:1:10: ladder: "));
@@ -320,9 +374,45 @@ mod tests {
     }
 
     #[test]
+    fn columns_default_to_todays_and_a_wrong_name_is_pointed_at() {
+        let c = Config::parse(None).unwrap();
+        assert_eq!(c.column_ids().unwrap(), columns::DEFAULT);
+        let c = user("columns = [\"pid\", \"ppid\", \"nlwp\", \"tty\", \"command\"]").unwrap();
+        assert_eq!(
+            c.column_ids().unwrap(),
+            [
+                SortColumn::Pid,
+                SortColumn::Ppid,
+                SortColumn::Nlwp,
+                SortColumn::Tty,
+                SortColumn::Command
+            ]
+        );
+        // The wrong name itself, on its own line and column.
+        let e = err("delay = 5\ncolumns = [\n  \"pid\",\n    \"fan\",\n]\n");
+        assert!(
+            e.starts_with("my.toml:4:5: columns: unknown column \"fan\"; one of: pid, ppid"),
+            "{e}"
+        );
+        assert!(err("columns = []").starts_with("my.toml:1:11: columns: names no column"));
+        assert!(
+            err("columns = [\"pid\", 3]").starts_with("my.toml:1:19: columns: "),
+            "{}",
+            err("columns = [\"pid\", 3]")
+        );
+        // Sorting takes every column's name too.
+        assert_eq!(
+            user("sort = \"ppid\"").unwrap().sort_column(),
+            Ok(SortColumn::Ppid)
+        );
+    }
+
+    #[test]
     fn the_default_file_sets_every_key() {
         let f: ConfigFile = toml::from_str(DEFAULT_CONFIG).unwrap();
         assert!(f.delay.is_some() && f.tree.is_some() && f.sort.is_some());
         assert!(f.ladder.is_some() && f.ladder_order.is_some() && f.theme.is_some());
+        assert!(f.columns.is_some() && f.meters.is_some());
+        assert!(f.program_path.is_some() && f.save_on_quit.is_some());
     }
 }

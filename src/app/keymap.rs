@@ -28,10 +28,13 @@ pub enum Mode {
     Replay,
     /// The replay's prompt for a time.
     ReplayTime,
+    /// F2: columns, meters and options.
+    Setup,
 }
 
 impl Mode {
-    pub(crate) const ALL: [Mode; 16] = [
+    pub(crate) const ALL: [Mode; 17] = [
+        Mode::Setup,
         Mode::Capture,
         Mode::Logs,
         Mode::LogFilter,
@@ -68,6 +71,7 @@ impl Mode {
             Mode::Capture => "capture",
             Mode::Replay => "replay",
             Mode::ReplayTime => "replay-time",
+            Mode::Setup => "setup",
         }
     }
 }

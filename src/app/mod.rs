@@ -2,6 +2,7 @@
 
 pub(crate) mod action;
 pub(crate) mod config;
+pub(crate) mod config_write;
 pub(crate) mod diagnostics;
 pub(crate) mod effects;
 pub mod keymap;
@@ -13,6 +14,9 @@ pub(crate) mod process_actions;
 pub(crate) mod replay;
 pub(crate) mod run;
 mod search;
+pub(crate) mod settings_save;
+pub(crate) mod setup;
+pub(crate) mod setup_view;
 pub mod state;
 pub(crate) mod table_keys;
 pub(crate) mod tagged;

@@ -59,6 +59,8 @@ pub enum Overlay {
         input: String,
         error: Option<String>,
     },
+    /// F2: columns, meters and options.
+    Setup(super::setup_view::SetupView),
 }
 
 /// htop's search as it is typed: the text, why it matches nothing, and the
@@ -125,6 +127,7 @@ impl Overlay {
             } => Mode::LogFilter,
             Overlay::Capture(_) => Mode::Capture,
             Overlay::TimePrompt { .. } => Mode::ReplayTime,
+            Overlay::Setup(_) => Mode::Setup,
         }
     }
 

@@ -62,6 +62,7 @@ fn open(app: &mut App, mode: Mode) {
         Mode::Ended => KeyCode::Char('E'),
         Mode::Logs => KeyCode::Char('l'),
         Mode::Capture => KeyCode::Char('s'),
+        Mode::Setup => KeyCode::F(2),
         Mode::LogFilter => {
             open(app, Mode::Logs);
             KeyCode::Char('/')
@@ -208,7 +209,7 @@ fn the_sort_menu_picks_its_cursor_and_closes() {
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
     assert!(matches!(app.ui.overlay, Overlay::Table));
-    let want = crate::model::sort::SortColumn::ALL[cursor + 1];
+    let want = app.columns[cursor + 1];
     assert_eq!(app.opts.sort, want);
 }
 
@@ -233,6 +234,74 @@ fn old_action_names_in_user_keymaps_still_bind() {
     let ev = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT);
     assert_eq!(k.lookup(Mode::Logs, &ev('P')), Some(Action::PauseView));
     assert_eq!(k.lookup(Mode::Normal, &ev('W')), Some(Action::SaveBundle));
+}
+
+fn effects_of(app: &mut App, code: KeyCode) -> Vec<super::msg::Effect> {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+#[test]
+fn setup_columns_tell_the_collector_and_one_column_stays() {
+    use super::msg::Effect;
+    use crate::collectors::CollectorCmd;
+    use crate::model::sort::SortColumn;
+    let mut app = app();
+    key(&mut app, KeyCode::F(2));
+    assert_eq!(app.ui.overlay.mode(), Mode::Setup);
+    // Hide CPU% (the eighth), which the table is sorted by: the sort moves to
+    // the first shown column.
+    for _ in 0..7 {
+        key(&mut app, KeyCode::Down);
+    }
+    let fx = effects_of(&mut app, KeyCode::Char(' '));
+    assert!(!app.columns.contains(&SortColumn::Cpu));
+    assert_eq!(app.opts.sort, SortColumn::Pid);
+    assert_eq!(
+        fx,
+        [Effect::Collector(CollectorCmd::ExtraReads(false, false))]
+    );
+    // Show OOM (hidden lines follow the shown ones): the collector reads it.
+    key(&mut app, KeyCode::End);
+    let line = super::setup::column_lines(&app)
+        .iter()
+        .position(|(c, _)| *c == SortColumn::Oom)
+        .unwrap();
+    let end = super::setup::column_lines(&app).len() - 1;
+    for _ in line..end {
+        key(&mut app, KeyCode::Up);
+    }
+    let fx = effects_of(&mut app, KeyCode::Char(' '));
+    assert!(app.columns.contains(&SortColumn::Oom));
+    assert_eq!(
+        fx,
+        [Effect::Collector(CollectorCmd::ExtraReads(false, true))]
+    );
+    // Hiding every column leaves the last one.
+    for _ in 0..30 {
+        key(&mut app, KeyCode::Home);
+        key(&mut app, KeyCode::Char(' '));
+    }
+    assert_eq!(app.columns.len(), 1, "{:?}", app.columns);
+    // The meters: hide the first, move the next down.
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char(' '));
+    let first = app.meters[0];
+    key(&mut app, KeyCode::Home);
+    key(&mut app, KeyCode::Char(']'));
+    assert_eq!(app.meters[1], first);
+    // The delay, applied by the collector without a restart.
+    key(&mut app, KeyCode::Tab);
+    let fx = effects_of(&mut app, KeyCode::Right);
+    assert_eq!(
+        fx,
+        [Effect::Collector(CollectorCmd::Interval(
+            Duration::from_millis(1500)
+        ))]
+    );
+    let changed: Vec<&str> = app.settings_changed.iter().copied().collect();
+    assert_eq!(changed, ["columns", "delay", "meters"]);
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.ui.overlay, Overlay::Table));
 }
 
 /// The Ended view reads the audit log (for whytop's ladder stops) when it

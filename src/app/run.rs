@@ -54,6 +54,9 @@ pub(crate) fn prepare(cli: &Options) -> anyhow::Result<App> {
     let mut app = App::new(keymap, opts, delay);
     app.policy = config.policy()?;
     app.meters = config.meter_kinds()?;
+    app.columns = config.column_ids()?;
+    app.ui.program_name_only = !config.program_path;
+    app.save_on_quit = config.save_on_quit;
     app.no_color = cli.no_color;
     app.theme = cli.theme.unwrap_or(config.theme);
     app.ui.filter_text = filter_text;
@@ -77,7 +80,14 @@ pub fn run(opts: &Options, draw: fn(&App, &mut ratatui::Frame)) -> anyhow::Resul
         );
     }
     let feeds = match &opts.replay {
-        None => Feeds::live(collectors::spawn(crate::platform::native()?, app.delay)),
+        None => {
+            let collector = collectors::spawn(crate::platform::native()?, app.delay);
+            let (io, oom) = crate::present::columns::extra_reads(&app.columns);
+            if io || oom {
+                let _ = collector.commands.send(CollectorCmd::ExtraReads(io, oom));
+            }
+            Feeds::live(collector)
+        }
         Some(from) => {
             let rec = crate::store::replay::Recording::open(&from.db)?;
             app.replay = Some(ReplayView {
@@ -95,7 +105,12 @@ pub fn run(opts: &Options, draw: fn(&App, &mut ratatui::Frame)) -> anyhow::Resul
     terminal::enter(mouse)?;
     let result = rt.block_on(event_loop(app, feeds, opts.proc_root.clone(), draw, mouse));
     terminal::leave();
-    result.map(|()| 0)
+    let app = result?;
+    if let Err(e) = super::settings_save::on_quit(&app) {
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "whytop: settings not saved: {e}");
+    }
+    Ok(0)
 }
 
 /// What the loop takes data from: the live collector's watches, or a
@@ -150,7 +165,7 @@ async fn event_loop(
     proc_root: std::path::PathBuf,
     draw: fn(&App, &mut ratatui::Frame),
     mouse: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<App> {
     let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let size = term.size()?;
     update(&mut app, Msg::Resize(size.width, size.height));
@@ -189,7 +204,7 @@ async fn event_loop(
                 Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(e.into()),
-                None => return Ok(()),
+                None => return Ok(app),
             },
             r = snaps.changed() => {
                 if r.is_err() { anyhow::bail!("the collector stopped"); }
@@ -211,7 +226,7 @@ async fn event_loop(
             }
             Some(f) = frames.recv() => Msg::Replay(Box::new(f)),
             Some(m) = bg_rx.recv() => m,
-            () = any_signal(&mut ending) => return Ok(()),
+            () = any_signal(&mut ending) => return Ok(app),
         };
         for effect in update(&mut app, msg) {
             if effect == Effect::Suspend {
@@ -227,7 +242,7 @@ async fn event_loop(
             }
         }
         if app.quit {
-            return Ok(());
+            return Ok(app);
         }
         dirty = true;
     }

@@ -119,6 +119,12 @@ pub struct App {
     pub meters: Vec<MeterKind>,
     /// `whytop replay`: the table shows a recording, not the live system.
     pub replay: Option<ReplayView>,
+    /// The table's columns in order (config `columns`).
+    pub columns: Vec<crate::model::sort::SortColumn>,
+    /// Quitting saves the settings changed (config `save_on_quit`).
+    pub save_on_quit: bool,
+    /// The config keys setup or `p` changed this session: what a save writes.
+    pub settings_changed: std::collections::BTreeSet<&'static str>,
 }
 
 /// What the header says of a replay.
@@ -157,6 +163,9 @@ impl App {
             history: History::default(),
             meters: MeterKind::DEFAULT.to_vec(),
             replay: None,
+            columns: crate::present::columns::DEFAULT.to_vec(),
+            save_on_quit: true,
+            settings_changed: Default::default(),
         }
     }
 
@@ -267,6 +276,21 @@ impl App {
     /// Bold and reverse only: `NO_COLOR`, or the mono theme.
     pub(crate) fn colourless(&self) -> bool {
         self.no_color || self.theme == crate::present::theme::ThemeName::Mono
+    }
+
+    /// The column `step` places after (or before) the sorted one among those
+    /// shown, round the end (`>`, `<`).
+    pub(crate) fn sort_step(&self, step: isize) -> crate::model::sort::SortColumn {
+        let n = self.columns.len().max(1) as isize;
+        match self.columns.iter().position(|c| *c == self.opts.sort) {
+            Some(i) => self.columns[(i as isize + step).rem_euclid(n) as usize],
+            None => self.columns.first().copied().unwrap_or(self.opts.sort),
+        }
+    }
+
+    /// Notes that the setting under config key `key` changed.
+    pub(crate) fn changed(&mut self, key: &'static str) {
+        self.settings_changed.insert(key);
     }
 
     pub fn say(&mut self, msg: impl Into<String>) {

@@ -39,14 +39,15 @@ pub(crate) fn act(app: &mut App, a: Action) -> Vec<Effect> {
         Action::Top => app.set_cursor(0),
         Action::Bottom => app.set_cursor(usize::MAX),
         Action::SortMenu => {
-            let cursor = SortColumn::ALL
+            let cursor = app
+                .columns
                 .iter()
                 .position(|c| *c == app.opts.sort)
                 .unwrap_or(0);
             app.ui.overlay = Overlay::SortMenu { cursor };
         }
-        Action::SortNext => sort_by(app, app.opts.sort.next()),
-        Action::SortPrev => sort_by(app, app.opts.sort.prev()),
+        Action::SortNext => sort_by(app, app.sort_step(1)),
+        Action::SortPrev => sort_by(app, app.sort_step(-1)),
         Action::SortCpu => sort_by(app, SortColumn::Cpu),
         Action::SortMem => sort_by(app, SortColumn::Mem),
         Action::SortTime => sort_by(app, SortColumn::Time),
@@ -92,8 +93,10 @@ pub(crate) fn act(app: &mut App, a: Action) -> Vec<Effect> {
         Action::ScrollRight => {
             app.ui.hscroll = (app.ui.hscroll + HSCROLL_STEP).min(widest_overflow(app));
         }
+        Action::Setup => super::setup::open(app),
         Action::ProgramPath => {
             app.ui.program_name_only = !app.ui.program_name_only;
+            app.changed("program_path");
             app.say(if app.ui.program_name_only {
                 "programs by name"
             } else {
@@ -154,9 +157,13 @@ const HSCROLL_STEP: u16 = 5;
 /// branches included) is in view, and no further.
 fn widest_overflow(app: &App) -> u16 {
     let width = app.areas().table.width;
-    let cmd_w = crate::present::columns::positions(width)
-        .last()
-        .map_or(0, |(_, w)| *w);
+    let pos = crate::present::columns::positions(&app.columns, width);
+    let line_end = pos.iter().map(|(x, w)| x + w).max().unwrap_or(0);
+    let past_edge = line_end.saturating_sub(width);
+    let Some(cmd) = app.columns.iter().position(|c| *c == SortColumn::Command) else {
+        return past_edge;
+    };
+    let (cmd_x, cmd_w) = pos[cmd];
     let procs = &app.table.snapshot.procs;
     let longest = app
         .view
@@ -167,7 +174,9 @@ fn widest_overflow(app: &App) -> u16 {
         })
         .max()
         .unwrap_or(0);
-    u16::try_from(longest.saturating_sub(cmd_w as usize)).unwrap_or(u16::MAX)
+    // The longest command's end, where COMMAND starts (past the edge or not).
+    let cmd_past = (cmd_x as usize + longest.max(cmd_w as usize)).saturating_sub(width as usize);
+    u16::try_from(cmd_past).unwrap_or(u16::MAX).max(past_edge)
 }
 
 /// The collector reads detail fields only for the process the detail pane shows.

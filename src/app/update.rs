@@ -11,7 +11,6 @@ use super::replay;
 use super::search;
 use super::state::{App, Overlay};
 use super::table_keys::{self, apply_filter, close, focus_effect, sort_by};
-use crate::model::sort::SortColumn;
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
@@ -194,6 +193,9 @@ pub(crate) fn act(app: &mut App, a: Action) -> Vec<Effect> {
         Mode::ReplayTime => replay::prompt_key(app, a),
         // A section looked up before the overlay's, never an overlay's own.
         Mode::Replay => Vec::new(),
+        // Quitting from setup is quitting (a running stop asks first).
+        Mode::Setup if a == Action::Quit => table_keys::act(app, a),
+        Mode::Setup => super::setup::act(app, a),
     }
 }
 
@@ -240,7 +242,8 @@ fn search_key(app: &mut App, a: Action) -> Vec<Effect> {
 }
 
 fn sort_key(app: &mut App, a: Action) -> Vec<Effect> {
-    let last = SortColumn::ALL.len() - 1;
+    let last = app.columns.len().saturating_sub(1);
+    let columns = app.columns.clone();
     let Overlay::SortMenu { cursor } = &mut app.ui.overlay else {
         return Vec::new();
     };
@@ -252,7 +255,9 @@ fn sort_key(app: &mut App, a: Action) -> Vec<Effect> {
         // The menu does not page.
         Action::PageUp | Action::PageDown => {}
         Action::SortPick => {
-            let col = SortColumn::ALL[(*cursor).min(last)];
+            let Some(&col) = columns.get((*cursor).min(last)) else {
+                return Vec::new();
+            };
             app.ui.overlay = Overlay::Table;
             sort_by(app, col);
         }
@@ -313,7 +318,7 @@ fn mouse(app: &mut App, m: crossterm::event::MouseEvent) -> Vec<Effect> {
         MouseEventKind::Down(MouseButton::Left) if inside && m.row == t.y => {
             // The titles scroll sideways with the rows.
             let x = m.column - t.x + app.ui.hscroll;
-            if let Some(col) = crate::present::columns::column_at(t.width, x) {
+            if let Some(col) = crate::present::columns::column_at(&app.columns, t.width, x) {
                 sort_by(app, col);
             }
         }

@@ -52,7 +52,8 @@ pub struct Cli {
     #[arg(short = 'F', long = "filter", value_name = "TEXT")]
     pub filter: Option<String>,
 
-    /// Start sorted by this column (pid, user, pri, ni, virt, res, s, cpu, mem, time, why, command).
+    /// Start sorted by this column: any column's name (pid, ppid, user, cpu, mem, rss, time,
+    /// nlwp, why, command, ...).
     #[arg(short = 's', long = "sort", value_name = "COLUMN", value_parser = ps::parse_sort)]
     pub sort: Option<crate::model::sort::SortColumn>,
 

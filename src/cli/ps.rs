@@ -2,7 +2,7 @@
 
 use crate::collectors::why::ChildIndex;
 use crate::model::ProcSample;
-use crate::model::sort::{SortColumn, UnknownColumn};
+use crate::model::sort::SortColumn;
 use crate::model::view::{self, ViewOptions};
 use crate::model::why::usage::CpuUsage;
 use crate::model::why::{
@@ -11,6 +11,7 @@ use crate::model::why::{
 };
 use crate::model::{Filter, ProcessTable, derive};
 use crate::platform::Platform;
+use crate::present::cells::{self, Row};
 use crate::present::format;
 use serde::Serialize;
 use std::io::Write;
@@ -28,8 +29,8 @@ pub struct PsArgs {
     /// Only processes whose command, name, user or pid holds TEXT (`re:` for a regex).
     #[arg(long, value_name = "TEXT")]
     pub filter: Option<String>,
-    /// Sort by this column: pid, user, pri, ni, virt, res, s, cpu, mem, time, why, command
-    /// (default: the config's `sort`; pid with --tree).
+    /// Sort by this column: any column's name (pid, ppid, user, cpu, mem, rss, time,
+    /// nlwp, why, command, ...; default: the config's `sort`; pid with --tree).
     #[arg(long, value_name = "COLUMN", value_parser = parse_sort)]
     pub sort: Option<SortColumn>,
     /// Milliseconds between the two samples CPU% is measured over (at least 100:
@@ -46,8 +47,8 @@ pub struct PsArgs {
     pub db: Option<std::path::PathBuf>,
 }
 
-pub(crate) fn parse_sort(s: &str) -> Result<SortColumn, UnknownColumn> {
-    SortColumn::named(s)
+pub(crate) fn parse_sort(s: &str) -> Result<SortColumn, crate::present::columns::UnknownColumn> {
+    crate::present::columns::named(s)
 }
 
 /// One row of `whytop ps --json`. The README documents every field.
@@ -70,6 +71,19 @@ pub(crate) struct PsRow<'a> {
     pub rss_bytes: u64,
     pub vsz_bytes: u64,
     pub threads: u32,
+    pub shared_bytes: u64,
+    /// The CPU it last ran on.
+    pub processor: u16,
+    /// Page faults and context switches a second over the sampling window.
+    pub minflt_per_sec: f32,
+    pub majflt_per_sec: f32,
+    pub ctxsw_per_sec: f32,
+    /// Storage I/O (null where `/proc/PID/io` is unreadable).
+    pub io_read_bytes: Option<u64>,
+    pub io_write_bytes: Option<u64>,
+    pub io_read_bytes_per_sec: Option<f32>,
+    pub io_write_bytes_per_sec: Option<f32>,
+    pub oom_score: Option<u16>,
     pub tty: Option<&'a str>,
     pub tpgid: i32,
     pub comm: &'a str,
@@ -93,11 +107,28 @@ pub fn run(args: &PsArgs) -> anyhow::Result<i32> {
             return Ok(2);
         }
     };
-    // The config's sort, as the TUI takes it; a bad file stops ps as it stops the TUI.
-    let config_sort = crate::app::config::Config::load()?.sort_column()?;
+    // The config's sort and columns, as the TUI takes them; a bad file stops
+    // ps as it stops the TUI.
+    let config = crate::app::config::Config::load()?;
+    let config_sort = config.sort_column()?;
+    let columns = config.column_ids()?;
+    // JSON has every field; the table reads what its columns need.
+    let (io, oom) = if args.json {
+        (true, true)
+    } else {
+        crate::present::columns::extra_reads(&columns)
+    };
     let platform = crate::platform::native()?;
-    let (prev, cur, mut platform) =
-        crate::collectors::sampler::collect_pair(platform, Duration::from_millis(args.interval))?;
+    let list = crate::platform::ListOptions {
+        io,
+        oom,
+        ..Default::default()
+    };
+    let (prev, cur, mut platform) = crate::collectors::sampler::collect_pair_with(
+        platform,
+        Duration::from_millis(args.interval),
+        list,
+    )?;
     let (prev_procs, prev_ns) = (Arc::clone(&prev.procs), prev.mono_ns);
     let table = derive(Some(&prev), Arc::new(cur));
     let sort = match args.sort {
@@ -127,7 +158,7 @@ pub fn run(args: &PsArgs) -> anyhow::Result<i32> {
             (&prev_procs, prev_ns),
         )
     } else {
-        write_table(&mut out, &table, &rows)
+        write_table(&mut out, &table, &rows, &columns)
     };
     match written.and_then(|_| out.flush()) {
         Ok(()) => Ok(0),
@@ -162,6 +193,16 @@ pub(crate) fn json_row<'a>(
         rss_bytes: p.rss_bytes,
         vsz_bytes: p.vsz_bytes,
         threads: p.threads,
+        shared_bytes: u64::from(p.extra.shared_kib) * 1024,
+        processor: p.extra.processor,
+        minflt_per_sec: round1(s.minflt_rate),
+        majflt_per_sec: round1(s.majflt_rate),
+        ctxsw_per_sec: round1(s.ctxsw_rate),
+        io_read_bytes: p.extra.io.as_ref().map(|i| i.read),
+        io_write_bytes: p.extra.io.as_ref().map(|i| i.write),
+        io_read_bytes_per_sec: s.io_read_rate.map(f32::round),
+        io_write_bytes_per_sec: s.io_write_rate.map(f32::round),
+        oom_score: p.extra.oom_score,
         tty: p.tty.as_deref(),
         tpgid: p.tpgid,
         comm: &p.comm,
@@ -174,6 +215,10 @@ pub(crate) fn json_row<'a>(
         depth: r.depth,
         why,
     }
+}
+
+fn round1(v: f32) -> f32 {
+    (v * 10.0).round() / 10.0
 }
 
 /// The full verdict on one row, read now. A process that vanished meanwhile gets
@@ -246,41 +291,57 @@ fn write_json(
     writeln!(out)
 }
 
+/// The table in the TUI's columns and cells; nothing gives way (a pipe has no
+/// width), and only USER and TTY are cut to their width, as ps cuts them.
 fn write_table(
     out: &mut impl Write,
     t: &ProcessTable,
     rows: &[view::ViewRow],
+    columns: &[SortColumn],
 ) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "{:>7} {:<9} {:>3} {:>3} {:>6} {:>6} S {:>5} {:>5} {:>9} {:<11} COMMAND",
-        "PID", "USER", "PRI", "NI", "VIRT", "RES", "CPU%", "MEM%", "TIME+", "WHY"
-    )?;
+    let line = |cells: &mut dyn Iterator<Item = (SortColumn, String)>| -> String {
+        let mut line = String::new();
+        for (c, text) in cells {
+            let spec = crate::present::columns::spec(c);
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            let w = spec.width as usize;
+            let text: String = match c {
+                SortColumn::User | SortColumn::Tty => text.chars().take(w).collect(),
+                _ => text,
+            };
+            if spec.right {
+                line.push_str(&format!("{text:>w$}"));
+            } else {
+                line.push_str(&format!("{text:<w$}"));
+            }
+        }
+        line.trim_end().to_string()
+    };
+    let titles = columns
+        .iter()
+        .map(|c| (*c, crate::present::columns::title(*c).to_string()));
+    writeln!(out, "{}", line(&mut titles.into_iter()))?;
     for r in rows {
-        let p = &t.snapshot.procs[r.idx];
-        let s = t.stats[r.idx];
-        let user: String = p.user.as_deref().unwrap_or("?").chars().take(9).collect();
-        writeln!(
-            out,
-            "{:>7} {:<9} {:>3} {:>3} {:>6} {:>6} {} {:>5.1} {:>5.1} {:>9} {:<11} {}{}",
-            p.pid,
-            user,
-            p.priority,
-            p.nice,
-            format::bytes(p.vsz_bytes),
-            format::bytes(p.rss_bytes),
-            p.state.letter(),
-            s.cpu_percent,
-            s.mem_percent,
-            format::cpu_time(p.cpu_ns),
-            t.snapshot
-                .why
-                .get(r.idx)
-                .map(|w| w.text())
-                .unwrap_or_default(),
-            r.tree_prefix(),
-            format::printable(&redacted(&p.command())),
-        )?;
+        let row = Row {
+            p: &t.snapshot.procs[r.idx],
+            s: &t.stats[r.idx],
+            why: t.snapshot.why.get(r.idx).copied(),
+            now: t.snapshot.taken_at,
+        };
+        let mut cells = columns.iter().map(|c| {
+            let text = match c {
+                SortColumn::Command => format!(
+                    "{}{}",
+                    r.tree_prefix(),
+                    format::printable(&redacted(&row.p.command()))
+                ),
+                _ => cells::text(*c, &row),
+            };
+            (*c, text)
+        });
+        writeln!(out, "{}", line(&mut cells))?;
     }
     Ok(())
 }

@@ -184,7 +184,10 @@ pub fn run(args: &WhyArgs) -> anyhow::Result<i32> {
 /// `whytop why TID`: that thread's reason, and which process it belongs to.
 fn thread(args: &WhyArgs, mut named: Named, tid: Pid) -> anyhow::Result<i32> {
     let p = named.sample().clone();
-    let listing = named.platform.list(ListOptions { threads: true })?;
+    let listing = named.platform.list(ListOptions {
+        threads: true,
+        ..Default::default()
+    })?;
     let Some(t) = listing
         .procs
         .iter()

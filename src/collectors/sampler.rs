@@ -24,6 +24,11 @@ pub enum CollectorCmd {
     /// Read the detail fields for this process on each pass (None: nobody looks).
     Focus(Option<ProcKey>),
     ShowThreads(bool),
+    /// What the columns shown need read beyond the usual: (storage I/O
+    /// counters, OOM score).
+    ExtraReads(bool, bool),
+    /// Refresh this often from now on (setup changed the delay).
+    Interval(Duration),
     RefreshNow,
     /// Re-read this pid on an immediate pass (whytop just changed it).
     Invalidate(crate::model::Pid),
@@ -286,7 +291,17 @@ fn runtime_done(
 pub(crate) type Pair = (Snapshot, Snapshot, Box<dyn Platform>);
 
 pub fn collect_pair(platform: Box<dyn Platform>, gap: Duration) -> Result<Pair, PlatformError> {
+    collect_pair_with(platform, gap, ListOptions::default())
+}
+
+/// `collect_pair` reading what `opts` asks for.
+pub(crate) fn collect_pair_with(
+    platform: Box<dyn Platform>,
+    gap: Duration,
+    opts: ListOptions,
+) -> Result<Pair, PlatformError> {
     let mut st = State::new(platform, gap);
+    st.opts = opts;
     let first = pass(&mut st)?;
     std::thread::sleep(gap);
     crate::platform::test_pause::pause(crate::platform::test_pause::Point::BetweenSamples);
@@ -421,6 +436,14 @@ fn run(mut st: State, cmds: Receiver<CollectorCmd>, stop: &CancelToken, out: Out
                 }
                 Ok(CollectorCmd::ShowThreads(t)) => {
                     st.opts.threads = t;
+                    break;
+                }
+                Ok(CollectorCmd::ExtraReads(io, oom)) => {
+                    (st.opts.io, st.opts.oom) = (io, oom);
+                    break;
+                }
+                Ok(CollectorCmd::Interval(d)) => {
+                    st.interval = d;
                     break;
                 }
                 Ok(CollectorCmd::RefreshNow) => break,

@@ -23,7 +23,7 @@ pub(crate) mod testutil;
 pub use filter::Filter;
 pub use runtime::RuntimeHint;
 pub use sample::{
-    CpuShares, CpuTicks, MemSplit, Pid, Pressure, ProcDetail, ProcInfo, ProcKey, ProcSample,
-    ProcState, Snapshot, SystemSample,
+    CpuShares, CpuTicks, IoBytes, MemSplit, Pid, Pressure, ProcDetail, ProcExtra, ProcInfo,
+    ProcKey, ProcSample, ProcState, Snapshot, SystemSample,
 };
 pub use table::{ProcessTable, RowStats, StateCounts, derive};

@@ -87,8 +87,51 @@ pub struct ProcSample {
     pub vsz_bytes: u64,
     /// For a thread row: the process (thread group) it belongs to.
     pub tgid: Option<Pid>,
+    /// What only some columns show (faults, last CPU, I/O, OOM score).
+    #[serde(flatten)]
+    pub extra: ProcExtra,
     #[serde(flatten)]
     pub info: Arc<ProcInfo>,
+}
+
+/// Figures behind the optional columns; 0 or None where the platform does not
+/// say (macOS), and I/O and the OOM score only while such a column is shown.
+/// 32 bytes a sample (5,000 samples in two or three passes at once): the
+/// counters keep their low 32 bits, which is all a rate between two samples
+/// needs (it takes the wrapping difference), and I/O, rarely shown, is boxed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcExtra {
+    /// Minor and major page faults, the whole process's (Linux `stat`),
+    /// modulo 2^32.
+    #[serde(default)]
+    pub minflt: u32,
+    #[serde(default)]
+    pub majflt: u32,
+    /// Times its main thread was put on a CPU (`schedstat`): a switch in for
+    /// each switch out, so its context switches, voluntary or not; modulo 2^32.
+    #[serde(default)]
+    pub ctxsw: u32,
+    /// Resident memory shared with other processes (file-backed, shmem), KiB.
+    #[serde(default)]
+    pub shared_kib: u32,
+    /// The CPU it last ran on.
+    #[serde(default)]
+    pub processor: u16,
+    /// The kernel's OOM-killer badness, 0..=2000 (`/proc/PID/oom_score`).
+    #[serde(default)]
+    pub oom_score: Option<u16>,
+    /// Bytes it caused to be read from and written to storage (`/proc/PID/io`
+    /// read_bytes, write_bytes); None: not asked for, or unreadable (another
+    /// user's process, for a user who is not root).
+    #[serde(default)]
+    pub io: Option<Box<IoBytes>>,
+}
+
+/// Storage I/O counters of a process, bytes since it started.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IoBytes {
+    pub read: u64,
+    pub write: u64,
 }
 
 /// The slow-changing part of a sample, shared between passes.
@@ -301,4 +344,14 @@ pub struct Snapshot {
     /// Whether OOM kills are known at all (the kernel log could be read).
     #[serde(default)]
     pub oom_known: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every sample carries one, 5,000 of them in two or three passes at once.
+    #[test]
+    fn the_extra_figures_stay_small() {
+        let n = std::mem::size_of::<super::ProcExtra>();
+        assert!(n <= 32, "{n}");
+    }
 }

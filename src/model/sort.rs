@@ -4,99 +4,61 @@ use super::table::ProcessTable;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
+/// A column of the table, by what it sorts on: each column sorts by its own
+/// figure, so one name serves both (`present::columns` holds their titles,
+/// widths and config names).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SortColumn {
     Pid,
+    Ppid,
+    Pgrp,
+    Sid,
+    Tty,
     User,
+    Uid,
     Priority,
     Nice,
     Virt,
     Res,
+    Shr,
     State,
     Cpu,
     Mem,
     Time,
+    Start,
+    Nlwp,
+    /// The CPU it last ran on.
+    Processor,
+    IoRead,
+    IoWrite,
+    MinFlt,
+    MajFlt,
+    CtxSw,
+    Oom,
     Why,
     Command,
 }
 
 impl SortColumn {
-    pub(crate) const ALL: [SortColumn; 12] = [
-        Self::Pid,
-        Self::User,
-        Self::Priority,
-        Self::Nice,
-        Self::Virt,
-        Self::Res,
-        Self::State,
-        Self::Cpu,
-        Self::Mem,
-        Self::Time,
-        Self::Why,
-        Self::Command,
-    ];
-
-    /// The header as the table shows it.
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::Pid => "PID",
-            Self::User => "USER",
-            Self::Priority => "PRI",
-            Self::Nice => "NI",
-            Self::Virt => "VIRT",
-            Self::Res => "RES",
-            Self::State => "S",
-            Self::Cpu => "CPU%",
-            Self::Mem => "MEM%",
-            Self::Time => "TIME+",
-            Self::Why => "WHY",
-            Self::Command => "COMMAND",
-        }
-    }
-
-    /// Parses a column name as the CLI's `--sort` takes it (case-insensitive; header
-    /// titles and plain words both work: `cpu`, `CPU%`, `rss`, `time+`).
-    /// `parse`, with an error that names the value and the columns there are.
-    pub fn named(s: &str) -> Result<Self, UnknownColumn> {
-        Self::parse(s).ok_or_else(|| UnknownColumn(s.to_string()))
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        let s = s.trim().to_ascii_lowercase();
-        Some(match s.trim_end_matches(['%', '+']) {
-            "pid" => Self::Pid,
-            "user" => Self::User,
-            "pri" | "priority" => Self::Priority,
-            "ni" | "nice" => Self::Nice,
-            "virt" | "vsz" => Self::Virt,
-            "res" | "rss" | "mem_bytes" => Self::Res,
-            "s" | "state" => Self::State,
-            "cpu" => Self::Cpu,
-            "mem" => Self::Mem,
-            "time" => Self::Time,
-            "why" => Self::Why,
-            "command" | "cmd" | "comm" => Self::Command,
-            _ => return None,
-        })
-    }
-
     /// Whether a fresh sort on this column starts with the biggest values, as htop does.
     pub(crate) fn descending_by_default(self) -> bool {
         matches!(
             self,
-            Self::Cpu | Self::Mem | Self::Res | Self::Virt | Self::Time
+            Self::Cpu
+                | Self::Mem
+                | Self::Res
+                | Self::Virt
+                | Self::Shr
+                | Self::Time
+                | Self::Nlwp
+                | Self::IoRead
+                | Self::IoWrite
+                | Self::MinFlt
+                | Self::MajFlt
+                | Self::CtxSw
+                | Self::Oom
         )
-    }
-
-    pub fn next(self) -> Self {
-        let i = Self::ALL.iter().position(|c| *c == self).unwrap_or(0);
-        Self::ALL[(i + 1) % Self::ALL.len()]
-    }
-
-    pub fn prev(self) -> Self {
-        let i = Self::ALL.iter().position(|c| *c == self).unwrap_or(0);
-        Self::ALL[(i + Self::ALL.len() - 1) % Self::ALL.len()]
     }
 
     /// Compares rows `a` and `b` of `t` ascending; ties fall back to pid.
@@ -105,15 +67,30 @@ impl SortColumn {
         let (s, r) = (&t.stats[a], &t.stats[b]);
         let ord = match self {
             Self::Pid => Ordering::Equal,
+            Self::Ppid => p.ppid.cmp(&q.ppid),
+            Self::Pgrp => p.pgid.cmp(&q.pgid),
+            Self::Sid => p.sid.cmp(&q.sid),
+            Self::Tty => p.tty.cmp(&q.tty),
             Self::User => p.user.cmp(&q.user),
+            Self::Uid => p.uid.cmp(&q.uid),
             Self::Priority => p.priority.cmp(&q.priority),
             Self::Nice => p.nice.cmp(&q.nice),
             Self::Virt => p.vsz_bytes.cmp(&q.vsz_bytes),
             Self::Res => p.rss_bytes.cmp(&q.rss_bytes),
+            Self::Shr => p.extra.shared_kib.cmp(&q.extra.shared_kib),
             Self::State => p.state.letter().cmp(&q.state.letter()),
             Self::Cpu => s.cpu_percent.total_cmp(&r.cpu_percent),
             Self::Mem => s.mem_percent.total_cmp(&r.mem_percent),
             Self::Time => p.cpu_ns.cmp(&q.cpu_ns),
+            Self::Start => p.start_time.cmp(&q.start_time),
+            Self::Nlwp => p.threads.cmp(&q.threads),
+            Self::Processor => p.extra.processor.cmp(&q.extra.processor),
+            Self::IoRead => rate(s.io_read_rate).total_cmp(&rate(r.io_read_rate)),
+            Self::IoWrite => rate(s.io_write_rate).total_cmp(&rate(r.io_write_rate)),
+            Self::MinFlt => s.minflt_rate.total_cmp(&r.minflt_rate),
+            Self::MajFlt => s.majflt_rate.total_cmp(&r.majflt_rate),
+            Self::CtxSw => s.ctxsw_rate.total_cmp(&r.ctxsw_rate),
+            Self::Oom => p.extra.oom_score.cmp(&q.extra.oom_score),
             Self::Why => {
                 let tag = |i: usize| t.snapshot.why.get(i).map(|w| (w.reason, !w.ready));
                 tag(a).cmp(&tag(b))
@@ -124,6 +101,11 @@ impl SortColumn {
     }
 }
 
+/// An unknown rate sorts below every known one.
+fn rate(r: Option<f32>) -> f32 {
+    r.unwrap_or(-1.0)
+}
+
 fn command_of(p: &super::ProcSample) -> &str {
     if p.cmdline.is_empty() {
         &p.comm
@@ -131,10 +113,3 @@ fn command_of(p: &super::ProcSample) -> &str {
         &p.cmdline
     }
 }
-
-/// A sort column's name (`--sort`, the config's `sort`) that names no column.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown column {0:?}; one of: pid, user, pri, ni, virt, res, s, cpu, mem, time, why, command"
-)]
-pub struct UnknownColumn(pub String);

@@ -9,6 +9,14 @@ pub struct RowStats {
     /// CPU use since the previous snapshot; 100 = one whole core.
     pub cpu_percent: f32,
     pub mem_percent: f32,
+    /// Storage bytes read and written a second; None where either sample
+    /// lacks the counters (unreadable, or not asked for).
+    pub io_read_rate: Option<f32>,
+    pub io_write_rate: Option<f32>,
+    /// Page faults and context switches a second.
+    pub minflt_rate: f32,
+    pub majflt_rate: f32,
+    pub ctxsw_rate: f32,
 }
 
 /// Tasks as htop's header counts them, and processes by state.
@@ -92,6 +100,7 @@ pub fn derive(prev: Option<&Snapshot>, cur: Arc<Snapshot>) -> ProcessTable {
                     // It cannot use more than one a thread, nor more than there are.
                     let cap = 100.0 * f64::from(p.threads.max(1)).min(cores);
                     stats[i].cpu_percent = pct.min(cap) as f32;
+                    rates(&mut stats[i], q, p, wall_ns);
                 }
             }
         }
@@ -130,6 +139,23 @@ pub fn derive(prev: Option<&Snapshot>, cur: Arc<Snapshot>) -> ProcessTable {
     }
 }
 
+/// The counters' rates between `q` and `p`, a sample of the same process
+/// `wall_ns` apart.
+fn rates(st: &mut RowStats, q: &super::ProcSample, p: &super::ProcSample, wall_ns: u64) {
+    let per_s =
+        |before: u64, now: u64| (now.saturating_sub(before) as f64 * 1e9 / wall_ns as f64) as f32;
+    // The 32-bit counters wrap: their difference is taken round the wrap.
+    let per_s32 = |before: u32, now: u32| per_s(0, u64::from(now.wrapping_sub(before)));
+    let (a, b) = (&q.extra, &p.extra);
+    st.minflt_rate = per_s32(a.minflt, b.minflt);
+    st.majflt_rate = per_s32(a.majflt, b.majflt);
+    st.ctxsw_rate = per_s32(a.ctxsw, b.ctxsw);
+    if let (Some(x), Some(y)) = (&a.io, &b.io) {
+        st.io_read_rate = Some(per_s(x.read, y.read));
+        st.io_write_rate = Some(per_s(x.write, y.write));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,6 +185,40 @@ mod tests {
         let t = derive(Some(&prev), cur);
         assert!((t.stats[0].cpu_percent - 50.0).abs() < 0.01);
         assert_eq!(t.stats[1].cpu_percent, 0.0);
+    }
+
+    #[test]
+    fn counter_rates_per_second_and_io_only_where_both_samples_have_it() {
+        let mut a = sample(10, 1, "io");
+        a.extra.minflt = u32::MAX - 99; // it wraps between the samples
+        a.extra.majflt = 2;
+        a.extra.ctxsw = 50;
+        a.extra.io = Some(Box::new(crate::model::IoBytes {
+            read: 0,
+            write: 4096,
+        }));
+        let mut b = sample(11, 1, "unreadable");
+        let prev = snap(0, vec![a.clone(), b.clone()]);
+        a.extra.minflt = a.extra.minflt.wrapping_add(300);
+        a.extra.majflt += 1;
+        a.extra.ctxsw += 25;
+        a.extra.io = Some(Box::new(crate::model::IoBytes {
+            read: 1 << 20,
+            write: 4096 + 2048,
+        }));
+        b.extra.io = Some(Box::new(crate::model::IoBytes { read: 5, write: 5 }));
+        // Half a second: every delta counts twice.
+        let t = derive(Some(&prev), snap(500_000_000, vec![a, b]));
+        let s = t.stats[0];
+        assert_eq!(
+            (s.minflt_rate, s.majflt_rate, s.ctxsw_rate),
+            (600.0, 2.0, 50.0)
+        );
+        assert_eq!(
+            (s.io_read_rate, s.io_write_rate),
+            (Some(2097152.0), Some(4096.0))
+        );
+        assert_eq!(t.stats[1].io_read_rate, None, "no earlier counter: no rate");
     }
 
     #[test]

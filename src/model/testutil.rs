@@ -20,6 +20,7 @@ pub fn sample(pid: i32, ppid: i32, comm: &str) -> ProcSample {
         rss_bytes: 0,
         vsz_bytes: 0,
         tgid: None,
+        extra: Default::default(),
         info: std::sync::Arc::new(ProcInfo {
             tty: None,
             uid: Some(1000),

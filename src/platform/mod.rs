@@ -49,6 +49,10 @@ use std::sync::Arc;
 pub struct ListOptions {
     /// Also list every thread of every process as its own row.
     pub threads: bool,
+    /// Read each process's storage I/O counters (a column shows them).
+    pub io: bool,
+    /// Read each process's OOM score (a column shows it).
+    pub oom: bool,
 }
 
 /// One pass's processes, and which of them were read afresh (new, or they ran):

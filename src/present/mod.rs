@@ -4,6 +4,7 @@
 //! log panes the app pages through.
 
 pub mod at_time;
+pub(crate) mod cells;
 pub mod columns;
 pub(crate) mod format;
 pub(crate) mod layout;

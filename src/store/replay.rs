@@ -447,6 +447,8 @@ fn sample_of(key: ProcKey, h: &Held) -> ProcSample {
         rss_bytes: h.rss,
         vsz_bytes: 0,
         tgid: None,
+        // Not recorded: the extra columns show empty or 0 in a replay.
+        extra: Default::default(),
         info: Arc::clone(&h.info),
     }
 }

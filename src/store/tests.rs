@@ -21,6 +21,7 @@ fn proc(pid: i32, comm: &str) -> ProcSample {
         rss_bytes: 4096,
         vsz_bytes: 0,
         tgid: None,
+        extra: Default::default(),
         info: Arc::new(crate::model::ProcInfo {
             started_at: 100.0,
             comm: comm.into(),

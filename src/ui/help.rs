@@ -25,6 +25,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         Mode::Normal,
         Mode::Filter,
         Mode::Sort,
+        Mode::Setup,
         Mode::Detail,
         Mode::Confirm,
         Mode::Signal,

@@ -13,6 +13,7 @@ pub mod layout;
 pub(crate) mod light;
 pub(crate) mod logs;
 pub(crate) mod monochrome;
+pub(crate) mod setup;
 pub(crate) mod signal_menu;
 pub(crate) mod sort_menu;
 pub(crate) mod status;
@@ -49,6 +50,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Overlay::Ended { .. } => ended::render(app, f, a.table),
         Overlay::Logs { .. } => logs::render(app, f, a.table),
         Overlay::Capture(_) => capture::render(app, f, a.table),
+        Overlay::Setup(v) => setup::render(app, *v, f, a.table),
         _ => {}
     }
     use crate::present::theme::ThemeName;

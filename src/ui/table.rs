@@ -1,8 +1,10 @@
 //! The process table: column titles, one line per view row, the cursor highlighted.
 
-use super::columns::{COLUMNS, positions};
+use super::columns::{positions, spec};
 use super::{format, theme};
 use crate::app::state::App;
+use crate::model::sort::SortColumn;
+use crate::present::cells::{self, Row};
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -17,16 +19,18 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
     if area.height == 0 {
         return;
     }
-    let pos = positions(area.width);
+    let cols = &app.columns;
+    let pos = positions(cols, area.width);
     // The line as if `h` cells wider, its first `h` cells scrolled off the left.
     let h = app.ui.hscroll;
     let put = |buf: &mut Buffer, x: u16, y: u16, w: u16, text: &str, right: bool, style: Style| {
-        put_scrolled(buf, area.x, x, y, w, text, right, style, h)
+        put_scrolled(buf, area, x, y, w, text, right, style, h)
     };
     buf.set_style(Rect::new(area.x, area.y, area.width, 1), theme::TITLE);
-    for ((x, w), c) in pos.iter().zip(COLUMNS).filter(|((_, w), _)| *w > 0) {
-        let mut title = c.sort.title().to_string();
-        let sorted = c.sort == app.opts.sort;
+    for ((x, w), c) in pos.iter().zip(cols).filter(|((_, w), _)| *w > 0) {
+        let spec = spec(*c);
+        let mut title = spec.title.to_string();
+        let sorted = *c == app.opts.sort;
         if sorted {
             title.push(if app.opts.descending { '▽' } else { '△' });
         }
@@ -38,19 +42,22 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
         // A narrow column (PRI, S) lends its arrow the separator beside it.
         let (mut x, mut w) = (*x, *w);
         if title.chars().count() > w as usize {
-            if c.right && x > 0 {
+            if spec.right && x > 0 {
                 x -= 1;
             }
             w += 1;
         }
-        put(buf, x, area.y, w, &title, c.right, style);
+        put(buf, x, area.y, w, &title, spec.right, style);
     }
     let rows = area.height as usize - 1;
     let t = &app.table;
+    let pid_x = cols
+        .iter()
+        .position(|c| *c == SortColumn::Pid)
+        .and_then(|i| (pos[i].1 > 0).then_some(pos[i].0));
     for (line, vr) in app.view.iter().skip(app.ui.scroll).take(rows).enumerate() {
         let y = area.y + 1 + line as u16;
         let p = &t.snapshot.procs[vr.idx];
-        let s = t.stats[vr.idx];
         let selected = app.ui.scroll + line == app.ui.cursor;
         let tagged = app.ui.tagged.contains(&p.key());
         let base = match (selected, tagged) {
@@ -60,69 +67,72 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
             (false, false) => Style::new(),
         };
         buf.set_style(Rect::new(area.x, y, area.width, 1), base);
-        let user = p.user.as_deref().unwrap_or("?");
-        let why = t.snapshot.why.get(vr.idx).copied();
-        let why_cell = match why {
-            Some(w) => (w.text(), if selected { base } else { theme::why(w) }),
-            None => (String::new(), base),
+        let row = Row {
+            p,
+            s: &t.stats[vr.idx],
+            why: t.snapshot.why.get(vr.idx).copied(),
+            now: t.snapshot.taken_at,
         };
-        let cells: [(String, Style); 11] = [
-            (p.pid.to_string(), base),
-            (user.to_string(), base),
-            (
-                if p.priority <= -100 {
-                    "RT".into()
-                } else {
-                    p.priority.to_string()
-                },
-                base,
-            ),
-            (p.nice.to_string(), base),
-            (format::bytes(p.vsz_bytes), base),
-            (format::bytes(p.rss_bytes), base),
-            (
-                p.state.letter().to_string(),
-                if selected {
+        for ((x, w), c) in pos.iter().zip(cols) {
+            if *w == 0 {
+                continue;
+            }
+            if *c == SortColumn::Command {
+                let cmd = command_cell(app, vr, p);
+                let style = if selected || tagged || !p.kernel_thread {
                     base
                 } else {
-                    theme::state(p.state)
-                },
-            ),
-            (format!("{:.1}", s.cpu_percent), base),
-            (format!("{:.1}", s.mem_percent), base),
-            (format::cpu_time(p.cpu_ns), base),
-            why_cell,
-        ];
-        for (((x, w), c), (text, style)) in pos.iter().zip(COLUMNS).zip(cells.iter()) {
-            put(buf, *x, y, *w, text, c.right, *style);
-        }
-        let (x, w) = pos[COLUMNS.len() - 1];
-        let mut cmd = vr.tree_prefix();
-        if p.tgid.is_some() {
-            cmd.push_str(&format::printable(&p.comm));
-            cmd.push_str(" (thread)");
-        } else {
-            let full = p.command();
-            let shown = if app.ui.program_name_only && !p.kernel_thread {
-                name_only(&full)
-            } else {
-                &full
+                    theme::DIM
+                };
+                // COMMAND reaches past the screen's edge by as much as the line scrolled.
+                put(buf, *x, y, w.saturating_add(h), &cmd, false, style);
+                continue;
+            }
+            let style = match (*c, row.why) {
+                _ if selected => base,
+                (SortColumn::State, _) => theme::state(p.state),
+                (SortColumn::Why, Some(w)) => theme::why(w),
+                _ => base,
             };
-            cmd.push_str(&format::shown_command(shown));
+            put(
+                buf,
+                *x,
+                y,
+                *w,
+                &cells::text(*c, &row),
+                spec(*c).right,
+                style,
+            );
         }
-        let style = if selected || tagged || !p.kernel_thread {
-            base
-        } else {
-            theme::DIM
-        };
-        // COMMAND reaches past the screen's edge by as much as the line scrolled.
-        put(buf, x, y, w.saturating_add(h), &cmd, false, style);
         // The mark in the PID cell's first place, free unless the pid takes
         // all seven: seen without colour too.
-        if tagged && pos[0].1 > 0 && p.pid < 1_000_000 {
-            put(buf, 0, y, 1, "*", false, base);
+        if tagged && p.pid < 1_000_000 {
+            put(buf, pid_x.unwrap_or(0), y, 1, "*", false, base);
         }
     }
+}
+
+/// COMMAND as the table shows it: tree branches, a thread's name, the
+/// program's basename when `p` asked for it, secrets redacted.
+fn command_cell(
+    app: &App,
+    vr: &crate::model::view::ViewRow,
+    p: &crate::model::ProcSample,
+) -> String {
+    let mut cmd = vr.tree_prefix();
+    if p.tgid.is_some() {
+        cmd.push_str(&format::printable(&p.comm));
+        cmd.push_str(" (thread)");
+    } else {
+        let full = p.command();
+        let shown = if app.ui.program_name_only && !p.kernel_thread {
+            name_only(&full)
+        } else {
+            &full
+        };
+        cmd.push_str(&format::shown_command(shown));
+    }
+    cmd
 }
 
 /// A command line with its program's directory taken off (`/usr/bin/python3
@@ -140,7 +150,7 @@ fn name_only(cmd: &str) -> &str {
 #[allow(clippy::too_many_arguments)] // put's arguments plus where the line starts and its shift
 fn put_scrolled(
     buf: &mut Buffer,
-    left: u16,
+    area: Rect,
     x: u16,
     y: u16,
     w: u16,
@@ -149,6 +159,9 @@ fn put_scrolled(
     style: Style,
     h: u16,
 ) {
+    let left = area.x;
+    // A line wider than the table is cut at its right edge.
+    let w = w.min((area.width + h).saturating_sub(x));
     if h == 0 {
         return put(buf, left + x, y, w, text, right, style);
     }

@@ -124,6 +124,7 @@ mod tests {
             rss_bytes: 0,
             vsz_bytes: 0,
             tgid: None,
+            extra: Default::default(),
             info: Arc::new(ProcInfo {
                 comm: Arc::from(comm),
                 cmdline: Arc::from(cmdline),

@@ -216,6 +216,7 @@ pub(crate) fn build_sample(
         rss_bytes: task.map_or(0, |t| t.resident_size),
         vsz_bytes: task.map_or(0, |t| t.virtual_size),
         tgid: None,
+        extra: Default::default(),
         info: std::sync::Arc::new(crate::model::ProcInfo {
             tty: extras.tty,
             uid: Some(bsd.uid),

@@ -34,6 +34,10 @@ pub(crate) fn read_detail(root: &Path, key: ProcKey) -> Result<ProcDetail, Platf
         Ok(rd) => d.fd_count = Some(rd.count()),
         Err(e) => d.unreadable.push(format!("fd: {}", why(&e))),
     }
+    // The I/O columns are empty where this cannot be read: say why here.
+    if let Err(e) = std::fs::read(dir.join("io")) {
+        d.unreadable.push(format!("io (IOR/s, IOW/s): {}", why(&e)));
+    }
     Ok(d)
 }
 

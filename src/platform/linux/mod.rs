@@ -6,6 +6,7 @@ pub mod epoll_fdinfo;
 pub mod evidence;
 pub(crate) mod facts;
 pub(crate) mod fd_target;
+pub(crate) mod io_file;
 pub(crate) mod kernel_stack;
 pub(crate) mod kmsg;
 pub(crate) mod kmsg_oom;
@@ -52,6 +53,7 @@ impl LinuxPlatform {
 
 impl Platform for LinuxPlatform {
     fn list(&mut self, opts: ListOptions) -> Result<Listing, PlatformError> {
+        self.reader.set_extras(opts.io, opts.oom);
         let (procs, fresh) =
             self.reader
                 .list(opts.threads)

@@ -27,11 +27,12 @@
 //!
 //! Only samples whose wait evidence may have changed are reported fresh.
 
+use super::io_file::{parse_io, parse_oom_score};
 use super::pid_churn::{FULL_LIST_EVERY, PidChurn};
 use super::reader_io::{ReadAtToEnd, cmdline_into, raise_fd_limit, read_into, sysconf};
 use super::run_watch::sched_read;
 use super::stat::{PF_KTHREAD, Stat, parse_stat};
-use super::statm::parse_resident_pages;
+use super::statm::parse_resident_shared;
 use super::tty::tty_name;
 use super::users::UserNames;
 use crate::model::sorted_map::SortedMap;
@@ -114,6 +115,12 @@ pub struct ProcReader {
     /// pid reused by a new process): gone like the unseen, for `reread_orphans`.
     replaced: Vec<Pid>,
     churn: PidChurn,
+    /// Read `io` and `oom_score` too (a column shows them).
+    io: bool,
+    oom: bool,
+    /// What is read changed: re-read every process this pass, so none shows
+    /// an empty cell until it runs.
+    reread_all: bool,
 }
 
 impl Drop for ProcReader {
@@ -147,7 +154,19 @@ impl ProcReader {
             held: 0,
             buf: Vec::with_capacity(1024),
             replaced: Vec::new(),
+            io: false,
+            oom: false,
+            reread_all: false,
         }
+    }
+
+    /// Whether to read the storage I/O counters and the OOM score of every
+    /// process (only while a column shows them: they cost a file each).
+    pub(crate) fn set_extras(&mut self, io: bool, oom: bool) {
+        if (io, oom) != (self.io, self.oom) {
+            self.reread_all = true;
+        }
+        (self.io, self.oom) = (io, oom);
     }
 
     pub fn boot_time(&self) -> u64 {
@@ -213,6 +232,7 @@ impl ProcReader {
             out.extend(tasks);
         }
         drop(last);
+        self.reread_all = false;
         self.give_foregrounds(&mut out, &mut fresh, foreground, idle_on_tty);
         let mut gone = self.drop_unseen();
         gone.append(&mut self.replaced);
@@ -287,7 +307,7 @@ impl ProcReader {
                 &mut self.buf,
             )
             .and_then(|_| sched_read(&self.buf));
-            let now = read.map(|(f, _)| f);
+            let now = read.map(|r| r.fingerprint);
             let ran = now.is_none() || now != Some(e.sched);
             // Other threads may have run: their CPU time and count are in `stat`.
             let threaded = prev.is_some_and(|p| p.threads > 1);
@@ -295,10 +315,11 @@ impl ProcReader {
                 && !ran
                 && !threaded
                 && !due(pid, self.pass)
+                && !self.reread_all
             {
                 let mut s = p.clone();
-                if let Some((_, wait)) = read {
-                    s.run_delay_ns = wait;
+                if let Some(r) = read {
+                    s.run_delay_ns = r.wait;
                 }
                 return Some((s, Got::Kept));
             }
@@ -306,8 +327,9 @@ impl ProcReader {
             e.sched = now.unwrap_or(UNREAD);
             if alive && let Some(p) = prev {
                 let mut s = p.clone();
-                if let Some((_, wait)) = read {
-                    s.run_delay_ns = wait;
+                if let Some(r) = read {
+                    s.run_delay_ns = r.wait;
+                    s.extra.ctxsw = r.slices as u32;
                 }
                 if let Some(got) = self.read_stat(pid, &mut s, ran) {
                     return Some((s, got));
@@ -370,6 +392,7 @@ impl ProcReader {
         } else {
             s.rss_bytes = rss;
         }
+        self.read_extras(pid, s);
         Some(got)
     }
 
@@ -482,8 +505,10 @@ impl ProcReader {
         let sched_fd = File::open(dir.join("schedstat")).ok();
         let read = read_into(sched_fd.as_ref(), || dir.join("schedstat"), &mut self.buf)
             .and_then(|_| sched_read(&self.buf));
-        let sched = read.map(|(f, _)| f);
-        sample.run_delay_ns = read.map_or(0, |(_, w)| w);
+        let sched = read.map(|r| r.fingerprint);
+        sample.run_delay_ns = read.map_or(0, |r| r.wait);
+        sample.extra.ctxsw = read.map_or(0, |r| r.slices as u32);
+        self.read_extras(pid, &mut sample);
         // The budget is the process's: two readers at once (whytop's tests, a
         // bundle beside the TUI) must not run it out of fds between them.
         let hold = HELD_FDS.load(Ordering::Relaxed) + 2 <= self.fd_budget;
@@ -515,10 +540,36 @@ impl ProcReader {
     fn exact_rss(&mut self, pid: Pid, s: &mut ProcSample) {
         let dir = || self.root.join(pid.to_string()).join("statm");
         if read_into(None, dir, &mut self.buf).is_some()
-            && let Some(pages) = parse_resident_pages(&self.buf)
+            && let Some((pages, shared)) = parse_resident_shared(&self.buf)
         {
             s.rss_bytes = pages.saturating_mul(self.page_size);
+            let kib = shared.saturating_mul(self.page_size) / 1024;
+            s.extra.shared_kib = u32::try_from(kib).unwrap_or(u32::MAX);
         }
+    }
+
+    /// The I/O counters and OOM score, each when asked for (opened, read,
+    /// closed, as `statm`: whenever `stat` is read). Unreadable: None, and the
+    /// detail pane says why.
+    fn read_extras(&mut self, pid: Pid, s: &mut ProcSample) {
+        if !self.io && !self.oom {
+            (s.extra.io, s.extra.oom_score) = (None, None);
+            return;
+        }
+        let dir = self.root.join(pid.to_string());
+        s.extra.io = if self.io {
+            read_into(None, || dir.join("io"), &mut self.buf)
+                .and_then(|_| parse_io(&self.buf))
+                .map(Box::new)
+        } else {
+            None
+        };
+        s.extra.oom_score = if self.oom {
+            read_into(None, || dir.join("oom_score"), &mut self.buf)
+                .and_then(|_| parse_oom_score(&self.buf))
+        } else {
+            None
+        };
     }
 
     /// Thread rows of one process (not cached: only when the user shows threads).
@@ -544,6 +595,7 @@ impl ProcReader {
             t.threads = 1;
             // One memory map for all threads: the process's exact figure.
             t.rss_bytes = proc_.rss_bytes;
+            t.extra.shared_kib = proc_.extra.shared_kib;
             out.push(t);
         }
         out
@@ -630,6 +682,7 @@ fn new_sample(st: &Stat, clk_tck: u64, page: u64, boot: u64) -> ProcSample {
         rss_bytes: 0,
         vsz_bytes: 0,
         tgid: None,
+        extra: Default::default(),
         info: Arc::new(ProcInfo {
             tty: None,
             uid: None,
@@ -659,6 +712,10 @@ fn apply_stat(s: &mut ProcSample, st: &Stat, clk_tck: u64, page: u64) {
     s.nice = st.nice;
     s.threads = st.num_threads;
     s.cpu_ns = st.cpu_ns(clk_tck);
+    // Counters modulo 2^32 (see `ProcExtra`).
+    s.extra.minflt = st.minflt as u32;
+    s.extra.majflt = st.majflt as u32;
+    s.extra.processor = u16::try_from(st.processor).unwrap_or(0);
     s.rss_bytes = st.rss_pages.max(0) as u64 * page;
     s.vsz_bytes = st.vsize;
 }
@@ -749,6 +806,55 @@ mod tests {
         spawn(13);
         let seen = (0..FULL_LIST_EVERY).any(|_| pids(&mut r).contains(&13));
         assert!(seen, "not listed within {FULL_LIST_EVERY} quiet passes");
+    }
+
+    /// Faults, last CPU and SHR come with `stat` and `statm`; `io` and
+    /// `oom_score` only once asked for, and then at the next pass for every
+    /// process, idle ones included; asked no more, they are dropped.
+    #[test]
+    fn extra_figures_and_io_only_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("loadavg"), "0.00 0.00 0.00 1/9 10\n").unwrap();
+        let d = root.join("10");
+        std::fs::create_dir(&d).unwrap();
+        // minflt 77, majflt 5, processor (field 39) 3.
+        let stat = "10 (w) S 1 10 10 0 -1 4194560 77 0 5 0 0 0 0 0 20 0 2 0 5 1000 10 \
+                    18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 0\n";
+        std::fs::write(d.join("stat"), stat).unwrap();
+        std::fs::write(d.join("schedstat"), "100 0 42\n").unwrap();
+        std::fs::write(d.join("statm"), "300 20 8 1 0 5 0\n").unwrap();
+        std::fs::write(d.join("cmdline"), "w\0").unwrap();
+        std::fs::write(
+            d.join("io"),
+            "rchar: 1\nread_bytes: 4096\nwrite_bytes: 512\n",
+        )
+        .unwrap();
+        std::fs::write(d.join("oom_score"), "667\n").unwrap();
+        let mut r = super::ProcReader::new(root.to_path_buf(), "/etc/passwd");
+        let first = r.list(false).unwrap().0;
+        let e = &first[0].extra;
+        assert_eq!((e.minflt, e.majflt, e.processor, e.ctxsw), (77, 5, 3, 42));
+        assert_eq!(e.shared_kib, 8 * r.page_size as u32 / 1024);
+        assert_eq!((e.io.is_none(), e.oom_score), (true, None), "not asked for");
+        r.set_extras(true, true);
+        // It did not run (same schedstat), yet it is read for the new columns.
+        let second = r.list(false).unwrap().0;
+        let io = second[0].extra.io.as_deref().copied();
+        assert_eq!(
+            io,
+            Some(crate::model::IoBytes {
+                read: 4096,
+                write: 512
+            })
+        );
+        assert_eq!(second[0].extra.oom_score, Some(667));
+        r.set_extras(false, false);
+        let third = r.list(false).unwrap().0;
+        assert_eq!(
+            (third[0].extra.io.is_none(), third[0].extra.oom_score),
+            (true, None)
+        );
     }
 
     /// Amending a pass's states changes its rows where they are (no second

@@ -14,6 +14,9 @@ pub struct Stat {
     pub tty_nr: u32,
     pub tpgid: i32,
     pub flags: u64,
+    /// Page faults that needed no I/O and those that did.
+    pub minflt: u64,
+    pub majflt: u64,
     pub utime: u64,
     pub stime: u64,
     pub priority: i32,
@@ -22,6 +25,8 @@ pub struct Stat {
     pub starttime: u64,
     pub vsize: u64,
     pub rss_pages: i64,
+    /// The CPU it last ran on (field 39; 0 where the line is too short).
+    pub processor: i32,
     /// What exec replaces: the code and stack addresses (randomised per exec
     /// under ASLR) and where the argument strings sit. Zero where the kernel
     /// hides them (another user's process) or the line is too short.
@@ -122,6 +127,8 @@ pub fn parse_stat(buf: &[u8]) -> Result<Stat, DecodeError> {
         tty_nr: num::<i64>(f, 7)? as u32,
         tpgid: num(f, 8)?,
         flags: num(f, 9)?,
+        minflt: num(f, 10)?,
+        majflt: num(f, 12)?,
         utime: num(f, 14)?,
         stime: num(f, 15)?,
         priority: num(f, 18)?,
@@ -130,6 +137,7 @@ pub fn parse_stat(buf: &[u8]) -> Result<Stat, DecodeError> {
         starttime: num(f, 22)?,
         vsize: num(f, 23)?,
         rss_pages: num(f, 24)?,
+        processor: f.get(39 - 3).and_then(|v| v.parse().ok()).unwrap_or(0),
         exec_sig: ExecSig(
             [26, 27, 28, 48, 49]
                 .map(|field| f.get(field - 3).and_then(|v| v.parse().ok()).unwrap_or(0)),
@@ -155,6 +163,7 @@ mod tests {
             (1723, 1044, 34816, 1730)
         );
         assert_eq!((s.utime, s.stime, s.priority, s.nice), (3, 4, 20, 0));
+        assert_eq!((s.minflt, s.majflt, s.processor), (102, 0, 1));
         assert_eq!(
             (s.num_threads, s.starttime, s.vsize, s.rss_pages),
             (1, 302196, 3133440, 410)

@@ -4,13 +4,19 @@
 //! low, most of all for large, multi-threaded processes.
 
 /// Resident pages: the second of statm's numbers.
+#[cfg(test)]
 pub(crate) fn parse_resident_pages(buf: &[u8]) -> Option<u64> {
-    std::str::from_utf8(buf)
-        .ok()?
-        .split_ascii_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
+    parse_resident_shared(buf).map(|(r, _)| r)
+}
+
+/// Resident and shared pages: the second and third of statm's numbers (the
+/// third is htop's SHR: file-backed and shmem pages). A line cut short after
+/// the resident figure gives 0 shared.
+pub(crate) fn parse_resident_shared(buf: &[u8]) -> Option<(u64, u64)> {
+    let mut it = std::str::from_utf8(buf).ok()?.split_ascii_whitespace();
+    let resident = it.nth(1)?.parse().ok()?;
+    let shared = it.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+    Some((resident, shared))
 }
 
 #[cfg(test)]
@@ -24,6 +30,11 @@ mod tests {
         assert_eq!(parse_resident_pages(b"2990"), None);
         assert_eq!(parse_resident_pages(b"1 x 3"), None);
         assert_eq!(parse_resident_pages(b""), None);
+        assert_eq!(
+            parse_resident_shared(b"2990 410 376 5 0 77 0\n"),
+            Some((410, 376))
+        );
+        assert_eq!(parse_resident_shared(b"2990 410"), Some((410, 0)));
     }
 
     proptest! {

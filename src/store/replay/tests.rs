@@ -88,6 +88,7 @@ fn proc(pid: i32, comm: &str, cpu_s: u64) -> ProcSample {
         rss_bytes: 4096 * pid as u64,
         vsz_bytes: 0,
         tgid: None,
+        extra: Default::default(),
         info: Arc::new(ProcInfo {
             started_at: 50.0,
             comm: comm.into(),
