@@ -992,3 +992,34 @@ fn setup_shows_and_orders_columns_and_the_table_follows() {
         app.settings_changed
     );
 }
+
+/// htop's footer, generated from the keymap: every entry fits at 80 columns
+/// (the labels touch where a space after each would not), and an action the
+/// user's keymap unbinds is not offered.
+#[test]
+fn footer_holds_htops_keys_and_stop_at_80_columns() {
+    let mut app = app();
+    update(&mut app, Msg::Resize(80, 24));
+    let s = screen(&app);
+    let footer = s.lines().last().unwrap();
+    assert_eq!(
+        footer,
+        "F1HelpF2SetupF3SearchF4FilterF5TreeF6SortByF7Nice-F8Nice+F9KillF10QuitxStop"
+    );
+    update(&mut app, Msg::Resize(120, 24));
+    let s = screen(&app);
+    let footer = s.lines().last().unwrap();
+    assert!(
+        footer.starts_with(
+            "F1Help F2Setup F3Search F4Filter F5Tree F6SortBy F7Nice- F8Nice+ F9Kill F10Quit xStop "
+        ),
+        "{footer}"
+    );
+    let keys = Keymap::with_user(Some("[normal]\n\"F2\" = \"none\"\n")).unwrap();
+    let mut unbound = App::new(keys, ViewOptions::default(), Duration::from_secs(1));
+    update(&mut unbound, Msg::Resize(120, 24));
+    let s = screen(&unbound);
+    let footer = s.lines().last().unwrap();
+    assert!(!footer.contains("Setup"), "{footer}");
+    assert!(footer.contains("F3Search"), "{footer}");
+}

@@ -187,7 +187,7 @@ impl Keymap {
     }
 
     /// Loads the default, patched by a user file's text when given.
-    pub(crate) fn with_user(user: Option<&str>) -> Result<Keymap, KeymapError> {
+    pub fn with_user(user: Option<&str>) -> Result<Keymap, KeymapError> {
         let mut k = Keymap::default_map();
         if let Some(text) = user {
             k.patch(text)?;

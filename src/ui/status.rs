@@ -122,22 +122,31 @@ pub fn line(app: &App) -> Line<'static> {
         &FOOTER
     };
     used += filter.chars().count();
-    for &(action, what) in footer {
-        // An action the keymap leaves unbound is not offered.
-        let Some((_, keys)) = bindings.iter().find(|(a, _)| *a == action) else {
-            continue;
-        };
-        let key = keys
-            .iter()
-            .find(|k| k.len() > 1 && k.starts_with('F'))
-            .unwrap_or(&keys[0]);
-        let len = key.len() + what.len() + 1;
+    // An action the keymap leaves unbound is not offered.
+    let entries: Vec<(&String, &str)> = footer
+        .iter()
+        .filter_map(|&(action, what)| {
+            let (_, keys) = bindings.iter().find(|(a, _)| *a == action)?;
+            let key = keys
+                .iter()
+                .find(|k| k.len() > 1 && k.starts_with('F'))
+                .unwrap_or(&keys[0]);
+            Some((key, what))
+        })
+        .collect();
+    // As htop at 80 columns: where a space after each label would push the
+    // last keys off, the labels touch; the key's own colour (reversed under
+    // NO_COLOR) still tells each from the next.
+    let spaced: usize = entries.iter().map(|(k, w)| k.len() + w.len() + 1).sum();
+    let gap = if used + spaced <= width { " " } else { "" };
+    for (key, what) in entries {
+        let len = key.len() + what.len() + gap.len();
         if used + len > width {
             break;
         }
         used += len;
         spans.push(Span::styled(key.clone(), theme::KEY));
-        spans.push(Span::raw(format!("{what} ")));
+        spans.push(Span::raw(format!("{what}{gap}")));
     }
     if !filter.is_empty() {
         spans.push(Span::styled(filter, theme::LABEL));
@@ -150,8 +159,9 @@ pub fn line(app: &App) -> Line<'static> {
 
 /// htop's footer and whytop's stop, each under the key the keymap gives it
 /// (its F-key where it has one).
-const FOOTER: [(Action, &str); 10] = [
+const FOOTER: [(Action, &str); 11] = [
     (Action::Help, "Help"),
+    (Action::Setup, "Setup"),
     (Action::Search, "Search"),
     (Action::Filter, "Filter"),
     (Action::Tree, "Tree"),
