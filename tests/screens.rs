@@ -1023,3 +1023,21 @@ fn footer_holds_htops_keys_and_stop_at_80_columns() {
     assert!(!footer.contains("Setup"), "{footer}");
     assert!(footer.contains("F3Search"), "{footer}");
 }
+
+/// htop's `u`: a menu of the users listed, everyone's first; picking one
+/// shows only theirs and the footer says so.
+#[test]
+fn user_menu_lists_users_and_the_pick_filters_the_table() {
+    let mut app = app();
+    key(&mut app, KeyCode::Char('u'));
+    let s = screen(&app);
+    assert!(s.contains("Show user"), "{s}");
+    assert!(s.contains("*All users"), "{s}");
+    assert!(s.contains(" dev "), "{s}");
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&app);
+    assert!(!s.contains("Show user"), "{s}");
+    assert!(s.lines().last().unwrap().contains("user: dev"), "{s}");
+    assert!(s.contains("sshd"), "{s}");
+}

@@ -670,6 +670,58 @@ fn dash_p_and_dash_u_show_only_those_processes() {
     t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
 }
 
+/// htop's `u`: a menu of the users, everyone's first; the pick shows only
+/// that user's processes and the footer says whose; the first line undoes it.
+#[test]
+fn u_picks_a_user_from_a_menu_and_shows_only_theirs() {
+    let tag = marker("userm");
+    let (_parent, _kid) = family(&tag);
+    let _nob = Proc::spawn(Command::new("setpriv").args([
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        "bash",
+        "-c",
+        &format!("exec -a {tag}nob sleep 300"),
+    ]));
+    let t = Tmux::shell(150, 40);
+    start(&t, &format!("--filter {tag}"));
+    t.wait_screen("root's and nobody's", |s| {
+        s.contains(&format!("{tag}dad")) && s.contains(&format!("{tag}nob"))
+    });
+    t.keys(&["u"]);
+    let s = t.wait_screen("the user menu", |s| {
+        s.contains("Show user") && s.lines().any(|l| l.starts_with("│ nobody"))
+    });
+    // Down from the first line ("All users") to nobody's.
+    let menu: Vec<&str> = s.lines().filter(|l| l.starts_with('│')).collect();
+    let first = menu.iter().position(|l| l.contains("All users")).unwrap();
+    let at = menu.iter().position(|l| l.starts_with("│ nobody")).unwrap();
+    for _ in first..at {
+        t.keys(&["Down"]);
+    }
+    t.keys(&["Enter"]);
+    let s = t.wait_screen("nobody's alone", |s| {
+        s.contains("user: nobody") && s.contains("1 shown") && !s.contains("Show user")
+    });
+    assert!(
+        s.contains(&format!("{tag}nob")) && !s.contains(&format!("{tag}dad")),
+        "{s}"
+    );
+    t.keys(&["u"]);
+    t.wait_screen("the menu on nobody", |s| {
+        s.lines().any(|l| l.starts_with("│*nobody"))
+    });
+    t.keys(&["Home", "Enter"]);
+    t.wait_screen("everyone's again", |s| {
+        s.contains(&format!("{tag}dad"))
+            && s.contains(&format!("{tag}nob"))
+            && !s.contains("user: nobody")
+    });
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+}
+
 /// The SGR parameters of every escape sequence on the screen, each split at `;`.
 fn sgr_params(escaped: &str) -> Vec<Vec<u32>> {
     let sgr = regex::Regex::new(r"\x1b\[([0-9;:]*)m").unwrap();

@@ -16,6 +16,10 @@ pub(crate) enum Action {
     Top,
     Bottom,
     SortMenu,
+    /// htop's `u`: show only one user's processes, picked from a menu.
+    UserMenu,
+    /// In the user menu: show the highlighted user's (or everyone's).
+    UserPick,
     /// F2: the setup screen.
     Setup,
     /// In setup: show/hide the column or meter, or change the option.
@@ -158,6 +162,8 @@ impl Action {
             Self::Top => "first row",
             Self::Bottom => "last row",
             Self::SortMenu => "choose the sort column",
+            Self::UserMenu => "show only one user's processes",
+            Self::UserPick => "show the highlighted user's processes",
             Self::Setup => "setup: columns, meters, delay, theme",
             Self::SetupToggle => "show / hide it, or change the option",
             Self::SetupMoveUp => "move it up",

@@ -14,6 +14,8 @@ pub enum Mode {
     Filter,
     Search,
     Sort,
+    /// `u`: the menu of users.
+    User,
     Detail,
     Help,
     Confirm,
@@ -33,7 +35,7 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub(crate) const ALL: [Mode; 17] = [
+    pub(crate) const ALL: [Mode; 18] = [
         Mode::Setup,
         Mode::Capture,
         Mode::Logs,
@@ -42,6 +44,7 @@ impl Mode {
         Mode::Filter,
         Mode::Search,
         Mode::Sort,
+        Mode::User,
         Mode::Detail,
         Mode::Help,
         Mode::Confirm,
@@ -59,6 +62,7 @@ impl Mode {
             Mode::Filter => "filter",
             Mode::Search => "search",
             Mode::Sort => "sort",
+            Mode::User => "user",
             Mode::Detail => "detail",
             Mode::Help => "help",
             Mode::Confirm => "confirm",

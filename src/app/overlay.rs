@@ -21,6 +21,11 @@ pub enum Overlay {
     SortMenu {
         cursor: usize,
     },
+    /// `u`: the users of the processes listed when it opened ("" first: all).
+    UserMenu {
+        users: Vec<String>,
+        cursor: usize,
+    },
     /// The detail pane below the table; `focus`: keys scroll it.
     Detail {
         scroll: usize,
@@ -112,6 +117,7 @@ impl Overlay {
             Overlay::FilterPrompt { .. } => Mode::Filter,
             Overlay::SearchPrompt(_) => Mode::Search,
             Overlay::SortMenu { .. } => Mode::Sort,
+            Overlay::UserMenu { .. } => Mode::User,
             Overlay::Detail { .. } => Mode::Detail,
             Overlay::Help { .. } => Mode::Help,
             Overlay::ConfirmStop(_) | Overlay::ConfirmTagged(_) => Mode::Confirm,

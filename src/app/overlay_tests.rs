@@ -53,6 +53,7 @@ fn open(app: &mut App, mode: Mode) {
         Mode::Filter => KeyCode::Char('\\'),
         Mode::Search => KeyCode::Char('/'),
         Mode::Sort => KeyCode::F(6),
+        Mode::User => KeyCode::Char('u'),
         Mode::Detail => KeyCode::Enter,
         Mode::Help => KeyCode::Char('?'),
         Mode::Confirm => KeyCode::Char('x'),

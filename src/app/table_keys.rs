@@ -46,6 +46,7 @@ pub(crate) fn act(app: &mut App, a: Action) -> Vec<Effect> {
                 .unwrap_or(0);
             app.ui.overlay = Overlay::SortMenu { cursor };
         }
+        Action::UserMenu => super::user_menu::open(app),
         Action::SortNext => sort_by(app, app.sort_step(1)),
         Action::SortPrev => sort_by(app, app.sort_step(-1)),
         Action::SortCpu => sort_by(app, SortColumn::Cpu),

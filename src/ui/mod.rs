@@ -18,6 +18,7 @@ pub(crate) mod signal_menu;
 pub(crate) mod sort_menu;
 pub(crate) mod status;
 pub(crate) mod table;
+pub(crate) mod user_menu;
 
 // What the TUI shares with the app and the CLI, under the names the panes use.
 pub use crate::present::columns;
@@ -41,6 +42,7 @@ pub fn render(app: &App, f: &mut Frame) {
     match &app.ui.overlay {
         Overlay::Help { .. } => help::render(app, f, f.area()),
         Overlay::SortMenu { cursor } => sort_menu::render(app, *cursor, f, a.table),
+        Overlay::UserMenu { users, cursor } => user_menu::render(app, users, *cursor, f, a.table),
         Overlay::ConfirmStop(p) => confirm::render(app, p, f, f.area()),
         Overlay::ConfirmTagged(p) => confirm::render_tagged(p, f, f.area()),
         Overlay::SignalMenu { cursor, group } => {
