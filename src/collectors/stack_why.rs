@@ -180,7 +180,7 @@ mod tests {
         let mut e = mac(81711, false);
         e.tty = None;
         let w = judged(&e, &[], &s);
-        assert_eq!(w.main.reason, WaitReason::EventLoop);
+        assert_eq!(w.main.reason, WaitReason::Ipc);
         assert!(w.main.detail.contains("Mach message"), "{}", w.main.detail);
         assert!(
             w.main.detail.contains("mach_msg2_trap"),

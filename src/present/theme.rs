@@ -112,7 +112,7 @@ pub fn why(tag: WhyTag) -> Style {
         WaitReason::Lock => s.fg(Color::LightRed),
         WaitReason::EventLoop => s.fg(Color::LightBlue),
         WaitReason::Pipe => s.fg(Color::LightMagenta),
-        WaitReason::Socket => s.fg(Color::LightCyan),
+        WaitReason::Socket | WaitReason::Ipc => s.fg(Color::LightCyan),
         WaitReason::Stopped | WaitReason::Traced => {
             s.fg(Color::Magenta).add_modifier(Modifier::BOLD)
         }

@@ -182,6 +182,8 @@ fn initial(r: WaitReason) -> char {
         WaitReason::Traced => 't',
         WaitReason::Zombie => 'Z',
         WaitReason::EventLoop => 'e',
+        // A Mach message: `i` is input's.
+        WaitReason::Ipc => 'm',
         WaitReason::Unknown => '?',
         other => other.label().chars().next().unwrap_or('?'),
     }

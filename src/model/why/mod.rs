@@ -58,6 +58,9 @@ pub enum WaitReason {
     Pipe,
     /// accept, recv, send, connect.
     Socket,
+    /// macOS: waiting for a Mach message (a service's reply, a run loop's
+    /// port); only a captured stack tells it (`mach_msg*` innermost).
+    Ipc,
     /// Waiting for a signal (pause, sigsuspend, sigtimedwait).
     Signal,
     Stopped,
@@ -71,7 +74,7 @@ pub enum WaitReason {
 }
 
 impl WaitReason {
-    pub(crate) const ALL: [WaitReason; 16] = [
+    pub(crate) const ALL: [WaitReason; 17] = [
         WaitReason::Running,
         WaitReason::Starved,
         WaitReason::Input,
@@ -82,6 +85,7 @@ impl WaitReason {
         WaitReason::EventLoop,
         WaitReason::Pipe,
         WaitReason::Socket,
+        WaitReason::Ipc,
         WaitReason::Signal,
         WaitReason::Stopped,
         WaitReason::Traced,
@@ -103,6 +107,7 @@ impl WaitReason {
             WaitReason::EventLoop => "event-loop",
             WaitReason::Pipe => "pipe",
             WaitReason::Socket => "socket",
+            WaitReason::Ipc => "ipc",
             WaitReason::Signal => "signal",
             WaitReason::Stopped => "stopped",
             WaitReason::Traced => "traced",

@@ -19,7 +19,7 @@ pub(super) fn judge(e: &Evidence) -> Option<Judgement> {
             format!("waiting on a lock or condition variable ({from})"),
         ),
         "ipc" => Judgement::new(
-            EventLoop,
+            Ipc,
             format!("waiting for a Mach message, in a run loop or for a service's reply ({from})"),
         ),
         "child" => child(e, &from),

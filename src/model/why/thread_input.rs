@@ -130,6 +130,7 @@ fn main_waits(main: &Verdict) -> String {
         Disk => "waits for disk I/O".into(),
         Pipe => "waits on a pipe".into(),
         Socket => "waits on a socket".into(),
+        Ipc => "waits for a Mach message".into(),
         Zombie => "has exited".into(),
         _ => format!("is {}", main.reason),
     };
