@@ -6,7 +6,7 @@
 
 use super::reader::reason;
 use super::{StoreError, sql_err};
-use crate::model::ending::ExitReport;
+use crate::model::ending::{ExitReport, OomKill};
 use crate::model::why::WhyTag;
 use crate::model::{CpuShares, ProcInfo, ProcKey, ProcSample, ProcState, Snapshot, SystemSample};
 use rusqlite::{Connection, Row, params};
@@ -167,6 +167,11 @@ pub struct Recording {
     /// The recorder had the kernel's exit reports (it ran as root on
     /// Linux): one ending came with them. Read with the timeline.
     kernel_exits: bool,
+    /// The schema version (1 has no OOM columns).
+    version: i64,
+    /// The recorder read the kernel log for OOM kills (version 2, as root):
+    /// a process with no kill recorded was not killed by the OOM killer.
+    oom_known: bool,
 }
 
 const PROC_COLUMNS: &str = "p.id, p.pid, p.start_time, p.started_at, p.uid, p.user, p.comm,
@@ -219,11 +224,14 @@ fn held_of(r: &Row<'_>) -> rusqlite::Result<(i64, ProcKey, Held)> {
 
 impl Recording {
     pub fn open(path: &Path) -> Result<Recording, StoreError> {
+        let (conn, version) = super::open_for_reading(path)?;
         Ok(Recording {
-            conn: super::open_for_reading(path)?.0,
+            conn,
             path: path.into(),
             live: Live::default(),
             kernel_exits: false,
+            version,
+            oom_known: false,
         })
     }
 
@@ -242,6 +250,15 @@ impl Recording {
                 |r| r.get(0),
             )
             .map_err(&e)?;
+        self.oom_known = self.version >= 2
+            && self
+                .conn
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM processes WHERE oom_killed IS NOT NULL)",
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(&e)?;
         let mut st = self
             .conn
             .prepare_cached("SELECT id, taken_at, interval_s, procs FROM samples ORDER BY id")
@@ -264,11 +281,11 @@ impl Recording {
     /// The snapshot of `sample`: built from the sample before it when that is
     /// the one built last (its rows alone), else read whole.
     pub fn snapshot(&mut self, sample: &Mark, prev: Option<&Mark>) -> Result<Snapshot, StoreError> {
-        let exits = match prev {
+        let (exits, oom_kills) = match prev {
             Some(p) if self.live.at == Some(p.id) => self.advance(sample.id)?,
             _ => {
                 self.load(sample.id)?;
-                Vec::new()
+                (Vec::new(), Vec::new())
             }
         };
         self.live.at = Some(sample.id);
@@ -288,10 +305,8 @@ impl Recording {
             why,
             exits,
             exits_known: self.kernel_exits,
-            // The recording's OOM kills are not replayed yet: the Ended view
-            // says whether the OOM killer ended a process is not known.
-            oom_kills: Vec::new(),
-            oom_known: false,
+            oom_kills,
+            oom_known: self.oom_known,
         })
     }
 
@@ -318,16 +333,23 @@ impl Recording {
     /// From the sample built last to `sample`, the next one: its endings go,
     /// its rows (new processes among them) apply. Returns the exits the
     /// kernel reported for the processes that ended there.
-    fn advance(&mut self, sample: i64) -> Result<Vec<ExitReport>, StoreError> {
+    fn advance(&mut self, sample: i64) -> Result<(Vec<ExitReport>, Vec<OomKill>), StoreError> {
         let e = sql_err(&self.path);
         let mut exits = Vec::new();
+        let mut kills = Vec::new();
         {
+            // Version 1 has no OOM columns: nothing was known of the OOM killer.
+            let oom = if self.version >= 2 {
+                "oom_killed, oom_cgroup"
+            } else {
+                "NULL, NULL"
+            };
             let mut st = self
                 .conn
-                .prepare_cached(
-                    "SELECT id, exit_code, exit_signal, core_dumped, ended_at FROM processes
-                     WHERE end_sample = ?1",
-                )
+                .prepare_cached(&format!(
+                    "SELECT id, exit_code, exit_signal, core_dumped, ended_at, {oom}
+                     FROM processes WHERE end_sample = ?1"
+                ))
                 .map_err(&e)?;
             let rows = st
                 .query_map([sample], |r| {
@@ -337,15 +359,28 @@ impl Recording {
                         r.get::<_, Option<i32>>(2)?,
                         r.get::<_, Option<bool>>(3)?,
                         r.get::<_, Option<f64>>(4)?,
+                        r.get::<_, Option<bool>>(5)?,
+                        r.get::<_, Option<String>>(6)?,
                     ))
                 })
                 .map_err(&e)?;
             for row in rows {
-                let (id, code, signal, core, at) = row.map_err(&e)?;
+                let (id, code, signal, core, at, oom_killed, cgroup) = row.map_err(&e)?;
                 let Some(key) = self.live.ids.remove(&id) else {
                     continue;
                 };
-                self.live.procs.remove(&key);
+                let held = self.live.procs.remove(&key);
+                if oom_killed == Some(true) {
+                    // Given to this process alone: at its own start time.
+                    kills.push(OomKill {
+                        pid: key.pid,
+                        comm: held.map(|h| h.info.comm.to_string()).unwrap_or_default(),
+                        memcg: cgroup.is_some(),
+                        cgroup,
+                        at: at.unwrap_or(0.0),
+                        at_ticks: key.start_time,
+                    });
+                }
                 if code.is_some() || signal.is_some() {
                     exits.push(ExitReport {
                         pid: key.pid,
@@ -377,7 +412,7 @@ impl Recording {
             self.live.ids.insert(id, key);
             self.live.procs.insert(key, held);
         }
-        Ok(exits)
+        Ok((exits, kills))
     }
 
     /// The machine's figures of a sample. The recording keeps their average

@@ -242,3 +242,55 @@ fn an_exit_the_kernel_reported_comes_with_the_sample_it_ended_in() {
         start_time: 1020
     }));
 }
+
+#[test]
+fn an_oom_kill_the_recorder_logged_is_replayed_with_its_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.sqlite");
+    let mut w = Writer::open(
+        &db,
+        WriterOptions::default(),
+        Box::new(|s: &str| s.to_string()),
+    )
+    .unwrap();
+    w.set_oom_known(true);
+    let both = vec![
+        (proc(10, "a", 0), WaitReason::Input),
+        (proc(20, "hog", 0), WaitReason::Running),
+    ];
+    w.write(&table(300.0, both), 1.0).unwrap();
+    w.note_oom_kill(crate::model::ending::OomKill {
+        pid: 20,
+        comm: "hog".into(),
+        cgroup: Some("/batch".into()),
+        memcg: true,
+        at: 300.4,
+        at_ticks: 1020 + 50,
+    });
+    w.write(
+        &table(301.0, vec![(proc(10, "a", 0), WaitReason::Input)]),
+        1.0,
+    )
+    .unwrap();
+    let mut rec = Recording::open(&db).unwrap();
+    let tl = rec.timeline().unwrap();
+    let first = rec.snapshot(&tl.marks[0], None).unwrap();
+    assert!(first.oom_kills.is_empty() && first.oom_known);
+    let second = rec.snapshot(&tl.marks[1], Some(&tl.marks[0])).unwrap();
+    let k: Vec<_> = second
+        .oom_kills
+        .iter()
+        .map(|k| (k.pid, k.comm.as_str(), k.cgroup.as_deref()))
+        .collect();
+    assert_eq!(k, vec![(20, "hog", Some("/batch"))]);
+    // Given to that process, never to a later owner of pid 20.
+    let kill = &second.oom_kills[0];
+    assert!(kill.may_be(ProcKey {
+        pid: 20,
+        start_time: 1020
+    }));
+    assert!(!kill.may_be(ProcKey {
+        pid: 20,
+        start_time: 1021
+    }));
+}
