@@ -17,6 +17,9 @@ pub struct RowStats {
     pub minflt_rate: f32,
     pub majflt_rate: f32,
     pub ctxsw_rate: f32,
+    /// Energy billed a second, watts (macOS `ri_billed_energy`); None where
+    /// either sample lacks it.
+    pub energy_watts: Option<f32>,
 }
 
 /// Tasks as htop's header counts them, and processes by state.
@@ -153,6 +156,10 @@ fn rates(st: &mut RowStats, q: &super::ProcSample, p: &super::ProcSample, wall_n
     if let (Some(x), Some(y)) = (&a.io, &b.io) {
         st.io_read_rate = Some(per_s(x.read, y.read));
         st.io_write_rate = Some(per_s(x.write, y.write));
+    }
+    if let (Some(x), Some(y)) = (&a.mac, &b.mac) {
+        // nJ a second is nW.
+        st.energy_watts = Some(per_s(x.billed_energy_nj, y.billed_energy_nj) / 1e9);
     }
 }
 

@@ -47,8 +47,43 @@ pub fn text(c: C, row: &Row) -> String {
         C::MajFlt => count_rate(s.majflt_rate),
         C::CtxSw => count_rate(s.ctxsw_rate),
         C::Oom => p.extra.oom_score.map(|o| o.to_string()).unwrap_or_default(),
+        C::Qos => p.extra.mac.as_deref().map(qos).unwrap_or_default(),
+        C::Bg => p
+            .extra
+            .mac
+            .as_deref()
+            .and_then(|m| m.background)
+            .map(|b| if b { "bg" } else { "-" }.to_string())
+            .unwrap_or_default(),
+        C::Footprint => p
+            .extra
+            .mac
+            .as_deref()
+            .map(|m| format::bytes(m.footprint))
+            .unwrap_or_default(),
+        C::Energy => s.energy_watts.map(watts).unwrap_or_default(),
         C::Why => row.why.map(|w| w.text()).unwrap_or_default(),
         C::Command => p.command(),
+    }
+}
+
+/// QOS: the main thread's tier, `/`, the class most CPU went to since the
+/// last refresh (`ui/ut`); `?` for a tier unread, `-` for no CPU used.
+fn qos(m: &crate::model::MacFigures) -> String {
+    let tier = m.qos_tier.map_or("?", |c| c.short());
+    let cpu = m.qos_cpu.map_or("-", |c| c.short());
+    format!("{tier}/{cpu}")
+}
+
+/// Watts in six cells: `0`, `0.4mW`, `350mW`, `1.25W`, `12.5W`.
+fn watts(w: f32) -> String {
+    let mw = w * 1000.0;
+    match mw {
+        mw if mw < 0.05 => "0".into(),
+        mw if mw < 10.0 => format!("{mw:.1}mW"),
+        mw if mw < 999.5 => format!("{}mW", mw.round() as u32),
+        _ if w < 10.0 => format!("{w:.2}W"),
+        _ => format!("{w:.1}W"),
     }
 }
 
