@@ -271,4 +271,23 @@ mod tests {
         s.system.procs_running = Some(7);
         assert_eq!(derive(None, Arc::new(s)).counts.running, 2);
     }
+
+    #[test]
+    fn energy_watts_from_billed_nanojoules() {
+        let mut a = sample(10, 1, "Finder");
+        let figures = |nj| {
+            Some(Box::new(crate::model::MacFigures {
+                billed_energy_nj: nj,
+                ..Default::default()
+            }))
+        };
+        a.extra.mac = figures(7_000_000);
+        let other = sample(11, 1, "linux");
+        let prev = snap(0, vec![a.clone(), other.clone()]);
+        a.extra.mac = figures(7_000_000 + 2_500_000_000); // 2.5 J in 2 s
+        let t = derive(Some(&prev), snap(2_000_000_000, vec![a, other]));
+        let w = t.stats[0].energy_watts.unwrap();
+        assert!((w - 1.25).abs() < 1e-4, "{w}");
+        assert_eq!(t.stats[1].energy_watts, None, "no figures: no rate");
+    }
 }

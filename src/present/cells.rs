@@ -173,4 +173,46 @@ mod tests {
         assert_eq!(byte_rate(0.0), "0");
         assert_eq!(byte_rate(512.0), "512B");
     }
+
+    #[test]
+    fn macos_cells_and_empty_elsewhere() {
+        use crate::model::{MacFigures, QosClass};
+        let mut p = sample(42, 7, "Finder");
+        let s = RowStats::default();
+        fn row<'a>(p: &'a ProcSample, s: &'a RowStats) -> Row<'a> {
+            Row {
+                p,
+                s,
+                why: None,
+                now: 0.0,
+            }
+        }
+        // Linux (and another user's process on macOS): no figures, empty cells.
+        for c in [C::Qos, C::Bg, C::Footprint, C::Energy] {
+            assert_eq!(text(c, &row(&p, &s)), "", "{c:?}");
+        }
+        p.extra.mac = Some(Box::new(MacFigures {
+            qos_tier: Some(QosClass::UserInteractive),
+            qos_cpu: Some(QosClass::Utility),
+            background: Some(true),
+            footprint: 182 << 20,
+            billed_energy_nj: 1,
+        }));
+        assert_eq!(text(C::Qos, &row(&p, &s)), "ui/ut");
+        assert_eq!(text(C::Bg, &row(&p, &s)), "bg");
+        assert_eq!(text(C::Footprint, &row(&p, &s)), "182M");
+        let m = p.extra.mac.as_deref_mut().unwrap();
+        (m.qos_tier, m.qos_cpu, m.background) = (None, None, Some(false));
+        assert_eq!(text(C::Qos, &row(&p, &s)), "?/-");
+        assert_eq!(text(C::Bg, &row(&p, &s)), "-");
+        let energy = RowStats {
+            energy_watts: Some(0.035),
+            ..Default::default()
+        };
+        assert_eq!(text(C::Energy, &row(&p, &energy)), "35mW");
+        assert_eq!(
+            [0.0, 0.0004, 0.0123, 1.25, 104.0].map(watts),
+            ["0", "0.4mW", "12mW", "1.25W", "104.0W"]
+        );
+    }
 }
