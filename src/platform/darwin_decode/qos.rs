@@ -87,6 +87,16 @@ pub(crate) fn figures(
     }
 }
 
+/// The figures of a process that did not run since the last pass: as they
+/// were (its footprint, energy and I/O stand still without CPU), with no CPU
+/// to place in a class.
+pub(crate) fn unchanged(last: &MacFigures) -> MacFigures {
+    MacFigures {
+        qos_cpu: None,
+        ..*last
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,5 +166,16 @@ mod tests {
         assert_eq!((f.qos_tier, f.qos_cpu, f.background), (None, None, None));
         // A second read with no CPU since places none.
         assert_eq!(figures(&now, Some(&now), Some(4), None).qos_cpu, None);
+        // Not read again (it did not run): kept, with no class.
+        let f = figures(&now, Some(&before), Some(46), Some(true));
+        let kept = unchanged(&f);
+        assert_eq!(kept.qos_cpu, None);
+        assert_eq!(
+            MacFigures {
+                qos_cpu: f.qos_cpu,
+                ..kept
+            },
+            f
+        );
     }
 }

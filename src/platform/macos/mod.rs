@@ -333,10 +333,10 @@ impl Platform for MacPlatform {
                 mac_figures(pid, prev.as_ref(), full_bsd.as_ref())
             } else {
                 // It did not run: the last figures hold, with no CPU to place.
-                let mac = prev.as_ref().and_then(|p| p.mac.clone()).map(|mut m| {
-                    m.qos_cpu = None;
-                    m
-                });
+                let mac = prev
+                    .as_ref()
+                    .and_then(|p| p.mac.as_deref())
+                    .map(|m| Box::new(qos::unchanged(m)));
                 (prev.as_ref().and_then(|p| p.usage), mac)
             };
             bsd.name = name.clone();
