@@ -11,6 +11,7 @@ pub(crate) mod codesign;
 pub mod fdinfo;
 pub mod kinfo;
 pub(crate) mod launchd;
+pub(crate) mod mac_figures;
 pub(crate) mod pass;
 pub(crate) mod pmset;
 pub mod procargs;

@@ -39,9 +39,9 @@ pub(crate) fn exe_path(pid: Pid) -> Option<std::path::PathBuf> {
 use crate::model::{Pid, ProcDetail, ProcKey};
 use crate::platform::darwin_decode::c_chars;
 use crate::platform::darwin_decode::kinfo::decode_kinfo_proc;
+use crate::platform::darwin_decode::mac_figures;
 use crate::platform::darwin_decode::pass::{Seen, ask_task, ask_usage, decode_kinfo_all, reads};
 use crate::platform::darwin_decode::procargs::{decode_procargs2, procargs_error};
-use crate::platform::darwin_decode::qos;
 use crate::platform::darwin_decode::rusage::{RusageV4, decode_rusage_v4};
 use crate::platform::darwin_decode::sample::{BsdInfo, Extras, TaskInfo, build_sample};
 use crate::platform::darwin_decode::state::SZOMB;
@@ -148,7 +148,7 @@ impl MacPlatform {
 
 /// `proc_pid_rusage(RUSAGE_INFO_V4)` of a process that ran, and its figures
 /// against the last read; none when refused or gone.
-fn mac_figures(
+fn read_mac_figures(
     pid: Pid,
     prev: Option<&Kept>,
     bsd: Option<&BsdInfo>,
@@ -160,7 +160,7 @@ fn mac_figures(
         return (None, None);
     };
     let main_priority = libproc::oldest_thread(pid).ok().map(|t| t.pth_priority);
-    let f = qos::figures(
+    let f = mac_figures::figures(
         &now,
         prev.and_then(|p| p.usage.as_ref()),
         main_priority,
@@ -330,13 +330,13 @@ impl Platform for MacPlatform {
                     .unwrap_or_default();
             }
             let (usage, mac) = if usage {
-                mac_figures(pid, prev.as_ref(), full_bsd.as_ref())
+                read_mac_figures(pid, prev.as_ref(), full_bsd.as_ref())
             } else {
                 // It did not run: the last figures hold, with no CPU to place.
                 let mac = prev
                     .as_ref()
                     .and_then(|p| p.mac.as_deref())
-                    .map(|m| Box::new(qos::unchanged(m)));
+                    .map(|m| Box::new(mac_figures::unchanged(m)));
                 (prev.as_ref().and_then(|p| p.usage), mac)
             };
             bsd.name = name.clone();
