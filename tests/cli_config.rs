@@ -255,4 +255,54 @@ fn ps_shows_the_config_columns_of_a_real_process() {
     }
     // Its own I/O counters are the test's to read.
     assert!(r["io_read_bytes"].is_number(), "{r}");
+    // The macOS figures: there, and null on Linux.
+    for field in [
+        "qos_tier",
+        "qos_cpu",
+        "background",
+        "footprint_bytes",
+        "energy_watts",
+    ] {
+        let v = r.get(field).unwrap_or_else(|| panic!("{field}: {r}"));
+        if cfg!(target_os = "linux") {
+            assert!(v.is_null(), "{field}: {r}");
+        }
+    }
+}
+
+/// The macOS columns are accepted everywhere; on Linux their cells are empty
+/// (no QoS, darwin background, footprint or billed energy there).
+#[test]
+fn ps_takes_the_macos_columns_and_leaves_them_empty_on_linux() {
+    let home = tempfile::tempdir().unwrap();
+    let tag = marker("cfgmac");
+    let p = tagged_sleep(&tag);
+    let file = home.path().join("c.toml");
+    std::fs::write(
+        &file,
+        "columns = [\"pid\", \"qos\", \"bg\", \"footprint\", \"energy\", \"command\"]\n",
+    )
+    .unwrap();
+    let args = ["--config", file.to_str().unwrap(), "ps", "--filter", &tag];
+    let text = common::wait_for("the sleep listed", || {
+        let out = whytop(home.path(), &args);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        if out.status.success() && text.contains(&p.pid().to_string()) {
+            Ok(text)
+        } else {
+            Err(format!("{text}{}", stderr(&out)))
+        }
+    });
+    let mut lines = text.lines();
+    let titles: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+    assert_eq!(titles, ["PID", "QOS", "BG", "FOOT", "ENERGY", "COMMAND"]);
+    if cfg!(target_os = "linux") {
+        let row = lines
+            .find(|l| l.split_whitespace().next() == Some(&p.pid().to_string()))
+            .unwrap();
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        // The pid, then straight to the command: the four cells are blank.
+        assert_eq!(cells[0], p.pid().to_string(), "{row}");
+        assert_eq!(cells[1], tag, "{row}");
+    }
 }

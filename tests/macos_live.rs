@@ -239,3 +239,41 @@ fn saves_the_macs_own_outputs_for_fixtures() {
             > 0
     );
 }
+
+/// The QOS, BG, FOOT and ENERGY figures of real processes: a sleep (read
+/// when new: a footprint, a tier, not in background, then in background
+/// once `sched` puts it there) and a busy loop (CPU placed in a class,
+/// energy billed).
+#[test]
+fn qos_footprint_background_and_energy_of_real_processes() {
+    let s = sleep300();
+    let busy = Kill(
+        Command::new("/bin/sh")
+            .args(["-c", "while :; do :; done"])
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("sh"),
+    );
+    let rows = whytop_ps();
+    let r = row(&rows, s.0.id()).expect("the sleep listed");
+    assert!(r["footprint_bytes"].as_u64().is_some_and(|f| f > 0), "{r}");
+    assert!(r["qos_tier"].is_string(), "{r}");
+    assert_eq!(r["background"], false, "{r}");
+    let b = row(&rows, busy.0.id()).expect("the loop listed");
+    assert!(b["qos_cpu"].is_string(), "CPU placed in a class: {b}");
+    assert!(b["energy_watts"].is_number(), "{b}");
+    assert!(b["io_read_bytes"].is_number(), "ri_diskio: {b}");
+    let pid = s.0.id().to_string();
+    let out = Command::new(bin())
+        .args(["sched", &pid, "--background", "on"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = whytop_ps();
+    let r = row(&rows, s.0.id()).expect("the sleep listed");
+    assert_eq!(r["background"], true, "{r}");
+}

@@ -931,6 +931,7 @@ fn extra_columns_with_rates_from_two_samples() {
                     })
                 }),
                 oom_score: Some(i as u16 * 100),
+                mac: None,
             };
         }
         Arc::new(s)

@@ -400,6 +400,24 @@ mod tests {
             "{}",
             err("columns = [\"pid\", 3]")
         );
+        // The macOS columns, by name and alias.
+        let c = user("columns = [\"pid\", \"qos\", \"bg\", \"foot\", \"energy\", \"io-read\"]")
+            .unwrap();
+        assert_eq!(
+            c.column_ids().unwrap(),
+            [
+                SortColumn::Pid,
+                SortColumn::Qos,
+                SortColumn::Bg,
+                SortColumn::Footprint,
+                SortColumn::Energy,
+                SortColumn::IoRead
+            ]
+        );
+        assert_eq!(
+            user("sort = \"footprint\"").unwrap().sort_column(),
+            Ok(SortColumn::Footprint)
+        );
         // Sorting takes every column's name too.
         assert_eq!(
             user("sort = \"ppid\"").unwrap().sort_column(),

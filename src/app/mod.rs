@@ -29,6 +29,8 @@ pub use options::{BadUsage, Options, ReplayFrom};
 pub use run::run;
 
 #[cfg(test)]
+mod mac_columns_tests;
+#[cfg(test)]
 mod overlay_tests;
 #[cfg(test)]
 mod replay_tests;

@@ -84,6 +84,15 @@ pub(crate) struct PsRow<'a> {
     pub io_read_bytes_per_sec: Option<f32>,
     pub io_write_bytes_per_sec: Option<f32>,
     pub oom_score: Option<u16>,
+    /// macOS (null elsewhere, and for another user's process without root):
+    /// the main thread's QoS tier, the class most CPU went to over the
+    /// sampling window, darwin background, physical footprint, energy billed
+    /// a second.
+    pub qos_tier: Option<crate::model::QosClass>,
+    pub qos_cpu: Option<crate::model::QosClass>,
+    pub background: Option<bool>,
+    pub footprint_bytes: Option<u64>,
+    pub energy_watts: Option<f32>,
     pub tty: Option<&'a str>,
     pub tpgid: i32,
     pub comm: &'a str,
@@ -175,6 +184,7 @@ pub(crate) fn json_row<'a>(
 ) -> PsRow<'a> {
     let p = &t.snapshot.procs[r.idx];
     let s = t.stats[r.idx];
+    let mac = p.extra.mac.as_deref();
     PsRow {
         pid: p.pid,
         ppid: p.ppid,
@@ -203,6 +213,11 @@ pub(crate) fn json_row<'a>(
         io_read_bytes_per_sec: s.io_read_rate.map(f32::round),
         io_write_bytes_per_sec: s.io_write_rate.map(f32::round),
         oom_score: p.extra.oom_score,
+        qos_tier: mac.and_then(|m| m.qos_tier),
+        qos_cpu: mac.and_then(|m| m.qos_cpu),
+        background: mac.and_then(|m| m.background),
+        footprint_bytes: mac.map(|m| m.footprint),
+        energy_watts: s.energy_watts.map(|w| (w * 1e4).round() / 1e4),
         tty: p.tty.as_deref(),
         tpgid: p.tpgid,
         comm: &p.comm,

@@ -6,6 +6,7 @@ pub(crate) mod facts;
 pub(crate) mod filter;
 pub(crate) mod history;
 pub mod logline;
+pub(crate) mod mac_figures;
 pub mod provenance;
 pub(crate) mod runtime;
 pub(crate) mod sample;
@@ -21,6 +22,7 @@ pub mod why;
 pub(crate) mod testutil;
 
 pub use filter::Filter;
+pub use mac_figures::{MacFigures, QosClass};
 pub use runtime::RuntimeHint;
 pub use sample::{
     CpuShares, CpuTicks, IoBytes, MemSplit, Pid, Pressure, ProcDetail, ProcExtra, ProcInfo,

@@ -96,9 +96,10 @@ pub struct ProcSample {
 
 /// Figures behind the optional columns; 0 or None where the platform does not
 /// say (macOS), and I/O and the OOM score only while such a column is shown.
-/// 32 bytes a sample (5,000 samples in two or three passes at once): the
+/// 40 bytes a sample (5,000 samples in two or three passes at once): the
 /// counters keep their low 32 bits, which is all a rate between two samples
-/// needs (it takes the wrapping difference), and I/O, rarely shown, is boxed.
+/// needs (it takes the wrapping difference), and I/O and the macOS figures,
+/// each from one platform only, are boxed (a pointer each).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcExtra {
     /// Minor and major page faults, the whole process's (Linux `stat`),
@@ -125,6 +126,10 @@ pub struct ProcExtra {
     /// user's process, for a user who is not root).
     #[serde(default)]
     pub io: Option<Box<IoBytes>>,
+    /// QoS, background, footprint and energy (macOS; None elsewhere, and
+    /// for a process it may not read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mac: Option<Box<super::MacFigures>>,
 }
 
 /// Storage I/O counters of a process, bytes since it started.
@@ -352,6 +357,6 @@ mod tests {
     #[test]
     fn the_extra_figures_stay_small() {
         let n = std::mem::size_of::<super::ProcExtra>();
-        assert!(n <= 32, "{n}");
+        assert!(n <= 40, "{n}");
     }
 }

@@ -36,6 +36,14 @@ pub enum SortColumn {
     MajFlt,
     CtxSw,
     Oom,
+    /// macOS: the main thread's QoS tier, then where its CPU went.
+    Qos,
+    /// macOS: darwin background.
+    Bg,
+    /// macOS: physical footprint.
+    Footprint,
+    /// macOS: energy billed a second.
+    Energy,
     Why,
     Command,
 }
@@ -58,6 +66,8 @@ impl SortColumn {
                 | Self::MajFlt
                 | Self::CtxSw
                 | Self::Oom
+                | Self::Footprint
+                | Self::Energy
         )
     }
 
@@ -91,6 +101,10 @@ impl SortColumn {
             Self::MajFlt => s.majflt_rate.total_cmp(&r.majflt_rate),
             Self::CtxSw => s.ctxsw_rate.total_cmp(&r.ctxsw_rate),
             Self::Oom => p.extra.oom_score.cmp(&q.extra.oom_score),
+            Self::Qos => qos(p).cmp(&qos(q)),
+            Self::Bg => mac(p, |m| m.background).cmp(&mac(q, |m| m.background)),
+            Self::Footprint => mac(p, |m| Some(m.footprint)).cmp(&mac(q, |m| Some(m.footprint))),
+            Self::Energy => rate(s.energy_watts).total_cmp(&rate(r.energy_watts)),
             Self::Why => {
                 let tag = |i: usize| t.snapshot.why.get(i).map(|w| (w.reason, !w.ready));
                 tag(a).cmp(&tag(b))
@@ -99,6 +113,15 @@ impl SortColumn {
         };
         ord.then(p.pid.cmp(&q.pid))
     }
+}
+
+/// A macOS figure; None (below every known one) where there is none.
+fn mac<T>(p: &super::ProcSample, f: impl Fn(&super::MacFigures) -> Option<T>) -> Option<T> {
+    p.extra.mac.as_deref().and_then(f)
+}
+
+fn qos(p: &super::ProcSample) -> Option<(Option<super::QosClass>, Option<super::QosClass>)> {
+    mac(p, |m| Some((m.qos_tier, m.qos_cpu)))
 }
 
 /// An unknown rate sorts below every known one.

@@ -17,6 +17,9 @@ pub struct RowStats {
     pub minflt_rate: f32,
     pub majflt_rate: f32,
     pub ctxsw_rate: f32,
+    /// Energy billed a second, watts (macOS `ri_billed_energy`); None where
+    /// either sample lacks it.
+    pub energy_watts: Option<f32>,
 }
 
 /// Tasks as htop's header counts them, and processes by state.
@@ -154,6 +157,10 @@ fn rates(st: &mut RowStats, q: &super::ProcSample, p: &super::ProcSample, wall_n
         st.io_read_rate = Some(per_s(x.read, y.read));
         st.io_write_rate = Some(per_s(x.write, y.write));
     }
+    if let (Some(x), Some(y)) = (&a.mac, &b.mac) {
+        // nJ a second is nW.
+        st.energy_watts = Some(per_s(x.billed_energy_nj, y.billed_energy_nj) / 1e9);
+    }
 }
 
 #[cfg(test)]
@@ -263,5 +270,24 @@ mod tests {
         assert_eq!(derive(None, Arc::new(s.clone())).counts.running, 1);
         s.system.procs_running = Some(7);
         assert_eq!(derive(None, Arc::new(s)).counts.running, 2);
+    }
+
+    #[test]
+    fn energy_watts_from_billed_nanojoules() {
+        let mut a = sample(10, 1, "Finder");
+        let figures = |nj| {
+            Some(Box::new(crate::model::MacFigures {
+                billed_energy_nj: nj,
+                ..Default::default()
+            }))
+        };
+        a.extra.mac = figures(7_000_000);
+        let other = sample(11, 1, "linux");
+        let prev = snap(0, vec![a.clone(), other.clone()]);
+        a.extra.mac = figures(7_000_000 + 2_500_000_000); // 2.5 J in 2 s
+        let t = derive(Some(&prev), snap(2_000_000_000, vec![a, other]));
+        let w = t.stats[0].energy_watts.unwrap();
+        assert!((w - 1.25).abs() < 1e-4, "{w}");
+        assert_eq!(t.stats[1].energy_watts, None, "no figures: no rate");
     }
 }

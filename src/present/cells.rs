@@ -47,8 +47,43 @@ pub fn text(c: C, row: &Row) -> String {
         C::MajFlt => count_rate(s.majflt_rate),
         C::CtxSw => count_rate(s.ctxsw_rate),
         C::Oom => p.extra.oom_score.map(|o| o.to_string()).unwrap_or_default(),
+        C::Qos => p.extra.mac.as_deref().map(qos).unwrap_or_default(),
+        C::Bg => p
+            .extra
+            .mac
+            .as_deref()
+            .and_then(|m| m.background)
+            .map(|b| if b { "bg" } else { "-" }.to_string())
+            .unwrap_or_default(),
+        C::Footprint => p
+            .extra
+            .mac
+            .as_deref()
+            .map(|m| format::bytes(m.footprint))
+            .unwrap_or_default(),
+        C::Energy => s.energy_watts.map(watts).unwrap_or_default(),
         C::Why => row.why.map(|w| w.text()).unwrap_or_default(),
         C::Command => p.command(),
+    }
+}
+
+/// QOS: the main thread's tier, `/`, the class most CPU went to since the
+/// last refresh (`ui/ut`); `?` for a tier unread, `-` for no CPU used.
+fn qos(m: &crate::model::MacFigures) -> String {
+    let tier = m.qos_tier.map_or("?", |c| c.short());
+    let cpu = m.qos_cpu.map_or("-", |c| c.short());
+    format!("{tier}/{cpu}")
+}
+
+/// Watts in six cells: `0`, `0.4mW`, `350mW`, `1.25W`, `12.5W`.
+fn watts(w: f32) -> String {
+    let mw = w * 1000.0;
+    match mw {
+        mw if mw < 0.05 => "0".into(),
+        mw if mw < 10.0 => format!("{mw:.1}mW"),
+        mw if mw < 999.5 => format!("{}mW", mw.round() as u32),
+        _ if w < 10.0 => format!("{w:.2}W"),
+        _ => format!("{w:.1}W"),
     }
 }
 
@@ -137,5 +172,47 @@ mod tests {
         assert_eq!(start(40.0 * 86_400.0, 500.0 * 86_400.0), "1970");
         assert_eq!(byte_rate(0.0), "0");
         assert_eq!(byte_rate(512.0), "512B");
+    }
+
+    #[test]
+    fn macos_cells_and_empty_elsewhere() {
+        use crate::model::{MacFigures, QosClass};
+        let mut p = sample(42, 7, "Finder");
+        let s = RowStats::default();
+        fn row<'a>(p: &'a ProcSample, s: &'a RowStats) -> Row<'a> {
+            Row {
+                p,
+                s,
+                why: None,
+                now: 0.0,
+            }
+        }
+        // Linux (and another user's process on macOS): no figures, empty cells.
+        for c in [C::Qos, C::Bg, C::Footprint, C::Energy] {
+            assert_eq!(text(c, &row(&p, &s)), "", "{c:?}");
+        }
+        p.extra.mac = Some(Box::new(MacFigures {
+            qos_tier: Some(QosClass::UserInteractive),
+            qos_cpu: Some(QosClass::Utility),
+            background: Some(true),
+            footprint: 182 << 20,
+            billed_energy_nj: 1,
+        }));
+        assert_eq!(text(C::Qos, &row(&p, &s)), "ui/ut");
+        assert_eq!(text(C::Bg, &row(&p, &s)), "bg");
+        assert_eq!(text(C::Footprint, &row(&p, &s)), "182M");
+        let m = p.extra.mac.as_deref_mut().unwrap();
+        (m.qos_tier, m.qos_cpu, m.background) = (None, None, Some(false));
+        assert_eq!(text(C::Qos, &row(&p, &s)), "?/-");
+        assert_eq!(text(C::Bg, &row(&p, &s)), "-");
+        let energy = RowStats {
+            energy_watts: Some(0.035),
+            ..Default::default()
+        };
+        assert_eq!(text(C::Energy, &row(&p, &energy)), "35mW");
+        assert_eq!(
+            [0.0, 0.0004, 0.0123, 1.25, 104.0].map(watts),
+            ["0", "0.4mW", "12mW", "1.25W", "104.0W"]
+        );
     }
 }

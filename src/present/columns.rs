@@ -239,6 +239,42 @@ pub(crate) const REGISTRY: &[ColumnSpec] = &[
         "OOM killer's score",
     ),
     col(
+        C::Qos,
+        "qos",
+        &["qos-class"],
+        "QOS",
+        7,
+        false,
+        "QoS: main thread's tier/where its CPU went (macOS)",
+    ),
+    col(
+        C::Bg,
+        "bg",
+        &["background", "darwinbg"],
+        "BG",
+        2,
+        false,
+        "in darwin background (macOS)",
+    ),
+    col(
+        C::Footprint,
+        "footprint",
+        &["foot", "phys-footprint"],
+        "FOOT",
+        6,
+        true,
+        "physical footprint (macOS)",
+    ),
+    col(
+        C::Energy,
+        "energy",
+        &["power", "billed-energy"],
+        "ENERGY",
+        6,
+        true,
+        "energy billed a second (macOS)",
+    ),
+    col(
         C::Why,
         "why",
         &[],
@@ -417,7 +453,7 @@ mod tests {
                 assert_eq!(parse(n), Some(c.id), "{n}");
             }
         }
-        assert_eq!(REGISTRY.len(), 27);
+        assert_eq!(REGISTRY.len(), 31);
     }
 
     #[test]

@@ -11,14 +11,14 @@ pub(crate) mod codesign;
 pub mod fdinfo;
 pub mod kinfo;
 pub(crate) mod launchd;
+pub(crate) mod mac_figures;
 pub(crate) mod pass;
 pub(crate) mod pmset;
 pub mod procargs;
 pub mod provenance;
-// No call site uses it yet (issue 13's QOS column): public so the dead-code
-// report stays about the rest.
-pub mod qos;
+pub(crate) mod qos;
 pub mod quarantine;
+pub(crate) mod rusage;
 pub(crate) mod sample;
 pub(crate) mod state;
 pub(crate) mod time;

@@ -8,6 +8,10 @@
 //! without root), whose CPU time and context switches tell whether it ran.
 //! `PROC_PIDTBSDINFO` (the long name), `getsid` and `KERN_PROCARGS2` only for
 //! a process that is new or exec'd (`getsid` also when its group changed).
+//! `proc_pid_rusage(RUSAGE_INFO_V4)`, the oldest thread's info and
+//! `PROC_PIDTBSDINFO` (QoS, background, footprint, energy, disk I/O) for a
+//! process that is new or whose CPU time changed, if the caller may read it
+//! (its own, or any as root); one that did not run keeps the last figures.
 //! Only processes that ran, changed state, group or terminal, or are new are
 //! "fresh" (re-judged).
 
@@ -61,6 +65,9 @@ pub(crate) struct Reads {
     pub sid: bool,
     /// `KERN_PROCARGS2`.
     pub args: bool,
+    /// `proc_pid_rusage` and the rest of the macOS figures: new, or its CPU
+    /// time changed.
+    pub usage: bool,
 }
 
 /// The reads `now` needs given what the last pass saw of the same pid.
@@ -71,6 +78,7 @@ pub fn reads(prev: Option<&Seen>, now: &Seen) -> Reads {
             bsd: true,
             sid: true,
             args: true,
+            usage: true,
         };
     };
     // An exec keeps the pid and the start time; p_comm changes.
@@ -87,7 +95,14 @@ pub fn reads(prev: Option<&Seen>, now: &Seen) -> Reads {
         bsd: exec,
         sid: moved,
         args: exec,
+        usage: p.cpu_ticks != now.cpu_ticks,
     }
+}
+
+/// Whether to read a process's macOS figures: as `reads` says, and only one
+/// the caller may read (`proc_pid_rusage` refuses another user's without root).
+pub(crate) fn ask_usage(r: &Reads, uid: u32, euid: u32) -> bool {
+    r.usage && (euid == 0 || uid == euid)
 }
 
 /// Whether to ask `PROC_PIDTASKINFO` at all: not for a zombie (it has no
@@ -194,21 +209,30 @@ mod tests {
             bsd: true,
             sid: true,
             args: true,
+            usage: true,
         };
         assert_eq!(reads(None, &first), all);
         // Idle: same CPU, same switches: nothing but the task info it took to know.
         assert_eq!(reads(Some(&first), &first), Reads::default());
-        // Ran: re-judged, nothing else re-read.
+        // Ran: re-judged, its usage read again, nothing else.
         let ran = Seen::new(&k, Some(&task(101, 7)));
+        let r = reads(Some(&first), &ran);
         assert_eq!(
-            reads(Some(&first), &ran),
+            r,
             Reads {
                 fresh: true,
+                usage: true,
                 ..Reads::default()
             }
         );
+        // Its own user's, or any as root; not another user's.
+        assert!(ask_usage(&r, 501, 501) && ask_usage(&r, 501, 0));
+        assert!(!ask_usage(&r, 501, 502));
+        assert!(!ask_usage(&Reads::default(), 501, 501));
+        // Switched without CPU time to show for it: re-judged, usage not re-read.
         let switched = Seen::new(&k, Some(&task(100, 8)));
-        assert!(reads(Some(&first), &switched).fresh);
+        let r = reads(Some(&first), &switched);
+        assert!(r.fresh && !r.usage);
         // Exec'd: same pid and start, new p_comm: name and argv again.
         let mut execd = first.clone();
         execd.comm = "python3".into();

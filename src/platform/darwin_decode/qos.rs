@@ -2,26 +2,28 @@
 //! base priority (`pth_priority`), which its QoS class sets, and a process's
 //! CPU time per QoS class (`proc_pid_rusage(RUSAGE_INFO_V4)`'s
 //! `ri_cpu_time_qos_*`), whose change between two refreshes says which class
-//! its CPU went to. Pure: the backend copies the numbers out. Not shown
-//! anywhere yet (a QOS column is still to come).
+//! its CPU went to. Pure: the backend copies the numbers out; the QOS
+//! column shows what `mac_figures` makes of them.
+
+use crate::model::QosClass;
 
 /// The QoS tier a base priority belongs to (xnu `thread_qos_policy_params`:
 /// user-interactive 46, user-initiated 37, default/legacy 31, utility 20,
 /// background and maintenance 4; `osfmk/kern/sched.h` for the values).
 /// A priority between two tiers' is counted with the lower.
-pub fn tier_of_base_priority(pri: i32) -> &'static str {
+pub(crate) fn tier_of_base_priority(pri: i32) -> QosClass {
     match pri {
-        46.. => "user-interactive",
-        37..=45 => "user-initiated",
-        31..=36 => "default",
-        5..=30 => "utility",
-        _ => "background",
+        46.. => QosClass::UserInteractive,
+        37..=45 => QosClass::UserInitiated,
+        31..=36 => QosClass::Default,
+        5..=30 => QosClass::Utility,
+        _ => QosClass::Background,
     }
 }
 
 /// `ri_cpu_time_qos_*`, in the order of `struct rusage_info_v4`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct QosTimes {
+pub(crate) struct QosTimes {
     pub default: u64,
     pub maintenance: u64,
     pub background: u64,
@@ -32,16 +34,16 @@ pub struct QosTimes {
 }
 
 impl QosTimes {
-    fn named(&self) -> [(&'static str, u64); 7] {
+    fn named(&self) -> [(QosClass, u64); 7] {
         [
             // "default" is time with no QoS set; legacy is QoS default.
-            ("unspecified", self.default),
-            ("maintenance", self.maintenance),
-            ("background", self.background),
-            ("utility", self.utility),
-            ("default", self.legacy),
-            ("user-initiated", self.user_initiated),
-            ("user-interactive", self.user_interactive),
+            (QosClass::Unspecified, self.default),
+            (QosClass::Maintenance, self.maintenance),
+            (QosClass::Background, self.background),
+            (QosClass::Utility, self.utility),
+            (QosClass::Default, self.legacy),
+            (QosClass::UserInitiated, self.user_initiated),
+            (QosClass::UserInteractive, self.user_interactive),
         ]
     }
 }
@@ -49,8 +51,8 @@ impl QosTimes {
 /// The class most of the CPU time between `prev` and `now` went to, and its
 /// share in percent; None when no CPU was used (or the counters went back:
 /// another process under a reused pid).
-pub fn dominant_class(prev: &QosTimes, now: &QosTimes) -> Option<(&'static str, u32)> {
-    let deltas: Vec<(&str, u64)> = prev
+pub(crate) fn dominant_class(prev: &QosTimes, now: &QosTimes) -> Option<(QosClass, u32)> {
+    let deltas: Vec<(QosClass, u64)> = prev
         .named()
         .iter()
         .zip(now.named())
@@ -61,7 +63,7 @@ pub fn dominant_class(prev: &QosTimes, now: &QosTimes) -> Option<(&'static str, 
         return None;
     }
     let (name, most) = deltas.iter().max_by_key(|(_, d)| *d)?;
-    Some((name, (u128::from(*most) * 100 / u128::from(total)) as u32))
+    Some((*name, (u128::from(*most) * 100 / u128::from(total)) as u32))
 }
 
 #[cfg(test)]
@@ -70,13 +72,14 @@ mod tests {
 
     #[test]
     fn tiers_from_base_priorities() {
-        assert_eq!(tier_of_base_priority(47), "user-interactive"); // a foreground app
-        assert_eq!(tier_of_base_priority(46), "user-interactive");
-        assert_eq!(tier_of_base_priority(37), "user-initiated");
-        assert_eq!(tier_of_base_priority(31), "default");
-        assert_eq!(tier_of_base_priority(20), "utility");
-        assert_eq!(tier_of_base_priority(4), "background");
-        assert_eq!(tier_of_base_priority(0), "background");
+        use QosClass as Q;
+        assert_eq!(tier_of_base_priority(47), Q::UserInteractive); // a foreground app
+        assert_eq!(tier_of_base_priority(46), Q::UserInteractive);
+        assert_eq!(tier_of_base_priority(37), Q::UserInitiated);
+        assert_eq!(tier_of_base_priority(31), Q::Default);
+        assert_eq!(tier_of_base_priority(20), Q::Utility);
+        assert_eq!(tier_of_base_priority(4), Q::Background);
+        assert_eq!(tier_of_base_priority(0), Q::Background);
     }
 
     #[test]
@@ -91,7 +94,10 @@ mod tests {
             utility: 800,
             ..before
         };
-        assert_eq!(dominant_class(&before, &after), Some(("utility", 75)));
+        assert_eq!(
+            dominant_class(&before, &after),
+            Some((QosClass::Utility, 75))
+        );
         assert_eq!(dominant_class(&after, &after), None);
         // Counters that went back are another process's.
         assert_eq!(dominant_class(&after, &before), None);

@@ -239,15 +239,21 @@ const _: () = {
     assert!(offset_of!(libc::kevent, data) == 16);
     assert!(offset_of!(libc::kevent, udata) == 24);
 
-    // <sys/resource.h> struct rusage_info_v4 (for the QoS and energy columns to come).
+    // <sys/resource.h> struct rusage_info_v4, as `darwin_decode::rusage` reads it.
+    use crate::platform::darwin_decode::rusage::{RUSAGE_INFO_V4_SIZE, off as ru};
     use libc::rusage_info_v4 as R;
-    assert!(size_of::<R>() == 296);
-    assert!(offset_of!(R, ri_phys_footprint) == 72);
-    assert!(offset_of!(R, ri_diskio_bytesread) == 144);
-    assert!(offset_of!(R, ri_diskio_byteswritten) == 152);
-    assert!(offset_of!(R, ri_cpu_time_qos_default) == 160);
-    assert!(offset_of!(R, ri_cpu_time_qos_user_interactive) == 208);
-    assert!(offset_of!(R, ri_billed_energy) == 264);
+    assert!(size_of::<R>() == RUSAGE_INFO_V4_SIZE);
+    assert!(offset_of!(R, ri_phys_footprint) == ru::PHYS_FOOTPRINT);
+    assert!(offset_of!(R, ri_diskio_bytesread) == ru::DISKIO_BYTESREAD);
+    assert!(offset_of!(R, ri_diskio_byteswritten) == ru::DISKIO_BYTESWRITTEN);
+    assert!(offset_of!(R, ri_cpu_time_qos_default) == ru::CPU_TIME_QOS_DEFAULT);
+    assert!(offset_of!(R, ri_cpu_time_qos_maintenance) == ru::CPU_TIME_QOS_DEFAULT + 8);
+    assert!(offset_of!(R, ri_cpu_time_qos_background) == ru::CPU_TIME_QOS_DEFAULT + 16);
+    assert!(offset_of!(R, ri_cpu_time_qos_utility) == ru::CPU_TIME_QOS_DEFAULT + 24);
+    assert!(offset_of!(R, ri_cpu_time_qos_legacy) == ru::CPU_TIME_QOS_DEFAULT + 32);
+    assert!(offset_of!(R, ri_cpu_time_qos_user_initiated) == ru::CPU_TIME_QOS_DEFAULT + 40);
+    assert!(offset_of!(R, ri_cpu_time_qos_user_interactive) == ru::CPU_TIME_QOS_USER_INTERACTIVE);
+    assert!(offset_of!(R, ri_billed_energy) == ru::BILLED_ENERGY);
     assert!(offset_of!(R, ri_runnable_time) == 288);
 
     assert!(size_of::<mach_timebase_info_data_t>() == 8);

@@ -4,6 +4,7 @@
 use super::ffi;
 use crate::platform::darwin_decode::c_chars;
 use crate::platform::darwin_decode::kinfo::KINFO_PROC_SIZE;
+use crate::platform::darwin_decode::rusage::RUSAGE_INFO_V4_SIZE;
 use crate::platform::darwin_decode::sample::BSDINFO_FIND_ZOMBIES;
 use crate::platform::darwin_decode::time::Timebase;
 use libc::{c_int, c_void};
@@ -91,6 +92,40 @@ pub(crate) fn task_info(pid: i32) -> io::Result<libc::proc_taskinfo> {
 /// One thread by its id (`PROC_PIDTHREADID64INFO`, the ids `thread_ids` lists).
 pub(crate) fn thread_info(pid: i32, thread_id: u64) -> io::Result<libc::proc_threadinfo> {
     pidinfo(pid, ffi::PROC_PIDTHREADID64INFO, thread_id)
+}
+
+/// The bytes of `proc_pid_rusage(pid, RUSAGE_INFO_V4)`, for
+/// `darwin_decode::rusage`. EPERM for another user's process without root.
+pub(crate) fn rusage_v4(pid: i32) -> io::Result<[u8; RUSAGE_INFO_V4_SIZE]> {
+    let mut buf = [0u8; RUSAGE_INFO_V4_SIZE];
+    // SAFETY: `buf` holds the RUSAGE_INFO_V4_SIZE bytes the kernel copies out
+    // for this flavor (asserted against `libc::rusage_info_v4` in `ffi`).
+    let rc = unsafe { libc::proc_pid_rusage(pid, libc::RUSAGE_INFO_V4, buf.as_mut_ptr().cast()) };
+    if rc != 0 {
+        return Err(errno());
+    }
+    Ok(buf)
+}
+
+/// The oldest thread's info: the main thread's, unless it exited. A buffer
+/// of one id gets the first of the task's thread list (`fill_taskthreadlist`
+/// stops when the buffer is full), which xnu keeps in creation order.
+pub(crate) fn oldest_thread(pid: i32) -> io::Result<libc::proc_threadinfo> {
+    let mut id = 0u64;
+    // SAFETY: `id` is 8 writable bytes, the size passed.
+    let got = unsafe {
+        libc::proc_pidinfo(
+            pid,
+            ffi::PROC_PIDLISTTHREADIDS,
+            0,
+            (&mut id as *mut u64).cast(),
+            size_of::<u64>() as c_int,
+        )
+    };
+    if got < size_of::<u64>() as c_int {
+        return Err(errno());
+    }
+    thread_info(pid, id)
 }
 
 /// The bytes of `kinfo_proc` for one pid; `None` when there is no such process.

@@ -7,7 +7,10 @@
 //! (refused for other users' processes unless root, and then not asked again:
 //! their CPU and memory read 0 and their state `?`). The long name
 //! (`PROC_PIDTBSDINFO`), `getsid` and the command line (`KERN_PROCARGS2`) are
-//! read for new processes and after an exec only; see `darwin_decode::pass`.
+//! read for new processes and after an exec only; `proc_pid_rusage`, the
+//! oldest thread and `PROC_PIDTBSDINFO` (QoS, background, footprint, energy,
+//! disk I/O) for the caller's own processes (any as root) that are new or
+//! whose CPU time changed; see `darwin_decode::pass`.
 
 pub(crate) mod ffi;
 pub(crate) mod handle;
@@ -36,8 +39,10 @@ pub(crate) fn exe_path(pid: Pid) -> Option<std::path::PathBuf> {
 use crate::model::{Pid, ProcDetail, ProcKey};
 use crate::platform::darwin_decode::c_chars;
 use crate::platform::darwin_decode::kinfo::decode_kinfo_proc;
-use crate::platform::darwin_decode::pass::{Seen, ask_task, decode_kinfo_all, reads};
+use crate::platform::darwin_decode::mac_figures;
+use crate::platform::darwin_decode::pass::{Seen, ask_task, ask_usage, decode_kinfo_all, reads};
 use crate::platform::darwin_decode::procargs::{decode_procargs2, procargs_error};
+use crate::platform::darwin_decode::rusage::{RusageV4, decode_rusage_v4};
 use crate::platform::darwin_decode::sample::{BsdInfo, Extras, TaskInfo, build_sample};
 use crate::platform::darwin_decode::state::SZOMB;
 use crate::platform::darwin_decode::time::Timebase;
@@ -62,6 +67,9 @@ struct Kept {
     name: String,
     sid: Pid,
     task_refused: bool,
+    /// The last `rusage_info_v4` read, and what was made of it.
+    usage: Option<RusageV4>,
+    mac: Option<Box<crate::model::MacFigures>>,
 }
 
 pub(crate) struct MacPlatform {
@@ -72,6 +80,8 @@ pub(crate) struct MacPlatform {
     args: HashMap<Pid, Args>,
     /// Reused `KERN_PROCARGS2` buffer, `kern.argmax` bytes.
     args_buf: Vec<u8>,
+    /// The effective uid whytop runs as: whose processes' usage it may read.
+    euid: u32,
 }
 
 impl Default for MacPlatform {
@@ -89,6 +99,7 @@ impl MacPlatform {
             ttys: HashMap::new(),
             args: HashMap::new(),
             args_buf: vec![0; libproc::argmax()],
+            euid: euid(),
         }
     }
 
@@ -133,6 +144,29 @@ impl MacPlatform {
         );
         cmdline
     }
+}
+
+/// `proc_pid_rusage(RUSAGE_INFO_V4)` of a process that ran, and its figures
+/// against the last read; none when refused or gone.
+fn read_mac_figures(
+    pid: Pid,
+    prev: Option<&Kept>,
+    bsd: Option<&BsdInfo>,
+) -> (Option<RusageV4>, Option<Box<crate::model::MacFigures>>) {
+    let Some(now) = libproc::rusage_v4(pid)
+        .ok()
+        .and_then(|b| decode_rusage_v4(&b).ok())
+    else {
+        return (None, None);
+    };
+    let main_priority = libproc::oldest_thread(pid).ok().map(|t| t.pth_priority);
+    let f = mac_figures::figures(
+        &now,
+        prev.and_then(|p| p.usage.as_ref()),
+        main_priority,
+        bsd.map(BsdInfo::background),
+    );
+    (Some(now), Some(Box::new(f)))
 }
 
 /// `PROC_PIDTBSDINFO`, or the same fields from `kinfo_proc` when refused.
@@ -283,11 +317,28 @@ impl Platform for MacPlatform {
             let seen = Seen::new(k, task.as_ref());
             let r = reads(prev.as_ref().map(|p| &p.seen), &seen);
             let mut name = prev.as_ref().map(|p| p.name.clone()).unwrap_or_default();
+            let usage = task.is_some() && ask_usage(&r, bsd.uid, self.euid);
+            let full_bsd = if r.bsd || usage {
+                libproc::bsd_info(pid).ok().map(|b| bsd_from_libc(&b))
+            } else {
+                None
+            };
             if r.bsd {
-                name = libproc::bsd_info(pid)
-                    .map(|b| bsd_from_libc(&b).name)
+                name = full_bsd
+                    .as_ref()
+                    .map(|b| b.name.clone())
                     .unwrap_or_default();
             }
+            let (usage, mac) = if usage {
+                read_mac_figures(pid, prev.as_ref(), full_bsd.as_ref())
+            } else {
+                // It did not run: the last figures hold, with no CPU to place.
+                let mac = prev
+                    .as_ref()
+                    .and_then(|p| p.mac.as_deref())
+                    .map(|m| Box::new(mac_figures::unchanged(m)));
+                (prev.as_ref().and_then(|p| p.usage), mac)
+            };
             bsd.name = name.clone();
             let sid = match &prev {
                 Some(p) if !r.sid => p.sid,
@@ -302,7 +353,15 @@ impl Platform for MacPlatform {
             if r.fresh {
                 fresh.push(out.len());
             }
-            out.push(build_sample(&bsd, task.as_ref(), self.timebase, extras));
+            let mut sample = build_sample(&bsd, task.as_ref(), self.timebase, extras);
+            if let Some(u) = &usage {
+                sample.extra.io = Some(Box::new(crate::model::IoBytes {
+                    read: u.diskio_bytesread,
+                    write: u.diskio_byteswritten,
+                }));
+            }
+            sample.extra.mac = mac.clone();
+            out.push(sample);
             kept.insert(
                 pid,
                 Kept {
@@ -310,6 +369,8 @@ impl Platform for MacPlatform {
                     name,
                     sid,
                     task_refused: refused,
+                    usage,
+                    mac,
                 },
             );
         }
