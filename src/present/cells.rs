@@ -48,6 +48,8 @@ pub fn text(c: C, row: &Row) -> String {
         C::CtxSw => count_rate(s.ctxsw_rate),
         C::Oom => p.extra.oom_score.map(|o| o.to_string()).unwrap_or_default(),
         C::Why => row.why.map(|w| w.text()).unwrap_or_default(),
+        // History is the TUI's: a single sample (`whytop ps`) has none.
+        C::CpuHistory => "-".into(),
         C::Command => p.command(),
     }
 }

@@ -239,6 +239,15 @@ pub(crate) const REGISTRY: &[ColumnSpec] = &[
         "OOM killer's score",
     ),
     col(
+        C::CpuHistory,
+        "cpu-history",
+        &["%cpu-history", "cpu-spark"],
+        "CPU-HIST",
+        SPARK_WIDTH,
+        false,
+        "CPU use over the last refreshes (TUI only)",
+    ),
+    col(
         C::Why,
         "why",
         &[],
@@ -257,6 +266,9 @@ pub(crate) const REGISTRY: &[ColumnSpec] = &[
         "command line",
     ),
 ];
+
+/// Cells of the CPU history sparkline: a refresh each, the newest at the right.
+pub(crate) const SPARK_WIDTH: u16 = 8;
 
 /// The table without a config: htop's columns, and WHY.
 pub(crate) const DEFAULT: [SortColumn; 12] = [
@@ -417,7 +429,7 @@ mod tests {
                 assert_eq!(parse(n), Some(c.id), "{n}");
             }
         }
-        assert_eq!(REGISTRY.len(), 27);
+        assert_eq!(REGISTRY.len(), 28);
     }
 
     #[test]

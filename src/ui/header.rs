@@ -176,9 +176,13 @@ fn graph_meter(
     let labels: [(String, String); GRAPH_LINES] = match m {
         MeterKind::MemoryGraph => [
             ("Mem".into(), pct(last.map(|p| p.mem_percent()))),
+            // `13.94G swp 25%`: used, and swap's share, which fill together.
             (
-                last.map_or_else(String::new, |p| format::bytes(p.mem_used_bytes())),
-                last.map_or_else(String::new, |p| format!("swp {:.0}%", p.swap_percent())),
+                String::new(),
+                last.map_or_else(String::new, |p| {
+                    let swap = format!("{:.0}%", p.swap_percent());
+                    format!("{} swp{swap:>4}", format::bytes(p.mem_used_bytes()))
+                }),
             ),
             (span(values.len(), delay), String::new()),
         ],
