@@ -218,8 +218,12 @@ fn graph_meter(
         .collect()
 }
 
-/// How far back a graph of `n` refreshes reaches: `-2 m`.
+/// How far back a graph of `n` refreshes reaches: `-2 m` (nothing before
+/// a second refresh).
 fn span(n: usize, delay: Duration) -> String {
+    if n < 2 {
+        return String::new();
+    }
     let secs = delay.as_secs_f64() * n.saturating_sub(1) as f64;
     format!("-{}", format::duration_secs(secs.round() as u64))
 }
@@ -381,6 +385,25 @@ mod tests {
 
     fn text(l: &ratatui::text::Line) -> String {
         l.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn a_graph_without_history_or_room_shows_its_labels_only() {
+        use crate::model::history::SystemHistory;
+        use crate::present::meters::MeterKind;
+        use std::time::Duration;
+        let h = SystemHistory::new(10);
+        let lines = super::graph_meter(MeterKind::CpuGraph, &h, Duration::from_secs(1), 80, false);
+        let t: Vec<String> = lines.iter().map(text).collect();
+        assert_eq!(t[0].trim_end(), "CPU          -", "{t:?}");
+        assert!(
+            t[2].trim().is_empty(),
+            "no span before two refreshes: {t:?}"
+        );
+        let lines =
+            super::graph_meter(MeterKind::MemoryGraph, &h, Duration::from_secs(1), 10, true);
+        assert!(lines.iter().all(|l| l.spans.len() == 2), "labels only");
+        assert_eq!(super::span(3, Duration::from_millis(1500)), "-3 s");
     }
 
     #[test]

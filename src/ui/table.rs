@@ -123,8 +123,8 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
 }
 
 /// The CPU history cell of `p`, `w` refreshes, into `out`: the newest at the
-/// right; empty for a row with no history (a thread, a process first seen
-/// now). Each cell is one core's worth of CPU at most.
+/// right; empty for a row with no history (a thread: the history is kept
+/// per process). Each cell is one core's worth of CPU at most.
 fn sparkline(app: &App, p: &crate::model::ProcSample, w: usize, mono: bool, out: &mut String) {
     out.clear();
     let Some(h) = p
