@@ -306,3 +306,35 @@ fn ps_takes_the_macos_columns_and_leaves_them_empty_on_linux() {
         assert_eq!(cells[1], tag, "{row}");
     }
 }
+
+/// `cpu-history` is the TUI's sparkline: `whytop ps`, one sample with no
+/// history, prints a dash in it for a real process.
+#[test]
+fn ps_prints_a_dash_for_the_cpu_history_column() {
+    let home = tempfile::tempdir().unwrap();
+    let tag = marker("cfgspark");
+    let kid = tagged_sleep(&tag);
+    let file = home.path().join("c.toml");
+    std::fs::write(&file, "columns = [\"pid\", \"cpu-history\", \"command\"]\n").unwrap();
+    let args = ["--config", file.to_str().unwrap(), "ps", "--filter", &tag];
+    let pid = kid.pid().to_string();
+    let row = common::wait_for("the sleeper listed", || {
+        let out = whytop(home.path(), &args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let titles: Vec<&str> = text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        assert_eq!(titles, ["PID", "CPU-HIST", "COMMAND"], "{text}");
+        text.lines()
+            .find(|l| l.split_whitespace().next() == Some(pid.as_str()))
+            .map(str::to_string)
+            .ok_or_else(|| format!("pid {pid} not listed:\n{text}"))
+    });
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(&cells[..2], [pid.as_str(), "-"], "{row}");
+    assert!(row.contains(&tag), "{row}");
+}

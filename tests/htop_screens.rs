@@ -279,6 +279,115 @@ fn meters_are_a_list_the_header_follows() {
     assert_eq!(h.lines().count(), 4, "{h}");
 }
 
+/// An app that has seen 200 refreshes of a machine whose CPU rises and falls
+/// (a triangle, 0 to 100 % every 40 s) and whose memory climbs from 2 to 14
+/// GiB, with `meters` in its header.
+fn app_with_history(meters: Vec<MeterKind>, (w, h): (u16, u16)) -> App {
+    let mut app = App::new(
+        Keymap::default_map(),
+        ViewOptions::default(),
+        Duration::from_secs(1),
+    );
+    app.meters = meters;
+    update(&mut app, Msg::Resize(w, h));
+    for i in 0..200u64 {
+        let mut s = (*snapshot(1 + i, 2)).clone();
+        let t = (i % 40) as f32;
+        let cpu = if t < 20.0 { t * 5.0 } else { (40.0 - t) * 5.0 };
+        s.system.cpu_percent = vec![cpu, cpu / 2.0];
+        s.system.cpu_kinds = Vec::new();
+        s.system.mem_used = (2 << 30) + ((i * 12) << 30) / 200;
+        s.system.mem_split = None;
+        s.system.load = [i as f64 / 100.0, 0.5, 0.25];
+        update(&mut app, Msg::Snapshot(Arc::new(s)));
+    }
+    app
+}
+
+/// The header's lines with each cell's colour under them (a digit per style,
+/// the styles listed after).
+fn styled_header(app: &App) -> String {
+    let buf = buffer(app);
+    let lines = app.areas().header.height;
+    let mut legend: Vec<String> = Vec::new();
+    let (mut text, mut styles) = (String::new(), String::new());
+    for y in 0..lines {
+        for x in 0..buf.area.width {
+            let c = &buf[(x, y)];
+            text.push_str(c.symbol());
+            let desc = format!("fg {:?} bg {:?} {:?}", c.fg, c.bg, c.modifier);
+            let i = legend.iter().position(|d| *d == desc).unwrap_or_else(|| {
+                legend.push(desc);
+                legend.len() - 1
+            });
+            styles.push(char::from_digit(i as u32 % 36, 36).unwrap());
+        }
+        text.push('\n');
+        styles.push('\n');
+    }
+    let legend: Vec<String> = legend
+        .iter()
+        .enumerate()
+        .map(|(i, d)| format!("{}: {d}", char::from_digit(i as u32 % 36, 36).unwrap()))
+        .collect();
+    format!("{text}\n{styles}\n{}\n", legend.join("\n"))
+}
+
+/// `cpu-graph` and `memory-graph`: btop-style history under the meters, the
+/// whole width, the newest refresh at the right edge, with the newest value
+/// and the time the graph spans; braille in colour, plain characters without.
+#[test]
+fn history_graphs_in_the_header_at_80_and_200_columns_with_and_without_colour() {
+    for m in [MeterKind::CpuGraph, MeterKind::MemoryGraph] {
+        for w in [80u16, 200] {
+            let meters = vec![
+                MeterKind::Cpus,
+                MeterKind::Memory,
+                MeterKind::Tasks,
+                MeterKind::Load,
+                m,
+            ];
+            let mut app = app_with_history(meters, (w, 30));
+            let h = header(&app);
+            // Three lines for the halves, three for the graph.
+            assert_eq!(h.lines().count(), 6, "{h}");
+            let graph: Vec<&str> = h.lines().skip(3).collect();
+            for l in &graph {
+                assert!(l.chars().count() <= w as usize, "{l}");
+            }
+            match m {
+                // The last refresh, 39 s into the triangle: 5 % and 2.5 %, 3.75 % in
+                // all (to the half percent the history keeps).
+                MeterKind::CpuGraph => {
+                    assert!(graph[0].starts_with("CPU"), "{h}");
+                    assert!(graph[0].contains(" 4.0% "), "{h}");
+                    assert!(
+                        graph[1].contains("load") && graph[1].contains("1.99"),
+                        "{h}"
+                    );
+                }
+                _ => {
+                    assert!(
+                        graph[0].starts_with("Mem") && graph[0].contains("87.0%"),
+                        "{h}"
+                    );
+                    assert!(graph[1].contains("13.9"), "{h}");
+                }
+            }
+            // 130 refreshes fit at 80 columns (two a cell), all 200 at 200.
+            let span = if w == 80 { "-2 m" } else { "-3 m" };
+            assert!(graph[2].starts_with(span), "{h}");
+            assert!(graph.iter().any(|l| l.contains('⣿')), "{h}");
+            insta::assert_snapshot!(format!("header_{}_{w}cols", m.name()), styled_header(&app));
+            app.no_color = true;
+            let h = header(&app);
+            assert!(!h.contains('⣿'), "plain characters: {h}");
+            assert!(h.contains('|') && h.contains(':'), "{h}");
+            insta::assert_snapshot!(format!("header_{}_{w}cols_no_color", m.name()), h);
+        }
+    }
+}
+
 #[test]
 fn at_80x24_command_keeps_24_cells_and_scrolls_sideways_to_its_tail() {
     let mut app = app(2, (80, 24));

@@ -1042,3 +1042,39 @@ fn user_menu_lists_users_and_the_pick_filters_the_table() {
     assert!(s.lines().last().unwrap().contains("user: dev"), "{s}");
     assert!(s.contains("sshd"), "{s}");
 }
+
+/// The `cpu-history` column: a sparkline of each process's CPU % over the
+/// last refreshes, one cell each, the newest at the right, a core's worth
+/// full; plain characters without colour.
+#[test]
+fn cpu_history_sparkline_column() {
+    let mut app = app();
+    app.columns =
+        whytop::ui::columns::parse_list(&["pid", "cpu-history", "%cpu", "why", "command"]).unwrap();
+    update(&mut app, Msg::Resize(80, 10));
+    // cc ramps up by a tenth of a core a second; python is busy every other one.
+    let (mut cc, mut py) = (90, 20);
+    for k in 1..=10u64 {
+        cc += 10 * k;
+        py += if k % 2 == 0 { 100 } else { 0 };
+        update(
+            &mut app,
+            Msg::Snapshot(snapshot(2 + k, &[(421, cc), (500, py)])),
+        );
+    }
+    key(&mut app, KeyCode::Home);
+    let s = screen(&app);
+    let row = |pid: &str| {
+        s.lines()
+            .find(|l| l.trim_start().starts_with(pid))
+            .unwrap()
+            .to_string()
+    };
+    assert!(row("421").contains(" ▂▃▄▅▆▆▇█ 100.0"), "{s}");
+    assert!(row("500").contains("█ █ █ █"), "{s}");
+    insta::assert_snapshot!(s);
+    app.no_color = true;
+    let s = screen(&app);
+    assert!(s.contains(" ..::::|| 100.0"), "{s}");
+    insta::assert_snapshot!("cpu_history_sparkline_column_no_color", s);
+}

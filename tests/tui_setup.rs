@@ -58,3 +58,45 @@ fn setup_adds_a_column_and_quitting_saves_it_keeping_the_file() {
         .unwrap();
     assert!(check.status.success(), "{check:?}");
 }
+
+/// The real binary with the history graphs and the sparkline column in its
+/// config: the CPU and memory graphs fill in as refreshes come, the time they
+/// span grows, and a busy process's CPU-HIST cell fills with blocks.
+#[test]
+fn history_graphs_and_the_cpu_history_column_fill_in_live() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("graphs.toml");
+    std::fs::write(
+        &file,
+        "meters = [\"cpus\", \"memory\", \"cpu-graph\", \"memory-graph\"]\n\
+         columns = [\"pid\", \"cpu-history\", \"%cpu\", \"why\", \"command\"]\n",
+    )
+    .unwrap();
+    let tag = common::marker("sparkbusy");
+    let busy = common::Proc::spawn(std::process::Command::new(common::python()).args([
+        "-c",
+        "while True: pass",
+        &tag,
+    ]));
+    let t = Tmux::shell(100, 30);
+    let pid = busy.pid().to_string();
+    t.whytop(dir.path(), &format!("--config {} -p {pid}", file.display()));
+    // Refresh 0.5 s: five refreshes span 2 s.
+    let s = t.wait_screen("both graphs with a span", |s| {
+        let graph = |name: &str| s.lines().any(|l| l.starts_with(name));
+        graph("CPU ") && graph("Mem ") && s.lines().any(|l| l.starts_with("-2 s"))
+    });
+    assert!(
+        s.chars().any(|c| ('\u{2801}'..='\u{28ff}').contains(&c)),
+        "braille dots:\n{s}"
+    );
+    assert!(s.contains("CPU-HIST"), "{s}");
+    t.wait_screen("the busy process's sparkline", |s| {
+        s.lines().any(|l| {
+            l.trim_start().starts_with(&pid)
+                && l.chars().filter(|c| ('▁'..='█').contains(c)).count() >= 3
+        })
+    });
+    t.keys(&["q"]);
+    t.wait_screen("the prompt again", |s| s.trim_end().ends_with("READY$"));
+}

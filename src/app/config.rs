@@ -366,6 +366,11 @@ mod tests {
             c.meter_kinds().unwrap(),
             [MeterKind::Cpus, MeterKind::Clock, MeterKind::IoPressure]
         );
+        let c = user("meters = [\"cpus\", \"cpu-graph\", \"memory-graph\"]").unwrap();
+        assert_eq!(
+            c.meter_kinds().unwrap(),
+            [MeterKind::Cpus, MeterKind::CpuGraph, MeterKind::MemoryGraph]
+        );
         let e = err("meters = [\"fan\"]");
         assert!(
             e.starts_with("my.toml:1:10: meters: ") && e.contains("fan"),
@@ -388,6 +393,12 @@ mod tests {
                 SortColumn::Command
             ]
         );
+        let c = user("columns = [\"pid\", \"cpu-history\", \"command\"]").unwrap();
+        assert_eq!(
+            c.column_ids().unwrap(),
+            [SortColumn::Pid, SortColumn::CpuHistory, SortColumn::Command]
+        );
+        assert!(!columns::DEFAULT.contains(&SortColumn::CpuHistory));
         // The wrong name itself, on its own line and column.
         let e = err("delay = 5\ncolumns = [\n  \"pid\",\n    \"fan\",\n]\n");
         assert!(

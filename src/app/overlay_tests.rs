@@ -305,6 +305,43 @@ fn setup_columns_tell_the_collector_and_one_column_stays() {
     assert!(matches!(app.ui.overlay, Overlay::Table));
 }
 
+/// Setup offers the history graphs among the meters and the sparkline among
+/// the columns; shown, the header and the table have them.
+#[test]
+fn setup_shows_the_history_graphs_and_the_sparkline_column() {
+    use crate::model::sort::SortColumn;
+    use crate::present::meters::MeterKind;
+    let mut app = app();
+    key(&mut app, KeyCode::F(2));
+    key(&mut app, KeyCode::Tab);
+    // Hidden meters follow the shown ones, in the registry's order: the
+    // memory graph is the last.
+    let lines = super::setup::meter_lines(&app);
+    assert_eq!(lines.last(), Some(&(MeterKind::MemoryGraph, false)));
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Char(' '));
+    assert_eq!(app.meters.last(), Some(&MeterKind::MemoryGraph));
+    assert_eq!(app.header_plan().graphs, [MeterKind::MemoryGraph]);
+    // Back to the columns: show CPU-HIST.
+    key(&mut app, KeyCode::BackTab);
+    let line = super::setup::column_lines(&app)
+        .iter()
+        .position(|(c, _)| *c == SortColumn::CpuHistory)
+        .unwrap();
+    key(&mut app, KeyCode::Home);
+    for _ in 0..line {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Char(' '));
+    assert!(
+        app.columns.contains(&SortColumn::CpuHistory),
+        "{:?}",
+        app.columns
+    );
+    let changed: Vec<&str> = app.settings_changed.iter().copied().collect();
+    assert_eq!(changed, ["columns", "meters"]);
+}
+
 /// The Ended view reads the audit log (for whytop's ladder stops) when it
 /// opens, and again while it is open just after a process ended; not on
 /// every refresh, and not with the view closed.

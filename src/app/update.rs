@@ -173,7 +173,8 @@ pub(crate) fn act(app: &mut App, a: Action) -> Vec<Effect> {
         Mode::Filter => filter_key(app, a),
         Mode::Search => search_key(app, a),
         Mode::Sort => sort_key(app, a),
-        Mode::User => super::user_menu::act(app, a),
+        Mode::User if super::user_menu::act(app, a) => Vec::new(),
+        Mode::User => table_keys::act(app, a),
         Mode::Detail => detail_key(app, a),
         Mode::Help | Mode::Audit | Mode::Ended => match a {
             a if is_movement(a) => {

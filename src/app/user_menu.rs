@@ -3,7 +3,6 @@
 //! `-u USER`, so the footer says `user: NAME` either way.
 
 use super::action::Action;
-use super::msg::Effect;
 use super::overlay::Overlay;
 use super::state::App;
 
@@ -39,9 +38,10 @@ fn user_of(p: &crate::model::ProcSample) -> String {
     }
 }
 
-pub(crate) fn act(app: &mut App, a: Action) -> Vec<Effect> {
+/// The menu's own keys; false: not one of them (the table's keys take it).
+pub(crate) fn act(app: &mut App, a: Action) -> bool {
     let Overlay::UserMenu { users, cursor } = &mut app.ui.overlay else {
-        return Vec::new();
+        return false;
     };
     let last = users.len().saturating_sub(1);
     match a {
@@ -58,9 +58,9 @@ pub(crate) fn act(app: &mut App, a: Action) -> Vec<Effect> {
             app.set_cursor(0);
         }
         Action::Close => app.ui.overlay = Overlay::Table,
-        a => return super::table_keys::act(app, a),
+        _ => return false,
     }
-    Vec::new()
+    true
 }
 
 #[cfg(test)]

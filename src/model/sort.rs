@@ -45,6 +45,8 @@ pub enum SortColumn {
     /// macOS: energy billed a second.
     Energy,
     Why,
+    /// CPU % over the last refreshes, as a sparkline (sorts as CPU %).
+    CpuHistory,
     Command,
 }
 
@@ -54,6 +56,7 @@ impl SortColumn {
         matches!(
             self,
             Self::Cpu
+                | Self::CpuHistory
                 | Self::Mem
                 | Self::Res
                 | Self::Virt
@@ -89,7 +92,8 @@ impl SortColumn {
             Self::Res => p.rss_bytes.cmp(&q.rss_bytes),
             Self::Shr => p.extra.shared_kib.cmp(&q.extra.shared_kib),
             Self::State => p.state.letter().cmp(&q.state.letter()),
-            Self::Cpu => s.cpu_percent.total_cmp(&r.cpu_percent),
+            // The sparkline's newest point is the CPU % of the row.
+            Self::Cpu | Self::CpuHistory => s.cpu_percent.total_cmp(&r.cpu_percent),
             Self::Mem => s.mem_percent.total_cmp(&r.mem_percent),
             Self::Time => p.cpu_ns.cmp(&q.cpu_ns),
             Self::Start => p.start_time.cmp(&q.start_time),

@@ -63,6 +63,8 @@ pub fn text(c: C, row: &Row) -> String {
             .unwrap_or_default(),
         C::Energy => s.energy_watts.map(watts).unwrap_or_default(),
         C::Why => row.why.map(|w| w.text()).unwrap_or_default(),
+        // History is the TUI's: a single sample (`whytop ps`) has none.
+        C::CpuHistory => "-".into(),
         C::Command => p.command(),
     }
 }

@@ -275,6 +275,15 @@ pub(crate) const REGISTRY: &[ColumnSpec] = &[
         "energy billed a second (macOS)",
     ),
     col(
+        C::CpuHistory,
+        "cpu-history",
+        &["%cpu-history", "cpu-spark"],
+        "CPU-HIST",
+        SPARK_WIDTH,
+        false,
+        "CPU use over the last refreshes (TUI only)",
+    ),
+    col(
         C::Why,
         "why",
         &[],
@@ -293,6 +302,9 @@ pub(crate) const REGISTRY: &[ColumnSpec] = &[
         "command line",
     ),
 ];
+
+/// Cells of the CPU history sparkline: a refresh each, the newest at the right.
+pub(crate) const SPARK_WIDTH: u16 = 8;
 
 /// The table without a config: htop's columns, and WHY.
 pub(crate) const DEFAULT: [SortColumn; 12] = [
@@ -453,7 +465,7 @@ mod tests {
                 assert_eq!(parse(n), Some(c.id), "{n}");
             }
         }
-        assert_eq!(REGISTRY.len(), 31);
+        assert_eq!(REGISTRY.len(), 32);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //!
 //! As htop's default: the CPU bars on top, split over both halves when there
 //! are more than four; bars (memory, swap) below them on the left, text meters
-//! (tasks, load, ...) on the right.
+//! (tasks, load, ...) on the right. History graphs (btop's) go under both,
+//! across the whole width.
 
 use crate::model::SystemSample;
 
@@ -20,10 +21,17 @@ pub enum MeterKind {
     CpuPressure,
     IoPressure,
     MemoryPressure,
+    /// The machine's CPU use over the history kept, btop-style.
+    CpuGraph,
+    /// Its memory use over the same time.
+    MemoryGraph,
 }
 
+/// Lines a history graph takes.
+pub(crate) const GRAPH_LINES: usize = 3;
+
 impl MeterKind {
-    pub(crate) const ALL: [MeterKind; 10] = [
+    pub(crate) const ALL: [MeterKind; 12] = [
         MeterKind::Cpus,
         MeterKind::Memory,
         MeterKind::Swap,
@@ -34,6 +42,8 @@ impl MeterKind {
         MeterKind::CpuPressure,
         MeterKind::IoPressure,
         MeterKind::MemoryPressure,
+        MeterKind::CpuGraph,
+        MeterKind::MemoryGraph,
     ];
 
     /// The header without a config: htop's default plus CPU pressure, the
@@ -61,6 +71,8 @@ impl MeterKind {
             MeterKind::CpuPressure => "cpu-pressure",
             MeterKind::IoPressure => "io-pressure",
             MeterKind::MemoryPressure => "memory-pressure",
+            MeterKind::CpuGraph => "cpu-graph",
+            MeterKind::MemoryGraph => "memory-graph",
         }
     }
 
@@ -71,6 +83,11 @@ impl MeterKind {
     /// A bar goes in the left half, a line of text in the right.
     pub(crate) fn is_bar(self) -> bool {
         matches!(self, MeterKind::Memory | MeterKind::Swap)
+    }
+
+    /// A history graph goes under both halves, across the header.
+    pub(crate) fn is_graph(self) -> bool {
+        matches!(self, MeterKind::CpuGraph | MeterKind::MemoryGraph)
     }
 
     /// Whether it has anything to show on this system (PSI needs Linux 4.20).
@@ -151,23 +168,27 @@ pub(crate) struct HeaderPlan {
     pub cpus: bool,
     pub left: Vec<MeterKind>,
     pub right: Vec<MeterKind>,
+    /// Under both, each `GRAPH_LINES` high.
+    pub graphs: Vec<MeterKind>,
 }
 
 impl HeaderPlan {
     pub fn new(meters: &[MeterKind], sys: &SystemSample) -> HeaderPlan {
         let shown = meters.iter().copied().filter(|m| m.available(sys));
-        let (left, right) = shown
+        let (graphs, halves): (Vec<_>, Vec<_>) = shown
             .filter(|m| *m != MeterKind::Cpus)
-            .partition(|m| m.is_bar());
+            .partition(|m| m.is_graph());
+        let (left, right) = halves.into_iter().partition(|m| m.is_bar());
         HeaderPlan {
             cpus: meters.contains(&MeterKind::Cpus),
             left,
             right,
+            graphs,
         }
     }
 
-    /// Lines the header takes with `cpus` CPUs.
-    pub fn lines(&self, cpus: usize) -> u16 {
+    /// Lines the two halves take with `cpus` CPUs (the graphs start below).
+    pub(crate) fn half_lines(&self, cpus: usize) -> u16 {
         let (l, r) = if self.cpus {
             let grid = CpuGrid::for_cpus(cpus);
             let (a, b) = grid.split(cpus.max(1));
@@ -176,6 +197,11 @@ impl HeaderPlan {
             (0, 0)
         };
         (l + self.left.len()).max(r + self.right.len()) as u16
+    }
+
+    /// Lines the header takes with `cpus` CPUs.
+    pub fn lines(&self, cpus: usize) -> u16 {
+        self.half_lines(cpus) + (self.graphs.len() * GRAPH_LINES) as u16
     }
 }
 
@@ -210,5 +236,29 @@ mod tests {
         assert_eq!(plan.lines(2), 4);
         assert_eq!(plan.lines(8), 7);
         assert_eq!(plan.lines(32), 11);
+    }
+
+    #[test]
+    fn graphs_go_under_both_halves() {
+        let sys = SystemSample::default();
+        let meters = [
+            MeterKind::CpuGraph,
+            MeterKind::Cpus,
+            MeterKind::Memory,
+            MeterKind::Load,
+            MeterKind::MemoryGraph,
+        ];
+        let plan = HeaderPlan::new(&meters, &sys);
+        assert_eq!(plan.graphs, [MeterKind::CpuGraph, MeterKind::MemoryGraph]);
+        assert_eq!(
+            (plan.left.as_slice(), plan.right.as_slice()),
+            ([MeterKind::Memory].as_slice(), [MeterKind::Load].as_slice())
+        );
+        assert_eq!(plan.half_lines(2), 3);
+        assert_eq!(plan.lines(2), 3 + 2 * GRAPH_LINES as u16);
+        assert_eq!(
+            parse_list(&["cpu-graph".into(), "memory-graph".into()]).unwrap(),
+            [MeterKind::CpuGraph, MeterKind::MemoryGraph]
+        );
     }
 }

@@ -7,6 +7,7 @@ pub mod at_time;
 pub(crate) mod cells;
 pub mod columns;
 pub(crate) mod format;
+pub(crate) mod graph;
 pub(crate) mod layout;
 pub mod meters;
 pub(crate) mod panes;

@@ -85,6 +85,10 @@ pub(crate) const SWAP_KINDS: [Style; 2] =
 /// Under `NO_COLOR` each part of a bar has its own character, as htop's
 /// monochrome scheme: the first part `|`, then `#`, `*`, `@`, `$`, `%`, `&`, `.`.
 pub(crate) const MONO_BAR: [char; 8] = ['|', '#', '*', '@', '$', '%', '&', '.'];
+/// The CPU history graph's lines, top to bottom: red high, green low, as btop.
+pub(crate) const GRAPH_CPU: [Style; 3] = [Style::new().fg(Color::Red), METER_MID, METER_LOW];
+/// The memory history graph: htop's colour of used memory.
+pub(crate) const GRAPH_MEMORY: Style = MEM_KINDS[0];
 
 pub fn state(s: ProcState) -> Style {
     match s {

@@ -1,16 +1,20 @@
 //! The header as htop draws it: per-CPU bars split by kind, memory and swap
 //! bars, and text meters (tasks, load, uptime, clock, pressure), placed as
-//! `present::meters` plans them from the app's list.
+//! `present::meters` plans them from the app's list; under them, btop-style
+//! history graphs of the machine's CPU and memory.
 
 use super::{format, theme};
 use crate::app::state::{App, ReplayView};
+use crate::model::history::SystemHistory;
 use crate::model::{StateCounts, SystemSample};
-use crate::present::meters::{CpuGrid, MeterKind};
+use crate::present::graph;
+use crate::present::meters::{CpuGrid, GRAPH_LINES, MeterKind};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use std::time::Duration;
 
 /// One part of a bar: its share of the whole (0..=1) and colour; its place
 /// in the bar gives its monochrome character.
@@ -130,6 +134,98 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let r = Rect::new(area.x + half + 1, area.y, right_w, area.height);
     f.render_widget(Paragraph::new(left), l);
     f.render_widget(Paragraph::new(right), r);
+    let mut y = area.y + plan.half_lines(app.cpu_count());
+    for m in &plan.graphs {
+        let height = (GRAPH_LINES as u16).min(area.bottom().saturating_sub(y));
+        if height == 0 {
+            break;
+        }
+        let lines = graph_meter(*m, &app.history.system, app.delay, area.width, mono);
+        f.render_widget(
+            Paragraph::new(lines),
+            Rect::new(area.x, y, area.width, height),
+        );
+        y += height;
+    }
+}
+
+/// The labels' column of a graph: the name and the newest value, a second
+/// figure, and the time the graph spans.
+const GRAPH_LABEL: usize = 14;
+
+/// A history graph `width` cells wide: the labels, then `GRAPH_LINES` lines
+/// of the history kept (as much of it as fits, the newest at the right edge).
+/// CPU is the share of all CPUs, memory the share of it used; both on 0-100 %.
+fn graph_meter(
+    m: MeterKind,
+    h: &SystemHistory,
+    delay: Duration,
+    width: u16,
+    mono: bool,
+) -> Vec<Line<'static>> {
+    let cells = (width as usize).saturating_sub(GRAPH_LABEL + 1);
+    let fit = cells * graph::per_cell(mono);
+    let skip = h.points().len().saturating_sub(fit);
+    let points = h.points().skip(skip);
+    let values: Vec<f32> = match m {
+        MeterKind::MemoryGraph => points.map(|p| p.mem_percent()).collect(),
+        _ => points.map(|p| p.cpu_percent()).collect(),
+    };
+    let last = h.last();
+    let pct = |v: Option<f32>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.1}%"));
+    let labels: [(String, String); GRAPH_LINES] = match m {
+        MeterKind::MemoryGraph => [
+            ("Mem".into(), pct(last.map(|p| p.mem_percent()))),
+            // `13.94G swp 25%`: used, and swap's share, which fill together.
+            (
+                String::new(),
+                last.map_or_else(String::new, |p| {
+                    let swap = format!("{:.0}%", p.swap_percent());
+                    format!("{} swp{swap:>4}", format::bytes(p.mem_used_bytes()))
+                }),
+            ),
+            (span(values.len(), delay), String::new()),
+        ],
+        _ => [
+            ("CPU".into(), pct(last.map(|p| p.cpu_percent()))),
+            (
+                "load".into(),
+                last.map_or_else(String::new, |p| format!("{:.2}", p.load1())),
+            ),
+            (span(values.len(), delay), String::new()),
+        ],
+    };
+    let mut text = String::new();
+    labels
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, value))| {
+            let gap = GRAPH_LABEL.saturating_sub(name.chars().count() + value.chars().count());
+            let mut spans = vec![
+                Span::styled(name, theme::LABEL),
+                Span::raw(format!("{:gap$}{value} ", "")),
+            ];
+            if cells > 0 {
+                graph::graph_line(&values, 100.0, cells, (i, GRAPH_LINES), mono, &mut text);
+                let style = match m {
+                    MeterKind::MemoryGraph => theme::GRAPH_MEMORY,
+                    _ => theme::GRAPH_CPU[i.min(theme::GRAPH_CPU.len() - 1)],
+                };
+                spans.push(Span::styled(text.clone(), style));
+            }
+            Line::from(spans)
+        })
+        .collect()
+}
+
+/// How far back a graph of `n` refreshes reaches: `-2 m` (nothing before
+/// a second refresh).
+fn span(n: usize, delay: Duration) -> String {
+    if n < 2 {
+        return String::new();
+    }
+    let secs = delay.as_secs_f64() * n.saturating_sub(1) as f64;
+    format!("-{}", format::duration_secs(secs.round() as u64))
 }
 
 /// The bars of CPUs `cpus`, `grid.per_row` to a line `width` cells wide.
@@ -247,7 +343,11 @@ fn text_meter(m: MeterKind, app: &App) -> Line<'static> {
         MeterKind::CpuPressure => psi("PSI some CPU:    ", sys.pressure.cpu),
         MeterKind::IoPressure => psi("PSI some IO:     ", sys.pressure.io),
         MeterKind::MemoryPressure => psi("PSI some memory: ", sys.pressure.memory),
-        MeterKind::Cpus | MeterKind::Memory | MeterKind::Swap => Line::default(),
+        MeterKind::Cpus
+        | MeterKind::Memory
+        | MeterKind::Swap
+        | MeterKind::CpuGraph
+        | MeterKind::MemoryGraph => Line::default(),
     }
 }
 
@@ -285,6 +385,25 @@ mod tests {
 
     fn text(l: &ratatui::text::Line) -> String {
         l.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn a_graph_without_history_or_room_shows_its_labels_only() {
+        use crate::model::history::SystemHistory;
+        use crate::present::meters::MeterKind;
+        use std::time::Duration;
+        let h = SystemHistory::new(10);
+        let lines = super::graph_meter(MeterKind::CpuGraph, &h, Duration::from_secs(1), 80, false);
+        let t: Vec<String> = lines.iter().map(text).collect();
+        assert_eq!(t[0].trim_end(), "CPU          -", "{t:?}");
+        assert!(
+            t[2].trim().is_empty(),
+            "no span before two refreshes: {t:?}"
+        );
+        let lines =
+            super::graph_meter(MeterKind::MemoryGraph, &h, Duration::from_secs(1), 10, true);
+        assert!(lines.iter().all(|l| l.spans.len() == 2), "labels only");
+        assert_eq!(super::span(3, Duration::from_millis(1500)), "-3 s");
     }
 
     #[test]

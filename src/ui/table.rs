@@ -5,6 +5,7 @@ use super::{format, theme};
 use crate::app::state::App;
 use crate::model::sort::SortColumn;
 use crate::present::cells::{self, Row};
+use crate::present::graph;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -55,6 +56,9 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
         .iter()
         .position(|c| *c == SortColumn::Pid)
         .and_then(|i| (pos[i].1 > 0).then_some(pos[i].0));
+    // One buffer for every row's sparkline, made once a frame.
+    let mut spark = String::new();
+    let mono = app.colourless();
     for (line, vr) in app.view.iter().skip(app.ui.scroll).take(rows).enumerate() {
         let y = area.y + 1 + line as u16;
         let p = &t.snapshot.procs[vr.idx];
@@ -88,6 +92,12 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
                 put(buf, *x, y, w.saturating_add(h), &cmd, false, style);
                 continue;
             }
+            if *c == SortColumn::CpuHistory {
+                sparkline(app, p, *w as usize, mono, &mut spark);
+                let style = if selected { base } else { theme::METER_LOW };
+                put(buf, *x, y, *w, &spark, false, style);
+                continue;
+            }
             let style = match (*c, row.why) {
                 _ if selected => base,
                 (SortColumn::State, _) => theme::state(p.state),
@@ -110,6 +120,26 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
             put(buf, pid_x.unwrap_or(0), y, 1, "*", false, base);
         }
     }
+}
+
+/// The CPU history cell of `p`, `w` refreshes, into `out`: the newest at the
+/// right; empty for a row with no history (a thread: the history is kept
+/// per process). Each cell is one core's worth of CPU at most.
+fn sparkline(app: &App, p: &crate::model::ProcSample, w: usize, mono: bool, out: &mut String) {
+    out.clear();
+    let Some(h) = p
+        .tgid
+        .is_none()
+        .then(|| app.history.process(p.key()))
+        .flatten()
+    else {
+        return;
+    };
+    out.extend(std::iter::repeat_n(' ', w.saturating_sub(h.len())));
+    out.extend(
+        h.newest(w)
+            .map(|pt| graph::spark(pt.cpu_percent(), 100.0, mono)),
+    );
 }
 
 /// COMMAND as the table shows it: tree branches, a thread's name, the

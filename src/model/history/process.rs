@@ -121,6 +121,20 @@ impl ProcHistory {
         }
     }
 
+    /// The newest `n` points (all there are when fewer), oldest first,
+    /// read in place: the table's sparklines copy nothing per row.
+    pub(crate) fn newest(&self, n: usize) -> impl Iterator<Item = ProcPoint> + '_ {
+        let skip = self.len().saturating_sub(n);
+        let ring = self.ring.as_deref().map(|r| r.iter().skip(skip));
+        let same = match ring {
+            Some(_) => 0,
+            None => (self.count as usize).saturating_sub(skip),
+        };
+        ring.into_iter()
+            .flatten()
+            .chain(std::iter::repeat_n(self.last, same))
+    }
+
     pub fn len(&self) -> usize {
         self.ring.as_ref().map_or(self.count as usize, |r| r.len())
     }
@@ -209,5 +223,9 @@ mod tests {
         h.push(busy, 4);
         assert_eq!(h.why_for(), 2);
         assert_eq!(h.points(), vec![idle, idle, busy, busy]);
+        assert_eq!(h.newest(3).collect::<Vec<_>>(), vec![idle, busy, busy]);
+        assert_eq!(h.newest(9).count(), 4);
+        let flat = ProcHistory::new(idle);
+        assert_eq!(flat.newest(3).collect::<Vec<_>>(), vec![idle]);
     }
 }

@@ -58,24 +58,18 @@ impl SysPoint {
         })
     }
 
-    // The header's history graph (issue 12) is to read these; until then,
-    // only the tests of the encoding do.
-    #[cfg(test)]
     pub(crate) fn mem_percent(self) -> f32 {
         f32::from(self.mem) / 2.0
     }
 
-    #[cfg(test)]
     pub(crate) fn mem_used_bytes(self) -> u64 {
         u64::from(self.mem_used_mib) << 20
     }
 
-    #[cfg(test)]
     pub(crate) fn swap_percent(self) -> f32 {
         f32::from(self.swap) / 2.0
     }
 
-    #[cfg(test)]
     pub(crate) fn load1(self) -> f64 {
         f64::from(self.load1) / 100.0
     }
@@ -148,8 +142,6 @@ impl SystemHistory {
     }
 
     /// Oldest to newest.
-    // Only the tests read it (the compiler reports what nothing else uses).
-    #[cfg(test)]
     pub(crate) fn points(
         &self,
     ) -> impl DoubleEndedIterator<Item = SysPoint> + ExactSizeIterator + '_ {
