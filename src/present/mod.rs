@@ -5,6 +5,7 @@
 
 pub mod at_time;
 pub(crate) mod cells;
+pub(crate) mod colour256;
 pub mod columns;
 pub(crate) mod format;
 pub(crate) mod layout;
