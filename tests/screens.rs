@@ -818,7 +818,7 @@ fn themes_dark_light_mono_and_no_color() {
         ("theme_mono", ThemeName::Mono, false),
         ("theme_no_color", ThemeName::Light, true),
     ] {
-        app.theme = theme;
+        app.theme = theme.into();
         app.no_color = no_color;
         let buf = cells(&app);
         let coloured = buf
@@ -838,11 +838,11 @@ fn themes_dark_light_mono_and_no_color() {
     assert_eq!(
         {
             app.no_color = false;
-            app.theme = ThemeName::Mono;
+            app.theme = ThemeName::Mono.into();
             styled(&app)
         },
         {
-            app.theme = ThemeName::Dark;
+            app.theme = ThemeName::Dark.into();
             app.no_color = true;
             styled(&app)
         },

@@ -3,11 +3,12 @@
 //! the file, the line, the column and the key: nothing is silently ignored.
 
 use super::options::BadUsage;
+use super::user_theme::{self, ThemeError};
 use crate::actions::ladder::{Order, Policy, PolicyError};
 use crate::model::sort::SortColumn;
 use crate::present::columns::{self, UnknownColumn};
 use crate::present::meters::{MeterKind, UnknownMeter, parse_list};
-use crate::present::theme::ThemeName;
+use crate::present::theme::Theme;
 use serde::Deserialize;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -22,7 +23,10 @@ pub struct Config {
     pub sort: String,
     pub ladder: String,
     pub ladder_order: Order,
-    pub theme: ThemeName,
+    /// A built-in theme's name or a user theme's (`Config::theme_in`).
+    pub theme: String,
+    /// Where the file in force set `theme`, for an error about the theme.
+    theme_at: Option<ConfigError>,
     /// The header's meters in order (`present::meters` names).
     pub meters: Vec<String>,
     /// The table's columns in order (`present::columns` names).
@@ -67,7 +71,13 @@ pub(crate) struct ConfigError {
 }
 
 impl ConfigError {
-    fn at(file: &str, text: &str, span: Range<usize>, key: Option<&str>, message: String) -> Self {
+    pub(crate) fn at(
+        file: &str,
+        text: &str,
+        span: Range<usize>,
+        key: Option<&str>,
+        message: String,
+    ) -> Self {
         let start = span.start.min(text.len());
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         ConfigError {
@@ -92,7 +102,8 @@ impl Config {
             sort: "cpu".into(),
             ladder: String::new(),
             ladder_order: Order::default(),
-            theme: ThemeName::default(),
+            theme: String::new(),
+            theme_at: None,
             meters: Vec::new(),
             columns: Vec::new(),
             program_path: true,
@@ -169,8 +180,8 @@ impl Config {
                 .collect();
         }
         if let Some(t) = f.theme {
-            self.theme = ThemeName::named(t.get_ref())
-                .map_err(|e| wrong("theme", t.span(), e.to_string()))?;
+            self.theme_at = Some(wrong("theme", t.span(), String::new()));
+            self.theme = t.into_inner();
         }
         Ok(())
     }
@@ -185,13 +196,45 @@ impl Config {
         let named = user
             .as_ref()
             .map(|(p, t)| (p.display().to_string(), t.as_str()));
-        Config::parse(named.as_ref().map(|(p, t)| (p.as_str(), *t))).map_err(usage)
+        let c = Config::parse(named.as_ref().map(|(p, t)| (p.as_str(), *t))).map_err(usage)?;
+        c.theme_in_force()?;
+        Ok(c)
     }
 
-    /// Checks the file at `path` as whytop would load it.
+    /// Checks the file at `path` as whytop would load it (the theme it names too).
     pub fn check(path: &Path) -> anyhow::Result<Config> {
         let (path, text) = read_named(path)?;
-        Config::parse(Some((&path.display().to_string(), &text))).map_err(usage)
+        let c = Config::parse(Some((&path.display().to_string(), &text))).map_err(usage)?;
+        c.theme_in_force()?;
+        Ok(c)
+    }
+
+    /// The theme the config names, its file read from the user's themes.
+    pub(crate) fn theme_in_force(&self) -> anyhow::Result<Theme> {
+        self.theme_in(user_theme::dir().as_deref(), user_theme::truecolor())
+            .map_err(usage)
+    }
+
+    /// The theme the config names, a user's looked for in `dir`: a wrong
+    /// name is an error at the config's `theme`, a bad file at its own place.
+    pub(crate) fn theme_in(
+        &self,
+        dir: Option<&Path>,
+        truecolor: bool,
+    ) -> Result<Theme, ConfigError> {
+        user_theme::resolve(&self.theme, dir, truecolor).map_err(|e| match e {
+            ThemeError::File(e) => e,
+            other => ConfigError {
+                message: other.to_string(),
+                ..self.theme_at.clone().unwrap_or_else(|| ConfigError {
+                    file: DEFAULT_NAME.into(),
+                    line: 1,
+                    column: 1,
+                    key: Some("theme".into()),
+                    message: String::new(),
+                })
+            },
+        })
     }
 
     pub fn policy(&self) -> Result<Policy, PolicyError> {
@@ -219,7 +262,7 @@ impl Config {
 
 /// The key a parse error is about: the one its line assigns (`key = value`),
 /// or the span itself when it is a key (an unknown one).
-fn key_at(text: &str, span: Range<usize>) -> Option<String> {
+pub(crate) fn key_at(text: &str, span: Range<usize>) -> Option<String> {
     let start = span.start.min(text.len());
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[line_start..start];
@@ -262,7 +305,7 @@ fn read_named(path: &Path) -> anyhow::Result<(PathBuf, String)> {
 }
 
 /// A config that does not hold is a usage error: whytop does not start with it.
-fn usage(e: ConfigError) -> anyhow::Error {
+pub(crate) fn usage(e: ConfigError) -> anyhow::Error {
     BadUsage(e.to_string()).into()
 }
 
@@ -310,13 +353,13 @@ mod tests {
     fn defaults_and_patches() {
         let c = Config::parse(None).unwrap();
         assert_eq!(
-            (c.delay, c.tree, c.sort_column().unwrap(), c.theme),
-            (10, false, SortColumn::Cpu, ThemeName::Dark)
+            (c.delay, c.tree, c.sort_column().unwrap(), c.theme.as_str()),
+            (10, false, SortColumn::Cpu, "dark")
         );
         let c = user("delay = 5\nsort = \"mem\"\ntheme = \"light\"\n").unwrap();
         assert_eq!(
-            (c.delay, c.sort_column().unwrap(), c.theme),
-            (5, SortColumn::Mem, ThemeName::Light)
+            (c.delay, c.sort_column().unwrap(), c.theme.as_str()),
+            (5, SortColumn::Mem, "light")
         );
         let c = user("ladder = \"HUP:1,KILL:2\"\nladder_order = \"all-at-once\"").unwrap();
         assert_eq!(c.policy().unwrap().order, Order::AllAtOnce);
@@ -342,7 +385,16 @@ mod tests {
         );
         assert!(err("\n\ndelay = 0").starts_with("my.toml:3:9: delay: must be 1..=36000"));
         assert!(err("ladder = \"TERM\"").starts_with("my.toml:1:10: ladder: "));
-        assert!(err("theme = \"neon\"").starts_with("my.toml:1:9: theme: unknown theme \"neon\""));
+        let none = tempfile::tempdir().unwrap();
+        let neon = user("\ntheme = \"neon\"").unwrap();
+        let e = neon
+            .theme_in(Some(none.path()), false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("my.toml:2:9: theme: unknown theme \"neon\"; one of: dark, light, mono"),
+            "{e}"
+        );
         assert!(
             err("ladder_order = \"random\"").starts_with("my.toml:1:16: ladder_order: "),
             "{}",

@@ -22,6 +22,7 @@ pub(crate) mod table_keys;
 pub(crate) mod tagged;
 pub(crate) mod terminal;
 pub mod update;
+pub(crate) mod user_theme;
 pub(crate) mod worker_pool;
 
 pub use options::{BadUsage, Options, ReplayFrom};

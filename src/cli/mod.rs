@@ -72,8 +72,9 @@ pub struct Cli {
 
     /// Colours: dark (the default), light (for a light background), mono (bold
     /// and reverse only). `NO_COLOR` set: no colour whatever the theme.
-    #[arg(long = "theme", value_name = "NAME", value_parser = parse_theme)]
-    pub theme: Option<crate::present::theme::ThemeName>,
+    /// A user theme: $XDG_CONFIG_HOME/whytop/themes/NAME.toml.
+    #[arg(long = "theme", value_name = "NAME")]
+    pub theme: Option<String>,
 
     /// Read this config file instead of $XDG_CONFIG_HOME/whytop/config.toml
     /// (every command: the TUI, ps's sort, stop's ladder).
@@ -86,12 +87,6 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
-}
-
-fn parse_theme(
-    s: &str,
-) -> Result<crate::present::theme::ThemeName, crate::present::theme::UnknownTheme> {
-    crate::present::theme::ThemeName::named(s)
 }
 
 impl Cli {
@@ -117,7 +112,7 @@ impl Cli {
             // no-color.org: present and not empty means no colour.
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
             no_mouse: self.no_mouse,
-            theme: self.theme,
+            theme: self.theme.clone(),
             replay: None,
         }
     }

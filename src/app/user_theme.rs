@@ -1,0 +1,240 @@
+//! User themes: `$XDG_CONFIG_HOME/whytop/themes/NAME.toml`, chosen by name as
+//! the built-in ones are. A file names colours for the palette's roles; what
+//! it leaves out comes from the theme it `inherits` (dark by default). A bad
+//! file is an error at its line and column, as a bad config is.
+
+use super::config::{ConfigError, UserFileError, config_dir, key_at};
+use crate::present::palette::{self, DARK, Palette, TABLES};
+use crate::present::theme::{Theme, ThemeName};
+use ratatui::style::Color;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+use toml::de::{DeString, DeTable, DeValue};
+
+/// Where user themes are looked for.
+pub(crate) fn dir() -> Option<PathBuf> {
+    Some(config_dir()?.join("themes"))
+}
+
+/// The terminal announced 24-bit colour (`COLORTERM`): `#rrggbb` is drawn as
+/// it is written; elsewhere as the nearest of 256 colours.
+pub(crate) fn truecolor() -> bool {
+    matches!(
+        std::env::var("COLORTERM").as_deref(),
+        Ok("truecolor" | "24bit")
+    )
+}
+
+/// Why a theme's name gives no theme.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ThemeError {
+    #[error("unknown theme {name:?}; one of: {builtin}; {user}", builtin = ThemeName::names())]
+    Unknown { name: String, user: UserList },
+    #[error(transparent)]
+    File(ConfigError),
+    #[error(transparent)]
+    Unreadable(UserFileError),
+}
+
+/// The user themes there are, for a message.
+#[derive(Debug)]
+pub(crate) struct UserList {
+    dir: Option<PathBuf>,
+    names: Vec<String>,
+}
+
+impl std::fmt::Display for UserList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.dir, self.names.is_empty()) {
+            (None, _) => f.write_str("no directory for user themes"),
+            (Some(d), true) => write!(f, "no user themes in {}", d.display()),
+            (Some(d), false) => write!(
+                f,
+                "user themes in {}: {}",
+                d.display(),
+                self.names.join(", ")
+            ),
+        }
+    }
+}
+
+/// A built-in theme, or the user's file `NAME.toml` in `dir`.
+pub(crate) fn resolve(
+    name: &str,
+    dir: Option<&Path>,
+    truecolor: bool,
+) -> Result<Theme, ThemeError> {
+    if let Some(t) = ThemeName::parse(name) {
+        return Ok(t.into());
+    }
+    let unknown = || ThemeError::Unknown {
+        name: name.to_string(),
+        user: UserList {
+            dir: dir.map(Path::to_path_buf),
+            names: dir.map(names).unwrap_or_default(),
+        },
+    };
+    let Some(dir) = dir.filter(|_| is_file_name(name)) else {
+        return Err(unknown());
+    };
+    let path = dir.join(format!("{name}.toml"));
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(unknown()),
+        Err(source) => return Err(ThemeError::Unreadable(UserFileError { path, source })),
+    };
+    let p = parse(&path.display().to_string(), &text).map_err(ThemeError::File)?;
+    Ok(Theme::user(name, p.for_terminal(truecolor)))
+}
+
+/// What F2 setup steps through: the built-in themes, then each user theme
+/// that loads (one with an error is said by `--theme NAME`).
+pub(crate) fn choices(dir: Option<&Path>, truecolor: bool) -> Vec<Theme> {
+    let user = dir.map(names).unwrap_or_default();
+    ThemeName::ALL
+        .map(Theme::from)
+        .into_iter()
+        .chain(user.iter().filter_map(|n| resolve(n, dir, truecolor).ok()))
+        .collect()
+}
+
+/// The user themes' names in `dir`, sorted (a file named as a built-in theme
+/// is not one: the built-in wins).
+fn names(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?.strip_suffix(".toml")?.to_string();
+            (is_file_name(&name) && ThemeName::parse(&name).is_none()).then_some(name)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// A name that is one file in the themes directory, not a path.
+fn is_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// A theme file's palette, before its colours are fitted to the terminal.
+pub(crate) fn parse(file: &str, text: &str) -> Result<Palette, ConfigError> {
+    let doc = DeTable::parse(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let key = key_at(text, span.clone());
+        ConfigError::at(file, text, span, key.as_deref(), e.message().to_string())
+    })?;
+    let doc = doc.into_inner();
+    let wrong = |key: &str, span: Range<usize>, message: String| {
+        ConfigError::at(file, text, span, Some(key), message)
+    };
+    let mut p = DARK;
+    if let Some((_, base)) = doc.iter().find(|(k, _)| k.get_ref() == "inherits") {
+        p = match base.get_ref() {
+            DeValue::String(s) if s == "dark" => DARK,
+            DeValue::String(s) if s == "light" => Palette::light(),
+            other => {
+                let msg = format!("{} is no base theme; one of: dark, light", shown(other));
+                return Err(wrong("inherits", base.span(), msg));
+            }
+        };
+    }
+    for (k, v) in doc.iter().filter(|(k, _)| k.get_ref() != "inherits") {
+        match v.get_ref() {
+            DeValue::Table(roles) if TABLES.contains(&k.get_ref().as_ref()) => {
+                for (rk, rv) in roles {
+                    set(&mut p, Some(k.get_ref()), rk, rv, &wrong)?;
+                }
+            }
+            _ => set(&mut p, None, k, v, &wrong)?,
+        }
+    }
+    Ok(p)
+}
+
+type Wrong<'a> = dyn Fn(&str, Range<usize>, String) -> ConfigError + 'a;
+
+/// Sets one role from `key = "colour"` (its text) or `key = { fg = .., bg = .. }`.
+fn set(
+    p: &mut Palette,
+    table: Option<&str>,
+    key: &Spanned<DeString>,
+    value: &Spanned<DeValue>,
+    wrong: &Wrong,
+) -> Result<(), ConfigError> {
+    let path = match table {
+        Some(t) => format!("{t}.{}", key.get_ref()),
+        None => key.get_ref().to_string(),
+    };
+    let Some(style) = p.role_mut(table, key.get_ref()) else {
+        let mut known = Palette::role_names(table);
+        if table.is_none() {
+            known.extend(TABLES);
+            known.push("inherits");
+        }
+        let msg = format!("unknown role; one of: {}", known.join(", "));
+        return Err(wrong(&path, key.span(), msg));
+    };
+    match value.get_ref() {
+        DeValue::String(_) => style.fg = Some(colour(value, &path, wrong)?),
+        DeValue::Table(parts) => {
+            for (part, c) in parts {
+                let slot = match part.get_ref().as_ref() {
+                    "fg" => &mut style.fg,
+                    "bg" => &mut style.bg,
+                    _ => {
+                        let at = format!("{path}.{}", part.get_ref());
+                        return Err(wrong(
+                            &at,
+                            part.span(),
+                            "unknown part; one of: fg, bg".into(),
+                        ));
+                    }
+                };
+                *slot = Some(colour(c, &format!("{path}.{}", part.get_ref()), wrong)?);
+            }
+        }
+        other => {
+            let msg = format!(
+                "{} is no colour; a colour's name, \"#rrggbb\", or {{ fg = .., bg = .. }}",
+                shown(other)
+            );
+            return Err(wrong(&path, value.span(), msg));
+        }
+    }
+    Ok(())
+}
+
+fn colour(value: &Spanned<DeValue>, key: &str, wrong: &Wrong) -> Result<Color, ConfigError> {
+    if let DeValue::String(s) = value.get_ref()
+        && let Some(c) = palette::parse_colour(s)
+    {
+        return Ok(c);
+    }
+    let names: Vec<&str> = palette::COLOUR_NAMES.iter().map(|(n, _)| *n).collect();
+    let msg = format!(
+        "{} is no colour; one of: {}, or \"#rrggbb\"",
+        shown(value.get_ref()),
+        names.join(", ")
+    );
+    Err(wrong(key, value.span(), msg))
+}
+
+/// A value as an error quotes it.
+fn shown(v: &DeValue) -> String {
+    match v {
+        DeValue::String(s) => format!("{s:?}"),
+        DeValue::Table(_) => "a table".into(),
+        DeValue::Array(_) => "a list".into(),
+        DeValue::Boolean(_) => "a boolean".into(),
+        DeValue::Datetime(_) => "a date".into(),
+        _ => "a number".into(),
+    }
+}
