@@ -238,3 +238,148 @@ fn shown(v: &DeValue) -> String {
         _ => "a number".into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::why::WaitReason;
+    use ratatui::style::Modifier;
+
+    fn err(text: &str) -> String {
+        parse("mine.toml", text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn roles_by_name_the_rest_from_the_base() {
+        let p = parse(
+            "mine.toml",
+            "label = \"#5f87af\"\nselected = { fg = \"black\", bg = \"lightcyan\" }\n\
+             [cpu]\nuser = \"LightGreen\"\n[why]\ninput-ready = { bg = \"#d7af00\" }\n\
+             event-loop = \"default\"\n",
+        )
+        .unwrap();
+        assert_eq!(p.label.fg, Some(Color::Rgb(0x5f, 0x87, 0xaf)));
+        assert_eq!(
+            (p.selected.fg, p.selected.bg),
+            (Some(Color::Black), Some(Color::LightCyan))
+        );
+        assert_eq!(p.cpu[1].fg, Some(Color::LightGreen));
+        assert_eq!(p.why_input_ready.bg, Some(Color::Rgb(0xd7, 0xaf, 0)));
+        assert_eq!(p.why_input_ready.fg, DARK.why_input_ready.fg, "fg kept");
+        let el = WaitReason::ALL
+            .iter()
+            .position(|r| *r == WaitReason::EventLoop);
+        assert_eq!(p.why[el.unwrap()].fg, Some(Color::Reset));
+        // Untouched roles are the base's, bold and all.
+        assert_eq!(
+            (p.title, p.error, p.cpu[0]),
+            (DARK.title, DARK.error, DARK.cpu[0])
+        );
+        assert!(p.error.add_modifier.contains(Modifier::BOLD));
+    }
+
+    #[test]
+    fn inherits_light_or_dark() {
+        let l = parse("t", "inherits = \"light\"\nlabel = \"red\"").unwrap();
+        assert_eq!(l.meter_mid, Palette::light().meter_mid);
+        assert_eq!(l.label.fg, Some(Color::Red));
+        assert_eq!(parse("t", "inherits = \"dark\"").unwrap(), DARK);
+        assert_eq!(parse("t", "").unwrap(), DARK, "dark by default");
+    }
+
+    #[test]
+    fn every_error_names_file_line_column_and_key() {
+        assert_eq!(
+            err("label = \"cyan\"\n[cpu]\nuser = \"grene\"\n"),
+            format!(
+                "mine.toml:3:8: cpu.user: \"grene\" is no colour; one of: {}, or \"#rrggbb\"",
+                palette::COLOUR_NAMES.map(|(n, _)| n).join(", ")
+            )
+        );
+        let e = err("\n  titel = \"red\"");
+        assert!(
+            e.starts_with("mine.toml:2:3: titel: unknown role; one of: title, "),
+            "{e}"
+        );
+        assert!(
+            e.ends_with("cpu, memory, swap, state, why, inherits"),
+            "{e}"
+        );
+        let e = err("[why]\nrunning = \"red\"\nsleeping = \"red\"\n");
+        assert!(
+            e.starts_with("mine.toml:3:1: why.sleeping: unknown role; one of: running, starved"),
+            "{e}"
+        );
+        assert!(e.ends_with("unknown, input-ready"), "{e}");
+        assert!(
+            err("key = { fg = \"red\", bg = \"#12345\" }")
+                .starts_with("mine.toml:1:26: key.bg: \"#12345\" is no colour"),
+            "{}",
+            err("key = { fg = \"red\", bg = \"#12345\" }")
+        );
+        assert_eq!(
+            err("key = { fg = \"red\", under = \"red\" }"),
+            "mine.toml:1:21: key.under: unknown part; one of: fg, bg"
+        );
+        assert!(err("dim = 3").starts_with("mine.toml:1:7: dim: a number is no colour"));
+        assert_eq!(
+            err("inherits = \"mono\"\n"),
+            "mine.toml:1:12: inherits: \"mono\" is no base theme; one of: dark, light"
+        );
+        // Syntax: where the parser stopped, with the key its line sets.
+        let e = err("label = \"cyan\"\ndim = \n");
+        assert!(e.starts_with("mine.toml:2:7: dim: "), "{e}");
+        let e = err("label = \"cyan\"\nlabel = \"red\"\n");
+        assert!(e.starts_with("mine.toml:2:1: label: "), "{e}");
+    }
+
+    #[test]
+    fn resolve_finds_user_files_and_lists_them_when_unknown() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("sunset.toml"), "label = \"#ff8700\"\n").unwrap();
+        std::fs::write(d.path().join("dark.toml"), "label = \"red\"\n").unwrap();
+        std::fs::write(d.path().join("broken.toml"), "label = \"nope\"\n").unwrap();
+        std::fs::write(d.path().join("notes.txt"), "").unwrap();
+        let t = resolve("sunset", Some(d.path()), true).unwrap();
+        assert_eq!(t.name(), "sunset");
+        assert_eq!(t.palette().label.fg, Some(Color::Rgb(0xff, 0x87, 0)));
+        let t = resolve("sunset", Some(d.path()), false).unwrap();
+        assert_eq!(
+            t.palette().label.fg,
+            Some(Color::Indexed(208)),
+            "downgraded"
+        );
+        assert_eq!(
+            resolve("dark", Some(d.path()), true).unwrap(),
+            ThemeName::Dark,
+            "built-in wins"
+        );
+        let e = resolve("neon", Some(d.path()), true)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            format!(
+                "unknown theme \"neon\"; one of: dark, light, mono; user themes in {}: broken, sunset",
+                d.path().display()
+            )
+        );
+        assert!(resolve("../sunset", Some(d.path()), true).is_err());
+        let e = resolve("broken", Some(d.path()), true)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("broken.toml:1:9: label: \"nope\" is no colour"),
+            "{e}"
+        );
+        let names: Vec<String> = choices(Some(d.path()), true)
+            .iter()
+            .map(|t| t.name().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            ["dark", "light", "mono", "sunset"],
+            "the broken one left out"
+        );
+    }
+}
