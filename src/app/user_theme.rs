@@ -88,6 +88,15 @@ pub(crate) fn resolve(
     Ok(Theme::user(name, p.for_terminal(truecolor)))
 }
 
+/// `whytop config --check-theme PATH`: the file as `--theme` would read it;
+/// a missing or bad one is a usage error (exit 2).
+pub(crate) fn check(path: &Path) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| super::options::BadUsage(format!("{}: {e}", path.display())))?;
+    parse(&path.display().to_string(), &text).map_err(super::config::usage)?;
+    Ok(())
+}
+
 /// What F2 setup steps through: the built-in themes, then each user theme
 /// that loads (one with an error is said by `--theme NAME`).
 pub(crate) fn choices(dir: Option<&Path>, truecolor: bool) -> Vec<Theme> {
@@ -276,6 +285,15 @@ mod tests {
             (DARK.title, DARK.error, DARK.cpu[0])
         );
         assert!(p.error.add_modifier.contains(Modifier::BOLD));
+    }
+
+    #[test]
+    fn the_shipped_example_sets_every_role() {
+        let mut dusk = parse("dusk.toml", include_str!("../../config/themes/dusk.toml")).unwrap();
+        let mut dark = DARK;
+        for (mine, base) in dusk.styles_mut().zip(dark.styles_mut()) {
+            assert_ne!(mine, base);
+        }
     }
 
     #[test]
