@@ -850,6 +850,32 @@ fn themes_dark_light_mono_and_no_color() {
     );
 }
 
+/// A user theme (the shipped example) drawn as written where the terminal
+/// announces truecolor, and in the 256-colour palette's nearest elsewhere.
+#[test]
+fn user_theme_truecolor_and_downgraded() {
+    use ratatui::style::Color;
+    let mut app = app();
+    update(&mut app, Msg::Resize(80, 14));
+    let text = include_str!("../config/themes/dusk.toml");
+    for (name, truecolor) in [("theme_user_truecolor", true), ("theme_user_256", false)] {
+        app.theme =
+            whytop::app::user_theme_from_text("dusk", "dusk.toml", text, truecolor).unwrap();
+        let buf = cells(&app);
+        let rgb = |c: Color| matches!(c, Color::Rgb(..));
+        let any_rgb = buf.content.iter().any(|c| rgb(c.fg) || rgb(c.bg));
+        assert_eq!(any_rgb, truecolor, "{name}");
+        if !truecolor {
+            // The selection bar's #af87d7 is the cube's 140.
+            assert!(
+                buf.content.iter().any(|c| c.bg == Color::Indexed(140)),
+                "{name}"
+            );
+        }
+        insta::assert_snapshot!(name, styled(&app));
+    }
+}
+
 /// A recorded output of one of the Mac's tools (tests/fixtures/darwin).
 fn darwin_fixture(name: &str) -> String {
     std::fs::read_to_string(format!(

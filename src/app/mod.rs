@@ -27,6 +27,7 @@ pub(crate) mod worker_pool;
 
 pub use options::{BadUsage, Options, ReplayFrom};
 pub use run::run;
+pub use user_theme::from_text as user_theme_from_text;
 
 #[cfg(test)]
 mod overlay_tests;

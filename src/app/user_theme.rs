@@ -84,8 +84,20 @@ pub(crate) fn resolve(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(unknown()),
         Err(source) => return Err(ThemeError::Unreadable(UserFileError { path, source })),
     };
-    let p = parse(&path.display().to_string(), &text).map_err(ThemeError::File)?;
-    Ok(Theme::user(name, p.for_terminal(truecolor)))
+    read(name, &path.display().to_string(), &text, truecolor).map_err(ThemeError::File)
+}
+
+/// A user theme from its file's text (`file`: its name in errors), its
+/// colours fitted to the terminal.
+pub fn from_text(name: &str, file: &str, text: &str, truecolor: bool) -> anyhow::Result<Theme> {
+    read(name, file, text, truecolor).map_err(super::config::usage)
+}
+
+fn read(name: &str, file: &str, text: &str, truecolor: bool) -> Result<Theme, ConfigError> {
+    Ok(Theme::user(
+        name,
+        parse(file, text)?.for_terminal(truecolor),
+    ))
 }
 
 /// `whytop config --check-theme PATH`: the file as `--theme` would read it;
