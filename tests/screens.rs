@@ -972,6 +972,37 @@ fn extra_columns_with_rates_from_two_samples() {
     assert_eq!(app.opts.sort, whytop::model::sort::SortColumn::Ppid);
 }
 
+/// F2's theme option steps through the user's themes after the built-in
+/// ones, and the screen draws in the one chosen at once.
+#[test]
+fn setup_offers_user_themes() {
+    let mut app = app();
+    update(&mut app, Msg::Resize(80, 24));
+    let text = include_str!("../config/themes/dusk.toml");
+    let dusk = whytop::app::user_theme_from_text("dusk", "dusk.toml", text, false).unwrap();
+    app.theme_choices.push(dusk.clone());
+    key(&mut app, KeyCode::F(2));
+    keys(&mut app, &[KeyCode::Tab, KeyCode::Tab, KeyCode::Down]);
+    key(&mut app, KeyCode::Left);
+    assert_eq!(app.theme, dusk, "round the start to the last, the user's");
+    assert!(app.settings_changed.contains("theme"));
+    let s = screen(&app);
+    assert!(s.lines().any(|l| l.contains("dusk")), "{s}");
+    let buf = cells(&app);
+    assert!(
+        buf.content
+            .iter()
+            .any(|c| c.bg == ratatui::style::Color::Indexed(140)),
+        "setup's cursor in dusk's selection colour, #af87d7"
+    );
+    key(&mut app, KeyCode::Right);
+    assert_eq!(
+        app.theme,
+        whytop::present::ThemeName::Dark,
+        "and round again"
+    );
+}
+
 /// F2: the columns (shown ones first, in order), meters and options side by
 /// side; Space shows a column, `]` moves it, and the table has it at once.
 #[test]
