@@ -61,8 +61,7 @@ pub(crate) fn prepare(cli: &Options) -> anyhow::Result<App> {
     let dir = super::user_theme::dir();
     let truecolor = super::user_theme::truecolor();
     app.theme = match &cli.theme {
-        Some(name) => super::user_theme::resolve(name, dir.as_deref(), truecolor)
-            .map_err(|e| BadUsage(format!("--theme: {e}")))?,
+        Some(t) => t.clone(),
         None => config.theme_in_force()?,
     };
     app.theme_choices = super::user_theme::choices(dir.as_deref(), truecolor);

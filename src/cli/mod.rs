@@ -72,9 +72,9 @@ pub struct Cli {
 
     /// Colours: dark (the default), light (for a light background), mono (bold
     /// and reverse only). `NO_COLOR` set: no colour whatever the theme.
-    /// A user theme: $XDG_CONFIG_HOME/whytop/themes/NAME.toml.
-    #[arg(long = "theme", value_name = "NAME")]
-    pub theme: Option<String>,
+    /// Or a user theme: $XDG_CONFIG_HOME/whytop/themes/NAME.toml.
+    #[arg(long = "theme", value_name = "NAME", value_parser = parse_theme)]
+    pub theme: Option<crate::present::theme::Theme>,
 
     /// Read this config file instead of $XDG_CONFIG_HOME/whytop/config.toml
     /// (every command: the TUI, ps's sort, stop's ladder).
@@ -87,6 +87,12 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// A theme's name, a user's file read and checked (exit 2 if it does not hold).
+fn parse_theme(name: &str) -> Result<crate::present::theme::Theme, String> {
+    use crate::app::user_theme::{dir, resolve, truecolor};
+    resolve(name, dir().as_deref(), truecolor()).map_err(|e| e.to_string())
 }
 
 impl Cli {
