@@ -3,12 +3,10 @@
 //! the file, the line, the column and the key: nothing is silently ignored.
 
 use super::options::BadUsage;
-use super::user_theme::{self, ThemeError};
 use crate::actions::ladder::{Order, Policy, PolicyError};
 use crate::model::sort::SortColumn;
 use crate::present::columns::{self, UnknownColumn};
 use crate::present::meters::{MeterKind, UnknownMeter, parse_list};
-use crate::present::theme::Theme;
 use serde::Deserialize;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -25,8 +23,9 @@ pub struct Config {
     pub ladder_order: Order,
     /// A built-in theme's name or a user theme's (`Config::theme_in`).
     pub theme: String,
-    /// Where the file in force set `theme`, for an error about the theme.
-    theme_at: Option<ConfigError>,
+    /// Where the file in force set `theme`, for an error about the theme
+    /// (`user_theme::of_config`).
+    pub(crate) theme_at: Option<ConfigError>,
     /// The header's meters in order (`present::meters` names).
     pub meters: Vec<String>,
     /// The table's columns in order (`present::columns` names).
@@ -91,7 +90,7 @@ impl ConfigError {
 }
 
 /// The built-in default's name in errors (it parses: a unit test holds it).
-const DEFAULT_NAME: &str = "built-in default";
+pub(crate) const DEFAULT_NAME: &str = "built-in default";
 
 impl Config {
     /// The default patched by `user`: (its name in errors, its text).
@@ -196,45 +195,13 @@ impl Config {
         let named = user
             .as_ref()
             .map(|(p, t)| (p.display().to_string(), t.as_str()));
-        let c = Config::parse(named.as_ref().map(|(p, t)| (p.as_str(), *t))).map_err(usage)?;
-        c.theme_in_force()?;
-        Ok(c)
+        Config::parse(named.as_ref().map(|(p, t)| (p.as_str(), *t))).map_err(usage)
     }
 
-    /// Checks the file at `path` as whytop would load it (the theme it names too).
+    /// Checks the file at `path` as whytop would load it.
     pub fn check(path: &Path) -> anyhow::Result<Config> {
         let (path, text) = read_named(path)?;
-        let c = Config::parse(Some((&path.display().to_string(), &text))).map_err(usage)?;
-        c.theme_in_force()?;
-        Ok(c)
-    }
-
-    /// The theme the config names, its file read from the user's themes.
-    pub(crate) fn theme_in_force(&self) -> anyhow::Result<Theme> {
-        self.theme_in(user_theme::dir().as_deref(), user_theme::truecolor())
-            .map_err(usage)
-    }
-
-    /// The theme the config names, a user's looked for in `dir`: a wrong
-    /// name is an error at the config's `theme`, a bad file at its own place.
-    pub(crate) fn theme_in(
-        &self,
-        dir: Option<&Path>,
-        truecolor: bool,
-    ) -> Result<Theme, ConfigError> {
-        user_theme::resolve(&self.theme, dir, truecolor).map_err(|e| match e {
-            ThemeError::File(e) => e,
-            other => ConfigError {
-                message: other.to_string(),
-                ..self.theme_at.clone().unwrap_or_else(|| ConfigError {
-                    file: DEFAULT_NAME.into(),
-                    line: 1,
-                    column: 1,
-                    key: Some("theme".into()),
-                    message: String::new(),
-                })
-            },
-        })
+        Config::parse(Some((&path.display().to_string(), &text))).map_err(usage)
     }
 
     pub fn policy(&self) -> Result<Policy, PolicyError> {
@@ -385,16 +352,10 @@ mod tests {
         );
         assert!(err("\n\ndelay = 0").starts_with("my.toml:3:9: delay: must be 1..=36000"));
         assert!(err("ladder = \"TERM\"").starts_with("my.toml:1:10: ladder: "));
-        let none = tempfile::tempdir().unwrap();
+        // A theme's name is checked where it is read (`user_theme::of_config`).
         let neon = user("\ntheme = \"neon\"").unwrap();
-        let e = neon
-            .theme_in(Some(none.path()), false)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.starts_with("my.toml:2:9: theme: unknown theme \"neon\"; one of: dark, light, mono"),
-            "{e}"
-        );
+        let at = neon.theme_at.as_ref().map(|a| (a.line, a.column));
+        assert_eq!((neon.theme.as_str(), at), ("neon", Some((2, 9))));
         assert!(
             err("ladder_order = \"random\"").starts_with("my.toml:1:16: ladder_order: "),
             "{}",

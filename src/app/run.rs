@@ -62,7 +62,7 @@ pub(crate) fn prepare(cli: &Options) -> anyhow::Result<App> {
     let truecolor = super::user_theme::truecolor();
     app.theme = match &cli.theme {
         Some(t) => t.clone(),
-        None => config.theme_in_force()?,
+        None => super::user_theme::of_config(&config)?,
     };
     app.theme_choices = super::user_theme::choices(dir.as_deref(), truecolor);
     app.ui.filter_text = filter_text;

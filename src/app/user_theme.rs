@@ -3,7 +3,7 @@
 //! it leaves out comes from the theme it `inherits` (dark by default). A bad
 //! file is an error at its line and column, as a bad config is.
 
-use super::config::{ConfigError, UserFileError, config_dir, key_at};
+use super::config::{Config, ConfigError, DEFAULT_NAME, UserFileError, config_dir, key_at, usage};
 use crate::present::palette::{self, DARK, Palette, TABLES};
 use crate::present::theme::{Theme, ThemeName};
 use ratatui::style::Color;
@@ -90,7 +90,7 @@ pub(crate) fn resolve(
 /// A user theme from its file's text (`file`: its name in errors), its
 /// colours fitted to the terminal.
 pub fn from_text(name: &str, file: &str, text: &str, truecolor: bool) -> anyhow::Result<Theme> {
-    read(name, file, text, truecolor).map_err(super::config::usage)
+    read(name, file, text, truecolor).map_err(usage)
 }
 
 fn read(name: &str, file: &str, text: &str, truecolor: bool) -> Result<Theme, ConfigError> {
@@ -100,12 +100,36 @@ fn read(name: &str, file: &str, text: &str, truecolor: bool) -> Result<Theme, Co
     ))
 }
 
+/// The theme the config names, its file read from the user's themes: every
+/// command that draws or checks the config takes it from here.
+pub(crate) fn of_config(c: &Config) -> anyhow::Result<Theme> {
+    of_config_in(c, dir().as_deref(), truecolor()).map_err(usage)
+}
+
+/// The theme the config names, a user's looked for in `dir`: a wrong name
+/// is an error at the config's `theme`, a bad file at its own place.
+fn of_config_in(c: &Config, dir: Option<&Path>, truecolor: bool) -> Result<Theme, ConfigError> {
+    resolve(&c.theme, dir, truecolor).map_err(|e| match e {
+        ThemeError::File(e) => e,
+        other => ConfigError {
+            message: other.to_string(),
+            ..c.theme_at.clone().unwrap_or_else(|| ConfigError {
+                file: DEFAULT_NAME.into(),
+                line: 1,
+                column: 1,
+                key: Some("theme".into()),
+                message: String::new(),
+            })
+        },
+    })
+}
+
 /// `whytop config --check-theme PATH`: the file as `--theme` would read it;
 /// a missing or bad one is a usage error (exit 2).
 pub(crate) fn check(path: &Path) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| super::options::BadUsage(format!("{}: {e}", path.display())))?;
-    parse(&path.display().to_string(), &text).map_err(super::config::usage)?;
+    parse(&path.display().to_string(), &text).map_err(usage)?;
     Ok(())
 }
 

@@ -24,7 +24,8 @@ pub fn run(args: &ConfigArgs) -> anyhow::Result<i32> {
         return super::emit(DEFAULT_CONFIG);
     }
     if let Some(path) = &args.check {
-        Config::check(path)?;
+        let c = Config::check(path)?;
+        crate::app::user_theme::of_config(&c)?;
         outln!("ok");
     }
     if let Some(path) = &args.check_theme {
