@@ -71,8 +71,8 @@ pub struct Cli {
     pub pids: Vec<crate::model::Pid>,
 
     /// Colours: dark (the default), light (for a light background), mono (bold
-    /// and reverse only). `NO_COLOR` set: no colour whatever the theme.
-    /// Or a user theme: $XDG_CONFIG_HOME/whytop/themes/NAME.toml.
+    /// and reverse only), or a user theme, $XDG_CONFIG_HOME/whytop/themes/NAME.toml.
+    /// `NO_COLOR` set: no colour whatever the theme.
     #[arg(long = "theme", value_name = "NAME", value_parser = parse_theme)]
     pub theme: Option<crate::present::theme::Theme>,
 

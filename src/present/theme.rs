@@ -1,4 +1,5 @@
-//! Colours in one place.
+//! Colours in one place: the theme in force, and the styles the panes draw
+//! with, each read from the palette in force for the frame being drawn.
 
 use super::palette::{DARK, Palette};
 use crate::model::ProcState;
@@ -200,4 +201,26 @@ pub fn why(tag: WhyTag) -> Style {
         .position(|r| *r == tag.reason)
         .unwrap_or(WaitReason::ALL.len() - 1);
     in_force(|p| p.why[i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::Color;
+
+    #[test]
+    fn a_palette_is_in_force_while_drawing_and_the_dark_one_after() {
+        let mut mine = DARK;
+        mine.label = Style::new().fg(Color::Rgb(1, 2, 3));
+        mine.why[WaitReason::ALL.len() - 1] = Style::new().fg(Color::White);
+        assert_eq!(label(), DARK.label);
+        {
+            let _drawing = Drawing::with(&mine);
+            assert_eq!(label(), mine.label);
+            let unknown = WhyTag::default();
+            assert_eq!(why(unknown), Style::new().fg(Color::White));
+            assert_eq!(selected(), DARK.selected, "what it does not change");
+        }
+        assert_eq!(label(), DARK.label);
+    }
 }
