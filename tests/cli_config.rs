@@ -137,6 +137,89 @@ fn a_bad_file_stops_the_tui_and_ps() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// A user theme with an error stops whytop at its file, line, column and key,
+/// whether `--theme` or the config names it; `config --check-theme` says the
+/// same; an unknown name lists the built-in and the user's themes; a good
+/// theme starts.
+#[test]
+fn a_bad_theme_file_is_refused_at_its_line_and_column() {
+    let home = tempfile::tempdir().unwrap();
+    let themes = home.path().join("whytop/themes");
+    std::fs::create_dir_all(&themes).unwrap();
+    let bad = themes.join("mine.toml");
+    std::fs::write(&bad, "inherits = \"light\"\n[why]\n  lock = \"#ff00\"\n").unwrap();
+    let at = format!("{}:3:10: why.lock: \"#ff00\" is no colour", bad.display());
+    for args in [&["--theme", "mine"][..], &["--theme", "mine", "ps"]] {
+        let out = whytop(home.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(&at), "{args:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    let out = whytop(
+        home.path(),
+        &["config", "--check-theme", bad.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with(&format!("whytop: {at}")),
+        "{}",
+        stderr(&out)
+    );
+    // The config naming it: every command that reads the config refuses.
+    let config = home.path().join("whytop/config.toml");
+    std::fs::write(&config, "theme = \"mine\"\n").unwrap();
+    for args in [
+        &[][..],
+        &["ps"],
+        &["config", "--check", config.to_str().unwrap()],
+    ] {
+        let out = whytop(home.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).starts_with(&format!("whytop: {at}")),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    // An unknown name: the config's line and column, the themes there are.
+    std::fs::write(&config, "\ntheme = \"neon\"\n").unwrap();
+    let out = whytop(home.path(), &["ps"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out).trim(),
+        format!(
+            "whytop: {}:2:9: theme: unknown theme \"neon\"; one of: dark, light, mono; user themes in {}: mine",
+            config.display(),
+            themes.display()
+        )
+    );
+    let out = whytop(home.path(), &["--theme", "neon", "ps"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("user themes in"), "{}", stderr(&out));
+    // Fixed, it checks ok and ps starts with it.
+    std::fs::write(&bad, "inherits = \"light\"\n[why]\n  lock = \"#ff0000\"\n").unwrap();
+    std::fs::write(&config, "theme = \"mine\"\n").unwrap();
+    let out = whytop(
+        home.path(),
+        &["config", "--check-theme", bad.to_str().unwrap()],
+    );
+    assert_eq!(
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).trim()
+        ),
+        (Some(0), "ok")
+    );
+    for args in [&["ps"][..], &["--theme", "mine", "ps"]] {
+        let out = whytop(home.path(), args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("COMMAND"),
+            "{args:?}"
+        );
+    }
+}
+
 /// `whytop ps` sorts as the config says unless `--sort` says otherwise.
 #[test]
 fn ps_takes_the_config_sort() {

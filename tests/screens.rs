@@ -818,7 +818,7 @@ fn themes_dark_light_mono_and_no_color() {
         ("theme_mono", ThemeName::Mono, false),
         ("theme_no_color", ThemeName::Light, true),
     ] {
-        app.theme = theme;
+        app.theme = theme.into();
         app.no_color = no_color;
         let buf = cells(&app);
         let coloured = buf
@@ -838,16 +838,42 @@ fn themes_dark_light_mono_and_no_color() {
     assert_eq!(
         {
             app.no_color = false;
-            app.theme = ThemeName::Mono;
+            app.theme = ThemeName::Mono.into();
             styled(&app)
         },
         {
-            app.theme = ThemeName::Dark;
+            app.theme = ThemeName::Dark.into();
             app.no_color = true;
             styled(&app)
         },
         "mono is what NO_COLOR gives"
     );
+}
+
+/// A user theme (the shipped example) drawn as written where the terminal
+/// announces truecolor, and in the 256-colour palette's nearest elsewhere.
+#[test]
+fn user_theme_truecolor_and_downgraded() {
+    use ratatui::style::Color;
+    let mut app = app();
+    update(&mut app, Msg::Resize(80, 14));
+    let text = include_str!("../config/themes/dusk.toml");
+    for (name, truecolor) in [("theme_user_truecolor", true), ("theme_user_256", false)] {
+        app.theme =
+            whytop::app::user_theme_from_text("dusk", "dusk.toml", text, truecolor).unwrap();
+        let buf = cells(&app);
+        let rgb = |c: Color| matches!(c, Color::Rgb(..));
+        let any_rgb = buf.content.iter().any(|c| rgb(c.fg) || rgb(c.bg));
+        assert_eq!(any_rgb, truecolor, "{name}");
+        if !truecolor {
+            // The selection bar's #af87d7 is the cube's 140.
+            assert!(
+                buf.content.iter().any(|c| c.bg == Color::Indexed(140)),
+                "{name}"
+            );
+        }
+        insta::assert_snapshot!(name, styled(&app));
+    }
 }
 
 /// A recorded output of one of the Mac's tools (tests/fixtures/darwin).
@@ -945,6 +971,37 @@ fn extra_columns_with_rates_from_two_samples() {
     assert_eq!(app.opts.sort, whytop::model::sort::SortColumn::Pid);
     key(&mut app, KeyCode::Char('>'));
     assert_eq!(app.opts.sort, whytop::model::sort::SortColumn::Ppid);
+}
+
+/// F2's theme option steps through the user's themes after the built-in
+/// ones, and the screen draws in the one chosen at once.
+#[test]
+fn setup_offers_user_themes() {
+    let mut app = app();
+    update(&mut app, Msg::Resize(80, 24));
+    let text = include_str!("../config/themes/dusk.toml");
+    let dusk = whytop::app::user_theme_from_text("dusk", "dusk.toml", text, false).unwrap();
+    app.theme_choices.push(dusk.clone());
+    key(&mut app, KeyCode::F(2));
+    keys(&mut app, &[KeyCode::Tab, KeyCode::Tab, KeyCode::Down]);
+    key(&mut app, KeyCode::Left);
+    assert_eq!(app.theme, dusk, "round the start to the last, the user's");
+    assert!(app.settings_changed.contains("theme"));
+    let s = screen(&app);
+    assert!(s.lines().any(|l| l.contains("dusk")), "{s}");
+    let buf = cells(&app);
+    assert!(
+        buf.content
+            .iter()
+            .any(|c| c.bg == ratatui::style::Color::Indexed(140)),
+        "setup's cursor in dusk's selection colour, #af87d7"
+    );
+    key(&mut app, KeyCode::Right);
+    assert_eq!(
+        app.theme,
+        whytop::present::ThemeName::Dark,
+        "and round again"
+    );
 }
 
 /// F2: the columns (shown ones first, in order), meters and options side by

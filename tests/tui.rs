@@ -958,6 +958,45 @@ fn theme_flag_and_config_theme() {
     drop(busy);
 }
 
+/// A user theme from $XDG_CONFIG_HOME/whytop/themes: `--theme dusk` draws the
+/// titles in its `#d7875f`, as RGB where COLORTERM says truecolor, else as
+/// the 256-colour palette's 173; the config's `theme = "dusk"` likewise.
+#[test]
+fn a_user_theme_in_truecolor_and_256_colours() {
+    let sgr_has =
+        |p: &[Vec<u32>], want: &[u32]| p.iter().any(|s| s.windows(want.len()).any(|w| w == want));
+    let home = tempfile::tempdir().unwrap();
+    let themes = home.path().join("whytop/themes");
+    std::fs::create_dir_all(&themes).unwrap();
+    let dusk = include_str!("../config/themes/dusk.toml");
+    std::fs::write(themes.join("dusk.toml"), dusk).unwrap();
+    let xdg = format!("XDG_CONFIG_HOME={}", home.path().display());
+    let t = Tmux::shell(120, 30);
+    start_with_env(&t, &format!("{xdg} COLORTERM=truecolor"), "--theme dusk");
+    t.wait_screen("the titles in RGB", |_| {
+        sgr_has(&sgr_params(&t.screen_escaped()), &[48, 2, 215, 135, 95])
+    });
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+    start_with_env(&t, &format!("{xdg} COLORTERM="), "--theme dusk");
+    t.wait_screen("the titles in the 256-colour palette", |_| {
+        let p = sgr_params(&t.screen_escaped());
+        sgr_has(&p, &[48, 5, 173])
+            && !p
+                .iter()
+                .any(|s| s.windows(2).any(|w| w == [48, 2] || w == [38, 2]))
+    });
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+    std::fs::write(home.path().join("whytop/config.toml"), "theme = \"dusk\"\n").unwrap();
+    start_with_env(&t, &format!("{xdg} COLORTERM=24bit"), "");
+    t.wait_screen("the config's user theme", |_| {
+        sgr_has(&sgr_params(&t.screen_escaped()), &[48, 2, 215, 135, 95])
+    });
+    t.keys(&["q"]);
+    t.wait_screen("the prompt", |s| s.trim_end().ends_with("READY$"));
+}
+
 /// `Z` freezes the table: a process killed meanwhile stays on screen, marked
 /// FROZEN; `Z` again resumes and it is gone.
 #[test]

@@ -7,7 +7,6 @@ use crate::actions::ladder::{Order, Policy, PolicyError};
 use crate::model::sort::SortColumn;
 use crate::present::columns::{self, UnknownColumn};
 use crate::present::meters::{MeterKind, UnknownMeter, parse_list};
-use crate::present::theme::ThemeName;
 use serde::Deserialize;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -22,7 +21,11 @@ pub struct Config {
     pub sort: String,
     pub ladder: String,
     pub ladder_order: Order,
-    pub theme: ThemeName,
+    /// A built-in theme's name or a user theme's (`Config::theme_in`).
+    pub theme: String,
+    /// Where the file in force set `theme`, for an error about the theme
+    /// (`user_theme::of_config`).
+    pub(crate) theme_at: Option<ConfigError>,
     /// The header's meters in order (`present::meters` names).
     pub meters: Vec<String>,
     /// The table's columns in order (`present::columns` names).
@@ -67,7 +70,13 @@ pub(crate) struct ConfigError {
 }
 
 impl ConfigError {
-    fn at(file: &str, text: &str, span: Range<usize>, key: Option<&str>, message: String) -> Self {
+    pub(crate) fn at(
+        file: &str,
+        text: &str,
+        span: Range<usize>,
+        key: Option<&str>,
+        message: String,
+    ) -> Self {
         let start = span.start.min(text.len());
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         ConfigError {
@@ -81,7 +90,7 @@ impl ConfigError {
 }
 
 /// The built-in default's name in errors (it parses: a unit test holds it).
-const DEFAULT_NAME: &str = "built-in default";
+pub(crate) const DEFAULT_NAME: &str = "built-in default";
 
 impl Config {
     /// The default patched by `user`: (its name in errors, its text).
@@ -92,7 +101,8 @@ impl Config {
             sort: "cpu".into(),
             ladder: String::new(),
             ladder_order: Order::default(),
-            theme: ThemeName::default(),
+            theme: String::new(),
+            theme_at: None,
             meters: Vec::new(),
             columns: Vec::new(),
             program_path: true,
@@ -169,8 +179,8 @@ impl Config {
                 .collect();
         }
         if let Some(t) = f.theme {
-            self.theme = ThemeName::named(t.get_ref())
-                .map_err(|e| wrong("theme", t.span(), e.to_string()))?;
+            self.theme_at = Some(wrong("theme", t.span(), String::new()));
+            self.theme = t.into_inner();
         }
         Ok(())
     }
@@ -219,7 +229,7 @@ impl Config {
 
 /// The key a parse error is about: the one its line assigns (`key = value`),
 /// or the span itself when it is a key (an unknown one).
-fn key_at(text: &str, span: Range<usize>) -> Option<String> {
+pub(crate) fn key_at(text: &str, span: Range<usize>) -> Option<String> {
     let start = span.start.min(text.len());
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[line_start..start];
@@ -262,7 +272,7 @@ fn read_named(path: &Path) -> anyhow::Result<(PathBuf, String)> {
 }
 
 /// A config that does not hold is a usage error: whytop does not start with it.
-fn usage(e: ConfigError) -> anyhow::Error {
+pub(crate) fn usage(e: ConfigError) -> anyhow::Error {
     BadUsage(e.to_string()).into()
 }
 
@@ -310,13 +320,13 @@ mod tests {
     fn defaults_and_patches() {
         let c = Config::parse(None).unwrap();
         assert_eq!(
-            (c.delay, c.tree, c.sort_column().unwrap(), c.theme),
-            (10, false, SortColumn::Cpu, ThemeName::Dark)
+            (c.delay, c.tree, c.sort_column().unwrap(), c.theme.as_str()),
+            (10, false, SortColumn::Cpu, "dark")
         );
         let c = user("delay = 5\nsort = \"mem\"\ntheme = \"light\"\n").unwrap();
         assert_eq!(
-            (c.delay, c.sort_column().unwrap(), c.theme),
-            (5, SortColumn::Mem, ThemeName::Light)
+            (c.delay, c.sort_column().unwrap(), c.theme.as_str()),
+            (5, SortColumn::Mem, "light")
         );
         let c = user("ladder = \"HUP:1,KILL:2\"\nladder_order = \"all-at-once\"").unwrap();
         assert_eq!(c.policy().unwrap().order, Order::AllAtOnce);
@@ -342,7 +352,10 @@ mod tests {
         );
         assert!(err("\n\ndelay = 0").starts_with("my.toml:3:9: delay: must be 1..=36000"));
         assert!(err("ladder = \"TERM\"").starts_with("my.toml:1:10: ladder: "));
-        assert!(err("theme = \"neon\"").starts_with("my.toml:1:9: theme: unknown theme \"neon\""));
+        // A theme's name is checked where it is read (`user_theme::of_config`).
+        let neon = user("\ntheme = \"neon\"").unwrap();
+        let at = neon.theme_at.as_ref().map(|a| (a.line, a.column));
+        assert_eq!((neon.theme.as_str(), at), ("neon", Some((2, 9))));
         assert!(
             err("ladder_order = \"random\"").starts_with("my.toml:1:16: ladder_order: "),
             "{}",

@@ -23,10 +23,12 @@ pub(crate) mod tagged;
 pub(crate) mod terminal;
 pub mod update;
 pub(crate) mod user_menu;
+pub(crate) mod user_theme;
 pub(crate) mod worker_pool;
 
 pub use options::{BadUsage, Options, ReplayFrom};
 pub use run::run;
+pub use user_theme::from_text as user_theme_from_text;
 
 #[cfg(test)]
 mod mac_columns_tests;

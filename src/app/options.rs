@@ -24,7 +24,7 @@ pub struct Options {
     /// selection and copy work.
     pub no_mouse: bool,
     /// `--theme`: wins over the config's `theme`.
-    pub theme: Option<crate::present::theme::ThemeName>,
+    pub theme: Option<crate::present::theme::Theme>,
     /// `whytop replay`: the TUI on this recording, not the live system.
     pub replay: Option<ReplayFrom>,
 }

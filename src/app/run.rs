@@ -58,7 +58,13 @@ pub(crate) fn prepare(cli: &Options) -> anyhow::Result<App> {
     app.ui.program_name_only = !config.program_path;
     app.save_on_quit = config.save_on_quit;
     app.no_color = cli.no_color;
-    app.theme = cli.theme.unwrap_or(config.theme);
+    let dir = super::user_theme::dir();
+    let truecolor = super::user_theme::truecolor();
+    app.theme = match &cli.theme {
+        Some(t) => t.clone(),
+        None => super::user_theme::of_config(&config)?,
+    };
+    app.theme_choices = super::user_theme::choices(dir.as_deref(), truecolor);
     app.ui.filter_text = filter_text;
     Ok(app)
 }

@@ -93,7 +93,7 @@ mod tests {
         let text = std::fs::read_to_string(&fresh).unwrap();
         assert!(text.starts_with("# whytop's defaults."), "{text}");
         let c = Config::parse(Some(("new", &text))).unwrap();
-        assert_eq!(c.theme, crate::present::theme::ThemeName::Light);
+        assert_eq!(c.theme, "light");
         // What would not load is not written.
         let e = save(&mine, &[("columns", array(&["fan"]))]).unwrap_err();
         assert!(e.contains("unknown column \"fan\""), "{e}");

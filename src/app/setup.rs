@@ -10,7 +10,6 @@ use crate::collectors::CollectorCmd;
 use crate::model::sort::SortColumn;
 use crate::present::columns::{self, REGISTRY};
 use crate::present::meters::MeterKind;
-use crate::present::theme::ThemeName;
 use std::time::Duration;
 
 pub use super::setup_view::{OPTIONS, SetupOption, SetupSection, SetupView};
@@ -220,9 +219,13 @@ fn change_option(app: &mut App, o: SetupOption, by: isize) -> Vec<Effect> {
             return vec![Effect::Collector(CollectorCmd::Interval(app.delay))];
         }
         SetupOption::Theme => {
-            let all = ThemeName::ALL;
-            let i = all.iter().position(|t| *t == app.theme).unwrap_or(0) as isize;
-            app.theme = all[(i + by).rem_euclid(all.len() as isize) as usize];
+            let all = &app.theme_choices;
+            let i = all.iter().position(|t| t.name() == app.theme.name());
+            let n = all.len().max(1) as isize;
+            let next = (i.unwrap_or(0) as isize + by).rem_euclid(n) as usize;
+            if let Some(t) = all.get(next) {
+                app.theme = t.clone();
+            }
             app.changed("theme");
         }
         SetupOption::ProgramPath => {

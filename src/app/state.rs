@@ -111,7 +111,9 @@ pub struct App {
     /// Draw without colour: bold and reverse only (`NO_COLOR`).
     pub no_color: bool,
     /// The palette (`--theme`, the config's `theme`); `no_color` wins over it.
-    pub theme: crate::present::theme::ThemeName,
+    pub theme: crate::present::theme::Theme,
+    /// What setup (F2) steps through: the built-in themes, then the user's.
+    pub theme_choices: Vec<crate::present::theme::Theme>,
     /// The last few minutes of every process and the machine, a point a
     /// refresh: the detail pane's charts and WHY timeline.
     pub history: History,
@@ -160,6 +162,9 @@ impl App {
             pane_id: 0,
             no_color: false,
             theme: Default::default(),
+            theme_choices: crate::present::theme::ThemeName::ALL
+                .map(Into::into)
+                .to_vec(),
             history: History::default(),
             meters: MeterKind::DEFAULT.to_vec(),
             replay: None,
@@ -275,7 +280,7 @@ impl App {
 
     /// Bold and reverse only: `NO_COLOR`, or the mono theme.
     pub(crate) fn colourless(&self) -> bool {
-        self.no_color || self.theme == crate::present::theme::ThemeName::Mono
+        self.no_color || self.theme.is(crate::present::theme::ThemeName::Mono)
     }
 
     /// The column `step` places after (or before) the sorted one among those

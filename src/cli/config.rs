@@ -1,4 +1,5 @@
-//! `whytop config`: the defaults as a file to start from, and a check of a file.
+//! `whytop config`: the defaults as a file to start from, and a check of a
+//! config or theme file.
 
 use crate::app::config::{Config, DEFAULT_CONFIG};
 use std::path::PathBuf;
@@ -13,6 +14,9 @@ pub struct ConfigArgs {
     /// file, line, column and key of what is wrong (exit 2).
     #[arg(long, value_name = "PATH")]
     pub check: Option<PathBuf>,
+    /// Check a user theme file (themes/NAME.toml) likewise.
+    #[arg(long, value_name = "PATH")]
+    pub check_theme: Option<PathBuf>,
 }
 
 pub fn run(args: &ConfigArgs) -> anyhow::Result<i32> {
@@ -20,7 +24,12 @@ pub fn run(args: &ConfigArgs) -> anyhow::Result<i32> {
         return super::emit(DEFAULT_CONFIG);
     }
     if let Some(path) = &args.check {
-        Config::check(path)?;
+        let c = Config::check(path)?;
+        crate::app::user_theme::of_config(&c)?;
+        outln!("ok");
+    }
+    if let Some(path) = &args.check_theme {
+        crate::app::user_theme::check(path)?;
         outln!("ok");
     }
     Ok(0)

@@ -71,9 +71,10 @@ pub struct Cli {
     pub pids: Vec<crate::model::Pid>,
 
     /// Colours: dark (the default), light (for a light background), mono (bold
-    /// and reverse only). `NO_COLOR` set: no colour whatever the theme.
+    /// and reverse only), or a user theme, $XDG_CONFIG_HOME/whytop/themes/NAME.toml.
+    /// `NO_COLOR` set: no colour whatever the theme.
     #[arg(long = "theme", value_name = "NAME", value_parser = parse_theme)]
-    pub theme: Option<crate::present::theme::ThemeName>,
+    pub theme: Option<crate::present::theme::Theme>,
 
     /// Read this config file instead of $XDG_CONFIG_HOME/whytop/config.toml
     /// (every command: the TUI, ps's sort, stop's ladder).
@@ -88,10 +89,10 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-fn parse_theme(
-    s: &str,
-) -> Result<crate::present::theme::ThemeName, crate::present::theme::UnknownTheme> {
-    crate::present::theme::ThemeName::named(s)
+/// A theme's name, a user's file read and checked (exit 2 if it does not hold).
+fn parse_theme(name: &str) -> Result<crate::present::theme::Theme, String> {
+    use crate::app::user_theme::{dir, resolve, truecolor};
+    resolve(name, dir().as_deref(), truecolor()).map_err(|e| e.to_string())
 }
 
 impl Cli {
@@ -117,7 +118,7 @@ impl Cli {
             // no-color.org: present and not empty means no colour.
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
             no_mouse: self.no_mouse,
-            theme: self.theme,
+            theme: self.theme.clone(),
             replay: None,
         }
     }

@@ -119,6 +119,8 @@ pub fn run(args: &PsArgs) -> anyhow::Result<i32> {
     // The config's sort and columns, as the TUI takes them; a bad file stops
     // ps as it stops the TUI.
     let config = crate::app::config::Config::load()?;
+    // A theme the config names but that does not hold stops ps too, as the TUI.
+    crate::app::user_theme::of_config(&config)?;
     let config_sort = config.sort_column()?;
     let columns = config.column_ids()?;
     // JSON has every field; the table reads what its columns need.

@@ -5,14 +5,16 @@
 
 pub mod at_time;
 pub(crate) mod cells;
+pub(crate) mod colour256;
 pub mod columns;
 pub(crate) mod format;
 pub(crate) mod graph;
 pub(crate) mod layout;
 pub mod meters;
+pub(crate) mod palette;
 pub(crate) mod panes;
 pub(crate) mod provenance_text;
 pub(crate) mod theme;
 pub(crate) mod why_text;
 
-pub use theme::ThemeName;
+pub use theme::{Theme, ThemeName, UserTheme};

@@ -19,7 +19,7 @@ pub(crate) fn capture_lines(
     cursor: usize,
 ) -> (Vec<Line<'static>>, Vec<usize>) {
     let Some(r) = result else {
-        return (vec![Line::styled("starting…", theme::DIM)], Vec::new());
+        return (vec![Line::styled("starting…", theme::dim())], Vec::new());
     };
     if raw {
         let raw = r.raw.lines().map(|l| Line::raw(l.to_string())).collect();
@@ -27,7 +27,7 @@ pub(crate) fn capture_lines(
     }
     let mut headings = Vec::new();
     let mut out = vec![Line::from(vec![
-        Span::styled(format!("stacks by {}", r.tool), theme::LABEL),
+        Span::styled(format!("stacks by {}", r.tool), theme::label()),
         Span::raw(
             r.saved
                 .as_ref()
@@ -37,7 +37,7 @@ pub(crate) fn capture_lines(
     ])];
     if let Some(w) = &r.why {
         out.push(Line::from(vec![
-            Span::styled("why: ", theme::LABEL),
+            Span::styled("why: ", theme::label()),
             Span::styled(
                 w.main.reason.label().to_string(),
                 theme::why((&w.main).into()),
@@ -50,13 +50,13 @@ pub(crate) fn capture_lines(
         ]));
         if !w.main.decided_by.is_empty() {
             out.push(Line::from(vec![
-                Span::styled("because: ", theme::LABEL),
+                Span::styled("because: ", theme::label()),
                 Span::raw(super::why_text::because_line(&w.main)),
             ]));
         }
     }
     for n in &r.notes {
-        out.push(Line::styled(n.clone(), theme::DIM));
+        out.push(Line::styled(n.clone(), theme::dim()));
     }
     for (i, t) in r.tree.threads.iter().enumerate() {
         let is_folded = folded.contains(&i);
@@ -69,9 +69,9 @@ pub(crate) fn capture_lines(
             t.frames.len()
         );
         out.push(if i == cursor {
-            Line::styled(head, theme::SELECTED)
+            Line::styled(head, theme::selected())
         } else {
-            Line::styled(head, theme::LABEL)
+            Line::styled(head, theme::label())
         });
         if !is_folded {
             for f in t.frames.iter().take(8) {
@@ -82,17 +82,17 @@ pub(crate) fn capture_lines(
                     .unwrap_or_default();
                 out.push(Line::from(vec![
                     Span::raw(format!("    {}", f.function)),
-                    Span::styled(loc, theme::DIM),
+                    Span::styled(loc, theme::dim()),
                 ]));
             }
             if r.tool != "kernel"
                 && let Some(k) = r.kernel.summary_of(t.id)
             {
-                out.push(Line::styled(format!("    kernel: {k}"), theme::DIM));
+                out.push(Line::styled(format!("    kernel: {k}"), theme::dim()));
             }
         }
     }
-    out.push(Line::styled("hottest frames", theme::LABEL));
+    out.push(Line::styled("hottest frames", theme::label()));
     for (f, n) in r.tree.hottest(8) {
         out.push(Line::raw(format!("  {n:>4}  {f}")));
     }
@@ -112,12 +112,12 @@ pub(crate) fn log_head_lines(notes: &[String], dropped: u64, width: u16) -> Vec<
     let mut lines: Vec<Line> = notes
         .iter()
         .flat_map(|n| format::wrap(&format::printable(n), width as usize))
-        .map(|n| Line::styled(n, theme::DIM))
+        .map(|n| Line::styled(n, theme::dim()))
         .collect();
     if dropped > 0 {
         lines.push(Line::styled(
             format!("({dropped} older lines dropped)"),
-            theme::DIM,
+            theme::dim(),
         ));
     }
     lines

@@ -43,7 +43,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         .map(|r| Line::raw(record_line(r)))
         .collect();
     if lines.is_empty() {
-        lines.push(Line::styled("no actions recorded yet", theme::DIM));
+        lines.push(Line::styled("no actions recorded yet", theme::dim()));
     }
     let para = Paragraph::new(lines).wrap(Wrap { trim: false });
     scrolled_pane(app, f, area, " Audit log (newest first; Esc closes) ", para);

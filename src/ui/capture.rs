@@ -35,14 +35,14 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     );
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(Span::styled(title, theme::LABEL));
+        .title(Span::styled(title, theme::label()));
     let inner = block.inner(area);
     f.render_widget(block, area);
     let mut body = inner;
     if let Some(Progress::Running { tool, left, total }) = &c.running {
         let (left, total) = (left.as_secs_f64(), total.as_secs_f64().max(0.001));
         let g = Gauge::default()
-            .gauge_style(theme::METER_MID)
+            .gauge_style(theme::meter_mid())
             .ratio((1.0 - left / total).clamp(0.0, 1.0))
             .label(format!("{tool}: {left:.0}s left"));
         f.render_widget(g, Rect::new(inner.x, inner.y, inner.width, 1));

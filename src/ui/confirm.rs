@@ -14,7 +14,7 @@ pub fn lines(app: &App, p: &PendingStop) -> Vec<Line<'static>> {
         Line::from(vec![
             Span::styled(
                 format!("Stop {n} process{}", if n == 1 { "" } else { "es" }),
-                theme::ERROR,
+                theme::error(),
             ),
             Span::raw(format!(" with {}", app.policy.describe())),
         ]),
@@ -46,7 +46,7 @@ pub fn lines(app: &App, p: &PendingStop) -> Vec<Line<'static>> {
     if n > SHOWN {
         out.push(Line::styled(
             format!("… and {} more", n - SHOWN),
-            theme::DIM,
+            theme::dim(),
         ));
     }
     for (t, ppid) in &p.dropped {
@@ -56,7 +56,7 @@ pub fn lines(app: &App, p: &PendingStop) -> Vec<Line<'static>> {
                 t.key.pid,
                 format::printable(&t.command)
             ),
-            theme::DIM,
+            theme::dim(),
         ));
     }
     out.push(Line::raw(""));
@@ -65,11 +65,11 @@ pub fn lines(app: &App, p: &PendingStop) -> Vec<Line<'static>> {
         return out;
     }
     out.push(Line::from(vec![
-        Span::styled(" y ", theme::KEY),
+        Span::styled(" y ", theme::key()),
         Span::raw(" stop  "),
-        Span::styled(" n ", theme::KEY),
+        Span::styled(" n ", theme::key()),
         Span::raw(" cancel  "),
-        Span::styled(" t ", theme::KEY),
+        Span::styled(" t ", theme::key()),
         Span::raw(if p.tree {
             " this process only"
         } else {
@@ -84,9 +84,9 @@ const SHOWN: usize = 12;
 
 fn yes_no(what: &str) -> Line<'static> {
     Line::from(vec![
-        Span::styled(" y ", theme::KEY),
+        Span::styled(" y ", theme::key()),
         Span::raw(format!(" {what}  ")),
-        Span::styled(" n ", theme::KEY),
+        Span::styled(" n ", theme::key()),
         Span::raw(" cancel"),
     ])
 }
@@ -108,7 +108,7 @@ pub(crate) fn tagged_lines(p: &TaggedPlan) -> Vec<Line<'static>> {
                 "{what} for {n} tagged process{}",
                 if n == 1 { "" } else { "es" }
             ),
-            theme::ERROR,
+            theme::error(),
         ),
         Line::raw(""),
     ];
@@ -122,7 +122,7 @@ pub(crate) fn tagged_lines(p: &TaggedPlan) -> Vec<Line<'static>> {
     if n > SHOWN {
         out.push(Line::styled(
             format!("… and {} more", n - SHOWN),
-            theme::DIM,
+            theme::dim(),
         ));
     }
     out.push(Line::raw(""));

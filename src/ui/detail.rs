@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 fn field(label: &str, value: String) -> Line<'static> {
     Line::from(vec![
-        Span::styled(format!("{label:<9}"), theme::LABEL),
+        Span::styled(format!("{label:<9}"), theme::label()),
         Span::raw(value),
     ])
 }
@@ -66,7 +66,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     match why {
         Some(w) => {
             out.push(Line::from(vec![
-                Span::styled(format!("{:<9}", "Why"), theme::LABEL),
+                Span::styled(format!("{:<9}", "Why"), theme::label()),
                 Span::styled(
                     w.main.reason.label().to_string(),
                     theme::why((&w.main).into()),
@@ -144,7 +144,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     {
         out.push(Line::from(Span::styled(
             format!("Unreadable: {}", d.unreadable.join("; ")),
-            theme::DIM,
+            theme::dim(),
         )));
     }
     out
@@ -228,7 +228,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     };
     let block = Block::default()
         .borders(Borders::TOP)
-        .title(Span::styled(title, theme::LABEL));
+        .title(Span::styled(title, theme::label()));
     let para = Paragraph::new(lines(app, area.width))
         .block(block)
         .wrap(Wrap { trim: false });

@@ -21,7 +21,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         "{:<9} {:>5} {:>7} {:>8}  {:<HOW_WIDTH$} {:<10}  {:>8} {:>9}  COMMAND",
         "ENDED", "AGO", "PID", "LIVED", "HOW", "LAST WHY", "CPU TIME", "PEAK RSS"
     );
-    let mut out = vec![Line::styled(head, theme::LABEL)];
+    let mut out = vec![Line::styled(head, theme::label())];
     // The filter in force applies here too (its WHY word: the last one).
     let filter = app.opts.filter.as_ref();
     let mut ended: Vec<&Ended> = app
@@ -45,7 +45,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             }
             (false, true) => "nothing ended in the recorded minutes before this moment",
         };
-        out.push(Line::styled(none, theme::DIM));
+        out.push(Line::styled(none, theme::dim()));
     }
     for e in &ended {
         let stop = app.ladder_stops.iter().find(|s| s.key == e.key);
@@ -55,13 +55,13 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     if !snap.exits_known {
         out.push(Line::styled(
             "How each ended (exit code, signal) is known as root on Linux, from the kernel's process events; here only that it went.",
-            theme::DIM,
+            theme::dim(),
         ));
     }
     if !snap.oom_known {
         out.push(Line::styled(
             "Whether the OOM killer ended one is known as root on Linux, from the kernel log (/dev/kmsg); here it is not known.",
-            theme::DIM,
+            theme::dim(),
         ));
     }
     let short = &app.history.short_lived;
@@ -143,8 +143,8 @@ fn row(e: &Ended, stop: Option<&LadderStop>, now: f64, exits_known: bool) -> Lin
         }
     });
     let how_style = match &e.exit {
-        _ if e.oom.is_some() => theme::ERROR,
-        Some(x) if x.signal.is_some() || x.code.is_some_and(|c| c != 0) => theme::ERROR,
+        _ if e.oom.is_some() => theme::error(),
+        Some(x) if x.signal.is_some() || x.code.is_some_and(|c| c != 0) => theme::error(),
         _ => Style::default(),
     };
     Line::from(vec![

@@ -37,14 +37,14 @@ pub fn bar(label: &str, parts: &[Part], value: &str, width: u16, mono: bool) -> 
     let text: Vec<char> = value.chars().collect();
     let text_at = inner.saturating_sub(text.len());
     let mut spans = vec![
-        Span::styled(label.to_string(), theme::LABEL),
+        Span::styled(label.to_string(), theme::label()),
         Span::raw("["),
     ];
     let mut run = String::new();
-    let mut run_style = theme::DIM;
+    let mut run_style = theme::dim();
     for i in 0..inner {
         let part = ends.iter().position(|e| i < *e);
-        let style = part.map_or(theme::DIM, |k| parts[k].1);
+        let style = part.map_or(theme::dim(), |k| parts[k].1);
         let c = match (i.checked_sub(text_at).and_then(|t| text.get(t)), part) {
             (Some(c), _) => *c,
             (None, Some(k)) if mono => theme::MONO_BAR[k % theme::MONO_BAR.len()],
@@ -81,7 +81,7 @@ pub(crate) fn replay_line(r: &ReplayView) -> Line<'static> {
             };
             spans.push(Span::styled(
                 format!(" {} ", format::local_time(p.taken_at)),
-                theme::LABEL.add_modifier(ratatui::style::Modifier::BOLD),
+                theme::label().add_modifier(ratatui::style::Modifier::BOLD),
             ));
             spans.push(Span::raw(format!(
                 " sample {} of {} ({} to {})  {}",
@@ -202,14 +202,14 @@ fn graph_meter(
         .map(|(i, (name, value))| {
             let gap = GRAPH_LABEL.saturating_sub(name.chars().count() + value.chars().count());
             let mut spans = vec![
-                Span::styled(name, theme::LABEL),
+                Span::styled(name, theme::label()),
                 Span::raw(format!("{:gap$}{value} ", "")),
             ];
             if cells > 0 {
                 graph::graph_line(&values, 100.0, cells, (i, GRAPH_LINES), mono, &mut text);
                 let style = match m {
-                    MeterKind::MemoryGraph => theme::GRAPH_MEMORY,
-                    _ => theme::GRAPH_CPU[i.min(theme::GRAPH_CPU.len() - 1)],
+                    MeterKind::MemoryGraph => theme::graph_memory(),
+                    _ => theme::graph_cpu()[i.min(theme::graph_cpu().len() - 1)],
                 };
                 spans.push(Span::styled(text.clone(), style));
             }
@@ -260,7 +260,7 @@ fn cpu_bar(sys: &SystemSample, i: usize, width: u16, mono: bool) -> Line<'static
             let parts: Vec<Part> = k
                 .parts()
                 .iter()
-                .zip(theme::CPU_KINDS)
+                .zip(theme::cpu_kinds())
                 .map(|(p, s)| (f64::from(*p) / 100.0, s))
                 .collect();
             bar(&label, &parts, &format!("{:.1}%", k.busy()), width, mono)
@@ -269,8 +269,8 @@ fn cpu_bar(sys: &SystemSample, i: usize, width: u16, mono: bool) -> Line<'static
         None => {
             let pct = sys.cpu_percent.get(i).copied().unwrap_or(0.0);
             let parts = [
-                (0.0, theme::CPU_KINDS[0]),
-                (f64::from(pct) / 100.0, theme::CPU_KINDS[1]),
+                (0.0, theme::cpu_kinds()[0]),
+                (f64::from(pct) / 100.0, theme::cpu_kinds()[1]),
             ];
             bar(&label, &parts, &format!("{pct:.1}%"), width, mono)
         }
@@ -292,8 +292,8 @@ fn bar_meter(m: MeterKind, sys: &SystemSample, width: u16, mono: bool) -> Line<'
         MeterKind::Swap => {
             let t = sys.swap_total;
             let parts = [
-                (share(sys.swap_used, t), theme::SWAP_KINDS[0]),
-                (share(sys.swap_cache, t), theme::SWAP_KINDS[1]),
+                (share(sys.swap_used, t), theme::swap_kinds()[0]),
+                (share(sys.swap_cache, t), theme::swap_kinds()[1]),
             ];
             bar("Swp", &parts, &used_of(sys.swap_used, t), width, mono)
         }
@@ -305,7 +305,7 @@ fn bar_meter(m: MeterKind, sys: &SystemSample, width: u16, mono: bool) -> Line<'
             });
             let parts: Vec<Part> = [split.used, split.buffers, split.shared, split.cache]
                 .iter()
-                .zip(theme::MEM_KINDS)
+                .zip(theme::mem_kinds())
                 .map(|(b, s)| (share(*b, t), s))
                 .collect();
             bar("Mem", &parts, &used_of(sys.mem_used, t), width, mono)
@@ -318,7 +318,7 @@ fn text_meter(m: MeterKind, app: &App) -> Line<'static> {
     let sys = &snap.system;
     let labelled = |label: &str, value: String| {
         Line::from(vec![
-            Span::styled(label.to_string(), theme::LABEL),
+            Span::styled(label.to_string(), theme::label()),
             Span::raw(value),
         ])
     };
@@ -355,12 +355,12 @@ fn text_meter(m: MeterKind, app: &App) -> Line<'static> {
 /// disk sleep, stopped and zombie, when there are any.
 fn tasks(c: &StateCounts) -> Line<'static> {
     Line::from(vec![
-        Span::styled("Tasks: ", theme::LABEL),
+        Span::styled("Tasks: ", theme::label()),
         Span::raw(format!(
             "{}, {} thr, {} kthr; ",
             c.tasks, c.threads, c.kernel_threads
         )),
-        Span::styled(format!("{} running", c.running), theme::METER_LOW),
+        Span::styled(format!("{} running", c.running), theme::meter_low()),
         Span::raw(state_tail(c)),
     ])
 }
@@ -408,7 +408,7 @@ mod tests {
 
     #[test]
     fn bar_fills_in_proportion() {
-        let l = super::bar("CPU", &[(0.5, theme::METER_LOW)], "50.0%", 30, false);
+        let l = super::bar("CPU", &[(0.5, theme::meter_low())], "50.0%", 30, false);
         let t = text(&l);
         assert_eq!(t.len(), 30);
         assert!(t.starts_with("CPU[|||||||||||||"), "{t}");
@@ -418,19 +418,19 @@ mod tests {
     #[test]
     fn parts_keep_their_order_and_monochrome_characters() {
         let parts = [
-            (0.2, theme::CPU_KINDS[0]),
-            (0.2, theme::CPU_KINDS[1]),
-            (0.2, theme::CPU_KINDS[2]),
+            (0.2, theme::cpu_kinds()[0]),
+            (0.2, theme::cpu_kinds()[1]),
+            (0.2, theme::cpu_kinds()[2]),
         ];
         let t = text(&super::bar("  0", &parts, "", 15, true));
         assert_eq!(t, "  0[||##**    ]");
         // The value over a full bar takes the colour of the part under it.
-        let l = super::bar("  0", &[(1.0, theme::CPU_KINDS[2])], "99%", 10, false);
+        let l = super::bar("  0", &[(1.0, theme::cpu_kinds()[2])], "99%", 10, false);
         assert_eq!(text(&l), "  0[||99%]");
         assert!(
             l.spans
                 .iter()
-                .any(|s| s.content.contains("99%") && s.style == theme::CPU_KINDS[2])
+                .any(|s| s.content.contains("99%") && s.style == theme::cpu_kinds()[2])
         );
     }
 }

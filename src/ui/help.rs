@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let mut out = vec![
-        Line::styled("whytop: why is each process not running?", theme::LABEL),
+        Line::styled("whytop: why is each process not running?", theme::label()),
         Line::raw(""),
     ];
     if app.replay.is_some() {
@@ -45,11 +45,11 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
                 }
                 m => format!("In {} mode", m.name()),
             },
-            theme::LABEL,
+            theme::label(),
         ));
         for (action, keys) in app.keymap.bindings(mode) {
             out.push(Line::from(vec![
-                Span::styled(format!("{:>22}", keys.join(" ")), theme::KEY),
+                Span::styled(format!("{:>22}", keys.join(" ")), theme::key()),
                 Span::raw("  "),
                 Span::raw(action.describe()),
             ]));

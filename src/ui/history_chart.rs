@@ -43,7 +43,7 @@ pub(crate) fn why_timeline(h: &ProcHistory, frame: &ChartFrame) -> Vec<Line<'sta
     let pad = frame.columns() - points.len();
     let mut cells = vec![Span::styled(
         format!("{:<w$}", "Timeline", w = PREFIX + pad),
-        theme::LABEL,
+        theme::label(),
     )];
     for p in &points {
         let tag = tag_of(*p);
@@ -131,9 +131,9 @@ fn chart(labels: (&str, &str, &str), values: &[f64], top: f64, pad: usize) -> Ve
                 }))
                 .collect();
             Line::from(vec![
-                Span::styled(format!("{name:<9}"), theme::LABEL),
-                Span::styled(format!("{value:>5}┤"), theme::DIM),
-                Span::styled(bars, theme::METER_LOW),
+                Span::styled(format!("{name:<9}"), theme::label()),
+                Span::styled(format!("{value:>5}┤"), theme::dim()),
+                Span::styled(bars, theme::meter_low()),
             ])
         })
         .collect()
@@ -155,7 +155,7 @@ fn time_axis(n: usize, frame: &ChartFrame) -> Line<'static> {
     };
     Line::from(vec![
         Span::raw(" ".repeat(PREFIX - 1)),
-        Span::styled(format!("└{axis}"), theme::DIM),
+        Span::styled(format!("└{axis}"), theme::dim()),
     ])
 }
 

@@ -21,17 +21,17 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     let mut out = vec![Line::from(vec![
         Span::styled(
             format!("step {}/{} ", l.step + 1, l.policy.steps.len()),
-            theme::LABEL,
+            theme::label(),
         ),
-        Span::styled(signals::name(l.signal), theme::ERROR),
+        Span::styled(signals::name(l.signal), theme::error()),
         Span::raw(format!(
             ", {left:.0}s left; {} of {} alive  ",
             l.alive.len(),
             l.targets.len()
         )),
-        Span::styled(" X ", theme::KEY),
+        Span::styled(" X ", theme::key()),
         Span::raw(" kill now "),
-        Span::styled(" C ", theme::KEY),
+        Span::styled(" C ", theme::key()),
         Span::raw(" cancel"),
     ])];
     // The ones still alive first: they are what the user is waiting for.
@@ -60,7 +60,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         let alive = rest.iter().filter(|t| l.alive.contains(&t.key)).count();
         out.push(Line::styled(
             format!("         … {} more, {alive} of them alive", rest.len()),
-            theme::DIM,
+            theme::dim(),
         ));
     }
     out
@@ -75,7 +75,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
                 .map(|l| l.policy.describe())
                 .unwrap_or_default()
         ),
-        theme::ERROR,
+        theme::error(),
     ));
     f.render_widget(Paragraph::new(lines(app)).block(block), area);
 }

@@ -4,6 +4,7 @@
 //! white); what stands on a coloured background (the selection bar, titles,
 //! key labels) keeps its colours, which read on either.
 
+use crate::present::palette::on_light;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 
@@ -12,25 +13,6 @@ pub(crate) fn recolour(buf: &mut Buffer) {
         if cell.bg == Color::Reset {
             cell.fg = on_light(cell.fg);
         }
-    }
-}
-
-/// A dark-palette text colour as it reads on a light background (256-colour
-/// indices where the 16 named ones have no dark enough tone).
-fn on_light(c: Color) -> Color {
-    match c {
-        Color::Yellow => Color::Indexed(130), // dark orange
-        Color::Green => Color::Indexed(28),   // dark green
-        Color::Cyan => Color::Indexed(30),    // dark cyan
-        Color::LightGreen => Color::Green,
-        Color::LightYellow => Color::Indexed(136),
-        Color::LightRed => Color::Red,
-        Color::LightBlue => Color::Blue,
-        Color::LightMagenta => Color::Magenta,
-        Color::LightCyan => Color::Indexed(31),
-        Color::White => Color::Black,
-        Color::Gray => Color::DarkGray,
-        other => other,
     }
 }
 

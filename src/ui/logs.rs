@@ -13,7 +13,7 @@ fn level_style(l: Level) -> Style {
     match l {
         Level::Error => Style::new().fg(Color::Red),
         Level::Warn => Style::new().fg(Color::Yellow),
-        Level::Debug => theme::DIM,
+        Level::Debug => theme::dim(),
         Level::Info | Level::Unknown => Style::new(),
     }
 }
@@ -50,26 +50,26 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         format::printable(&l.title),
         l.lines.len()
     );
-    let block = block().title(Span::styled(title, theme::LABEL));
+    let block = block().title(Span::styled(title, theme::label()));
     let inner = block.inner(area);
     let mut lines = head_lines(l, inner.width);
     let visible = l.visible();
     let room = (inner.height as usize).saturating_sub(lines.len());
     for line in &visible[l.window(visible.len(), room)] {
         let mut spans = vec![
-            Span::styled(format!("{:<8} ", line.source), theme::DIM),
+            Span::styled(format!("{:<8} ", line.source), theme::dim()),
             Span::styled(
                 format::printable(&line.text).into_owned(),
                 level_style(line.level),
             ),
         ];
         if let Some(cut) = line.cut_marker() {
-            spans.push(Span::styled(cut, theme::DIM));
+            spans.push(Span::styled(cut, theme::dim()));
         }
         lines.push(Line::from(spans));
     }
     if visible.is_empty() && l.ended.is_none() {
-        lines.push(Line::styled("waiting for output…", theme::DIM));
+        lines.push(Line::styled("waiting for output…", theme::dim()));
     }
     f.render_widget(Paragraph::new(lines).block(block), area);
 }

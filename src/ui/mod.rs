@@ -28,6 +28,7 @@ use crate::app::state::{App, Overlay};
 use ratatui::Frame;
 
 pub fn render(app: &App, f: &mut Frame) {
+    let _palette = theme::Drawing::with(app.theme.palette());
     let size = f.area();
     let a = layout::areas_in(app, (size.width, size.height));
     header::render(app, f, a.header);
@@ -58,7 +59,7 @@ pub fn render(app: &App, f: &mut Frame) {
     use crate::present::theme::ThemeName;
     match app.theme {
         _ if app.colourless() => monochrome::strip(f.buffer_mut()),
-        ThemeName::Light => light::recolour(f.buffer_mut()),
-        ThemeName::Dark | ThemeName::Mono => {}
+        _ if app.theme.is(ThemeName::Light) => light::recolour(f.buffer_mut()),
+        _ => {}
     }
 }

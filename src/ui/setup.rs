@@ -52,7 +52,7 @@ pub fn render(app: &App, v: SetupView, f: &mut Frame, area: Rect) {
         let here = section == v.section;
         draw_list(f, r, title, &lines, here.then_some(v.cursor));
     }
-    let foot = Line::styled(about(app, v), theme::DIM);
+    let foot = Line::styled(about(app, v), theme::dim());
     f.render_widget(
         Paragraph::new(foot),
         Rect::new(area.x, area.y + area.height - 1, area.width, 1),
@@ -69,14 +69,14 @@ fn draw_list(f: &mut Frame, r: Rect, title: &str, lines: &[String], cursor: Opti
         .skip(first)
         .take(rows)
         .map(|(i, l)| match cursor {
-            Some(c) if c == i => Line::styled(l.clone(), theme::SELECTED),
+            Some(c) if c == i => Line::styled(l.clone(), theme::selected()),
             _ => Line::raw(l.clone()),
         })
         .collect();
     let frame = if cursor.is_some() {
         Style::new().add_modifier(Modifier::BOLD)
     } else {
-        theme::DIM
+        theme::dim()
     };
     f.render_widget(
         Paragraph::new(text).block(

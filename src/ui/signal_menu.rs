@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 pub fn render(app: &App, cursor: usize, group: bool, f: &mut Frame, area: Rect) {
     let all = signals::all();
     let mut lines = targets(app, group);
-    lines.push(Line::styled("g: process/group", theme::DIM));
+    lines.push(Line::styled("g: process/group", theme::dim()));
     let head = lines.len() as u16 + 2;
     let h = area.height.min(all.len() as u16 + head);
     let visible = h.saturating_sub(head) as usize;
@@ -19,7 +19,7 @@ pub fn render(app: &App, cursor: usize, group: bool, f: &mut Frame, area: Rect) 
     for (i, (name, num)) in all.iter().enumerate().skip(first).take(visible) {
         let text = format!("{num:>3} SIG{name:<8}");
         lines.push(if i == cursor {
-            Line::styled(text, theme::SELECTED)
+            Line::styled(text, theme::selected())
         } else {
             Line::raw(text)
         });
@@ -47,7 +47,7 @@ fn targets(app: &App, group: bool) -> Vec<Line<'static>> {
     };
     if !group {
         let who = format!("to {} {}", p.pid, format::printable(&p.comm));
-        return vec![Line::styled(who, theme::LABEL)];
+        return vec![Line::styled(who, theme::label())];
     }
     let members: Vec<_> = app
         .table
@@ -58,7 +58,7 @@ fn targets(app: &App, group: bool) -> Vec<Line<'static>> {
         .collect();
     let mut out = vec![Line::styled(
         format!("to group {}: {} process(es)", p.pgid, members.len()),
-        theme::LABEL,
+        theme::label(),
     )];
     for q in members.iter().take(GROUP_SHOWN) {
         out.push(Line::raw(format!(
@@ -70,7 +70,7 @@ fn targets(app: &App, group: bool) -> Vec<Line<'static>> {
     if members.len() > GROUP_SHOWN {
         out.push(Line::styled(
             format!("        … {} more", members.len() - GROUP_SHOWN),
-            theme::DIM,
+            theme::dim(),
         ));
     }
     out
@@ -83,7 +83,7 @@ fn tagged(app: &App) -> Vec<Line<'static>> {
     let t = &app.table;
     let mut out = vec![Line::styled(
         format!("to {} tagged:", app.ui.tagged.len()),
-        theme::LABEL,
+        theme::label(),
     )];
     for key in app.ui.tagged.iter().take(TAGGED_SHOWN) {
         let name = t
@@ -95,7 +95,7 @@ fn tagged(app: &App) -> Vec<Line<'static>> {
     if app.ui.tagged.len() > TAGGED_SHOWN {
         out.push(Line::styled(
             format!("        … {} more", app.ui.tagged.len() - TAGGED_SHOWN),
-            theme::DIM,
+            theme::dim(),
         ));
     }
     out

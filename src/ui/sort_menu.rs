@@ -21,7 +21,7 @@ pub fn render(app: &App, cursor: usize, f: &mut Frame, area: Rect) {
             let mark = if *c == app.opts.sort { "*" } else { " " };
             let text = format!("{mark}{:<12}", crate::present::columns::title(*c));
             if i == cursor {
-                Line::styled(text, theme::SELECTED)
+                Line::styled(text, theme::selected())
             } else {
                 Line::raw(text)
             }

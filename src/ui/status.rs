@@ -12,27 +12,27 @@ use ratatui::widgets::Paragraph;
 pub fn line(app: &App) -> Line<'static> {
     if let Overlay::FilterPrompt { error } = &app.ui.overlay {
         let mut spans = vec![
-            Span::styled("Filter: ", theme::KEY),
+            Span::styled("Filter: ", theme::key()),
             Span::raw(app.ui.filter_text.clone()),
             Span::raw("▏"),
         ];
         if let Some(e) = error {
-            spans.push(Span::styled(format!("  {e}"), theme::ERROR));
+            spans.push(Span::styled(format!("  {e}"), theme::error()));
         }
         return Line::from(spans);
     }
     if let Overlay::SearchPrompt(p) = &app.ui.overlay {
         let mut spans = vec![
-            Span::styled("Search: ", theme::KEY),
+            Span::styled("Search: ", theme::key()),
             Span::raw(p.input.clone()),
             Span::raw("▏"),
         ];
         if let Some(e) = &p.error {
-            spans.push(Span::styled(format!("  {e}"), theme::ERROR));
+            spans.push(Span::styled(format!("  {e}"), theme::error()));
         }
         spans.push(Span::styled(
             "  F3/Down next, Up previous, Enter stays, Esc goes back",
-            theme::DIM,
+            theme::dim(),
         ));
         return Line::from(spans);
     }
@@ -43,18 +43,18 @@ pub fn line(app: &App) -> Line<'static> {
     {
         let text = view.filter.clone();
         return Line::from(vec![
-            Span::styled("Log filter: ", theme::KEY),
+            Span::styled("Log filter: ", theme::key()),
             Span::raw(text),
             Span::raw("▏"),
         ]);
     }
     if let Overlay::NicePrompt { input, selected } = &app.ui.overlay {
         return Line::from(vec![
-            Span::styled("Nice (-20..19, Enter sets): ", theme::KEY),
+            Span::styled("Nice (-20..19, Enter sets): ", theme::key()),
             Span::styled(
                 input.clone(),
                 if *selected {
-                    theme::SELECTED
+                    theme::selected()
                 } else {
                     ratatui::style::Style::default()
                 },
@@ -64,27 +64,27 @@ pub fn line(app: &App) -> Line<'static> {
     }
     if let Overlay::TimePrompt { input, error } = &app.ui.overlay {
         let mut spans = vec![
-            Span::styled("Go to: ", theme::KEY),
+            Span::styled("Go to: ", theme::key()),
             Span::raw(input.clone()),
             Span::raw("▏"),
         ];
         match error {
-            Some(e) => spans.push(Span::styled(format!("  {e}"), theme::ERROR)),
+            Some(e) => spans.push(Span::styled(format!("  {e}"), theme::error())),
             None => spans.push(Span::styled(
                 "  HH:MM:SS, YYYY-MM-DD HH:MM:SS or -5m; Enter goes, Esc leaves",
-                theme::DIM,
+                theme::dim(),
             )),
         }
         return Line::from(spans);
     }
     if let Some(e) = &app.collector_error {
-        return Line::styled(format!("cannot read processes: {e}"), theme::ERROR);
+        return Line::styled(format!("cannot read processes: {e}"), theme::error());
     }
     // Frozen (Z): said first on the line, whatever else it says.
     let mark = app
         .ui
         .frozen
-        .then(|| Span::styled(" FROZEN ", theme::ERROR));
+        .then(|| Span::styled(" FROZEN ", theme::error()));
     if let Some(msg) = &app.ui.status {
         let mut spans: Vec<Span> = mark.into_iter().collect();
         spans.push(Span::raw(msg.clone()));
@@ -145,14 +145,14 @@ pub fn line(app: &App) -> Line<'static> {
             break;
         }
         used += len;
-        spans.push(Span::styled(key.clone(), theme::KEY));
+        spans.push(Span::styled(key.clone(), theme::key()));
         spans.push(Span::raw(format!("{what}{gap}")));
     }
     if !filter.is_empty() {
-        spans.push(Span::styled(filter, theme::LABEL));
+        spans.push(Span::styled(filter, theme::label()));
     }
     if used + count.len() <= width {
-        spans.push(Span::styled(count, theme::DIM));
+        spans.push(Span::styled(count, theme::dim()));
     }
     Line::from(spans)
 }

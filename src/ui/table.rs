@@ -27,7 +27,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
     let put = |buf: &mut Buffer, x: u16, y: u16, w: u16, text: &str, right: bool, style: Style| {
         put_scrolled(buf, area, x, y, w, text, right, style, h)
     };
-    buf.set_style(Rect::new(area.x, area.y, area.width, 1), theme::TITLE);
+    buf.set_style(Rect::new(area.x, area.y, area.width, 1), theme::title());
     for ((x, w), c) in pos.iter().zip(cols).filter(|((_, w), _)| *w > 0) {
         let spec = spec(*c);
         let mut title = spec.title.to_string();
@@ -36,9 +36,9 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
             title.push(if app.opts.descending { '▽' } else { '△' });
         }
         let style = if sorted {
-            theme::TITLE_SORTED
+            theme::title_sorted()
         } else {
-            theme::TITLE
+            theme::title()
         };
         // A narrow column (PRI, S) lends its arrow the separator beside it.
         let (mut x, mut w) = (*x, *w);
@@ -65,9 +65,9 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
         let selected = app.ui.scroll + line == app.ui.cursor;
         let tagged = app.ui.tagged.contains(&p.key());
         let base = match (selected, tagged) {
-            (true, false) => theme::SELECTED,
-            (true, true) => theme::SELECTED.add_modifier(Modifier::BOLD),
-            (false, true) => theme::TAGGED,
+            (true, false) => theme::selected(),
+            (true, true) => theme::selected().add_modifier(Modifier::BOLD),
+            (false, true) => theme::tagged(),
             (false, false) => Style::new(),
         };
         buf.set_style(Rect::new(area.x, y, area.width, 1), base);
@@ -86,7 +86,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
                 let style = if selected || tagged || !p.kernel_thread {
                     base
                 } else {
-                    theme::DIM
+                    theme::dim()
                 };
                 // COMMAND reaches past the screen's edge by as much as the line scrolled.
                 put(buf, *x, y, w.saturating_add(h), &cmd, false, style);
@@ -94,7 +94,7 @@ pub fn draw(app: &App, buf: &mut Buffer, area: Rect) {
             }
             if *c == SortColumn::CpuHistory {
                 sparkline(app, p, *w as usize, mono, &mut spark);
-                let style = if selected { base } else { theme::METER_LOW };
+                let style = if selected { base } else { theme::meter_low() };
                 put(buf, *x, y, *w, &spark, false, style);
                 continue;
             }

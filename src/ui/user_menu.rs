@@ -23,7 +23,7 @@ pub(crate) fn render(app: &App, users: &[String], cursor: usize, f: &mut Frame, 
             let name = if u == ALL_USERS { "All users" } else { u };
             let text = format!("{mark}{}", crate::present::format::printable(name));
             if i == cursor {
-                Line::styled(text, theme::SELECTED)
+                Line::styled(text, theme::selected())
             } else {
                 Line::raw(text)
             }
