@@ -1064,6 +1064,14 @@ fn footer_holds_htops_keys_and_stop_at_80_columns() {
         footer,
         "F1HelpF2SetupF3SearchF4FilterF5TreeF6SortByF7Nice-F8Nice+F9KillF10QuitxStop"
     );
+    // Where the spaces would leave no room for the count, the labels touch.
+    update(&mut app, Msg::Resize(90, 24));
+    let s = screen(&app);
+    let footer = s.lines().last().unwrap();
+    assert!(
+        footer.starts_with("F1HelpF2Setup") && footer.ends_with("xStop 6 shown"),
+        "{footer}"
+    );
     update(&mut app, Msg::Resize(120, 24));
     let s = screen(&app);
     let footer = s.lines().last().unwrap();

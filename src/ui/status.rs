@@ -135,10 +135,14 @@ pub fn line(app: &App) -> Line<'static> {
         })
         .collect();
     // As htop at 80 columns: where a space after each label would push the
-    // last keys off, the labels touch; the key's own colour (reversed under
-    // NO_COLOR) still tells each from the next.
+    // last keys or the count off, the labels touch; the key's own colour
+    // (reversed under NO_COLOR) still tells each from the next.
     let spaced: usize = entries.iter().map(|(k, w)| k.len() + w.len() + 1).sum();
-    let gap = if used + spaced <= width { " " } else { "" };
+    let gap = if used + spaced + count.len() <= width {
+        " "
+    } else {
+        ""
+    };
     for (key, what) in entries {
         let len = key.len() + what.len() + gap.len();
         if used + len > width {
