@@ -8,6 +8,7 @@
 #![cfg_attr(not(target_os = "macos"), allow(dead_code))]
 
 pub(crate) mod codesign;
+pub(crate) mod crash_report;
 pub mod fdinfo;
 pub mod kinfo;
 pub(crate) mod launchd;
