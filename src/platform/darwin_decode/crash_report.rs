@@ -188,7 +188,7 @@ mod tests {
                 .ends_with("/Python.app/Contents/MacOS/Python")
         );
         // 12:35:35.9371 at +03:00 is 09:35:35.9371 UTC.
-        assert!((r.at - 1_751_016_935.9371).abs() < 1e-3, "{}", r.at);
+        assert!((r.at - 1_751_016_935.937_1).abs() < 1e-3, "{}", r.at);
         assert_eq!(r.exception_words(), "EXC_BAD_ACCESS (SIGSEGV)");
         assert_eq!(r.signal_number, Some(11));
     }
