@@ -703,6 +703,7 @@ fn ended_view_says_when_how_and_what_each_was_doing() {
         core_dumped: signal.is_some(),
         at: 2.5,
         at_ticks,
+        crash: None,
     };
     let mut s = (*snapshot(3, &[(421, 180), (500, 40)])).clone();
     let procs = Arc::make_mut(&mut s.procs);

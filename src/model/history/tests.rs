@@ -211,6 +211,20 @@ fn exits_find_their_process_and_short_lived_ones_are_counted() {
     );
     let ea2 = h.ended().iter().find(|e| e.key == a2.key()).unwrap();
     assert_eq!(ea2.exit.as_ref().and_then(|x| x.signal), Some(11));
+    // Its crash report, written after the exit, is added to that exit: a2's,
+    // the latest start before the crash, not a's, which had the pid before.
+    let mut crash = exit(10, 400, None, Some(11));
+    crash.crash = Some(crate::model::ending::Crash {
+        exception: "EXC_BAD_ACCESS (SIGSEGV)".into(),
+        report: "a2-2025-06-27-123536.ips".into(),
+    });
+    h.push(None, &with_exits(table(6, vec![]), vec![crash]));
+    let ea2 = h.ended().iter().find(|e| e.key == a2.key()).unwrap();
+    let report = |e: &super::Ended| e.exit.as_ref().and_then(|x| x.crash.clone());
+    assert_eq!(report(ea2).unwrap().report, "a2-2025-06-27-123536.ips");
+    assert_eq!(ea2.exit.as_ref().and_then(|x| x.signal), Some(11));
+    let ea = h.ended().iter().find(|e| e.key == a.key()).unwrap();
+    assert_eq!(report(ea), None);
 }
 
 /// Thousands of processes ending between two refreshes: the newest

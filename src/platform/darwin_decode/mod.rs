@@ -9,6 +9,8 @@
 
 pub(crate) mod codesign;
 pub(crate) mod crash_report;
+pub(crate) mod crash_scan;
+pub(crate) mod exit_report;
 pub mod fdinfo;
 pub mod kinfo;
 pub(crate) mod launchd;

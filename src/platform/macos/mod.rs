@@ -9,6 +9,7 @@
 //! (`PROC_PIDTBSDINFO`), `getsid` and the command line (`KERN_PROCARGS2`) are
 //! read for new processes and after an exec only; see `darwin_decode::pass`.
 
+pub(crate) mod exit_watch;
 pub(crate) mod ffi;
 pub(crate) mod handle;
 mod libproc;
