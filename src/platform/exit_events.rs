@@ -1,15 +1,8 @@
-//! Exits as the kernel reports them, on a thread of their own (Linux, as root:
-//! the process events connector).
+//! Exits as they happen, on a thread of their own (Linux as root: the process
+//! events connector; macOS: kqueue and the crash reports).
 
-use crate::model::ending::Crash;
-use crate::platform::cn_proc::{Event, Exit};
-
-/// One process's end as reported: its wait status, and on macOS the crash
-/// report written for it (which comes after the exit, as an event of its own).
-pub(crate) struct ExitEvent {
-    pub exit: Exit,
-    pub crash: Option<Crash>,
-}
+use crate::platform::cn_proc::Event;
+use crate::platform::exit_event::ExitEvent;
 
 /// Calls `on_exit` on a thread of its own for every process (not thread) that
 /// exits, as the kernel reports it, until it returns false (its receiver is

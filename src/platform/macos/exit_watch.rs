@@ -8,7 +8,7 @@ use super::libproc;
 use crate::model::Pid;
 use crate::platform::darwin_decode::crash_scan::CrashScan;
 use crate::platform::darwin_decode::exit_report::{exit_of_crash, exit_of_status};
-use crate::platform::exit_events::ExitEvent;
+use crate::platform::exit_event::ExitEvent;
 use std::collections::HashSet;
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
