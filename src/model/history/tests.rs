@@ -227,6 +227,40 @@ fn exits_find_their_process_and_short_lived_ones_are_counted() {
     assert_eq!(report(ea), None);
 }
 
+/// A crash report read before its process's exit stands for that exit; the
+/// exit, when it comes, gives it its status and keeps the report.
+#[test]
+fn a_crash_report_before_the_exit_stands_for_it() {
+    let mut h = History::default();
+    let mut a = sample(10, 1, "a");
+    a.start_time = 100;
+    let first = table(1, vec![(a.clone(), WaitReason::Timer)]);
+    h.push(None, &first);
+    let mut crash = exit(10, 200, None, Some(6));
+    crash.crash = Some(crate::model::ending::Crash {
+        exception: "EXC_CRASH (SIGABRT)".into(),
+        report: "a-2026-05-15-155921.ips".into(),
+    });
+    let second = with_exits(table(2, vec![]), vec![crash]);
+    h.push(Some(&first.snapshot), &second);
+    let e = &h.ended()[0];
+    assert_eq!(e.exit.as_ref().and_then(|x| x.signal), Some(6));
+    let mut status = exit(10, 210, None, Some(6));
+    status.core_dumped = true;
+    h.push(
+        Some(&second.snapshot),
+        &with_exits(table(3, vec![]), vec![status]),
+    );
+    let e = &h.ended()[0];
+    let x = e.exit.as_ref().unwrap();
+    assert!(x.core_dumped, "the exit's status: {x:?}");
+    assert_eq!(x.crash.as_ref().unwrap().report, "a-2026-05-15-155921.ips");
+    assert_eq!(
+        h.short_lived.total, 0,
+        "the exit was not taken for another's"
+    );
+}
+
 /// Thousands of processes ending between two refreshes: the newest
 /// `MAX_ENDED` are kept, not every one.
 #[test]
