@@ -703,6 +703,7 @@ fn ended_view_says_when_how_and_what_each_was_doing() {
         core_dumped: signal.is_some(),
         at: 2.5,
         at_ticks,
+        crash: None,
     };
     let mut s = (*snapshot(3, &[(421, 180), (500, 40)])).clone();
     let procs = Arc::make_mut(&mut s.procs);
@@ -730,6 +731,7 @@ fn ended_view_says_when_how_and_what_each_was_doing() {
         at_ticks,
     };
     s.oom_kills = vec![oom(500, 5000), oom(421, 10)];
+    let after = s.clone();
     update(&mut app, Msg::Snapshot(Arc::new(s)));
     key(&mut app, KeyCode::Char('E'));
     let text = screen(&app);
@@ -750,6 +752,23 @@ fn ended_view_says_when_how_and_what_each_was_doing() {
     );
     assert!(!text.contains("known as root"), "{text}");
     insta::assert_snapshot!(text);
+    // A crash report for 421 (macOS: ReportCrash's), read a refresh after its
+    // exit, is added to that exit.
+    let mut s = after;
+    s.oom_kills.clear();
+    let mut crash = exit(421, 420, None, Some(11), 5000);
+    crash.crash = Some(whytop::model::ending::Crash {
+        exception: "EXC_BAD_ACCESS (SIGSEGV)".into(),
+        report: "cc-2026-12-08-012000.ips".into(),
+    });
+    s.exits = vec![crash];
+    update(&mut app, Msg::Snapshot(Arc::new(s)));
+    let text = screen(&app);
+    assert!(
+        text.contains("crashed: EXC_BAD_ACCESS (SIGSEGV), report cc-2026-12-08-012000.ips"),
+        "{text}"
+    );
+    assert_eq!(text.matches("crashed:").count(), 1, "{text}");
     // whytop's ladder stopped 421, by its audit record; a record of another
     // process with 421's pid (another start time) is not 421's.
     let stop = |start_time: u64| {

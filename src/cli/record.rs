@@ -126,16 +126,26 @@ pub fn run(args: &RecordArgs) -> anyhow::Result<i32> {
     );
     // As root on Linux, exits (code, signal) as the kernel reports them, and
     // the forks and execs of processes too short-lived for a sample.
+    // On macOS, the exits of the processes whytop may signal (kqueue).
     let (event_tx, events) = std::sync::mpsc::channel();
+    let exit_tx = event_tx.clone();
     match crate::platform::exit_events::watch_events(move |e| {
         event_tx.send((e, wall_now())).is_ok()
     }) {
         Ok(()) => errln!(
             "whytop record: exit codes and signals, forks and execs from the kernel's process events"
         ),
-        Err(e) => errln!(
-            "whytop record: no exit codes or signals ({e}; the process events connector needs root on Linux): ended processes are those the sampler saw go"
-        ),
+        // A crash report (it comes after the exit, which is noted) is not stored yet.
+        Err(e) => match crate::platform::exit_events::watch_exits(move |ended| {
+            ended.crash.is_some() || exit_tx.send((Event::Exit(ended.exit), wall_now())).is_ok()
+        }) {
+            Ok(()) => errln!(
+                "whytop record: exit codes and signals of the processes whytop may signal (kqueue); no forks or execs"
+            ),
+            Err(_) => errln!(
+                "whytop record: no exit codes or signals ({e}; the process events connector needs root on Linux): ended processes are those the sampler saw go"
+            ),
+        },
     }
     let mut sampler = Headless::new(crate::platform::native()?);
     // As root on Linux, the OOM killer's kills from the kernel log.

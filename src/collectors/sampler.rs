@@ -101,7 +101,7 @@ struct State {
     probing: Option<ProcKey>,
     /// The detail last published, to republish with a probe's result.
     last_detail: Option<Arc<ProcDetail>>,
-    /// Exits as the kernel reports them (Linux as root), drained each pass.
+    /// Exits as they happen (Linux as root; macOS), drained each pass.
     exits: Option<Receiver<ExitReport>>,
     /// The kernel log's OOM kills (Linux as root), drained each pass.
     oom: Option<crate::platform::oom_events::OomEvents>,
@@ -170,11 +170,12 @@ fn pass(st: &mut State) -> Result<Snapshot, PlatformError> {
     })
 }
 
-/// Exits from the kernel's process events, when it gives them (Linux as
-/// root); None, silently, where it does not: the Ended view says what it lacks.
+/// Exits as they happen, when the platform reports them (Linux as root;
+/// macOS, the user's own processes and their crash reports); None, silently, where it does not: the Ended view says what it lacks.
 fn watch_exits() -> Option<Receiver<ExitReport>> {
     let (tx, rx) = channel();
-    crate::platform::exit_events::watch_exits(move |x| {
+    crate::platform::exit_events::watch_exits(move |ended| {
+        let (x, crash) = (ended.exit, ended.crash);
         let at = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs_f64())
@@ -188,6 +189,7 @@ fn watch_exits() -> Option<Receiver<ExitReport>> {
             core_dumped: x.core_dumped,
             at,
             at_ticks: crate::platform::exit_events::ticks_since_boot(x.timestamp_ns),
+            crash,
         })
         .is_ok()
     })

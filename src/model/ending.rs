@@ -22,6 +22,24 @@ pub struct ExitReport {
     /// When it exited, in the clock ticks since boot that `ProcKey::start_time`
     /// counts: an exit belongs only to a process with that pid started by then.
     pub at_ticks: u64,
+    /// The crash report written for it (macOS: ReportCrash's, in
+    /// `~/Library/Logs/DiagnosticReports`), which may come after the exit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crash: Option<Crash>,
+}
+
+/// A crash report's account of a process's end.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Crash {
+    /// `EXC_BAD_ACCESS (SIGSEGV)`: the exception and the signal it became.
+    pub exception: String,
+    /// The report's file name (`NAME-2025-06-27-123536.ips`).
+    pub report: String,
+}
+
+/// `crashed: EXC_BAD_ACCESS (SIGSEGV), report NAME.ips`.
+pub(crate) fn crash_words(c: &Crash) -> String {
+    format!("crashed: {}, report {}", c.exception, c.report)
 }
 
 impl ExitReport {
@@ -83,6 +101,9 @@ pub(crate) fn ladder_words(signal: &str) -> String {
 
 /// What ended a process, in words: `exit 3`, `killed by SIGSEGV (core dumped)`.
 pub fn how(exit: &ExitReport) -> Option<String> {
+    if let Some(c) = &exit.crash {
+        return Some(crash_words(c));
+    }
     let name = exit
         .signal
         .map(|sig| exit.signal_name.clone().unwrap_or_else(|| sig.to_string()));
@@ -119,6 +140,14 @@ mod tests {
         e.signal_name = None;
         e.core_dumped = false;
         assert_eq!(how(&e).unwrap(), "killed by 11");
+        e.crash = Some(Crash {
+            exception: "EXC_BAD_ACCESS (SIGSEGV)".into(),
+            report: "a-2025-06-27-123536.ips".into(),
+        });
+        assert_eq!(
+            how(&e).unwrap(),
+            "crashed: EXC_BAD_ACCESS (SIGSEGV), report a-2025-06-27-123536.ips"
+        );
         assert_eq!(
             oom_words(true, Some("/a")),
             "killed by the OOM killer (memory cgroup /a)"

@@ -1,17 +1,27 @@
-//! Exits as the kernel reports them, on a thread of their own (Linux, as root:
-//! the process events connector).
+//! Exits as they happen, on a thread of their own (Linux as root: the process
+//! events connector; macOS: kqueue and the crash reports).
 
-use crate::platform::cn_proc::{Event, Exit};
+use crate::platform::cn_proc::Event;
+use crate::platform::exit_event::ExitEvent;
 
 /// Calls `on_exit` on a thread of its own for every process (not thread) that
 /// exits, as the kernel reports it, until it returns false (its receiver is
-/// gone; checked at the next exit). Linux as root only; elsewhere, or when the
-/// subscription is refused, the error says why and nothing is started.
+/// gone; checked at the next exit). Linux as root (the process events
+/// connector); macOS for the processes whytop may signal (kqueue, and the
+/// crash reports in `~/Library/Logs/DiagnosticReports`). Elsewhere, or when
+/// refused, the error says why and nothing is started.
 pub(crate) fn watch_exits(
-    mut on_exit: impl FnMut(Exit) -> bool + Send + 'static,
+    on_exit: impl FnMut(ExitEvent) -> bool + Send + 'static,
 ) -> std::io::Result<()> {
+    #[cfg(target_os = "macos")]
+    {
+        crate::platform::macos::exit_watch::watch(on_exit)
+    }
+    #[cfg(not(target_os = "macos"))]
+    let mut on_exit = on_exit;
+    #[cfg(not(target_os = "macos"))]
     watch_events(move |e| match e {
-        Event::Exit(x) if x.pid == x.tgid => on_exit(x),
+        Event::Exit(exit) if exit.pid == exit.tgid => on_exit(ExitEvent { exit, crash: None }),
         _ => true,
     })
 }
@@ -49,12 +59,16 @@ pub(crate) fn watch_events(
     }
 }
 
-/// An exit's kernel timestamp as the clock ticks since boot that start times
-/// count in (`ProcKey::start_time`), so an exit is matched only to a process
-/// that had started by then. (The timestamp leaves out time suspended, so
-/// after a suspend an exit looks earlier: it then matches nothing, never the
-/// wrong process.)
+/// An exit's timestamp as the clock `ProcKey::start_time` counts, so an exit
+/// is matched only to a process that had started by then. Linux: the kernel's
+/// monotonic nanoseconds as clock ticks since boot (the timestamp leaves out
+/// time suspended, so after a suspend an exit looks earlier: it then matches
+/// nothing, never the wrong process). macOS: nanoseconds since the epoch as
+/// microseconds.
 pub(crate) fn ticks_since_boot(timestamp_ns: u64) -> u64 {
+    if cfg!(target_os = "macos") {
+        return timestamp_ns / 1000;
+    }
     #[cfg(target_os = "linux")]
     let hz = crate::platform::linux::reader_io::sysconf(libc::_SC_CLK_TCK, 100);
     #[cfg(not(target_os = "linux"))]

@@ -7,6 +7,7 @@ pub(crate) mod cn_proc;
 pub mod darwin_decode;
 pub(crate) mod decode_error;
 pub(crate) mod error;
+pub(crate) mod exit_event;
 pub(crate) mod exit_events;
 pub mod external;
 pub(crate) mod fs_safe;

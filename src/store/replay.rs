@@ -391,6 +391,7 @@ impl Recording {
                         core_dumped: core == Some(true),
                         at: at.unwrap_or(0.0),
                         at_ticks: key.start_time,
+                        crash: None,
                     });
                 }
             }

@@ -216,6 +216,9 @@ impl History {
         let mut exits = std::mem::take(&mut self.pending_exits);
         exits.extend(new.iter().cloned());
         for x in exits {
+            if (x.crash.is_some() && self.add_crash(&x)) || self.add_status(&x) {
+                continue;
+            }
             let seq = self.seq;
             let ended = self
                 .ended
@@ -229,6 +232,47 @@ impl History {
             } else {
                 self.short_lived.count(x.parent);
             }
+        }
+    }
+
+    /// Gives a crash report that came after its process's exit to that exit
+    /// (same pid, started before the crash); false when no such exit is listed.
+    fn add_crash(&mut self, x: &ExitReport) -> bool {
+        let ended = self
+            .ended
+            .iter_mut()
+            .filter(|e| e.exit.as_ref().is_some_and(|ex| ex.crash.is_none()) && x.may_be(e.key))
+            .max_by_key(|e| e.key.start_time);
+        match ended.and_then(|e| e.exit.as_mut()) {
+            Some(exit) => {
+                exit.crash = x.crash.clone();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Gives an exit that came after its crash report (which stood for it)
+    /// its wait status, keeping the crash; false when there is no such report.
+    fn add_status(&mut self, x: &ExitReport) -> bool {
+        let ended = self
+            .ended
+            .iter_mut()
+            .filter(|e| {
+                e.exit
+                    .as_ref()
+                    .is_some_and(|ex| ex.crash.is_some() && ex.at_ticks <= x.at_ticks)
+                    && x.may_be(e.key)
+            })
+            .max_by_key(|e| e.key.start_time);
+        match ended.and_then(|e| e.exit.as_mut()) {
+            Some(exit) if x.crash.is_none() => {
+                let crash = exit.crash.take();
+                *exit = x.clone();
+                exit.crash = crash;
+                true
+            }
+            _ => false,
         }
     }
 

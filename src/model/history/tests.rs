@@ -211,6 +211,54 @@ fn exits_find_their_process_and_short_lived_ones_are_counted() {
     );
     let ea2 = h.ended().iter().find(|e| e.key == a2.key()).unwrap();
     assert_eq!(ea2.exit.as_ref().and_then(|x| x.signal), Some(11));
+    // Its crash report, written after the exit, is added to that exit: a2's,
+    // the latest start before the crash, not a's, which had the pid before.
+    let mut crash = exit(10, 400, None, Some(11));
+    crash.crash = Some(crate::model::ending::Crash {
+        exception: "EXC_BAD_ACCESS (SIGSEGV)".into(),
+        report: "a2-2025-06-27-123536.ips".into(),
+    });
+    h.push(None, &with_exits(table(6, vec![]), vec![crash]));
+    let ea2 = h.ended().iter().find(|e| e.key == a2.key()).unwrap();
+    let report = |e: &super::Ended| e.exit.as_ref().and_then(|x| x.crash.clone());
+    assert_eq!(report(ea2).unwrap().report, "a2-2025-06-27-123536.ips");
+    assert_eq!(ea2.exit.as_ref().and_then(|x| x.signal), Some(11));
+    let ea = h.ended().iter().find(|e| e.key == a.key()).unwrap();
+    assert_eq!(report(ea), None);
+}
+
+/// A crash report read before its process's exit stands for that exit; the
+/// exit, when it comes, gives it its status and keeps the report.
+#[test]
+fn a_crash_report_before_the_exit_stands_for_it() {
+    let mut h = History::default();
+    let mut a = sample(10, 1, "a");
+    a.start_time = 100;
+    let first = table(1, vec![(a.clone(), WaitReason::Timer)]);
+    h.push(None, &first);
+    let mut crash = exit(10, 200, None, Some(6));
+    crash.crash = Some(crate::model::ending::Crash {
+        exception: "EXC_CRASH (SIGABRT)".into(),
+        report: "a-2026-05-15-155921.ips".into(),
+    });
+    let second = with_exits(table(2, vec![]), vec![crash]);
+    h.push(Some(&first.snapshot), &second);
+    let e = &h.ended()[0];
+    assert_eq!(e.exit.as_ref().and_then(|x| x.signal), Some(6));
+    let mut status = exit(10, 210, None, Some(6));
+    status.core_dumped = true;
+    h.push(
+        Some(&second.snapshot),
+        &with_exits(table(3, vec![]), vec![status]),
+    );
+    let e = &h.ended()[0];
+    let x = e.exit.as_ref().unwrap();
+    assert!(x.core_dumped, "the exit's status: {x:?}");
+    assert_eq!(x.crash.as_ref().unwrap().report, "a-2026-05-15-155921.ips");
+    assert_eq!(
+        h.short_lived.total, 0,
+        "the exit was not taken for another's"
+    );
 }
 
 /// Thousands of processes ending between two refreshes: the newest

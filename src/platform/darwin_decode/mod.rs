@@ -8,6 +8,9 @@
 #![cfg_attr(not(target_os = "macos"), allow(dead_code))]
 
 pub(crate) mod codesign;
+pub(crate) mod crash_report;
+pub(crate) mod crash_scan;
+pub(crate) mod exit_report;
 pub mod fdinfo;
 pub mod kinfo;
 pub(crate) mod launchd;

@@ -12,6 +12,7 @@
 //! disk I/O) for the caller's own processes (any as root) that are new or
 //! whose CPU time changed; see `darwin_decode::pass`.
 
+pub(crate) mod exit_watch;
 pub(crate) mod ffi;
 pub(crate) mod handle;
 mod libproc;
