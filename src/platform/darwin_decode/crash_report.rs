@@ -148,19 +148,10 @@ pub(crate) fn parse_time(s: &str) -> Option<f64> {
     if !(1..=12).contains(&m) || !(1..=31).contains(&day) {
         return None;
     }
-    let secs = days_from_civil(y, m, day) * 86_400 + h * 3600 + min * 60 + sec - offset;
+    let secs =
+        crate::model::logline::days_from_civil(y, m, day) * 86_400 + h * 3600 + min * 60 + sec
+            - offset;
     Some(secs as f64 + frac)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
