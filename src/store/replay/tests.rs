@@ -72,30 +72,27 @@ fn a_time_lands_on_the_newest_sample_at_or_before_it() {
 
 fn proc(pid: i32, comm: &str, cpu_s: u64) -> ProcSample {
     ProcSample {
-        pid,
-        ppid: 1,
-        pgid: pid,
-        sid: pid,
-        tty_nr: 0,
-        tpgid: -1,
-        state: ProcState::Sleeping,
-        priority: 20,
-        nice: 0,
-        threads: 1,
         start_time: 1000 + pid as u64,
         cpu_ns: cpu_s * 1_000_000_000,
-        run_delay_ns: 0,
         rss_bytes: 4096 * pid as u64,
-        vsz_bytes: 0,
-        tgid: None,
-        extra: Default::default(),
         info: Arc::new(ProcInfo {
             started_at: 50.0,
             comm: comm.into(),
             cmdline: format!("/bin/{comm} -x").into(),
             ..Default::default()
         }),
+        ..crate::model::testutil::sample(pid, 1, comm)
     }
+}
+
+/// A recorder writing every row as it is (no redaction), keyframes as default.
+fn writer(db: &std::path::Path) -> Writer {
+    Writer::open(
+        db,
+        WriterOptions::default(),
+        Box::new(|s: &str| s.to_string()),
+    )
+    .unwrap()
 }
 
 fn table(t: f64, procs: Vec<(ProcSample, WaitReason)>) -> ProcessTable {
@@ -204,12 +201,7 @@ fn snapshots_built_step_by_step_match_those_read_whole() {
 fn an_exit_the_kernel_reported_comes_with_the_sample_it_ended_in() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("r.sqlite");
-    let mut w = Writer::open(
-        &db,
-        WriterOptions::default(),
-        Box::new(|s: &str| s.to_string()),
-    )
-    .unwrap();
+    let mut w = writer(&db);
     let both = vec![
         (proc(10, "a", 0), WaitReason::Input),
         (proc(20, "b", 0), WaitReason::Timer),
@@ -247,12 +239,7 @@ fn an_exit_the_kernel_reported_comes_with_the_sample_it_ended_in() {
 fn an_oom_kill_the_recorder_logged_is_replayed_with_its_process() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("r.sqlite");
-    let mut w = Writer::open(
-        &db,
-        WriterOptions::default(),
-        Box::new(|s: &str| s.to_string()),
-    )
-    .unwrap();
+    let mut w = writer(&db);
     w.set_oom_known(true);
     let both = vec![
         (proc(10, "a", 0), WaitReason::Input),
