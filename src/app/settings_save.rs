@@ -8,12 +8,12 @@ use super::state::App;
 use std::path::{Path, PathBuf};
 
 /// Saves if asked to and anything changed; the file written, if one was.
-pub(crate) fn on_quit(app: &App) -> Result<Option<PathBuf>, String> {
+pub(crate) fn on_quit(app: &App) -> Result<Option<PathBuf>, SaveError> {
     let keys = changed_keys(app);
     if keys.is_empty() {
         return Ok(None);
     }
-    let path = save_path().ok_or("no config directory to save to")?;
+    let path = save_path().ok_or(SaveError::NoConfigDir)?;
     save(&path, &keys).map(|()| Some(path))
 }
 
@@ -49,21 +49,42 @@ pub(crate) fn changed_keys(app: &App) -> Vec<(&'static str, String)> {
 
 /// Writes `keys` into the file at `path`, checked as whytop would load it
 /// first, and replaced whole (a crash mid-write leaves the old file).
-pub(crate) fn save(path: &Path, keys: &[(&str, String)]) -> Result<(), String> {
-    let at = |e: std::io::Error| format!("{}: {e}", path.display());
+pub(crate) fn save(path: &Path, keys: &[(&str, String)]) -> Result<(), SaveError> {
+    let at = |source: std::io::Error| SaveError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => DEFAULT_CONFIG.to_string(),
         Err(e) => return Err(at(e)),
     };
     let new = set_keys(&text, keys);
-    Config::parse(Some((&path.display().to_string(), &new))).map_err(|e| e.to_string())?;
+    Config::parse(Some((&path.display().to_string(), &new)))?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(at)?;
     }
     let tmp = path.with_extension("toml.new");
-    std::fs::write(&tmp, new).map_err(at)?;
-    std::fs::rename(&tmp, path).map_err(at)
+    let written = std::fs::write(&tmp, new).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        // A full disk leaves no half-written file beside the user's.
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.map_err(at)
+}
+
+/// Why the settings were not saved; the config file is as it was.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum SaveError {
+    #[error("no config directory to save to")]
+    NoConfigDir,
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Invalid(#[from] super::config::ConfigError),
 }
 
 #[cfg(test)]
@@ -96,7 +117,7 @@ mod tests {
         assert_eq!(c.theme, "light");
         // What would not load is not written.
         let e = save(&mine, &[("columns", array(&["fan"]))]).unwrap_err();
-        assert!(e.contains("unknown column \"fan\""), "{e}");
+        assert!(e.to_string().contains("unknown column \"fan\""), "{e}");
         assert!(std::fs::read_to_string(&mine).unwrap().contains("\"nlwp\""));
     }
 }

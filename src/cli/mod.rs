@@ -90,9 +90,11 @@ pub struct Cli {
 }
 
 /// A theme's name, a user's file read and checked (exit 2 if it does not hold).
-fn parse_theme(name: &str) -> Result<crate::present::theme::Theme, String> {
+fn parse_theme(
+    name: &str,
+) -> Result<crate::present::theme::Theme, crate::app::user_theme::ThemeError> {
     use crate::app::user_theme::{dir, resolve, truecolor};
-    resolve(name, dir().as_deref(), truecolor()).map_err(|e| e.to_string())
+    resolve(name, dir().as_deref(), truecolor())
 }
 
 impl Cli {

@@ -29,6 +29,9 @@ pub enum DecodeError {
     NotANumber { field: usize, value: String },
     #[error("only {got} fields after comm, expected {need}")]
     TooFewFields { got: usize, need: usize },
+    /// A part of a record that should be JSON and is not.
+    #[error("{what} is not JSON: {why}")]
+    NotJson { what: &'static str, why: String },
     /// A tool's output that holds no stack frame of its format.
     #[error("no {tool} stack frames in the output")]
     NoFrames { tool: &'static str },

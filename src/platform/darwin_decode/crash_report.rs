@@ -4,6 +4,7 @@
 //! `.crash` text. Which process (pid, name, path), when, and the exception.
 
 use crate::model::Pid;
+use crate::platform::decode_error::DecodeError;
 use serde_json::Value;
 
 /// What one crash report says of the process that crashed.
@@ -35,7 +36,7 @@ impl CrashReport {
 }
 
 /// A report by its file name: `.ips` is JSON, anything else the text form.
-pub(crate) fn parse(file_name: &str, text: &str) -> Result<CrashReport, String> {
+pub(crate) fn parse(file_name: &str, text: &str) -> Result<CrashReport, DecodeError> {
     if file_name.ends_with(".ips") {
         parse_ips(text)
     } else {
@@ -45,24 +46,29 @@ pub(crate) fn parse(file_name: &str, text: &str) -> Result<CrashReport, String> 
 
 /// The `.ips` form. Other reports share the suffix (hangs, stackshots, jetsam
 /// events: another `bug_type`, no `pid` in the body); they are refused.
-pub(crate) fn parse_ips(text: &str) -> Result<CrashReport, String> {
+pub(crate) fn parse_ips(text: &str) -> Result<CrashReport, DecodeError> {
     let (header, body) = text
         .split_once('\n')
-        .ok_or("no body after the header line")?;
-    let header: Value =
-        serde_json::from_str(header).map_err(|e| format!("header line is not JSON: {e}"))?;
-    let body: Value = serde_json::from_str(body).map_err(|e| format!("body is not JSON: {e}"))?;
+        .ok_or(DecodeError::Missing("body after the header line"))?;
+    let header: Value = serde_json::from_str(header).map_err(|e| DecodeError::NotJson {
+        what: "header line",
+        why: e.to_string(),
+    })?;
+    let body: Value = serde_json::from_str(body).map_err(|e| DecodeError::NotJson {
+        what: "body",
+        why: e.to_string(),
+    })?;
     let pid = body
         .get("pid")
         .and_then(Value::as_i64)
         .and_then(|p| Pid::try_from(p).ok())
-        .ok_or("no pid: not a crash report")?;
+        .ok_or(DecodeError::Missing("pid: not a crash report"))?;
     let text_of = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
     let at = text_of(&body, "captureTime")
         .or_else(|| text_of(&header, "timestamp"))
         .as_deref()
         .and_then(parse_time)
-        .ok_or("no capture time")?;
+        .ok_or(DecodeError::Missing("capture time"))?;
     let exception = body.get("exception");
     let termination = body.get("termination");
     let signal_number = termination
@@ -85,7 +91,7 @@ pub(crate) fn parse_ips(text: &str) -> Result<CrashReport, String> {
 
 /// The `.crash` text form: `Process: NAME [PID]`, `Path:`, `Date/Time:`,
 /// `Exception Type: EXC_X (SIGY)`, `Termination Reason: Namespace SIGNAL, Code N`.
-pub(crate) fn parse_crash_text(text: &str) -> Result<CrashReport, String> {
+pub(crate) fn parse_crash_text(text: &str) -> Result<CrashReport, DecodeError> {
     let mut r = CrashReport::default();
     let mut at = None;
     for line in text.lines() {
@@ -95,13 +101,18 @@ pub(crate) fn parse_crash_text(text: &str) -> Result<CrashReport, String> {
         let value = value.trim();
         match key.trim() {
             "Process" if r.pid == 0 => {
-                let (name, pid) = value.rsplit_once('[').ok_or("Process line without [pid]")?;
+                let (name, pid) = value
+                    .rsplit_once('[')
+                    .ok_or(DecodeError::Missing("[pid] on the Process line"))?;
                 r.name = name.trim().to_owned();
-                r.pid = pid
-                    .trim_end_matches(']')
-                    .trim()
-                    .parse()
-                    .map_err(|_| "bad pid")?;
+                r.pid =
+                    pid.trim_end_matches(']')
+                        .trim()
+                        .parse()
+                        .map_err(|_| DecodeError::Invalid {
+                            what: "pid",
+                            value: pid.to_string(),
+                        })?;
             }
             "Path" if r.path.is_none() => r.path = Some(value.to_owned()),
             "Date/Time" if at.is_none() => at = parse_time(value),
@@ -121,9 +132,9 @@ pub(crate) fn parse_crash_text(text: &str) -> Result<CrashReport, String> {
         }
     }
     if r.pid == 0 {
-        return Err("no Process line: not a crash report".into());
+        return Err(DecodeError::Missing("Process line: not a crash report"));
     }
-    r.at = at.ok_or("no Date/Time line")?;
+    r.at = at.ok_or(DecodeError::Missing("Date/Time line"))?;
     Ok(r)
 }
 
@@ -209,7 +220,7 @@ mod tests {
     fn other_reports_and_junk_are_refused() {
         // A hang report (bug_type 298) has no pid in its body.
         let hang = "{\"bug_type\":\"298\",\"timestamp\":\"2025-01-01 00:00:00.00 +0000\"}\n{\"duration\":3}";
-        assert!(parse_ips(hang).unwrap_err().contains("pid"));
+        assert!(parse_ips(hang).unwrap_err().to_string().contains("pid"));
         assert!(parse_ips("{}").is_err());
         assert!(parse_ips("not json\n{}").is_err());
         assert!(parse_crash_text("hello").is_err());

@@ -49,16 +49,17 @@ impl CrashScan {
                 self.seen.insert(name);
                 continue;
             }
+            // Why it did not read matters not: it is retried while young.
             let parsed = std::fs::read_to_string(entry.path())
-                .map_err(|e| e.to_string())
-                .and_then(|text| parse(text_name, &text));
+                .ok()
+                .and_then(|text| parse(text_name, &text).ok());
             match parsed {
-                Ok(r) => {
+                Some(r) => {
                     out.push((text_name.to_owned(), r));
                     self.seen.insert(name);
                 }
-                Err(_) if modified.and_then(|m| m.elapsed().ok()) < Some(WRITING_FOR) => {}
-                Err(_) => {
+                None if modified.and_then(|m| m.elapsed().ok()) < Some(WRITING_FOR) => {}
+                None => {
                     self.seen.insert(name);
                 }
             }

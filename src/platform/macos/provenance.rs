@@ -79,10 +79,18 @@ pub(super) fn of(
 }
 
 /// `program args`, by absolute path, within the deadline.
-fn tool(program: &str, args: &[&str]) -> Result<Finished, String> {
+fn tool(program: &'static str, args: &[&str]) -> Result<Finished, ToolError> {
     let mut c = Command::new(program);
     c.args(args);
-    run_output(c, TIMEOUT).map_err(|e| format!("{program}: {e}"))
+    run_output(c, TIMEOUT).map_err(|why| ToolError { program, why })
+}
+
+/// A Mac tool that could not be run or timed out, by its path.
+#[derive(Debug, thiserror::Error)]
+#[error("{program}: {why}")]
+struct ToolError {
+    program: &'static str,
+    why: crate::platform::external::RunError,
 }
 
 /// The first line of a tool's stderr, for a note.
@@ -101,7 +109,7 @@ fn read(pid: i32, uid: Option<u32>, exe: Option<&str>) -> Provenance {
     match tool("/usr/bin/pmset", &["-g", "assertions"]) {
         Ok(f) if f.success => p.power = decode::power(&f.stdout, pid),
         Ok(f) => p.unreadable.push(format!("pmset: {}", said(&f))),
-        Err(e) => p.unreadable.push(e),
+        Err(e) => p.unreadable.push(e.to_string()),
     }
     let Some(exe) = exe else {
         p.unreadable
@@ -114,13 +122,13 @@ fn read(pid: i32, uid: Option<u32>, exe: Option<&str>) -> Provenance {
             p.signature = Some(decode::signature(&f.stderr));
         }
         Ok(f) => p.unreadable.push(format!("codesign: {}", said(&f))),
-        Err(e) => p.unreadable.push(e),
+        Err(e) => p.unreadable.push(e.to_string()),
     }
     match tool("/usr/bin/xattr", &["-p", "com.apple.quarantine", exe]) {
         Ok(f) if f.success => p.quarantine = quarantine::parse(&f.stdout),
         Ok(f) if quarantine::is_absent(&f.stderr) => {}
         Ok(f) => p.unreadable.push(format!("xattr: {}", said(&f))),
-        Err(e) => p.unreadable.push(e),
+        Err(e) => p.unreadable.push(e.to_string()),
     }
     p
 }
@@ -154,7 +162,7 @@ fn launchd(p: &mut Provenance, pid: i32, uid: Option<u32>) {
                 None
             }
             Err(e) => {
-                p.unreadable.push(e);
+                p.unreadable.push(e.to_string());
                 None
             }
         };
@@ -163,7 +171,7 @@ fn launchd(p: &mut Provenance, pid: i32, uid: Option<u32>) {
         p.launchd = Some(match tool("/bin/launchctl", &["print", &target]) {
             Ok(f) if f.success => decode::launchd_job(&label, &domain, &f.stdout),
             other => {
-                let why = other.map_or_else(|e| e, |f| said(&f));
+                let why = other.map_or_else(|e| e.to_string(), |f| said(&f));
                 p.unreadable
                     .push(format!("launchctl print {target}: {why}"));
                 LaunchdJob {
